@@ -1,0 +1,126 @@
+"""DOCX: body paragraphs and tables in document order (python-docx)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.loaders.text import collapse, join_blocks
+from ingest.records import LoadedText
+
+logger = logging.getLogger(__name__)
+
+# "Heading 2", "heading 2" (Word's built-in name), "Titre 2" / "Titre2" (French Word style ids).
+_HEADING = re.compile(r"^(?:heading|titre)\s*(\d)$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"^(?:list\s*(?:bullet|number)|liste\s*(?:à\s*)?puces|liste\s*num)", re.IGNORECASE)
+
+
+def _style_names(paragraph: Paragraph) -> list[str]:
+    """The paragraph's style id and style name (either may be what identifies it)."""
+    names = [paragraph._p.style or ""]
+    try:
+        if paragraph.style is not None:
+            names.append(paragraph.style.name or "")
+    except (KeyError, ValueError):  # dangling style reference
+        pass
+    return [name.strip() for name in names]
+
+
+def _heading_level(paragraph: Paragraph) -> int | None:
+    """The N of a "Heading N" / "Titre N" style (by name or style id), else None."""
+    for name in _style_names(paragraph):
+        match = _HEADING.match(name)
+        if match and int(match.group(1)) > 0:
+            return int(match.group(1))
+    return None
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    """A numbered/bulleted paragraph (w:numPr) or one in a "List ..." style."""
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None:
+        return True
+    return any(_LIST_STYLE.match(name) for name in _style_names(paragraph))
+
+
+def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) -> None:
+    """Append a paragraph as a block: heading, list item (merged with the previous item) or text."""
+    text = paragraph.text
+    if not text.strip():
+        return
+    level = _heading_level(paragraph)
+    if level is not None:
+        blocks.append(["#" * level + " " + collapse(text)])
+        kinds.append("heading")
+    elif _is_list_item(paragraph):
+        item = "- " + collapse(text)
+        if kinds and kinds[-1] == "list":
+            blocks[-1].append(item)
+        else:
+            blocks.append([item])
+            kinds.append("list")
+    else:
+        blocks.append([line for line in text.split("\n") if line.strip()])
+        kinds.append("text")
+
+
+def _cell_text(tc: Any, parent: Any) -> str:
+    """A cell's paragraphs (nested tables included); several ones are wrapped in <p>...</p>."""
+    texts = [collapse(Paragraph(p, parent).text) for p in tc.iter(qn("w:p"))]
+    texts = [text for text in texts if text]
+    if len(texts) == 1:
+        return texts[0]
+    return " ".join(f"<p>{text}</p>" for text in texts)
+
+
+def _table(tbl: Any, parent: Any) -> list[str]:
+    """One line per row, cells joined by a tab.
+
+    Cells are read from the XML: a horizontally merged cell is one w:tc (python-docx's
+    `row.cells` would repeat it); the continuation of a vertical merge is rendered empty.
+    """
+    rows: list[str] = []
+    for tr in tbl.tr_lst:
+        cells = ["" if tc.vMerge == "continue" else _cell_text(tc, parent) for tc in tr.tc_lst]
+        if any(cells):
+            rows.append("\t".join(cells))
+    return rows
+
+
+def _walk(element: Any, parent: Any, blocks: list[list[str]], kinds: list[str]) -> None:
+    """Body children in document order; content controls (w:sdt) are opened."""
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            _paragraph(Paragraph(child, parent), blocks, kinds)
+        elif child.tag == qn("w:tbl"):
+            blocks.append(_table(child, parent))
+            kinds.append("table")
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _walk(content, parent, blocks, kinds)
+
+
+def load_docx(data: bytes, where: str) -> LoadedText:
+    """Headings as Markdown '#', paragraphs and table rows, one blank line between blocks."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # BadZipFile, KeyError, PackageNotFoundError, ValueError...
+        raise UnreadableDocument(
+            f"not a readable DOCX ({type(exc).__name__}: {exc})", where=where, valid="a Word .docx file"
+        ) from exc
+    blocks: list[list[str]] = []
+    kinds: list[str] = []
+    _walk(document.element.body, document, blocks, kinds)
+    lines = join_blocks(blocks)
+    if not lines:
+        raise EmptyDocument("the DOCX body has no text", where=where)
+    logger.debug("%s: %d blocks, %d lines", where, len(blocks), len(lines))
+    return LoadedText(lines=lines, format="docx", pages=None, warnings=[])

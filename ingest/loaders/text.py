@@ -1,0 +1,122 @@
+"""Plain text and Markdown: bytes -> decoded text -> lines.
+
+Also holds the helpers the other loaders share: binary detection, decoding
+with a fallback guess, line splitting and joining blocks with blank lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import unicodedata
+
+import charset_normalizer
+
+from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.records import LoadedText
+
+logger = logging.getLogger(__name__)
+
+BINARY_MESSAGE = "binary content, not text"
+# Control bytes that never occur in text files (tab, LF, VT, FF, CR and ESC are allowed).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_MAX_CONTROL_RATIO = 0.05
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Encodings that browsers and Windows tools mean as cp1252 (its 0x80-0x9F are printable).
+_CP1252_ALIASES = {"latin_1", "iso8859_1", "ascii"}
+_UNPRINTABLE_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def check_not_binary(data: bytes, where: str) -> None:
+    """Raise UnreadableDocument when bytes are clearly not text (NUL bytes, many control bytes)."""
+    if data.startswith(_UTF16_BOMS):
+        return
+    if b"\x00" in data:
+        raise UnreadableDocument(f"{BINARY_MESSAGE} (NUL bytes)", where=where, valid="a text file")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if data and controls / len(data) > _MAX_CONTROL_RATIO:
+        raise UnreadableDocument(f"{BINARY_MESSAGE} (control bytes)", where=where, valid="a text file")
+
+
+def _check_printable(text: str, where: str) -> None:
+    """Raise UnreadableDocument when a decoded text is mostly unprintable characters."""
+    if not text:
+        return
+    bad = sum(
+        1
+        for char in text
+        if char == "\ufffd"
+        or (unicodedata.category(char) in _UNPRINTABLE_CATEGORIES and char not in "\t\n\r\f\v\x1b")
+    )
+    if bad / len(text) > _MAX_CONTROL_RATIO:
+        raise UnreadableDocument(BINARY_MESSAGE, where=where, valid="a text file")
+
+
+def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
+    """Decode bytes: UTF-16 by BOM, else strict UTF-8 (BOM stripped), else charset-normalizer's guess.
+
+    Returns the text and warnings (one when the encoding used is not UTF-8).
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), ["decoded as utf-16 (not UTF-8)"]
+        except UnicodeDecodeError as exc:
+            raise UnreadableDocument(f"invalid UTF-16 text ({exc})", where=where) from exc
+    check_not_binary(data, where)
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or not best.encoding:
+        raise UnreadableDocument(
+            f"cannot tell the text encoding: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
+            " and no other encoding fits",
+            where=where,
+            valid="text in UTF-8 (re-save the file as UTF-8)",
+        )
+    encoding = codecs.lookup(best.encoding).name.replace("-", "_")
+    if encoding in _CP1252_ALIASES:
+        encoding = "cp1252"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding, text = best.encoding, str(best)
+    _check_printable(text, where)
+    logger.debug("%s: decoded as %s", where, encoding)
+    return text.removeprefix("\ufeff"), [f"decoded as {encoding} (not UTF-8)"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on \\n, \\r\\n and \\r only (what editors count), without the trailing empty line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def join_blocks(blocks: list[list[str]]) -> list[str]:
+    """Lines of the non-empty blocks, with one empty line between blocks."""
+    lines: list[str] = []
+    for block in blocks:
+        if not block:
+            continue
+        if lines:
+            lines.append("")
+        lines.extend(block)
+    return lines
+
+
+def collapse(text: str) -> str:
+    """Collapse ASCII whitespace runs to one space (non-breaking spaces are kept), and strip."""
+    return _ASCII_SPACE.sub(" ", text).strip(" ")
+
+
+def load_text(data: bytes, where: str, fmt: str = "txt") -> LoadedText:
+    """Load a plain text or Markdown file, kept verbatim except for line endings."""
+    text, warnings = decode_text(data, where)
+    if not text.strip():
+        raise EmptyDocument("the file has no text", where=where)
+    return LoadedText(lines=split_lines(text), format=fmt, pages=None, warnings=warnings)

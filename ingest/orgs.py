@@ -1,0 +1,281 @@
+"""Split pilot / partner fields into organisations as written.
+
+Fields arrive as lists of paragraphs (table-cell paragraphs, list items). Organisations are separated by
+commas, dashes, slashes, "et", "puis", relation phrases ("en lien avec"), and — where a PDF joined two cells —
+by nothing but a space ("ARML CAP EMPLOI"). Acronyms known from the document's own glossary, plus a short
+list of common ones, tell where such glued names split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.records import OrgMention, Person
+from ingest.text import collapse, fold, strip_markup
+
+# Acronyms common in these plans; a document's glossary adds its own.
+COMMON_ACRONYMS = frozenset(
+    ["PE", "DIRECCTE", "DREETS", "DREAL", "ADEME", "MEDEF", "CPME", "CFDT", "CGT", "AFPA", "CCI", "CMA", "CAF", "MSA", "CPAM", "CARSAT", "ARS", "APEC", "OPCO", "OPCA", "CFA", "SPE", "CRESS", "URSSAF", "DDCS", "DDTM", "DDT", "DRAAF", "DRDJSCS", "DRDFE", "CNAF", "INSEE", "CGET", "AGEFIPH", "FONGECIF", "CREFOP", "CATEF", "UNICEM", "FRTP", "CAPEB", "FFB", "CEREMA", "ANAH", "ARML", "URIOPSS", "FAS", "MDPH", "CRIJ", "CROUS", "UNEDIC", "DARES", "CREC", "CREPAN", "REGAL", "CTCR", "CEMEX", "PERMAC", "WIP", "FNTR", "TLF", "FNTV", "CSD", "FACE", "COORACE", "ARACT", "AFT", "FAFIH", "FAFTT", "FORCO", "OPCALIA", "UNIFORMATION", "CONSTRUCTYS", "AGEFOS", "ADRESS", "CASE", "EPN", "SNA", "PAN", "PLIE", "CD", "CR", "UD", "UT", "ETAT", "ÉTAT", "SGAR", "DRJSCS", "DIRECCTE-UD", "MEF", "CIBC", "GRETA", "CNAM", "UIMM", "CEREQ"]
+)
+# Structures whose name is followed by a qualifier (a territory or a number): "PLIE CASE", "CAF 27".
+QUALIFIABLE = frozenset(["PLIE", "CAF", "CPAM", "MSA", "UD", "UT", "DDCS", "DDTM", "CCI", "CMA", "CD", "MEF", "CIBC", "GRETA", "APP"])
+# Multi-token names that look like two acronyms glued together but are one organisation.
+COMPOUNDS = tuple(
+    fold(x)
+    for x in (
+        "CARIF OREF", "CARIF-OREF", "CARIF / OREF", "CARIF/OREF", "CAP EMPLOI", "POLE EMPLOI", "PÔLE EMPLOI",
+        "AGEFOS PME", "RESEAU APP", "RÉSEAU APP", "CHANTIER ECOLE", "CHANTIER ÉCOLE", "ACTION LOGEMENT",
+        "MISSION LOCALE", "MISSIONS LOCALES", "AT PRO", "JOB HOPPS", "NORMANDIE EQUITABLE", "ATC'EURE POUR L'EMPLOI",
+        "ACT'EURE POUR L'INSERTION", "FRANCE TRAVAIL", "LE WIP", "CCI BRETAGNE",
+    )
+)
+_RELATIONS = re.compile(
+    r"\s*(?:\(|\b)(?:en\s+liaison\s+(?:étroite\s+)?avec|en\s+lien\s+(?:étroit\s+)?avec|avec\s+l'appui\s+de|"
+    r"à\s+travers|associant|dont|puis|ou)\b\s*",
+    re.I,
+)
+_SUB_ACTION = re.compile(r"(?<!\()((?:sous[- ]?actions?|étape|etape)\s*\d+)\s*:?\s*(?!\))", re.I)
+_SEPARATORS = re.compile(r"\s*(?:[,;+•▪]|\s[-–—]\s|\s[-–—](?=[A-ZÉ])|(?<=\w)\s*[-–—]\s*$)\s*")
+_ET = re.compile(r"\s+(?:et|&)\s+(?!(?:de|d'|du|des|à|aux|la\s+formation)\b)", re.I)
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+_PERSON = re.compile(r"\b(?!(?:Le|La|Les|Du|De|Des|Club|Union|Pôle|Pole|Conseil|Région|Réseau)\b)([A-ZÉÈ][a-zéèëïô]+(?:-[A-ZÉ][a-zéèëô]+)?)\s+([A-ZÉÈÀ][A-ZÉÈÀ'\-]{2,}(?:\s+[A-ZÉÈ][A-ZÉÈ'\-]{2,})?)\b")
+_ROLE_WORDS = frozenset(["directrice", "directeur", "président", "présidente", "préfet", "préfète", "chef", "responsable"])
+_ARTICLE = re.compile(r"^(?:l'|l’|L'|L’|la\s+|le\s+|les\s+|un\s+|une\s+|des\s+)")
+_GENERIC_LEAD = re.compile(r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?|les\s+\d+\s+|entreprises\s+(?=[A-Z]))", re.I)
+_TRAILING_CLAUSE = re.compile(
+    r"\s+(?:s'inscrivant|s’inscrivant|désignée?s?|volontaires?|pour\s+la\s+phase|«\s*hébergeur\s*»|hébergeur)\b.*$", re.I
+)
+_NOISE = re.compile(r"^(?:etc\.?|\.{2,}|…|divers|/|-|néant)$", re.I)
+
+
+def _is_acronym(token: str, known: frozenset[str]) -> bool:
+    bare = token.strip(".,;:()").upper()
+    if not bare or not any(c.isalpha() for c in bare):
+        return False
+    if bare in known:
+        return True
+    return token.isupper() and 2 <= len(bare) <= 4 and "'" not in bare and "’" not in bare
+
+
+def _split_glued(name: str, known: frozenset[str]) -> list[str]:
+    """'ARML CAP EMPLOI' -> ['ARML', 'CAP EMPLOI']; 'PLIE PAN' stays whole; 'X (note) Y' -> ['X (note)', 'Y']."""
+    m = re.match(r"^(.*?\([^()]*\))\s+([A-ZÉÈ].*)$", name)
+    if m:
+        return _split_glued(m.group(1), known) + _split_glued(m.group(2), known)
+    if any(fold(name) == c for c in COMPOUNDS):
+        return [name]
+    tokens = name.split()
+    if len(tokens) < 2:
+        return [name]
+    head = tokens[0]
+    if "/" in head:  # ÉTAT/DIRECCTE ATC'EURE ... : the slash compound is one name
+        first = head
+        rest = tokens[1:]
+    elif _is_acronym(head, known) and head.isupper():
+        first, rest = head, tokens[1:]
+        if head.upper().strip(".") in QUALIFIABLE and rest and (rest[0].isdigit() or _is_acronym(rest[0], known)) or rest and rest[0].isdigit():
+            first, rest = f"{head} {rest[0]}", rest[1:]
+    else:
+        return [name]
+    if not rest:
+        return [first]
+    remainder = " ".join(rest)
+    starts_new = (
+        (_is_acronym(rest[0], known) and rest[0].isupper() and fold(f"{first} {remainder}") not in COMPOUNDS)
+        or "/" in rest[0]
+        or any(fold(remainder).startswith(c) for c in COMPOUNDS)
+    )
+    if fold(f"{first} {remainder}") in COMPOUNDS or any(fold(f"{first} {remainder}").startswith(c) for c in COMPOUNDS):
+        return [name]
+    if starts_new:
+        return [first] + _split_glued(remainder, known)
+    return [name]
+
+
+def _clean(name: str) -> tuple[str, str | None]:
+    """Trim articles, filler and notes; return (name, note)."""
+    note = None
+    name = collapse(name.strip(" .:;,-–—«»\"'"))
+    name = _GENERIC_LEAD.sub("", name)
+    m = _TRAILING_CLAUSE.search(name)
+    if m:
+        note = m.group(0).strip()
+        name = name[: m.start()]
+    name = _ARTICLE.sub("", name).strip(" .:;,-–—«»")
+    if name.count("(") != name.count(")"):
+        name = name.strip("()")
+    name = re.sub(r"^(?:notamment|dont|appui\s+d[eu]s?|lien\s+avec)\s+(?:le\s+|la\s+|les\s+|l')?", "", name, flags=re.I)
+    if ":" in name:  # "Acteurs territoriaux : consulaires" -> the named part
+        category, _, rest = name.partition(":")
+        if rest.strip():
+            note, name = note or collapse(category), collapse(rest)
+    if name.startswith("association ") and len(name.split()) >= 2:
+        name = name[len("association ") :]
+    return collapse(name), note
+
+
+def _paren_parts(segment: str) -> tuple[str, list[str], list[str]]:
+    """Pull parentheticals out: list members '(CAPEB, FFB et UNICEM)' become orgs, others notes."""
+    members: list[str] = []
+    notes: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        inner = m.group(1).strip()
+        parts = [p for p in re.split(r"\s*,\s*|\s+et\s+", inner) if p]
+        if len(parts) >= 2 and all(p.isupper() for p in parts):
+            members.extend(parts)
+            return ""
+        letters = [c for c in inner if c.isalpha()]
+        if inner.isupper() and 2 <= len(letters) <= 10 and " " not in inner:
+            return f" ({inner})"  # an acronym: keep it in the name
+        notes.append(inner)
+        return ""
+
+    rest = _PAREN.sub(repl, segment)
+    return rest, members, notes
+
+
+
+_GOVERNANCE = re.compile(r"^dans\s+le\s+cadre\s+.*?\b(?:pilotée?|portée?)\s+par\s+(?:le\s+|la\s+|l')?(.+)$", re.I)
+_PURPOSE = re.compile(r"\s+pour\s+la\s+phase\s+.*?(?=\d+\s+pilotes?\b|$)", re.I)
+_BRANCH_PILOTS = re.compile(r"^\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?branche", re.I)
+
+
+def _depth0_split(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """Split on a pattern, but never inside parentheses."""
+    out, buf, depth, i = [], [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(«":
+            depth += 1
+        elif ch in ")»":
+            depth = max(0, depth - 1)
+        if depth == 0:
+            m = pattern.match(text, i)
+            if m and m.end() > i:
+                out.append("".join(buf))
+                buf = []
+                i = m.end()
+                continue
+        buf.append(ch)
+        i += 1
+    out.append("".join(buf))
+    return out
+
+
+def is_expansion(acronym: str, text: str) -> bool:
+    """True when `text` spells `acronym` with word prefixes: REGAL = Réseau pour Éviter le Gaspillage ALimentaire."""
+    letters = fold(acronym).replace(" ", "").replace("-", "")
+    words = [w for w in re.split(r"[\s'\-]+", fold(text)) if w]
+    if not letters.isalpha() or len(letters) < 2 or not words:
+        return False
+
+    def match(li: int, wi: int) -> bool:
+        if li == len(letters):
+            return True
+        for w in range(wi, len(words)):
+            word = words[w]
+            n = 0
+            while n < len(word) and li + n < len(letters) and word[n] == letters[li + n]:
+                n += 1
+                if match(li + n, w + 1):
+                    return True
+            if w == wi and word[:1] == letters[li:li + 1] and len(word) > 3 and w > wi + 3:
+                return False
+        return False
+
+    return words[0][:1] == letters[0] and match(0, 0)
+
+
+class _Collector:
+    def __init__(self, line: int, known: frozenset[str]):
+        self.line = line
+        self.known = known
+        self.orgs: list[OrgMention] = []
+        self.people: list[Person] = []
+        self.pending: list[Person] = []
+
+    def add_org(self, name: str, note: str | None) -> None:
+        if self.orgs and is_expansion(self.orgs[-1].name, name):
+            self.orgs[-1].note = self.orgs[-1].note or name
+            return
+        self.orgs.append(OrgMention(name, self.line, note))
+        for p in self.pending:
+            p.org = name
+        self.pending = []
+
+    def add_person(self, name: str, role: str | None = None) -> None:
+        person = Person(name=name, role=role, line=self.line)
+        self.people.append(person)
+        self.pending.append(person)
+
+
+def split_orgs(paragraphs: Iterable[str], line: int, known: frozenset[str] = frozenset()) -> tuple[list[OrgMention], list[Person]]:
+    """Organisations (and people) named in a pilot or partner field, as written."""
+    col = _Collector(line, COMMON_ACRONYMS | known)
+    for para in paragraphs:
+        text = strip_markup(para)
+        pieces = _SUB_ACTION.split(text)  # "Sous action 1 : A, B Sous action 2 : C"
+        chunks: list[tuple[str | None, str]] = [(None, pieces[0])]
+        for i in range(1, len(pieces) - 1, 2):
+            chunks.append((collapse(pieces[i]), pieces[i + 1]))
+        for sub_note, chunk in chunks:
+            _split_chunk(chunk, sub_note, col)
+    seen: set[str] = set()
+    unique = []
+    for o in col.orgs:
+        key = fold(o.name) + "|" + (o.note or "")
+        if key not in seen:
+            seen.add(key)
+            unique.append(o)
+    return unique, col.people
+
+
+def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
+    gov = _GOVERNANCE.match(collapse(chunk))
+    if gov:
+        chunk, sub_note = gov.group(1), sub_note or "gouvernance"
+    chunk = _PURPOSE.sub(", ", chunk)
+    for idx, rel in enumerate(_depth0_split(chunk, _RELATIONS)):
+        rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
+        note = sub_note or ("en lien avec" if idx > 0 else None)
+        for seg in _depth0_split(rel, _SEPARATORS):
+            for seg2 in _depth0_split(seg, _ET):
+                _add_segment(seg2, note, col)
+
+
+def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
+    seg = collapse(seg)
+    if not seg or _NOISE.match(seg):
+        return
+    if _BRANCH_PILOTS.match(seg):
+        col.add_org("branches professionnelles", seg)
+        return
+    person = _PERSON.search(seg)
+    if person:
+        before, after = collapse(seg[: person.start()]), collapse(seg[person.end() :])
+        if before:
+            _add_segment(before, note, col)
+        col.add_person(f"{person.group(1)} {person.group(2)}")
+        if after:
+            _add_segment(after, note, col)
+        return
+    if fold(seg) in _ROLE_WORDS:
+        col.add_person("", role=seg)
+        return
+    for part in _split_glued(seg, col.known):
+        part_note = note
+        if re.match(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", part):
+            part = re.sub(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", "", part)
+            part_note = "État"
+        elif "/" in part and fold(part) not in COMPOUNDS and "(" not in part:
+            for p in part.split("/"):
+                _add_segment(p, note, col)
+            continue
+        rest, members, notes = _paren_parts(part)
+        name, clause = _clean(rest)
+        if name and not _NOISE.match(name) and len(name) >= 2:
+            col.add_org(name, part_note or (notes[0] if notes else None) or clause)
+        for member in members:
+            col.add_org(member, name or part_note)

@@ -1,0 +1,113 @@
+"""One document in, its structured records out: load, detect shapes, collect document facts."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+from ingest.errors import NoActionFound
+from ingest.loaders import load
+from ingest.metadata import describe
+from ingest.places import Gazetteer
+from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument
+from ingest.shapes import blurbs, fiche, numbered, strategy
+from ingest.shapes.context import Context, numbered_heading
+from ingest.shapes.glossary import glossary, participants
+from ingest.text import TOC_LINE, slug
+
+log = logging.getLogger(__name__)
+
+# Shapes in the order they claim lines; strategy text is the fallback for documents with few structured actions.
+STRUCTURED = (fiche.detect, numbered.detect, blurbs.detect)
+
+
+def document_id(path: Path) -> str:
+    """A document's stable id: its file name without suffix, as a slug ("000_1ad84331eee1d4b1")."""
+    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "document"
+
+
+def parse_document(path: Path, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None) -> ParsedDocument:
+    """Read a file and return its actions and document facts. Raises an `InputError` subclass on bad input."""
+    data = path.read_bytes()
+    loaded = load(path)
+    record = DocumentRecord(
+        id=doc_id or document_id(path),
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=loaded.format,
+        line_count=len(loaded.lines),
+        page_count=max(loaded.pages) if loaded.pages else None,
+    )
+    return parse_text(loaded, record, gazetteer=gazetteer)
+
+
+def parse_text(loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazetteer | None = None) -> ParsedDocument:
+    ctx = Context(doc_id=record.id, loaded=loaded, gazetteer=gazetteer)
+    entries = glossary(ctx)
+    ctx.known_acronyms = frozenset(e.acronym.upper() for e in entries if len(e.acronym) <= 14)
+    describe(record, loaded.lines, [])
+    ctx.region = record.region if record.region != "France" else None
+    actions: list[ActionRecord] = []
+    for detect in STRUCTURED:
+        found = detect(ctx)
+        for action in found:
+            ctx.claim(action)
+        actions.extend(found)
+    if len(actions) < 3:
+        found = strategy.detect(ctx)
+        for action in found:
+            ctx.claim(action)
+        actions.extend(found)
+    if not actions:
+        raise NoActionFound(
+            "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs or strategy measures)",
+            where=record.path,
+        )
+    actions.sort(key=lambda a: a.provenance.line_start)
+    _assign_ids(record.id, actions)
+    describe(record, loaded.lines, [a.region for a in actions if a.shape == "numbered"])
+    for a in actions:
+        a.region = a.region or (record.region if record.region != "France" else None)
+    parsed = ParsedDocument(
+        document=record, actions=actions, glossary=entries, participants=participants(ctx),
+        toc_refs=_toc_refs(loaded.lines),
+    )
+    parsed.warnings.extend(loaded.warnings)
+    _check_toc(parsed)
+    log.debug("%s: %d actions", record.id, len(actions))
+    return parsed
+
+
+def _assign_ids(doc_id: str, actions: list[ActionRecord]) -> None:
+    used: set[str] = set()
+    for a in actions:
+        base = f"{doc_id}/{slug(a.ref or a.title, 48)}"
+        candidate, k = base, 2
+        while candidate in used:
+            candidate, k = f"{base}-{k}", k + 1
+        used.add(candidate)
+        a.id = candidate
+
+
+def _toc_refs(lines: list[str]) -> list[str]:
+    refs = []
+    for line in lines:
+        if TOC_LINE.search(line) and (h := numbered_heading(re.sub(r"\.{3,}.*$|\t.*$", "", line))):
+            refs.append(f"{h[0]} {h[1]}")
+    return refs
+
+
+def _check_toc(parsed: ParsedDocument) -> None:
+    """A table of contents lists the actions: say where body and contents disagree."""
+    if not parsed.toc_refs:
+        return
+    body = {a.ref for a in parsed.actions if a.ref}
+    toc = set(parsed.toc_refs)
+    missing = sorted(toc - body)
+    extra = sorted(r for r in body - toc if r.split()[0] in {t.split()[0] for t in toc})
+    if missing:
+        parsed.warnings.append(f"in the table of contents but not found in the body: {', '.join(missing)}")
+    if extra:
+        parsed.warnings.append(f"in the body but not in the table of contents: {', '.join(extra)}")

@@ -1,0 +1,141 @@
+"""Record types: what a document *says*, with where it says it.
+
+These are plain dataclasses; `graph` turns them into linked entities.
+Lines are 1-based and inclusive; `page` is set for paginated formats (PDF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    """A document's text as lines, with the page of each line when the format has pages."""
+
+    lines: list[str]
+    format: str  # "txt", "md", "pdf", "docx", "html"
+    pages: list[int] | None = None  # pages[i] is the 1-based page of lines[i]
+    warnings: list[str] = field(default_factory=list)
+
+    def page_of(self, line_no: int) -> int | None:
+        """Page of a 1-based line number, or None for formats without pages."""
+        if not self.pages or not 1 <= line_no <= len(self.pages):
+            return None
+        return self.pages[line_no - 1]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    doc: str
+    line_start: int
+    line_end: int
+    quote: str
+    page: int | None = None
+
+
+@dataclass
+class OrgMention:
+    """An organisation named in a field, as written (cleaned of markup only)."""
+
+    name: str
+    line: int
+    note: str | None = None  # e.g. "Sous action 1", "en lien avec", "Étape 2", "État"
+
+
+@dataclass
+class TerritoryMention:
+    name: str
+    line: int
+    excluded: bool = False  # "hors agglomération d'Evreux"
+    source: str = "field"  # "field" (perimeter field), "region-line", "text"
+
+
+@dataclass
+class Contact:
+    kind: str  # "email", "phone", "url"
+    value: str
+    line: int
+    org: str | None = None
+    person: str | None = None
+
+
+@dataclass
+class Person:
+    name: str
+    line: int
+    role: str | None = None
+    org: str | None = None
+
+
+@dataclass
+class GlossaryEntry:
+    acronym: str
+    expansion: str
+    line: int
+    source: str = "glossary"  # "glossary" or "inline" ("Name (ACR)")
+
+
+@dataclass
+class ActionRecord:
+    doc: str
+    ref: str | None
+    title: str
+    shape: str  # "fiche", "numbered", "blurb", "strategy"
+    provenance: Provenance
+    chapter: str | None = None
+    description: str = ""
+    intitule: str | None = None
+    pilots: list[OrgMention] = field(default_factory=list)
+    partners: list[OrgMention] = field(default_factory=list)
+    territories: list[TerritoryMention] = field(default_factory=list)
+    perimeter: str | None = None
+    budget: str | None = None
+    calendar: str | None = None
+    indicators: str | None = None
+    expected_results: str | None = None
+    duration: str | None = None
+    observations: str | None = None
+    steps: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    keys_to_success: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    region: str | None = None
+    fields_missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class DocumentRecord:
+    id: str
+    path: str
+    sha256: str
+    format: str
+    title: str | None = None
+    issuer: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    department: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    line_count: int = 0
+    page_count: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ParsedDocument:
+    document: DocumentRecord
+    actions: list[ActionRecord]
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    participants: list[OrgMention] = field(default_factory=list)
+    toc_refs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

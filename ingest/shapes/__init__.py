@@ -1,0 +1,1 @@
+"""Shape detectors: each finds one way plans lay out their actions, wherever it occurs in a document."""

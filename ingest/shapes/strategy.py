@@ -1,0 +1,168 @@
+"""Strategy text (a pact, a programme): the concrete named measures, programmes and experiments inside
+numbered sections — arrow-marked measures ('⇒ Impliquer les entreprises …'), bold programme bullets
+('- **Le programme QUALIF**'), named schemes ('son dispositif « Une Formation, Un emploi »') and the items of
+an experiments section. Everything else (diagnosis, context, governance prose) is not an action."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.fields import contacts_in, figures_in
+from ingest.orgs import split_orgs
+from ingest.places import places_in_text
+from ingest.records import ActionRecord
+from ingest.shapes.context import Context
+from ingest.text import TOC_LINE, collapse, fold, strip_markup
+
+ARROW = re.compile(r"^\s*(?:⇒|→|➔|➢)\s*(.+)$")
+ROMAN = re.compile(r"^\s*([IVX]{1,4})\.\s+(\S.*)$")
+NUMBER = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$")
+LETTER = re.compile(r"^\s*([a-h])\.\s+(\S.*)$")
+BOLD_BULLET = re.compile(
+    r"^\s*-\s*\*\*((?:(?:le|la|les)\s+(?:programmes?|dispositifs?|plateformes?|projets?|réseaux?|expérimentations?)|"
+    r"création|mise\s+en\s+place|déploiement)\b[^*]*)\*\*", re.I
+)
+NAMED = re.compile(
+    r"\b(?:son\s+|le\s+|du\s+|un\s+|une\s+|la\s+)?(?:futur\s+)?(dispositif|programme|mission|plateforme|démarche)"
+    r"[^«.;]{0,60}?«\s*(?:\*\*)?([^»*]{3,60}?)(?:\*\*)?\s*»",
+    re.I,
+)
+BOLD_QUOTED = re.compile(r"«\s*\*\*([^*»]{3,60})\*\*\s*»")
+_PUBLIC = re.compile(r"^(?:l'ensemble\s+des\s+|les\s+)?(?:stagiaires|bénéficiaires|publics?|demandeurs|jeunes)\b", re.I)
+_EXPERIMENTS = re.compile(r"exp[ée]riment", re.I)
+_PILOT_SUBJECT = re.compile(
+    r"\b((?:la\s+)?Région(?:\s+Normandie)?|l'État|l'Etat|Pôle\s+emploi|le\s+CARIF-OREF[\w ]*?)\s+"
+    r"(?:propose|met\s+en\s+œuvre|souhaite|développera|s'appuiera|constituera|mettra|soutient|s'engage|crée|"
+    r"a\s+choisi|proposera|encouragera|veillera|renforce|vient)",
+    re.I,
+)
+
+
+def _section_boundary(line: str) -> bool:
+    return bool(ROMAN.match(line) or NUMBER.match(line) or LETTER.match(line) or ARROW.match(line))
+
+
+def detect(ctx: Context) -> list[ActionRecord]:
+    path: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    actions: list[ActionRecord] = []
+    spans: list[tuple[int, int, ActionRecord]] = []
+    in_experiments = False
+    n_lines = len(ctx.lines)
+    where: dict[int, tuple[str, dict[str, str]]] = {}
+    for n in range(1, n_lines + 1):
+        line = ctx.line(n)
+        if TOC_LINE.search(line) or n in ctx.claimed:
+            continue
+        for level, pattern in (("roman", ROMAN), ("number", NUMBER), ("letter", LETTER)):
+            m = pattern.match(strip_markup(line))
+            if m and len(m.group(2)) > 8 and not line.lstrip().startswith("-"):
+                path[level] = m.group(1)
+                heads[level] = collapse(m.group(2))
+                for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
+                    if lower != level:
+                        path.pop(lower, None)
+                        heads.pop(lower, None)
+                if level == "roman":
+                    in_experiments = bool(_EXPERIMENTS.search(m.group(2)))
+                break
+        ref_path = ".".join(path[k] for k in ("roman", "number", "letter") if k in path) or "0"
+        where[n] = (ref_path, dict(heads))
+        title, body_end = None, n
+        arrow = ARROW.match(line)
+        if arrow and not line.lstrip().startswith("-"):
+            title = strip_markup(arrow.group(1)).rstrip(" :")
+            if _PUBLIC.match(title) or len(title) < 6:
+                title = None
+            else:
+                body_end = _body_end(ctx, n)
+        elif (b := BOLD_BULLET.match(line)) or (in_experiments and re.match(r"^-\s+\w", line)):
+            text = strip_markup(b.group(1) if b else line.lstrip(" -"))
+            title = collapse(re.split(r"\s*:\s*|\s+portant\s+sur\s+|,\s+", text)[0])
+            body_end = _sub_items_end(ctx, n)
+        if not title:
+            continue
+        counters[ref_path] = counters.get(ref_path, 0) + 1
+        action = _build(ctx, f"Mesure {ref_path}/{counters[ref_path]}", title, n, body_end, heads)
+        actions.append(action)
+        spans.append((n, body_end, action))
+    _attach_named(ctx, spans, actions, where, counters)
+    return actions
+
+
+def _body_end(ctx: Context, start: int) -> int:
+    end = start
+    for k in range(start + 1, len(ctx.lines) + 1):
+        line = ctx.line(k)
+        if _section_boundary(strip_markup(line)) and not line.lstrip().startswith("-"):
+            break
+        if line.strip():
+            end = k
+    return end
+
+
+def _sub_items_end(ctx: Context, start: int) -> int:
+    end = start
+    for k in range(start + 1, min(start + 8, len(ctx.lines) + 1)):
+        line = ctx.line(k)
+        if re.match(r"^\s{1,}-\s|^\s+o\s", line):
+            end = k
+        elif line.strip():
+            break
+    return end
+
+
+def _build(ctx: Context, ref: str, title: str, start: int, end: int, heads: dict[str, str]) -> ActionRecord:
+    text_lines = [strip_markup(ctx.line(k)) for k in range(start, end + 1) if ctx.line(k).strip()]
+    description = "\n".join(text_lines[1:] if len(text_lines) > 1 else text_lines)
+    pilots = []
+    for m in _PILOT_SUBJECT.finditer(description):
+        pilots.append(re.sub(r"^(?:la|le|l')\s*", "", m.group(1), flags=re.I))
+    orgs, _ = split_orgs(list(dict.fromkeys(pilots)), start, ctx.known_acronyms)
+    return ActionRecord(
+        doc=ctx.doc_id,
+        ref=ref,
+        title=title,
+        shape="strategy",
+        provenance=ctx.provenance(start, end),
+        chapter=" > ".join(heads[k] for k in ("roman", "number", "letter") if k in heads) or None,
+        description=description,
+        pilots=orgs,
+        territories=places_in_text(description, start, ctx.gazetteer),
+        contacts=contacts_in(description, start),
+        figures=figures_in(description),
+        region=ctx.region,
+        fields_missing=[f for f, v in (("pilots", orgs), ("description", description)) if not v],
+    )
+
+
+def _attach_named(ctx: Context, spans, actions: list[ActionRecord], where, counters: dict[str, int]) -> None:
+    """Named schemes ('dispositif « X »') inside a measure's text name it; elsewhere they are measures of their own."""
+    seen = {fold(a.title) for a in actions}
+    standalone: list[tuple[int, str, str]] = []
+    for n in range(1, len(ctx.lines) + 1):
+        line = ctx.line(n)
+        if TOC_LINE.search(line) or n in ctx.claimed:
+            continue
+        for m in list(NAMED.finditer(line)) + list(BOLD_QUOTED.finditer(line)):
+            name = collapse(m.group(m.lastindex or 1))
+            host = next((a for s, e, a in spans if s <= n <= e), None)
+            if host is not None:
+                if fold(name) not in fold(host.intitule or ""):
+                    host.intitule = f"{host.intitule} ; {name}" if host.intitule else name
+                seen.add(fold(name))
+                continue
+            # a scheme the text puts forward as a measure: a bullet item, not a statistic nor a parenthesis
+            in_parens = line.rfind("(", 0, m.start()) > line.rfind(")", 0, m.start())
+            if line.lstrip().startswith("-") and not in_parens and "%" not in line and "regroup" not in line:
+                standalone.append((n, name, line))
+    for n, name, line in standalone:
+        if fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        ref_path, chapter_heads = where[n]
+        counters[ref_path] = counters.get(ref_path, 0) + 1
+        action = _build(ctx, f"Mesure {ref_path}/{counters[ref_path]}", name, n, n, chapter_heads)
+        action.description = strip_markup(line)
+        actions.append(action)
