@@ -116,6 +116,7 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
             if re.search(r"\bpar\s+$", before):
                 continue  # "proposés par Pôle Emploi": an agent, not a place
             name = re.sub(r"^(?:Dont|Autres?|Exemple|Expérimentation|Déploiement)\s+", "", name)
+            name = re.sub(r"\s+(?:Dont|Autres?|Exemple|Chaque)$", "", name)
             name = _ORG_PREFIX.sub("", name)
             for i, part in enumerate(_split_juxtaposed(name, gazetteer)):
                 if i == 0 and re.search(r"\bdu\s+$", before) and " " not in part:

@@ -1,0 +1,152 @@
+"""`qfq` — the command line. It parses, calls the service facade, and prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.report import IngestReport
+from api.service import Service
+from api.settings import Settings
+from ingest.errors import QfqError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="qfq — qui fait quoi, où.")
+err = Console(stderr=True)
+out = Console()
+
+EXPORT_FORMATS = ("actions",)
+
+
+def _settings(data: Path | None = None, **overrides) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if data is not None:
+        values["data"] = data
+    settings = Settings(**values)
+    logging.basicConfig(level=settings.log_level, format="%(message)s", datefmt="[%X]",
+                        handlers=[RichHandler(console=err, show_path=False)], force=True)
+    return settings
+
+
+def _run_ingest(service: Service, files: list[Path], *, build_dirs: list[Path] | None, force: bool) -> IngestReport:
+    if build_dirs is not None:
+        files = service.discover(build_dirs or service.settings.corpus)
+    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("", total=len(files))
+
+        def on_file(path: Path) -> None:
+            progress.update(task, advance=1, description=path.name)
+
+        return service.ingest(files, force=force, on_file=on_file)
+
+
+def _print_report(report: IngestReport) -> None:
+    table = Table(title="Ingest report", show_lines=False)
+    for col in ("document", "status", "actions", "shapes", "fields missing", "warnings"):
+        table.add_column(col)
+    for d in report.documents:
+        missing = ", ".join(f"{k}×{v}" for k, v in sorted(d.fields_missing.items()))
+        shapes = ", ".join(f"{k}×{v}" for k, v in sorted(d.shapes.items()))
+        notes = d.error or "; ".join(d.warnings[:3]) + (f" (+{len(d.warnings) - 3})" if len(d.warnings) > 3 else "")
+        style = {"error": "red", "unchanged": "dim"}.get(d.status, "")
+        table.add_row(Path(d.file).name, d.status, str(d.actions), shapes, missing, notes, style=style)
+    out.print(table)
+    t = report.to_dict()["totals"]
+    out.print(
+        f"documents: {t['documents']}  actions: {t['actions']}  entities: {t['entities']}  "
+        f"territories: {t['territories']} (unmatched: {t['unmatched_territories']})  errors: {t['errors']}"
+    )
+    if report.unmatched_territories:
+        out.print("unmatched territories: " + "; ".join(report.unmatched_territories), style="dim")
+
+
+@app.command()
+def build(
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Ingest every document under the corpus directories into the data directory."""
+    service = Service(_settings(data))
+    report = _run_ingest(service, [], build_dirs=corpus or [], force=force)
+    _finish(report, json_out)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Documents to add or replace.")],
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Add or replace documents incrementally."""
+    service = Service(_settings(data))
+    report = _run_ingest(service, files, build_dirs=None, force=force)
+    _finish(report, json_out)
+
+
+def _finish(report: IngestReport, json_out: bool) -> None:
+    if json_out:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    if report.documents and report.errors == len(report.documents):
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORT_FORMATS)}.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Export the knowledge base."""
+    if fmt not in EXPORT_FORMATS:
+        raise QfqError(f"unknown export format {fmt!r}", where="FORMAT", valid=", ".join(EXPORT_FORMATS))
+    service = Service(_settings(data))
+    if output is None:
+        n = service.export_actions(sys.stdout)
+    else:
+        tmp = output.with_name(output.name + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            n = service.export_actions(fh)
+        tmp.replace(output)
+    err.print(f"{n} actions exported")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (env QFQ_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env QFQ_PORT).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(data, host=host, port=port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+
+
+def main() -> None:
+    try:
+        app()
+    except QfqError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

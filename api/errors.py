@@ -1,0 +1,34 @@
+"""The one place where qfq errors become HTTP status codes."""
+
+from __future__ import annotations
+
+from ingest.errors import (
+    ConfigError,
+    EmptyDocument,
+    InputError,
+    NoActionFound,
+    NotFound,
+    QfqError,
+    StoreError,
+    UnreadableDocument,
+    UnsupportedFormat,
+)
+
+STATUS: dict[type[QfqError], int] = {
+    NotFound: 404,
+    UnsupportedFormat: 415,
+    EmptyDocument: 422,
+    UnreadableDocument: 422,
+    NoActionFound: 422,
+    InputError: 422,
+    ConfigError: 500,
+    StoreError: 503,
+    QfqError: 500,
+}
+
+
+def status_of(error: QfqError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500

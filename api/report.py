@@ -1,0 +1,53 @@
+"""The ingest report: what happened to each document, and the totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class DocumentReport:
+    file: str
+    doc_id: str | None
+    status: str  # "ingested", "unchanged", "error"
+    actions: int = 0
+    fields_missing: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    shapes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocumentReport] = field(default_factory=list)
+    entities: int = 0  # distinct organisations named as pilots or partners
+    territories: int = 0
+    unmatched_territories: list[str] = field(default_factory=list)
+
+    @property
+    def actions(self) -> int:
+        return sum(d.actions for d in self.documents)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.status == "error" for d in self.documents)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [asdict(d) for d in self.documents],
+            "totals": {
+                "documents": len(self.documents),
+                "actions": self.actions,
+                "entities": self.entities,
+                "territories": self.territories,
+                "unmatched_territories": len(self.unmatched_territories),
+                "errors": self.errors,
+            },
+            "unmatched_territories": self.unmatched_territories,
+        }
+
+
+def summarise_missing(actions: list[Any]) -> dict[str, int]:
+    return dict(Counter(f for a in actions for f in a.fields_missing))

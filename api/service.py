@@ -1,0 +1,148 @@
+"""The service facade: what the CLI and the HTTP routes call. No business logic lives in either of them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Any
+
+from api.report import DocumentReport, IngestReport, summarise_missing
+from api.settings import Settings
+from graph.actions_export import export_row, iter_rows, linker_for, write_jsonl
+from graph.store import Store
+from graph.territories import Referential, default_referential
+from ingest.errors import InputError, QfqError
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import document_id, parse_document
+from ingest.text import fold
+
+log = logging.getLogger(__name__)
+Progress = Callable[[Path], None]
+
+
+class Service:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.store_path)
+
+    @cached_property
+    def referential(self) -> Referential:
+        return default_referential()
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    # -- ingest -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def discover(dirs: Iterable[Path]) -> list[Path]:
+        """Every supported document under the directories, in a stable order."""
+        files: list[Path] = []
+        for d in dirs:
+            d = Path(d)
+            if not d.is_dir():
+                raise InputError("is not a directory", where=str(d), valid="a directory of documents")
+            files += [p for p in d.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES]
+        return sorted(files)
+
+    def build(self, dirs: Iterable[Path] | None = None, *, force: bool = False,
+              on_file: Progress | None = None) -> IngestReport:
+        dirs = list(dirs) if dirs else list(self.settings.corpus)
+        if not dirs:
+            raise InputError("no corpus directory given and ../shared/corpus does not exist",
+                             where="--corpus", valid="one or more directories of documents")
+        return self.ingest(self.discover(dirs), force=force, on_file=on_file)
+
+    def ingest(self, files: Iterable[Path], *, force: bool = False, on_file: Progress | None = None) -> IngestReport:
+        """Add or replace documents. One bad document never stops the others nor touches what is stored."""
+        report = IngestReport()
+        seen: dict[str, Path] = {}
+        for path in files:
+            path = Path(path)
+            if on_file:
+                on_file(path)
+            doc_id = document_id(path)
+            if doc_id in seen:
+                report.documents.append(DocumentReport(
+                    str(path), doc_id, "error",
+                    error=f"{path}: same document id {doc_id!r} as {seen[doc_id]}; rename one of the files"))
+                continue
+            seen[doc_id] = path
+            report.documents.append(self._ingest_one(path, doc_id, force))
+        self._totals(report)
+        return report
+
+    def _ingest_one(self, path: Path, doc_id: str, force: bool) -> DocumentReport:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            return DocumentReport(str(path), doc_id, "error", error=f"{path}: cannot read the file ({exc.strerror})")
+        if not force and self.store.document_hash(doc_id) == digest:
+            return DocumentReport(str(path), doc_id, "unchanged", actions=self.store.count_actions(doc_id),
+                                  warnings=self.store.warnings(doc_id))
+        try:
+            gazetteer = linker_for(self.referential, {}, []).is_place
+            parsed = parse_document(path, doc_id=doc_id, gazetteer=gazetteer)
+            self.store.replace_document(parsed)
+        except QfqError as exc:
+            log.warning("%s", exc)
+            return DocumentReport(str(path), doc_id, "error", error=str(exc))
+        except Exception as exc:  # a parser defect on one document must not stop the others
+            log.exception("unexpected failure on %s", path)
+            return DocumentReport(str(path), doc_id, "error", error=f"{path}: internal error ({type(exc).__name__}: {exc})")
+        shapes: dict[str, int] = {}
+        for a in parsed.actions:
+            shapes[a.shape] = shapes.get(a.shape, 0) + 1
+        warnings = list(parsed.warnings) + [w for a in parsed.actions for w in a.warnings]
+        return DocumentReport(str(path), doc_id, "ingested", actions=len(parsed.actions),
+                              fields_missing=summarise_missing(parsed.actions), warnings=warnings, shapes=shapes)
+
+    def _totals(self, report: IngestReport) -> None:
+        entities: set[str] = set()
+        unmatched: set[str] = set()
+        territories = 0
+        for row in self.export_rows():
+            for o in row["pilots"] + row["partners"]:
+                entities.add(o["id"])
+            for t in row["territories"]:
+                territories += 1
+                if t["code"] is None:
+                    unmatched.add(f"{t['name']} ({row['doc']})")
+        report.entities = len(entities)
+        report.territories = territories
+        report.unmatched_territories = sorted(unmatched, key=fold)
+
+    # -- reads --------------------------------------------------------------------------------------------
+
+    def export_rows(self):
+        return iter_rows(self.store, self.referential)
+
+    def export_actions(self, out: IO[str]) -> int:
+        return write_jsonl(self.export_rows(), out)
+
+    def list_actions(self, *, limit: int = 50, offset: int = 0, doc: str | None = None) -> dict[str, Any]:
+        limit = min(limit, self.settings.page_limit_max)
+        actions = self.store.actions(doc, limit=limit, offset=offset)
+        docs = {d["id"]: d for d in self.store.documents()}
+        linkers: dict[str, Any] = {}
+        items = []
+        for a in actions:
+            if a["doc"] not in linkers:
+                linkers[a["doc"]] = linker_for(self.referential, docs[a["doc"]], self.store.glossary(a["doc"]))
+            items.append(export_row(a, docs[a["doc"]], linkers[a["doc"]]))
+        return {"total": self.store.count_actions(doc), "limit": limit, "offset": offset, "items": items}
+
+    def get_action(self, action_id: str) -> dict[str, Any]:
+        action = self.store.action(action_id)
+        doc = self.store.document(action["doc"])
+        return export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])))
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}

@@ -1,0 +1,37 @@
+"""Typed settings, built once at the edge (CLI or app factory) from the environment (prefix QFQ_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_corpus() -> list[Path]:
+    """`../shared/corpus` beside the working directory, when it exists."""
+    candidate = Path.cwd().parent / "shared" / "corpus"
+    return [candidate] if candidate.is_dir() else []
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QFQ_", extra="forbid")
+
+    data: Path = Field(Path("data"), description="Data directory: the SQLite store and derived indexes.")
+    corpus: list[Path] = Field(default_factory=default_corpus, description="Directories `qfq build` reads.")
+    host: str = Field("127.0.0.1", description="Address `qfq serve` binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `qfq serve` listens on.")
+    log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
+    page_limit_max: int = Field(200, ge=1, description="Largest `limit` a listing accepts.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("valid: DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @property
+    def store_path(self) -> Path:
+        return self.data / "qfq.sqlite"

@@ -1,0 +1,90 @@
+"""From names as written to linked ids: territories to official codes (with a best known parent when there is
+no code), organisations to provisional actor ids. The actor de-duplication proper is the knowledge-graph work;
+until it lands, one spelling folded = one actor id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from graph.territories import Referential, Territory
+from ingest.text import fold, slug
+
+_QUALIFIERS = re.compile(
+    r"^(?:nord|sud|est|ouest|centre|bocage|pays|agglomération|bassin(?:\s+d'emploi)?\s+d[eu']|territoire\s+d[eu']|"
+    r"zone\s+d'activité\s+d[eu']?|axe)\s+", re.I
+)
+_DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
+
+
+def actor_id(name: str) -> str:
+    return "actor:" + slug(name, 60)
+
+
+@dataclass(frozen=True)
+class LinkedTerritory:
+    name: str  # as written
+    level: str | None  # region, departement, epci, commune; None when unmatched
+    code: str | None
+    id: str | None
+    official_name: str | None = None
+    parent: str | None = None  # id of the best known parent of an unmatched place
+    excluded: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "level": self.level, "code": self.code, "id": self.id,
+            "official_name": self.official_name, "parent": self.parent, "excluded": self.excluded,
+        }
+
+
+class TerritoryLinker:
+    """Resolve territory mentions of one document, using its region/department and glossary."""
+
+    def __init__(self, referential: Referential, *, region: str | None = None, department: str | None = None,
+                 glossary: dict[str, str] | None = None):
+        self.ref = referential
+        self.region = self._one(region, ("region",)) if region and region != "France" else None
+        self.department = self._one(department, ("departement",)) if department else None
+        if self.department and not self.region:
+            self.region = next((p for p in referential.parents(self.department.id) if p.level == "region"), None)
+        self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
+
+    def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
+        hits = self.ref.lookup(name, levels=levels)
+        return hits[0] if hits else None
+
+    def _lookup(self, name: str) -> Territory | None:
+        hits = self.ref.lookup(
+            name,
+            prefer_region=self.region.code if self.region else None,
+            prefer_departement=self.department.code if self.department else None,
+        )
+        return hits[0] if hits else None
+
+    def is_place(self, name: str) -> bool:
+        """The gazetteer the ingest uses to split 'Vire Argentan' and to keep place names found in text."""
+        return _cached_is_place(self.ref, fold(name))
+
+    def link(self, name: str, excluded: bool = False) -> LinkedTerritory:
+        if _DEPARTMENT_WIDE.match(name.strip()) and self.department:
+            return self._linked(name, self.department, excluded)
+        found = self._lookup(name)
+        if found is None and fold(name) in self.glossary:
+            found = self._lookup(self.glossary[fold(name)])
+        if found is not None:
+            return self._linked(name, found, excluded)
+        stripped = _QUALIFIERS.sub("", name).strip()
+        parent = self._lookup(stripped) if stripped and stripped != name else None
+        parent = parent or self.department or self.region
+        return LinkedTerritory(name, None, None, None, parent=parent.id if parent else None, excluded=excluded)
+
+    @staticmethod
+    def _linked(name: str, t: Territory, excluded: bool) -> LinkedTerritory:
+        return LinkedTerritory(name, t.level, t.code, t.id, official_name=t.name, excluded=excluded)
+
+
+@lru_cache(maxsize=20000)
+def _cached_is_place(ref: Referential, key: str) -> bool:
+    return bool(ref.lookup(key))

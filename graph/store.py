@@ -1,0 +1,188 @@
+"""The embedded SQLite store: source of truth for documents, actions, raw mentions and provenance.
+
+Every document is written or replaced in one transaction; a failed write leaves the previous records as they
+were. The schema carries a version; an unknown version is an error, never silently migrated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import NotFound, StoreError
+from ingest.records import ParsedDocument
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
+    title TEXT, issuer TEXT, kind TEXT, region TEXT, department TEXT, period_start INTEGER, period_end INTEGER,
+    line_count INTEGER, page_count INTEGER, ingested_at REAL NOT NULL, record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL, ref TEXT, title TEXT NOT NULL, shape TEXT NOT NULL, region TEXT,
+    line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actions_doc ON actions(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS mentions (
+    action_id TEXT NOT NULL REFERENCES actions(id) ON DELETE CASCADE, doc_id TEXT NOT NULL,
+    kind TEXT NOT NULL, name TEXT NOT NULL, note TEXT, line INTEGER
+);
+CREATE INDEX IF NOT EXISTS mentions_action ON mentions(action_id);
+CREATE INDEX IF NOT EXISTS mentions_kind_name ON mentions(kind, name);
+CREATE TABLE IF NOT EXISTS glossary (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    acronym TEXT NOT NULL, expansion TEXT NOT NULL, line INTEGER, source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS participants (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, name TEXT NOT NULL, line INTEGER
+);
+CREATE TABLE IF NOT EXISTS warnings (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, action_id TEXT, message TEXT NOT NULL
+);
+"""
+
+
+class Store:
+    """A connection to the store file. Use one per thread; writes are serialised by SQLite."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store ({exc})", where=str(self.path)) from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        with self.transaction() as cur:
+            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                cur.execute(statement)
+            row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                cur.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise StoreError(
+                    f"store schema version {row[0]} is not the version this qfq reads ({SCHEMA_VERSION})",
+                    where=str(self.path),
+                    valid="rebuild the data directory with `qfq build`",
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Cursor]:
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+    # -- writes -------------------------------------------------------------------------------------------
+
+    def document_hash(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def replace_document(self, parsed: ParsedDocument) -> None:
+        """Write a parsed document, replacing everything previously stored for it, in one transaction."""
+        doc = parsed.document
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+            cur.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, doc.path, doc.sha256, doc.format, doc.title, doc.issuer, doc.kind, doc.region,
+                 doc.department, doc.period_start, doc.period_end, doc.line_count, doc.page_count, time.time(),
+                 json.dumps(doc.to_dict(), ensure_ascii=False)),
+            )
+            for ordinal, a in enumerate(parsed.actions):
+                p = a.provenance
+                cur.execute(
+                    "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, doc.id, ordinal, a.ref, a.title, a.shape, a.region, p.line_start, p.line_end, p.page,
+                     p.quote, json.dumps(a.to_dict(), ensure_ascii=False)),
+                )
+                rows = [(a.id, doc.id, "pilot", o.name, o.note, o.line) for o in a.pilots]
+                rows += [(a.id, doc.id, "partner", o.name, o.note, o.line) for o in a.partners]
+                rows += [(a.id, doc.id, "territory", t.name, "hors" if t.excluded else t.source, t.line)
+                         for t in a.territories]
+                rows += [(a.id, doc.id, "contact", c.value, c.org, c.line) for c in a.contacts]
+                rows += [(a.id, doc.id, "person", p.name or p.role or "", p.role, p.line) for p in a.people]
+                cur.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows)
+                cur.executemany("INSERT INTO warnings VALUES (?,?,?)", [(doc.id, a.id, w) for w in a.warnings])
+            cur.executemany(
+                "INSERT INTO glossary VALUES (?,?,?,?,?)",
+                [(doc.id, g.acronym, g.expansion, g.line, g.source) for g in parsed.glossary],
+            )
+            cur.executemany("INSERT INTO participants VALUES (?,?,?)",
+                            [(doc.id, p.name, p.line) for p in parsed.participants])
+            cur.executemany("INSERT INTO warnings VALUES (?,?,?)", [(doc.id, None, w) for w in parsed.warnings])
+        log.debug("stored %s: %d actions", doc.id, len(parsed.actions))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # -- reads --------------------------------------------------------------------------------------------
+
+    def documents(self) -> list[dict[str, Any]]:
+        return [json.loads(r["record"]) for r in self.conn.execute("SELECT record FROM documents ORDER BY id")]
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document with id {doc_id!r}", where="doc")
+        return json.loads(row[0])
+
+    def actions(self, doc_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        sql = "SELECT record FROM actions"
+        args: list[Any] = []
+        if doc_id:
+            sql += " WHERE doc_id = ?"
+            args.append(doc_id)
+        sql += " ORDER BY doc_id, ordinal"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [json.loads(r[0]) for r in self.conn.execute(sql, args)]
+
+    def count_actions(self, doc_id: str | None = None) -> int:
+        if doc_id:
+            return self.conn.execute("SELECT COUNT(*) FROM actions WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM actions").fetchone()[0]
+
+    def action(self, action_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT record FROM actions WHERE id = ?", (action_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no action with id {action_id!r}", where="action_id",
+                           valid="an id listed by /actions or `qfq export actions`")
+        return json.loads(row[0])
+
+    def glossary(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql, args = "SELECT * FROM glossary", ()
+        if doc_id:
+            sql, args = sql + " WHERE doc_id = ?", (doc_id,)
+        return [dict(r) for r in self.conn.execute(sql, args)]
+
+    def warnings(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT message FROM warnings WHERE doc_id = ?", (doc_id,))]
