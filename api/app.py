@@ -1,6 +1,8 @@
-"""The HTTP app, built by a factory from the settings. Routes parse, call one facade method, map the result."""
+"""The HTTP app, built by a factory from the settings. Routes parse, call one facade method, map the result.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: FastAPI reads the route annotations at definition time.
+"""
+
 
 from typing import Annotated, Any
 

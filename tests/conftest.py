@@ -1,0 +1,36 @@
+"""Shared fixtures: the real corpus beside the repository, and fresh data directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.service import Service
+from api.settings import Settings
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the corpus is not at {CORPUS} (../shared/corpus beside the repository)")
+    return CORPUS
+
+
+@pytest.fixture()
+def service(tmp_path: Path) -> Service:
+    svc = Service(Settings(data=tmp_path / "data", corpus=[]))
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Service:
+    """A service over the whole corpus, built once for the session (read-only tests only)."""
+    svc = Service(Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir]))
+    report = svc.build()
+    assert report.errors == 0, report.to_dict()
+    yield svc
+    svc.close()

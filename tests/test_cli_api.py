@@ -1,0 +1,92 @@
+"""The CLI as a user runs it, and the HTTP app through FastAPI's test client."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import Service
+
+
+def _qfq(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=120,
+    )
+
+
+def test_cli_build_then_export(tmp_path: Path, corpus_dir: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("001_7091df44cd1e8194.txt", "004_3055f0caa3abf071.txt"):
+        (docs / name).write_bytes((corpus_dir / name).read_bytes())
+    (docs / "broken.pdf").write_bytes(b"not a pdf at all")
+    build = _qfq("build", "--corpus", str(docs), "--data", str(data), cwd=repo)
+    assert build.returncode == 0, build.stderr
+    assert "actions: 23" in build.stdout and "errors: 1" in build.stdout
+    assert "broken.pdf" in build.stdout
+    out = tmp_path / "actions.jsonl"
+    export = _qfq("export", "actions", "-o", str(out), "--data", str(data), cwd=repo)
+    assert export.returncode == 0, export.stderr
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 23
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_cli_build_json_report_and_env_data_dir(tmp_path: Path, corpus_dir: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_bytes((corpus_dir / "001_7091df44cd1e8194.txt").read_bytes())
+    res = _qfq("build", "--corpus", str(docs), "--json", cwd=repo, env={"QFQ_DATA": str(tmp_path / "d")})
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["totals"]["actions"] == 14 and report["documents"][0]["doc_id"] == "a"
+    assert (tmp_path / "d" / "qfq.sqlite").exists()
+
+
+def test_cli_unknown_export_format_is_a_clear_error(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    res = _qfq("export", "pdf", "--data", str(tmp_path / "d"), cwd=repo)
+    assert res.returncode == 2
+    assert "unknown export format 'pdf'" in res.stderr and "actions" in res.stderr
+
+
+def test_cli_ingest_only_bad_files_exits_non_zero(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    res = _qfq("ingest", str(bad), "--data", str(tmp_path / "d"), cwd=repo)
+    assert res.returncode == 1
+    assert "empty" in res.stdout.lower()
+
+
+def test_api_actions_pagination_and_detail(built: Service) -> None:
+    app = create_app(built.settings)
+    with TestClient(app) as client:
+        health = client.get("/health").json()
+        assert health["status"] == "ok" and health["actions"] == built.store.count_actions()
+        page = client.get("/actions", params={"limit": 10, "offset": 5}).json()
+        assert page["total"] == health["actions"] and len(page["items"]) == 10 and page["offset"] == 5
+        first = page["items"][0]
+        detail = client.get(f"/actions/{first['id']}").json()
+        assert detail["id"] == first["id"] and detail["provenance"]["quote"]
+        only = client.get("/actions", params={"doc": "004_3055f0caa3abf071", "limit": 50}).json()
+        assert only["total"] == 9 and {i["doc"] for i in only["items"]} == {"004_3055f0caa3abf071"}
+
+
+def test_api_errors_have_one_shape(built: Service) -> None:
+    with TestClient(create_app(built.settings)) as client:
+        missing = client.get("/actions/nope/nothing")
+        assert missing.status_code == 404
+        body = missing.json()
+        assert body["error"] == "NotFound" and "nope/nothing" in body["message"]
+        assert client.get("/actions", params={"limit": 0}).status_code == 422
