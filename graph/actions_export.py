@@ -30,7 +30,7 @@ def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLin
         "region": region,
         "chapter": action.get("chapter"),
         "shape": action["shape"],
-        "territories": [linker.link(t["name"], t.get("excluded", False)).to_dict() for t in action["territories"]],
+        "territories": link_territories(action, linker),
         "pilots": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["pilots"]],
         "partners": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["partners"]],
         "dispositifs": [],
@@ -56,6 +56,19 @@ def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLin
             "page": prov.get("page"), "quote": prov["quote"], "path": doc.get("path"),
         },
     }
+
+
+def link_territories(action: dict[str, Any], linker: TerritoryLinker) -> list[dict[str, Any]]:
+    """Linked territories of an action, one per territory id (names as written that resolve alike merge)."""
+    context = " ".join(filter(None, (action.get("intitule"), action.get("perimeter"), action.get("description"))))
+    out, seen = [], set()
+    for t in action["territories"]:
+        linked = linker.link(t["name"], t.get("excluded", False), context).to_dict()
+        key = linked["id"] or linked["name"]
+        if key not in seen:
+            seen.add(key)
+            out.append(linked)
+    return out
 
 
 def iter_rows(store: Store, referential: Referential) -> Iterator[dict[str, Any]]:

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graph.territories import Referential, Territory
+from ingest.orgs import is_expansion
 from ingest.text import fold, slug
 
 _QUALIFIERS = re.compile(
     r"^(?:nord|sud|est|ouest|centre|bocage|pays|agglomération|bassin(?:\s+d'emploi)?\s+d[eu']|territoire\s+d[eu']|"
     r"zone\s+d'activité\s+d[eu']?|axe)\s+", re.I
 )
+_PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le)\s*)*[A-ZÉ][\w'’\-]*)+")
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
 
 
@@ -67,18 +69,33 @@ class TerritoryLinker:
         """The gazetteer the ingest uses to split 'Vire Argentan' and to keep place names found in text."""
         return _cached_is_place(self.ref, fold(name))
 
-    def link(self, name: str, excluded: bool = False) -> LinkedTerritory:
+    def link(self, name: str, excluded: bool = False, context: str = "") -> LinkedTerritory:
+        """Link one mention; `context` (the action's text) can spell out an acronym such as 'CAC'."""
         if _DEPARTMENT_WIDE.match(name.strip()) and self.department:
             return self._linked(name, self.department, excluded)
         found = self._lookup(name)
         if found is None and fold(name) in self.glossary:
             found = self._lookup(self.glossary[fold(name)])
+        if found is None and name.isupper() and len(name) <= 6 and context:
+            found = self._from_context(name, context)
         if found is not None:
             return self._linked(name, found, excluded)
         stripped = _QUALIFIERS.sub("", name).strip()
         parent = self._lookup(stripped) if stripped and stripped != name else None
         parent = parent or self.department or self.region
         return LinkedTerritory(name, None, None, None, parent=parent.id if parent else None, excluded=excluded)
+
+    def _from_context(self, acronym: str, context: str) -> Territory | None:
+        """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell it."""
+        for m in _PHRASE.finditer(context):
+            words = m.group(0).split()
+            for i in range(len(words)):
+                phrase = " ".join(words[i:])
+                if phrase[:1].isupper() and is_expansion(acronym, phrase):
+                    found = self._lookup(phrase)
+                    if found is not None:
+                        return found
+        return None
 
     @staticmethod
     def _linked(name: str, t: Territory, excluded: bool) -> LinkedTerritory:

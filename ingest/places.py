@@ -69,7 +69,7 @@ def _split_known(name: str, gazetteer: Gazetteer) -> list[str]:
         return [name]
     for m in re.finditer(r"[\s\-]+", name):
         left, right = name[: m.start()], name[m.end() :]
-        if gazetteer(left) and gazetteer(right):
+        if left[:1].isupper() and right[:1].isupper() and gazetteer(left) and gazetteer(right):
             return [left, right]
     return [name]
 

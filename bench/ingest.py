@@ -1,0 +1,326 @@
+"""Ingest benchmark: wall time, throughput and peak memory of the ingest, one scenario per fresh process.
+
+    python bench/ingest.py [--copies 50] [--corpus ../shared/corpus] [--profile] [--no-tracemalloc]
+
+Scenarios, each run in its own child process (this script with the hidden ``--scenario`` flag) so that
+``ru_maxrss`` is that scenario's peak and nothing is shared through caches:
+
+- ``corpus``   ingest the real corpus into a fresh data directory (``Service.build``);
+- ``copies``   ingest N renamed copies of every corpus document (``copyNNN_<name>``: distinct document ids)
+               into another fresh data directory;
+- ``reingest`` build again, from a new process, into the ``corpus`` data directory: every content hash
+               matches, nothing is parsed;
+- ``parse``    ``ingest.pipeline.parse_document`` on each corpus file, no store (same gazetteer as the service).
+
+Every child first loads the territory referential and does one lookup (which builds the name index); that
+start-up is reported separately and is not part of the scenario's wall time. With ``--tracemalloc`` (the
+default) each scenario runs a second time under tracemalloc, because tracing slows allocation 2-3x and
+would distort the timed run. ``--profile`` adds a cProfile run of the corpus ingest and lists the project's
+functions with the largest cumulative time.
+
+Progress goes to the log (stderr); the Markdown tables on stdout are the command's output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is bench/ingest.py: as a script its directory comes first on sys.path and would shadow the
+# `ingest` package. Drop it before anything imports the project.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
+
+log = logging.getLogger("bench.ingest")
+
+REPO = _HERE.parent
+SCENARIOS = ("corpus", "copies", "reingest", "parse")
+PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
+
+
+# -- child side ---------------------------------------------------------------------------------------------
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _make_copies(corpus: Path, target: Path, copies: int) -> int:
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    for i in range(copies):
+        for f in files:
+            shutil.copyfile(f, target / f"copy{i:03d}_{f.name}")
+    return copies * len(files)
+
+
+def _ingest_result(report: Any, service: Any) -> dict[str, Any]:
+    statuses: dict[str, int] = {}
+    for d in report.documents:
+        statuses[d.status] = statuses.get(d.status, 0) + 1
+    errors = [d.error for d in report.documents if d.status == "error"]
+    return {
+        "documents": len(report.documents),
+        "actions": report.actions,
+        "statuses": statuses,
+        "errors": errors,
+        "warnings": sum(len(d.warnings) for d in report.documents),
+        "entities": report.entities,
+        "unmatched": len(report.unmatched_territories),
+        "stored_actions": service.store.count_actions(),
+    }
+
+
+def _run_scenario(name: str, corpus: Path, copies: int, work: Path) -> dict[str, Any]:
+    """Start-up, then the scenario's timed body. `work` is this scenario's scratch directory."""
+    t0 = time.perf_counter()
+    from api.service import Service
+    from api.settings import Settings
+    from graph.actions_export import linker_for
+    from graph.territories import default_referential
+    from ingest.pipeline import parse_document
+
+    t_import = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    referential = default_referential()
+    t_load = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    referential.lookup("Caen")  # the first lookup builds the name index
+    t_index = time.perf_counter() - t1
+    startup = {"import_s": t_import, "referential_load_s": t_load, "first_lookup_s": t_index,
+               "startup_s": time.perf_counter() - t0, "rss_after_startup_mib": _maxrss_mib()}
+
+    setup: dict[str, Any] = {}
+    if name == "copies":
+        src = work / "docs"
+        src.mkdir(parents=True, exist_ok=True)
+        setup["copied_files"] = _make_copies(corpus, src, copies)
+        dirs, data = [src], work / "data"
+    elif name in ("corpus", "reingest"):
+        dirs, data = [corpus], work / "data"  # reingest reuses the corpus scenario's data directory
+
+    if name == "parse":
+        files = sorted(p for p in corpus.iterdir() if p.is_file())
+        gazetteer = linker_for(referential, {}, []).is_place  # what Service.ingest passes
+        w0, c0 = time.perf_counter(), time.process_time()
+        actions = sum(len(parse_document(f, gazetteer=gazetteer).actions) for f in files)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        result: dict[str, Any] = {"documents": len(files), "actions": actions, "errors": [], "statuses": {}}
+    else:
+        service = Service(Settings(data=data, corpus=dirs))
+        w0, c0 = time.perf_counter(), time.process_time()
+        report = service.build(dirs)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        result = _ingest_result(report, service)
+        # The report totals walk every stored action through the territory linker (Service._totals does
+        # this inside build); time one such pass so its share of the wall time is visible.
+        e0 = time.perf_counter()
+        result["exported_rows"] = sum(1 for _ in service.export_rows())
+        result["export_pass_s"] = time.perf_counter() - e0
+        service.close()
+    return {"scenario": name, "wall_s": wall, "cpu_s": cpu, **startup, **setup, **result}
+
+
+def child_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    work = Path(args.work)
+    corpus = Path(args.corpus).resolve()
+    if args.mode == "profile":
+        out = _profile(corpus, work)
+    elif args.mode == "tracemalloc":
+        import tracemalloc
+
+        tracemalloc.start()
+        out = _run_scenario(args.scenario, corpus, args.copies, work)
+        out["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    else:
+        out = _run_scenario(args.scenario, corpus, args.copies, work)
+    out["peak_rss_mib"] = _maxrss_mib()
+    json.dump(out, sys.stdout)
+
+
+def _profile(corpus: Path, work: Path, top: int = 12) -> dict[str, Any]:
+    import cProfile
+    import pstats
+
+    from api.service import Service
+    from api.settings import Settings
+    from graph.territories import default_referential
+
+    default_referential().lookup("Caen")  # start-up outside the profile, as in the timed scenarios
+    service = Service(Settings(data=work / "data", corpus=[corpus]))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    service.build([corpus])
+    profiler.disable()
+    service.close()
+    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
+    total = max(v[3] for v in stats.values())
+    rows = []
+    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
+        if file.startswith(PROJECT_DIRS):
+            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", "calls": nc,
+                         "tottime_s": tottime, "cumtime_s": cumtime})
+    rows.sort(key=lambda r: -r["cumtime_s"])
+    return {"scenario": "profile", "total_s": total, "rows": rows[:top],
+            "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:top]}
+
+
+# -- parent side --------------------------------------------------------------------------------------------
+
+
+def _spawn(scenario: str, args: argparse.Namespace, work: Path, mode: str = "time") -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--mode", mode,
+           "--work", str(work), "--corpus", str(args.corpus), "--copies", str(args.copies)]
+    log.info("running %s (%s) ...", scenario, mode)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"scenario {scenario} ({mode}) failed with exit code {proc.returncode}")
+    out = json.loads(proc.stdout)
+    log.info("%s (%s) done in %.1f s (process)", scenario, mode, time.perf_counter() - t0)
+    return out
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return (f"{os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
+def _fmt(v: float | None, digits: int = 2) -> str:
+    return "–" if v is None else f"{v:.{digits}f}"
+
+
+def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
+    labels = {"corpus": "(a) ingest corpus", "copies": f"(b) ingest {copies} copies",
+              "reingest": "(c) re-ingest unchanged", "parse": "(d) parse only, no store"}
+    head = ("| scenario | docs | actions | wall s | CPU s | actions/s | ms/doc | start-up s | "
+            "peak RSS MiB | RSS after start-up MiB | tracemalloc peak MiB | errors |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for name in SCENARIOS:
+        r = results.get(name)
+        if r is None:
+            continue
+        rate = r["actions"] / r["wall_s"] if r["wall_s"] > 0 and r["actions"] else None
+        lines.append(
+            f"| {labels[name]} | {r['documents']} | {r['actions']} | {_fmt(r['wall_s'], 3)} | {_fmt(r['cpu_s'], 3)} | "
+            f"{_fmt(rate, 0)} | {_fmt(1000 * r['wall_s'] / r['documents'], 1)} | {_fmt(r['startup_s'])} | "
+            f"{_fmt(r['peak_rss_mib'], 0)} | {_fmt(r['rss_after_startup_mib'], 0)} | "
+            f"{_fmt(r.get('tracemalloc_peak_mib'), 1)} | {len(r['errors'])} |")
+    return "\n".join(lines)
+
+
+def _ratios(results: dict[str, dict[str, Any]], copies: int) -> str:
+    a, b, c, d = (results.get(k) for k in SCENARIOS)
+    out = []
+    if a and b:
+        out.append(f"- copies / corpus / {copies} = {b['wall_s'] / a['wall_s'] / copies:.2f} "
+                   f"(1.00 = linear; per-action: {(b['wall_s'] / b['actions']) / (a['wall_s'] / a['actions']):.2f})")
+    if a and c:
+        out.append(f"- re-ingest / ingest = {c['wall_s'] / a['wall_s']:.3f}")
+    if a and d:
+        out.append(f"- parse / ingest = {d['wall_s'] / a['wall_s']:.2f} "
+                   f"(store writes, hashing and report totals: {1 - d['wall_s'] / a['wall_s']:.0%} of the ingest)")
+    for name in ("corpus", "copies", "reingest"):
+        r = results.get(name)
+        if r and "export_pass_s" in r:
+            out.append(f"- {name}: one report-totals pass over the store (export_rows, {r['exported_rows']} rows) "
+                       f"takes {r['export_pass_s']:.3f} s of the ingest's {r['wall_s']:.3f} s")
+    if a:
+        out.append(f"- start-up (corpus child): imports {a['import_s']:.2f} s, referential load "
+                   f"{a['referential_load_s']:.2f} s, first lookup (index build) {a['first_lookup_s']:.2f} s; "
+                   f"time to first referential lookup {a['referential_load_s'] + a['first_lookup_s']:.2f} s")
+        ok_t, ok_m = a["wall_s"] + a["startup_s"] < 10, max(r["peak_rss_mib"] for r in results.values()) < 500
+        out.append(f"- targets: corpus ingest incl. start-up {a['wall_s'] + a['startup_s']:.2f} s < 10 s: "
+                   f"{'met' if ok_t else 'NOT met'}; largest peak RSS "
+                   f"{max(r['peak_rss_mib'] for r in results.values()):.0f} MiB < 500 MB: {'met' if ok_m else 'NOT met'}")
+    return "\n".join(out)
+
+
+def _profile_table(p: dict[str, Any]) -> str:
+    lines = [f"cProfile of the corpus ingest (total {p['total_s']:.2f} s under the profiler), project code, "
+             "by cumulative time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
+    for r in p["rows"]:
+        lines.append(f"| `{r['function']}` | {r['calls']} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
+    lines += ["", "by own time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
+    for r in p["by_tottime"][:6]:
+        lines.append(f"| `{r['function']}` | {r['calls']} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
+    return "\n".join(lines)
+
+
+def parent_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
+    root = Path(tempfile.mkdtemp(prefix="qfq-bench-ingest-"))
+    results: dict[str, dict[str, Any]] = {}
+    profile = None
+    try:
+        for name in SCENARIOS:
+            work = root / ("corpus" if name == "reingest" else name)
+            results[name] = _spawn(name, args, work)
+            for err in results[name]["errors"][:5]:
+                log.warning("%s: ingest error: %s", name, err)
+        if args.tracemalloc:
+            for name in SCENARIOS:
+                # reingest reads the corpus store again (a re-ingest leaves it as it was)
+                work = root / ("corpus" if name == "reingest" else f"tm-{name}")
+                results[name]["tracemalloc_peak_mib"] = _spawn(name, args, work, "tracemalloc")["tracemalloc_peak_mib"]
+        if args.profile:
+            profile = _spawn("corpus", args, root / "profile", "profile")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    print(f"Machine: {_machine()}\n")
+    print(f"Command: `python bench/ingest.py --copies {args.copies} --corpus {args.corpus}`\n")
+    print(_table(results, args.copies))
+    print()
+    print(_ratios(results, args.copies))
+    if profile:
+        print()
+        print(_profile_table(profile))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="qfq ingest benchmark (time, throughput, peak memory)")
+    parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
+    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
+    parser.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
+                        help="skip the second, traced run of each scenario")
+    parser.add_argument("--profile", action="store_true", help="also cProfile the corpus ingest")
+    parser.add_argument("--scenario", choices=SCENARIOS, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("time", "tracemalloc", "profile"), default="time", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.copies < 1:
+        parser.error("--copies must be at least 1")
+    if args.scenario:
+        child_main(args)
+    else:
+        parent_main(args)
+
+
+if __name__ == "__main__":
+    main()
