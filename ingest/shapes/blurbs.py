@@ -53,6 +53,18 @@ def _pilot_block(ctx: Context, n: int) -> tuple[int, list[str]]:
     return end, values
 
 
+def _contacts(values: list[str], pilots: list, line: int, ctx: Context) -> list:
+    """E-mails of a pilot block, each tied to the organisation written on its line, else to the only pilot."""
+    out = []
+    for value in values:
+        on_line, _ = split_orgs([EMAIL.sub(" ", value.lstrip("- ")).strip(" :")], line, ctx.known_acronyms)
+        owner = on_line[0].name if len(on_line) == 1 else (pilots[0].name if len(pilots) == 1 else None)
+        for c in contacts_in(value, line):
+            c.org = owner
+            out.append(c)
+    return out
+
+
 def detect(ctx: Context) -> list[ActionRecord]:
     pilots_at = [n for n in range(1, len(ctx.lines) + 1) if n not in ctx.claimed and PILOT.match(ctx.line(n))]
     if len(pilots_at) < 2:
@@ -116,7 +128,7 @@ def detect(ctx: Context) -> list[ActionRecord]:
             description=description,
             pilots=orgs,
             territories=places_in_text(description, body[0], ctx.gazetteer),
-            contacts=[c for v in pilot_text for c in contacts_in(v, n)],
+            contacts=_contacts(pilot_text, orgs, n, ctx),
             people=people,
             figures=figures_in(description),
             region=ctx.region,
