@@ -90,7 +90,7 @@ class Service:
         try:
             gazetteer = linker_for(self.referential, {}, []).is_place
             parsed = parse_document(path, doc_id=doc_id, gazetteer=gazetteer)
-            self.store.replace_document(parsed)
+            self.store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
         except QfqError as exc:
             log.warning("%s", exc)
             return DocumentReport(str(path), doc_id, "error", error=str(exc))

@@ -1,6 +1,7 @@
 """Ingest benchmark: wall time, throughput and peak memory of the ingest, one scenario per fresh process.
 
-    python bench/ingest.py [--copies 50] [--corpus ../shared/corpus] [--profile] [--no-tracemalloc]
+    python bench/ingest.py [--copies 50] [--corpus ../shared/corpus] [--repeat 3]
+                           [--tracemalloc small|all|none] [--profile]
 
 Scenarios, each run in its own child process (this script with the hidden ``--scenario`` flag) so that
 ``ru_maxrss`` is that scenario's peak and nothing is shared through caches:
@@ -13,12 +14,14 @@ Scenarios, each run in its own child process (this script with the hidden ``--sc
 - ``parse``    ``ingest.pipeline.parse_document`` on each corpus file, no store (same gazetteer as the service).
 
 Every child first loads the territory referential and does one lookup (which builds the name index); that
-start-up is reported separately and is not part of the scenario's wall time. With ``--tracemalloc`` (the
-default) each scenario runs a second time under tracemalloc, because tracing slows allocation 2-3x and
-would distort the timed run. ``--profile`` adds a cProfile run of the corpus ingest and lists the project's
-functions with the largest cumulative time.
+start-up is reported separately and is not part of the scenario's wall time. ``corpus``, ``reingest`` and
+``parse`` run ``--repeat`` times (round-robin) and report the median; ``copies`` runs once. Tracing slows
+allocation 2-3x, so the tracemalloc peak comes from a second, separate run (by default of every scenario
+but ``copies``, which would add minutes). ``--profile`` adds a cProfile run of the corpus ingest and lists
+the project's functions with the largest cumulative and own time.
 
-Progress goes to the log (stderr); the Markdown tables on stdout are the command's output.
+Progress goes to the log (stderr); the Markdown tables on stdout are the command's output. Nothing is
+written to BENCHMARKS.md: paste the output there.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -81,8 +86,12 @@ def _ingest_result(report: Any, service: Any) -> dict[str, Any]:
     }
 
 
-def _run_scenario(name: str, corpus: Path, copies: int, work: Path) -> dict[str, Any]:
-    """Start-up, then the scenario's timed body. `work` is this scenario's scratch directory."""
+def _run_scenario(name: str, corpus: Path, copies: int, work: Path, trace: bool = False) -> dict[str, Any]:
+    """Start-up, then the scenario's timed body. `work` is this scenario's scratch directory.
+
+    With `trace`, tracemalloc runs over the body only (after start-up and set-up): its peak is what the
+    scenario itself allocates on the Python heap, on top of the referential.
+    """
     t0 = time.perf_counter()
     from api.service import Service
     from api.settings import Settings
@@ -109,6 +118,11 @@ def _run_scenario(name: str, corpus: Path, copies: int, work: Path) -> dict[str,
     elif name in ("corpus", "reingest"):
         dirs, data = [corpus], work / "data"  # reingest reuses the corpus scenario's data directory
 
+    if trace:
+        import tracemalloc
+
+        tracemalloc.start()
+    service = None
     if name == "parse":
         files = sorted(p for p in corpus.iterdir() if p.is_file())
         gazetteer = linker_for(referential, {}, []).is_place  # what Service.ingest passes
@@ -122,6 +136,10 @@ def _run_scenario(name: str, corpus: Path, copies: int, work: Path) -> dict[str,
         report = service.build(dirs)
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         result = _ingest_result(report, service)
+    if trace:
+        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    if service is not None:
         # The report totals walk every stored action through the territory linker (Service._totals does
         # this inside build); time one such pass so its share of the wall time is visible.
         e0 = time.perf_counter()
@@ -138,12 +156,7 @@ def child_main(args: argparse.Namespace) -> None:
     if args.mode == "profile":
         out = _profile(corpus, work)
     elif args.mode == "tracemalloc":
-        import tracemalloc
-
-        tracemalloc.start()
-        out = _run_scenario(args.scenario, corpus, args.copies, work)
-        out["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        out = _run_scenario(args.scenario, corpus, args.copies, work, trace=True)
     else:
         out = _run_scenario(args.scenario, corpus, args.copies, work)
     out["peak_rss_mib"] = _maxrss_mib()
@@ -193,7 +206,7 @@ def _spawn(scenario: str, args: argparse.Namespace, work: Path, mode: str = "tim
     return out
 
 
-def _machine() -> str:
+def _machine(revision: str) -> str:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -204,8 +217,21 @@ def _machine() -> str:
         pass
     import os
 
-    return (f"{os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
+    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
+def _revision() -> str:
+    """The code measured: commit, and whether the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api"],
+                              capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "revision unknown"
+    dirty = f" + uncommitted changes to ingest/graph/api (diff {hashlib.sha256(diff).hexdigest()[:8]})"
+    return f"commit {head}" + (dirty if diff else "")
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
@@ -215,7 +241,7 @@ def _fmt(v: float | None, digits: int = 2) -> str:
 def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
     labels = {"corpus": "(a) ingest corpus", "copies": f"(b) ingest {copies} copies",
               "reingest": "(c) re-ingest unchanged", "parse": "(d) parse only, no store"}
-    head = ("| scenario | docs | actions | wall s | CPU s | actions/s | ms/doc | start-up s | "
+    head = ("| scenario | docs | actions | wall s (median) | wall min–max s | CPU s | actions/s | ms/doc | start-up s | "
             "peak RSS MiB | RSS after start-up MiB | tracemalloc peak MiB | errors |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name in SCENARIOS:
@@ -224,7 +250,8 @@ def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
             continue
         rate = r["actions"] / r["wall_s"] if r["wall_s"] > 0 and r["actions"] else None
         lines.append(
-            f"| {labels[name]} | {r['documents']} | {r['actions']} | {_fmt(r['wall_s'], 3)} | {_fmt(r['cpu_s'], 3)} | "
+            f"| {labels[name]} | {r['documents']} | {r['actions']} | {_fmt(r['wall_s'], 3)} | "
+            f"{_fmt(r['wall_min_s'], 3)}–{_fmt(r['wall_max_s'], 3)} | {_fmt(r['cpu_s'], 3)} | "
             f"{_fmt(rate, 0)} | {_fmt(1000 * r['wall_s'] / r['documents'], 1)} | {_fmt(r['startup_s'])} | "
             f"{_fmt(r['peak_rss_mib'], 0)} | {_fmt(r['rss_after_startup_mib'], 0)} | "
             f"{_fmt(r.get('tracemalloc_peak_mib'), 1)} | {len(r['errors'])} |")
@@ -240,8 +267,9 @@ def _ratios(results: dict[str, dict[str, Any]], copies: int) -> str:
     if a and c:
         out.append(f"- re-ingest / ingest = {c['wall_s'] / a['wall_s']:.3f}")
     if a and d:
-        out.append(f"- parse / ingest = {d['wall_s'] / a['wall_s']:.2f} "
-                   f"(store writes, hashing and report totals: {1 - d['wall_s'] / a['wall_s']:.0%} of the ingest)")
+        out.append(f"- parse / ingest = {d['wall_s'] / a['wall_s']:.2f}; ingest − parse = "
+                   f"{a['wall_s'] - d['wall_s']:+.3f} s (store writes, hashing, report totals; "
+                   f"compare with the min–max spread before reading anything into it)")
     for name in ("corpus", "copies", "reingest"):
         r = results.get(name)
         if r and "export_pass_s" in r:
@@ -269,32 +297,60 @@ def _profile_table(p: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median times over the repeats, the largest peak memory, the counts of the first run."""
+    out = dict(runs[0])
+    for key in ("wall_s", "cpu_s", "startup_s", "import_s", "referential_load_s", "first_lookup_s", "export_pass_s"):
+        if key in out:
+            out[key] = statistics.median(r[key] for r in runs)
+    out["wall_min_s"] = min(r["wall_s"] for r in runs)
+    out["wall_max_s"] = max(r["wall_s"] for r in runs)
+    out["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
+    out["rss_after_startup_mib"] = max(r["rss_after_startup_mib"] for r in runs)
+    out["repeat"] = len(runs)
+    if len({(r["documents"], r["actions"]) for r in runs}) > 1:
+        log.warning("%s: documents/actions differ between repeats: %s", out["scenario"],
+                    [(r["documents"], r["actions"]) for r in runs])
+    return out
+
+
 def parent_main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
+    revision = _revision()
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-ingest-"))
     results: dict[str, dict[str, Any]] = {}
     profile = None
     try:
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in SCENARIOS}
+        for i in range(args.repeat):  # round-robin, so a noisy moment does not hit one scenario only
+            for name in SCENARIOS:
+                if name == "copies" and i > 0:  # 250 documents already average; one run keeps the bench short
+                    continue
+                work = root / f"{'corpus' if name == 'reingest' else name}-{i}"
+                runs[name].append(_spawn(name, args, work))
         for name in SCENARIOS:
-            work = root / ("corpus" if name == "reingest" else name)
-            results[name] = _spawn(name, args, work)
+            results[name] = _aggregate(runs[name])
             for err in results[name]["errors"][:5]:
                 log.warning("%s: ingest error: %s", name, err)
-        if args.tracemalloc:
+        if args.tracemalloc != "none":
             for name in SCENARIOS:
+                if name == "copies" and args.tracemalloc != "all":
+                    continue
                 # reingest reads the corpus store again (a re-ingest leaves it as it was)
-                work = root / ("corpus" if name == "reingest" else f"tm-{name}")
+                work = root / ("corpus-0" if name == "reingest" else f"tm-{name}")
                 results[name]["tracemalloc_peak_mib"] = _spawn(name, args, work, "tracemalloc")["tracemalloc_peak_mib"]
         if args.profile:
             profile = _spawn("corpus", args, root / "profile", "profile")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    if _revision() != revision:
+        log.warning("the code under ingest/, graph/ or api/ changed during the run: the numbers mix two versions")
 
-    print(f"Machine: {_machine()}\n")
-    print(f"Command: `python bench/ingest.py --copies {args.copies} --corpus {args.corpus}`\n")
+    print(f"Machine: {_machine(revision)}\n")
+    print(f"Command: `{' '.join(['python', 'bench/ingest.py', *sys.argv[1:]])}`\n")
     print(_table(results, args.copies))
     print()
     print(_ratios(results, args.copies))
@@ -307,15 +363,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="qfq ingest benchmark (time, throughput, peak memory)")
     parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
     parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
-    parser.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
-                        help="skip the second, traced run of each scenario")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed runs of corpus, reingest and parse, each in a fresh process; the median is "
+                             "reported (default 3; copies runs once)")
+    parser.add_argument("--tracemalloc", choices=("small", "all", "none"), default="small",
+                        help="second, traced run of each scenario: all but copies (default), all, or none")
     parser.add_argument("--profile", action="store_true", help="also cProfile the corpus ingest")
     parser.add_argument("--scenario", choices=SCENARIOS, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=("time", "tracemalloc", "profile"), default="time", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.copies < 1:
-        parser.error("--copies must be at least 1")
+    if args.copies < 1 or args.repeat < 1:
+        parser.error("--copies and --repeat must be at least 1")
     if args.scenario:
         child_main(args)
     else:

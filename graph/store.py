@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS glossary (
 CREATE TABLE IF NOT EXISTS participants (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, name TEXT NOT NULL, line INTEGER
 );
+CREATE TABLE IF NOT EXISTS texts (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, lines TEXT NOT NULL, pages TEXT
+);
 CREATE TABLE IF NOT EXISTS warnings (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, action_id TEXT, message TEXT NOT NULL
 );
@@ -104,7 +107,8 @@ class Store:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def replace_document(self, parsed: ParsedDocument) -> None:
+    def replace_document(self, parsed: ParsedDocument, lines: list[str] | None = None,
+                         pages: list[int] | None = None) -> None:
         """Write a parsed document, replacing everything previously stored for it, in one transaction."""
         doc = parsed.document
         with self.transaction() as cur:
@@ -137,6 +141,9 @@ class Store:
             cur.executemany("INSERT INTO participants VALUES (?,?,?)",
                             [(doc.id, p.name, p.line) for p in parsed.participants])
             cur.executemany("INSERT INTO warnings VALUES (?,?,?)", [(doc.id, None, w) for w in parsed.warnings])
+            if lines is not None:
+                cur.execute("INSERT INTO texts VALUES (?,?,?)",
+                            (doc.id, json.dumps(lines, ensure_ascii=False), json.dumps(pages) if pages else None))
         log.debug("stored %s: %d actions", doc.id, len(parsed.actions))
 
     def delete_document(self, doc_id: str) -> None:
@@ -183,6 +190,11 @@ class Store:
         if doc_id:
             sql, args = sql + " WHERE doc_id = ?", (doc_id,)
         return [dict(r) for r in self.conn.execute(sql, args)]
+
+    def lines(self, doc_id: str) -> list[str]:
+        """The document's text as stored at ingest (1-based line i is element i-1)."""
+        row = self.conn.execute("SELECT lines FROM texts WHERE doc_id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else []
 
     def warnings(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT message FROM warnings WHERE doc_id = ?", (doc_id,))]

@@ -46,7 +46,12 @@ _GENERIC_LEAD = re.compile(r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(
 _TRAILING_CLAUSE = re.compile(
     r"\s+(?:s'inscrivant|s’inscrivant|désignée?s?|volontaires?|pour\s+la\s+phase|«\s*hébergeur\s*»|hébergeur)\b.*$", re.I
 )
-_NOISE = re.compile(r"^(?:etc\.?|\.{2,}|…|divers|/|-|néant)$", re.I)
+_NOISE = re.compile(r"^(?:etc\.?|\.{2,}|…|divers|/|-|néant|autres?|ou\s+autres?|tout\s+autre|op)$", re.I)
+# Head nouns that start an organisation name inside a run of names a PDF glued together.
+_HEADS = frozenset(
+    ["Agence", "Association", "Banque", "Cap", "Caisse", "Chambre", "Comité", "Conseil", "Conservatoire", "Croix", "Direction", "Fédération", "Filière", "Groupement", "Ligue", "Maison", "Mission", "Missions", "Mouvement", "Parlementaires", "Pôle", "Ports", "Rectorat", "Union", "Région", "Acteurs", "Préfecture", "Communauté", "Syndicat", "Institut", "Observatoire", "Office", "Réseau"]
+)
+_CONNECT = frozenset(["de", "du", "des", "d'", "l'", "la", "le", "les", "et", "pour", "en", "à", "aux", "+", "–", "-", "/", "&"])
 
 
 def _is_acronym(token: str, known: frozenset[str]) -> bool:
@@ -122,8 +127,10 @@ def _paren_parts(segment: str) -> tuple[str, list[str], list[str]]:
 
     def repl(m: re.Match[str]) -> str:
         inner = m.group(1).strip()
-        parts = [p for p in re.split(r"\s*,\s*|\s+et\s+", inner) if p]
-        if len(parts) >= 2 and all(p.isupper() for p in parts):
+        parts = [p.strip(" .…") for p in re.split(r"\s*[,/;]+\s*|\s+et\s+", inner) if p.strip(" .…")]
+        if len(parts) >= 2 and sum(p.isupper() or p[:1].isupper() for p in parts) >= len(parts) - 1 and all(
+            len(p.split()) <= 4 for p in parts
+        ):
             members.extend(parts)
             return ""
         letters = [c for c in inner if c.isalpha()]
@@ -177,7 +184,7 @@ def is_expansion(acronym: str, text: str) -> bool:
         for w in range(wi, len(words)):
             word = words[w]
             n = 0
-            while n < len(word) and li + n < len(letters) and word[n] == letters[li + n]:
+            while n < min(len(word), 2) and li + n < len(letters) and word[n] == letters[li + n]:
                 n += 1
                 if match(li + n, w + 1):
                     return True
@@ -245,10 +252,41 @@ def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
                 _add_segment(seg2, note, col)
 
 
+def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
+    """A run of organisation names glued without separators ('Conseil Régional Direccte Pôle Emploi'),
+    cut before each head noun ('Conseil', 'Agence', …) or known acronym that follows a complete name."""
+    tokens = text.split()
+    items: list[list[str]] = []
+    depth, open_for = 0, 0
+    for tok in tokens:
+        prev = items[-1][-1] if items and items[-1] else None
+        compound = prev is not None and any(c.startswith(fold(f"{prev} {tok}")) for c in COMPOUNDS)
+        starts = (
+            prev is not None and depth == 0 and not tok.startswith("(") and prev.lower() not in _CONNECT
+            and not prev.endswith("'") and not compound
+            and (tok in _HEADS or (tok.strip("(),").upper() in known and tok[:1].isupper())
+                 or (tok.isupper() and len(tok) >= 3 and sum(c.isalpha() for c in tok) >= 2))
+        )
+        if not items or starts:
+            items.append([])
+        items[-1].append(tok)
+        depth += tok.count("(") - tok.count(")")
+        open_for = open_for + 1 if depth > 0 else 0
+        if open_for > 12:  # a parenthesis the text never closes
+            depth, open_for = 0, 0
+    return [" ".join(i) for i in items]
+
+
 def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
     seg = collapse(seg)
     if not seg or _NOISE.match(seg):
         return
+    if len(seg.split()) >= 5 and "(" not in seg:
+        parts = split_run(re.sub(r"^(?:institutionnels|acteurs\s+territoriaux)\s+(?=[A-ZÉ])", "", seg), col.known)
+        if len(parts) >= 3:
+            for part in parts:
+                _add_segment(part, note, col)
+            return
     if _BRANCH_PILOTS.match(seg):
         col.add_org("branches professionnelles", seg)
         return

@@ -72,7 +72,7 @@ def parse_text(loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazette
         a.region = a.region or (record.region if record.region != "France" else None)
     parsed = ParsedDocument(
         document=record, actions=actions, glossary=entries, participants=participants(ctx),
-        toc_refs=_toc_refs(loaded.lines),
+        toc_refs=_toc_refs(loaded.lines), text=loaded,
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)

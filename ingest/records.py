@@ -59,6 +59,7 @@ class Contact:
     line: int
     org: str | None = None
     person: str | None = None
+    role: str | None = None
 
 
 @dataclass
@@ -139,3 +140,4 @@ class ParsedDocument:
     participants: list[OrgMention] = field(default_factory=list)
     toc_refs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    text: LoadedText | None = None

@@ -75,6 +75,16 @@ def test_004_refs(docs):
     assert [a.ref for a in docs["004"].actions] == [f"Fiche {n}" for n in range(1, 10)]
 
 
+# keys to success counted by hand (bullets under "CLÉS POUR RÉUSSIR")
+KEYS_002 = {"1.1": 3, "1.2": 3, "1.3": 3, "2.1": 3, "3.1": 3, "3.2": 3, "4.1": 3, "5.1": 3, "5.2": 3, "5.3": 2,
+            "5.4": 3, "6.1": 3, "6.2": 3, "6.3": 3, "7.1": 3, "7.2": 3, "7.3": 2, "7.4": 2, "7.5": 2, "8.1": 3,
+            "8.2": 3}
+
+
+def test_002_keys_to_success_counts(docs):
+    assert {a.ref: len(a.keys_to_success) for a in docs["002"].actions} == KEYS_002
+
+
 def test_001_blurb_titles(docs):
     assert [a.title for a in docs["001"].actions] == [
         "Espace unique multi-service", "Orientibus", "Avenir'Up", "Café-emploi", "CARBUR'PERA",
@@ -199,30 +209,66 @@ def test_partner_list_004(docs):
         assert expected in names
 
 
-@pytest.mark.xfail(strict=True, reason="004 partner list: the sub-headings '► SIGNATAIRES HISTORIQUES 2012-2014' "
-                   "and '► NOUVEAUX PARTENAIRES ASSOCIÉS 2017 - 2020' (lines 107, 122) are taken as partners")
 def test_partner_list_004_has_only_organisations(docs):
     names = [o.name for o in docs["004"].participants]
     assert not [n for n in names if "SIGNATAIRES" in n or "NOUVEAUX PARTENAIRES" in n]
     assert len(names) == 36  # 12 historic signatories (109-120) + 24 new partners (124-148)
 
 
-@pytest.mark.xfail(strict=True, reason="003: the bullets 'd'orientation et d'attractivité nécessaires,' … "
-                   "(lines 1041-1043, kinds of actions) are read as a partner list because the lead-in line "
-                   "mentions 'partenaires'")
 def test_partner_list_003_has_no_action_kinds(docs):
     names = [o.name for o in docs["003"].participants]
     assert not [n for n in names if n.startswith(("d'orientation", "de mobilisation", "de formation"))]
 
 
-@pytest.mark.xfail(strict=True, reason="000 participants list (lines 929-933, one paragraph) yields no "
-                   "participant at all, although it names e.g. CAPEB, CEREMA, CPME Normandie")
 def test_participants_000(docs):
     assert {"CAPEB", "CEREMA"} <= {o.name for o in docs["000"].participants}
 
 
-@pytest.mark.xfail(strict=True, reason="000 inline acronym UAMC expanded as 'UIMM UNEF Normandie Union amicale des "
-                   "maires du Calvados': preceding participant names are glued to the expansion")
 def test_inline_acronym_000(docs):
     entries = {g.acronym: g.expansion for g in docs["000"].glossary}
     assert entries["UAMC"] == "Union amicale des maires du Calvados"
+
+
+# --- 003: which measures ------------------------------------------------------------------------------------
+
+# The parser lists 20 measures. Read by hand, 17 of them are measures of the pact (below). Three (QUALIF, SOCLE,
+# "dispositifs de construction de projet", lines 200-226) describe the region's existing offer inside the 2018
+# diagnosis, and sections II.3.a, II.3.b, II.4 and II.5 (lines 795-862), which state measures, yield none.
+# So the current count (20) is not asserted; the agreed measures are, as a regression guard.
+AGREED_003 = [
+    "Une coordination locale, départementale et régionale entre la Région et Pôle emploi",
+    "création d'un outil d'Open-data partagé",
+    "Identifier les besoins en compétences liés à la transition numérique",
+    "Identifier les besoins liés à la transition écologique",
+    "Impliquer les entreprises ou agences de travail temporaire",
+    "Impliquer les entreprises en développant la formation en situation de travail",
+    "Engager sur les territoires des partenariats renforcés avec les SIAE",
+    "Proposition de « plateaux techniques »",
+    "Les Entreprises d'Entraînement Pédagogique (EEP)",
+    "Les Ecoles de Production",
+    "Communitic",
+    "Parcours 2020",
+    "Parcours Intégrés",
+    "Création d'un livret de suivi numérique",
+    "Badgeons la Normandie",
+    "la création d'un Référentiel Normand de Badges numériques",
+    "des parcours de « formations accompagnées »",
+]
+
+
+def test_003_agreed_measures_present(docs):
+    titles = [a.title for a in docs["003"].actions]
+    for expected in AGREED_003:
+        assert sum(t.startswith(expected) for t in titles) == 1, expected
+
+
+def test_003_diagnosis_is_not_a_measure(docs):
+    diagnosis = range(118, 356)  # "1. La situation en Normandie en 2018" up to "3. Une méthode de recueil"
+    assert not [a.title for a in docs["003"].actions if a.provenance.line_start in diagnosis]
+
+
+def test_003_measures_of_part_II_sections_3_to_5(docs):
+    sections = {"II.3.a": range(795, 810), "II.3.b": range(811, 824), "II.4": range(825, 855),
+                "II.5": range(856, 863)}
+    starts = [a.provenance.line_start for a in docs["003"].actions]
+    assert [name for name, lines in sections.items() if not any(s in lines for s in starts)] == []

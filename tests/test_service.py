@@ -132,6 +132,10 @@ def test_export_rows_follow_the_stable_shape(built: Service, tmp_path: Path) -> 
     vire = by_ref[("000_1ad84331eee1d4b1", "Proposition 2-1")]
     codes = {t["name"]: t["code"] for t in vire["territories"]}
     assert codes["Argentan"] == "61006" and codes["Dieppe"] == "76217" and codes["Vire"] == "14762"
+    # with the referential as gazetteer, 'Axe Louviers-Val de Reuil' and 'Giverny-Vernon' are four towns
+    fiche6 = {t["name"]: t["code"] for t in by_ref[("004_3055f0caa3abf071", "Fiche 6")]["territories"]}
+    assert fiche6 == {"Louviers": "27375", "Val de Reuil": "27701", "Giverny": "27285", "Vernon": "27681",
+                      "Evreux": "27229"}
     fiche1 = by_ref[("004_3055f0caa3abf071", "Fiche 1")]
     assert any(t["level"] == "departement" and t["code"] == "27" for t in fiche1["territories"])
     assert fiche1["region"] == "Normandie"

@@ -139,10 +139,18 @@ def chapter_above(ctx: Context, line: int) -> str | None:
             continue
         head = strip_heading(text)
         if re.match(r"chantier", head, re.I):
-            for k in range(n + 1, min(n + 6, line)):
+            parts: list[str] = []
+            for k in range(n + 1, min(n + 8, line)):
                 sub = ctx.line(k).strip()
-                if sub and not numbered_heading(sub):
-                    return f"{head} — {strip_heading(sub)}"
+                if not sub:
+                    continue
+                if numbered_heading(sub) or len(sub) > 160:
+                    break
+                text = strip_heading(sub)
+                if parts and not (text[:1].islower() or text.startswith("(")):
+                    break
+                parts.append(text)
+            return f"{head} — {' '.join(parts)}" if parts else head
         return head
     return None
 

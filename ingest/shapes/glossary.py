@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.orgs import is_expansion
+from ingest.orgs import is_expansion, split_run
 from ingest.records import GlossaryEntry, OrgMention
 from ingest.shapes.context import Context
-from ingest.text import collapse, fold, strip_heading, strip_markup
+from ingest.text import collapse, fold, html_paragraphs, is_upper_text, strip_heading, strip_markup
 
 _ENTRY = re.compile(r"^\s*(?:[-•▶►▪*]\s*)*([A-Z][\w'’\-\. ]{0,24}?)\s*:\s*(\S.{2,200})$")
 _INLINE = re.compile(r"([A-ZÉÈ][\w'’\-]+(?:\s+(?:d[eu]s?|de\s+la|de\s+l'|d'|l'|la|le|les|et|pour|à|en|aux?)?\s*[\w'’\-]+){1,9})\s*\(([A-Z][A-Za-z0-9\-]{1,11})\)")
@@ -62,7 +62,7 @@ def _inline(ctx: Context, known: set[str]) -> list[GlossaryEntry]:
                 continue
             # keep the shortest tail of the words that still spells the acronym
             tokens = words.split()
-            for i in range(len(tokens)):
+            for i in range(len(tokens) - 1, -1, -1):
                 tail = " ".join(tokens[i:])
                 if is_expansion(acr, tail) and tokens[i][0].isupper():
                     out.append(GlossaryEntry(acr, tail, n, source="inline"))
@@ -71,22 +71,42 @@ def _inline(ctx: Context, known: set[str]) -> list[GlossaryEntry]:
     return out
 
 
+def _is_list_heading(text: str) -> bool:
+    """'III. LES PARTENAIRES', 'LISTE DES PARTICIPANTS …', '► SIGNATAIRES HISTORIQUES 2012-2014'."""
+    bare = re.sub(r"^[\s►▶•\-IVX\d.]+", "", text).strip()
+    return bool(_LIST_HEAD.search(bare)) and len(bare) < 100 and (
+        is_upper_text(bare) or bare.lower().startswith("liste des")
+    )
+
+
 def participants(ctx: Context) -> list[OrgMention]:
-    """Items of partner / participant / signatory lists ('III. LES PARTENAIRES' and its bullets)."""
+    """Items of partner / participant / signatory lists ('III. LES PARTENAIRES' and its bullets, or a
+    paragraph of names run together under 'LISTE DES PARTICIPANTS')."""
     out: list[OrgMention] = []
-    active = False
+    active, items = False, 0
     for n, line in enumerate(ctx.lines, start=1):
         text = strip_heading(line)
         if not text:
             continue
-        is_item = bool(re.match(r"^\s*[-•▶►]\s+", line))
-        if not is_item and _LIST_HEAD.search(text) and len(text) < 120 and "\t" not in line:
-            active = True
+        if _is_list_heading(text) and "\t" not in line.strip("\t"):
+            active, items = True, 0
             continue
+        if active and re.match(r"^(?:[IVX]+|\d+)\.\s|^AXE\b", text):
+            active = False  # the next numbered section
+            continue
+        is_item = bool(re.match(r"^\s*[-•▶►]\s+", line))
         if active and is_item:
             name = collapse(re.sub(r"^\s*[-•▶►]\s+", "", strip_markup(line)))
             if name and len(name) < 150:
                 out.append(OrgMention(name, n, note="liste des partenaires"))
-        elif active and not is_item and not text.startswith("(") and not text.startswith("►"):
+                items += 1
+        elif active and len(text) > 300 and not is_item and not items:
+            # one paragraph (or table cells) of names with no separator between them
+            for cell in html_paragraphs(line.replace("\t", " </p> ")):
+                for part in re.split(r"\s*,\s*", cell):
+                    out += [OrgMention(x.strip(" .–-"), n, note="liste des participants")
+                            for x in split_run(part) if len(x.strip(" .–-")) >= 2]
+            active = False
+        elif active and not text.startswith("(") and not (is_upper_text(text) and len(text) < 100):
             active = False
     return out

@@ -195,13 +195,23 @@ def _contacts(lines: list[tuple[int, str]]):
     for n, s in lines:
         buf.append(s)
         first = first or n
-        found = contacts_in(" ".join(buf), first, with_orgs=True)
+        text = join_wrapped(buf)
+        found = contacts_in(text, first, with_orgs=True)
         if found:
+            person, role, org = None, None, next((c.org for c in found if c.org), None)
+            m = _PERSON_ORG.match(text) or _PERSON_ORG.match(org or "")
+            if m and len(m.group(1).split()) <= 3 and not re.search(r"\b(?:DE|DU|DES|LA)\b", m.group(1)):
+                person, rest = m.group(1), m.group(2)
+                parts = [p.strip(" :") for p in re.split(r",\s*|\s/\s", rest) if p.strip(" :")]
+                parts = [p for p in parts if not contacts_in(p, first)]
+                org = parts[-1] if parts else None
+                role = ", ".join(dict.fromkeys(p for p in parts[:-1] if p != org)) or None
             for c in found:
-                m = _PERSON_ORG.match(c.org or "")
-                if m and len(m.group(1).split()) <= 3 and not re.search(r"\b(?:DE|DU|DES)\b", m.group(1)):
-                    c.person, c.org = m.group(1), m.group(2)
+                c.org, c.person = org, person
             out.extend(found)
+            if person:
+                for c in found:
+                    c.role = role
             buf, first = [], None
     return out
 
@@ -220,7 +230,7 @@ def detect(ctx: Context) -> list[ActionRecord]:
         region = region_of(region_text)
         territories = [TerritoryMention(region_text, t.region_lines[0], source="region-line")] if region else []
         territories += places_in_text(description, start, ctx.gazetteer)
-        territories = list({fold(x.name): x for x in reversed(territories)}.values())[::-1]
+        territories = list({(region_of(x.name) or fold(x.name)): x for x in reversed(territories)}.values())[::-1]
         first = next((n for n in range(start, end + 1) if ctx.line(n).strip() and n not in q_lines), start)
         last = next((n for n in range(end, start - 1, -1) if ctx.line(n).strip() and n not in q_lines), end)
         action = ActionRecord(

@@ -30,6 +30,37 @@ NAMED = re.compile(
 BOLD_QUOTED = re.compile(r"«\s*\*\*([^*»]{3,60})\*\*\s*»")
 _PUBLIC = re.compile(r"^(?:l'ensemble\s+des\s+|les\s+)?(?:stagiaires|bénéficiaires|publics?|demandeurs|jeunes)\b", re.I)
 _EXPERIMENTS = re.compile(r"exp[ée]riment", re.I)
+# Sections that describe what exists (a diagnosis) rather than what the plan will do.
+_DIAGNOSIS = re.compile(r"^(?:la\s+situation|le\s+contexte|les\s+b[ée]n[ée]ficiaires|caract[ée]ristiques|cartographie|"
+                        r"diagnostic|[ée]tat\s+des\s+lieux|bilan|les\s+enjeux\s+qui)", re.I)
+# A section heading that is itself a measure: an infinitive ('Ouvrir l'accès …') or an action noun.
+_ACTION_HEADING = re.compile(
+    r"^(?:[A-ZÉ][a-zéèêç]+(?:er|ir|re)\b)|(?i:\b(?:constitution|cr[ée]ation|mise\s+en\s+(?:place|œuvre)|d[ée]ploiement)\b)",
+)
+
+
+_ROMANS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def _ordinal(number: str) -> int:
+    if number.isdigit():
+        return int(number)
+    if number in _ROMANS:
+        return _ROMANS[number]
+    return ord(number.lower()) - ord("a") + 1
+
+
+def _heading(ctx: Context, n: int) -> tuple[str, str, str] | None:
+    """(level, number, text) when line n is a section heading: numbered, short, standing alone between blanks."""
+    line = ctx.line(n)
+    if line.lstrip().startswith("-") or len(line) > 230 or ctx.line(n + 1).strip() or ctx.line(n - 1).strip():
+        return None
+    text = strip_markup(line)
+    for level, pattern in (("roman", ROMAN), ("number", NUMBER), ("letter", LETTER)):
+        m = pattern.match(text)
+        if m and len(m.group(2)) > 8:
+            return level, m.group(1), collapse(m.group(2))
+    return None
 _PILOT_SUBJECT = re.compile(
     r"\b((?:la\s+)?Région(?:\s+Normandie)?|l'État|l'Etat|Pôle\s+emploi|le\s+CARIF-OREF[\w ]*?)\s+"
     r"(?:propose|met\s+en\s+œuvre|souhaite|développera|s'appuiera|constituera|mettra|soutient|s'engage|crée|"
@@ -38,8 +69,8 @@ _PILOT_SUBJECT = re.compile(
 )
 
 
-def _section_boundary(line: str) -> bool:
-    return bool(ROMAN.match(line) or NUMBER.match(line) or LETTER.match(line) or ARROW.match(line))
+def _section_boundary(ctx: Context, k: int) -> bool:
+    return bool(_heading(ctx, k) or ARROW.match(ctx.line(k)))
 
 
 def detect(ctx: Context) -> list[ActionRecord]:
@@ -51,22 +82,31 @@ def detect(ctx: Context) -> list[ActionRecord]:
     in_experiments = False
     n_lines = len(ctx.lines)
     where: dict[int, tuple[str, dict[str, str]]] = {}
+    candidates: list[tuple[int, str, str]] = []  # (line, level, title) of headings that may be measures
+    last_number: dict[str, int] = {}
     for n in range(1, n_lines + 1):
         line = ctx.line(n)
         if TOC_LINE.search(line) or n in ctx.claimed:
             continue
-        for level, pattern in (("roman", ROMAN), ("number", NUMBER), ("letter", LETTER)):
-            m = pattern.match(strip_markup(line))
-            if m and len(m.group(2)) > 8 and not line.lstrip().startswith("-"):
-                path[level] = m.group(1)
-                heads[level] = collapse(m.group(2))
-                for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
-                    if lower != level:
-                        path.pop(lower, None)
-                        heads.pop(lower, None)
-                if level == "roman":
-                    in_experiments = bool(_EXPERIMENTS.search(m.group(2)))
-                break
+        h = _heading(ctx, n)
+        if h and h[0] != "roman" and not 0 < _ordinal(h[1]) - last_number.get(h[0], 0) <= 2:
+            h = None  # out of sequence ('3.' after no '2.'): an item of a numbered list, not a section
+        if h:
+            level, number, head_text = h
+            last_number[level] = _ordinal(number)
+            for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
+                if lower != level:
+                    last_number.pop(lower, None)
+            path[level] = number
+            heads[level] = head_text
+            for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
+                if lower != level:
+                    path.pop(lower, None)
+                    heads.pop(lower, None)
+            if level == "roman":
+                in_experiments = bool(_EXPERIMENTS.search(head_text))
+            elif _ACTION_HEADING.search(head_text):
+                candidates.append((n, level, head_text.rstrip(" :")))
         ref_path = ".".join(path[k] for k in ("roman", "number", "letter") if k in path) or "0"
         where[n] = (ref_path, dict(heads))
         title, body_end = None, n
@@ -81,21 +121,45 @@ def detect(ctx: Context) -> list[ActionRecord]:
             text = strip_markup(b.group(1) if b else line.lstrip(" -"))
             title = collapse(re.split(r"\s*:\s*|\s+portant\s+sur\s+|,\s+", text)[0])
             body_end = _sub_items_end(ctx, n)
-        if not title:
+        if not title or any(_DIAGNOSIS.search(h) for h in heads.values()):
             continue
         counters[ref_path] = counters.get(ref_path, 0) + 1
         action = _build(ctx, f"Mesure {ref_path}/{counters[ref_path]}", title, n, body_end, heads)
         actions.append(action)
         spans.append((n, body_end, action))
     _attach_named(ctx, spans, actions, where, counters)
+    _heading_measures(ctx, candidates, spans, actions, where, counters)
     return actions
+
+
+def _heading_measures(ctx: Context, candidates, spans, actions, where, counters) -> None:
+    """A section whose heading states an action and which holds no other measure is one measure."""
+    levels = ("roman", "number", "letter")
+    starts = sorted(where)
+    for line, level, title in candidates:
+        end, has_children = line, False
+        for k in range(line + 1, len(ctx.lines) + 1):
+            h = _heading(ctx, k)
+            if h and levels.index(h[0]) <= levels.index(level):
+                break
+            if h:
+                has_children = True
+                break
+            if ctx.line(k).strip():
+                end = k
+        inner = [a for s, _, a in spans if line < s <= end] + [a for a in actions if line < a.provenance.line_start <= end]
+        ref_path, heads = where.get(line, ("0", {}))
+        if inner or has_children or any(_DIAGNOSIS.search(h) for h in heads.values()) or not starts:
+            continue
+        counters[ref_path] = counters.get(ref_path, 0) + 1
+        actions.append(_build(ctx, f"Mesure {ref_path}/{counters[ref_path]}", title, line, end, heads))
 
 
 def _body_end(ctx: Context, start: int) -> int:
     end = start
     for k in range(start + 1, len(ctx.lines) + 1):
         line = ctx.line(k)
-        if _section_boundary(strip_markup(line)) and not line.lstrip().startswith("-"):
+        if _section_boundary(ctx, k) and not line.lstrip().startswith("-"):
             break
         if line.strip():
             end = k

@@ -1,0 +1,352 @@
+"""Actors: organisation mentions resolved to one node per organisation, every decision logged.
+
+Order of rules, first that applies wins: the curator's alias file; a territorial suffix split off
+("Pôle Emploi Normandie" = Pôle emploi + branch Normandie, "CAF 27" = CAF of département 27); the lexicon
+(`data/actors.toml`: names, acronyms, expansions, lineage); the document's own glossary ("ARML" → its
+expansion); a collectivity that is itself a territory ("Seine Normandie Agglomération" → its EPCI); fuzzy
+matching against the lexicon for typos ("Directe", "DIRRECTE"); otherwise a new actor keyed by its name.
+Territorial organisations are one actor per territory: the Conseil régional of a Normandie plan is not that of
+Pays de la Loire. A missed merge is preferred to a wrong one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from graph.territories import Referential, Territory
+from ingest.text import fold, slug
+
+log = logging.getLogger(__name__)
+DATA = Path(__file__).parent / "data"
+
+GENERIC = re.compile(
+    r"^(?:acteurs?|entreprises?|associations?|collectivit[ée]s|partenaires|organisations|branches|consulaires|"
+    r"services\s+de\s+l'[ée]tat|ensemble\s+des|tout\s+(?:autre\s+)?acteur|autres?|structures|f[ée]d[ée]rations\s+de|"
+    r"chambres\s+consulaires|conseils\s+d[ée]partementaux|spe|acteurs\s+du\s+spe|op[ée]rateurs|porteurs|binômes|"
+    r"clubs|groupe\s+de\s+travail|institutionnels|professionnels|bailleurs|syndicats|collectivit[ée]|"
+    r"organisations\s+syndicales|plateformes|lauréats|\d+\s+lauréats|territoires?|contrats|epci|conseils\s+\w+|missions\s+locales\s+et)\b",
+    re.I,
+)
+_KIND_RULES = (
+    (r"\b(?:préfecture|sous-préfecture|direction\s+régionale|direction\s+départementale|rectorat|ministère|état)\b", "État"),
+    (r"\b(?:région|département|communauté\s+(?:de\s+communes|d'agglomération|urbaine)|agglomération|métropole|"
+     r"ville\s+de|mairie|commune|petr|syndicat\s+mixte|sitcom|conseil\s+(?:régional|départemental))\b", "collectivité"),
+    (r"\b(?:chambre\s+(?:de|des|d'|régionale)|cci|cma)\b", "chambre consulaire"),
+    (r"\b(?:opco|opca|branche)\b", "OPCO/branche"),
+    (r"\b(?:syndicat|medef|cpme|cfdt|cgt|fédération\s+(?:française|nationale|régionale)\s+(?:du|des))\b", "syndicat"),
+    (r"\b(?:cfa|école|lycée|greta|université|formation|campus)\b", "organisme de formation"),
+    (r"\b(?:santé|hôpital|médic|cpam|ars)\b", "santé"),
+    (r"\b(?:association|fédération|réseau|union|collectif|comité|club|crèche|foyer|relais)\b", "association"),
+    (r"\b(?:sa|sas|sarl|groupe|entreprise|société|port|cemex|france)\b", "entreprise"),
+)
+_ACRONYM_IN_PARENS = re.compile(r"^(.*?)\s*\(([A-Z][A-Za-z0-9\-]{1,11})\)\s*$")
+
+
+@dataclass
+class LexiconEntry:
+    key: str
+    name: str
+    kind: str
+    scope: str
+    acronym: str | None = None
+    expansion: str | None = None
+    aliases: tuple[str, ...] = ()
+    level: str | None = None
+    successor: str | None = None
+    since: str | None = None
+    template: str | None = None
+    generic: bool = False
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    kind: str
+    key: str
+    acronym: str | None = None
+    expansion: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    territory: str | None = None  # territory id (home territory of a territorial actor)
+    branches: set[str] = field(default_factory=set)  # territorial branches named for a national actor
+    successor: str | None = None  # actor id
+    successor_since: str | None = None
+    generic: bool = False
+    lexicon: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    mention: str
+    doc: str
+    actor: str
+    rule: str
+    detail: str = ""
+
+
+@dataclass
+class DocContext:
+    doc_id: str
+    region: Territory | None = None
+    department: Territory | None = None
+    glossary: dict[str, str] = field(default_factory=dict)  # folded acronym -> expansion
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)["actor"]
+    return tuple(LexiconEntry(**{k: tuple(v) if k == "aliases" else v for k, v in e.items()}) for e in raw)
+
+
+def load_aliases(path: Path = DATA / "aliases.toml") -> tuple[dict[str, str], list[set[str]]]:
+    """The curator's file: folded name -> canonical name for forced merges, and sets of names kept apart."""
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    merges = {fold(n): m["canonical"] for m in raw.get("merge", []) for n in m["names"]}
+    separate = [{fold(n) for n in s["names"]} for s in raw.get("separate", [])]
+    return merges, separate
+
+
+class ActorResolver:
+    def __init__(self, referential: Referential, *, lexicon: tuple[LexiconEntry, ...] | None = None,
+                 aliases_path: Path | None = None):
+        self.ref = referential
+        self.lexicon = {e.key: e for e in (lexicon or load_lexicon())}
+        self.merges, self.separate = load_aliases(aliases_path or DATA / "aliases.toml")
+        self.index: dict[str, str] = {}
+        for e in self.lexicon.values():
+            for name in (e.name, e.acronym, e.expansion, *e.aliases):
+                if name:
+                    self.index.setdefault(_key(name), e.key)
+        self._fuzzy_keys = [k for k in self.index if len(k) >= 5]
+        self.actors: dict[str, Actor] = {}
+        self.log: list[Decision] = []
+        self._by_name: dict[str, str] = {}  # folded name of a non-lexicon actor -> actor id
+        self._by_acronym: dict[str, str] = {}  # folded acronym of a non-lexicon actor -> actor id
+
+    # -- public ---------------------------------------------------------------------------------------------
+
+    def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
+        """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""
+        name, acronym = _split_acronym(written.strip())
+        rule = ""
+        if fold(name) in self.merges:
+            name, rule = self.merges[fold(name)], "fichier d'alias"
+        if GENERIC.match(name):
+            return self._named_actor(name, acronym, written, ctx, rule)
+        if _looks_like_acronym(name) and fold(name) not in ctx.glossary and _key(name) not in self.index and context:
+            spelled = _spelled_in(name, context)
+            if spelled:
+                acronym, name = name, spelled
+                rule = rule or f"sigle développé par le texte de l'action ({spelled})"
+        base, territory, qualifier = self._split_territory(name, ctx)
+        entry_key, how = self._lexicon_key(base, ctx)
+        if entry_key is None and acronym:
+            entry_key, how = self._lexicon_key(acronym, ctx)
+        if entry_key is not None:
+            actor = self._lexicon_actor(self.lexicon[entry_key], territory, ctx, qualifier)
+            self._decide(written, ctx, actor, rule or how, f"{base!r}" + (f" + territoire {territory.name}" if territory else ""))
+            return actor
+        expansion = ctx.glossary.get(fold(base))
+        if expansion:
+            key, how = self._lexicon_key(expansion, ctx)
+            if key is not None:
+                actor = self._lexicon_actor(self.lexicon[key], territory, ctx)
+                self._decide(written, ctx, actor, "glossaire du document", f"{base} = {expansion}")
+                return actor
+        place = self._as_collectivity(expansion or name, ctx)
+        if place is not None:
+            actor = self._collectivity(place)
+            actor.aliases.add(written)
+            self._decide(written, ctx, actor, rule or "collectivité du référentiel", f"{place.level} {place.code}")
+            return actor
+        actor = self._named_actor(expansion or name, acronym or (base if expansion else None), written, ctx, rule)
+        return actor
+
+    def successors(self) -> None:
+        """Make sure every successor named by the lexicon has its node (France Travail even if no text names it)."""
+        for actor in list(self.actors.values()):
+            if actor.successor and actor.successor not in self.actors:
+                entry_key = actor.successor.removeprefix("actor:").split("--")[0]
+                entry = self.lexicon[entry_key]
+                territory = self.ref.get(actor.territory) if actor.territory and entry.scope == "territorial" else None
+                self._lexicon_actor(entry, territory, None)
+
+    # -- rules ----------------------------------------------------------------------------------------------
+
+    def _lexicon_key(self, name: str, ctx: DocContext) -> tuple[str | None, str]:
+        k = _key(name)
+        if k in self.index:
+            return self.index[k], "lexique"
+        if len(k) >= 5 and self._fuzzy_keys:
+            best = process.extractOne(k, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=85)
+            if best and not _is_separate(self.separate, k, best[0]):
+                return self.index[best[0]], f"correspondance approchée {best[1]:.0f}/100 avec {best[0]!r}"
+        return None, ""
+
+    def _split_territory(self, name: str, ctx: DocContext) -> tuple[str, Territory | None, str | None]:
+        """'CAF 27' -> ('CAF', Eure, None); 'Pôle Emploi Normandie' -> ('Pôle Emploi', Normandie, None);
+        'PLIE PAN' -> ('PLIE', None, "Pays d'Auge Nord") when the qualifier has no official code."""
+        m = re.match(r"^(.*?)\s+(\d{2,3}|2[AB])$", name)
+        if m:
+            dep = self.ref.lookup(m.group(2), levels=("departement",))
+            if dep:
+                return m.group(1), dep[0], None
+        tokens = name.split()
+        for i in range(1, min(len(tokens), 6)):
+            head, tail = " ".join(tokens[:i]), " ".join(tokens[i:])
+            tail = re.sub(r"^(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|en\s+)", "", tail, flags=re.I)
+            if not tail or not (_key(head) in self.index or _looks_like_acronym(head)
+                                or (i == 1 and self._lexicon_key(head, ctx)[0] is not None)):
+                continue
+            entry = self.lexicon.get(self.index.get(_key(head)) or self._lexicon_key(head, ctx)[0] or "")
+            levels = ("region", "departement", "epci", "commune") if entry and entry.level == "epci" else (
+                "region", "departement")
+            expanded = ctx.glossary.get(fold(tail), tail)
+            found = self.ref.lookup(expanded, levels=levels)
+            if found:
+                return head, found[0], None
+            if entry and entry.level == "epci":
+                return head, None, expanded
+        return name, None, None
+
+    def _territory_for(self, entry: LexiconEntry, written: Territory | None, ctx: DocContext | None) -> Territory | None:
+        if written is not None:
+            return written
+        if ctx is None:
+            return None
+        if entry.level in ("departement", "epci") and ctx.department is not None:
+            return ctx.department
+        return ctx.region or ctx.department
+
+    def _lexicon_actor(self, entry: LexiconEntry, territory: Territory | None, ctx: DocContext | None,
+                       qualifier: str | None = None) -> Actor:
+        if entry.scope == "territorial" and qualifier and territory is None:
+            actor_id = f"actor:{entry.key}--{slug(qualifier, 40)}"
+            if actor_id not in self.actors:
+                self.actors[actor_id] = Actor(actor_id, f"{entry.name} ({qualifier})", entry.kind, entry.key,
+                                              entry.acronym, entry.expansion, lexicon=True)
+            return self.actors[actor_id]
+        if entry.scope == "territorial":
+            home = self._territory_for(entry, territory, ctx)
+            actor_id = f"actor:{entry.key}" + (f"--{home.level}-{home.code}" if home else "")
+            name = entry.template.format(territory=home.name) if entry.template and home else (
+                f"{entry.name} ({home.name})" if home else entry.name)
+        else:
+            home, actor_id, name = None, f"actor:{entry.key}", entry.name
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            successor = None
+            if entry.successor:
+                succ = self.lexicon[entry.successor]
+                successor = f"actor:{succ.key}" + (f"--{home.level}-{home.code}" if home and succ.scope == "territorial" else "")
+            actor = Actor(actor_id, name, entry.kind, entry.key, entry.acronym, entry.expansion,
+                          territory=home.id if home else None, successor=successor, successor_since=entry.since,
+                          generic=entry.generic, lexicon=True)
+            self.actors[actor_id] = actor
+        if entry.scope == "national" and territory is not None:
+            actor.branches.add(territory.name)
+        return actor
+
+    def _as_collectivity(self, name: str, ctx: DocContext) -> Territory | None:
+        if not re.search(r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$",
+                         name, re.I):
+            return None
+        hits = self.ref.lookup(name, levels=("epci", "commune"),
+                               prefer_region=ctx.region.code if ctx.region else None,
+                               prefer_departement=ctx.department.code if ctx.department else None)
+        if not hits:
+            bare = re.sub(r"^(?:agglom[ée]ration|communaut[ée]s?\s+(?:d'agglom[ée]ration|de\s+communes|urbaine))\s+(?:de\s+|du\s+|d')?",
+                          "", name, flags=re.I)
+            if bare != name:
+                hits = self.ref.lookup(bare, levels=("epci",))
+        return hits[0] if hits and hits[0].level == "epci" else None
+
+    def _collectivity(self, place: Territory) -> Actor:
+        actor_id = f"actor:collectivite--{place.level}-{place.code}"
+        if actor_id not in self.actors:
+            self.actors[actor_id] = Actor(actor_id, place.name, "collectivité", f"collectivite-{place.code}",
+                                          territory=place.id)
+        return self.actors[actor_id]
+
+    def _named_actor(self, name: str, acronym: str | None, written: str, ctx: DocContext, rule: str) -> Actor:
+        generic = bool(GENERIC.match(name))
+        folded = fold(name)
+        existing = self._by_name.get(folded)
+        detail = ""
+        if existing is None and acronym and fold(acronym) in self._by_acronym:
+            existing, detail = self._by_acronym[fold(acronym)], f"même sigle {acronym}"
+        if existing is None and not generic and len(folded) >= 8:
+            best = process.extractOne(folded, list(self._by_name), scorer=fuzz.token_sort_ratio, score_cutoff=95)
+            if best and best[0].split()[0] == folded.split()[0] and not _is_separate(self.separate, folded, best[0]):
+                existing, detail = self._by_name[best[0]], f"approché {best[1]:.0f}/100 de {best[0]!r}"
+        if existing:
+            actor = self.actors[existing]
+            actor.aliases.add(written)
+            self._decide(written, ctx, actor, rule or ("même nom" if not detail else "nom approché"), detail)
+            return actor
+        actor_id = "actor:" + slug(name, 60)
+        while actor_id in self.actors:
+            actor_id += "-bis"
+        kind = "collectif" if generic else _kind_of(name, acronym)
+        actor = Actor(actor_id, name, kind, slug(name), acronym=acronym, aliases={written}, generic=generic,
+                      expansion=name if acronym else None)
+        self.actors[actor_id] = actor
+        self._by_name[folded] = actor_id
+        if acronym:
+            self._by_acronym.setdefault(fold(acronym), actor_id)
+        self._decide(written, ctx, actor, rule or "nouvel acteur", "catégorie générique" if generic else "")
+        return actor
+
+    def _decide(self, written: str, ctx: DocContext, actor: Actor, rule: str, detail: str = "") -> None:
+        actor.aliases.add(written)
+        self.log.append(Decision(written, ctx.doc_id, actor.id, rule, detail))
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-/]+", " ", fold(name)).strip(" .")
+
+
+def _looks_like_acronym(token: str) -> bool:
+    return token.isupper() and 2 <= len(token.replace(" ", "")) <= 6
+
+
+def _split_acronym(name: str) -> tuple[str, str | None]:
+    m = _ACRONYM_IN_PARENS.match(name)
+    return (m.group(1).strip(), m.group(2)) if m and m.group(1).strip() else (name, None)
+
+
+_PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le|pour|et)\s*)*[A-ZÉ][\w'’\-]*)+")
+
+
+def _spelled_in(acronym: str, context: str) -> str | None:
+    """The phrase of `context` whose words spell `acronym` ('MRN' <- 'Métropole de Rouen Normandie')."""
+    from ingest.orgs import is_expansion
+
+    for m in _PHRASE.finditer(context):
+        words = m.group(0).split()
+        for i in range(len(words)):
+            phrase = " ".join(words[i:])
+            if phrase[:1].isupper() and is_expansion(acronym, phrase):
+                return phrase
+    return None
+
+
+def _is_separate(groups: list[set[str]], a: str, b: str) -> bool:
+    return any(a in g and b in g for g in groups)
+
+
+def _kind_of(name: str, acronym: str | None) -> str:
+    text = fold(f"{name} {acronym or ''}")
+    for pattern, kind in _KIND_RULES:
+        if re.search(pattern, text):
+            return kind
+    return "organisation"
