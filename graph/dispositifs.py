@@ -166,6 +166,8 @@ def dispositif_index() -> dict[str, Dispositif]:
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u00ad\u2010-\u2015'\u2018\u2019\u02bc`]{0,10}")  # what may separate label words
 _END = object()  # trie key of a terminal node
+# "Fédération des entreprises d'insertion" names an organisation, not the dispositif.
+_ORG_BEFORE = re.compile(r"(?:fédération|union|syndicat)\s+(?:\w+\s+){0,2}?(?:des|du|de\s+l['’]?)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,8 @@ class DispositifMatcher:
                         best = (j, *node[_END])
                         break
                 j += 1
-            if best is not None and not self._in_capital_prose(text, tokens, i, best):
+            if best is not None and not self._in_capital_prose(text, tokens, i, best) \
+                    and not _ORG_BEFORE.search(text, max(0, tokens[i][0] - 40), tokens[i][0]):
                 last, dispositif_id, _label = best
                 start, end = tokens[i][0], tokens[last][1]
                 out.append(Mention(dispositif_id, start, end, text[start:end]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.fields import contacts_in, figures_in
+from ingest.fields import EMAIL, PHONE, URL, contacts_in, figures_in
 from ingest.places import places_in_text, region_of
 from ingest.records import ActionRecord, Person, TerritoryMention
 from ingest.shapes.context import Context
@@ -203,7 +203,8 @@ def _contacts(lines: list[tuple[int, str]]):
             if m and len(m.group(1).split()) <= 3 and not re.search(r"\b(?:DE|DU|DES|LA)\b", m.group(1)):
                 person, rest = m.group(1), m.group(2)
                 parts = [p.strip(" :") for p in re.split(r",\s*|\s/\s", rest) if p.strip(" :")]
-                parts = [p for p in parts if not contacts_in(p, first)]
+                parts = [collapse(EMAIL.sub(" ", PHONE.sub(" ", URL.sub(" ", p)))).strip(" :/") for p in parts]
+                parts = [p for p in parts if p]
                 org = parts[-1] if parts else None
                 role = ", ".join(dict.fromkeys(p for p in parts[:-1] if p != org)) or None
             for c in found:
