@@ -12,6 +12,9 @@ from typing import IO, Any
 from api.report import DocumentReport, IngestReport, summarise_missing
 from api.settings import Settings
 from graph.actions_export import export_row, iter_rows, linker_for, write_jsonl
+from graph.exports import FORMATS, subgraph
+from graph.knowledge import KnowledgeBase, KnowledgeCache
+from graph.rdf import serialize, sparql, to_rdf
 from graph.store import Store
 from graph.territories import Referential, default_referential
 from ingest.errors import InputError, QfqError
@@ -21,6 +24,16 @@ from ingest.text import fold
 
 log = logging.getLogger(__name__)
 Progress = Callable[[Path], None]
+EXPORT_FORMATS = ("actions", "gexf", "graphml", "csv", "ttl", "jsonld")
+MEDIA_TYPES = {"actions": "application/x-ndjson", "ttl": "text/turtle", "jsonld": "application/ld+json",
+               **{k: v.media_type for k, v in FORMATS.items()}}
+
+
+def default_enrichers() -> list:
+    """Dispositif mentions and publics/themes, when their modules are present."""
+    from graph.enrich import enrichers
+
+    return enrichers()
 
 
 class Service:
@@ -34,6 +47,14 @@ class Service:
     @cached_property
     def referential(self) -> Referential:
         return default_referential()
+
+    @cached_property
+    def knowledge_cache(self) -> KnowledgeCache:
+        return KnowledgeCache(self.store, self.referential, enrichers=default_enrichers())
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.knowledge_cache.get()
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -76,6 +97,8 @@ class Service:
                 continue
             seen[doc_id] = path
             report.documents.append(self._ingest_one(path, doc_id, force))
+        if any(d.status == "ingested" for d in report.documents):
+            self.knowledge_cache.invalidate()
         self._totals(report)
         return report
 
@@ -143,6 +166,46 @@ class Service:
         action = self.store.action(action_id)
         doc = self.store.document(action["doc"])
         return export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])))
+
+    # -- knowledge graph ------------------------------------------------------------------------------------
+
+    def who(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
+            include_generic: bool = False) -> dict[str, Any]:
+        if not (what or where or theme):
+            raise InputError("say what, where or which theme", where="what/where/theme",
+                             valid="--what TEXT, --where PLACE and/or --theme SLUG")
+        return self.knowledge.queries.who(what=what, where=where, theme=theme, include_generic=include_generic)
+
+    def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
+        return self.knowledge.queries.coverage(theme, level=level, within=within)
+
+    def sparql(self, query: str) -> dict[str, Any]:
+        return sparql(self.knowledge.rdf, query, timeout=self.settings.sparql_timeout,
+                      limit=self.settings.sparql_limit)
+
+    def territories(self, q: str, limit: int = 10) -> dict[str, Any]:
+        found = self.referential.search(q, limit=limit)
+        return {"query": q, "results": [
+            {"id": t.id, "name": t.name, "level": t.level, "code": t.code,
+             "parents": [p.name for p in self.referential.parents(t.id) if p.level in ("departement", "region")]}
+            for t in found]}
+
+    def export_graph(self, fmt: str, out: IO[bytes], *, territory: str | None = None, theme: str | None = None) -> None:
+        """Write the graph (or its part on a territory and/or theme) in one of the export formats."""
+        kb = self.knowledge
+        graph = kb.graph
+        if territory or theme:
+            territories = kb.queries._down(kb.queries.place(territory)) | set(kb.queries._up(kb.queries.place(territory))) \
+                if territory else None
+            themes = {theme if theme.startswith("theme:") else f"theme:{theme}"} if theme else None
+            graph = subgraph(graph, territories=territories, themes=themes)
+        if fmt in FORMATS:
+            FORMATS[fmt].write(graph, out)
+        elif fmt in ("ttl", "jsonld"):
+            rdf = kb.rdf if graph is kb.graph else to_rdf(graph)
+            out.write(serialize(rdf, fmt).encode("utf-8"))
+        else:
+            raise InputError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}

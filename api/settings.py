@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `qfq serve` listens on.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     page_limit_max: int = Field(200, ge=1, description="Largest `limit` a listing accepts.")
+    sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
+    sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
 
     @field_validator("log_level")
     @classmethod

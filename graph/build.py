@@ -101,6 +101,7 @@ class GraphBuilder:
         self.g.add_node(node, type="action", label=a["title"], ref=a.get("ref"), doc=a["doc"], region=a.get("region"),
                         chapter=a.get("chapter"), shape=a["shape"], line_start=p["line_start"], line_end=p["line_end"],
                         page=p.get("page"), quote=p["quote"], budget=a.get("budget"), calendar=a.get("calendar"),
+                        description=a.get("description") or None,
                         keys_to_success=a.get("keys_to_success") or [], figures=a.get("figures") or [])
         prov = {"doc": a["doc"], "line_start": p["line_start"], "line_end": p["line_end"]}
         self.edge(node, doc_node, "from", **prov, quote=p["quote"])

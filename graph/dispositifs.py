@@ -44,7 +44,7 @@ STATUS_LABELS = {
     "sans_emploi_ni_formation": "jeune sans emploi ni formation", "apprenti": "apprenti", "etudiant": "étudiant",
     "salarie": "salarié", "parent_isole": "parent isolé", "residant_qpv": "résident d'un QPV",
     "residant_zrr": "résident d'une ZRR", "senior": "senior", "jeune": "jeune", "alternant": "alternant",
-    "employeur": "employeur", "particulier": "particulier", "collectivite": "collectivité",
+    "entreprise": "entreprise", "particulier": "particulier",
 }
 RESIDENCE_LABELS = {"residant_qpv": "résider en QPV", "residant_zrr": "résider en ZRR"}
 # A status that entails others: a long-term job seeker is a job seeker, an apprentice is in alternance.
@@ -167,7 +167,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u00ad\u2010-\u2015'\u2018\u2019\u02bc`]{0,10}")  # what may separate label words
 _END = object()  # trie key of a terminal node
 # "Fédération des entreprises d'insertion" names an organisation, not the dispositif.
-_ORG_BEFORE = re.compile(r"(?:fédération|union|syndicat)\s+(?:\w+\s+){0,2}?(?:des|du|de\s+l['’]?)\s*$", re.I)
+_ORG_BEFORE = re.compile(r"\b(?:fédération|union|syndicat)(?:\s+\w+){0,2}?\s+(?:(?:des|du|de\s+l['’]?)\s*)?$", re.I)
 
 
 @dataclass(frozen=True)

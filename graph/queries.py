@@ -1,0 +1,213 @@
+"""Who / what / where, with territorial containment, and the coverage of a theme across territories.
+
+A query on a territory finds the actions on that territory and on every narrower one (its EPCI and communes,
+named places attached below it), and — flagged `scope: "wider"` — the actions on the territories that contain
+it (a région-wide action answers a question on one of its communes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph.territories import Referential, Territory
+from ingest.errors import InputError
+from ingest.text import fold
+
+_STOP = set("le la les l de du des d un une et ou en a au aux pour par sur dans qui que quoi ou avec".split())
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.findall(r"[a-z0-9]+", fold(text)) if t not in _STOP and len(t) > 1]
+
+
+def _matches(query_tokens: list[str], text: str) -> bool:
+    """Every query word (by its first 5 letters, so plurals and derivations match) occurs in the text."""
+    words = _tokens(text)
+    stems = {w[:5] for w in words}
+    return all(t[:5] in stems for t in query_tokens)
+
+
+@dataclass
+class Place:
+    territory: Territory
+    node: str
+
+
+class Queries:
+    def __init__(self, g: nx.MultiDiGraph, referential: Referential):
+        self.g = g
+        self.ref = referential
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for src, dst, data in g.edges(data=True):
+            if data["kind"] == "part_of":
+                self._children[dst].append(src)
+
+    # -- places -------------------------------------------------------------------------------------------
+
+    def place(self, where: str) -> Place:
+        hits = self.ref.lookup(where, levels=("region", "departement", "epci", "commune"))
+        if not hits:
+            suggestions = ", ".join(t.name for t in self.ref.search(where, limit=5)) or "aucune"
+            raise InputError(f"unknown place {where!r}", where="where",
+                             valid=f"a commune, EPCI, département or région name, a postal or INSEE code "
+                                   f"(suggestions: {suggestions})")
+        return Place(hits[0], f"territory:{hits[0].id}")
+
+    def _down(self, place: Place) -> set[str]:
+        """The territory, every territory it contains, and named places attached below them (graph nodes)."""
+        ids = {place.territory.id, *self.ref.descendants(place.territory.id)}
+        nodes = {f"territory:{i}" for i in ids}
+        stack = [n for n in nodes if n in self.g]
+        while stack:
+            for child in self._children.get(stack.pop(), ()):
+                if child not in nodes:
+                    nodes.add(child)
+                    stack.append(child)
+        return nodes
+
+    def _up(self, place: Place) -> dict[str, str]:
+        return {f"territory:{t.id}": t.name for t in self.ref.parents(place.territory.id)}
+
+    # -- actions ------------------------------------------------------------------------------------------
+
+    def action_text(self, node: str) -> str:
+        d = self.g.nodes[node]
+        parts = [d.get("label", ""), d.get("chapter") or "", d.get("description") or "", d.get("quote") or ""]
+        for _, dst, e in self.g.out_edges(node, data=True):
+            if e["kind"] in ("piloted_by", "partner", "theme", "mobilises", "targets"):
+                parts.append(self.g.nodes[dst].get("label", ""))
+                parts.extend(self.g.nodes[dst].get("aliases") or [])
+        return " ".join(parts)
+
+    def territories_of(self, node: str) -> list[dict[str, Any]]:
+        out = []
+        for _, dst, e in self.g.out_edges(node, data=True):
+            if e["kind"] == "in":
+                d = self.g.nodes[dst]
+                out.append({"id": dst, "name": d["label"], "level": d.get("level"), "code": d.get("code"),
+                            "written": e.get("written"), "inferred": bool(e.get("inferred"))})
+        return out
+
+    def actions(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
+                actor: str | None = None) -> list[dict[str, Any]]:
+        """Actions matching every given filter, each with its scope relative to `where` ('local' or 'wider')."""
+        candidates = [n for n, d in self.g.nodes(data=True) if d.get("type") == "action"]
+        scope: dict[str, str] = {}
+        if where:
+            place = self.place(where)
+            down, up = self._down(place), self._up(place)
+            kept = []
+            for n in candidates:
+                targets = {dst for _, dst, e in self.g.out_edges(n, data=True) if e["kind"] == "in" and not e.get("excluded")}
+                if targets & down:
+                    scope[n] = "local"
+                elif targets & set(up):
+                    scope[n] = "wider"
+                else:
+                    continue
+                kept.append(n)
+            candidates = kept
+        if theme:
+            node = theme if theme.startswith("theme:") else f"theme:{theme}"
+            candidates = [n for n in candidates if self.g.has_edge(n, node)]
+        if actor:
+            actors = self.actor_family(actor)
+            candidates = [n for n in candidates if any(dst in actors for _, dst in self.g.out_edges(n))]
+        if what:
+            tokens = _tokens(what)
+            candidates = [n for n in candidates if _matches(tokens, self.action_text(n))]
+        return [{"id": n, "scope": scope.get(n)} for n in candidates]
+
+    def actor_family(self, name_or_id: str) -> set[str]:
+        """An actor and its predecessors: asking for France Travail finds what Pôle emploi piloted."""
+        if name_or_id in self.g:
+            roots = {name_or_id}
+        else:
+            key = fold(name_or_id)
+            roots = {n for n, d in self.g.nodes(data=True) if d.get("type") == "actor" and (
+                fold(d["label"]) == key or key in {fold(a) for a in d.get("aliases") or []}
+                or fold(d.get("acronym") or "") == key)}
+        family = set(roots)
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            for src, _, e in self.g.in_edges(node, data=True):
+                if e["kind"] == "successor" and src not in family:
+                    family.add(src)
+                    stack.append(src)
+        return family
+
+    # -- who ----------------------------------------------------------------------------------------------
+
+    def who(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
+            include_generic: bool = False) -> dict[str, Any]:
+        found = self.actions(what=what, where=where, theme=theme)
+        by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for item in found:
+            node = item["id"]
+            d = self.g.nodes[node]
+            for _, dst, e in self.g.out_edges(node, data=True):
+                if e["kind"] not in ("piloted_by", "partner", "contact"):
+                    continue
+                actor = self.g.nodes[dst]
+                if actor.get("generic") and not include_generic:
+                    continue
+                by_actor[dst].append({
+                    "id": node.removeprefix("action:"), "title": d["label"], "role": e["kind"], "ref": d.get("ref"),
+                    "doc": d.get("doc"), "region": d.get("region"), "scope": item["scope"],
+                    "territories": self.territories_of(node),
+                    "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "line_end": e.get("line_end"),
+                                 "quote": e.get("quote"), "written": e.get("written")},
+                })
+        results = []
+        for actor_id, acts in by_actor.items():
+            a = self.g.nodes[actor_id]
+            results.append({"actor": self.actor_summary(actor_id), "actions": sorted(
+                acts, key=lambda x: (x["scope"] != "local", {"piloted_by": 0, "contact": 1, "partner": 2}[x["role"]]))})
+        results.sort(key=lambda r: (-sum(x["role"] == "piloted_by" for x in r["actions"]), -len(r["actions"]),
+                                    r["actor"]["name"]))
+        return {"query": {"what": what, "where": where, "theme": theme}, "results": results}
+
+    def actor_summary(self, actor_id: str) -> dict[str, Any]:
+        a = self.g.nodes[actor_id]
+        out = {"id": actor_id, "name": a["label"], "kind": a.get("kind")}
+        successor = a.get("successor")
+        if successor and successor in self.g:
+            succ = self.g.nodes[successor]["label"]
+            out["successor"] = {"id": successor, "name": succ, "since": a.get("successor_since")}
+            out["display"] = f"{a['label']} (aujourd'hui {succ})"
+        return out
+
+    # -- coverage -----------------------------------------------------------------------------------------
+
+    def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
+        """For a theme, the territories of `level` with actions (counted, local or via a wider territory) and without."""
+        if level not in ("region", "departement"):
+            raise InputError(f"unknown level {level!r}", where="level", valid="region, departement")
+        units = self.ref.regions() if level == "region" else self.ref.departements()
+        if within:
+            place = self.place(within)
+            inside = set(self.ref.descendants(place.territory.id)) | {place.territory.id}
+            units = [u for u in units if u.id in inside]
+        acts = self.actions(theme=theme)
+        rows = []
+        for unit in units:
+            place = Place(unit, f"territory:{unit.id}")
+            down, up = self._down(place), self._up(place)
+            local, wider = [], []
+            for item in acts:
+                targets = {dst for _, dst, e in self.g.out_edges(item["id"], data=True) if e["kind"] == "in"}
+                if targets & down:
+                    local.append(item["id"].removeprefix("action:"))
+                elif targets & set(up):
+                    wider.append(item["id"].removeprefix("action:"))
+            rows.append({"territory": {"id": unit.id, "name": unit.name, "code": unit.code},
+                         "local": local, "wider": wider})
+        return {"theme": theme, "level": level,
+                "with": [r for r in rows if r["local"] or r["wider"]],
+                "without": [r["territory"] for r in rows if not (r["local"] or r["wider"])]}

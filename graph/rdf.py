@@ -1,0 +1,234 @@
+"""RDF view of the knowledge graph (rdflib), a closed ontology check, and read-only SPARQL with a time limit.
+
+URIs: https://qfq.example.org/id/<type>/<id> for documents, actions, actors and territories; dispositifs,
+publics and themes keep the URIs of their SKOS thesauri. Every statement drawn from a text also gets a
+qfq:Evidence node (the action, the predicate, the object, the document, the lines and the quote).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
+
+from ingest.errors import ConfigError, InputError
+
+log = logging.getLogger(__name__)
+
+QFQ = Namespace("https://qfq.example.org/ns#")
+ID = Namespace("https://qfq.example.org/id/")
+CONCEPT_BASES = {
+    "dispositif": "https://qfq.example.org/dispositif/",
+    "public": "https://qfq.example.org/public/",
+    "theme": "https://qfq.example.org/theme/",
+}
+INSEE_GEO = "http://id.insee.fr/geo/"
+ONTOLOGY = Path(__file__).parent / "data" / "qfq.ttl"
+
+CLASSES = {"document": QFQ.Document, "action": QFQ.Action, "actor": QFQ.Actor, "territory": QFQ.Territory,
+           "dispositif": QFQ.Dispositif, "public": QFQ.Public, "theme": QFQ.Theme}
+PREDICATES = {"piloted_by": QFQ.pilotedBy, "partner": QFQ.partner, "contact": QFQ.contact, "in": QFQ.inTerritory,
+              "mobilises": QFQ.mobilises, "targets": QFQ.targets, "theme": QFQ.theme, "from": DCTERMS.source,
+              "part_of": QFQ.partOf, "based_in": QFQ.basedIn, "operated_by": QFQ.operatedBy,
+              "successor": DCTERMS.isReplacedBy}
+# node attribute -> (predicate, datatype or None)
+ATTRIBUTES = {
+    "ref": (QFQ.ref, None), "shape": (QFQ.shape, None), "chapter": (QFQ.chapter, None), "region": (QFQ.region, None),
+    "department": (QFQ.department, None), "budget": (QFQ.budget, None), "calendar": (QFQ.calendar, None),
+    "keys_to_success": (QFQ.keyToSuccess, None), "figures": (QFQ.figure, None), "kind": (QFQ.kind, None),
+    "level": (QFQ.level, None), "code": (QFQ.code, None), "unmatched": (QFQ.unmatched, XSD.boolean),
+    "acronym": (QFQ.acronym, None), "aliases": (SKOS.altLabel, None), "branches": (QFQ.branch, None),
+    "generic": (QFQ.generic, XSD.boolean), "successor_since": (QFQ.since, XSD.date), "issuer": (QFQ.issuer, None),
+    "period_start": (QFQ.periodStart, XSD.gYear), "period_end": (QFQ.periodEnd, XSD.gYear),
+    "past": (QFQ.past, XSD.boolean), "description": (DCTERMS.description, None), "scope": (QFQ.scope, None),
+    "operator": (QFQ.operator, None), "line_start": (QFQ.lineStart, XSD.integer),
+    "line_end": (QFQ.lineEnd, XSD.integer), "page": (QFQ.page, XSD.integer), "quote": (QFQ.quote, None),
+    "definition": (SKOS.definition, None),
+}
+EDGE_ATTRIBUTES = {"written": QFQ.written, "note": QFQ.note, "inferred": QFQ.inferred, "excluded": QFQ.excluded,
+                   "line_start": QFQ.lineStart, "line_end": QFQ.lineEnd, "quote": QFQ.quote}
+
+
+def uri(node_id: str) -> URIRef:
+    kind, _, rest = node_id.partition(":")
+    if kind in CONCEPT_BASES:
+        return URIRef(CONCEPT_BASES[kind] + quote(rest, safe="-_.~"))
+    return ID[f"{kind}/{quote(rest.replace(':', '-'), safe='-_.~/')}"]
+
+
+def _literal(value: Any, datatype: URIRef | None) -> Literal:
+    if datatype == XSD.gYear:
+        return Literal(f"{int(value):04d}", datatype=XSD.gYear)
+    if datatype is not None:
+        return Literal(value, datatype=datatype)
+    return Literal(value, lang="fr") if isinstance(value, str) else Literal(value)
+
+
+def to_rdf(g: nx.MultiDiGraph) -> Graph:
+    rdf = Graph()
+    for prefix, ns in (("qfq", QFQ), ("skos", SKOS), ("dcterms", DCTERMS), ("prov", PROV), ("org", ORG),
+                       ("id", ID), ("owl", OWL)):
+        rdf.bind(prefix, ns)
+    for node, data in g.nodes(data=True):
+        s = uri(node)
+        node_type = data.get("type")
+        rdf.add((s, RDF.type, CLASSES[node_type]))
+        if node_type == "actor":
+            rdf.add((s, RDF.type, ORG.Organization))
+        if data.get("unmatched"):
+            rdf.add((s, RDF.type, QFQ.NamedPlace))
+        label = data.get("label")
+        if label:
+            rdf.add((s, RDFS.label, Literal(label, lang="fr")))
+            if node_type in ("dispositif", "public", "theme"):
+                rdf.add((s, SKOS.prefLabel, Literal(label, lang="fr")))
+            if node_type in ("document", "action"):
+                rdf.add((s, DCTERMS.title, Literal(label, lang="fr")))
+        for attr, value in data.items():
+            if attr not in ATTRIBUTES or value in (None, "", []):
+                continue
+            predicate, datatype = ATTRIBUTES[attr]
+            for v in value if isinstance(value, list) else [value]:
+                rdf.add((s, predicate, _literal(v, datatype)))
+        if node_type == "territory" and data.get("level") in ("region", "departement", "commune") and data.get("code"):
+            rdf.add((s, RDFS.seeAlso, URIRef(f"{INSEE_GEO}{data['level']}/{data['code']}")))
+    for src, dst, data in g.edges(data=True):
+        s, o, p = uri(src), uri(dst), PREDICATES[data["kind"]]
+        if data["kind"] == "successor":
+            rdf.add((s, p, o))
+            continue
+        rdf.add((s, p, o))
+        if data.get("doc") and data["kind"] != "from":
+            ev = ID[f"evidence/{_evidence_key(src, data['kind'], dst, data)}"]
+            rdf.add((s, QFQ.evidence, ev))
+            rdf.add((ev, RDF.type, QFQ.Evidence))
+            rdf.add((ev, QFQ.predicate, p))
+            rdf.add((ev, QFQ.object, o))
+            rdf.add((ev, DCTERMS.source, uri(f"document:{data['doc']}")))
+            for attr, predicate in EDGE_ATTRIBUTES.items():
+                value = data.get(attr)
+                if value not in (None, ""):
+                    datatype = XSD.integer if attr.startswith("line") else XSD.boolean if attr in ("inferred", "excluded") else None
+                    rdf.add((ev, predicate, Literal(value, datatype=datatype) if datatype else Literal(value, lang="fr")))
+    check_closed(rdf)
+    return rdf
+
+
+def _evidence_key(src: str, kind: str, dst: str, data: dict[str, Any]) -> str:
+    raw = f"{src}|{kind}|{dst}|{data.get('line_start')}|{data.get('written', '')}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def declared_terms() -> frozenset[URIRef]:
+    onto = Graph().parse(ONTOLOGY, format="turtle")
+    return frozenset(s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ)))
+
+
+def check_closed(rdf: Graph) -> None:
+    """Every qfq: term used (as predicate or class) must be declared in the ontology."""
+    declared = declared_terms()
+    used = {p for p in rdf.predicates() if str(p).startswith(str(QFQ))}
+    used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(QFQ))}
+    unknown = sorted(str(t) for t in used - declared)
+    if unknown:
+        raise ConfigError(f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=str(ONTOLOGY))
+
+
+# -- SPARQL -------------------------------------------------------------------------------------------------
+
+_FORBIDDEN = re.compile(r"\b(?:SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.I)
+
+
+def _term_json(term: Any) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _run(rdf: Graph, query: str, limit: int) -> dict[str, Any]:
+    result = rdf.query(query)
+    if result.type == "ASK":
+        return {"head": {}, "boolean": bool(result.askAnswer)}
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        triples = Graph()
+        for i, t in enumerate(result):
+            if i >= limit:
+                break
+            triples.add(t)
+        return {"turtle": triples.serialize(format="turtle"), "truncated": len(result) > limit}
+    names = [str(v) for v in result.vars]
+    rows, truncated = [], False
+    for i, row in enumerate(result):
+        if i >= limit:
+            truncated = True
+            break
+        rows.append({n: _term_json(row[n]) for n in names if row[n] is not None})
+    return {"head": {"vars": names}, "results": {"bindings": rows}, "truncated": truncated}
+
+
+def _child(rdf: Graph, query: str, limit: int, conn: Any) -> None:
+    try:
+        conn.send(("ok", json.dumps(_run(rdf, query, limit))))
+    except Exception as exc:  # reported to the parent, which raises it as an InputError
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
+    """Run a read-only SPARQL query in a forked process that is killed at `timeout` seconds."""
+    if _FORBIDDEN.search(re.sub(r'"[^"]*"|<[^>]*>', "", query)):
+        raise InputError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are accepted; updates, "
+                         "LOAD and SERVICE are refused", where="query", valid="a SPARQL 1.1 query")
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(query)
+    except Exception as exc:
+        raise InputError(f"the query does not parse: {exc}", where="query", valid="a SPARQL 1.1 query") from exc
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(rdf, query, limit, child), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            proc.kill()
+            raise InputError(f"the query ran longer than {timeout:g} s and was stopped", where="query",
+                             valid="a narrower query (add a LIMIT, restrict the patterns)")
+        status, payload = parent.recv()
+    finally:
+        proc.join(1)
+        parent.close()
+    if status != "ok":
+        raise InputError(f"the query failed: {payload}", where="query", valid="a SPARQL 1.1 query")
+    return json.loads(payload)
+
+
+def serialize(rdf: Graph, fmt: str) -> str:
+    """Turtle or JSON-LD text of the graph."""
+    if fmt == "ttl":
+        return rdf.serialize(format="turtle")
+    if fmt == "jsonld":
+        context = {"qfq": str(QFQ), "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "org": str(ORG),
+                   "rdfs": str(RDFS), "id": str(ID)}
+        return rdf.serialize(format="json-ld", context=context, auto_compact=True)
+    raise InputError(f"unknown RDF format {fmt!r}", where="format", valid="ttl, jsonld")

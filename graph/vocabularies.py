@@ -1,0 +1,429 @@
+"""Publics and themes: the SKOS vocabularies and a keyword classifier that keeps its evidence.
+
+Data: ``graph/data/vocabularies.ttl``, two SKOS concept schemes (``public``, ``theme``) with French
+labels and stable ASCII slugs (``skos:notation``), adapted from the data·inclusion referentials.
+Concept ids are ``"<scheme>:<slug>"`` (``public:senior``, ``theme:mobilite``). Nothing is loaded at
+import time: :func:`vocabularies` parses the file with rdflib on first use and caches the result.
+
+Matching hints (``qfq:`` namespace) are read from the same file:
+
+- ``qfq:keyword`` -- a French term, matched case- and accent-insensitively, word-bounded, each word of
+  four letters or more tolerant of plural and feminine endings (``senior`` finds ``Séniors``);
+- ``qfq:pattern`` -- a regular expression over accent-folded text; a lone space means any whitespace;
+- ``qfq:headingKeyword`` -- a keyword that only counts in a title or chapter heading ("Logement");
+- ``qfq:exclude`` / ``qfq:excludePattern`` -- matches that cancel the concept's overlapping hits;
+- ``qfq:mask`` / ``qfq:maskPattern`` on a scheme -- names blanked before matching ("Pôle emploi",
+  the national "mobilisation pour l'emploi et la transition écologique"), so that an organisation or
+  programme name never stands for a theme;
+- ``qfq:minHits`` -- hits needed in the action's own text (default 1 for a public, 2 for a theme).
+
+Decision rules of :func:`classify`: a theme is assigned on a title hit, on a chapter hit confirmed by
+one hit in the text, or on ``minHits`` hits in the text; a public on ``minHits`` hits in the title
+or text (a chapter heading alone never decides a public). When no theme passes, the themes with a
+hit in the text are kept, or failing that those of the chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts'
+assignments. Every assignment lists the exact surfaces found, with offsets into the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import ConfigError, InputError, NotFound
+
+log = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "vocabularies.ttl"
+BASE = "https://qfq.example.org/"
+QFQ = BASE + "ns#"
+SCHEMES = ("public", "theme")
+FIELDS = ("title", "chapter", "text")
+WEIGHTS = {"title": 3.0, "chapter": 2.0, "text": 1.0}
+DEFAULT_MIN_HITS = {"public": 1, "theme": 2}
+_SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+_SPECIAL = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "\u00ad": "", "`": "'"}
+_SPECIAL.update({c: "'" for c in "’‘ʼ´′"})
+_SPECIAL.update({c: " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003"})
+_SPECIAL.update({c: "-" for c in "‐‑‒–—―"})
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_PATTERN_SPACE_RE = re.compile(r" (?![?*+{])")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A public or a theme. ``broader`` holds slugs of the same scheme."""
+
+    id: str
+    slug: str
+    scheme: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    definition: str = ""
+    keywords: tuple[str, ...] = ()
+    need: str | None = None
+    broader: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    heading_keywords: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    min_hits: int | None = None
+    profile_status: bool = False
+    data_inclusion: str | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"{BASE}{self.scheme}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One surface that justified an assignment: ``surface == <field value>[start:end]``."""
+
+    surface: str
+    start: int
+    end: int
+    field: str  # "title", "chapter" or "text"
+
+
+@dataclass
+class Assignment:
+    """A concept given to an action, with its score and evidence (``weak``: kept by the fallback rule)."""
+
+    concept_id: str
+    slug: str
+    scheme: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+    weak: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.concept_id, "slug": self.slug, "scheme": self.scheme, "score": self.score,
+                "weak": self.weak, "evidence": [e.__dict__ for e in self.evidence]}
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Strip accents and unify apostrophes, dashes and spaces, keeping case.
+
+    Returns the folded text and, for each folded character, the offset of its source character
+    (plus a final entry ``len(text)``), so that spans map back onto ``text``.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii() and ch != "`":
+            chars.append(ch)
+            offsets.append(i)
+            continue
+        folded = _fold_char(ch)
+        chars.extend(folded)
+        offsets.extend([i] * len(folded))
+    offsets.append(len(text))
+    return "".join(chars), offsets
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
+def keyword_regex(keyword: str) -> str:
+    """Regex source for a French keyword over folded text: flexible spacing, plural/feminine endings."""
+    parts: list[str] = []
+    previous_word = False
+    for token in _TOKEN_RE.findall(fold(keyword)[0]):
+        if token[0].isalnum() or token[0] == "_":
+            if previous_word:
+                parts.append(r"[\s\-]+")
+            if len(token) >= 4 and token.isalpha() and not token.isupper():
+                stem = token[:-1] if token[-1] in "sx" else token
+                parts.append(re.escape(stem) + r"(?:e|es|s|x)?")
+            else:
+                parts.append(re.escape(token))
+            previous_word = True
+        else:
+            parts.append({"'": r"'\s*", "-": r"[\s\-]*"}.get(token, r"\s*" + re.escape(token) + r"\s*"))
+            previous_word = False
+    return "".join(parts)
+
+
+def pattern_regex(pattern: str) -> str:
+    """Regex source for a ``qfq:pattern``: accents folded, a lone space meaning any whitespace run."""
+    return _PATTERN_SPACE_RE.sub(r"\\s+", fold(pattern)[0])
+
+
+def _compile(sources: Iterable[str], where: str) -> re.Pattern[str] | None:
+    ordered = sorted(set(sources), key=len, reverse=True)
+    if not ordered:
+        return None
+    try:
+        return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"invalid keyword or pattern: {exc}", where=where) from exc
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    body: re.Pattern[str] | None
+    heading: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, c: Concept) -> _Matcher:
+        body = [keyword_regex(k) for k in c.keywords] + [pattern_regex(p) for p in c.patterns]
+        heading = body + [keyword_regex(k) for k in c.heading_keywords]
+        exclude = [keyword_regex(k) for k in c.excludes] + [pattern_regex(p) for p in c.exclude_patterns]
+        return cls(_compile(body, c.id), _compile(heading, c.id), _compile(exclude, c.id))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One field's text: original, folded (with offset map) and folded with masked names blanked."""
+
+    original: str
+    folded: str
+    offsets: list[int]
+    masked: str
+
+
+class Vocabularies:
+    """The loaded concept schemes, with compiled matchers (built once, on first classification)."""
+
+    def __init__(self, concepts: Sequence[Concept], masks: dict[str, list[str]], source: str = "") -> None:
+        self.source = source
+        self._concepts = list(concepts)
+        self._by_slug = {c.slug: c for c in self._concepts}
+        self._mask_sources = masks
+        self._validate()
+
+    def _validate(self) -> None:
+        seen: set[str] = set()
+        for c in self._concepts:
+            if not _SLUG_RE.fullmatch(c.slug) or c.slug in seen:
+                raise ConfigError(f"slug {c.slug!r} is not unique lower-case ASCII", where=self.source,
+                                  valid="[a-z][a-z0-9_]*, unique across schemes")
+            seen.add(c.slug)
+        for c in self._concepts:
+            for b in c.broader:
+                if b not in self._by_slug or self._by_slug[b].scheme != c.scheme:
+                    raise ConfigError(f"{c.id}: broader {b!r} is not a concept of scheme {c.scheme}",
+                                      where=self.source)
+
+    def concepts(self, scheme: str | None = None) -> list[Concept]:
+        """All concepts, or those of one scheme (``"public"`` or ``"theme"``), in file order."""
+        if scheme is not None and scheme not in SCHEMES:
+            raise InputError(f"unknown scheme {scheme!r}", where="scheme", valid=", ".join(SCHEMES))
+        return [c for c in self._concepts if scheme is None or c.scheme == scheme]
+
+    def get(self, slug: str) -> Concept:
+        """The concept with this slug (or id ``scheme:slug``)."""
+        concept = self._by_slug.get(slug.split(":", 1)[-1])
+        if concept is None:
+            raise NotFound(f"no public or theme {slug!r}", where="slug",
+                           valid=", ".join(sorted(self._by_slug)))
+        return concept
+
+    def ancestors(self, slug: str) -> list[str]:
+        """Slugs of every broader concept, nearest first."""
+        out: list[str] = []
+        todo = list(self.get(slug).broader)
+        while todo:
+            b = todo.pop(0)
+            if b not in out:
+                out.append(b)
+                todo.extend(self._by_slug[b].broader)
+        return out
+
+    @functools.cached_property
+    def _matchers(self) -> dict[str, _Matcher]:
+        return {c.slug: _Matcher.build(c) for c in self._concepts}
+
+    @functools.cached_property
+    def _masks(self) -> dict[str, re.Pattern[str] | None]:
+        return {s: _compile(self._mask_sources.get(s, []), f"{self.source} ({s} masks)") for s in SCHEMES}
+
+    def _prepare(self, scheme: str, text: str) -> _Prepared:
+        folded, offsets = fold(text)
+        masked = folded
+        mask = self._masks[scheme]
+        if mask is not None:
+            masked = mask.sub(lambda m: " " * len(m.group()), folded)
+        return _Prepared(text, folded, offsets, masked)
+
+    def _find(self, slug: str, prepared: _Prepared, heading: bool, field_name: str) -> list[Evidence]:
+        matcher = self._matchers[slug]
+        regex = matcher.heading if heading else matcher.body
+        if regex is None or not prepared.original:
+            return []
+        spans = [m.span() for m in regex.finditer(prepared.masked) if m.end() > m.start()]
+        if spans and matcher.exclude is not None:
+            banned = [m.span() for m in matcher.exclude.finditer(prepared.folded)]
+            spans = [s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in banned)]
+        evidence = []
+        for a, b in spans:
+            start, end = prepared.offsets[a], prepared.offsets[b - 1] + 1
+            evidence.append(Evidence(prepared.original[start:end], start, end, field_name))
+        return evidence
+
+    def classify(self, title: str, text: str, chapter: str | None = None) -> list[Assignment]:
+        """Assign publics and themes to an action from its title, own text and chapter heading.
+
+        Returns assignments sorted by scheme (publics first), then by decreasing score.
+        """
+        values = {"title": title or "", "chapter": chapter or "", "text": text or ""}
+        result: list[Assignment] = []
+        for scheme in SCHEMES:
+            prepared = {f: self._prepare(scheme, v) for f, v in values.items()}
+            found: dict[str, dict[str, list[Evidence]]] = {}
+            for concept in self.concepts(scheme):
+                hits = {f: self._find(concept.slug, prepared[f], f != "text", f) for f in FIELDS}
+                if any(hits.values()):
+                    found[concept.slug] = hits
+            accepted = {s: h for s, h in found.items() if self._accepts(self._by_slug[s], h)}
+            weak = False
+            if scheme == "theme" and not accepted:  # fallback: the action's own words, else its heading
+                accepted = ({s: h for s, h in found.items() if h["text"]}
+                            or {s: h for s, h in found.items() if h["chapter"]})
+                weak = bool(accepted)
+            result.extend(self._assignments(scheme, accepted, weak))
+        return result
+
+    def _accepts(self, concept: Concept, hits: dict[str, list[Evidence]]) -> bool:
+        need = concept.min_hits or DEFAULT_MIN_HITS[concept.scheme]
+        n = {f: len(hits[f]) for f in FIELDS}
+        if concept.scheme == "public":
+            return n["title"] + n["text"] >= need
+        return n["title"] > 0 or (n["chapter"] > 0 and n["text"] > 0) or n["text"] >= need
+
+    def _assignments(self, scheme: str, accepted: dict[str, dict[str, list[Evidence]]],
+                     weak: bool) -> list[Assignment]:
+        out: dict[str, Assignment] = {}
+        for slug, hits in accepted.items():
+            score = sum(WEIGHTS[f] * math.log2(1 + len(hits[f])) for f in FIELDS)
+            evidence = [e for f in FIELDS for e in hits[f]]
+            out[slug] = Assignment(f"{scheme}:{slug}", slug, scheme, round(score, 3), evidence, weak)
+        for slug in list(out):
+            child = out[slug]
+            for parent in self.ancestors(slug):
+                if parent not in out:
+                    out[parent] = Assignment(f"{scheme}:{parent}", parent, scheme, child.score, [], weak)
+                target = out[parent]
+                target.score = max(target.score, child.score)
+                target.weak = target.weak and child.weak
+                target.evidence.extend(e for e in child.evidence if e not in target.evidence)
+        return sorted(out.values(), key=lambda a: (-a.score, a.slug))
+
+
+def load(path: Path | str = DATA_FILE) -> Vocabularies:
+    """Parse a vocabulary file (Turtle) with rdflib."""
+    try:
+        import rdflib
+        from rdflib.namespace import RDF, SKOS
+    except ImportError as exc:  # pragma: no cover - rdflib is a core dependency
+        raise ConfigError("rdflib is needed to read the vocabularies", valid="pip install rdflib") from exc
+    path = Path(path)
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several parser-specific types
+        raise ConfigError(f"cannot parse vocabulary file: {exc}", where=str(path)) from exc
+    q = rdflib.Namespace(QFQ)
+
+    def texts(subject: Any, prop: Any) -> list[str]:
+        return sorted(str(o) for o in graph.objects(subject, prop))
+
+    def french(subject: Any, prop: Any) -> str:
+        values = list(graph.objects(subject, prop))
+        best = [v for v in values if getattr(v, "language", None) == "fr"] or values
+        return str(best[0]) if best else ""
+
+    def slug_of(uri: Any) -> str:
+        return str(uri).rstrip("/").rsplit("/", 1)[-1]
+
+    concepts: list[Concept] = []
+    masks: dict[str, list[str]] = {}
+    for scheme in SCHEMES:
+        scheme_uri = rdflib.URIRef(f"{BASE}{scheme}/")
+        masks[scheme] = ([keyword_regex(m) for m in texts(scheme_uri, q.mask)]
+                         + [pattern_regex(p) for p in texts(scheme_uri, q.maskPattern)])
+        members = sorted(set(graph.subjects(SKOS.inScheme, scheme_uri)), key=str)
+        for s in members:
+            if (s, RDF.type, SKOS.Concept) not in graph:
+                continue
+            slug = french(s, SKOS.notation) or slug_of(s)
+            if slug != slug_of(s):
+                raise ConfigError(f"notation {slug!r} differs from the IRI {s}", where=str(path))
+            min_hits = graph.value(s, q.minHits)
+            concepts.append(Concept(
+                id=f"{scheme}:{slug}", slug=slug, scheme=scheme, label=french(s, SKOS.prefLabel),
+                alt_labels=tuple(texts(s, SKOS.altLabel)), definition=french(s, SKOS.definition),
+                keywords=tuple(texts(s, q.keyword)), need=french(s, q.need) or None,
+                broader=tuple(slug_of(b) for b in graph.objects(s, SKOS.broader)),
+                patterns=tuple(texts(s, q.pattern)), heading_keywords=tuple(texts(s, q.headingKeyword)),
+                excludes=tuple(texts(s, q.exclude)), exclude_patterns=tuple(texts(s, q.excludePattern)),
+                min_hits=int(min_hits) if min_hits is not None else None,
+                profile_status=bool(graph.value(s, q.profileStatus)),
+                data_inclusion=french(s, q.dataInclusion) or None,
+            ))
+    log.debug("loaded %d concepts from %s", len(concepts), path)
+    return Vocabularies(concepts, masks, source=str(path))
+
+
+@functools.cache
+def vocabularies() -> Vocabularies:
+    """The packaged vocabularies, loaded once."""
+    return load(DATA_FILE)
+
+
+def concepts(scheme: str | None = None) -> list[Concept]:
+    """Concepts of the packaged vocabularies, optionally of one scheme."""
+    return vocabularies().concepts(scheme)
+
+
+def get(slug: str) -> Concept:
+    """A concept of the packaged vocabularies by slug or id."""
+    return vocabularies().get(slug)
+
+
+def classify(title: str, text: str, chapter: str | None = None) -> list[Assignment]:
+    """Publics and themes of an action, with evidence (see :meth:`Vocabularies.classify`)."""
+    return vocabularies().classify(title, text, chapter)
+
+
+_TEXT_FIELDS = ("description", "intitule", "expected_results", "indicators")
+_LIST_FIELDS = ("steps", "keys_to_success")
+_SEGMENT_RE = re.compile(r"\n+| — ")
+
+
+def action_text(action: Any) -> str:
+    """The action's own text to classify: description, intitulé, expected results, indicators, steps
+    and keys to success, each segment once. Perimeter, calendar, budget and observations are left
+    out: they say where, when and how much, and often name other programmes."""
+    kept: list[str] = []
+    seen = " ".join(filter(None, [getattr(action, "title", "") or ""]))
+    seen_ws = " ".join(seen.split())
+    values: list[str] = [getattr(action, f, None) or "" for f in _TEXT_FIELDS]
+    for name in _LIST_FIELDS:
+        values.extend(getattr(action, name, None) or [])
+    for value in values:
+        for segment in _SEGMENT_RE.split(value):
+            segment = segment.strip()
+            squashed = " ".join(segment.split())
+            if squashed and squashed not in seen_ws:
+                kept.append(segment)
+                seen_ws += "\n" + squashed
+    return "\n".join(kept)
+
+
+def classify_action(action: Any) -> list[Assignment]:
+    """Classify an ``ingest`` action record (anything with ``title``, ``chapter`` and text fields)."""
+    return classify(getattr(action, "title", "") or "", action_text(action), getattr(action, "chapter", None))

@@ -1,0 +1,249 @@
+"""The dispositif thesaurus (SKOS/Turtle), the mention matcher and the eligibility check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from graph.dispositifs import (
+    DATA_FILE,
+    KIND_LABELS,
+    DispositifMatcher,
+    default_dispositifs,
+    default_matcher,
+    dispositif_index,
+    eligibility,
+    load_dispositifs,
+)
+from ingest.errors import InputError
+
+QFQ = Namespace("https://qfq.example.org/ns#")
+DISP = Namespace("https://qfq.example.org/dispositif/")
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+STATUSES = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa", "travailleur_handicape",
+            "sans_emploi_ni_formation", "apprenti", "etudiant", "salarie", "parent_isole", "residant_qpv",
+            "residant_zrr", "senior"}
+EXTRA_PUBLICS = {"jeune", "particulier", "entreprise"}  # as in graph/data/vocabularies.ttl
+NEEDS = {"emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante",
+         "creation_activite"}
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    g = Graph()
+    g.parse(DATA_FILE, format="turtle")
+    return g
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_dir: Path) -> dict[str, str]:
+    return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(corpus_dir.glob("*.txt"))}
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(m.dispositif_id.removeprefix("dispositif:"), m.surface) for m in default_matcher().find(text)]
+
+
+def ids(text: str) -> set[str]:
+    return {i for i, _ in found(text)}
+
+
+# ---------------------------------------------------------------- the thesaurus
+
+
+def test_every_concept_is_complete(graph: Graph) -> None:
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) >= 30
+    assert len(set(graph.subjects(RDF.type, SKOS.ConceptScheme))) == 1
+    for c in concepts:
+        fr_labels = [o for o in graph.objects(c, SKOS.prefLabel) if o.language == "fr"]
+        assert len(fr_labels) == 1, c
+        definition = graph.value(c, SKOS.definition)
+        assert definition is not None and definition.language == "fr" and len(definition) > 80, c
+        assert graph.value(c, QFQ.kind) is not None, c
+        assert str(graph.value(c, QFQ.scope)) in {"national", "regional", "local"}, c
+        checked = graph.value(c, QFQ.checked)
+        assert checked is not None and checked.datatype == XSD_DATE, c
+        assert (c, SKOS.inScheme, DISP.thesaurus) in graph
+
+
+def test_vocabulary_values_are_known_slugs() -> None:
+    for d in default_dispositifs():
+        assert d.kind in KIND_LABELS, d.id
+        assert set(d.publics) <= STATUSES | EXTRA_PUBLICS, d.id
+        assert set(d.needs) <= NEEDS, d.id
+        assert set(d.requires_status) | set(d.requires_all_status) <= STATUSES | {"alternant"}, d.id
+        assert set(d.requires_residence) <= {"residant_qpv", "residant_zrr"}, d.id
+        assert d.operator, d.id
+        assert d.checked == dt.date(2026, 11, 22), d.id
+        if d.scope == "regional":
+            assert d.territory, d.id
+
+
+def test_lineage_is_data(graph: Graph) -> None:
+    assert (DISP.garantie_jeunes, DCTERMS.isReplacedBy, DISP.cej) in graph
+    assert graph.value(DISP.garantie_jeunes, QFQ.replacedOn) == Literal("2022-03-01", datatype=XSD_DATE)
+    gj = dispositif_index()["dispositif:garantie_jeunes"]
+    assert gj.replaced_by == "dispositif:cej" and gj.replaced_on == dt.date(2022, 3, 1)
+    faire = dispositif_index()["dispositif:reseau_faire"]
+    assert faire.replaced_by == "dispositif:france_renov" and faire.replaced_on == dt.date(2022, 1, 1)
+
+
+def test_dataclasses_and_hierarchy() -> None:
+    index = dispositif_index()
+    poei = index["dispositif:poei"]
+    assert poei.label == "POE individuelle" and "POEI" in poei.alt_labels and poei.broader == ("dispositif:poe",)
+    for child in ("aci", "ei", "etti", "ai"):
+        assert index[f"dispositif:{child}"].broader == ("dispositif:iae",)
+    cej = index["dispositif:cej"]
+    assert (cej.min_age, cej.max_age) == (16, 25)
+    assert [(e.status, e.max_age) for e in cej.age_exceptions] == [("travailleur_handicape", 29)]
+    apprentissage = index["dispositif:contrat_apprentissage"]
+    assert [(e.status, e.max_age) for e in apprentissage.age_exceptions] == [("travailleur_handicape", None)]
+    assert index["dispositif:emplois_francs"].requires_residence == ("residant_qpv",)
+    assert index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
+
+
+def test_no_label_names_two_dispositifs(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="graph.dispositifs"):
+        DispositifMatcher(default_dispositifs())
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+
+
+def test_a_broken_file_says_where(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> a skos:Concept ;;; .\n")
+    with pytest.raises(InputError) as err:
+        load_dispositifs(bad)
+    assert "bad.ttl" in str(err.value)
+
+
+# ---------------------------------------------------------------- the matcher
+
+
+def test_variants_and_longest_match() -> None:
+    assert found("une POE individuelle puis une POEI") == [("poei", "POE individuelle"), ("poei", "POEI")]
+    assert ids("la préparation opérationnelle à l’emploi individuelle") == {"poei"}
+    assert ids("les Préparations Opérationnelles à l'Emploi (POE)") == {"poe"}
+    assert ids("une POEC") == {"poec"}
+    for text in ("Prépa apprentissage", "prépa-apprentissage", "Prépa Apprentissage", "PRÉPA\nAPPRENTISSAGE"):
+        assert ids(text) == {"prepa_apprentissage"}, text
+    assert found("des contrats de professionnalisation") == [
+        ("contrat_professionnalisation", "contrats de professionnalisation")]
+    assert ids("les crèches à vocation d’insertion professionnelle") == {"avip"}
+    assert ids("une Crèche VIP") == {"avip"}
+    assert ids("le label AVIP") == {"avip"}
+    assert ids("l'avance Loca Pass et la garantie Visale") == {"avance_loca_pass", "visale"}
+    assert ids("un Contrat d’Engagement Jeune (CEJ)") == {"cej"}
+    assert ids("les projets alimentaires territoriaux") == {"pat"}
+
+
+def test_short_acronyms_keep_their_case_and_stay_whole_words() -> None:
+    assert ids("MRSA, Mrs Dalloway, mrs") == set()
+    assert ids("j'ai vu qu'il y ai") == set()
+    assert ids("J'AI FAIT UN STAGE") == set()
+    assert ids("SEIN, REIMS, PEINE, ei, Ei") == set()
+    assert ids("PE, Pôle emploi, PEC") == {"pec"}
+    assert ids("cie, Cie, CIEL") == set()
+    assert ids("les EI, les ETTI, les AI et les ACI") == {"ei", "etti", "ai", "aci"}
+    assert ids("CléA et CLÉA") == {"clea"}
+
+
+def test_organisation_names_are_not_dispositifs() -> None:
+    assert ids("la Fédération des entreprises d'insertion") == set()
+    assert ids("des entreprises d'insertion") == {"ei"}
+
+
+def test_corpus_normandie_plan(corpus: dict[str, str]) -> None:
+    text = corpus["000"]
+    mentions = default_matcher().find(text)
+    pmsmp = [m for m in mentions if m.dispositif_id == "dispositif:pmsmp"]
+    assert any("période de mise en situation professionnelle" in text[m.start - 80:m.end + 80] for m in pmsmp)
+    assert ("prepa_apprentissage", "Prépa Apprentissage") in found(text)
+    assert {"visale", "avance_loca_pass", "agepi", "pat", "sare", "reseau_faire", "mrs", "poec"} <= ids(text)
+
+
+def test_corpus_pays_de_la_loire(corpus: dict[str, str]) -> None:
+    assert {"emplois_francs", "mrs", "macigogne", "orientibus"} <= ids(corpus["001"])
+
+
+def test_corpus_tour_de_france(corpus: dict[str, str]) -> None:
+    mentions = found(corpus["002"])
+    assert ("avip", "AVIP") in mentions
+    assert any(i == "avip" and s.startswith("crèches à vocation") for i, s in mentions)
+    assert "bretagne_alternance" in {i for i, _ in mentions}
+
+
+def test_corpus_eure_glossary(corpus: dict[str, str]) -> None:
+    lines = corpus["004"].splitlines()
+    poe_line = next(line for line in lines if line.startswith("- ▶ POE :"))
+    assert [i for i, _ in found(poe_line)] == ["poe", "poe", "poec", "poei"]
+    pmsmp_line = next(line for line in lines if line.startswith("- ▶ PMSMP :"))
+    assert ids(pmsmp_line) == {"pmsmp"}
+    for acronym, expected in (("ACI", "aci"), ("EI", "ei"), ("ETTI", "etti"), ("AI", "ai"), ("CIE", "cie")):
+        line = next(line for line in lines if line.startswith(f"- ▶ {acronym} :"))
+        assert found(line)[0] == (expected, acronym), line
+
+
+def test_mentions_carry_offsets(corpus: dict[str, str]) -> None:
+    for text in corpus.values():
+        for m in default_matcher().find(text):
+            assert text[m.start:m.end] == m.surface
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+def disp(slug: str):
+    return dispositif_index()[f"dispositif:{slug}"]
+
+
+def test_cej_eligibility() -> None:
+    ok = eligibility(disp("cej"), 22, {"demandeur_emploi"}, set())
+    assert ok.decision == "eligible"
+    assert "16-25 ans (29 ans pour un travailleur handicapé) : 22 ans ✓" in ok.met
+    assert "demandeur d'emploi ✓" in ok.met
+    assert ok.to_check  # conditions the adviser checks
+    too_old = eligibility(disp("cej"), 27, {"demandeur_emploi"}, set())
+    assert too_old.decision == "excluded"
+    assert too_old.failed == ("16-25 ans (29 ans pour un travailleur handicapé) : 27 ans ✗",)
+    rqth = eligibility(disp("cej"), 27, {"demandeur_emploi", "travailleur_handicape"}, set())
+    assert rqth.decision == "eligible" and not rqth.failed
+    assert any("27 ans, travailleur handicapé ✓" in m for m in rqth.met)
+    unknown_age = eligibility(disp("cej"), None, {"demandeur_emploi"}, set())
+    assert unknown_age.decision == "undecided" and any("âge inconnu" in u for u in unknown_age.unknown)
+
+
+def test_emplois_francs_needs_the_address() -> None:
+    d = eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
+    assert d.decision == "undecided"
+    assert any(u.startswith("résider en QPV") for u in d.unknown)
+    assert eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
+    assert eligibility(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
+
+
+def test_apprenticeship_has_no_age_limit_for_disabled_workers() -> None:
+    d = eligibility(disp("contrat_apprentissage"), 40, {"travailleur_handicape"}, set())
+    assert d.decision != "excluded" and not d.failed
+    assert any("sans limite d'âge pour un travailleur handicapé" in m for m in d.met)
+    assert eligibility(disp("contrat_apprentissage"), 40, {"demandeur_emploi"}, set()).decision == "excluded"
+
+
+def test_statuses_all_of_implied_and_unknown() -> None:
+    assert eligibility(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set()).decision == "eligible"
+    assert eligibility(disp("agepi"), 30, {"demandeur_emploi"}, set()).decision == "excluded"
+    assert eligibility(disp("agepi"), 30, set(), set()).decision == "undecided"
+    assert eligibility(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
+
+
+def test_a_replaced_dispositif_is_excluded_with_its_successor() -> None:
+    d = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set())
+    assert d.decision == "excluded"
+    assert d.failed == ("dispositif remplacé par « contrat d'engagement jeune » depuis le 1er mars 2022 ✗",)
+    before = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1))
+    assert before.decision == "eligible"
