@@ -26,8 +26,9 @@ from ingest.text import collapse, fold, slug, strip_markup
 
 log = logging.getLogger(__name__)
 
-# Optional enrichers (dispositifs, publics/themes) plug in here: (action, text) -> [(node, kind, evidence)]
-Enricher = Callable[[dict[str, Any], str], list[tuple[str, dict[str, Any], str, dict[str, Any]]]]
+# Enrichers (dispositifs, publics, themes): (action record, document lines) -> [(node, node attrs, edge kind,
+# evidence)], the evidence holding line_start, line_end and quote.
+Enricher = Callable[[dict[str, Any], list[str]], list[tuple[str, dict[str, Any], str, dict[str, Any]]]]
 
 
 @dataclass
@@ -64,6 +65,7 @@ class GraphBuilder:
     def build(self) -> BuiltGraph:
         for doc in self.store.documents():
             self._document(doc)
+        self._operators()
         self.resolver.successors()
         for actor in self.resolver.actors.values():
             self._actor_node(actor)
@@ -127,7 +129,7 @@ class GraphBuilder:
             target = self._territory_node(linker._linked(ctx.region.name, ctx.region, False), a["doc"])
             self.edge(node, target, "in", **prov, quote=p["quote"], inferred=True)
         for enrich in self.enrichers:
-            for target, attrs, kind, evidence in enrich(a, context):
+            for target, attrs, kind, evidence in enrich(a, lines):
                 if target not in self.g:
                     self.g.add_node(target, **attrs)
                 self.edge(node, target, kind, doc=a["doc"], **evidence)
@@ -159,6 +161,21 @@ class GraphBuilder:
             nearest = parents[0]
             self._territory_chain(nearest.id)
             self.edge(node, f"territory:{nearest.id}", "part_of")
+
+    def _operators(self) -> None:
+        """dispositif -operated_by-> actor and dispositif -targets-> public, from the thesaurus."""
+        national = DocContext("thesaurus")
+        for node, data in list(self.g.nodes(data=True)):
+            if data.get("type") != "dispositif":
+                continue
+            for name in data.get("operator") or []:
+                actor = self.resolver.resolve(name, national)
+                self.edge(node, actor.id, "operated_by")
+            for public in data.get("publics") or []:
+                target = f"public:{public}"
+                if target not in self.g:
+                    self.g.add_node(target, type="public", label=public)
+                self.edge(node, target, "targets")
 
     def _actor_node(self, actor) -> None:
         self.g.add_node(actor.id, type="actor", label=actor.name, kind=actor.kind, acronym=actor.acronym,

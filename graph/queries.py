@@ -18,7 +18,7 @@ from graph.territories import Referential, Territory
 from ingest.errors import InputError
 from ingest.text import fold
 
-_STOP = set("le la les l de du des d un une et ou en a au aux pour par sur dans qui que quoi ou avec".split())
+_STOP = set(["le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "en", "a", "au", "aux", "pour", "par", "sur", "dans", "qui", "que", "quoi", "ou", "avec"])
 
 
 def _tokens(text: str) -> list[str]:
@@ -146,7 +146,9 @@ class Queries:
 
     def who(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
             include_generic: bool = False) -> dict[str, Any]:
-        found = self.actions(what=what, where=where, theme=theme)
+        # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage included
+        as_actor = what if what and self.actor_family(what) else None
+        found = self.actions(what=None if as_actor else what, where=where, theme=theme, actor=as_actor)
         by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in found:
             node = item["id"]

@@ -1,27 +1,23 @@
 """Publics and themes: the SKOS vocabularies and a keyword classifier that keeps its evidence.
 
-Data: ``graph/data/vocabularies.ttl``, two SKOS concept schemes (``public``, ``theme``) with French
-labels and stable ASCII slugs (``skos:notation``), adapted from the data·inclusion referentials.
-Concept ids are ``"<scheme>:<slug>"`` (``public:senior``, ``theme:mobilite``). Nothing is loaded at
-import time: :func:`vocabularies` parses the file with rdflib on first use and caches the result.
+Data: ``graph/data/vocabularies.ttl``, two SKOS concept schemes (``public``, ``theme``) with French labels
+and stable ASCII slugs (``skos:notation``), adapted from the data·inclusion referentials. Concept ids are
+``"<scheme>:<slug>"`` (``public:senior``). Nothing is loaded at import time: :func:`vocabularies` parses
+the file with rdflib on first use and caches it. Matching hints, in the ``qfq:`` namespace:
 
-Matching hints (``qfq:`` namespace) are read from the same file:
+- ``keyword``: a French term, matched case- and accent-insensitively, word-bounded, each word of four
+  letters or more tolerant of plural and feminine endings (``senior`` finds ``Séniors``);
+- ``pattern``: a regular expression over accent-folded text, where a lone space means any whitespace;
+- ``headingKeyword``: a keyword that only counts in a title or chapter heading ("Logement");
+- ``exclude`` / ``excludePattern``: matches that cancel the concept's overlapping hits;
+- ``mask`` / ``maskPattern`` (on a scheme): names blanked before matching ("Pôle emploi", the national
+  "mobilisation pour l'emploi et la transition écologique"), so a name never stands for a theme;
+- ``minHits``: hits needed in the action's own text (default 1 for a public, 2 for a theme).
 
-- ``qfq:keyword`` -- a French term, matched case- and accent-insensitively, word-bounded, each word of
-  four letters or more tolerant of plural and feminine endings (``senior`` finds ``Séniors``);
-- ``qfq:pattern`` -- a regular expression over accent-folded text; a lone space means any whitespace;
-- ``qfq:headingKeyword`` -- a keyword that only counts in a title or chapter heading ("Logement");
-- ``qfq:exclude`` / ``qfq:excludePattern`` -- matches that cancel the concept's overlapping hits;
-- ``qfq:mask`` / ``qfq:maskPattern`` on a scheme -- names blanked before matching ("Pôle emploi",
-  the national "mobilisation pour l'emploi et la transition écologique"), so that an organisation or
-  programme name never stands for a theme;
-- ``qfq:minHits`` -- hits needed in the action's own text (default 1 for a public, 2 for a theme).
-
-Decision rules of :func:`classify`: a theme is assigned on a title hit, on a chapter hit confirmed by
-one hit in the text, or on ``minHits`` hits in the text; a public on ``minHits`` hits in the title
-or text (a chapter heading alone never decides a public). When no theme passes, the themes with a
-hit in the text are kept, or failing that those of the chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts'
-assignments. Every assignment lists the exact surfaces found, with offsets into the field.
+:func:`classify` assigns a theme on a title hit, on a chapter hit confirmed by one hit in the text, or on
+``minHits`` hits in the text; a public on ``minHits`` hits in title or text (a chapter heading alone never
+decides a public). When no theme passes, the themes found in the text are kept, failing that those of the
+chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts' assignments.
 """
 
 from __future__ import annotations
@@ -49,10 +45,9 @@ WEIGHTS = {"title": 3.0, "chapter": 2.0, "text": 1.0}
 DEFAULT_MIN_HITS = {"public": 1, "theme": 2}
 _SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
 
-_SPECIAL = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "\u00ad": "", "`": "'"}
-_SPECIAL.update({c: "'" for c in "’‘ʼ´′"})
-_SPECIAL.update({c: " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003"})
-_SPECIAL.update({c: "-" for c in "‐‑‒–—―"})
+_SPECIAL = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "\u00ad": "", "`": "'",
+            **dict.fromkeys("’‘ʼ´′", "'"), **dict.fromkeys("‐‑‒–—―", "-"),
+            **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", " ")}
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _PATTERN_SPACE_RE = re.compile(r" (?![?*+{])")
 
@@ -118,12 +113,8 @@ def fold(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii() and ch != "`":
-            chars.append(ch)
-            offsets.append(i)
-            continue
-        folded = _fold_char(ch)
-        chars.extend(folded)
+        folded = ch if ch.isascii() and ch != "`" else _fold_char(ch)
+        chars.append(folded)
         offsets.extend([i] * len(folded))
     offsets.append(len(text))
     return "".join(chars), offsets
@@ -141,18 +132,15 @@ def keyword_regex(keyword: str) -> str:
     parts: list[str] = []
     previous_word = False
     for token in _TOKEN_RE.findall(fold(keyword)[0]):
-        if token[0].isalnum() or token[0] == "_":
-            if previous_word:
-                parts.append(r"[\s\-]+")
-            if len(token) >= 4 and token.isalpha() and not token.isupper():
-                stem = token[:-1] if token[-1] in "sx" else token
-                parts.append(re.escape(stem) + r"(?:e|es|s|x)?")
-            else:
-                parts.append(re.escape(token))
-            previous_word = True
-        else:
+        word = token[0].isalnum() or token[0] == "_"
+        if not word:
             parts.append({"'": r"'\s*", "-": r"[\s\-]*"}.get(token, r"\s*" + re.escape(token) + r"\s*"))
-            previous_word = False
+        elif len(token) >= 4 and token.isalpha() and not token.isupper():
+            stem = token[:-1] if token[-1] in "sx" else token
+            parts.append((r"[\s\-]+" if previous_word else "") + re.escape(stem) + r"(?:e|es|s|x)?")
+        else:
+            parts.append((r"[\s\-]+" if previous_word else "") + re.escape(token))
+        previous_word = word
     return "".join(parts)
 
 
@@ -186,9 +174,7 @@ class _Matcher:
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """One field's text: original, folded (with offset map) and folded with masked names blanked."""
-
+class _Prepared:  # one field's text: original, folded (with offset map), folded with masks blanked
     original: str
     folded: str
     offsets: list[int]
@@ -206,20 +192,16 @@ class Vocabularies:
         self._validate()
 
     def _validate(self) -> None:
-        seen: set[str] = set()
+        bad = [c.slug for c in self._concepts if not _SLUG_RE.fullmatch(c.slug)]
+        if bad or len(self._by_slug) != len(self._concepts):
+            raise ConfigError(f"slugs must be unique lower-case ASCII: {bad or 'duplicates'}", where=self.source,
+                              valid="[a-z][a-z0-9_]*, unique across schemes")
         for c in self._concepts:
-            if not _SLUG_RE.fullmatch(c.slug) or c.slug in seen:
-                raise ConfigError(f"slug {c.slug!r} is not unique lower-case ASCII", where=self.source,
-                                  valid="[a-z][a-z0-9_]*, unique across schemes")
-            seen.add(c.slug)
-        for c in self._concepts:
-            for b in c.broader:
-                if b not in self._by_slug or self._by_slug[b].scheme != c.scheme:
-                    raise ConfigError(f"{c.id}: broader {b!r} is not a concept of scheme {c.scheme}",
-                                      where=self.source)
+            if any(b not in self._by_slug or self._by_slug[b].scheme != c.scheme for b in c.broader):
+                raise ConfigError(f"{c.id}: broader {c.broader} not all of scheme {c.scheme}", where=self.source)
 
     def concepts(self, scheme: str | None = None) -> list[Concept]:
-        """All concepts, or those of one scheme (``"public"`` or ``"theme"``), in file order."""
+        """All concepts, or those of one scheme (``"public"`` or ``"theme"``), by scheme then slug."""
         if scheme is not None and scheme not in SCHEMES:
             raise InputError(f"unknown scheme {scheme!r}", where="scheme", valid=", ".join(SCHEMES))
         return [c for c in self._concepts if scheme is None or c.scheme == scheme]
@@ -253,10 +235,8 @@ class Vocabularies:
 
     def _prepare(self, scheme: str, text: str) -> _Prepared:
         folded, offsets = fold(text)
-        masked = folded
         mask = self._masks[scheme]
-        if mask is not None:
-            masked = mask.sub(lambda m: " " * len(m.group()), folded)
+        masked = mask.sub(lambda m: " " * len(m.group()), folded) if mask is not None else folded
         return _Prepared(text, folded, offsets, masked)
 
     def _find(self, slug: str, prepared: _Prepared, heading: bool, field_name: str) -> list[Evidence]:
@@ -268,17 +248,11 @@ class Vocabularies:
         if spans and matcher.exclude is not None:
             banned = [m.span() for m in matcher.exclude.finditer(prepared.folded)]
             spans = [s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in banned)]
-        evidence = []
-        for a, b in spans:
-            start, end = prepared.offsets[a], prepared.offsets[b - 1] + 1
-            evidence.append(Evidence(prepared.original[start:end], start, end, field_name))
-        return evidence
+        bounds = [(prepared.offsets[a], prepared.offsets[b - 1] + 1) for a, b in spans]
+        return [Evidence(prepared.original[a:b], a, b, field_name) for a, b in bounds]
 
     def classify(self, title: str, text: str, chapter: str | None = None) -> list[Assignment]:
-        """Assign publics and themes to an action from its title, own text and chapter heading.
-
-        Returns assignments sorted by scheme (publics first), then by decreasing score.
-        """
+        """Publics, then themes, of an action (by decreasing score) from its title, text and chapter."""
         values = {"title": title or "", "chapter": chapter or "", "text": text or ""}
         result: list[Assignment] = []
         for scheme in SCHEMES:
@@ -325,11 +299,9 @@ class Vocabularies:
 
 def load(path: Path | str = DATA_FILE) -> Vocabularies:
     """Parse a vocabulary file (Turtle) with rdflib."""
-    try:
-        import rdflib
-        from rdflib.namespace import RDF, SKOS
-    except ImportError as exc:  # pragma: no cover - rdflib is a core dependency
-        raise ConfigError("rdflib is needed to read the vocabularies", valid="pip install rdflib") from exc
+    import rdflib  # a core dependency, imported on first use only
+    from rdflib.namespace import RDF, SKOS
+
     path = Path(path)
     graph = rdflib.Graph()
     try:
@@ -355,8 +327,7 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
         scheme_uri = rdflib.URIRef(f"{BASE}{scheme}/")
         masks[scheme] = ([keyword_regex(m) for m in texts(scheme_uri, q.mask)]
                          + [pattern_regex(p) for p in texts(scheme_uri, q.maskPattern)])
-        members = sorted(set(graph.subjects(SKOS.inScheme, scheme_uri)), key=str)
-        for s in members:
+        for s in sorted(set(graph.subjects(SKOS.inScheme, scheme_uri)), key=str):
             if (s, RDF.type, SKOS.Concept) not in graph:
                 continue
             slug = french(s, SKOS.notation) or slug_of(s)
@@ -399,9 +370,12 @@ def classify(title: str, text: str, chapter: str | None = None) -> list[Assignme
     return vocabularies().classify(title, text, chapter)
 
 
-_TEXT_FIELDS = ("description", "intitule", "expected_results", "indicators")
-_LIST_FIELDS = ("steps", "keys_to_success")
+_TEXT_FIELDS = ("description", "intitule", "expected_results", "indicators", "steps", "keys_to_success")
 _SEGMENT_RE = re.compile(r"\n+| — ")
+
+
+def _attr(action: Any, name: str) -> Any:
+    return action.get(name) if isinstance(action, dict) else getattr(action, name, None)
 
 
 def action_text(action: Any) -> str:
@@ -409,21 +383,18 @@ def action_text(action: Any) -> str:
     and keys to success, each segment once. Perimeter, calendar, budget and observations are left
     out: they say where, when and how much, and often name other programmes."""
     kept: list[str] = []
-    seen = " ".join(filter(None, [getattr(action, "title", "") or ""]))
-    seen_ws = " ".join(seen.split())
-    values: list[str] = [getattr(action, f, None) or "" for f in _TEXT_FIELDS]
-    for name in _LIST_FIELDS:
-        values.extend(getattr(action, name, None) or [])
-    for value in values:
-        for segment in _SEGMENT_RE.split(value):
-            segment = segment.strip()
-            squashed = " ".join(segment.split())
-            if squashed and squashed not in seen_ws:
-                kept.append(segment)
-                seen_ws += "\n" + squashed
+    seen = " ".join(str(_attr(action, "title") or "").split())
+    for name in _TEXT_FIELDS:
+        value = _attr(action, name) or ""
+        for part in [value] if isinstance(value, str) else value:
+            for segment in _SEGMENT_RE.split(part):
+                squashed = " ".join(segment.split())
+                if squashed and squashed not in seen:
+                    kept.append(segment.strip())
+                    seen += "\n" + squashed
     return "\n".join(kept)
 
 
 def classify_action(action: Any) -> list[Assignment]:
-    """Classify an ``ingest`` action record (anything with ``title``, ``chapter`` and text fields)."""
-    return classify(getattr(action, "title", "") or "", action_text(action), getattr(action, "chapter", None))
+    """Classify an ``ingest`` action record, or its ``to_dict()`` form."""
+    return classify(_attr(action, "title") or "", action_text(action), _attr(action, "chapter"))

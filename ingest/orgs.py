@@ -150,8 +150,13 @@ _BRANCH_PILOTS = re.compile(r"^\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:
 
 
 def _depth0_split(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """Split on a pattern, but never inside parentheses."""
-    out, buf, depth, i = [], [], 0, 0
+    """Split on a pattern, but never inside parentheses or guillemets."""
+    return _depth0_split_seps(text, pattern)[0]
+
+
+def _depth0_split_seps(text: str, pattern: re.Pattern[str]) -> tuple[list[str], list[str]]:
+    """The parts, and the separators found between them (len(parts) == len(separators) + 1)."""
+    out, seps, buf, depth, i = [], [], [], 0, 0
     while i < len(text):
         ch = text[i]
         if ch in "(«":
@@ -162,13 +167,14 @@ def _depth0_split(text: str, pattern: re.Pattern[str]) -> list[str]:
             m = pattern.match(text, i)
             if m and m.end() > i:
                 out.append("".join(buf))
+                seps.append(m.group(0))
                 buf = []
                 i = m.end()
                 continue
         buf.append(ch)
         i += 1
     out.append("".join(buf))
-    return out
+    return out, seps
 
 
 def is_expansion(acronym: str, text: str) -> bool:
@@ -239,14 +245,25 @@ def split_orgs(paragraphs: Iterable[str], line: int, known: frozenset[str] = fro
     return unique, col.people
 
 
+ASSOCIATED = "en lien avec"  # the note of organisations associated to a pilot, not piloting themselves
+
+
+def _relation_note(sep: str) -> str:
+    word = fold(sep).strip(" (")
+    if word.startswith(("en liaison", "en lien", "avec l'appui", "associant")):
+        return ASSOCIATED
+    return {"a travers": "via", "dont": "dont", "puis": "puis", "ou": "ou"}.get(word, word)
+
+
 def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
     gov = _GOVERNANCE.match(collapse(chunk))
     if gov:
         chunk, sub_note = gov.group(1), sub_note or "gouvernance"
     chunk = _PURPOSE.sub(", ", chunk)
-    for idx, rel in enumerate(_depth0_split(chunk, _RELATIONS)):
+    parts, seps = _depth0_split_seps(chunk, _RELATIONS)
+    for idx, rel in enumerate(parts):
         rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
-        note = sub_note or ("en lien avec" if idx > 0 else None)
+        note = sub_note or (_relation_note(seps[idx - 1]) if idx > 0 else None)
         for seg in _depth0_split(rel, _SEPARATORS):
             for seg2 in _depth0_split(seg, _ET):
                 _add_segment(seg2, note, col)

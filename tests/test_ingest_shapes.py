@@ -50,10 +50,11 @@ def xfail(reason: str):
 FICHES_000 = [
     ("Proposition 1-1", "Pas de jeune en reprise d'études sans solution", ["Direccte", "Rectorat", "CARIF OREF"],
      ["Normandie"]),
-    # "Action Logement en liaison étroite avec le Conseil régional et Pôle Emploi"; "… proposés par Pôle Emploi
+    # "Action Logement en liaison étroite avec le Conseil régional et Pôle Emploi": Action Logement pilots, the
+    # two others are associated (see test_000_associated_organisations); "… proposés par Pôle Emploi
     # (Falaise, Bagnoles de l'Orne, nord Cotentin"
-    ("Proposition 1-2", "Plate-forme Mobilité Logement pour tous", ["Action Logement", "Conseil régional",
-     "Pôle Emploi"], ["Falaise", "Bagnoles de l'Orne", "nord Cotentin"]),
+    ("Proposition 1-2", "Plate-forme Mobilité Logement pour tous", ["Action Logement"],
+     ["Falaise", "Bagnoles de l'Orne", "nord Cotentin"]),
     # "DIRECCTE/CFDT"; "5 territoires identifiés : Vire Argentan, Dieppe, Bernay et Lisieux" = five places
     ("Proposition 2-1", "Accompagnement et maintien dans l'emploi des seniors", ["DIRECCTE", "CFDT"],
      ["Vire", "Argentan", "Dieppe", "Bernay", "Lisieux"]),
@@ -73,6 +74,18 @@ def test_000_fiche(act, ref, title, pilots, places):
     assert (a.shape, a.title) == ("fiche", title)
     assert names(a.pilots) == pilots
     assert [t.name for t in a.territories] == places
+
+
+def test_000_associated_organisations(act):
+    """'X en lien avec Y' in a pilot cell: Y is a partner, noted as associated, with the pilot row's line."""
+    a = act("000", "Proposition 1-2")
+    associated = [(o.name, o.note) for o in a.partners if o.note == "en lien avec"]
+    assert associated == [("Conseil régional", "en lien avec"), ("Pôle Emploi", "en lien avec")]
+    a = act("000", "Proposition 4-1")  # "DREAL Normandie en lien avec l'association Mob'in et le CARIF-OREF"
+    assert names(a.pilots) == ["DREAL Normandie"]
+    assert {"Mob'in", "CARIF-OREF"} <= set(names(a.partners))
+    a = act("000", "Proposition 2-2")  # "DIRECCTE puis CATEF": both pilot, one after the other
+    assert [(o.name, o.note) for o in a.pilots] == [("DIRECCTE", None), ("CATEF", "puis")]
 
 
 def test_000_fiche_details(act):

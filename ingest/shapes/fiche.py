@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.fields import contacts_in, figures_in
-from ingest.orgs import split_orgs
+from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context, numbered_heading
@@ -216,6 +216,9 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
     known = ctx.known_acronyms
     pilots, people = split_orgs(values.get("pilots", []), lines.get("pilots", first), known)
     partners, people2 = split_orgs(values.get("partners", []), lines.get("partners", first), known)
+    # "X en lien avec Y" in the pilot cell: Y is associated (a partner), not a pilot
+    partners = [o for o in pilots if o.note == ASSOCIATED] + partners
+    pilots = [o for o in pilots if o.note != ASSOCIATED]
     perimeter = " / ".join(values.get("perimeter", [])) or None
     territories = places_in_field(perimeter or "", lines.get("perimeter", first), ctx.gazetteer) if perimeter else []
     description_parts = [*intitule[1:], *values.get("description", [])]

@@ -1,0 +1,214 @@
+"""Publics and themes: the SKOS file, the lookup API and the evidence-carrying classifier.
+
+Corpus expectations were decided by reading the actions' text, not from the classifier's output.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF, SKOS
+
+from graph import vocabularies as voc
+from ingest import parse_document
+from ingest.errors import InputError, NotFound
+from ingest.records import ActionRecord
+
+# Profile vocabulary of `match` (DESIGN.md, "Interface"): every slug must exist.
+STATUSES = ["demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa", "travailleur_handicape",
+            "sans_emploi_ni_formation", "apprenti", "etudiant", "salarie", "parent_isole", "residant_qpv",
+            "residant_zrr", "senior"]
+NEEDS = ["emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante",
+         "creation_activite"]
+DESIGN = Path(__file__).resolve().parents[1].parent / "shared" / "DESIGN.md"
+QFQ = rdflib.Namespace(voc.QFQ)
+
+
+@pytest.fixture(scope="module")
+def graph() -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(voc.DATA_FILE, format="turtle")
+    return g
+
+
+@pytest.fixture(scope="module")
+def actions(corpus_dir: Path) -> dict[str, list[ActionRecord]]:
+    return {p.name[:3]: parse_document(p).actions for p in sorted(corpus_dir.glob("*.txt"))}
+
+
+def find(actions: dict[str, list[ActionRecord]], doc: str, *, ref: str | None = None,
+         title: str | None = None) -> ActionRecord:
+    for a in actions[doc]:
+        if (ref is None or a.ref == ref) and (title is None or title.lower() in a.title.lower()):
+            return a
+    raise AssertionError(f"no action {ref or title!r} in document {doc}")
+
+
+def strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+def slugs(action: ActionRecord, scheme: str) -> set[str]:
+    return {a.slug for a in voc.classify_action(action) if a.scheme == scheme}
+
+
+# --- the vocabulary file ---------------------------------------------------------------------
+
+def test_ttl_parses_into_two_skos_schemes(graph: rdflib.Graph) -> None:
+    schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    assert schemes == {rdflib.URIRef(f"{voc.BASE}{s}/") for s in voc.SCHEMES}
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        assert graph.value(concept, SKOS.inScheme) in schemes, concept
+        for prop in (SKOS.prefLabel, SKOS.definition):
+            assert any(v.language == "fr" for v in graph.objects(concept, prop)), (concept, prop)
+        assert str(graph.value(concept, SKOS.notation)) == str(concept).rsplit("/", 1)[-1]
+
+
+def test_slugs_unique_ascii_and_sizes() -> None:
+    all_slugs = [c.slug for c in voc.concepts()]
+    assert len(all_slugs) == len(set(all_slugs))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", s) for s in all_slugs)
+    assert 18 <= len(voc.concepts("public")) <= 30
+    assert 15 <= len(voc.concepts("theme")) <= 25
+    for c in voc.concepts():
+        assert c.label and c.definition and (c.keywords or c.patterns), c.slug
+        assert c.id == f"{c.scheme}:{c.slug}" and c.uri.endswith(f"/{c.scheme}/{c.slug}")
+
+
+def test_profile_statuses_and_needs_exist() -> None:
+    publics = {c.slug: c for c in voc.concepts("public")}
+    for status in STATUSES:
+        assert status in publics, status
+        assert publics[status].profile_status, status
+    assert {c.slug for c in voc.concepts("public") if c.profile_status} == set(STATUSES)
+    assert {c.need for c in voc.concepts("theme") if c.need} == set(NEEDS)
+    assert voc.get("mobilite").need == "mobilite" and voc.get("garde_enfants").need == "garde_enfants"
+
+
+@pytest.mark.skipif(not DESIGN.is_file(), reason="DESIGN.md not beside the repository")
+def test_profile_vocabulary_matches_design_md() -> None:
+    text = " ".join(DESIGN.read_text(encoding="utf-8").split())
+    m = re.search(r"statuses (.+?); needs (.+?)\. ", text)
+    assert m, "profile vocabulary paragraph not found in DESIGN.md"
+    assert re.findall(r"`(\w+)`", m.group(1)) == STATUSES
+    assert re.findall(r"`(\w+)`", m.group(2)) == NEEDS
+
+
+def test_hierarchy_and_lookup() -> None:
+    assert voc.get("public:demandeur_emploi_longue_duree").broader == ("demandeur_emploi",)
+    assert voc.vocabularies().ancestors("dechets") == ["transition_ecologique"]
+    assert set(voc.vocabularies().ancestors("renovation_energetique")) == {"transition_ecologique"}
+    with pytest.raises(NotFound):
+        voc.get("licorne")
+    with pytest.raises(InputError):
+        voc.concepts("licorne")
+
+
+# --- the classifier on small inputs ----------------------------------------------------------
+
+def test_accent_case_and_plural_tolerance() -> None:
+    title = "ACCOMPAGNER LES SÉNIORS"
+    result = voc.classify(title, "Un atelier pour les demandeurs d’emploi âgés.")
+    senior = next(a for a in result if a.slug == "senior")
+    start = title.index("SÉNIORS")
+    assert senior.evidence[0] == voc.Evidence("SÉNIORS", start, start + 7, "title")
+    assert senior.evidence[1].surface == "demandeurs d’emploi âgés"
+
+
+def test_names_and_national_programme_do_not_make_themes() -> None:
+    assert voc.classify("Réunion d'information", "Pôle emploi accueille les participants. Pôle Emploi.") == []
+    text = ("Dans le cadre du plan de mobilisation pour l'emploi et la transition écologique, "
+            "une réunion est organisée.")
+    assert not {a.slug for a in voc.classify("Réunion", text)} & {"transition_ecologique", "acces_emploi"}
+
+
+def test_ambiguous_words_are_not_publics() -> None:
+    text = ("Le taux de chômage reste élevé ; les jeunes enfants sont accueillis ; "
+            "les entreprises de plus de 50 salariés négocient.")
+    result = voc.classify("Constat", text)
+    assert not {a.slug for a in result} & {"etudiant", "jeune", "salarie"}
+    strong = {a.slug for a in result if not a.weak}
+    assert "garde_enfants" not in strong  # one body hit is not enough for a theme
+
+
+def test_theme_thresholds() -> None:
+    one = voc.classify("Constat", "Il existe un frein de mobilité. Le recrutement est difficile.")
+    assert {a.slug for a in one if not a.weak} == set()  # fallback only, flagged weak
+    assert all(a.weak for a in one if a.scheme == "theme")
+    two = voc.classify("Constat", "La mobilité est un frein ; le permis de conduire coûte cher.")
+    assert "mobilite" in {a.slug for a in two if not a.weak}
+    chapter = voc.classify("Plateforme", "Un outil de covoiturage.", chapter="Mobilité")
+    assert "mobilite" in {a.slug for a in chapter if not a.weak}
+
+
+# --- the real corpus -------------------------------------------------------------------------
+
+EXPECTED = [  # (doc, ref, title fragment, publics that must be found, themes that must be found)
+    ("000", "Proposition 2-1", None, {"senior"}, {"acces_emploi"}),
+    ("000", "Proposition 3-1", None, {"famille"}, {"garde_enfants"}),
+    ("000", "Proposition 3-2", None, {"femme", "parent_isole"}, {"garde_enfants", "egalite_femmes_hommes"}),
+    ("000", "Proposition 1-2", None, {"demandeur_emploi", "apprenti"}, {"logement_hebergement", "mobilite"}),
+    ("000", "Proposition 5-4", None, set(), {"competences"}),
+    ("000", "Proposition 6-1", None, set(), {"alimentation_durable", "dechets"}),
+    ("000", "Proposition 7-1", None, {"particulier"}, {"renovation_energetique", "transition_ecologique"}),
+    ("001", None, "Macigogne", {"demandeur_emploi"}, {"garde_enfants"}),
+    ("001", None, "CARBUR", {"personne_en_insertion"}, {"mobilite"}),
+    ("001", None, "Café-emploi", {"residant_qpv"}, {"acces_emploi"}),
+    ("002", "1.2", None, {"jeune", "residant_qpv"}, {"apprentissage_alternance"}),
+    ("002", "3.2", None, {"demandeur_emploi", "habitant_rural"}, {"garde_enfants"}),
+    ("002", "5.3", None, {"saisonnier"}, {"logement_hebergement"}),
+    ("002", "7.4", None, set(), {"dechets", "transition_ecologique"}),
+    ("003", None, "BOETH", {"travailleur_handicape"}, {"handicap"}),
+    ("004", "Fiche 2", None, set(), {"sante"}),
+    ("004", "Fiche 8", None, {"beneficiaire_rsa"}, {"acces_emploi"}),
+    ("004", "Fiche 9", None, set(), {"insertion_activite_economique"}),
+]
+
+FORBIDDEN = [  # (doc, ref, title fragment, concepts the text does not support)
+    ("000", "Proposition 5-4", None, {"mobilite"}),  # "mobilité professionnelle" is a career move
+    ("000", "Proposition 7-1", None, {"logement_hebergement"}),  # renovating a home is not housing need
+    ("000", "Proposition 7-4", None, {"logement_hebergement"}),
+    ("001", None, "CARBUR", {"apprentissage_alternance"}),  # "apprentissage des transports en commun"
+    ("002", "1.2", None, {"transition_ecologique"}),  # only the national mobilisation's name
+    ("002", "5.3", None, {"transition_ecologique"}),
+    ("002", "6.1", None, {"mobilite"}),  # maritime transport pollution, not mobility to work
+]
+
+
+@pytest.mark.parametrize(("doc", "ref", "title", "publics", "themes"), EXPECTED)
+def test_corpus_expectations(actions: dict, doc: str, ref: str | None, title: str | None,
+                             publics: set[str], themes: set[str]) -> None:
+    action = find(actions, doc, ref=ref, title=title)
+    assert publics <= slugs(action, "public"), action.title
+    assert themes <= slugs(action, "theme"), action.title
+
+
+@pytest.mark.parametrize(("doc", "ref", "title", "absent"), FORBIDDEN)
+def test_corpus_false_positives(actions: dict, doc: str, ref: str | None, title: str | None,
+                                absent: set[str]) -> None:
+    action = find(actions, doc, ref=ref, title=title)
+    assert not absent & (slugs(action, "public") | slugs(action, "theme")), action.title
+
+
+def test_every_action_has_a_theme_and_exact_evidence(actions: dict) -> None:
+    for doc_actions in actions.values():
+        for action in doc_actions:
+            text = voc.action_text(action)
+            fields = {"title": action.title, "chapter": action.chapter or "", "text": text}
+            assignments = voc.classify_action(action)
+            assert any(a.scheme == "theme" for a in assignments), action.title
+            record_text = "\n".join(strings(action.to_dict()))
+            for a in assignments:
+                assert a.evidence and a.score > 0, (action.title, a.slug)
+                for e in a.evidence:
+                    assert fields[e.field][e.start:e.end] == e.surface
+                    assert e.surface in record_text, (action.title, a.slug, e.surface)
