@@ -4,13 +4,14 @@ No `from __future__ import annotations` here: FastAPI reads the route annotation
 """
 
 
+import io
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import Body, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
 
 from api.errors import status_of
-from api.service import Service
+from api.service import EXPORT_FORMATS, MEDIA_TYPES, Service
 from api.settings import Settings
 from ingest.errors import QfqError
 
@@ -40,6 +41,59 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/actions/{action_id:path}", summary="One action with its evidence")
     def action(action_id: str) -> dict[str, Any]:
         return service.get_action(action_id)
+
+    @app.get("/who", summary="Who does what where (containment, lineage, evidence)")
+    def who(
+        what: Annotated[str | None, Query(description="Free text, an actor (today's or former name), a dispositif.",
+                                          examples=["mobilité"])] = None,
+        where: Annotated[str | None, Query(description="Commune, EPCI, département, région, postal or INSEE code.",
+                                           examples=["Calvados"])] = None,
+        theme: Annotated[str | None, Query(description="Theme slug.")] = None,
+    ) -> dict[str, Any]:
+        return service.who(what=what, where=where, theme=theme)
+
+    @app.get("/coverage", summary="For a theme, the territories with and without actions")
+    def coverage(
+        theme: Annotated[str, Query(description="Theme slug.")],
+        level: Annotated[str, Query(description="region or departement.")] = "departement",
+        within: Annotated[str | None, Query(description="Only the territories inside this one.")] = None,
+    ) -> dict[str, Any]:
+        return service.coverage(theme, level=level, within=within)
+
+    @app.get("/territories", summary="Territory autocomplete: names, postal codes, INSEE codes")
+    def territories(
+        q: Annotated[str, Query(min_length=1, description="Beginning of a name, or a code.", examples=["Rou"])],
+        limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    ) -> dict[str, Any]:
+        return service.territories(q, limit=limit)
+
+    @app.get("/sparql", summary="Read-only SPARQL (time limit, row cap)")
+    def sparql_get(query: Annotated[str, Query(description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE.")]) -> dict[str, Any]:
+        return service.sparql(query)
+
+    @app.post("/sparql", summary="Read-only SPARQL (query in the body)")
+    def sparql_post(query: Annotated[str, Body(media_type="application/sparql-query")]) -> dict[str, Any]:
+        return service.sparql(query)
+
+    @app.get("/export/{fmt}", summary="The knowledge base as a file: actions, gexf, graphml, csv, ttl, jsonld")
+    def export(
+        fmt: str,
+        territory: Annotated[str | None, Query(description="Only what happens on this territory.")] = None,
+        theme: Annotated[str | None, Query(description="Only the actions of this theme.")] = None,
+    ) -> Response:
+        if fmt not in EXPORT_FORMATS:
+            raise QfqError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+        if fmt == "actions":
+            text = io.StringIO()
+            service.export_actions(text)
+            body = text.getvalue().encode("utf-8")
+        else:
+            buf = io.BytesIO()
+            service.export_graph(fmt, buf, territory=territory, theme=theme)
+            body = buf.getvalue()
+        suffix = {"actions": "jsonl", "csv": "csv.zip"}.get(fmt, fmt)
+        return Response(body, media_type=MEDIA_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="qfq.{suffix}"'})
 
     app.state.service = service
     return app

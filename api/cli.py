@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.report import IngestReport
-from api.service import Service
+from api.service import EXPORT_FORMATS, Service
 from api.settings import Settings
 from ingest.errors import QfqError
 
@@ -23,7 +24,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="qfq — qui 
 err = Console(stderr=True)
 out = Console()
 
-EXPORT_FORMATS = ("actions",)
 
 
 def _settings(data: Path | None = None, **overrides) -> Settings:
@@ -109,20 +109,80 @@ def _finish(report: IngestReport, json_out: bool) -> None:
 def export(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORT_FORMATS)}.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    territory: Annotated[str | None, typer.Option(help="Only what happens on this territory (any level).")] = None,
+    theme: Annotated[str | None, typer.Option(help="Only the actions of this theme (slug).")] = None,
     data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
 ) -> None:
-    """Export the knowledge base."""
+    """Export the knowledge base: actions (JSON Lines), gexf, graphml, csv (zip), ttl, jsonld."""
     if fmt not in EXPORT_FORMATS:
         raise QfqError(f"unknown export format {fmt!r}", where="FORMAT", valid=", ".join(EXPORT_FORMATS))
     service = Service(_settings(data))
+    if fmt == "actions":
+        if territory or theme:
+            raise QfqError("--territory and --theme filter the graph formats", where="FORMAT",
+                           valid="gexf, graphml, csv, ttl, jsonld")
+        if output is None:
+            n = service.export_actions(sys.stdout)
+        else:
+            with atomic_write(output, "w") as fh:
+                n = service.export_actions(fh)
+        err.print(f"{n} actions exported")
+        return
     if output is None:
-        n = service.export_actions(sys.stdout)
+        service.export_graph(fmt, sys.stdout.buffer, territory=territory, theme=theme)
     else:
-        tmp = output.with_name(output.name + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            n = service.export_actions(fh)
-        tmp.replace(output)
-    err.print(f"{n} actions exported")
+        with atomic_write(output, "wb") as fh:
+            service.export_graph(fmt, fh, territory=territory, theme=theme)
+        err.print(f"{fmt} written to {output}")
+
+
+@app.command()
+def who(
+    what: Annotated[str | None, typer.Option(help="What: free text, an actor, a dispositif.")] = None,
+    where: Annotated[str | None, typer.Option(help="Where: commune, EPCI, département, région, postal/INSEE code.")] = None,
+    theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /who.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Who does what where: actors and their actions, with containment and evidence."""
+    body = Service(_settings(data)).who(what=what, where=where, theme=theme)
+    if json_out:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    for r in body["results"]:
+        actor = r["actor"]
+        out.print(f"[bold]{actor.get('display') or actor['name']}[/bold] ({actor.get('kind')})")
+        for a in r["actions"]:
+            where_txt = ", ".join(t["name"] for t in a["territories"]) or "—"
+            flag = "" if a["scope"] in (None, "local") else " [dim](territoire plus large)[/dim]"
+            out.print(f"  {a['role']:<10} {a['title']} — {where_txt}{flag}")
+            if a["evidence"].get("quote"):
+                ev = a["evidence"]
+                out.print(f"             [dim]« {ev['quote']} » ({ev['doc']}, l. {ev['line_start']})[/dim]")
+    if not body["results"]:
+        out.print("Aucun acteur trouvé.")
+
+
+@app.command()
+def coverage(
+    theme: Annotated[str, typer.Argument(help="Theme slug.")],
+    level: Annotated[str, typer.Option(help="region or departement.")] = "departement",
+    within: Annotated[str | None, typer.Option(help="Only the territories inside this one.")] = None,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """For a theme, the territories with and without actions."""
+    body = Service(_settings(data)).coverage(theme, level=level, within=within)
+    out.print_json(json.dumps(body, ensure_ascii=False))
+
+
+@app.command()
+def sparql(
+    query: Annotated[str, typer.Argument(help="A read-only SPARQL 1.1 query (or @file.rq).")],
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Run a read-only SPARQL query on the knowledge graph (time limit and row cap from the settings)."""
+    text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
+    out.print_json(json.dumps(Service(_settings(data)).sparql(text), ensure_ascii=False))
 
 
 @app.command()
@@ -138,6 +198,18 @@ def serve(
 
     settings = _settings(data, host=host, port=port)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str):
+    """Write to a temporary name beside `path`, then rename: a failed export leaves no half-written file."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open(mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+            yield fh
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def main() -> None:

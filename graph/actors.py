@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data"
 
 GENERIC = re.compile(
-    r"^(?:acteurs?|entreprises?|associations?|collectivit[ée]s|partenaires|organisations|branches|consulaires|"
+    r"^(?:acteurs|entreprises|associations|collectivit[ée]s|partenaires|organisations|branches|consulaires|"
     r"services\s+de\s+l'[ée]tat|ensemble\s+des|tout\s+(?:autre\s+)?acteur|autres?|structures|f[ée]d[ée]rations\s+de|"
     r"chambres\s+consulaires|conseils\s+d[ée]partementaux|spe|acteurs\s+du\s+spe|op[ée]rateurs|porteurs|binômes|"
     r"clubs|groupe\s+de\s+travail|institutionnels|professionnels|bailleurs|syndicats|collectivit[ée]|"
@@ -98,6 +98,13 @@ class DocContext:
     department: Territory | None = None
     glossary: dict[str, str] = field(default_factory=dict)  # folded acronym -> expansion
 
+    @property
+    def reverse(self) -> dict[str, str]:
+        """Folded expansion -> folded acronym: 'Association Régionale des Missions Locales' -> 'arml'."""
+        if not hasattr(self, "_reverse"):
+            self._reverse = {fold(v): k for k, v in self.glossary.items()}
+        return self._reverse
+
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
@@ -140,6 +147,8 @@ class ActorResolver:
         rule = ""
         if fold(name) in self.merges:
             name, rule = self.merges[fold(name)], "fichier d'alias"
+        if fold(name) in ctx.reverse:  # the document's own glossary spells this name as an acronym
+            name, rule = ctx.reverse[fold(name)].upper(), rule or "glossaire du document (forme développée)"
         if GENERIC.match(name):
             return self._named_actor(name, acronym, written, ctx, rule)
         if _looks_like_acronym(name) and fold(name) not in ctx.glossary and _key(name) not in self.index and context:

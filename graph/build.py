@@ -38,6 +38,16 @@ class BuiltGraph:
     unmatched_territories: list[str] = field(default_factory=list)
 
 
+def _public_label(slug: str) -> str:
+    from graph.vocabularies import get
+
+    try:
+        return get(slug).label
+    except Exception:  # a thesaurus slug the vocabulary does not define: keep the slug, visibly
+        log.warning("public %r of the dispositif thesaurus is not in the vocabulary", slug)
+        return slug
+
+
 def _quote(lines: list[str], line: int | None, limit: int = 300) -> str:
     if not line or not 1 <= line <= len(lines):
         return ""
@@ -72,7 +82,7 @@ class GraphBuilder:
         for actor in self.resolver.actors.values():
             if actor.successor:
                 self.edge(actor.id, actor.successor, "successor", since=actor.successor_since)
-        log.info("graph: %d nodes, %d edges", self.g.number_of_nodes(), self.g.number_of_edges())
+        log.debug("graph: %d nodes, %d edges", self.g.number_of_nodes(), self.g.number_of_edges())
         return BuiltGraph(self.g, self.resolver, sorted(self.unmatched, key=fold))
 
     # -- documents and actions --------------------------------------------------------------------------------
@@ -174,7 +184,7 @@ class GraphBuilder:
             for public in data.get("publics") or []:
                 target = f"public:{public}"
                 if target not in self.g:
-                    self.g.add_node(target, type="public", label=public)
+                    self.g.add_node(target, type="public", label=_public_label(public))
                 self.edge(node, target, "targets")
 
     def _actor_node(self, actor) -> None:

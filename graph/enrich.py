@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.build import Enricher
 from graph.dispositifs import Dispositif, default_matcher, dispositif_index
-from ingest.text import collapse, slug, strip_markup
+from ingest.text import collapse, fold, slug, strip_markup
 
 _LOCAL_SCHEME = re.compile(r"\b(?:le\s+|du\s+|au\s+|un\s+)?dispositif\s+«\s*([^»]{3,60}?)\s*»", re.I)
 
@@ -71,5 +71,36 @@ def dispositifs(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dic
     return out
 
 
+def _locate(surface: str, first: int, text: str, width: int = 140) -> tuple[int, str]:
+    """The document line of a classifier's evidence surface inside the action's span, and a quote around it."""
+    key = fold(surface)
+    for offset, raw in enumerate(text.split("\n")):
+        line = collapse(strip_markup(raw))
+        at = fold(line).find(key) if key else -1
+        if at >= 0:
+            lo, hi = max(0, at - width), min(len(line), at + len(key) + width)
+            return first + offset, ("… " if lo else "") + line[lo:hi] + (" …" if hi < len(line) else "")
+    return first, collapse(strip_markup(surface))
+
+
+def publics_and_themes(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    from graph.vocabularies import classify_action, get
+
+    first, text = _span(action, lines)
+    out = []
+    for assignment in classify_action(action):
+        concept = get(assignment.slug)
+        kind = "theme" if assignment.scheme == "theme" else "targets"
+        node = f"{assignment.scheme}:{assignment.slug}"
+        evidence = assignment.evidence[0] if assignment.evidence else None
+        line, quote = _locate(evidence.surface, first, text) if evidence else (first, "")
+        out.append((node, {"type": assignment.scheme, "label": concept.label, "definition": concept.definition},
+                    kind, {"line_start": line, "line_end": line, "quote": quote,
+                           "written": evidence.surface if evidence else None, "score": round(assignment.score, 2),
+                           "weak": assignment.weak or None,
+                           "surfaces": sorted({e.surface for e in assignment.evidence})}))
+    return out
+
+
 def enrichers() -> list[Enricher]:
-    return [dispositifs]
+    return [dispositifs, publics_and_themes]

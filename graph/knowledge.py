@@ -38,7 +38,7 @@ class KnowledgeBase:
     def rdf(self) -> Graph:
         started = time.perf_counter()
         rdf = to_rdf(self.graph)
-        log.info("RDF: %d triples in %.2f s", len(rdf), time.perf_counter() - started)
+        log.debug("RDF: %d triples in %.2f s", len(rdf), time.perf_counter() - started)
         return rdf
 
 
@@ -62,5 +62,5 @@ class KnowledgeCache:
                 started = time.perf_counter()
                 built = GraphBuilder(self.store, self.referential, enrichers=self.enrichers).build()
                 self._kb = KnowledgeBase(built, self.referential)
-                log.info("knowledge graph built in %.2f s", time.perf_counter() - started)
+                log.debug("knowledge graph built in %.2f s", time.perf_counter() - started)
             return self._kb

@@ -168,7 +168,6 @@ class Queries:
                 })
         results = []
         for actor_id, acts in by_actor.items():
-            a = self.g.nodes[actor_id]
             results.append({"actor": self.actor_summary(actor_id), "actions": sorted(
                 acts, key=lambda x: (x["scope"] != "local", {"piloted_by": 0, "contact": 1, "partner": 2}[x["role"]]))})
         results.sort(key=lambda r: (-sum(x["role"] == "piloted_by" for x in r["actions"]), -len(r["actions"]),

@@ -90,7 +90,8 @@ class Evidence:
 
 @dataclass
 class Assignment:
-    """A concept given to an action, with its score and evidence (``weak``: kept by the fallback rule)."""
+    """A concept given to an action with its evidence; ``score`` sums ``WEIGHTS[field] * log2(1 + hits)``
+    over the fields, ``weak`` marks an assignment kept by the fallback rule."""
 
     concept_id: str
     slug: str
@@ -288,9 +289,7 @@ class Vocabularies:
         for slug in list(out):
             child = out[slug]
             for parent in self.ancestors(slug):
-                if parent not in out:
-                    out[parent] = Assignment(f"{scheme}:{parent}", parent, scheme, child.score, [], weak)
-                target = out[parent]
+                target = out.setdefault(parent, Assignment(f"{scheme}:{parent}", parent, scheme, 0.0, [], weak))
                 target.score = max(target.score, child.score)
                 target.weak = target.weak and child.weak
                 target.evidence.extend(e for e in child.evidence if e not in target.evidence)

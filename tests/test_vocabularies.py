@@ -190,6 +190,7 @@ def test_corpus_expectations(actions: dict, doc: str, ref: str | None, title: st
     action = find(actions, doc, ref=ref, title=title)
     assert publics <= slugs(action, "public"), action.title
     assert themes <= slugs(action, "theme"), action.title
+    assert voc.classify_action(action.to_dict()) == voc.classify_action(action)  # record or its dict form
 
 
 @pytest.mark.parametrize(("doc", "ref", "title", "absent"), FORBIDDEN)
