@@ -164,6 +164,23 @@ def who(
 
 
 @app.command()
+def actors(
+    name: Annotated[str | None, typer.Argument(help="Part of a name, an alias or an acronym.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Actors, their aliases and lineage, and why each mention was merged into them."""
+    body = Service(_settings(data)).actors(name)
+    if json_out:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    for a in body["results"]:
+        out.print(f"[bold]{a.get('display') or a['name']}[/bold] — {a.get('kind')} ({a['id']})")
+        for d in a["decisions"]:
+            out.print(f"  « {d['written']} » ({d['doc']}) : {d['rule']}" + (f" — {d['detail']}" if d["detail"] else ""))
+
+
+@app.command()
 def coverage(
     theme: Annotated[str, typer.Argument(help="Theme slug.")],
     level: Annotated[str, typer.Option(help="region or departement.")] = "departement",

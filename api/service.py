@@ -183,6 +183,28 @@ class Service:
         return sparql(self.knowledge.rdf, query, timeout=self.settings.sparql_timeout,
                       limit=self.settings.sparql_limit)
 
+    def actors(self, name: str | None = None) -> dict[str, Any]:
+        """Actors with their kind, aliases, lineage and every resolution decision (the merge log)."""
+        kb = self.knowledge
+        decisions: dict[str, list[dict[str, str]]] = {}
+        for d in kb.built.resolver.log:
+            decisions.setdefault(d.actor, []).append({"written": d.mention, "doc": d.doc, "rule": d.rule,
+                                                      "detail": d.detail})
+        key = fold(name) if name else None
+        out = []
+        for node, data in kb.graph.nodes(data=True):
+            if data.get("type") != "actor":
+                continue
+            names = [data["label"], *(data.get("aliases") or []), data.get("acronym") or ""]
+            if key and not any(key in fold(n) for n in names if n):
+                continue
+            summary = kb.queries.actor_summary(node)
+            summary.update(aliases=data.get("aliases") or [], branches=data.get("branches") or [],
+                           generic=bool(data.get("generic")), decisions=decisions.get(node, []))
+            out.append(summary)
+        out.sort(key=lambda a: fold(a["name"]))
+        return {"query": name, "results": out}
+
     def territories(self, q: str, limit: int = 10) -> dict[str, Any]:
         found = self.referential.search(q, limit=limit)
         return {"query": q, "results": [

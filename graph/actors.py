@@ -21,6 +21,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from graph.territories import Referential, Territory
+from ingest.orgs import spelled_in
 from ingest.text import fold, slug
 
 log = logging.getLogger(__name__)
@@ -152,10 +153,10 @@ class ActorResolver:
         if GENERIC.match(name):
             return self._named_actor(name, acronym, written, ctx, rule)
         if _looks_like_acronym(name) and fold(name) not in ctx.glossary and _key(name) not in self.index and context:
-            spelled = _spelled_in(name, context)
+            spelled = spelled_in(name, context)
             if spelled:
-                acronym, name = name, spelled
-                rule = rule or f"sigle développé par le texte de l'action ({spelled})"
+                acronym, name = name, spelled[0]
+                rule = rule or f"sigle développé par le texte de l'action ({name})"
         base, territory, qualifier = self._split_territory(name, ctx)
         entry_key, how = self._lexicon_key(base, ctx)
         if entry_key is None and acronym:
@@ -331,22 +332,6 @@ def _looks_like_acronym(token: str) -> bool:
 def _split_acronym(name: str) -> tuple[str, str | None]:
     m = _ACRONYM_IN_PARENS.match(name)
     return (m.group(1).strip(), m.group(2)) if m and m.group(1).strip() else (name, None)
-
-
-_PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le|pour|et)\s*)*[A-ZÉ][\w'’\-]*)+")
-
-
-def _spelled_in(acronym: str, context: str) -> str | None:
-    """The phrase of `context` whose words spell `acronym` ('MRN' <- 'Métropole de Rouen Normandie')."""
-    from ingest.orgs import is_expansion
-
-    for m in _PHRASE.finditer(context):
-        words = m.group(0).split()
-        for i in range(len(words)):
-            phrase = " ".join(words[i:])
-            if phrase[:1].isupper() and is_expansion(acronym, phrase):
-                return phrase
-    return None
 
 
 def _is_separate(groups: list[set[str]], a: str, b: str) -> bool:

@@ -178,6 +178,15 @@ class GraphBuilder:
         for node, data in list(self.g.nodes(data=True)):
             if data.get("type") != "dispositif":
                 continue
+            successor = data.get("replaced_by")
+            if successor:
+                if successor not in self.g:
+                    from graph.enrich import _index, dispositif_node
+
+                    if successor in _index():
+                        self.g.add_node(successor, **dispositif_node(_index()[successor]))
+                if successor in self.g:
+                    self.edge(node, successor, "successor", since=data.get("replaced_on"))
             for name in data.get("operator") or []:
                 actor = self.resolver.resolve(name, national)
                 self.edge(node, actor.id, "operated_by")

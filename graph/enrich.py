@@ -39,6 +39,7 @@ def dispositif_node(d: Dispositif) -> dict[str, Any]:
     return {"type": "dispositif", "label": d.label, "kind": d.kind, "scope": d.scope, "definition": d.definition,
             "operator": list(d.operator), "publics": list(d.publics), "aliases": list(d.alt_labels),
             "territory_name": d.territory, "replaced_by": d.replaced_by,
+            "replaced_on": d.replaced_on.isoformat() if d.replaced_on else None,
             "checked": d.checked.isoformat() if d.checked else None}
 
 

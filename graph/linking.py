@@ -9,15 +9,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graph.territories import Referential, Territory
-from ingest.orgs import is_expansion
+from ingest.orgs import spelled_in
 from ingest.text import fold, slug
 
 _QUALIFIERS = re.compile(
     r"^(?:nord|sud|est|ouest|centre|bocage|pays|agglomération|bassin(?:\s+d'emploi)?\s+d[eu']|territoire\s+d[eu']|"
     r"zone\s+d'activité\s+d[eu']?|axe)\s+", re.I
 )
-_PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le)\s*)*[A-ZÉ][\w'’\-]*)+")
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
+
+
+# Régions merged or renamed since a document may have been written: today's code, the date, the new name.
+FORMER_REGIONS = {
+    fold(old): (code, since) for olds, code, since in (
+        (("Haute-Normandie", "Basse-Normandie"), "28", "2016-01-01"),
+        (("Aquitaine", "Limousin", "Poitou-Charentes"), "75", "2016-01-01"),
+        (("Alsace", "Champagne-Ardenne", "Lorraine"), "44", "2016-01-01"),
+        (("Languedoc-Roussillon", "Midi-Pyrénées"), "76", "2016-01-01"),
+        (("Nord-Pas-de-Calais", "Picardie"), "32", "2016-01-01"),
+        (("Auvergne", "Rhône-Alpes"), "84", "2016-01-01"),
+        (("Bourgogne", "Franche-Comté"), "27", "2016-01-01"),
+        (("Centre", "Région Centre"), "24", "2015-12-17"),
+    ) for old in olds
+}
 
 
 def actor_id(name: str) -> str:
@@ -33,11 +47,13 @@ class LinkedTerritory:
     official_name: str | None = None
     parent: str | None = None  # id of the best known parent of an unmatched place
     excluded: bool = False
+    note: str | None = None  # e.g. "ancienne région, dans Normandie depuis le 2016-01-01"
 
     def to_dict(self) -> dict:
         return {
             "name": self.name, "level": self.level, "code": self.code, "id": self.id,
             "official_name": self.official_name, "parent": self.parent, "excluded": self.excluded,
+            "note": self.note,
         }
 
 
@@ -73,6 +89,12 @@ class TerritoryLinker:
         """Link one mention; `context` (the action's text) can spell out an acronym such as 'CAC'."""
         if _DEPARTMENT_WIDE.match(name.strip()) and self.department:
             return self._linked(name, self.department, excluded)
+        key = re.sub(r"^(?:r[ée]gion|ex-?)\s+", "", fold(name).replace("-", " ")).replace(" ", "-")
+        former = FORMER_REGIONS.get(key) or FORMER_REGIONS.get(fold(name))
+        if former:
+            region = self.ref.get(f"region:{former[0]}")
+            linked = self._linked(name, region, excluded)
+            return LinkedTerritory(**{**linked.__dict__, "note": f"ancienne région, dans {region.name} depuis le {former[1]}"})
         found = self._lookup(name)
         if found is None and fold(name) in self.glossary:
             found = self._lookup(self.glossary[fold(name)])
@@ -87,14 +109,10 @@ class TerritoryLinker:
 
     def _from_context(self, acronym: str, context: str) -> Territory | None:
         """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell it."""
-        for m in _PHRASE.finditer(context):
-            words = m.group(0).split()
-            for i in range(len(words)):
-                phrase = " ".join(words[i:])
-                if phrase[:1].isupper() and is_expansion(acronym, phrase):
-                    found = self._lookup(phrase)
-                    if found is not None:
-                        return found
+        for phrase in spelled_in(acronym, context):
+            found = self._lookup(phrase)
+            if found is not None:
+                return found
         return None
 
     @staticmethod

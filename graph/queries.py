@@ -161,7 +161,8 @@ class Queries:
                     continue
                 by_actor[dst].append({
                     "id": node.removeprefix("action:"), "title": d["label"], "role": e["kind"], "ref": d.get("ref"),
-                    "doc": d.get("doc"), "region": d.get("region"), "scope": item["scope"],
+                    "doc": d.get("doc"), "document": self.document_summary(d.get("doc")),
+                    "region": d.get("region"), "scope": item["scope"],
                     "territories": self.territories_of(node),
                     "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "line_end": e.get("line_end"),
                                  "quote": e.get("quote"), "written": e.get("written")},
@@ -173,6 +174,18 @@ class Queries:
         results.sort(key=lambda r: (-sum(x["role"] == "piloted_by" for x in r["actions"]), -len(r["actions"]),
                                     r["actor"]["name"]))
         return {"query": {"what": what, "where": where, "theme": theme}, "results": results}
+
+    def document_summary(self, doc_id: str | None) -> dict[str, Any] | None:
+        node = f"document:{doc_id}"
+        if node not in self.g:
+            return None
+        d = self.g.nodes[node]
+        start, end = d.get("period_start"), d.get("period_end")
+        period = (f"{start}-{end}" if start != end else str(start)) if start else None
+        out = {"id": doc_id, "title": d.get("label"), "kind": d.get("kind"), "period": period, "past": bool(d.get("past"))}
+        if d.get("past") and period and start != end:
+            out["note"] = f"plan {period}, échu : vérifier que l'action est toujours en place"
+        return out
 
     def actor_summary(self, actor_id: str) -> dict[str, Any]:
         a = self.g.nodes[actor_id]

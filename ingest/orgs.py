@@ -201,6 +201,22 @@ def is_expansion(acronym: str, text: str) -> bool:
     return words[0][:1] == letters[0] and match(0, 0)
 
 
+_PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le|pour)\s*)*[A-ZÉ][\w'’\-]*)+")
+
+
+def spelled_in(acronym: str, context: str) -> list[str]:
+    """Phrases of `context` whose words spell `acronym`, best first ('MRN' <- 'Métropole de Rouen Normandie')."""
+    found = []
+    for m in _PHRASE.finditer(context):
+        words = m.group(0).split()
+        for i in range(len(words)):
+            phrase = " ".join(words[i:])
+            if phrase[:1].isupper() and is_expansion(acronym, phrase):
+                found.append(phrase)
+                break
+    return found
+
+
 class _Collector:
     def __init__(self, line: int, known: frozenset[str]):
         self.line = line

@@ -196,3 +196,24 @@ def test_who_by_theme_and_place(built: Service) -> None:
     body = built.who(theme="garde_enfants", where="La Roche-sur-Yon")
     titles = {a["title"] for r in body["results"] for a in r["actions"]}
     assert "Macigogne.fr" in titles
+
+
+def test_lineage_of_regions_dispositifs_and_plans(built: Service, kb) -> None:
+    from graph.linking import TerritoryLinker
+
+    old = TerritoryLinker(built.referential).link("Basse-Normandie")
+    assert (old.code, old.level) == ("28", "region") and "2016" in old.note
+    assert kb.graph.has_edge("dispositif:reseau_faire", "dispositif:france_renov")
+    eure = built.who(where="Eure")
+    doc = next(a["document"] for r in eure["results"] for a in r["actions"] if a["doc"] == "004_3055f0caa3abf071")
+    assert doc["past"] is True and doc["period"] == "2017-2020" and "échu" in doc["note"]
+
+
+def test_actors_listing_explains_every_merge(built: Service) -> None:
+    body = built.actors("DIRECCTE")
+    normandie = next(a for a in body["results"] if a["id"] == "actor:direccte--region-28")
+    rules = {d["written"]: d["rule"] for d in normandie["decisions"]}
+    assert rules["Directe"].startswith("correspondance approchée")
+    assert normandie["successor"]["name"] == "DREETS (Normandie)"
+    mrn = built.actors("Métropole Rouen Normandie")["results"][0]
+    assert any("sigle développé" in d["rule"] for d in mrn["decisions"])
