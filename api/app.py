@@ -38,9 +38,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.list_actions(limit=limit, offset=offset, doc=doc)
 
+    @app.get("/actions/{action_id:path}/similar", summary="Similar actions (other regions by default), explained")
+    def similar(
+        action_id: str,
+        k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
+        scope: Annotated[str, Query(description="other-regions, all or same-region.")] = "other-regions",
+    ) -> dict[str, Any]:
+        return service.similar(action_id, k=k, scope=scope)
+
     @app.get("/actions/{action_id:path}", summary="One action with its evidence")
     def action(action_id: str) -> dict[str, Any]:
         return service.get_action(action_id)
+
+    @app.get("/search", summary="Hybrid search (keywords + meaning) with structured filters")
+    def search(
+        q: Annotated[str, Query(min_length=1, description="What you are looking for.", examples=["garde d'enfants"])],
+        k: Annotated[int, Query(ge=1, le=100)] = 10,
+        where: Annotated[str | None, Query(description="Territory, containment applies.")] = None,
+        theme: Annotated[str | None, Query(description="Theme slug.")] = None,
+        public: Annotated[str | None, Query(description="Public slug.")] = None,
+        dispositif: Annotated[str | None, Query(description="Dispositif id or label.")] = None,
+        actor: Annotated[str | None, Query(description="Actor name.")] = None,
+        doc: Annotated[str | None, Query(description="Document id.")] = None,
+        type: Annotated[str | None, Query(description="action, dispositif or actor.")] = None,
+    ) -> dict[str, Any]:
+        return service.search(q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor,
+                              doc=doc, type=type)
 
     @app.get("/who", summary="Who does what where (containment, lineage, evidence)")
     def who(

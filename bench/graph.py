@@ -1,0 +1,635 @@
+"""Knowledge-graph benchmark: graph build, RDF, exports, SPARQL and who-queries, one scenario per fresh process.
+
+    python bench/graph.py [--copies 50] [--corpus ../shared/corpus] [--repeat 3] [--no-profile]
+
+Two datasets, each ingested once (in its own child process, before anything is timed; the ingest is not
+what this benchmark measures) into a data directory under a temporary root:
+
+- ``corpus``  the real corpus;
+- ``copies``  N renamed copies of every corpus document (``copyNNN_<name>``: distinct document ids), as in
+              ``bench/ingest.py``.
+
+Scenarios, each run in its own child process (this script with the hidden ``--scenario`` flag) so that
+``ru_maxrss`` is that scenario's peak and no cache is shared:
+
+- ``base``  ``KnowledgeCache.get()`` on a fresh cache with ``enrichers=[]``: documents, actions, actor
+            resolution, territories. Afterwards (untimed for the build) the first and second call of each
+            default enricher on one action, whose difference is the enricher's one-time data load.
+- ``full``  ``Service.knowledge`` (``KnowledgeCache.get()`` with ``api.service.default_enrichers``, so also the
+            dispositif matcher and the publics/themes classifier, their data loaded on first use), then, in
+            the same process: ``to_rdf`` (``KnowledgeBase.rdf``) and its triple count; every export of
+            ``Service.export_graph`` / ``export_actions`` to a file (time and size); ``ASK {}`` five times
+            (the fixed cost of ``Service.sparql``: parse, fork, pipe, JSON) and three typical queries; the
+            who-queries ``who(where="Calvados")`` and ``who(what="mobilité")``, 50 calls each after warm-up.
+
+Every child first imports the project, loads the territory referential and does one lookup (which builds
+the name index); that start-up is reported separately and is not part of any time. ``corpus`` scenarios run
+``--repeat`` times (round-robin) and report the median and min–max; ``copies`` scenarios run once. SPARQL
+goes through ``Service.sparql`` with its time limit raised to 300 s and its row limit to 100,000, so that
+the full evaluation is timed at any size; the report says when the defaults (10 s, 1000 rows) would have
+stopped a query. Unless ``--no-profile``, a cProfile run of the corpus graph build (default enrichers)
+lists the project functions with the largest cumulative and own time.
+
+Progress goes to the log (stderr); the Markdown tables on stdout are the command's output. Nothing is
+written to BENCHMARKS.md: paste the output there.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is bench/graph.py: as a script its directory comes first on sys.path and would shadow the `graph`
+# package (and bench/ingest.py the `ingest` package). Drop it before anything imports the project.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
+
+log = logging.getLogger("bench.graph")
+
+REPO = _HERE.parent
+DATASETS = ("corpus", "copies")
+SCENARIOS = ("base", "full")
+PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
+EXPORTS = (("gexf", "gexf"), ("graphml", "graphml"), ("csv", "csv.zip"), ("ttl", "ttl"), ("jsonld", "jsonld"),
+           ("actions", "jsonl"))
+WHO = (("where", "Calvados"), ("what", "mobilité"))
+WHO_CALLS, WHO_WARMUP, ASK_RUNS = 50, 3, 5
+WHO_BUDGET_S, WHO_MIN_CALLS = 60.0, 10  # a slow who-query stops after 60 s of calls (at least 10 calls)
+SPARQL_TIMEOUT, SPARQL_LIMIT = 300.0, 100_000  # the service defaults are 10 s and 1000 rows
+DEFAULT_TIMEOUT, DEFAULT_LIMIT = 10.0, 1000
+
+_PREFIXES = """PREFIX qfq: <https://qfq.example.org/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+PILOT = "Région Normandie"  # the actor piloting the most actions of the corpus
+DEPARTEMENT = "https://qfq.example.org/id/territory/departement-27"  # Eure
+QUERIES = {
+    "pilot": ("actions piloted by an actor, with titles", _PREFIXES + f"""
+SELECT ?action ?title WHERE {{
+  ?actor rdfs:label "{PILOT}"@fr .
+  ?action qfq:pilotedBy ?actor ; dcterms:title ?title .
+}}"""),
+    "territory": ("actions on a département and on the territories it contains (qfq:partOf+)", _PREFIXES + f"""
+SELECT ?action ?title ?territory WHERE {{
+  {{ BIND(<{DEPARTEMENT}> AS ?territory) }}
+  UNION
+  {{ ?territory qfq:partOf+ <{DEPARTEMENT}> }}
+  ?action qfq:inTerritory ?territory ; dcterms:title ?title .
+}}"""),
+    "themes": ("count of actions per theme (GROUP BY)", _PREFIXES + """
+SELECT ?theme ?label (COUNT(DISTINCT ?action) AS ?actions) WHERE {
+  ?action qfq:theme ?theme .
+  ?theme skos:prefLabel ?label .
+}
+GROUP BY ?theme ?label
+ORDER BY DESC(?actions)"""),
+}
+
+
+# -- child side ---------------------------------------------------------------------------------------------
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _children_maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _dirs(dataset: str, root: Path, corpus: Path) -> tuple[Path, Path]:
+    """(documents directory, data directory) of a dataset under the benchmark's root."""
+    if dataset == "corpus":
+        return corpus, root / "corpus" / "data"
+    return root / "copies" / "docs", root / "copies" / "data"
+
+
+def _startup() -> dict[str, Any]:
+    t0 = time.perf_counter()
+    import api.service
+    from graph.territories import default_referential
+
+    t_import = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    referential = default_referential()
+    referential.lookup("Caen")  # the first lookup builds the name index
+    t_ref = time.perf_counter() - t1
+    return {"import_s": t_import, "referential_s": t_ref, "startup_s": time.perf_counter() - t0,
+            "rss_after_startup_mib": _maxrss_mib(), "code": str(Path(api.service.__file__).resolve().parents[1])}
+
+
+def _service(dataset: str, root: Path, corpus: Path) -> Any:
+    from api.service import Service
+    from api.settings import Settings
+
+    docs, data = _dirs(dataset, root, corpus)
+    service = Service(Settings(data=data, corpus=[docs], sparql_timeout=SPARQL_TIMEOUT, sparql_limit=SPARQL_LIMIT))
+    service.store  # noqa: B018 -- open the store outside the timings (a server has it open already)
+    return service
+
+
+def _prepare(dataset: str, root: Path, corpus: Path, copies: int) -> dict[str, Any]:
+    """Ingest the dataset once; the graph scenarios read the store it leaves."""
+    from api.service import Service
+    from api.settings import Settings
+
+    docs, data = _dirs(dataset, root, corpus)
+    if dataset == "copies":
+        docs.mkdir(parents=True, exist_ok=True)
+        files = sorted(p for p in corpus.iterdir() if p.is_file())
+        for i in range(copies):
+            for f in files:
+                shutil.copyfile(f, docs / f"copy{i:03d}_{f.name}")
+    service = Service(Settings(data=data, corpus=[docs]))
+    t0 = time.perf_counter()
+    report = service.build([docs])
+    out = {"documents": len(report.documents), "actions": service.store.count_actions(),
+           "errors": [d.error for d in report.documents if d.status == "error"],
+           "ingest_s": time.perf_counter() - t0}
+    service.close()
+    return out
+
+
+def _graph_counts(g: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    for _, data in g.nodes(data=True):
+        key = f"nodes.{data.get('type')}"
+        out[key] = out.get(key, 0) + 1
+    out["actions"] = out.get("nodes.action", 0)
+    out["documents"] = out.get("nodes.document", 0)
+    return out
+
+
+def _base(service: Any) -> dict[str, Any]:
+    from api.service import default_enrichers
+    from graph.knowledge import KnowledgeCache
+
+    cache = KnowledgeCache(service.store, service.referential, enrichers=[])
+    w0, c0 = time.perf_counter(), time.process_time()
+    kb = cache.get()
+    out = {"build_s": time.perf_counter() - w0, "build_cpu_s": time.process_time() - c0,
+           "rss_after_build_mib": _maxrss_mib(), **_graph_counts(kb.graph)}
+    # One-time data load of each enricher: its first call on an action minus its second call on the same one.
+    doc = service.store.documents()[0]
+    action = service.store.actions(doc["id"], limit=1)[0]
+    lines = service.store.lines(doc["id"])
+    for enrich in default_enrichers():
+        t0 = time.perf_counter()
+        enrich(action, lines)
+        cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        enrich(action, lines)
+        warm = time.perf_counter() - t0
+        out[f"enricher_load.{enrich.__name__}_s"] = cold - warm
+    return out
+
+
+def _percentile(samples: list[float], pct: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def _full(service: Any, work: Path) -> dict[str, Any]:
+    from ingest.errors import InputError
+
+    out: dict[str, Any] = {}
+    w0, c0 = time.perf_counter(), time.process_time()
+    kb = service.knowledge  # KnowledgeCache.get() on a fresh cache, default enrichers
+    out.update(build_s=time.perf_counter() - w0, build_cpu_s=time.process_time() - c0,
+               rss_after_build_mib=_maxrss_mib(), **_graph_counts(kb.graph))
+    log.info("graph built in %.2f s: %d nodes, %d edges", out["build_s"], out["nodes"], out["edges"])
+
+    w0, c0 = time.perf_counter(), time.process_time()
+    rdf = kb.rdf  # to_rdf, closed-ontology check included; cached for the RDF exports and SPARQL
+    out.update(rdf_s=time.perf_counter() - w0, rdf_cpu_s=time.process_time() - c0, triples=len(rdf),
+               rss_after_rdf_mib=_maxrss_mib())
+    log.info("RDF: %d triples in %.2f s", out["triples"], out["rdf_s"])
+
+    work.mkdir(parents=True, exist_ok=True)
+    for fmt, suffix in EXPORTS:
+        path = work / f"export.{suffix}"
+        t0 = time.perf_counter()
+        if fmt == "actions":
+            with open(path, "w", encoding="utf-8") as text_out:
+                service.export_actions(text_out)
+        else:
+            with open(path, "wb") as binary_out:
+                service.export_graph(fmt, binary_out)
+        out[f"export.{fmt}.s"] = time.perf_counter() - t0
+        out[f"export.{fmt}.bytes"] = path.stat().st_size
+        out[f"export.{fmt}.rss_mib"] = _maxrss_mib()
+        path.unlink()
+        log.info("export %s: %.2f s, %d bytes", fmt, out[f"export.{fmt}.s"], out[f"export.{fmt}.bytes"])
+
+    asks = []
+    for _ in range(ASK_RUNS):
+        t0 = time.perf_counter()
+        service.sparql("ASK {}")
+        asks.append(time.perf_counter() - t0)
+    out["sparql.ask.s"] = statistics.median(asks)
+    out["sparql.ask.min_s"], out["sparql.ask.max_s"] = min(asks), max(asks)
+    for name, (_title, query) in QUERIES.items():
+        t0 = time.perf_counter()
+        try:
+            result = service.sparql(query)
+        except InputError as exc:
+            log.warning("SPARQL %s failed: %s", name, exc)
+            out[f"sparql.{name}.error"] = str(exc)
+            continue
+        out[f"sparql.{name}.s"] = time.perf_counter() - t0
+        bindings = result["results"]["bindings"]
+        out[f"sparql.{name}.rows"] = len(bindings)
+        out[f"sparql.{name}.truncated"] = result["truncated"]
+        if name == "themes" and bindings:
+            out[f"sparql.{name}.top"] = f"{bindings[0]['label']['value']} ({bindings[0]['actions']['value']})"
+        log.info("SPARQL %s: %d rows in %.2f s", name, len(bindings), out[f"sparql.{name}.s"])
+    out["sparql_child_peak_rss_mib"] = _children_maxrss_mib()
+
+    for param, value in WHO:
+        def call(param: str = param, value: str = value) -> dict[str, Any]:
+            return service.who(**{param: value})
+
+        t0 = time.perf_counter()
+        result = call()  # the first who-query of the process also builds KnowledgeBase.queries
+        first = time.perf_counter() - t0
+        for _ in range(WHO_WARMUP - 1):
+            call()
+        samples: list[float] = []
+        while len(samples) < WHO_CALLS and (len(samples) < WHO_MIN_CALLS or sum(samples) < WHO_BUDGET_S):
+            t0 = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - t0)
+        key = f"who.{param}"
+        out[f"{key}.calls"] = len(samples)
+        out[f"{key}.first_ms"] = 1000 * first
+        out[f"{key}.p50_ms"] = 1000 * _percentile(samples, 50)
+        out[f"{key}.p95_ms"] = 1000 * _percentile(samples, 95)
+        out[f"{key}.actors"] = len(result["results"])
+        out[f"{key}.actions"] = len({a["id"] for r in result["results"] for a in r["actions"]})
+        log.info("who %s=%s: p50 %.1f ms, p95 %.1f ms, %d actors", param, value, out[f"{key}.p50_ms"],
+                 out[f"{key}.p95_ms"], out[f"{key}.actors"])
+    return out
+
+
+def _profile(service: Any, top: int = 16) -> dict[str, Any]:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    service.knowledge  # noqa: B018
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
+    total = max(v[3] for v in stats.values())
+    rows = []
+    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
+        if file.startswith(PROJECT_DIRS):
+            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", "calls": nc,
+                         "tottime_s": tottime, "cumtime_s": cumtime})
+    rows.sort(key=lambda r: -r["cumtime_s"])
+    return {"total_s": total, "rows": rows[:top], "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:top]}
+
+
+def child_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s   [child] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    root, corpus = Path(args.work), Path(args.corpus).resolve()
+    if args.scenario == "prepare":
+        out = _prepare(args.dataset, root, corpus, args.copies)
+    else:
+        out = _startup()
+        service = _service(args.dataset, root, corpus)
+        if args.scenario == "base":
+            out.update(_base(service))
+        elif args.scenario == "full":
+            out.update(_full(service, root / "exports" / f"{args.dataset}-{os.getpid()}"))
+        else:
+            out.update(_profile(service))
+        service.close()
+    out["peak_rss_mib"] = _maxrss_mib()
+    json.dump(out, sys.stdout)
+
+
+# -- parent side --------------------------------------------------------------------------------------------
+
+
+def _spawn(scenario: str, dataset: str, args: argparse.Namespace, root: Path) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--dataset", dataset,
+           "--work", str(root), "--corpus", str(args.corpus), "--copies", str(args.copies)]
+    if args.verbose:
+        cmd.append("--verbose")
+    log.info("running %s on %s ...", scenario, dataset)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"scenario {scenario} on {dataset} failed with exit code {proc.returncode}")
+    out = json.loads(proc.stdout)
+    took = time.perf_counter() - t0
+    out["process_s"] = took
+    log.info("%s on %s done in %.1f s (process)", scenario, dataset, took)
+    if took > 180 and scenario != "prepare":
+        log.warning("%s on %s took %.0f s (more than 3 minutes): consider a smaller --copies", scenario, dataset,
+                    took)
+    if "code" in out and Path(out["code"]) != REPO:
+        log.warning("the child imported the project from %s, not %s", out["code"], REPO)
+    return out
+
+
+def _machine(revision: str) -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    import networkx
+    import rdflib
+
+    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
+            f"rdflib {rdflib.__version__}, networkx {networkx.__version__}, {platform.system()} {platform.release()}"
+            f"{mem}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
+def _revision() -> str:
+    """The code measured: commit, and whether the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api"],
+                              capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "revision unknown"
+    dirty = f" + uncommitted changes to ingest/graph/api (diff {hashlib.sha256(diff).hexdigest()[:8]})"
+    return f"commit {head}" + (dirty if diff else "")
+
+
+def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per numeric metric: median over the repeats, and its min and max; other values from the first run."""
+    out: dict[str, Any] = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        values = [r[key] for r in runs if key in r]
+        if key.endswith("mib"):
+            out[key] = max(values)  # memory: the largest peak
+        else:
+            out[key] = statistics.median(values)
+        out[f"{key}:min"], out[f"{key}:max"] = min(values), max(values)
+    for key in ("nodes", "edges", "actions", "triples"):
+        if len({r.get(key) for r in runs}) > 1:
+            log.warning("%s differs between repeats: %s", key, [r.get(key) for r in runs])
+    out["repeat"] = len(runs)
+    return out
+
+
+def _f(v: float | None, digits: int = 2) -> str:
+    return "–" if v is None else f"{v:,.{digits}f}"
+
+
+def _spread(r: dict[str, Any], key: str, digits: int = 2, scale: float = 1.0) -> str:
+    """'median (min–max)', or the single value of a run done once."""
+    if key not in r:
+        return "–"
+    med = _f(r[key] * scale, digits)
+    if r.get("repeat", 1) == 1 or f"{key}:min" not in r:
+        return med
+    return f"{med} ({_f(r[f'{key}:min'] * scale, digits)}–{_f(r[f'{key}:max'] * scale, digits)})"
+
+
+def _per_action(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> str:
+    if not a or not b or key not in a or key not in b or not a[key]:
+        return "–"
+    return _f((b[key] / b["actions"]) / (a[key] / a["actions"]), 2)
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**20:.2f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB"
+
+
+def _build_table(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str, Any]], copies: int) -> str:
+    head = ("| dataset | docs | actions | nodes | edges | build, no enrichers s | build, default enrichers s | "
+            "enrichers s (difference) | ms/action (full build) | start-up s | peak RSS after build MiB |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    labels = {"corpus": "(A) corpus", "copies": f"(B) {copies} copies"}
+    for ds in DATASETS:
+        base, full = res.get((ds, "base")), res.get((ds, "full"))
+        if not base or not full:
+            continue
+        diff = full["build_s"] - base["build_s"]
+        lines.append(
+            f"| {labels[ds]} | {prep[ds]['documents']} | {full['actions']} | {full['nodes']:,} | {full['edges']:,} | "
+            f"{_spread(base, 'build_s')} | {_spread(full, 'build_s')} | {_f(diff)} | "
+            f"{_f(1000 * full['build_s'] / full['actions'], 1)} | {_spread(full, 'startup_s')} | "
+            f"{_f(full['rss_after_build_mib'], 0)} |")
+    return "\n".join(lines)
+
+
+def _steps_table(res: dict[tuple[str, str], dict[str, Any]], copies: int) -> str:
+    a, b = res.get(("corpus", "full")), res.get(("copies", "full"))
+    ab, bb = res.get(("corpus", "base")), res.get(("copies", "base"))
+    head = (f"| step | corpus s, median (min–max) | corpus result | {copies} copies s | {copies} copies result | "
+            "copies / corpus, per action |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+
+    def row(label: str, ra: dict[str, Any] | None, rb: dict[str, Any] | None, key: str, what_a: str, what_b: str,
+            scale: float = 1.0, digits: int = 2) -> None:
+        lines.append(f"| {label} | {_spread(ra, key, digits, scale) if ra else '–'} | {what_a} | "
+                     f"{_spread(rb, key, digits, scale) if rb else '–'} | {what_b} | {_per_action(ra, rb, key)} |")
+
+    def g(r: dict[str, Any] | None, key: str, fmt: Any = str) -> str:
+        return fmt(r[key]) if r and key in r else "–"
+
+    row("graph build, no enrichers", ab, bb, "build_s", g(ab, "edges", lambda v: f"{v:,} edges"),
+        g(bb, "edges", lambda v: f"{v:,} edges"))
+    row("graph build, default enrichers", a, b, "build_s", g(a, "edges", lambda v: f"{v:,} edges"),
+        g(b, "edges", lambda v: f"{v:,} edges"))
+    row("RDF conversion (`to_rdf`)", a, b, "rdf_s", g(a, "triples", lambda v: f"{v:,} triples"),
+        g(b, "triples", lambda v: f"{v:,} triples"))
+    for fmt, _suffix in EXPORTS:
+        label = {"csv": "export csv (zip)", "actions": "export actions (JSON Lines)",
+                 "ttl": "export ttl (RDF cached)", "jsonld": "export jsonld (RDF cached)"}.get(fmt, f"export {fmt}")
+        row(label, a, b, f"export.{fmt}.s", g(a, f"export.{fmt}.bytes", _size), g(b, f"export.{fmt}.bytes", _size))
+    row(f"SPARQL `ASK {{}}` (fixed cost, median of {ASK_RUNS})", a, b, "sparql.ask.s", "true", "true")
+    for name, (title, _q) in QUERIES.items():
+        def res_of(r: dict[str, Any] | None, name: str = name) -> str:
+            if not r:
+                return "–"
+            if f"sparql.{name}.error" in r:
+                return "error"
+            text = f"{r[f'sparql.{name}.rows']:,} rows"
+            if r[f"sparql.{name}.rows"] > DEFAULT_LIMIT:
+                text += f" (> {DEFAULT_LIMIT} default limit)"
+            return text
+        row(f"SPARQL: {title}", a, b, f"sparql.{name}.s", res_of(a), res_of(b))
+    for param, value in WHO:
+        for p in (50, 95):
+            key = f"who.{param}.p{p}_ms"
+            row(f"who({param}=\"{value}\") p{p}, ms", a, b, key,
+                g(a, f"who.{param}.actors", lambda v: f"{v} actors"), g(b, f"who.{param}.actors", lambda v: f"{v} actors"),
+                digits=1)
+    for label, ra, rb in (("base", ab, bb), ("full", a, b)):
+        ratio = f"{rb['peak_rss_mib'] / ra['peak_rss_mib']:.2f} (not per action)" if ra and rb else "–"
+        lines.append(f"| peak RSS, {label} scenario (MiB) | {_f(ra['peak_rss_mib'], 0) if ra else '–'} | | "
+                     f"{_f(rb['peak_rss_mib'], 0) if rb else '–'} | | {ratio} |")
+    return "\n".join(lines)
+
+
+def _notes(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str, Any]], copies: int) -> str:
+    out = []
+    for ds in DATASETS:
+        p = prep.get(ds)
+        if p:
+            out.append(f"- ingest of {ds} before the benchmark (not measured here, for reference): "
+                       f"{p['documents']} documents, {p['actions']} actions in {p['ingest_s']:.1f} s"
+                       + (f"; {len(p['errors'])} errors" if p["errors"] else ""))
+    for ds in DATASETS:
+        base, full = res.get((ds, "base")), res.get((ds, "full"))
+        if base and full:
+            loads = {k.split(".")[1].removesuffix("_s"): v for k, v in base.items()
+                     if k.startswith("enricher_load.") and ":" not in k}
+            types = ", ".join(f"{k.split('.')[1]} {v:,}" for k, v in full.items()
+                              if k.startswith("nodes.") and ":" not in k)
+            out.append(f"- {ds}: nodes by type: {types}")
+            out.append(f"- {ds}: enrichers add {full['build_s'] - base['build_s']:.2f} s to the build "
+                       f"({100 * (full['build_s'] - base['build_s']) / full['build_s']:.0f} % of it), of which the "
+                       f"one-time data load is about "
+                       + ", ".join(f"{v:.2f} s ({k})" for k, v in loads.items())
+                       + f"; build CPU {full['build_cpu_s']:.2f} s for {full['build_s']:.2f} s wall")
+            ask = full["sparql.ask.s"]
+            nets = ", ".join(f"{n} {full[f'sparql.{n}.s'] - ask:.2f} s" for n in QUERIES if f"sparql.{n}.s" in full)
+            out.append(f"- {ds}: SPARQL query time minus the `ASK {{}}` fixed cost ({ask:.2f} s): {nets}; "
+                       f"largest forked query process RSS {full['sparql_child_peak_rss_mib']:.0f} MiB")
+            slow = [n for n in QUERIES if full.get(f"sparql.{n}.s", 0) > DEFAULT_TIMEOUT]
+            if slow:
+                out.append(f"- {ds}: **over the service's default {DEFAULT_TIMEOUT:g} s SPARQL time limit**: "
+                           + ", ".join(slow))
+            if "sparql.themes.top" in full:
+                out.append(f"- {ds}: most frequent theme: {full['sparql.themes.top']}")
+            whos = "; ".join(f"{p}={v!r}: {full[f'who.{p}.calls']} calls, first call {full[f'who.{p}.first_ms']:.0f} ms, "
+                             f"{full[f'who.{p}.actors']} actors / {full[f'who.{p}.actions']} actions"
+                             for p, v in WHO)
+            out.append(f"- {ds}: who-queries (up to {WHO_CALLS} calls, or {WHO_BUDGET_S:.0f} s, after {WHO_WARMUP} "
+                       f"warm-up calls): {whos}")
+            rss = ", ".join(f"{k} {full[k]:.0f}" for k in ("rss_after_startup_mib", "rss_after_build_mib",
+                                                           "rss_after_rdf_mib")
+                            ) + ", " + ", ".join(f"after {f} {full[f'export.{f}.rss_mib']:.0f}" for f, _ in EXPORTS)
+            out.append(f"- {ds}: RSS along the full scenario (MiB): {rss}")
+    empty = [f"{ds}: {n}" for ds in DATASETS for n in QUERIES
+             if res.get((ds, "full")) and not res[(ds, "full")].get(f"sparql.{n}.rows")]
+    if empty:
+        out.append(f"- **SPARQL queries with no rows or an error**: {', '.join(empty)}")
+    a, b = res.get(("corpus", "full")), res.get(("copies", "full"))
+    if a:
+        total = a["startup_s"] + a["build_s"]
+        ok = a["build_s"] < 5
+        out.append(f"- target: corpus graph build (default enrichers) {a['build_s']:.2f} s < 5 s on "
+                   f"{os.cpu_count()} CPUs: {'met' if ok else 'NOT met'}; with the process start-up "
+                   f"{total:.2f} s ({'met' if total < 5 else 'NOT met'})")
+        peak = max(r["peak_rss_mib"] for r in res.values())
+        out.append(f"- largest peak RSS {peak:.0f} MiB (memory target < 500 MB: {'met' if peak < 500 else 'NOT met'})")
+    if a and b:
+        out.append(f"- copies / corpus per action: 1.00 = linear; the graph has {b['actions'] / a['actions']:.0f}x "
+                   f"the actions but shares actors, territories and vocabularies, so fixed costs show as < 1")
+    return "\n".join(out)
+
+
+def _profile_table(p: dict[str, Any]) -> str:
+    lines = [f"cProfile of the corpus graph build, default enrichers (total {p['total_s']:.2f} s under the "
+             "profiler), project code, by cumulative time:", "",
+             "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
+    for r in p["rows"]:
+        lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
+    lines += ["", "by own time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
+    for r in p["by_tottime"][:8]:
+        lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
+    return "\n".join(lines)
+
+
+def parent_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
+    revision = _revision()
+    root = Path(tempfile.mkdtemp(prefix="qfq-bench-graph-"))
+    results: dict[tuple[str, str], dict[str, Any]] = {}
+    prep: dict[str, dict[str, Any]] = {}
+    profile = None
+    try:
+        for ds in DATASETS:
+            prep[ds] = _spawn("prepare", ds, args, root)
+            for err in prep[ds]["errors"][:5]:
+                log.warning("%s: ingest error: %s", ds, err)
+        runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for i in range(args.repeat):  # round-robin, so a noisy moment does not hit one scenario only
+            for ds in DATASETS:
+                if ds == "copies" and i > 0:  # one run: the copies already average over N x the actions
+                    continue
+                for sc in SCENARIOS:
+                    runs.setdefault((ds, sc), []).append(_spawn(sc, ds, args, root))
+        results = {k: _aggregate(v) for k, v in runs.items()}
+        if not args.no_profile:
+            profile = _spawn("profile", "corpus", args, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if _revision() != revision:
+        log.warning("the code under ingest/, graph/ or api/ changed during the run: the numbers mix two versions")
+
+    print(f"Machine: {_machine(revision)}\n")
+    print(f"Command: `{' '.join(['python', 'bench/graph.py', *sys.argv[1:]])}`\n")
+    print(_build_table(results, prep, args.copies))
+    print()
+    print(_steps_table(results, args.copies))
+    print()
+    print(_notes(results, prep, args.copies))
+    if profile:
+        print()
+        print(_profile_table(profile))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="qfq knowledge-graph benchmark (build, RDF, exports, SPARQL, who)")
+    parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
+    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each corpus scenario, each in a fresh process; the median is reported "
+                             "(default 3; the copies scenarios run once)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run of the corpus build")
+    parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
+    parser.add_argument("--scenario", choices=("prepare", *SCENARIOS, "profile"), help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", choices=DATASETS, help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.copies < 1 or args.repeat < 1:
+        parser.error("--copies and --repeat must be at least 1")
+    if args.scenario:
+        child_main(args)
+    else:
+        parent_main(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Graph -> vectors and search."""

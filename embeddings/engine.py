@@ -1,0 +1,111 @@
+"""The search engine of a knowledge base: chunks, retrievers for the search and the similar-actions encoders,
+structured filters resolved on the graph, and results in the shape the API and the CLI share."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from embeddings.search import Retriever, SearchConfig, SearchIndex
+from embeddings.similar import Similar
+from embeddings.vectors import VectorCache
+from ingest.errors import InputError
+from ingest.text import fold
+
+log = logging.getLogger(__name__)
+TYPES = ("action", "dispositif", "actor")
+
+
+@dataclass
+class Filters:
+    where: str | None = None
+    theme: str | None = None
+    public: str | None = None
+    dispositif: str | None = None
+    actor: str | None = None
+    doc: str | None = None
+    type: str | None = None
+
+    def any_action_filter(self) -> bool:
+        return any((self.where, self.theme, self.public, self.dispositif, self.actor, self.doc))
+
+
+class SearchEngine:
+    def __init__(self, kb, lines_of: Callable[[str], list[str]], encoder: Any, similar_encoder: Any,
+                 cache: VectorCache, config: SearchConfig, index_dir: Path | None = None):
+        self.kb = kb
+        self.graph: nx.MultiDiGraph = kb.graph
+        self.index = SearchIndex(self.graph, lines_of, encoder, cache, config, index_dir)
+        if similar_encoder is None or similar_encoder.name == encoder.name:
+            retriever = self.index.retriever
+        else:
+            retriever = Retriever(self.index.chunks, similar_encoder, cache, config,
+                                  index_dir / f"index-{similar_encoder.name}.faiss" if index_dir else None)
+        self.similar_finder = Similar(self.graph, retriever, self.index.items, config.rrf_k)
+
+    # -- filters ------------------------------------------------------------------------------------------
+
+    def _dispositif_node(self, value: str) -> str:
+        if value in self.graph:
+            return value
+        key = fold(value)
+        for n, d in self.graph.nodes(data=True):
+            if d.get("type") == "dispositif" and (key == fold(n.split(":", 1)[1]) or key == fold(d["label"])
+                                                  or key in {fold(a) for a in d.get("aliases") or []}):
+                return n
+        raise InputError(f"unknown dispositif {value!r}", where="dispositif", valid="a dispositif id or label")
+
+    def items(self, f: Filters) -> set[str] | None:
+        if f.type and f.type not in TYPES:
+            raise InputError(f"unknown type {f.type!r}", where="type", valid=", ".join(TYPES))
+        if not f.any_action_filter():
+            if not f.type:
+                return None
+            return {n for n, d in self.graph.nodes(data=True) if d.get("type") == f.type}
+        if f.type and f.type != "action":
+            raise InputError("territory, theme, public, dispositif, actor and document filters select actions",
+                             where="type", valid="action (or no type)")
+        found = {x["id"] for x in self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)}
+        if f.public:
+            target = f.public if f.public.startswith("public:") else f"public:{f.public}"
+            found = {n for n in found if self.graph.has_edge(n, target)}
+        if f.dispositif:
+            target = self._dispositif_node(f.dispositif)
+            found = {n for n in found if self.graph.has_edge(n, target)}
+        if f.doc:
+            found = {n for n in found if self.graph.nodes[n].get("doc") == f.doc}
+        return found
+
+    # -- search -------------------------------------------------------------------------------------------
+
+    def search(self, text: str, *, k: int = 10, filters: Filters | None = None) -> dict[str, Any]:
+        if not text or not text.strip():
+            raise InputError("empty search text", where="q", valid="a few words in French")
+        hits = self.index.search(text, k=k, items=self.items(filters or Filters()))
+        return {"query": text, "results": [self.describe(h["item"], h["score"], h["chunk"]) for h in hits]}
+
+    def describe(self, item: str, score: float, chunk_pos: int) -> dict[str, Any]:
+        d = self.graph.nodes[item]
+        chunk = self.index.chunks[chunk_pos]
+        kind = d["type"]
+        out = {
+            "id": item.removeprefix("action:") if kind == "action" else item, "type": kind, "title": d["label"],
+            "doc": d.get("doc"), "ref": d.get("ref"), "region": d.get("region"), "score": round(score, 5),
+            "passage": {"text": chunk.text, "doc": chunk.doc, "line_start": chunk.line_start,
+                        "line_end": chunk.line_end},
+        }
+        if kind == "action":
+            out["territories"] = [t["name"] for t in self.kb.queries.territories_of(item)]
+            out["pilots"] = [self.graph.nodes[dst]["label"] for _, dst, e in self.graph.out_edges(item, data=True)
+                             if e["kind"] == "piloted_by"]
+        elif kind == "dispositif":
+            out["definition"] = d.get("definition")
+        return out
+
+    def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
+        return self.similar_finder.similar(action_id, k=k, scope=scope)

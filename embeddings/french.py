@@ -1,0 +1,44 @@
+"""French text normalisation for keyword retrieval: elisions, stop words, Snowball stems, accents folded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer  # PyStemmer
+from bm25s.stopwords import STOPWORDS_FRENCH
+
+_ELISION = re.compile(r"\b(?:l|d|qu|n|s|c|j|m|t|jusqu|lorsqu|puisqu|quoiqu)['’]", re.I)
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_EXTRA_STOP = {"etc", "cf", "ex", "via", "dont", "ainsi", "afin", "notamment", "plus", "tout", "tous", "toute", "toutes"}
+
+
+def _strip_accents(text: str) -> str:
+    text = text.replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+STOPWORDS = frozenset({_strip_accents(w) for w in STOPWORDS_FRENCH} | _EXTRA_STOP)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _strip_accents(_stemmer().stemWord(word))
+
+
+def tokens(text: str) -> list[str]:
+    """'L'accès des demandeurs d'emploi aux crèches' -> ['acce', 'demandeur', 'emploi', 'crech']."""
+    text = _ELISION.sub(" ", text.lower().replace("’", "'"))
+    out = []
+    for word in _WORD.findall(text):
+        for part in word.split("-"):
+            if len(part) < 2 or _strip_accents(part) in STOPWORDS:
+                continue
+            out.append(_stem(part))
+    return out

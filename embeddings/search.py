@@ -1,0 +1,141 @@
+"""Hybrid retrieval: BM25 (French) and dense vectors (faiss) fused by weighted reciprocal rank, with structured
+filters applied inside each retriever; every result carries its best passage and where it is in the document."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from embeddings.chunks import Chunk, all_chunks
+from embeddings.french import tokens
+from embeddings.index import DenseIndex
+from embeddings.vectors import VectorCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 50
+    hnsw_threshold: int = 50_000
+    batch_size: int = 32
+
+
+class Retriever:
+    """BM25 and dense indexes over the same chunks (one encoder)."""
+
+    def __init__(self, chunks: list[Chunk], encoder: Any, cache: VectorCache, config: SearchConfig,
+                 index_path: Path | None = None, progress: Callable[[int, int], None] | None = None):
+        self.chunks = chunks
+        self.encoder = encoder
+        self.config = config
+        self.position = {c.id: i for i, c in enumerate(chunks)}
+        started = time.perf_counter()
+        self.bm25 = bm25s.BM25()
+        corpus_tokens = [tokens(c.text) or ["_"] for c in chunks]
+        self.bm25.index(corpus_tokens, show_progress=False)
+        vectors = self._vectors(cache, progress)
+        self.dense = DenseIndex([c.id for c in chunks], vectors, hnsw_threshold=config.hnsw_threshold)
+        if index_path is not None:
+            self.dense.save(index_path, {"encoder": encoder.name, "dim": int(vectors.shape[1]) if vectors.size else 0})
+        log.info("indexed %d chunks with %s in %.1f s", len(chunks), encoder.name, time.perf_counter() - started)
+
+    def _vectors(self, cache: VectorCache, progress: Callable[[int, int], None] | None) -> np.ndarray:
+        digests = [c.digest(self.encoder.name) for c in self.chunks]
+        known = cache.get(set(digests))
+        missing = [i for i, d in enumerate(digests) if d not in known]
+        if missing:
+            log.info("encoding %d new chunks with %s (%d cached)", len(missing), self.encoder.name, len(known))
+            fresh: dict[str, np.ndarray] = {}
+            step = self.config.batch_size
+            for start in range(0, len(missing), step):
+                batch = missing[start : start + step]
+                vecs = self.encoder.encode_document([self.chunks[i].text for i in batch])
+                fresh.update({digests[i]: v for i, v in zip(batch, vecs, strict=True)})
+                if progress:
+                    progress(min(start + step, len(missing)), len(missing))
+            cache.put(self.encoder.name, fresh)
+            known.update(fresh)
+        if not digests:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.vstack([known[d] for d in digests])
+
+    # -- rankings (chunk positions), restricted to `allowed` positions when given -------------------------
+
+    def keyword_ranking(self, query_tokens: list[str], allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+        if not query_tokens or not self.chunks:
+            return []
+        scores = self.bm25.get_scores(query_tokens)
+        if allowed is not None:
+            masked = np.full_like(scores, -1.0)
+            masked[allowed] = scores[allowed]
+            scores = masked
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def dense_ranking(self, query_vector: np.ndarray, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+        return [(self.position[c], s) for c, s in self.dense.search(query_vector, n, allowed)]
+
+
+def fuse(rankings: list[tuple[float, list[tuple[int, float]]]], chunks: list[Chunk], rrf_k: int) -> list[dict[str, Any]]:
+    """Weighted reciprocal-rank fusion at item level; an item's passage is its best-ranked chunk."""
+    scores: dict[str, float] = {}
+    best: dict[str, tuple[int, int]] = {}  # item -> (rank, chunk position) of its best chunk
+    for weight, ranking in rankings:
+        seen: set[str] = set()
+        rank = 0
+        for pos, _ in ranking:
+            item = chunks[pos].item
+            if item in seen:
+                continue
+            seen.add(item)
+            rank += 1
+            scores[item] = scores.get(item, 0.0) + weight / (rrf_k + rank)
+            if item not in best or rank < best[item][0]:
+                best[item] = (rank, pos)
+    ordered = sorted(scores, key=lambda i: -scores[i])
+    return [{"item": i, "score": scores[i], "chunk": best[i][1]} for i in ordered]
+
+
+class SearchIndex:
+    """The search side of the knowledge base: chunks of the graph, a retriever per encoder."""
+
+    def __init__(self, graph, lines_of: Callable[[str], list[str]], encoder: Any, cache: VectorCache,
+                 config: SearchConfig, index_dir: Path | None = None,
+                 progress: Callable[[int, int], None] | None = None):
+        self.graph = graph
+        self.config = config
+        self.chunks = all_chunks(graph, lines_of)
+        self.items: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):
+            self.items.setdefault(c.item, []).append(i)
+        path = index_dir / f"index-{encoder.name}.faiss" if index_dir else None
+        self.retriever = Retriever(self.chunks, encoder, cache, config, path, progress)
+
+    def allowed_positions(self, items: set[str] | None) -> np.ndarray | None:
+        if items is None:
+            return None
+        return np.array(sorted(i for item in items for i in self.items.get(item, ())), dtype=np.int64)
+
+    def search(self, text: str, *, k: int = 10, items: set[str] | None = None) -> list[dict[str, Any]]:
+        allowed = self.allowed_positions(items)
+        n = max(self.config.candidates, k)
+        rankings = []
+        if self.config.bm25_weight:
+            rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n)))
+        if self.config.dense_weight:
+            q = self.retriever.encoder.encode_query([text])[0]
+            rankings.append((self.config.dense_weight, self.retriever.dense_ranking(q, allowed, n)))
+        return fuse(rankings, self.chunks, self.config.rrf_k)[:k]
