@@ -33,6 +33,8 @@ def _settings(data: Path | None = None, **overrides) -> Settings:
     settings = Settings(**values)
     logging.basicConfig(level=settings.log_level, format="%(message)s", datefmt="[%X]",
                         handlers=[RichHandler(console=err, show_path=False)], force=True)
+    for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     return settings
 
 

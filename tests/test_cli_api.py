@@ -29,7 +29,7 @@ def test_cli_build_then_export(tmp_path: Path, corpus_dir: Path) -> None:
     for name in ("001_7091df44cd1e8194.txt", "004_3055f0caa3abf071.txt"):
         (docs / name).write_bytes((corpus_dir / name).read_bytes())
     (docs / "broken.pdf").write_bytes(b"not a pdf at all")
-    build = _qfq("build", "--corpus", str(docs), "--data", str(data), cwd=repo)
+    build = _qfq("build", "--corpus", str(docs), "--data", str(data), "--no-index", cwd=repo)
     assert build.returncode == 0, build.stderr
     assert "actions: 23" in build.stdout and "errors: 1" in build.stdout
     assert "broken.pdf" in build.stdout
@@ -46,7 +46,7 @@ def test_cli_build_json_report_and_env_data_dir(tmp_path: Path, corpus_dir: Path
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_bytes((corpus_dir / "001_7091df44cd1e8194.txt").read_bytes())
-    res = _qfq("build", "--corpus", str(docs), "--json", cwd=repo, env={"QFQ_DATA": str(tmp_path / "d")})
+    res = _qfq("build", "--corpus", str(docs), "--json", "--no-index", cwd=repo, env={"QFQ_DATA": str(tmp_path / "d")})
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert report["totals"]["actions"] == 14 and report["documents"][0]["doc_id"] == "a"
@@ -64,7 +64,7 @@ def test_cli_ingest_only_bad_files_exits_non_zero(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[1]
     bad = tmp_path / "empty.txt"
     bad.write_text("")
-    res = _qfq("ingest", str(bad), "--data", str(tmp_path / "d"), cwd=repo)
+    res = _qfq("ingest", str(bad), "--data", str(tmp_path / "d"), "--no-index", cwd=repo)
     assert res.returncode == 1
     assert "empty" in res.stdout.lower()
 
