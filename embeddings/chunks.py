@@ -60,7 +60,8 @@ def action_chunks(g: nx.MultiDiGraph, node: str, doc_lines: list[str]) -> list[C
     places = ", ".join(_neighbours(g, node, ("in",)))
     header = ". ".join(x for x in (d["label"], d.get("chapter"), f"Pilotes : {pilots}" if pilots else "",
                                    f"Territoires : {places}" if places else "") if x)
-    chunks = [Chunk(f"{node}#0", node, "action", header, d.get("doc"), d.get("line_start"), d.get("line_start"))]
+    # the header is written by qfq (no line span): the passages below are the document's own words
+    chunks = [Chunk(f"{node}#0", node, "action", header, d.get("doc"))]
     span = [(n, collapse(strip_markup(doc_lines[n - 1])))
             for n in range(d.get("line_start") or 1, (d.get("line_end") or 0) + 1) if 0 < n <= len(doc_lines)]
     span = [(n, t) for n, t in span if t]

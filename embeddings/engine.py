@@ -70,7 +70,9 @@ class SearchEngine:
         if f.type and f.type != "action":
             raise InputError("territory, theme, public, dispositif, actor and document filters select actions",
                              where="type", valid="action (or no type)")
-        found = {x["id"] for x in self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)}
+        matched = self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)
+        self._scopes = {x["id"]: x["scope"] for x in matched}
+        found = set(self._scopes)
         if f.public:
             target = f.public if f.public.startswith("public:") else f"public:{f.public}"
             found = {n for n in found if self.graph.has_edge(n, target)}
@@ -86,12 +88,24 @@ class SearchEngine:
     def search(self, text: str, *, k: int = 10, filters: Filters | None = None) -> dict[str, Any]:
         if not text or not text.strip():
             raise InputError("empty search text", where="q", valid="a few words in French")
-        hits = self.index.search(text, k=k, items=self.items(filters or Filters()))
-        return {"query": text, "results": [self.describe(h["item"], h["score"], h["chunk"]) for h in hits]}
+        filters = filters or Filters()
+        self._scopes: dict[str, str | None] = {}
+        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters))
+        if filters.where:  # on a territory, what happens there comes before what covers a wider territory
+            hits.sort(key=lambda h: self._scopes.get(h["item"]) == "wider")
+        results = []
+        for h in hits[:k]:
+            r = self.describe(h["item"], h["score"], h["chunk"])
+            if filters.where:
+                r["scope"] = self._scopes.get(h["item"])
+            results.append(r)
+        return {"query": text, "results": results}
 
     def describe(self, item: str, score: float, chunk_pos: int) -> dict[str, Any]:
         d = self.graph.nodes[item]
         chunk = self.index.chunks[chunk_pos]
+        if chunk.line_start is None and d["type"] == "action" and len(self.index.items[item]) > 1:
+            chunk = self.index.chunks[self.index.items[item][1]]  # show the document's words, not the header
         kind = d["type"]
         out = {
             "id": item.removeprefix("action:") if kind == "action" else item, "type": kind, "title": d["label"],

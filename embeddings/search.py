@@ -90,23 +90,25 @@ class Retriever:
 
 
 def fuse(rankings: list[tuple[float, list[tuple[int, float]]]], chunks: list[Chunk], rrf_k: int) -> list[dict[str, Any]]:
-    """Weighted reciprocal-rank fusion at item level; an item's passage is its best-ranked chunk."""
+    """Weighted reciprocal-rank fusion at item level. An item's passage is its best-ranked chunk of document
+    text (the synthetic header chunk — title, pilots, places — only when no text chunk ranked)."""
     scores: dict[str, float] = {}
-    best: dict[str, tuple[int, int]] = {}  # item -> (rank, chunk position) of its best chunk
+    best: dict[str, tuple[bool, int, int]] = {}  # item -> (is header, rank, chunk position)
     for weight, ranking in rankings:
         seen: set[str] = set()
         rank = 0
         for pos, _ in ranking:
             item = chunks[pos].item
+            candidate = (chunks[pos].line_start is None, len(seen) + 1, pos)
+            if item not in best or candidate[:2] < best[item][:2]:
+                best[item] = candidate
             if item in seen:
                 continue
             seen.add(item)
             rank += 1
             scores[item] = scores.get(item, 0.0) + weight / (rrf_k + rank)
-            if item not in best or rank < best[item][0]:
-                best[item] = (rank, pos)
     ordered = sorted(scores, key=lambda i: -scores[i])
-    return [{"item": i, "score": scores[i], "chunk": best[i][1]} for i in ordered]
+    return [{"item": i, "score": scores[i], "chunk": best[i][2]} for i in ordered]
 
 
 class SearchIndex:

@@ -18,8 +18,9 @@ from embeddings.search import Retriever, fuse
 from ingest.errors import InputError, NotFound
 
 SCOPES = ("other-regions", "all", "same-region")
-SAME_ACTION_COSINE = 0.80
+SAME_ACTION_COSINE = 0.55  # best passage pair (USE); with a shared place or organisation and a mutual best match
 SAME_ACTION_TITLE = 80
+SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 
 
 def _labels(g: nx.MultiDiGraph, node: str, kind: str) -> dict[str, str]:
@@ -63,7 +64,8 @@ class Similar:
                            valid="an id listed by /actions or `qfq export actions`")
         if scope not in SCOPES:
             raise InputError(f"unknown scope {scope!r}", where="scope", valid=", ".join(SCOPES))
-        candidates = {b for b in self.actions if self._in_scope(node, b, scope)}
+        # every other action is scored: a retelling in another document counts whatever its region
+        candidates = {b for b in self.actions if b != node}
         own = self.items.get(node, [])
         allowed = np.array(sorted(i for b in candidates for i in self.items.get(b, ())), dtype=np.int64)
         if not own or not len(allowed):
@@ -85,10 +87,43 @@ class Similar:
         for hit in fused:
             other = hit["item"]
             entry = self._explain(node, other, hit["score"], best_for.get(other))
-            (same if entry["same_action"] else results).append(entry)
-            if len(results) >= k:
-                break
+            if entry["same_action"]:
+                same.append(entry)
+            elif self._in_scope(node, other, scope) and len(results) < k:
+                results.append(entry)
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
+
+    def _best_in_doc(self, node: str, doc: str) -> str | None:
+        """The action of document `doc` whose passages are closest to those of `node`."""
+        own = self.items.get(node, [])
+        others = [n for n in self.actions if self.g.nodes[n].get("doc") == doc and n != node]
+        if not own or not others:
+            return None
+        vectors = self.r.dense.vectors
+        best, best_value = None, -2.0
+        for other in others:
+            value = float((vectors[own] @ vectors[self.items[other]].T).max())
+            if value > best_value:
+                best, best_value = other, value
+        return best
+
+    def _anchored(self, a: str, b: str) -> bool:
+        """Something specific ties the two texts to one initiative: a place below the région, an organisation
+        named by few actions, or — for a collection of actions retold from regional plans — a shared
+        organisation in the same région."""
+        g = self.g
+        if _places(g, a) & _places(g, b):
+            return True
+        shared = _actors(g, a) & _actors(g, b)
+        if any(g.in_degree(x) <= SPECIFIC_ACTOR_DEGREE for x in shared):
+            return True
+        kinds = [g.nodes.get(f"document:{g.nodes[n].get('doc')}", {}).get("kind") or "" for n in (a, b)]
+        retold = any(k.startswith("recueil") for k in kinds)
+        return retold and bool(shared) and g.nodes[a].get("region") == g.nodes[b].get("region")
+
+    def _mutual(self, a: str, b: str) -> bool:
+        """Each is the other's closest action in the other's document: a retelling, not a neighbour."""
+        return self._best_in_doc(a, self.g.nodes[b]["doc"]) == b and self._best_in_doc(b, self.g.nodes[a]["doc"]) == a
 
     def _explain(self, a: str, b: str, score: float, best: tuple[float, int, int] | None) -> dict[str, Any]:
         g = self.g
@@ -106,9 +141,9 @@ class Similar:
                 for c in (mine_c, theirs_c)
             ]
         title_match = fuzz.token_set_ratio(g.nodes[a]["label"].lower(), d["label"].lower())
-        anchored = bool(_places(g, a) & _places(g, b)) or bool(_actors(g, a) & _actors(g, b))
+        anchored = self._anchored(a, b)
         same_action = g.nodes[a].get("doc") != d.get("doc") and anchored and (
-            cosine >= SAME_ACTION_COSINE or title_match >= SAME_ACTION_TITLE)
+            cosine >= SAME_ACTION_COSINE or title_match >= SAME_ACTION_TITLE) and self._mutual(a, b)
         return {
             "id": b.removeprefix("action:"), "type": "action", "title": d["label"], "doc": d.get("doc"),
             "ref": d.get("ref"), "region": d.get("region"), "score": round(score, 5),

@@ -47,8 +47,8 @@ _NOT_PLACES = {
 }
 _EXCLUSION = re.compile(r"\b(?:hors|sauf|à l'exception de)\s+", re.I)
 _PREP_PLACE = re.compile(
-    rf"\b(?:à|sur|en|dans\s+(?:le|la|les|l')|de\s+la\s+communauté\s+de\s+communes\s+de|autour\s+de)\s*"
-    rf"(?:toute\s+)?(?:la\s+|le\s+|l')?(?:r[ée]gion\s+)?({_CAP}"
+    rf"\b(?i:à|sur|en|dans\s+(?:le|la|les|l')|de\s+la\s+communauté\s+de\s+communes\s+de|autour\s+de)\s*"
+    rf"(?i:toute\s+)?(?i:la\s+|le\s+|l')?(?i:r[ée]gion\s+)?({_CAP}"
     rf"(?:[\s\-]+(?:{_CONNECTORS}[\s\-]*)?{_CAP})*)"
 )
 _SPLITTABLE = re.compile(r"^[A-ZÉÈ][a-zéèêëîïôûç]+(?:\s+[A-ZÉÈ][a-zéèêëîïôûç]+)+$")

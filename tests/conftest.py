@@ -19,6 +19,12 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One vector cache for the whole run: each chunk is encoded once, whatever the test."""
+    return tmp_path_factory.mktemp("vectors") / "vectors.sqlite"
+
+
 @pytest.fixture()
 def service(tmp_path: Path) -> Service:
     svc = Service(Settings(data=tmp_path / "data", corpus=[]))

@@ -127,7 +127,7 @@ def detect(ctx: Context) -> list[ActionRecord]:
             chapter=theme,
             description=description,
             pilots=orgs,
-            territories=places_in_text(description, body[0], ctx.gazetteer),
+            territories=places_in_text(f"{title}. {description}", body[0], ctx.gazetteer),
             contacts=_contacts(pilot_text, orgs, n, ctx),
             people=people,
             figures=figures_in(description),

