@@ -86,7 +86,8 @@ class Service:
             engine = self.__dict__.get("_engine")
             if engine is None or engine.kb is not kb:
                 s = self.settings
-                config = SearchConfig(bm25_weight=s.bm25_weight, dense_weight=s.dense_weight, rrf_k=s.rrf_k,
+                config = SearchConfig(bm25_weight=s.bm25_weight, dense_weight=s.dense_weight,
+                                      second_dense_weight=s.second_dense_weight, rrf_k=s.rrf_k,
                                       hnsw_threshold=s.hnsw_threshold)
                 engine = SearchEngine(kb, self.store.lines, self.encoders["search"], self.encoders["similar"],
                                       self.vector_cache, config, index_dir=s.data)

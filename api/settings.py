@@ -27,7 +27,9 @@ class Settings(BaseSettings):
                                                "sentence-transformers model name or path.")
     similar_encoder: str = Field("use-multilingual", description="Encoder for similar actions (passage to passage).")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of the keyword ranking in the fusion.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the search encoder's ranking in the fusion.")
+    second_dense_weight: float = Field(1.0, ge=0, description="Weight of the similar encoder's ranking in search "
+                                       "(0: search with the search encoder only).")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     hnsw_threshold: int = Field(50_000, ge=1, description="Chunks above which the dense index is HNSW, not exact.")
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")

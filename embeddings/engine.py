@@ -90,7 +90,9 @@ class SearchEngine:
             raise InputError("empty search text", where="q", valid="a few words in French")
         filters = filters or Filters()
         self._scopes: dict[str, str | None] = {}
-        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters))
+        second = self.similar_finder.r
+        extra = [(self.index.config.second_dense_weight, second)] if second is not self.index.retriever else []
+        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters), extra=extra)
         if filters.where:  # on a territory, what happens there comes before what covers a wider territory
             hits.sort(key=lambda h: self._scopes.get(h["item"]) == "wider")
         results = []

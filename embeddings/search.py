@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 class SearchConfig:
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
+    second_dense_weight: float = 1.0  # the similar-actions encoder's ranking, also used for search
     rrf_k: int = 60
     candidates: int = 50
     hnsw_threshold: int = 50_000
@@ -131,13 +132,17 @@ class SearchIndex:
             return None
         return np.array(sorted(i for item in items for i in self.items.get(item, ())), dtype=np.int64)
 
-    def search(self, text: str, *, k: int = 10, items: set[str] | None = None) -> list[dict[str, Any]]:
+    def search(self, text: str, *, k: int = 10, items: set[str] | None = None,
+               extra: list[tuple[float, Retriever]] = ()) -> list[dict[str, Any]]:
+        """Fused ranking of the keyword ranking, this index's dense ranking and any `extra` dense rankings
+        (other encoders over the same chunks), each restricted to `items` inside its own search."""
         allowed = self.allowed_positions(items)
         n = max(self.config.candidates, k)
         rankings = []
         if self.config.bm25_weight:
             rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n)))
-        if self.config.dense_weight:
-            q = self.retriever.encoder.encode_query([text])[0]
-            rankings.append((self.config.dense_weight, self.retriever.dense_ranking(q, allowed, n)))
+        for weight, retriever in [(self.config.dense_weight, self.retriever), *extra]:
+            if weight:
+                q = retriever.encoder.encode_query([text])[0]
+                rankings.append((weight, retriever.dense_ranking(q, allowed, n)))
         return fuse(rankings, self.chunks, self.config.rrf_k)[:k]

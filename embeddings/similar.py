@@ -65,24 +65,10 @@ class Similar:
         if scope not in SCOPES:
             raise InputError(f"unknown scope {scope!r}", where="scope", valid=", ".join(SCOPES))
         # every other action is scored: a retelling in another document counts whatever its region
-        candidates = {b for b in self.actions if b != node}
-        own = self.items.get(node, [])
-        allowed = np.array(sorted(i for b in candidates for i in self.items.get(b, ())), dtype=np.int64)
-        if not own or not len(allowed):
+        candidates = [b for b in self.actions if b != node]
+        fused, best_for = self.ranking(node, candidates)
+        if not fused:
             return {"id": action_id, "scope": scope, "results": [], "same_action": []}
-        vectors = self.r.dense.vectors
-        sims = vectors[own] @ vectors[allowed].T  # own chunks x candidate chunks
-        best_for: dict[str, tuple[float, int, int]] = {}
-        for col, pos in enumerate(allowed):
-            item = self.r.chunks[pos].item
-            row = int(np.argmax(sims[:, col]))
-            value = float(sims[row, col])
-            if item not in best_for or value > best_for[item][0]:
-                best_for[item] = (value, own[row], int(pos))
-        dense_rank = [(best_for[i][2], best_for[i][0]) for i in sorted(best_for, key=lambda i: -best_for[i][0])]
-        words = [w for w, _ in Counter(t for i in own for t in tokens(self.r.chunks[i].text)).most_common(64)]
-        keyword_rank = self.r.keyword_ranking(words, allowed, 200)
-        fused = fuse([(1.0, dense_rank), (1.0, keyword_rank)], self.r.chunks, self.rrf_k)
         results, same = [], []
         for hit in fused:
             other = hit["item"]
@@ -92,6 +78,37 @@ class Similar:
             elif self._in_scope(node, other, scope) and len(results) < k:
                 results.append(entry)
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
+
+    def ranking(self, node: str, candidates: list[str], *, retriever: Retriever | None = None,
+                keywords: bool = True, graph: bool = True) -> tuple[list[dict[str, Any]], dict]:
+        """Candidates fused from three rankings: the best pair of passages (dense), the action's own words
+        (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard)."""
+        r = retriever or self.r
+        own = self.items.get(node, [])
+        allowed = np.array(sorted(i for b in candidates for i in self.items.get(b, ())), dtype=np.int64)
+        if not own or not len(allowed):
+            return [], {}
+        sims = r.dense.vectors[own] @ r.dense.vectors[allowed].T  # own chunks x candidate chunks
+        best_for: dict[str, tuple[float, int, int]] = {}
+        rows = np.argmax(sims, axis=0)
+        for col, pos in enumerate(allowed):
+            item = r.chunks[pos].item
+            value = float(sims[rows[col], col])
+            if item not in best_for or value > best_for[item][0]:
+                best_for[item] = (value, own[int(rows[col])], int(pos))
+        rankings = [(1.0, [(best_for[i][2], best_for[i][0]) for i in sorted(best_for, key=lambda i: -best_for[i][0])])]
+        if keywords:
+            words = [w for w, _ in Counter(t for i in own for t in tokens(r.chunks[i].text)).most_common(64)]
+            rankings.append((1.0, r.keyword_ranking(words, allowed, 200)))
+        if graph:
+            mine = self._features(node)
+            overlap = {b: len(mine & self._features(b)) / len(mine | self._features(b)) for b in candidates if mine}
+            rankings.append((1.0, [(self.items[b][0], v) for b, v in sorted(overlap.items(), key=lambda x: -x[1])
+                                   if v > 0 and self.items.get(b)]))
+        return fuse(rankings, r.chunks, self.rrf_k), best_for
+
+    def _features(self, node: str) -> set[str]:
+        return {dst for _, dst, e in self.g.out_edges(node, data=True) if e["kind"] in ("theme", "mobilises", "targets")}
 
     def _best_in_doc(self, node: str, doc: str) -> str | None:
         """The action of document `doc` whose passages are closest to those of `node`."""
