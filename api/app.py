@@ -9,11 +9,24 @@ from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from api.errors import status_of
 from api.service import EXPORT_FORMATS, MEDIA_TYPES, Service
 from api.settings import Settings
 from ingest.errors import QfqError
+
+
+class MatchRequest(BaseModel):
+    """A job seeker's profile."""
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"age": 24, "statuses": ["demandeur_emploi"], "where": "Vire", "needs": ["mobilite", "garde_enfants"]}]}}
+
+    age: int | None = Field(None, description="Age in years (14 to 99).")
+    statuses: list[str] = Field(default_factory=list, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa.")
+    where: str = Field(..., description="Commune name, postal code or INSEE code.")
+    needs: list[str] = Field(default_factory=list, description="Needs, e.g. mobilite, garde_enfants, logement.")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -74,6 +87,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         theme: Annotated[str | None, Query(description="Theme slug.")] = None,
     ) -> dict[str, Any]:
         return service.who(what=what, where=where, theme=theme)
+
+    @app.get("/match", summary="Dispositifs and local actions for a job seeker's profile, with reasons")
+    def match_get(
+        where: Annotated[str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])],
+        age: Annotated[int | None, Query(description="Age in years.", examples=[24])] = None,
+        status: Annotated[list[str] | None, Query(description="Statuses (repeat the parameter).")] = None,
+        need: Annotated[list[str] | None, Query(description="Needs (repeat the parameter).")] = None,
+    ) -> dict[str, Any]:
+        return service.match(age=age, statuses=status, where=where, needs=need)
+
+    @app.post("/match", summary="Dispositifs and local actions for a job seeker's profile (JSON body)")
+    def match_post(profile: MatchRequest) -> dict[str, Any]:
+        return service.match(age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs)
 
     @app.get("/coverage", summary="For a theme, the territories with and without actions")
     def coverage(

@@ -225,6 +225,35 @@ def similar(
 
 
 @app.command()
+def match(
+    where: Annotated[str, typer.Option(help="Commune name, postal code or INSEE code.")],
+    age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Status slug (repeatable).")] = None,
+    need: Annotated[list[str] | None, typer.Option(help="Need slug (repeatable).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of /match.")] = False,
+    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+) -> None:
+    """Which dispositifs and local actions apply to this person, why, and who to call."""
+    body = Service(_settings(data)).match(age=age, statuses=status, where=where, needs=need)
+    if json_out:
+        out.print_json(json.dumps(body, ensure_ascii=False))
+        return
+    out.print(f"[bold]Dispositifs applicables[/bold] ({body['profile']['where']['name']})")
+    for e in body["eligible"]:
+        out.print(f"  ✓ {e['dispositif']['name']} — {'; '.join(e['reasons'])}")
+    for e in body["undecided"]:
+        out.print(f"  ? {e['dispositif']['name']} — manque : {'; '.join(e['missing'])}")
+    for e in body["excluded"]:
+        out.print(f"  ✗ {e['dispositif']['name']} — {'; '.join(e['failed'])}", style="dim")
+    out.print("[bold]Actions locales[/bold]")
+    for a in body["actions"]:
+        who_ = ", ".join(p.get("display") or p["name"] for p in a["pilots"]) or "—"
+        out.print(f"  {a['title']} ({', '.join(a['territories'])}) — pilote : {who_}")
+        for c in a["contacts"]:
+            out.print(f"     contact : {c['actor']} {c['value']}")
+
+
+@app.command()
 def actors(
     name: Annotated[str | None, typer.Argument(help="Part of a name, an alias or an acronym.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -230,6 +230,13 @@ class Service:
                              valid="--what TEXT, --where PLACE and/or --theme SLUG")
         return self.knowledge.queries.who(what=what, where=where, theme=theme, include_generic=include_generic)
 
+    def match(self, *, age: int | None = None, statuses: list[str] | None = None, where: str | None = None,
+              needs: list[str] | None = None) -> dict[str, Any]:
+        from graph.match import Matcher, Profile
+
+        profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
+        return Matcher(self.knowledge.queries, self.store.lines).match(profile)
+
     def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
         return self.knowledge.queries.coverage(theme, level=level, within=within)
 

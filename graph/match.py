@@ -1,0 +1,168 @@
+"""Adviser matching: a job seeker's profile (age, statuses, place, needs) against the dispositifs' conditions and
+the local actions of the knowledge graph. Every answer says why — the conditions met, the one that failed, what
+is missing — and every action comes with the evidence of why it was chosen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.dispositifs import Dispositif, default_dispositifs, eligibility
+from graph.queries import Queries
+from graph.vocabularies import concepts
+from ingest.errors import InputError
+from ingest.text import collapse, html_paragraphs
+
+NEEDS = ("emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante", "creation_activite")
+RESIDENCE = {"residant_qpv", "residant_zrr"}
+# Schemes aimed only at households as owners, firms or institutions are not a job seeker's (renovation, PAT…).
+NOT_PERSONS = {"particulier", "entreprise", "professionnel", "collectivite", "tout_public"}
+MIN_AGE, MAX_AGE = 14, 99
+# An action's own text that turns a public away: "L'AFPA n'est pas en mesure de recevoir de publics mineurs".
+_NO_MINORS = re.compile(r"(?:pas|aucun|ne\s+peu[tv]e?n?t?|n'est\s+pas\s+en\s+mesure|interdit|exclu)[^.;]{0,80}\bmineurs?\b"
+                        r"|\b(?:réservée?s?|uniquement|exclusivement)\s+(?:aux|à\s+des)\s+(?:personnes\s+)?majeur", re.I)
+
+
+def statuses() -> list[str]:
+    return sorted(c.slug for c in concepts("public") if c.profile_status)
+
+
+@dataclass
+class Profile:
+    age: int | None = None
+    statuses: list[str] = field(default_factory=list)
+    where: str | None = None
+    needs: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        if self.age is not None and not MIN_AGE <= self.age <= MAX_AGE:
+            raise InputError(f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}")
+        valid = statuses()
+        unknown = [s for s in self.statuses if s not in valid]
+        if unknown:
+            raise InputError(f"unknown status {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid))
+        unknown = [n for n in self.needs if n not in NEEDS]
+        if unknown:
+            raise InputError(f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(NEEDS))
+
+
+def own_exclusion(lines: list[str], first: int, profile: Profile) -> dict[str, Any] | None:
+    """The sentence of an action's own text (its lines, the first numbered `first`) that turns this person
+    away, with its line — e.g. an accommodation offer that takes no minors."""
+    if profile.age is None or profile.age >= 18:
+        return None
+    for offset, raw in enumerate(lines):
+        for paragraph in html_paragraphs(raw):
+            m = _NO_MINORS.search(paragraph)
+            if m:
+                start = paragraph.rfind(".", 0, m.start()) + 1
+                end = paragraph.find(".", m.end())
+                sentence = collapse(paragraph[start : end + 1 if end != -1 else len(paragraph)])
+                return {"rule": f"n'accueille pas les mineurs : {profile.age} ans ✗", "quote": sentence,
+                        "line": first + offset}
+    return None
+
+
+class Matcher:
+    def __init__(self, queries: Queries, lines_of):
+        self.q = queries
+        self.g = queries.g
+        self.lines_of = lines_of
+        self.need_of_theme = {f"theme:{c.slug}": c.need for c in concepts("theme") if c.need}
+
+    def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
+        if d.scope == "national" or not d.territory:
+            return True
+        hits = self.q.ref.lookup(d.territory, levels=("region", "departement", "epci", "commune"))
+        return bool(hits) and hits[0].id in chain
+
+    def match(self, profile: Profile) -> dict[str, Any]:
+        profile.validate()
+        if not profile.where:
+            raise InputError("the person's commune is needed", where="where",
+                             valid="a commune name, a postal code or an INSEE code")
+        place = self.q.place(profile.where)
+        chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
+        held = set(profile.statuses)
+        residence = held & RESIDENCE
+        eligible, excluded, undecided = [], [], []
+        wanted = set(profile.needs)
+        for d in default_dispositifs():
+            if not self._dispositif_applies_here(d, chain) or (d.publics and set(d.publics) <= NOT_PERSONS):
+                continue
+            serves = sorted(set(d.needs) & wanted)
+            if wanted and not serves:
+                continue
+            decision = eligibility(d, profile.age, held, residence)
+            entry = {"dispositif": self._dispositif(d), "needs": serves}
+            if decision.decision == "excluded":
+                excluded.append({**entry, "failed": list(decision.failed)})
+            elif decision.decision == "undecided":
+                undecided.append({**entry, "reasons": list(decision.met), "missing": list(decision.unknown),
+                                  "to_check": list(decision.to_check)})
+            else:
+                reasons = list(decision.met) or ["aucune condition d'âge, de statut ou de résidence"]
+                eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
+        eligible.sort(key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"]))
+        eligible_ids = {e["dispositif"]["id"] for e in eligible}
+        actions, turned_away = self._actions(profile, place, wanted, eligible_ids)
+        for e in eligible:
+            e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
+        return {
+            "profile": {"age": profile.age, "statuses": profile.statuses, "needs": profile.needs,
+                        "where": {"id": place.territory.id, "name": place.territory.name, "level": place.territory.level,
+                                  "code": place.territory.code}},
+            "eligible": eligible, "excluded": excluded, "undecided": undecided,
+            "actions": actions, "actions_excluded": turned_away,
+        }
+
+    @staticmethod
+    def _dispositif(d: Dispositif) -> dict[str, Any]:
+        return {"id": d.id, "name": d.label, "kind": d.kind, "scope": d.scope, "operator": list(d.operator),
+                "definition": d.definition, "link": d.link, "checked": d.checked.isoformat() if d.checked else None}
+
+    def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
+        out, turned_away = [], []
+        for item in self.q.actions(where=profile.where):
+            node = item["id"]
+            reasons, dispositifs = [], []
+            for _, dst, e in self.g.out_edges(node, data=True):
+                if e["kind"] == "theme" and self.need_of_theme.get(dst) in wanted:
+                    reasons.append({"why": f"besoin « {self.need_of_theme[dst]} » : thématique "
+                                           f"{self.g.nodes[dst]['label']}", "quote": e.get("quote"),
+                                    "line": e.get("line_start")})
+                elif e["kind"] == "mobilises" and dst in eligible_ids:
+                    dispositifs.append(dst)
+                    reasons.append({"why": f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit",
+                                    "quote": e.get("quote"), "line": e.get("line_start")})
+            if not reasons:
+                continue
+            d = self.g.nodes[node]
+            span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
+            summary = self._summary(node, item["scope"], reasons, dispositifs)
+            why_not = own_exclusion(span, d["line_start"], profile)
+            if why_not:
+                turned_away.append({**summary, "excluded_by": why_not})
+            else:
+                out.append(summary)
+        out.sort(key=lambda a: (a["scope"] != "local", a["document"]["past"] if a["document"] else False,
+                                -len(a["reasons"])))
+        return out, turned_away
+
+    def _summary(self, node: str, scope: str, reasons: list[dict], dispositifs: list[str]) -> dict[str, Any]:
+        d = self.g.nodes[node]
+        pilots, contacts = [], []
+        for _, dst, e in self.g.out_edges(node, data=True):
+            if e["kind"] == "piloted_by" and not self.g.nodes[dst].get("generic"):
+                pilots.append(self.q.actor_summary(dst))
+            elif e["kind"] == "contact":
+                contacts.append({"actor": self.g.nodes[dst]["label"], "value": e.get("value")})
+        return {
+            "id": node.removeprefix("action:"), "title": d["label"], "doc": d.get("doc"), "ref": d.get("ref"),
+            "scope": scope, "territories": [t["name"] for t in self.q.territories_of(node)],
+            "pilots": pilots, "contacts": contacts, "dispositifs": dispositifs, "reasons": reasons,
+            "document": self.q.document_summary(d.get("doc")),
+            "evidence": {"doc": d.get("doc"), "line_start": d.get("line_start"), "line_end": d.get("line_end"),
+                         "quote": d.get("quote")},
+        }

@@ -1,0 +1,87 @@
+"""Adviser matching on the real corpus: inclusions with their reasons, exclusions with the failed condition,
+local actions by containment, an action whose own text turns the person away, and 422 errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.service import Service
+from ingest.errors import InputError
+
+
+def names(entries: list[dict]) -> set[str]:
+    return {e["dispositif"]["id"] for e in entries}
+
+
+def test_parent_job_seeker_in_vendee(built: Service) -> None:
+    body = built.match(age=24, statuses=["demandeur_emploi", "parent_isole"], where="85000", needs=["garde_enfants"])
+    assert body["profile"]["where"]["name"] == "La Roche-sur-Yon"
+    eligible = {e["dispositif"]["id"]: e for e in body["eligible"]}
+    assert {"dispositif:macigogne", "dispositif:avip", "dispositif:agepi"} <= set(eligible)
+    assert "demandeur d'emploi ✓" in eligible["dispositif:avip"]["reasons"]
+    actions = {a["id"]: a for a in body["actions"]}
+    macigogne = actions["001_7091df44cd1e8194/macigogne-fr"]
+    assert macigogne["scope"] == "local" and macigogne["contacts"]
+    assert macigogne["pilots"][0]["display"] == "Pôle emploi (aujourd'hui France Travail)"
+    assert all(r["quote"] for r in macigogne["reasons"])
+    assert "001_7091df44cd1e8194/macigogne-fr" in eligible["dispositif:macigogne"]["actions"]
+    assert not any("000_1ad84331eee1d4b1" in a for a in actions)  # Normandie's actions are not in Vendée
+
+
+def test_age_conditions_and_their_exceptions(built: Service) -> None:
+    young = built.match(age=22, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen",
+                        needs=["emploi"])
+    assert "dispositif:cej" in names(young["eligible"])
+    older = built.match(age=27, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen",
+                        needs=["emploi"])
+    cej = next(e for e in older["excluded"] if e["dispositif"]["id"] == "dispositif:cej")
+    assert any("27 ans ✗" in f for f in cej["failed"])
+    rqth = built.match(age=27, statuses=["demandeur_emploi", "sans_emploi_ni_formation", "travailleur_handicape"],
+                       where="Caen", needs=["emploi"])
+    assert "dispositif:cej" in names(rqth["eligible"])
+    garantie = next(e for e in young["excluded"] if e["dispositif"]["id"] == "dispositif:garantie_jeunes")
+    assert any("remplacé" in f for f in garantie["failed"])
+
+
+def test_undecided_says_what_is_missing(built: Service) -> None:
+    body = built.match(where="Caen", needs=["emploi"])  # no age, no status
+    undecided = {e["dispositif"]["id"]: e for e in body["undecided"]}
+    assert undecided and all(e["missing"] for e in undecided.values())
+
+
+def test_an_action_that_turns_minors_away_is_not_proposed(built: Service) -> None:
+    body = built.match(age=17, statuses=["apprenti"], where="Caen", needs=["logement", "mobilite"])
+    turned = {a["id"]: a for a in body["actions_excluded"]}
+    afpa = turned["000_1ad84331eee1d4b1/proposition-1-6"]
+    assert "mineurs" in afpa["excluded_by"]["quote"] and afpa["excluded_by"]["line"] > 0
+    assert "000_1ad84331eee1d4b1/proposition-1-6" not in {a["id"] for a in body["actions"]}
+    adult = built.match(age=30, statuses=["demandeur_emploi"], where="Caen", needs=["logement", "mobilite"])
+    assert "000_1ad84331eee1d4b1/proposition-1-6" in {a["id"] for a in adult["actions"]}
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"age": 150, "where": "Caen"}, "impossible age"),
+    ({"age": 20, "statuses": ["astronaute"], "where": "Caen"}, "unknown status"),
+    ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "unknown need"),
+    ({"age": 20, "where": "Atlantide"}, "unknown place"),
+])
+def test_bad_profiles_are_clear_errors(built: Service, kwargs: dict, needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        built.match(**kwargs)
+
+
+def test_http_match_get_post_and_422(built: Service) -> None:
+    with TestClient(create_app(built.settings)) as client:
+        r = client.get("/match", params={"age": 24, "status": ["demandeur_emploi"], "where": "Vire",
+                                         "need": ["mobilite"]})
+        assert r.status_code == 200 and r.json()["eligible"]
+        p = client.post("/match", json={"age": 24, "statuses": ["demandeur_emploi"], "where": "Vire",
+                                        "needs": ["mobilite"]})
+        assert p.json() == r.json()
+        bad = client.get("/match", params={"age": 24, "status": ["astronaute"], "where": "Vire"})
+        assert bad.status_code == 422
+        body = bad.json()
+        assert body["where"] == "statuses" and "demandeur_emploi" in body["valid"]
+        assert client.get("/match", params={"where": "Atlantide"}).status_code == 422
