@@ -7,7 +7,8 @@ No `from __future__ import annotations` here: FastAPI reads the route annotation
 import io
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -77,6 +78,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.search(q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor,
                               doc=doc, type=type)
+
+    @app.post("/documents", summary="Add or replace a document (PDF, DOCX, HTML, TXT, MD); token required")
+    async def upload(
+        file: Annotated[UploadFile, File(description="The document.")],
+        authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
+    ) -> JSONResponse:
+        limit = settings.upload_max_bytes
+        data = await file.read(limit + 1)
+        token = authorization.removeprefix("Bearer ").strip() if authorization else None
+        report = await run_in_threadpool(service.upload, file.filename or "", data, token)
+        return JSONResponse(status_code=422 if report["totals"]["errors"] else 200, content=report)
 
     @app.get("/who", summary="Who does what where (containment, lineage, evidence)")
     def who(

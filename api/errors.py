@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.errors import (
+    AccessDenied,
     ConfigError,
     EmptyDocument,
     InputError,
@@ -10,12 +11,15 @@ from ingest.errors import (
     NotFound,
     QfqError,
     StoreError,
+    TooLarge,
     UnreadableDocument,
     UnsupportedFormat,
 )
 
 STATUS: dict[type[QfqError], int] = {
     NotFound: 404,
+    AccessDenied: 403,
+    TooLarge: 413,
     UnsupportedFormat: 415,
     EmptyDocument: 422,
     UnreadableDocument: 422,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -18,7 +19,7 @@ from graph.knowledge import KnowledgeBase, KnowledgeCache
 from graph.rdf import serialize, sparql, to_rdf
 from graph.store import Store
 from graph.territories import Referential, default_referential
-from ingest.errors import InputError, QfqError
+from ingest.errors import AccessDenied, InputError, QfqError, TooLarge, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import document_id, parse_document
 from ingest.text import fold
@@ -289,6 +290,37 @@ class Service:
             out.write(serialize(rdf, fmt).encode("utf-8"))
         else:
             raise InputError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+
+    def upload(self, name: str, data: bytes, token: str | None) -> dict[str, Any]:
+        """Add or replace one document sent over HTTP. A failed ingest leaves the store and the files as they were."""
+        expected = self.settings.upload_token
+        if expected is None:
+            raise AccessDenied("uploads are disabled", where="POST /documents", valid="set QFQ_UPLOAD_TOKEN to enable them")
+        if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
+            raise AccessDenied("missing or wrong token", where="Authorization", valid="Authorization: Bearer <token>")
+        if len(data) > self.settings.upload_max_bytes:
+            raise TooLarge(f"document of {len(data)} bytes", where=name,
+                           valid=f"at most {self.settings.upload_max_bytes} bytes (QFQ_UPLOAD_MAX_BYTES)")
+        safe = Path(name).name
+        if not safe or Path(safe).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnsupportedFormat("not a supported document name", where=name, valid=", ".join(SUPPORTED_SUFFIXES))
+        uploads = self.settings.data / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        target = uploads / safe
+        backup = target.with_name(target.name + ".previous")
+        if target.exists():
+            target.replace(backup)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        report = self.ingest([target])
+        if report.errors:
+            target.unlink(missing_ok=True)
+            if backup.exists():
+                backup.replace(target)
+        else:
+            backup.unlink(missing_ok=True)
+        return report.to_dict()
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(50_000, ge=1, description="Chunks above which the dense index is HNSW, not exact.")
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
     threads: int | None = Field(None, ge=1, description="Threads for the encoders (default: all cores).")
+    upload_token: SecretStr | None = Field(None, description="Bearer token for POST /documents (unset: uploads disabled).")
+    upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
     sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
 

@@ -56,3 +56,11 @@ class StoreError(QfqError):
 
 class ConfigError(QfqError):
     """A setting has a value qfq cannot use."""
+
+
+class AccessDenied(QfqError):
+    """The request lacks the right token, or the feature is disabled by the settings."""
+
+
+class TooLarge(InputError):
+    """A document is larger than the settings allow."""
