@@ -5,17 +5,21 @@ No `from __future__ import annotations` here: FastAPI reads the route annotation
 
 
 import io
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from api.errors import status_of
 from api.service import EXPORT_FORMATS, MEDIA_TYPES, Service
 from api.settings import Settings
 from ingest.errors import QfqError
+
+STATIC = Path(__file__).parent / "static"
 
 
 class MatchRequest(BaseModel):
@@ -100,6 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.who(what=what, where=where, theme=theme)
 
+    @app.get("/vocabulary", summary="Profile statuses and needs with their French labels")
+    def vocabulary() -> dict[str, Any]:
+        return service.vocabulary()
+
     @app.get("/match", summary="Dispositifs and local actions for a job seeker's profile, with reasons")
     def match_get(
         where: Annotated[str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])],
@@ -156,5 +164,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(body, media_type=MEDIA_TYPES[fmt],
                         headers={"Content-Disposition": f'attachment; filename="qfq.{suffix}"'})
 
+    @app.get("/documents/{doc_id}/passage", summary="The lines of a document around an evidence span")
+    def passage(
+        doc_id: str,
+        start: Annotated[int, Query(ge=1)],
+        end: Annotated[int | None, Query(ge=1)] = None,
+        context: Annotated[int, Query(ge=0, le=20)] = 3,
+    ) -> dict[str, Any]:
+        return service.passage(doc_id, start, end or start, context)
+
+    @app.get("/graph/neighbourhood", summary="A node and its neighbours, for the graph view")
+    def neighbourhood(node: Annotated[str, Query(description="A node id, e.g. action:…, actor:…")]) -> dict[str, Any]:
+        return service.neighbourhood(node)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.service = service
     return app

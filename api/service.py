@@ -19,10 +19,10 @@ from graph.knowledge import KnowledgeBase, KnowledgeCache
 from graph.rdf import serialize, sparql, to_rdf
 from graph.store import Store
 from graph.territories import Referential, default_referential
-from ingest.errors import AccessDenied, InputError, QfqError, TooLarge, UnsupportedFormat
+from ingest.errors import AccessDenied, InputError, NotFound, QfqError, TooLarge, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import document_id, parse_document
-from ingest.text import fold
+from ingest.text import fold, strip_markup
 
 log = logging.getLogger(__name__)
 Progress = Callable[[Path], None]
@@ -200,7 +200,7 @@ class Service:
     # -- reads --------------------------------------------------------------------------------------------
 
     def export_rows(self):
-        return iter_rows(self.store, self.referential)
+        return iter_rows(self.store, self.referential, self.knowledge.graph)
 
     def export_actions(self, out: IO[str]) -> int:
         return write_jsonl(self.export_rows(), out)
@@ -214,13 +214,14 @@ class Service:
         for a in actions:
             if a["doc"] not in linkers:
                 linkers[a["doc"]] = linker_for(self.referential, docs[a["doc"]], self.store.glossary(a["doc"]))
-            items.append(export_row(a, docs[a["doc"]], linkers[a["doc"]]))
+            items.append(export_row(a, docs[a["doc"]], linkers[a["doc"]], self.knowledge.graph))
         return {"total": self.store.count_actions(doc), "limit": limit, "offset": offset, "items": items}
 
     def get_action(self, action_id: str) -> dict[str, Any]:
         action = self.store.action(action_id)
         doc = self.store.document(action["doc"])
-        return export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])))
+        return export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])),
+                          self.knowledge.graph)
 
     # -- knowledge graph ------------------------------------------------------------------------------------
 
@@ -237,6 +238,11 @@ class Service:
 
         profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
         return Matcher(self.knowledge.queries, self.store.lines).match(profile)
+
+    def vocabulary(self) -> dict[str, Any]:
+        from graph.match import vocabulary
+
+        return vocabulary()
 
     def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
         return self.knowledge.queries.coverage(theme, level=level, within=within)
@@ -321,6 +327,31 @@ class Service:
         else:
             backup.unlink(missing_ok=True)
         return report.to_dict()
+
+    def passage(self, doc_id: str, start: int, end: int, context: int = 3) -> dict[str, Any]:
+        """Lines of a stored document around a span, for the evidence view of the web page."""
+        doc = self.store.document(doc_id)
+        lines = self.store.lines(doc_id)
+        if not 1 <= start <= end <= len(lines):
+            raise InputError(f"lines {start}-{end} are outside the document", where="start/end",
+                             valid=f"1 <= start <= end <= {len(lines)}")
+        lo, hi = max(1, start - context), min(len(lines), end + context)
+        return {"doc": doc_id, "title": doc.get("title"), "path": doc.get("path"), "start": start, "end": end,
+                "lines": [{"n": n, "text": strip_markup(lines[n - 1]), "hit": start <= n <= end}
+                          for n in range(lo, hi + 1)]}
+
+    def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
+        """A node and its neighbours (one step), for the small graph view."""
+        g = self.knowledge.graph
+        if node not in g:
+            raise NotFound(f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…")
+        edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
+        edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]
+        edges = edges[:limit]
+        ids = {node} | {a for a, _, _ in edges} | {b for _, b, _ in edges}
+        return {"center": node,
+                "nodes": [{"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids],
+                "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges]}
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}

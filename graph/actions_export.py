@@ -18,10 +18,43 @@ def linker_for(referential: Referential, doc: dict[str, Any], glossary: list[dic
     )
 
 
-def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLinker) -> dict[str, Any]:
-    """The stable export shape of DESIGN.md, plus the extracted fields."""
+def _linked(graph, node: str, kind: str) -> list[dict[str, Any]]:
+    out = []
+    for _, dst, e in graph.out_edges(node, data=True):
+        if e["kind"] != kind:
+            continue
+        d = graph.nodes[dst]
+        item = {"id": dst, "name": d.get("label")}
+        if d.get("type") == "actor":
+            item["kind"] = d.get("kind")
+            item["written"] = e.get("written")
+            item["note"] = e.get("note")
+            successor = d.get("successor")
+            if successor and successor in graph:
+                item["display"] = f"{d['label']} (aujourd'hui {graph.nodes[successor]['label']})"
+        if kind in ("mobilises", "theme", "targets"):
+            item["evidence"] = {"line": e.get("line_start"), "quote": e.get("quote")}
+        out.append(item)
+    return out
+
+
+def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLinker, graph=None) -> dict[str, Any]:
+    """The stable export shape of DESIGN.md, plus the extracted fields. With the knowledge graph, organisations,
+    dispositifs, publics and themes are its resolved nodes; without it, names as written with provisional ids."""
     prov = action["provenance"]
     region = action.get("region") or (linker.region.name if linker.region else doc.get("region"))
+    node = f"action:{action['id']}"
+    if graph is not None and node in graph:
+        linked = {"pilots": _linked(graph, node, "piloted_by"), "partners": _linked(graph, node, "partner"),
+                  "dispositifs": _linked(graph, node, "mobilises"), "publics": _linked(graph, node, "targets"),
+                  "themes": _linked(graph, node, "theme")}
+    else:
+        linked = {
+            "pilots": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["pilots"]],
+            "partners": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
+                         for o in action["partners"]],
+            "dispositifs": [], "publics": [], "themes": [],
+        }
     return {
         "id": action["id"],
         "doc": action["doc"],
@@ -31,11 +64,7 @@ def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLin
         "chapter": action.get("chapter"),
         "shape": action["shape"],
         "territories": link_territories(action, linker),
-        "pilots": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["pilots"]],
-        "partners": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["partners"]],
-        "dispositifs": [],
-        "publics": [],
-        "themes": [],
+        **linked,
         "contacts": [{k: c[k] for k in ("kind", "value", "org", "person") if c.get(k)} for c in action["contacts"]],
         "people": [{k: p[k] for k in ("name", "role", "org") if p.get(k)} for p in action["people"]],
         "description": action["description"],
@@ -71,11 +100,11 @@ def link_territories(action: dict[str, Any], linker: TerritoryLinker) -> list[di
     return out
 
 
-def iter_rows(store: Store, referential: Referential) -> Iterator[dict[str, Any]]:
+def iter_rows(store: Store, referential: Referential, graph=None) -> Iterator[dict[str, Any]]:
     for doc in store.documents():
         linker = linker_for(referential, doc, store.glossary(doc["id"]))
         for action in store.actions(doc["id"]):
-            yield export_row(action, doc, linker)
+            yield export_row(action, doc, linker, graph)
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:

@@ -24,8 +24,20 @@ _NO_MINORS = re.compile(r"(?:pas|aucun|ne\s+peu[tv]e?n?t?|n'est\s+pas\s+en\s+mes
                         r"|\b(?:réservée?s?|uniquement|exclusivement)\s+(?:aux|à\s+des)\s+(?:personnes\s+)?majeur", re.I)
 
 
+NEED_LABELS = {"emploi": "Trouver un emploi", "formation": "Se former", "apprentissage": "Apprentissage, alternance",
+               "mobilite": "Se déplacer", "logement": "Se loger", "garde_enfants": "Faire garder ses enfants",
+               "sante": "Santé", "creation_activite": "Créer son activité"}
+
+
 def statuses() -> list[str]:
     return sorted(c.slug for c in concepts("public") if c.profile_status)
+
+
+def vocabulary() -> dict[str, list[dict[str, str]]]:
+    """The profile vocabulary with French labels, for forms."""
+    labels = {c.slug: c.label for c in concepts("public")}
+    return {"statuses": [{"slug": s, "label": labels[s]} for s in statuses()],
+            "needs": [{"slug": n, "label": NEED_LABELS[n]} for n in NEEDS]}
 
 
 @dataclass

@@ -1,0 +1,220 @@
+// qfq web page: plain JavaScript, no external library. Every answer shows its evidence and a link to the passage.
+"use strict";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const msg = body.message ? `${body.message}${body.valid ? " — valeurs possibles : " + body.valid : ""}` : `erreur ${response.status}`;
+    throw new Error(msg);
+  }
+  return body;
+}
+
+function showError(target, error) {
+  target.innerHTML = `<p class="ko" role="alert">${esc(error.message)}</p>`;
+}
+
+// -- tabs (keyboard: arrows move between tabs) ---------------------------------------------------------------
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+function selectTab(tab) {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute("aria-selected", on);
+    t.tabIndex = on ? 0 : -1;
+    $("#" + t.getAttribute("aria-controls")).hidden = !on;
+  }
+  tab.focus();
+}
+tabs.forEach((tab, i) => {
+  tab.addEventListener("click", () => selectTab(tab));
+  tab.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowRight") selectTab(tabs[(i + 1) % tabs.length]);
+    if (e.key === "ArrowLeft") selectTab(tabs[(i - 1 + tabs.length) % tabs.length]);
+  });
+});
+
+// -- place autocomplete ---------------------------------------------------------------------------------------
+let placeTimer;
+document.querySelectorAll('input[list="places"]').forEach((input) => {
+  input.addEventListener("input", () => {
+    clearTimeout(placeTimer);
+    const q = input.value.trim();
+    if (q.length < 2) return;
+    placeTimer = setTimeout(async () => {
+      const body = await api(`/territories?q=${encodeURIComponent(q)}&limit=8`).catch(() => ({ results: [] }));
+      $("#places").innerHTML = body.results
+        .map((t) => `<option value="${esc(t.name)}">${esc(t.level)} ${esc(t.code)} ${esc(t.parents.join(", "))}</option>`)
+        .join("");
+    }, 150);
+  });
+});
+
+// -- evidence ------------------------------------------------------------------------------------------------
+function evidence(ev) {
+  if (!ev || !ev.quote) return "";
+  const where = ev.line_start ? ` — <button type="button" class="link source" data-doc="${esc(ev.doc)}" data-start="${ev.line_start}" data-end="${ev.line_end || ev.line_start}">${esc(ev.doc)}, ligne ${ev.line_start}</button>` : "";
+  return `<blockquote class="quote">« ${esc(ev.quote)} »${where}</blockquote>`;
+}
+
+document.addEventListener("click", async (e) => {
+  const source = e.target.closest("button.source");
+  if (source) {
+    const { doc, start, end } = source.dataset;
+    const body = await api(`/documents/${encodeURIComponent(doc)}/passage?start=${start}&end=${end}&context=3`);
+    $("#passage-title").textContent = `Passage source : ${body.title || body.doc}, lignes ${body.start}-${body.end}`;
+    $("#passage-body").innerHTML = `<div class="passage">${body.lines
+      .map((l) => `<div class="${l.hit ? "hit" : ""}"><span class="meta">${l.n}</span> ${esc(l.text)}</div>`)
+      .join("")}</div>`;
+    $("#passage-dialog").showModal();
+    return;
+  }
+  const open = e.target.closest("button.open-action");
+  if (open) openAction(open.dataset.id);
+});
+
+// -- action page -----------------------------------------------------------------------------------------------
+const names = (list) => list.map((x) => esc(x.display || x.name)).join(", ") || "—";
+
+async function openAction(id) {
+  const panel = $("#detail");
+  const body = $("#detail-body");
+  panel.hidden = false;
+  body.innerHTML = "<p>Chargement…</p>";
+  try {
+    const a = await api(`/actions/${id}`);
+    const territories = a.territories.map((t) => `<span class="tag">${esc(t.official_name || t.name)}${t.code ? " (" + esc(t.code) + ")" : ""}</span>`).join("");
+    const keys = (a.keys_to_success || []).map((k) => `<li>${esc(k)}</li>`).join("");
+    const contacts = (a.contacts || []).map((c) => `<li>${esc(c.org || "")} ${esc(c.person || "")} : ${esc(c.value)}</li>`).join("");
+    body.innerHTML = `
+      <h2 id="action-title">${esc(a.title)}</h2>
+      <p class="meta">${esc(a.ref || "")} · ${esc(a.region || "")} · document ${esc(a.doc)}</p>
+      <p><strong>Pilotes :</strong> ${names(a.pilots)}</p>
+      <p><strong>Partenaires :</strong> ${names(a.partners)}</p>
+      <p><strong>Territoires :</strong> ${territories || "—"}</p>
+      ${a.dispositifs && a.dispositifs.length ? `<p><strong>Dispositifs :</strong> ${names(a.dispositifs)}</p>` : ""}
+      ${keys ? `<h3>Clés pour réussir</h3><ul>${keys}</ul>` : ""}
+      ${contacts ? `<h3>Contacts</h3><ul>${contacts}</ul>` : ""}
+      <h3>Preuve</h3>${evidence(a.provenance)}
+      <h3>Voisinage dans le graphe</h3><div id="graph-view"></div>
+      <h3>Actions similaires dans d'autres régions</h3><div id="similar-list">Recherche…</div>`;
+    panel.scrollIntoView({ behavior: "smooth" });
+    $("#action-title").focus?.();
+    drawGraph(`action:${id}`);
+    const similar = await api(`/actions/${id}/similar?k=5`);
+    const same = similar.same_action.map((s) => `<div class="card"><strong>Même action racontée ailleurs :</strong> <button type="button" class="link open-action" data-id="${esc(s.id)}">${esc(s.title)}</button> <span class="meta">(${esc(s.doc)})</span></div>`).join("");
+    $("#similar-list").innerHTML = same + (similar.results.map((s) => {
+      const e = s.explanation;
+      const shared = ["themes", "dispositifs", "publics"].map((k) => (e[k] || []).map((x) => `<span class="tag">${esc(x)}</span>`).join("")).join("");
+      const pair = e.passages ? `<details><summary>Passages qui se répondent</summary>${e.passages.map((p) => evidence({ quote: p.text.slice(0, 300), doc: p.doc, line_start: p.line_start, line_end: p.line_end })).join("")}</details>` : "";
+      return `<div class="card similar"><h4><button type="button" class="link open-action" data-id="${esc(s.id)}">${esc(s.title)}</button></h4>
+        <p class="meta">${esc(s.region || "")} · score ${s.score}</p><p>En commun : ${shared || "—"}</p>${pair}</div>`;
+    }).join("") || "<p>Aucune action similaire trouvée.</p>");
+  } catch (error) {
+    showError(body, error);
+  }
+}
+$("#close-detail").addEventListener("click", () => { $("#detail").hidden = true; });
+
+// -- small neighbourhood graph (SVG, radial layout) ------------------------------------------------------------
+const COLORS = { action: "#1f5fbf", actor: "#c0392b", territory: "#2e8b57", dispositif: "#8e44ad", public: "#d68910", theme: "#16a085", document: "#7f8c8d" };
+
+async function drawGraph(node) {
+  const target = $("#graph-view");
+  try {
+    const g = await api(`/graph/neighbourhood?node=${encodeURIComponent(node)}`);
+    const others = g.nodes.filter((n) => n.id !== g.center);
+    const w = 900, h = 380, cx = w / 2, cy = h / 2, r = 150;
+    const pos = { [g.center]: [cx, cy] };
+    others.forEach((n, i) => {
+      const a = (2 * Math.PI * i) / Math.max(1, others.length);
+      pos[n.id] = [cx + r * 1.7 * Math.cos(a), cy + r * Math.sin(a)];
+    });
+    const lines = g.edges.map((e) => `<line x1="${pos[e.source][0]}" y1="${pos[e.source][1]}" x2="${pos[e.target][0]}" y2="${pos[e.target][1]}"><title>${esc(e.kind)}</title></line>`).join("");
+    const dots = g.nodes.map((n) => {
+      const [x, y] = pos[n.id];
+      return `<g><circle cx="${x}" cy="${y}" r="${n.id === g.center ? 10 : 6}" fill="${COLORS[n.type] || "#555"}"><title>${esc(n.type)} : ${esc(n.label)}</title></circle>
+        <text x="${x + 9}" y="${y + 4}">${esc(String(n.label).slice(0, 38))}</text></g>`;
+    }).join("");
+    target.innerHTML = `<svg class="graph" viewBox="0 0 ${w} ${h}" role="img" aria-label="Voisinage de l'action : ${g.nodes.length} nœuds">${lines}${dots}</svg>
+      <p class="meta">${Object.entries(COLORS).map(([k, c]) => `<span style="color:${c}">●</span> ${k}`).join(" · ")}</p>`;
+  } catch (error) {
+    showError(target, error);
+  }
+}
+
+// -- search ------------------------------------------------------------------------------------------------------
+$("#search-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("#search-results");
+  const params = new URLSearchParams({ q: $("#q").value, k: 10 });
+  if ($("#search-where").value) params.set("where", $("#search-where").value);
+  out.innerHTML = "<p>Recherche…</p>";
+  try {
+    const body = await api(`/search?${params}`);
+    out.innerHTML = body.results.map((r) => {
+      const title = r.type === "action" ? `<button type="button" class="link open-action" data-id="${esc(r.id)}">${esc(r.title)}</button>` : esc(r.title);
+      const p = r.passage;
+      return `<article class="card result"><h3>${title}</h3>
+        <p class="meta">${esc(r.type)} · ${esc(r.region || "")} ${r.territories ? "· " + esc(r.territories.join(", ")) : ""} ${r.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}</p>
+        ${p && p.line_start ? evidence({ quote: p.text.slice(0, 400), doc: p.doc, line_start: p.line_start, line_end: p.line_end }) : `<p>${esc((r.definition || p.text || "").slice(0, 300))}</p>`}
+      </article>`;
+    }).join("") || "<p>Aucun résultat.</p>";
+  } catch (error) {
+    showError(out, error);
+  }
+});
+
+// -- profile matching ------------------------------------------------------------------------------------------------
+async function loadVocabulary() {
+  const v = await api("/vocabulary");
+  $("#statuses").innerHTML = v.statuses.map((s) => `<label><input type="checkbox" name="status" value="${esc(s.slug)}"> ${esc(s.label)}</label>`).join("");
+  $("#needs").innerHTML = v.needs.map((n) => `<label><input type="checkbox" name="need" value="${esc(n.slug)}"> ${esc(n.label)}</label>`).join("");
+}
+loadVocabulary().catch((error) => showError($("#match-results"), error));
+
+$("#match-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("#match-results");
+  const form = new FormData(e.target);
+  const profile = { age: Number(form.get("age")), where: form.get("where"), statuses: form.getAll("status"), needs: form.getAll("need") };
+  out.innerHTML = "<p>Recherche…</p>";
+  try {
+    const body = await api("/match", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(profile) });
+    const item = (e, cls, lines) => `<li><strong>${esc(e.dispositif.name)}</strong> <span class="${cls}">${lines.map(esc).join(" ; ")}</span>
+      <div class="meta">${esc(e.dispositif.definition || "")}</div></li>`;
+    const actions = body.actions.map((a) => `<article class="card match-action"><h4><button type="button" class="link open-action" data-id="${esc(a.id)}">${esc(a.title)}</button></h4>
+      <p class="meta">${esc(a.territories.join(", "))} ${a.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""} ${a.document && a.document.note ? "· " + esc(a.document.note) : ""}</p>
+      <p><strong>Qui appeler :</strong> ${names(a.pilots)} ${a.contacts.map((c) => `<span class="tag">${esc(c.actor)} ${esc(c.value)}</span>`).join("")}</p>
+      ${a.reasons.map((r) => `<p>${esc(r.why)}</p>${evidence({ quote: r.quote, doc: a.doc, line_start: r.line, line_end: r.line })}`).join("")}</article>`).join("");
+    out.innerHTML = `<h2>Pour ${esc(body.profile.age)} ans, ${esc(body.profile.where.name)}</h2>
+      <h3>Dispositifs applicables</h3><ul id="eligible">${body.eligible.map((x) => item(x, "ok", x.reasons)).join("") || "<li>aucun</li>"}</ul>
+      ${body.undecided.length ? `<h3>À préciser</h3><ul>${body.undecided.map((x) => item(x, "unk", x.missing)).join("")}</ul>` : ""}
+      <h3>Non applicables</h3><ul>${body.excluded.map((x) => item(x, "ko", x.failed)).join("") || "<li>aucun</li>"}</ul>
+      <h3>Actions locales</h3>${actions || "<p>Aucune action locale trouvée pour ces besoins.</p>"}`;
+  } catch (error) {
+    showError(out, error);
+  }
+});
+
+// -- who does what where ---------------------------------------------------------------------------------------------
+$("#who-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = $("#who-results");
+  const params = new URLSearchParams();
+  if ($("#who-what").value) params.set("what", $("#who-what").value);
+  if ($("#who-where").value) params.set("where", $("#who-where").value);
+  out.innerHTML = "<p>Recherche…</p>";
+  try {
+    const body = await api(`/who?${params}`);
+    out.innerHTML = body.results.map((r) => `<article class="card"><h3>${esc(r.actor.display || r.actor.name)} <span class="meta">${esc(r.actor.kind || "")}</span></h3><ul>
+      ${r.actions.map((a) => `<li>${esc(a.role === "piloted_by" ? "pilote" : a.role)} — <button type="button" class="link open-action" data-id="${esc(a.id)}">${esc(a.title)}</button>
+        <span class="meta">${esc(a.territories.map((t) => t.name).join(", "))}</span> ${a.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}
+        ${evidence(a.evidence)}</li>`).join("")}</ul></article>`).join("") || "<p>Aucun acteur trouvé.</p>";
+  } catch (error) {
+    showError(out, error);
+  }
+});
