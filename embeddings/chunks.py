@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ingest.text import collapse, strip_markup
+from ingest.text import collapse, strip_heading
 
 MAX_WORDS = 160
 
@@ -62,7 +62,7 @@ def action_chunks(g: nx.MultiDiGraph, node: str, doc_lines: list[str]) -> list[C
                                    f"Territoires : {places}" if places else "") if x)
     # the header is written by qfq (no line span): the passages below are the document's own words
     chunks = [Chunk(f"{node}#0", node, "action", header, d.get("doc"))]
-    span = [(n, collapse(strip_markup(doc_lines[n - 1])))
+    span = [(n, collapse(strip_heading(doc_lines[n - 1])))
             for n in range(d.get("line_start") or 1, (d.get("line_end") or 0) + 1) if 0 < n <= len(doc_lines)]
     span = [(n, t) for n, t in span if t]
     for i, (start, end, text) in enumerate(_passages(span), start=1):

