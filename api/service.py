@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -42,6 +43,25 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._search_lock = threading.Lock()
+        self._answers: OrderedDict[tuple, Any] = OrderedDict()
+        self._answers_lock = threading.Lock()
+
+    def _answer(self, name: str, compute: Callable[[], Any], *key: Any) -> Any:
+        """Answers of the read queries, kept for the current knowledge base (an ingest starts a new one).
+
+        The same object is handed to every caller: answers are read-only (the routes serialise them, the CLI
+        prints them)."""
+        full = (name, id(self.knowledge), repr(key))
+        with self._answers_lock:
+            if full in self._answers:
+                self._answers.move_to_end(full)
+                return self._answers[full]
+        value = compute()
+        with self._answers_lock:
+            self._answers[full] = value
+            while len(self._answers) > self.settings.answer_cache_size:
+                self._answers.popitem(last=False)
+        return value
 
     @cached_property
     def store(self) -> Store:
@@ -104,10 +124,12 @@ class Service:
     def search(self, text: str, *, k: int = 10, **filters: Any) -> dict[str, Any]:
         from embeddings.engine import Filters
 
-        return self.search_engine.search(text, k=k, filters=Filters(**filters))
+        return self._answer("search", lambda: self.search_engine.search(text, k=k, filters=Filters(**filters)),
+                            text, k, sorted(filters.items()))
 
     def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
-        return self.search_engine.similar(action_id, k=k, scope=scope)
+        return self._answer("similar", lambda: self.search_engine.similar(action_id, k=k, scope=scope),
+                            action_id, k, scope)
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -230,14 +252,16 @@ class Service:
         if not (what or where or theme):
             raise InputError("say what, where or which theme", where="what/where/theme",
                              valid="--what TEXT, --where PLACE and/or --theme SLUG")
-        return self.knowledge.queries.who(what=what, where=where, theme=theme, include_generic=include_generic)
+        return self._answer("who", lambda: self.knowledge.queries.who(
+            what=what, where=where, theme=theme, include_generic=include_generic), what, where, theme, include_generic)
 
     def match(self, *, age: int | None = None, statuses: list[str] | None = None, where: str | None = None,
               needs: list[str] | None = None) -> dict[str, Any]:
         from graph.match import Matcher, Profile
 
         profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
-        return Matcher(self.knowledge.queries, self.store.lines).match(profile)
+        return self._answer("match", lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
+                            age, sorted(profile.statuses), where, sorted(profile.needs))
 
     def vocabulary(self) -> dict[str, Any]:
         from graph.match import vocabulary
