@@ -3,23 +3,38 @@
 No `from __future__ import annotations` here: FastAPI reads the route annotations at definition time.
 """
 
-
-import io
+import json
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from api.errors import status_of
+from api.models import (
+    ActionPage,
+    ActionRow,
+    DispositifList,
+    ErrorBody,
+    Health,
+    MatchResponse,
+    SearchResponse,
+    SimilarResponse,
+    TerritoryResponse,
+    WhoResponse,
+)
 from api.service import EXPORT_FORMATS, MEDIA_TYPES, Service
 from api.settings import Settings
-from ingest.errors import QfqError
+from ingest.errors import InputError, QfqError
 
 STATIC = Path(__file__).parent / "static"
+ERRORS = {code: {"model": ErrorBody} for code in (403, 404, 413, 415, 422, 503)}
+SUFFIXES = {"actions": "jsonl", "csv": "csv.zip"}
 
 
 class MatchRequest(BaseModel):
@@ -37,26 +52,38 @@ class MatchRequest(BaseModel):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     service = Service(settings)
-    app = FastAPI(title="qfq — qui fait quoi, où", version="0.1.0",
-                  description="Who does what, where: actions of French employment and transition plans.")
+    app = FastAPI(title="qfq — qui fait quoi, où", version="0.1.0", responses=ERRORS,
+                  description="Who does what, where: actions of French employment, insertion and "
+                              "ecological-transition plans, with the evidence of every answer.")
+    if settings.cors_origins:  # off unless origins are configured
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
 
     @app.exception_handler(QfqError)
     async def _qfq_error(_: Request, exc: QfqError) -> JSONResponse:
         return JSONResponse(status_code=status_of(exc), content=exc.to_dict())
 
-    @app.get("/health", summary="Service status and store size")
+    @app.get("/health", summary="Service status and store size", response_model=Health)
     def health() -> dict[str, Any]:
         return service.health()
 
-    @app.get("/actions", summary="Actions, paginated")
+    @app.get("/actions", summary="Actions, filtered and paginated", response_model=ActionPage)
     def actions(
         limit: Annotated[int, Query(ge=1, le=settings.page_limit_max, description="Page size.")] = 50,
         offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
-        doc: Annotated[str | None, Query(description="Only the actions of this document id.")] = None,
+        where: Annotated[str | None, Query(description="Territory at any level; containment applies.",
+                                           examples=["Calvados"])] = None,
+        theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
+        public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
+        dispositif: Annotated[str | None, Query(description="Dispositif id.", examples=["pmsmp"])] = None,
+        actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
+        doc: Annotated[str | None, Query(description="Document id.")] = None,
+        q: Annotated[str | None, Query(description="Words that must all occur in the action.")] = None,
     ) -> dict[str, Any]:
-        return service.list_actions(limit=limit, offset=offset, doc=doc)
+        return service.list_actions(limit=limit, offset=offset, doc=doc, where=where, theme=theme, public=public,
+                                    dispositif=dispositif, actor=actor, q=q)
 
-    @app.get("/actions/{action_id:path}/similar", summary="Similar actions (other regions by default), explained")
+    @app.get("/actions/{action_id:path}/similar", summary="Similar actions (other regions by default), explained",
+             response_model=SimilarResponse)
     def similar(
         action_id: str,
         k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
@@ -64,11 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.similar(action_id, k=k, scope=scope)
 
-    @app.get("/actions/{action_id:path}", summary="One action with its evidence")
+    @app.get("/actions/{action_id:path}", summary="One action with its evidence and the link to its passage",
+             response_model=ActionRow)
     def action(action_id: str) -> dict[str, Any]:
         return service.get_action(action_id)
 
-    @app.get("/search", summary="Hybrid search (keywords + meaning) with structured filters")
+    @app.get("/search", summary="Hybrid search (keywords + meaning) with structured filters",
+             response_model=SearchResponse)
     def search(
         q: Annotated[str, Query(min_length=1, description="What you are looking for.", examples=["garde d'enfants"])],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -83,18 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return service.search(q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor,
                               doc=doc, type=type)
 
-    @app.post("/documents", summary="Add or replace a document (PDF, DOCX, HTML, TXT, MD); token required")
-    async def upload(
-        file: Annotated[UploadFile, File(description="The document.")],
-        authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
-    ) -> JSONResponse:
-        limit = settings.upload_max_bytes
-        data = await file.read(limit + 1)
-        token = authorization.removeprefix("Bearer ").strip() if authorization else None
-        report = await run_in_threadpool(service.upload, file.filename or "", data, token)
-        return JSONResponse(status_code=422 if report["totals"]["errors"] else 200, content=report)
-
-    @app.get("/who", summary="Who does what where (containment, lineage, evidence)")
+    @app.get("/who", summary="Who does what where (containment, lineage, evidence)", response_model=WhoResponse)
     def who(
         what: Annotated[str | None, Query(description="Free text, an actor (today's or former name), a dispositif.",
                                           examples=["mobilité"])] = None,
@@ -108,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def vocabulary() -> dict[str, Any]:
         return service.vocabulary()
 
-    @app.get("/match", summary="Dispositifs and local actions for a job seeker's profile, with reasons")
+    @app.get("/match", summary="Dispositifs and local actions for a job seeker's profile, with reasons",
+             response_model=MatchResponse)
     def match_get(
         where: Annotated[str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])],
         age: Annotated[int | None, Query(description="Age in years.", examples=[24])] = None,
@@ -117,9 +136,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.match(age=age, statuses=status, where=where, needs=need)
 
-    @app.post("/match", summary="Dispositifs and local actions for a job seeker's profile (JSON body)")
+    @app.post("/match", summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
+              response_model=MatchResponse)
     def match_post(profile: MatchRequest) -> dict[str, Any]:
         return service.match(age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs)
+
+    @app.get("/dispositifs", summary="Dispositifs: national thesaurus and local schemes found in the documents",
+             response_model=DispositifList)
+    def dispositifs() -> dict[str, Any]:
+        return service.dispositifs()
+
+    @app.get("/dispositifs/{dispositif_id}", summary="A dispositif: conditions, operator, lineage, actions")
+    def dispositif(dispositif_id: str) -> dict[str, Any]:
+        return service.dispositif(dispositif_id)
 
     @app.get("/coverage", summary="For a theme, the territories with and without actions")
     def coverage(
@@ -129,7 +158,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.coverage(theme, level=level, within=within)
 
-    @app.get("/territories", summary="Territory autocomplete: names, postal codes, INSEE codes")
+    @app.get("/territories", summary="Territory autocomplete: names, postal codes, INSEE codes",
+             response_model=TerritoryResponse)
     def territories(
         q: Annotated[str, Query(min_length=1, description="Beginning of a name, or a code.", examples=["Rou"])],
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -149,20 +179,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fmt: str,
         territory: Annotated[str | None, Query(description="Only what happens on this territory.")] = None,
         theme: Annotated[str | None, Query(description="Only the actions of this theme.")] = None,
-    ) -> Response:
+    ) -> StreamingResponse:
         if fmt not in EXPORT_FORMATS:
-            raise QfqError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+            raise InputError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+        headers = {"Content-Disposition": f'attachment; filename="qfq.{SUFFIXES.get(fmt, fmt)}"'}
         if fmt == "actions":
-            text = io.StringIO()
-            service.export_actions(text)
-            body = text.getvalue().encode("utf-8")
-        else:
-            buf = io.BytesIO()
-            service.export_graph(fmt, buf, territory=territory, theme=theme)
-            body = buf.getvalue()
-        suffix = {"actions": "jsonl", "csv": "csv.zip"}.get(fmt, fmt)
-        return Response(body, media_type=MEDIA_TYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="qfq.{suffix}"'})
+            rows = service.export_rows()
+            body = ((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for r in rows)
+            return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by the generator
+        service.export_graph(fmt, spool, territory=territory, theme=theme)
+        spool.seek(0)
+
+        def chunks():
+            try:
+                while block := spool.read(1 << 16):
+                    yield block
+            finally:
+                spool.close()
+
+        return StreamingResponse(chunks(), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+    @app.post("/documents", summary="Add or replace a document (PDF, DOCX, HTML, TXT, MD); token required")
+    async def upload(
+        file: Annotated[UploadFile, File(description="The document.")],
+        authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
+    ) -> JSONResponse:
+        data = await file.read(settings.upload_max_bytes + 1)
+        token = authorization.removeprefix("Bearer ").strip() if authorization else None
+        report = await run_in_threadpool(service.upload, file.filename or "", data, token)
+        return JSONResponse(status_code=422 if report["totals"]["errors"] else 200, content=report)
 
     @app.get("/documents/{doc_id}/passage", summary="The lines of a document around an evidence span")
     def passage(

@@ -227,23 +227,83 @@ class Service:
     def export_actions(self, out: IO[str]) -> int:
         return write_jsonl(self.export_rows(), out)
 
-    def list_actions(self, *, limit: int = 50, offset: int = 0, doc: str | None = None) -> dict[str, Any]:
+    def list_actions(self, *, limit: int = 50, offset: int = 0, doc: str | None = None, where: str | None = None,
+                     theme: str | None = None, public: str | None = None, dispositif: str | None = None,
+                     actor: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """Actions, filtered (territory with containment, theme, public, dispositif, actor, document, words)."""
         limit = min(limit, self.settings.page_limit_max)
-        actions = self.store.actions(doc, limit=limit, offset=offset)
-        docs = {d["id"]: d for d in self.store.documents()}
-        linkers: dict[str, Any] = {}
-        items = []
-        for a in actions:
-            if a["doc"] not in linkers:
-                linkers[a["doc"]] = linker_for(self.referential, docs[a["doc"]], self.store.glossary(a["doc"]))
-            items.append(export_row(a, docs[a["doc"]], linkers[a["doc"]], self.knowledge.graph))
-        return {"total": self.store.count_actions(doc), "limit": limit, "offset": offset, "items": items}
+        kb = self.knowledge
+        g = kb.graph
+        nodes = [x["id"] for x in kb.queries.actions(what=q, where=where, theme=theme, actor=actor)]
+        if doc:
+            nodes = [n for n in nodes if g.nodes[n].get("doc") == doc]
+        if public:
+            target = public if public.startswith("public:") else f"public:{public}"
+            nodes = [n for n in nodes if g.has_edge(n, target)]
+        if dispositif:
+            target = dispositif if dispositif.startswith("dispositif:") else f"dispositif:{dispositif}"
+            nodes = [n for n in nodes if g.has_edge(n, target)]
+        page = nodes[offset : offset + limit]
+        return {"total": len(nodes), "limit": limit, "offset": offset,
+                "items": [self.get_action(n.removeprefix("action:")) for n in page]}
 
     def get_action(self, action_id: str) -> dict[str, Any]:
         action = self.store.action(action_id)
         doc = self.store.document(action["doc"])
-        return export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])),
-                          self.knowledge.graph)
+        row = export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])),
+                         self.knowledge.graph)
+        p = row["provenance"]
+        row["provenance"]["source"] = f"/documents/{p['doc']}/passage?start={p['line_start']}&end={p['line_end']}"
+        return row
+
+    def dispositifs(self) -> dict[str, Any]:
+        g = self.knowledge.graph
+        items = []
+        for node, d in g.nodes(data=True):
+            if d.get("type") != "dispositif":
+                continue
+            count = sum(1 for _, _, e in g.in_edges(node, data=True) if e["kind"] == "mobilises")
+            items.append({"id": node, "name": d["label"], "kind": d.get("kind"), "scope": d.get("scope"),
+                          "actions": count})
+        from graph.enrich import _index, dispositif_node
+
+        for d in _index().values():
+            if d.id not in g:
+                node = dispositif_node(d)
+                items.append({"id": d.id, "name": node["label"], "kind": node["kind"], "scope": node["scope"],
+                              "actions": 0})
+        items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
+        return {"total": len(items), "items": items}
+
+    def dispositif(self, dispositif_id: str) -> dict[str, Any]:
+        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise it."""
+        from graph.enrich import _index
+
+        node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
+        g = self.knowledge.graph
+        thesaurus = _index().get(node)
+        if thesaurus is None and node not in g:
+            raise NotFound(f"no dispositif {dispositif_id!r}", where="dispositif_id", valid="an id listed by /dispositifs")
+        out: dict[str, Any] = {"id": node}
+        if thesaurus is not None:
+            d = thesaurus
+            out.update(name=d.label, aliases=list(d.alt_labels), definition=d.definition, kind=d.kind,
+                       operator=list(d.operator), publics=list(d.publics), needs=list(d.needs), min_age=d.min_age,
+                       max_age=d.max_age, age_exceptions=[{"status": e.status, "max_age": e.max_age}
+                                                          for e in d.age_exceptions],
+                       requires_status=list(d.requires_status), requires_all_status=list(d.requires_all_status),
+                       requires_residence=list(d.requires_residence), other_conditions=list(d.other_conditions),
+                       scope=d.scope, link=d.link, checked=d.checked.isoformat() if d.checked else None,
+                       replaced_by=d.replaced_by, replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
+                       territory=d.territory)
+        else:
+            data = g.nodes[node]
+            out.update(name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region"))
+        out["actions"] = [
+            {"id": src.removeprefix("action:"), "title": g.nodes[src]["label"], "region": g.nodes[src].get("region"),
+             "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")}}
+            for src, _, e in (g.in_edges(node, data=True) if node in g else []) if e["kind"] == "mobilises"]
+        return out
 
     # -- knowledge graph ------------------------------------------------------------------------------------
 

@@ -1,0 +1,107 @@
+"""The HTTP API through FastAPI's test client on the real corpus: filters with containment, dispositifs,
+streamed exports, the OpenAPI contract, and the CLI printing exactly the body of the route."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph
+
+from api.app import create_app
+from api.service import Service
+
+
+@pytest.fixture(scope="module")
+def client(built: Service):
+    with TestClient(create_app(built.settings)) as c:
+        yield c
+
+
+def test_actions_filters_with_containment(client: TestClient) -> None:
+    calvados = client.get("/actions", params={"where": "Calvados", "limit": 200}).json()
+    ids = {a["id"] for a in calvados["items"]}
+    assert "000_1ad84331eee1d4b1/proposition-2-1" in ids  # Vire and Lisieux are in the Calvados
+    assert calvados["total"] == len(ids)
+    garde = client.get("/actions", params={"theme": "garde_enfants", "where": "Vendée"}).json()
+    assert [a["id"] for a in garde["items"]] == ["001_7091df44cd1e8194/macigogne-fr"]
+    pmsmp = client.get("/actions", params={"dispositif": "pmsmp"}).json()
+    assert "000_1ad84331eee1d4b1/proposition-1-6" in {a["id"] for a in pmsmp["items"]}
+    seniors = client.get("/actions", params={"public": "senior"}).json()
+    assert "000_1ad84331eee1d4b1/proposition-2-1" in {a["id"] for a in seniors["items"]}
+    words = client.get("/actions", params={"q": "tarification incitative"}).json()
+    assert "002_60c96a901df60f3b/7-4" in {a["id"] for a in words["items"]}
+    ft = client.get("/actions", params={"actor": "France Travail", "limit": 200}).json()
+    assert "001_7091df44cd1e8194/macigogne-fr" in {a["id"] for a in ft["items"]}
+
+
+def test_action_detail_links_to_its_passage(client: TestClient) -> None:
+    a = client.get("/actions/001_7091df44cd1e8194/macigogne-fr").json()
+    assert a["pilots"][0]["display"] == "Pôle emploi (aujourd'hui France Travail)"
+    assert {d["id"] for d in a["dispositifs"]} >= {"dispositif:macigogne"}
+    passage = client.get(a["provenance"]["source"]).json()
+    hits = [line["text"] for line in passage["lines"] if line["hit"]]
+    assert any("Macigogne" in h for h in hits)
+    assert client.get("/documents/001_7091df44cd1e8194/passage", params={"start": 99999}).status_code == 422
+
+
+def test_dispositifs(client: TestClient) -> None:
+    listing = client.get("/dispositifs").json()
+    by_id = {d["id"]: d for d in listing["items"]}
+    assert by_id["dispositif:pmsmp"]["actions"] >= 1 and "dispositif:visale" in by_id
+    cej = client.get("/dispositifs/cej").json()
+    assert cej["max_age"] == 25 and {"status": "travailleur_handicape", "max_age": 29} in cej["age_exceptions"]
+    gj = client.get("/dispositifs/dispositif:garantie_jeunes").json()
+    assert gj["replaced_by"] == "dispositif:cej"
+    assert client.get("/dispositifs/nope").status_code == 404
+
+
+def test_exports_stream_every_format(client: TestClient) -> None:
+    jsonl = client.get("/export/actions")
+    assert jsonl.headers["content-type"].startswith("application/x-ndjson")
+    rows = [json.loads(x) for x in jsonl.text.splitlines()]
+    assert rows and all("provenance" in r for r in rows)
+    ttl = client.get("/export/ttl", params={"territory": "Eure"})
+    assert len(Graph().parse(data=ttl.text, format="turtle")) > 100
+    gexf = client.get("/export/gexf")
+    assert gexf.headers["content-type"].startswith("application/gexf+xml") and b"http://gexf.net/1.3" in gexf.content
+    csv = client.get("/export/csv")
+    assert sorted(zipfile.ZipFile(io.BytesIO(csv.content)).namelist()) == ["edges.csv", "nodes.csv"]
+    bad = client.get("/export/pdf")
+    assert bad.status_code == 422 and "gexf" in bad.json()["valid"]
+
+
+def test_openapi_documents_routes_models_and_errors(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for route in ("/who", "/actions", "/actions/{action_id}", "/actions/{action_id}/similar", "/search",
+                  "/territories", "/dispositifs", "/dispositifs/{dispositif_id}", "/match", "/export/{fmt}",
+                  "/sparql", "/health", "/documents"):
+        assert route in spec["paths"], route
+    assert "ErrorBody" in spec["components"]["schemas"] and "MatchRequest" in spec["components"]["schemas"]
+    who = spec["paths"]["/who"]["get"]
+    assert who["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody")
+    assert any(p["name"] == "where" and p.get("description") for p in who["parameters"])
+    assert "access-control-allow-origin" not in client.get("/health", headers={"Origin": "http://x"}).headers
+
+
+def test_cli_json_prints_the_route_body(built: Service, client: TestClient) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "QFQ_DATA": str(built.settings.data), "COLUMNS": "200"}
+
+    def cli(*args: str) -> dict:
+        res = subprocess.run([sys.executable, "-m", "api.cli", *args, "--json"], cwd=repo, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout)
+
+    assert cli("who", "--where", "Vendée") == client.get("/who", params={"where": "Vendée"}).json()
+    assert cli("match", "--age", "24", "--status", "demandeur_emploi", "--where", "Vire", "--need", "mobilite") == \
+        client.get("/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire",
+                                     "need": "mobilite"}).json()
