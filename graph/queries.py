@@ -25,11 +25,9 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.findall(r"[a-z0-9]+", fold(text)) if t not in _STOP and len(t) > 1]
 
 
-def _matches(query_tokens: list[str], text: str) -> bool:
-    """Every query word (by its first 5 letters, so plurals and derivations match) occurs in the text."""
-    words = _tokens(text)
-    stems = {w[:5] for w in words}
-    return all(t[:5] in stems for t in query_tokens)
+def _stems(text: str) -> frozenset[str]:
+    """Words by their first 5 letters, so that plurals and derivations match."""
+    return frozenset(w[:5] for w in _tokens(text))
 
 
 @dataclass
@@ -43,6 +41,7 @@ class Queries:
         self.g = g
         self.ref = referential
         self._children: dict[str, list[str]] = defaultdict(list)
+        self._stems: dict[str, frozenset[str]] = {}  # action node -> stems of its text, computed once
         for src, dst, data in g.edges(data=True):
             if data["kind"] == "part_of":
                 self._children[dst].append(src)
@@ -84,6 +83,11 @@ class Queries:
                 parts.extend(self.g.nodes[dst].get("aliases") or [])
         return " ".join(parts)
 
+    def stems(self, node: str) -> frozenset[str]:
+        if node not in self._stems:
+            self._stems[node] = _stems(self.action_text(node))
+        return self._stems[node]
+
     def territories_of(self, node: str) -> list[dict[str, Any]]:
         out = []
         for _, dst, e in self.g.out_edges(node, data=True):
@@ -119,8 +123,8 @@ class Queries:
             actors = self.actor_family(actor)
             candidates = [n for n in candidates if any(dst in actors for _, dst in self.g.out_edges(n))]
         if what:
-            tokens = _tokens(what)
-            candidates = [n for n in candidates if _matches(tokens, self.action_text(n))]
+            wanted = {t[:5] for t in _tokens(what)}
+            candidates = [n for n in candidates if wanted <= self.stems(n)]
         return [{"id": n, "scope": scope.get(n)} for n in candidates]
 
     def actor_family(self, name_or_id: str) -> set[str]:
