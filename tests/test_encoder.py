@@ -80,7 +80,8 @@ def test_batch_of_40_keeps_order(e5: Encoder, e5_engine) -> None:
     texts = [f"Action {i} vers l'emploi à Caen" + " et mobilité" * (i % 7) for i in range(40)]
     vectors = e5.encode_document(texts, batch_size=16)
     assert_unit_rows(vectors, 40, 384)
-    assert np.abs(vectors - e5_engine.passage(texts)).max() < 1e-5
+    rows = [0, 1, 6, 7, 13, 39]  # of different lengths: sentence-transformers sorts by length, then restores
+    assert np.abs(vectors[rows] - e5_engine.passage([texts[i] for i in rows])).max() < 1e-5
 
 
 @pytest.fixture()
