@@ -20,10 +20,10 @@ from graph.knowledge import KnowledgeBase, KnowledgeCache
 from graph.rdf import serialize, sparql, to_rdf
 from graph.store import Store
 from graph.territories import Referential, default_referential
-from ingest.errors import AccessDenied, InputError, NotFound, QfqError, TooLarge, UnsupportedFormat
+from ingest.errors import AccessDenied, InputError, QfqError, TooLarge, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import document_id, parse_document
-from ingest.text import fold, strip_markup
+from ingest.text import fold
 
 log = logging.getLogger(__name__)
 Progress = Callable[[Path], None]
@@ -257,53 +257,10 @@ class Service:
         return row
 
     def dispositifs(self) -> dict[str, Any]:
-        g = self.knowledge.graph
-        items = []
-        for node, d in g.nodes(data=True):
-            if d.get("type") != "dispositif":
-                continue
-            count = sum(1 for _, _, e in g.in_edges(node, data=True) if e["kind"] == "mobilises")
-            items.append({"id": node, "name": d["label"], "kind": d.get("kind"), "scope": d.get("scope"),
-                          "actions": count})
-        from graph.enrich import _index, dispositif_node
-
-        for d in _index().values():
-            if d.id not in g:
-                node = dispositif_node(d)
-                items.append({"id": d.id, "name": node["label"], "kind": node["kind"], "scope": node["scope"],
-                              "actions": 0})
-        items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
-        return {"total": len(items), "items": items}
+        return self.knowledge.queries.dispositifs()
 
     def dispositif(self, dispositif_id: str) -> dict[str, Any]:
-        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise it."""
-        from graph.enrich import _index
-
-        node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
-        g = self.knowledge.graph
-        thesaurus = _index().get(node)
-        if thesaurus is None and node not in g:
-            raise NotFound(f"no dispositif {dispositif_id!r}", where="dispositif_id", valid="an id listed by /dispositifs")
-        out: dict[str, Any] = {"id": node}
-        if thesaurus is not None:
-            d = thesaurus
-            out.update(name=d.label, aliases=list(d.alt_labels), definition=d.definition, kind=d.kind,
-                       operator=list(d.operator), publics=list(d.publics), needs=list(d.needs), min_age=d.min_age,
-                       max_age=d.max_age, age_exceptions=[{"status": e.status, "max_age": e.max_age}
-                                                          for e in d.age_exceptions],
-                       requires_status=list(d.requires_status), requires_all_status=list(d.requires_all_status),
-                       requires_residence=list(d.requires_residence), other_conditions=list(d.other_conditions),
-                       scope=d.scope, link=d.link, checked=d.checked.isoformat() if d.checked else None,
-                       replaced_by=d.replaced_by, replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
-                       territory=d.territory)
-        else:
-            data = g.nodes[node]
-            out.update(name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region"))
-        out["actions"] = [
-            {"id": src.removeprefix("action:"), "title": g.nodes[src]["label"], "region": g.nodes[src].get("region"),
-             "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")}}
-            for src, _, e in (g.in_edges(node, data=True) if node in g else []) if e["kind"] == "mobilises"]
-        return out
+        return self.knowledge.queries.dispositif(dispositif_id)
 
     # -- knowledge graph ------------------------------------------------------------------------------------
 
@@ -413,29 +370,10 @@ class Service:
         return report.to_dict()
 
     def passage(self, doc_id: str, start: int, end: int, context: int = 3) -> dict[str, Any]:
-        """Lines of a stored document around a span, for the evidence view of the web page."""
-        doc = self.store.document(doc_id)
-        lines = self.store.lines(doc_id)
-        if not 1 <= start <= end <= len(lines):
-            raise InputError(f"lines {start}-{end} are outside the document", where="start/end",
-                             valid=f"1 <= start <= end <= {len(lines)}")
-        lo, hi = max(1, start - context), min(len(lines), end + context)
-        return {"doc": doc_id, "title": doc.get("title"), "path": doc.get("path"), "start": start, "end": end,
-                "lines": [{"n": n, "text": strip_markup(lines[n - 1]), "hit": start <= n <= end}
-                          for n in range(lo, hi + 1)]}
+        return self.store.passage(doc_id, start, end, context)
 
     def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
-        """A node and its neighbours (one step), for the small graph view."""
-        g = self.knowledge.graph
-        if node not in g:
-            raise NotFound(f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…")
-        edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
-        edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]
-        edges = edges[:limit]
-        ids = {node} | {a for a, _, _ in edges} | {b for _, b, _ in edges}
-        return {"center": node,
-                "nodes": [{"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids],
-                "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges]}
+        return self.knowledge.queries.neighbourhood(node, limit)
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}

@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph.territories import Referential, Territory
-from ingest.errors import InputError
+from ingest.errors import InputError, NotFound
 from ingest.text import fold
 
 _STOP = set(["le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "en", "a", "au", "aux", "pour", "par", "sur", "dans", "qui", "que", "quoi", "ou", "avec"])
@@ -229,3 +229,66 @@ class Queries:
         return {"theme": theme, "level": level,
                 "with": [r for r in rows if r["local"] or r["wider"]],
                 "without": [r["territory"] for r in rows if not (r["local"] or r["wider"])]}
+
+    # -- dispositifs and neighbourhoods ---------------------------------------------------------------------
+
+    def dispositifs(self) -> dict[str, Any]:
+        """Every dispositif: the thesaurus and the local schemes named in the documents, with their use."""
+        from graph.enrich import _index, dispositif_node
+
+        g = self.g
+        items = []
+        for node, d in g.nodes(data=True):
+            if d.get("type") == "dispositif":
+                count = sum(1 for _, _, e in g.in_edges(node, data=True) if e["kind"] == "mobilises")
+                items.append({"id": node, "name": d["label"], "kind": d.get("kind"), "scope": d.get("scope"),
+                              "actions": count})
+        for d in _index().values():
+            if d.id not in g:
+                node = dispositif_node(d)
+                items.append({"id": d.id, "name": node["label"], "kind": node["kind"], "scope": node["scope"],
+                              "actions": 0})
+        items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
+        return {"total": len(items), "items": items}
+
+    def dispositif(self, dispositif_id: str) -> dict[str, Any]:
+        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise it."""
+        from graph.enrich import _index
+
+        node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
+        g = self.g
+        d = _index().get(node)
+        if d is None and node not in g:
+            raise NotFound(f"no dispositif {dispositif_id!r}", where="dispositif_id", valid="an id listed by /dispositifs")
+        out: dict[str, Any] = {"id": node}
+        if d is not None:
+            out.update(name=d.label, aliases=list(d.alt_labels), definition=d.definition, kind=d.kind,
+                       operator=list(d.operator), publics=list(d.publics), needs=list(d.needs), min_age=d.min_age,
+                       max_age=d.max_age,
+                       age_exceptions=[{"status": e.status, "max_age": e.max_age} for e in d.age_exceptions],
+                       requires_status=list(d.requires_status), requires_all_status=list(d.requires_all_status),
+                       requires_residence=list(d.requires_residence), other_conditions=list(d.other_conditions),
+                       scope=d.scope, link=d.link, checked=d.checked.isoformat() if d.checked else None,
+                       replaced_by=d.replaced_by, replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
+                       territory=d.territory)
+        else:
+            data = g.nodes[node]
+            out.update(name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region"))
+        out["actions"] = [
+            {"id": src.removeprefix("action:"), "title": g.nodes[src]["label"], "region": g.nodes[src].get("region"),
+             "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")}}
+            for src, _, e in (g.in_edges(node, data=True) if node in g else []) if e["kind"] == "mobilises"]
+        return out
+
+    def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
+        """A node and its neighbours (one step), for the small graph view."""
+        g = self.g
+        if node not in g:
+            raise NotFound(f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…")
+        edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
+        edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]
+        edges = edges[:limit]
+        ids = {node} | {a for a, _, _ in edges} | {b for _, b, _ in edges}
+        return {"center": node,
+                "nodes": [{"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids],
+                "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges]}

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import NotFound, StoreError
+from ingest.errors import InputError, NotFound, StoreError
 from ingest.records import ParsedDocument
+from ingest.text import strip_markup
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,18 @@ class Store:
         """The document's text as stored at ingest (1-based line i is element i-1)."""
         row = self.conn.execute("SELECT lines FROM texts WHERE doc_id = ?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row else []
+
+    def passage(self, doc_id: str, start: int, end: int, context: int = 3) -> dict[str, Any]:
+        """Lines of a stored document around a span (markup removed), the span flagged."""
+        doc = self.document(doc_id)
+        lines = self.lines(doc_id)
+        if not 1 <= start <= end <= len(lines):
+            raise InputError(f"lines {start}-{end} are outside the document", where="start/end",
+                             valid=f"1 <= start <= end <= {len(lines)}")
+        lo, hi = max(1, start - context), min(len(lines), end + context)
+        return {"doc": doc_id, "title": doc.get("title"), "path": doc.get("path"), "start": start, "end": end,
+                "lines": [{"n": n, "text": strip_markup(lines[n - 1]), "hit": start <= n <= end}
+                          for n in range(lo, hi + 1)]}
 
     def warnings(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT message FROM warnings WHERE doc_id = ?", (doc_id,))]
