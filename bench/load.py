@@ -1,38 +1,49 @@
 """HTTP load benchmark: `qfq serve` under a bounded load, one endpoint at a time.
 
     python bench/load.py [--duration 30] [--connections 32] [--threads 2] [--corpus ../shared/corpus]
-                         [--data DIR] [--vector-cache FILE] [--repeat 1] [--tool auto|wrk|locust]
-                         [--profile auto|all|none] [--profile-seconds 10]
+                         [--data DIR] [--vector-cache FILE] [--server-env KEY=VALUE] [--log-level WARNING]
+                         [--gc-freeze]
+                         [--repeat 1] [--tool auto|wrk|locust] [--profile auto|all|none] [--profile-seconds 10]
 
 Steps:
 
 1. the data directory: ``--data DIR`` is reused as it is when it already holds a store; otherwise
    ``qfq build --corpus … --data …`` fills it (or a temporary directory, removed at the end). The build also
-   computes the search vectors, which takes minutes the first time; ``--vector-cache`` points the build and the
-   server at a vector cache file kept between runs (env ``QFQ_VECTOR_CACHE``);
-2. ``qfq serve`` on 127.0.0.1 and a free port, started from this checkout (``python -m api.cli``, this
-   repository first on ``PYTHONPATH``), with ``QFQ_LOG_LEVEL=WARNING`` by default, so no access log line is
-   written per request (``--log-level INFO`` keeps it). The script waits for ``/health``. All traffic goes to
-   127.0.0.1;
+   computes the search vectors, which takes minutes the first time; ``--vector-cache FILE`` points the build and
+   the server at a vector cache kept between runs (env ``QFQ_VECTOR_CACHE``), which makes the build take seconds;
+2. ``qfq serve`` on 127.0.0.1 and a free port, started from this checkout (this repository first on
+   ``PYTHONPATH``) through a small bootstrap that calls the ``qfq`` entry point and only adds a ``gc.callbacks``
+   hook logging each garbage collection (and, with ``--gc-freeze``, a SIGUSR1 handler running ``gc.collect()``
+   then ``gc.freeze()``, sent after the warm-up: a what-if, ``qfq serve`` does not do it).
+   ``QFQ_LOG_LEVEL=WARNING`` by default, so no access-log line is written per request (``--log-level INFO`` is
+   what a bare ``qfq serve`` does), plus any ``--server-env`` (e.g. ``QFQ_ANSWER_CACHE_SIZE=0``). The script
+   waits for ``/health``. All traffic goes to 127.0.0.1;
 3. for each endpoint, untimed: one cold request (the first ``/who`` builds the knowledge graph, the first
-   ``/search`` loads the encoders), then every rotated URL once as a check that all answer 2xx, then a serial pass
-   over the URLs on one connection (at least 20 requests), whose median is the "serial" latency;
+   ``/search`` loads the encoders), then the first request of every other rotated URL, one at a time (also a
+   check that all answer 2xx), then a serial pass on one connection (at least 20 requests), whose median is the
+   "serial" latency;
 4. for each endpoint in turn, a bounded load: ``wrk`` (Debian package; ``bench/load_wrk.lua`` rotates over the
-   URLs and reports percentiles and the status of every response), or ``locust`` headless when wrk is not
-   installed. ``--duration`` seconds, ``--connections`` connections, ``--threads`` client threads. Around each run:
-   the server's VmRSS and VmHWM (``/proc/<pid>/status``), its CPU time, and the load tool's own CPU time;
+   URLs and counts the status of every response), or ``locust`` headless when wrk is not installed.
+   ``--duration`` seconds, ``--connections`` connections, ``--threads`` wrk threads. Each run starts on an idle
+   server: requests accepted before the tool stopped keep running in the thread pool, and the script waits for
+   them (reported as "server busy after the run"). Around each run: the server's VmRSS and VmHWM
+   (``/proc/<pid>/status``), the CPU time of the server, of the load tool and of the rest of the machine, and the
+   server's full (generation 2) garbage collections: during one, every thread of the server waits;
 5. with ``--profile auto`` (the default), each endpoint that misses a target is loaded again for
-   ``--profile-seconds`` while ``py-spy record`` samples the server process; the hottest functions are listed,
-   project code first.
+   ``--profile-seconds`` while ``py-spy record`` (``pip install py-spy``) samples the server's threads. Idle
+   threads (thread-pool workers waiting for work, the event loop in epoll) are left out; the rest is split by what
+   the stack is doing (project code, FastAPI response validation, request parsing, HTTP, thread hand-off, event
+   loop), by package, and by function.
 
 Endpoints: ``/who?where=Calvados``, ``/who?what=mobilité``, ``/match?age=24&status=demandeur_emploi&where=Vire&
 need=mobilite``, ``/search?q=…`` over the first ``--queries`` queries of ``bench/search_eval_set.json``, and
 ``/actions/{id}/similar?k=5`` over every action id of ``/actions``. Targets, on 2 cores: ``/who`` and ``/match``
-≥ 300 requests/s with p99 < 100 ms, ``/search`` p99 < 150 ms, no error anywhere.
+≥ 300 requests/s with p99 < 100 ms, ``/search`` p99 < 150 ms, no error anywhere (non-2xx or socket error).
 
 Latency percentiles are wrk's: the time from sending a request to reading its response on a connection that
-always has one request in flight (closed loop), so under saturation they include the server's queue. The load
-tool runs on the same machine as the server and takes CPU from it; its CPU time is reported.
+always has one request in flight (closed loop), so under saturation they include the server's queue: with 32
+connections the mean latency is 32 / (requests/s). The load tool runs on the same machine as the server and
+takes CPU from it; its CPU time is reported.
 
 Progress goes to the log (stderr); the Markdown on stdout is the command's output. Nothing is written to
 BENCHMARKS.md: paste the output there.
@@ -42,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import csv
 import http.client
 import json
@@ -73,10 +85,12 @@ EVAL_SET = HERE / "search_eval_set.json"
 HOST = "127.0.0.1"
 PROJECT_DIRS = ("api", "graph", "embeddings", "ingest")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+ENDPOINT_KEYS = ("who-where", "who-what", "match", "search", "similar")
 
 
 @dataclass
 class Endpoint:
+    key: str                        # for --endpoints
     name: str                       # the label in the tables
     paths: list[str]                # URL-encoded paths, rotated
     rps_min: float | None = None    # targets (None: no target)
@@ -104,6 +118,9 @@ def project_env(args: argparse.Namespace, data: Path) -> dict[str, str]:
     env["QFQ_LOG_LEVEL"] = args.log_level
     if args.vector_cache:
         env["QFQ_VECTOR_CACHE"] = str(Path(args.vector_cache).resolve())
+    for item in args.server_env:
+        key, _, value = item.partition("=")
+        env[key] = value
     return env
 
 
@@ -121,6 +138,9 @@ def prepare_data(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
         data = Path(args.data).resolve()
         if (data / "qfq.sqlite").is_file():
             log.info("reusing the data directory %s (no build)", data)
+            if not args.vector_cache and not (data / "vectors.sqlite").is_file():
+                log.warning("%s has no vectors.sqlite and no --vector-cache was given: the first /search will "
+                            "encode every passage (minutes); pass the --vector-cache the build used", data)
             return data, "reused"
     else:
         data = work / "data"
@@ -141,6 +161,38 @@ def prepare_data(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
     return data, f"built in {took:.0f} s"
 
 
+# The server is `qfq serve` started through this bootstrap: it records every garbage collection (end time,
+# generation, duration) to a file, and on SIGUSR1 runs a full collection then `gc.freeze()` (--gc-freeze).
+# Nothing else changes: it calls the `qfq` entry point with the same arguments.
+BOOTSTRAP = """
+import gc, os, signal, sys, time
+
+_log = open(os.environ["QFQ_BENCH_GC_LOG"], "a", buffering=1)
+_start = [0.0]
+
+
+def _gc(phase, info):
+    if phase == "start":
+        _start[0] = time.perf_counter()
+    else:
+        _log.write(f"{time.time():.6f} {info['generation']} {(time.perf_counter() - _start[0]) * 1000:.3f}\\n")
+
+
+def _freeze(signum, frame):
+    gc.collect()
+    gc.freeze()
+    _log.write(f"# frozen {gc.get_freeze_count()}\\n")
+
+
+gc.callbacks.append(_gc)
+signal.signal(signal.SIGUSR1, _freeze)
+from api.cli import main
+
+sys.argv = ["qfq", *sys.argv[1:]]
+main()
+"""
+
+
 class Server:
     """`qfq serve` as a child process; stopped by `stop()` whatever happened."""
 
@@ -148,11 +200,15 @@ class Server:
         self.port = args.port or free_port()
         self.env = project_env(args, data)
         self.log_path = work / "server.log"
+        self.gc_log = work / "gc.log"
+        self.bootstrap = work / "qfq_serve.py"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float) -> float:
-        cmd = [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(self.port)]
-        log.info("starting %s (log: %s)", " ".join(cmd[1:]), self.log_path)
+        self.bootstrap.write_text(BOOTSTRAP, encoding="utf-8")
+        self.env["QFQ_BENCH_GC_LOG"] = str(self.gc_log)
+        cmd = [sys.executable, str(self.bootstrap), "serve", "--host", HOST, "--port", str(self.port)]
+        log.info("starting qfq %s (log: %s)", " ".join(cmd[2:]), self.log_path)
         t0 = time.perf_counter()
         with self.log_path.open("wb") as out:
             self.proc = subprocess.Popen(cmd, env=self.env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
@@ -170,6 +226,37 @@ class Server:
             if time.perf_counter() - t0 > timeout:
                 raise RuntimeError(f"no /health answer after {timeout:.0f} s:\n{self.tail()}")
             time.sleep(0.2)
+
+    def gc_pauses(self, since: float, until: float) -> dict[str, float]:
+        """Garbage collections that ended between two time.time() stamps: count, total and longest pause (ms)."""
+        out = {"gc_full_n": 0, "gc_full_ms": 0.0, "gc_full_max": 0.0, "gc_young_n": 0, "gc_young_ms": 0.0}
+        try:
+            text = self.gc_log.read_text()
+        except OSError:
+            return out
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) != 3 or line.startswith("#") or not since <= float(parts[0]) <= until:
+                continue
+            ms = float(parts[2])
+            if parts[1] == "2":
+                out["gc_full_n"] += 1
+                out["gc_full_ms"] += ms
+                out["gc_full_max"] = max(out["gc_full_max"], ms)
+            else:
+                out["gc_young_n"] += 1
+                out["gc_young_ms"] += ms
+        return out
+
+    def freeze(self) -> str:
+        """Ask the server to run gc.collect() then gc.freeze(); the number of objects frozen."""
+        os.kill(self.pid, signal.SIGUSR1)
+        for _ in range(100):
+            time.sleep(0.1)
+            frozen = [ln for ln in self.gc_log.read_text().splitlines() if ln.startswith("# frozen")]
+            if frozen:
+                return frozen[-1].split()[-1]
+        raise RuntimeError("the server did not answer SIGUSR1 (gc.freeze)")
 
     def tail(self, n: int = 30) -> str:
         try:
@@ -253,13 +340,13 @@ def endpoints(port: int, queries: int) -> list[Endpoint]:
     if not ids:
         raise RuntimeError("the store holds no action: nothing to load /similar with")
     return [
-        Endpoint("/who?where=Calvados", ["/who?where=Calvados"], 300, 100),
-        Endpoint("/who?what=mobilité", ["/who?what=" + urllib.parse.quote("mobilité")], 300, 100),
-        Endpoint("/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite",
+        Endpoint("who-where", "/who?where=Calvados", ["/who?where=Calvados"], 300, 100),
+        Endpoint("who-what", "/who?what=mobilité", ["/who?what=" + urllib.parse.quote("mobilité")], 300, 100),
+        Endpoint("match", "/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite",
                  ["/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite"], 300, 100),
-        Endpoint(f"/search?q=… ({len(texts)} queries)",
+        Endpoint("search", f"/search?q=… ({len(texts)} queries)",
                  ["/search?q=" + urllib.parse.quote(t, safe="") for t in texts], None, 150),
-        Endpoint(f"/actions/{{id}}/similar?k=5 ({len(ids)} ids)",
+        Endpoint("similar", f"/actions/{{id}}/similar?k=5 ({len(ids)} ids)",
                  [f"/actions/{urllib.parse.quote(i, safe='/')}/similar?k=5" for i in ids]),
     ]
 
@@ -282,10 +369,13 @@ def warm_and_check(port: int, ep: Endpoint, serial_min: int) -> None:
     log.info("%s: first request %d in %.0f ms (%s)", ep.name, status, ep.cold_ms, summarise_body(body))
     bad: list[str] = []
     sizes: list[int] = []
+    first: list[float] = []
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
     try:
-        for p in ep.paths:
-            status, body, _ = get(port, p, conn=conn)
+        for i, p in enumerate(ep.paths):
+            status, body, took = get(port, p, conn=conn)
+            if i:  # the first URL was just requested cold
+                first.append(took * 1000)
             sizes.append(len(body))
             if not 200 <= status < 300:
                 bad.append(f"{p} → {status} {body[:200]!r}")
@@ -296,7 +386,8 @@ def warm_and_check(port: int, ep: Endpoint, serial_min: int) -> None:
                 ep.serial_ms.append(took * 1000)
     finally:
         conn.close()
-    ep.check = {"urls": len(ep.paths), "bad": bad, "body_kib": statistics.mean(sizes) / 1024}
+    ep.check = {"urls": len(ep.paths), "bad": bad, "body_kib": statistics.mean(sizes) / 1024,
+                "first_ms": statistics.median(first) if first else None}
     for b in bad[:5]:
         log.warning("%s: %s", ep.name, b)
     log.info("%s: %d URLs, %d not 2xx; serial median %.1f ms over %d requests", ep.name, len(ep.paths), len(bad),
@@ -324,7 +415,7 @@ def tool_version(tool: str, exe: str) -> str:
         if tool == "wrk":
             proc = subprocess.run([exe, "--version"], capture_output=True, text=True)
             return (proc.stdout + proc.stderr).splitlines()[0].split(" Copyright")[0]
-        return "locust " + subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split()[-1]
+        return "locust " + subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split()[1]
     except (OSError, IndexError):
         return tool
 
@@ -400,12 +491,34 @@ def run_locust(exe: str, args: argparse.Namespace, port: int, paths_file: Path, 
             "kib_per_response": float(row["Average Content Size"]) / 1024}
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by the whole machine (all cores, not idle nor iowait) since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / CLK_TCK
+
+
+def wait_idle(server: Server, timeout: float, window: float = 0.5, threshold: float = 0.05) -> float:
+    """Wait until the server uses less than `threshold` of a core over `window` s; the seconds waited.
+
+    When the load tool stops, the requests already accepted keep running in the thread pool (a sync route is not
+    cancelled when its client goes away), so the next run would share the server with them."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        c0 = server.cpu_seconds()
+        time.sleep(window)
+        if (server.cpu_seconds() - c0) / window < threshold:
+            return time.perf_counter() - t0 - window
+    log.warning("the server is still busy %.0f s after the run", timeout)
+    return timeout
+
+
 def load_run(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint, work: Path,
              duration: float) -> dict[str, Any]:
     paths_file = work / "paths.txt"
     paths_file.write_text("\n".join(ep.paths) + "\n", encoding="utf-8")
+    wait_idle(server, args.drain_timeout)
     before = server.status()
-    cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+    cpu0, busy0, t0, wall0 = server.cpu_seconds(), machine_busy_seconds(), time.perf_counter(), time.time()
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     load0 = os.getloadavg()[0]
     if tool[0] == "wrk":
@@ -415,10 +528,15 @@ def load_run(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep
     wall = time.perf_counter() - t0
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = server.status()
+    busy = (machine_busy_seconds() - busy0) / wall
     r.update(rss_before=before["VmRSS"] / 1024, rss_after=after["VmRSS"] / 1024, hwm_after=after["VmHWM"] / 1024,
              threads_after=after["Threads"], server_cpu=(server.cpu_seconds() - cpu0) / wall,
              tool_cpu=(children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime) / wall,
              loadavg_before=load0)
+    r["other_cpu"] = max(0.0, busy - r["server_cpu"] - r["tool_cpu"])
+    r.update(server.gc_pauses(wall0, time.time()))
+    r["gc_full_share"] = r["gc_full_ms"] / 1000 / wall
+    r["drain"] = wait_idle(server, args.drain_timeout)
     r["errors"] = r["non2xx"] + r["socket"]
     return r
 
@@ -430,96 +548,118 @@ def py_spy() -> str | None:
     return shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
 
 
-def frame_label(frame: str) -> tuple[str, str]:
-    """'name (path:line)' → (short label, path)."""
-    m = re.match(r"^(.*) \((.*?)(?::(\d+))?\)$", frame)
-    if not m:
-        return frame, ""
-    name, path, line = m.groups()
-    p = Path(path)
-    if "site-packages" in p.parts:
-        short = "/".join(p.parts[p.parts.index("site-packages") + 1:])
-    else:
-        try:
-            short = str(p.resolve().relative_to(REPO))
-        except ValueError:
-            short = p.name
-    return f"{short}:{line} {name}" if line else f"{short} {name}", path
+IDLE_LEAVES = ("Condition.wait (threading.py", "EpollSelector.select (selectors.py", "Queue.get (queue.py",
+               "Event.wait (threading.py", "Thread.join (threading.py")
+# What a stack is doing. First the markers that win wherever they are in the stack (in this order); failing
+# those, the first frame from the leaf up that belongs to one of the generic layers.
+PHASES = (
+    ("garbage collection (the bootstrap's gc hook on top of the stack; the GC log has the pause times)",
+     lambda f: f[1] == "qfq_serve.py" and f[0].startswith("_gc ")),
+    ("project code (the route and the service call)", lambda f: is_project(f[1]) and f[1] != "api/cli.py"),
+    ("FastAPI response_model: validation of the returned dict, then JSON encoding",
+     lambda f: f[0].startswith(("serialize_response ", "ModelField.validate ", "ModelField.serialize"))),
+    ("FastAPI request: parameter parsing and validation",
+     lambda f: f[0].startswith(("solve_dependencies ", "request_params_to_args"))),
+    ("thread-pool hand-off (worker wake-up, call_soon_threadsafe)",
+     lambda f: f[0].startswith(("BaseEventLoop.call_soon_threadsafe ", "WorkerThread.run "))),
+)
+LAYERS = (
+    ("uvicorn + h11: HTTP parsing and writing", ("h11/", "uvicorn/")),
+    ("Starlette / FastAPI routing and middleware", ("starlette/", "fastapi/")),
+    ("thread-pool hand-off (worker wake-up, call_soon_threadsafe)", ("anyio/", "threading.py", "queue.py")),
+    ("asyncio event loop and socket I/O", ("asyncio/", "selectors.py")),
+)
+
+
+def phase_of(frames: list[tuple[str, str]]) -> str:
+    for name, test in PHASES:
+        if any(test(f) for f in frames):
+            return name
+    for _, path in reversed(frames):
+        for name, prefixes in LAYERS:
+            if path.startswith(prefixes):
+                return name
+    return "other"
+
+
+def parse_frame(frame: str) -> tuple[str, str]:
+    """py-spy's 'function (path:line)' → ('function (path:line)', path). py-spy gives paths relative to the
+    sys.path entry they were found under: 'graph/queries.py', 'fastapi/routing.py', 'threading.py'."""
+    m = re.match(r"^(.*) \((.*?)(?::\d+)?\)$", frame)
+    return (frame, m.group(2)) if m else (frame, "")
 
 
 def package_of(path: str) -> str:
-    p = Path(path)
-    if "site-packages" in p.parts:
-        return p.parts[p.parts.index("site-packages") + 1].removesuffix(".py")
-    try:
-        rel = p.resolve().relative_to(REPO)
-        return f"qfq {rel.parts[0]}/"
-    except ValueError:
-        pass
-    return "python stdlib" if "python3" in path or path.startswith("<") else (p.parts[0] if p.parts else "?")
+    if path == "qfq_serve.py":
+        return "garbage collection (the bootstrap's gc hook)"
+    top = path.split("/", 1)[0].removesuffix(".py")
+    if top in PROJECT_DIRS:
+        return f"qfq {top}/"
+    if top in sys.stdlib_module_names or path.startswith("<"):
+        return f"stdlib ({top})"
+    return top or "?"
 
 
 def is_project(path: str) -> bool:
-    try:
-        return Path(path).resolve().relative_to(REPO).parts[0] in PROJECT_DIRS
-    except (ValueError, IndexError):
-        return False
+    return path.split("/", 1)[0] in PROJECT_DIRS and path.endswith(".py")
 
 
-def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint,
-                     work: Path) -> dict[str, Any] | None:
-    spy = py_spy()
-    if spy is None:
-        log.warning("py-spy is not installed (pip install py-spy): no profile of %s", ep.name)
-        return None
-    out = work / "py-spy.txt"
-    out.unlink(missing_ok=True)
-    secs = args.profile_seconds
-    log.info("%s: profiling the server with py-spy for %d s under the same load", ep.name, secs)
-    cmd = [spy, "record", "--pid", str(server.pid), "--duration", str(secs), "--rate", "100", "--format", "raw",
-           "--function", "--output", str(out), "--nonblocking"]
-    spy_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        time.sleep(0.5)
-        run = load_run(tool, args, server, ep, work, secs + 1)
-    finally:
-        spy_out, _ = spy_proc.communicate(timeout=secs + 60)
-    if spy_proc.returncode != 0 or not out.is_file():
-        log.warning("py-spy failed (exit %s): %s", spy_proc.returncode, spy_out.decode(errors="replace")[-1000:])
-        return None
+def analyse_profile(raw: str, top: int) -> dict[str, Any]:
     own: collections.Counter[str] = collections.Counter()
-    total_in: collections.Counter[str] = collections.Counter()
-    project_own: collections.Counter[str] = collections.Counter()
+    inclusive: collections.Counter[str] = collections.Counter()
     packages: collections.Counter[str] = collections.Counter()
-    paths: dict[str, str] = {}
-    samples = 0
-    for line in out.read_text(errors="replace").splitlines():
+    phases: collections.Counter[str] = collections.Counter()
+    samples = idle = 0
+    for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
         n = int(count)
         samples += n
-        frames = [frame_label(f) for f in stack.split(";")]
-        frames = [(label, path) for label, path in frames if path]  # drop the process/thread pseudo-frames
-        if not frames:
+        frames = [parse_frame(f) for f in stack.split(";")]
+        if frames[-1][0].startswith(IDLE_LEAVES):
+            idle += n
             continue
-        leaf_label, leaf_path = frames[-1]
-        own[leaf_label] += n
-        packages[package_of(leaf_path)] += n
-        for label, path in set(frames):
-            total_in[label] += n
-            paths[label] = path
-        deepest = next(((label, path) for label, path in reversed(frames) if is_project(path)), None)
-        if deepest:
-            project_own[deepest[0]] += n
-    top = args.profile_top
-    return {
-        "samples": samples, "seconds": secs, "run": run,
-        "packages": packages.most_common(top),
-        "own": own.most_common(top),
-        "project_inclusive": [(k, v) for k, v in total_in.most_common() if is_project(paths[k])][:top],
-        "project_deepest": project_own.most_common(top),
-    }
+        own[frames[-1][0]] += n
+        packages[package_of(frames[-1][1])] += n
+        for label in {label for label, path in frames if is_project(path) and path != "api/cli.py"}:
+            inclusive[label] += n
+        phases[phase_of(frames)] += n
+    return {"samples": samples, "idle": idle, "active": samples - idle, "packages": packages.most_common(top),
+            "phases": phases.most_common(), "own": own.most_common(top), "project": inclusive.most_common(top)}
+
+
+def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint,
+                     work: Path, n: int) -> dict[str, Any] | None:
+    spy = py_spy()
+    if spy is None:
+        log.warning("py-spy is not installed (pip install py-spy): no profile of %s", ep.name)
+        return None
+    secs = args.profile_seconds
+    result: dict[str, Any] | None = None
+    for attempt in (1, 2):  # py-spy now and then loses most samples of a run; one more try then
+        out = work / f"py-spy-{n}-{attempt}.txt"
+        log.info("%s: profiling the server with py-spy for %d s under the same load", ep.name, secs)
+        cmd = [spy, "record", "--pid", str(server.pid), "--duration", str(secs), "--rate", str(args.profile_rate),
+               "--format", "raw", "--function", "--output", str(out)]
+        wait_idle(server, args.drain_timeout)
+        spy_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            run = load_run(tool, args, server, ep, work, secs + 2)  # covers py-spy's start and the idle check
+        finally:
+            spy_out = spy_proc.communicate(timeout=secs + 60)[0].decode(errors="replace")
+        if spy_proc.returncode != 0 or not out.is_file():
+            log.warning("py-spy failed (exit %s): %s", spy_proc.returncode, spy_out[-1000:])
+            return None
+        result = analyse_profile(out.read_text(errors="replace"), args.profile_top)
+        found = re.search(r"Samples: (\d+) Errors: (\d+)", spy_out)
+        result.update(seconds=secs, run=run, rate=args.profile_rate,
+                      spy_samples=int(found.group(1)) if found else None,
+                      spy_errors=int(found.group(2)) if found else None)
+        if result["active"] >= 100:
+            break
+        log.warning("py-spy: only %d active samples (%s)", result["active"], found.group(0) if found else spy_out[-300:])
+    return result
 
 
 # -- report -------------------------------------------------------------------------------------------------
@@ -534,9 +674,9 @@ def git(*argv: str) -> str:
 
 def revision() -> str:
     head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = git("status", "--porcelain", "--", *PROJECT_DIRS, "bench").strip()
-    return f"commit {head}" + (f", uncommitted changes: {', '.join(sorted({ln[3:] for ln in dirty.splitlines()}))}"
-                               if dirty else ", no uncommitted changes under api/ graph/ embeddings/ ingest/ bench/")
+    dirty = sorted({ln[3:] for ln in git("status", "--porcelain", "--", *PROJECT_DIRS, "bench").splitlines()})
+    return f"commit {head}" + (f", uncommitted changes: {', '.join(dirty)}" if dirty
+                               else ", no uncommitted changes under api/ graph/ embeddings/ ingest/ bench/")
 
 
 def version(dist: str) -> str:
@@ -548,11 +688,9 @@ def version(dist: str) -> str:
 
 def machine(tool_v: str) -> str:
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                    if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     try:
         mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 2**20:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
@@ -566,7 +704,8 @@ def machine(tool_v: str) -> str:
 def server_setup(server: Server, threads: int) -> str:
     loop = "uvloop" if version("uvloop") != "absent" else "asyncio"
     http_impl = "httptools" if version("httptools") != "absent" else "h11"
-    return (f"`qfq serve` = `uvicorn.run(app)`: one process (pid {server.pid}), one worker, no `--workers`; "
+    return (f"`qfq serve` = `uvicorn.run(app)`, started through a bootstrap that only logs the garbage "
+            f"collections: one process (pid {server.pid}), one worker, no `--workers`; "
             f"{loop} event loop, {http_impl} HTTP parser; the routes are plain `def`, so Starlette runs each in "
             f"AnyIO's thread pool (40 threads by default) under one GIL; {threads} OS threads in the process "
             f"after the runs. uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}, Starlette "
@@ -601,31 +740,51 @@ def spread(ep: Endpoint, key: str, digits: int) -> str:
 
 def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str], tool_v: str,
            setup: dict[str, Any]) -> str:
+    env = "".join(f", `{e}`" for e in args.server_env)
+    clients = f"{args.threads} threads" if tool[0] == "wrk" else "one locust process (gevent)"
     lines = [f"Machine: {machine(tool_v)}.", "",
              f"Code: {setup['revision']}; project imported from `{setup['code']}`.", "",
              f"Server: {setup['server']}. Data: {setup['data']} ({setup['data_how']}); "
-             f"`QFQ_LOG_LEVEL={args.log_level}`; /health after {setup['startup']:.1f} s.", "",
-             f"Load: {tool[0]} ({tool_v}), {args.duration:g} s per run, {args.connections} connections, "
-             f"{args.threads} threads, timeout {args.timeout:g} s, {args.repeat} run(s) per endpoint "
-             "(round-robin; with several, the run with the median req/s is shown and the min–max follows).", "",
+             f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s. "
+             + ("Garbage collector: Python's defaults." if setup["frozen"] is None else
+                f"Garbage collector: `gc.collect()` then `gc.freeze()` after the warm-up ({setup['frozen']} objects "
+                "moved to the permanent generation, which full collections no longer scan)."), "",
+             f"Load: {tool[0]} ({tool_v}), {args.duration:g} s per run, {args.connections} connections, {clients}, "
+             f"timeout {args.timeout:g} s, {args.repeat} run(s) per endpoint (round-robin; with several, the run "
+             "with the median req/s — of an even number, the slower of the middle two — is shown, then the min–max "
+             "over the runs in brackets).", "",
              f"Command: `python bench/load.py {' '.join(sys.argv[1:])}`", ""]
     lines += ["| endpoint | URLs | req/s | p50 ms | p90 ms | p99 ms | max ms | errors: non-2xx / socket | "
-              "cold first request ms | serial median ms | req/s × serial s | server CPU | load tool CPU | "
-              "RSS before → after MiB | VmHWM MiB | KiB/response |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "KiB/response |", "|---|---|---|---|---|---|---|---|---|"]
     for ep in eps:
         r = median_run(ep)
-        serial = statistics.median(ep.serial_ms)
         lines.append(
             f"| `{ep.name}` | {len(ep.paths)} | {spread(ep, 'rps', 0)} | {spread(ep, 'p50', 1)} | "
             f"{spread(ep, 'p90', 1)} | {spread(ep, 'p99', 1)} | {r['max']:,.0f} | {r['non2xx']} / {r['socket']} | "
-            f"{ep.cold_ms:,.0f} | {serial:,.1f} | {r['rps'] * serial / 1000:.2f} | {r['server_cpu'] * 100:.0f} % | "
-            f"{r['tool_cpu'] * 100:.0f} % | {r['rss_before']:,.0f} → {r['rss_after']:,.0f} | {r['hwm_after']:,.0f} | "
             f"{r['kib_per_response']:,.1f} |")
-    lines += ["", "Columns: *serial median* is one connection, one request at a time, after the warm-up; "
-              "*req/s × serial s* is how many requests the server completes in parallel compared with that serial "
-              "time (1.0: no parallelism at all); CPU columns are CPU seconds per wall second of the run (100 % = "
-              "one core) for the server process and for the load tool.", ""]
+    lines += ["", "| endpoint | cold first request ms | first call of the other URLs, median ms | serial median ms | "
+              "req/s × serial s | CPU: server / load tool / other | full GC in the run: count, total ms (share of the "
+              "run), longest ms | server busy after the run s | RSS before → after MiB | VmHWM MiB |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for ep in eps:
+        r = median_run(ep)
+        serial = statistics.median(ep.serial_ms)
+        first = "–" if ep.check.get("first_ms") is None else f"{ep.check['first_ms']:,.1f}"
+        lines.append(
+            f"| `{ep.name}` | {ep.cold_ms:,.0f} | {first} | {serial:,.1f} | {r['rps'] * serial / 1000:.2f} | "
+            f"{r['server_cpu'] * 100:.0f} / {r['tool_cpu'] * 100:.0f} / {r['other_cpu'] * 100:.0f} % | "
+            f"{r['gc_full_n']}, {r['gc_full_ms']:,.0f} ({r['gc_full_share'] * 100:.1f} %), {r['gc_full_max']:,.0f} | "
+            f"{r['drain']:,.1f} | {r['rss_before']:,.0f} → {r['rss_after']:,.0f} | {r['hwm_after']:,.0f} |")
+    lines += ["", "Columns: *cold first request* is the endpoint's first request after start-up (it may build the "
+              "knowledge graph or load the encoders); *first call of the other URLs* is the first request of each "
+              "other rotated URL, one at a time (what a cache of answers has not seen yet); *serial median* is one "
+              "connection, one request at a time, after the warm-up; *req/s × serial s* is how many requests the "
+              "server completes in parallel compared with that serial time (1.0: none); CPU is CPU seconds per wall "
+              "second of the run (100 % = one core) for the server process, the load tool, and every other process "
+              "of the machine (the noise); *full GC* are the server's generation-2 garbage collections that ended "
+              "during the run (every thread waits while one runs); *server busy after the run* is how long the server kept working on "
+              "requests accepted before the load tool stopped (each run starts on an idle server); RSS is the "
+              "server's VmRSS just before and just after the run, VmHWM its peak since start.", ""]
     lines += ["| endpoint | target | measured | met |", "|---|---|---|---|"]
     for ep in eps:
         for target, measured, ok in verdicts(ep):
@@ -639,20 +798,28 @@ def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str],
 def profile_lines(ep: Endpoint) -> list[str]:
     p = ep.profile
     assert p is not None
-    n = max(1, p["samples"])
+    n = max(1, p["active"])
     r = p["run"]
-    out = [f"py-spy profile of `{ep.name}`: {p['samples']:,} samples of non-idle threads at 100 Hz over "
-           f"{p['seconds']} s under the same load ({r['rps']:,.0f} req/s, p99 {r['p99']:,.1f} ms during the profile). "
-           "Percentages are of all samples.", "",
-           "| where the CPU goes (leaf frame's package) | % |", "|---|---|"]
-    out += [f"| {k} | {v / n * 100:.1f} |" for k, v in p["packages"]]
-    out += ["", "| project function (inclusive: on the stack) | % |", "|---|---|"]
-    out += [f"| `{k}` | {v / n * 100:.1f} |" for k, v in p["project_inclusive"]]
-    out += ["", "| project function (deepest project frame: its own time plus the libraries it calls) | % |",
-            "|---|---|"]
-    out += [f"| `{k}` | {v / n * 100:.1f} |" for k, v in p["project_deepest"]]
-    out += ["", "| any function (own time: leaf frame) | % |", "|---|---|"]
-    out += [f"| `{k}` | {v / n * 100:.1f} |" for k, v in p["own"]]
+    out = [f"py-spy profile of `{ep.name}` ({p['seconds']} s at {p['rate']} Hz under the same load: "
+           f"{r['rps']:,.0f} req/s, p99 {r['p99']:,.1f} ms): {p['samples']:,} thread samples, of which "
+           f"{p['idle']:,} are idle threads (thread-pool workers waiting for work, the event loop in epoll) and "
+           f"are left out; percentages are of the {p['active']:,} others (py-spy: {p['spy_samples']} samples, "
+           f"{p['spy_errors']} errors).", "",
+           "| what the stack is doing | % | where the CPU goes (package of the leaf frame) | % |",
+           "|---|---|---|---|"]
+    rows = max(len(p["phases"]), len(p["packages"]))
+    for i in range(rows):
+        a = p["phases"][i] if i < len(p["phases"]) else ("", None)
+        b = p["packages"][i] if i < len(p["packages"]) else ("", None)
+        out.append(f"| {a[0]} | {'' if a[1] is None else f'{a[1] / n * 100:.1f}'} | {b[0]} | "
+                   f"{'' if b[1] is None else f'{b[1] / n * 100:.1f}'} |")
+    out += ["", "| function: own time (leaf frame) | % | project function: inclusive | % |", "|---|---|---|---|"]
+    rows = max(len(p["own"]), len(p["project"]))
+    for i in range(rows):
+        a = p["own"][i] if i < len(p["own"]) else None
+        b = p["project"][i] if i < len(p["project"]) else None
+        out.append(f"| {f'`{a[0]}`' if a else ''} | {f'{a[1] / n * 100:.1f}' if a else ''} | "
+                   f"{f'`{b[0]}`' if b else ''} | {f'{b[1] / n * 100:.1f}' if b else ''} |")
     return out
 
 
@@ -671,30 +838,37 @@ def run(args: argparse.Namespace) -> int:
         server = Server(args, data, work)
         code = code_location(server.env)
         startup = server.start(args.startup_timeout)
-        eps = endpoints(server.port, args.queries)
+        eps = [ep for ep in endpoints(server.port, args.queries) if ep.key in args.endpoints]
         for ep in eps:
             warm_and_check(server.port, ep, args.serial)
+        frozen = None
+        if args.gc_freeze:
+            frozen = server.freeze()
+            log.info("gc.collect() then gc.freeze() in the server: %s objects frozen", frozen)
         for i in range(args.repeat):
             for ep in eps:
                 log.info("run %d/%d: %s — %d URLs, %g s, %d connections", i + 1, args.repeat, ep.name, len(ep.paths),
                          args.duration, args.connections)
                 r = load_run(tool, args, server, ep, work, args.duration)
                 ep.runs.append(r)
-                log.info("  %.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d non-2xx + %d socket, server CPU %.0f %%, "
-                         "RSS %.0f → %.0f MiB", r["rps"], r["p50"], r["p99"], r["non2xx"], r["socket"],
-                         r["server_cpu"] * 100, r["rss_before"], r["rss_after"])
-        for ep in eps:
+                log.info("  %.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d non-2xx + %d socket, CPU server %.0f %% "
+                         "tool %.0f %% other %.0f %%, RSS %.0f → %.0f MiB", r["rps"], r["p50"], r["p99"],
+                         r["non2xx"], r["socket"], r["server_cpu"] * 100, r["tool_cpu"] * 100,
+                         r["other_cpu"] * 100, r["rss_before"], r["rss_after"])
+        for i, ep in enumerate(eps):
             missed = not all(ok for _, _, ok in verdicts(ep))
             if args.profile == "all" or (args.profile == "auto" and missed):
-                ep.profile = profile_endpoint(tool, args, server, ep, work)
+                ep.profile = profile_endpoint(tool, args, server, ep, work, i)
         text = report(eps, args, tool, tool_v,
                       {"revision": rev, "code": code, "data": data if args.data else "a temporary directory",
                        "data_how": how, "startup": startup,
-                       "server": server_setup(server, server.status()["Threads"])})
+                       "server": server_setup(server, server.status()["Threads"]), "frozen": frozen})
         if revision() != rev:
             log.warning("the code changed during the run: the numbers may mix two versions")
-        if server.proc is not None and server.proc.poll() is not None:
-            log.warning("the server exited during the run:\n%s", server.tail())
+    except BaseException:
+        if server is not None and server.proc is not None and server.proc.poll() is not None:
+            log.error("the server exited with %s; the end of its log:\n%s", server.proc.returncode, server.tail())
+        raise
     finally:
         if server is not None:
             server.stop()
@@ -721,6 +895,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (default: a free one)")
     parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
                         help="QFQ_LOG_LEVEL of the server (default WARNING: no access log line per request)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment variable for the server, e.g. QFQ_ANSWER_CACHE_SIZE=0 (repeatable)")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="after the warm-up, have the server run gc.collect() then gc.freeze() (a what-if: "
+                             "qfq serve does not do it)")
+    parser.add_argument("--endpoints", default=",".join(ENDPOINT_KEYS),
+                        help=f"comma-separated subset of {','.join(ENDPOINT_KEYS)} (default: all)")
     parser.add_argument("--queries", type=int, default=20, help="search queries rotated (default 20)")
     parser.add_argument("--serial", type=int, default=20, help="least requests in the serial pass (default 20)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per endpoint, round-robin (default 1)")
@@ -729,13 +910,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=("auto", "all", "none"), default="auto",
                         help="py-spy profile of the endpoints that miss a target (auto), of all, or none")
     parser.add_argument("--profile-seconds", type=int, default=10, help="seconds per profile (default 10)")
+    parser.add_argument("--profile-rate", type=int, default=100, help="py-spy samples per second (default 100)")
     parser.add_argument("--profile-top", type=int, default=12, help="rows per profile table (default 12)")
+    parser.add_argument("--drain-timeout", type=float, default=300,
+                        help="seconds to wait for the server to finish the requests left when a run ends")
     parser.add_argument("--startup-timeout", type=float, default=300, help="seconds to wait for /health")
     parser.add_argument("--keep-work", action="store_true", help="keep the work directory (server log, py-spy)")
     parser.add_argument("--verbose", action="store_true", help="debug logging (wrk's own output)")
     args = parser.parse_args(argv)
     if args.connections < args.threads or args.threads < 1 or args.duration <= 0 or args.repeat < 1:
         parser.error("need --threads ≥ 1, --connections ≥ --threads, --duration > 0, --repeat ≥ 1")
+    if any("=" not in e for e in args.server_env):
+        parser.error("--server-env takes KEY=VALUE")
+    args.endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
+    if not args.endpoints or set(args.endpoints) - set(ENDPOINT_KEYS):
+        parser.error(f"--endpoints: choose among {', '.join(ENDPOINT_KEYS)}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s",
                         datefmt="%H:%M:%S", stream=sys.stderr)
 

