@@ -16,7 +16,7 @@ from api.report import DocumentReport, IngestReport, summarise_missing
 from api.settings import Settings
 from graph.actions_export import export_row, iter_rows, linker_for, write_jsonl
 from graph.exports import FORMATS, subgraph
-from graph.knowledge import KnowledgeBase, KnowledgeCache
+from graph.knowledge import KnowledgeBase, KnowledgeCache, settle_memory
 from graph.rdf import serialize, sparql, to_rdf
 from graph.store import Store
 from graph.territories import Referential, default_referential
@@ -113,6 +113,7 @@ class Service:
                 engine = SearchEngine(kb, self.store.lines, self.encoders["search"], self.encoders["similar"],
                                       self.vector_cache, config, index_dir=s.data)
                 self.__dict__["_engine"] = engine
+                settle_memory()
             return engine
 
     def index(self) -> dict[str, Any]:

@@ -697,8 +697,8 @@ def machine(tool_v: str) -> str:
         mem = "RAM unknown"
     return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable by this process; CPU \"{cpu}\"), "
             f"{platform.machine()}, {mem}, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, {tool_v}, load average {os.getloadavg()[0]:.2f} at the start, "
-            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+            f"{platform.python_version()}, {tool_v}; load average {os.getloadavg()[0]:.2f} at the start, "
+            f"started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 
 
 def server_setup(server: Server, threads: int) -> str:
@@ -742,7 +742,7 @@ def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str],
            setup: dict[str, Any]) -> str:
     env = "".join(f", `{e}`" for e in args.server_env)
     clients = f"{args.threads} threads" if tool[0] == "wrk" else "one locust process (gevent)"
-    lines = [f"Machine: {machine(tool_v)}.", "",
+    lines = [f"Machine: {setup['machine']}.", "",
              f"Code: {setup['revision']}; project imported from `{setup['code']}`.", "",
              f"Server: {setup['server']}. Data: {setup['data']} ({setup['data_how']}); "
              f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s. "
@@ -831,6 +831,7 @@ def run(args: argparse.Namespace) -> int:
     tool_v = tool_version(*tool)
     log.info("load tool: %s (%s)", tool[0], tool_v)
     rev = revision()
+    facts = machine(tool_v)  # at the start: the load average and the date are the run's
     work = Path(tempfile.mkdtemp(prefix="qfq-bench-load-"))
     server: Server | None = None
     try:
@@ -860,7 +861,7 @@ def run(args: argparse.Namespace) -> int:
             if args.profile == "all" or (args.profile == "auto" and missed):
                 ep.profile = profile_endpoint(tool, args, server, ep, work, i)
         text = report(eps, args, tool, tool_v,
-                      {"revision": rev, "code": code, "data": data if args.data else "a temporary directory",
+                      {"machine": facts, "revision": rev, "code": code, "data": data if args.data else "a temporary directory",
                        "data_how": how, "startup": startup,
                        "server": server_setup(server, server.status()["Threads"]), "frozen": frozen})
         if revision() != rev:
