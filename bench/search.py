@@ -1,7 +1,8 @@
 """Search benchmark: index build against pure encoding, query latency, faiss flat against HNSW, peak memory.
 
-    python bench/search.py [--copies 50] [--corpus ../shared/corpus] [--repeat 3] [--queries 100]
-                           [--hnsw-sizes 50000,100000] [--no-profile] [--verbose]
+    python bench/search.py [--copies 50] [--corpus ../shared/corpus] [--repeat 3] [--encode-repeat 1]
+                           [--queries 100] [--hnsw-sizes 50000,100000] [--no-profile] [--verbose]
+                           [--save results.json] [--report results.json]
 
 Two datasets, each ingested once (in its own child process, untimed: see ``bench/ingest.py``) into a data
 directory under a temporary root: ``corpus`` (the real corpus) and ``copies`` (N renamed copies of every corpus
@@ -39,10 +40,13 @@ Every child reports its start-up (imports, referential, torch + sentence-transfo
 first call) apart from the timings, its peak RSS, and the CPU pressure on the machine while it ran
 (``/proc/pressure/cpu``: the share of time some task waited for a CPU). Unless ``--no-profile``, the first
 ``warm`` run ends with a cProfile of the search and the similar query series (after the timings), and the copies
-run with one of a few calls of each.
+run with one of a few calls of each. The first ``warm`` run also times query encoding alone with the engines at
+every core and at one thread (THREADS_PROBE queries, alternated).
 
 Progress goes to the log (stderr); the Markdown tables on stdout are the command's output. Nothing is written
-to BENCHMARKS.md: paste the output there. Takes about 9 minutes with the defaults on 2 cores.
+to BENCHMARKS.md: paste the output there (``--save`` keeps the raw results; ``--report`` prints them again).
+Takes about 10 minutes with the defaults on 2 cores (620 s on a busy machine; the cold build and the pure
+encoding are about 1.5 minutes each, the 50-copy scenario about 3 minutes, its ingest about 1-2 minutes).
 """
 
 from __future__ import annotations
