@@ -60,7 +60,9 @@ class SearchEngine:
                 return n
         raise InputError(f"unknown dispositif {value!r}", where="dispositif", valid="a dispositif id or label")
 
-    def items(self, f: Filters) -> set[str] | None:
+    def items(self, f: Filters, scopes: dict[str, str | None] | None = None) -> set[str] | None:
+        """Graph nodes the filters allow (None: no restriction). With a territory, `scopes` (when given) is
+        filled with each action's scope, local or wider; nothing is kept on the shared engine."""
         if f.type and f.type not in TYPES:
             raise InputError(f"unknown type {f.type!r}", where="type", valid=", ".join(TYPES))
         if not f.any_action_filter():
@@ -71,8 +73,9 @@ class SearchEngine:
             raise InputError("territory, theme, public, dispositif, actor and document filters select actions",
                              where="type", valid="action (or no type)")
         matched = self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)
-        self._scopes = {x["id"]: x["scope"] for x in matched}
-        found = set(self._scopes)
+        if scopes is not None:
+            scopes.update((x["id"], x["scope"]) for x in matched)
+        found = {x["id"] for x in matched}
         if f.public:
             target = f.public if f.public.startswith("public:") else f"public:{f.public}"
             found = {n for n in found if self.graph.has_edge(n, target)}
@@ -89,17 +92,18 @@ class SearchEngine:
         if not text or not text.strip():
             raise InputError("empty search text", where="q", valid="a few words in French")
         filters = filters or Filters()
-        self._scopes: dict[str, str | None] = {}
+        scopes: dict[str, str | None] = {}
         second = self.similar_finder.r
         extra = [(self.index.config.second_dense_weight, second)] if second is not self.index.retriever else []
-        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters), extra=extra)
+        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters, scopes),
+                                 extra=extra)
         if filters.where:  # on a territory, what happens there comes before what covers a wider territory
-            hits.sort(key=lambda h: self._scopes.get(h["item"]) == "wider")
+            hits.sort(key=lambda h: scopes.get(h["item"]) == "wider")
         results = []
         for h in hits[:k]:
             r = self.describe(h["item"], h["score"], h["chunk"])
             if filters.where:
-                r["scope"] = self._scopes.get(h["item"])
+                r["scope"] = scopes.get(h["item"])
             results.append(r)
         return {"query": text, "results": results}
 
