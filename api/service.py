@@ -85,9 +85,10 @@ class Service:
     def encoders(self) -> dict[str, Any]:
         from embeddings.encoder import build_encoder
 
-        main = build_encoder(self.settings.encoder, threads=self.settings.threads)
-        other = main if self.settings.similar_encoder == self.settings.encoder else build_encoder(
-            self.settings.similar_encoder, threads=self.settings.threads)
+        s = self.settings
+        counts = {"threads": s.threads, "query_threads": s.query_threads}
+        main = build_encoder(s.encoder, **counts)
+        other = main if s.similar_encoder == s.encoder else build_encoder(s.similar_encoder, **counts)
         return {"search": main, "similar": other}
 
     @cached_property

@@ -31,9 +31,12 @@ class Settings(BaseSettings):
     second_dense_weight: float = Field(1.0, ge=0, description="Weight of the similar encoder's ranking in search "
                                        "(0: search with the search encoder only).")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    hnsw_threshold: int = Field(50_000, ge=1, description="Chunks above which the dense index is HNSW, not exact.")
+    hnsw_threshold: int = Field(60_000, ge=1, description="Chunks from which the dense index is HNSW, not exact "
+                                "(exact search costs ~0.18 ms per 1,000 chunks; see BENCHMARKS.md).")
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
-    threads: int | None = Field(None, ge=1, description="Threads for the encoders (default: all cores).")
+    threads: int | None = Field(None, ge=1, description="Threads for encoding documents (default: all cores).")
+    query_threads: int = Field(1, ge=1, description="Threads for encoding one query. 1 (default): requests run "
+                               "side by side, and a query is too short for a thread team to pay off.")
     upload_token: SecretStr | None = Field(None, description="Bearer token for POST /documents (unset: uploads disabled).")
     upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (empty: CORS off).")

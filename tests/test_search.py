@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -105,3 +106,37 @@ def test_http_search_and_similar(engine_service: Service) -> None:
         assert s.status_code == 200 and s.json()["same_action"]
         assert client.get("/actions/nope/similar").status_code == 404
         assert client.get("/search", params={"q": "x", "type": "lieu"}).status_code == 422
+
+
+def test_hnsw_index_finds_what_the_exact_index_finds(engine_service: Service) -> None:
+    """Above the threshold the index is HNSW; its search (efSearch raised for k) returns the exact neighbours on
+    the real search vectors, with and without a filter."""
+    from embeddings.index import DenseIndex
+
+    exact = engine_service.search_engine.index.retriever.dense
+    hnsw = DenseIndex(exact.chunk_ids, exact.vectors, hnsw_threshold=1)
+    assert hnsw.hnsw and not exact.hnsw
+    allowed = np.arange(0, len(exact.chunk_ids), 3)
+    for row in range(0, len(exact.chunk_ids), 17):
+        query = exact.vectors[row]
+        for subset in (None, allowed):
+            want = [c for c, _ in exact.search(query, 50, subset)]
+            got = [c for c, _ in hnsw.search(query, 50, subset)]
+            assert len(set(want) & set(got)) >= 48, (row, subset is None)
+
+
+def test_similar_scopes_and_retellings(engine_service: Service) -> None:
+    """A retelling is listed apart in every scope; the scopes select the regions of the results."""
+    own = "001_7091df44cd1e8194/eit-49"
+    region = engine_service.get_action(own)["region"]
+    for scope in ("all", "same-region", "other-regions"):
+        body = engine_service.similar(own, k=4, scope=scope)
+        assert [r["id"] for r in body["same_action"]] == ["002_60c96a901df60f3b/7-2"], scope
+        assert len(body["results"]) <= 4
+        assert own not in ids(body) and "002_60c96a901df60f3b/7-2" not in ids(body)
+        if scope == "same-region":
+            assert all(r["region"] == region for r in body["results"])
+        for r in body["results"] + body["same_action"]:
+            assert r["same_action"] is (r in body["same_action"])
+            first, second = r["explanation"]["passages"]
+            assert first["doc"] == "001_7091df44cd1e8194" and second["doc"] == r["doc"]
