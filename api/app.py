@@ -5,13 +5,17 @@ No `from __future__ import annotations` here: FastAPI reads the route annotation
 
 import json
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -49,10 +53,47 @@ class MatchRequest(BaseModel):
     needs: list[str] = Field(default_factory=list, description="Needs, e.g. mobilite, garde_enfants, logement.")
 
 
+class Bodies:
+    """JSON bodies of the facade's answers, validated against their response model and encoded once.
+
+    The facade hands out the same read-only object for the same question (its answer cache), so a body is
+    kept under the identity of its answer, with the answer itself (an identity is never reused while the
+    object lives). Without the answer cache every request computes a new answer and nothing is kept here."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._bodies: OrderedDict[int, tuple[Any, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def response(self, model: type[BaseModel], answer: Any) -> Response:
+        key = id(answer)
+        with self._lock:
+            hit = self._bodies.get(key)
+            if hit is not None and hit[0] is answer:
+                self._bodies.move_to_end(key)
+                return Response(hit[1], media_type="application/json")
+        body = model.model_validate(answer).model_dump_json(by_alias=True).encode("utf-8")
+        if self.size:
+            with self._lock:
+                self._bodies[key] = (answer, body)
+                while len(self._bodies) > self.size:
+                    self._bodies.popitem(last=False)
+        return Response(body, media_type="application/json")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     service = Service(settings)
-    app = FastAPI(title="qfq — qui fait quoi, où", version="0.1.0", responses=ERRORS,
+    bodies = Bodies(settings.answer_cache_size)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:  # before the first request is accepted
+            await run_in_threadpool(service.warm_up)
+        yield
+        service.close()
+
+    app = FastAPI(title="qfq — qui fait quoi, où", version="0.1.0", responses=ERRORS, lifespan=lifespan,
                   description="Who does what, where: actions of French employment, insertion and "
                               "ecological-transition plans, with the evidence of every answer.")
     if settings.cors_origins:  # off unless origins are configured
@@ -88,8 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         action_id: str,
         k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
         scope: Annotated[str, Query(description="other-regions, all or same-region.")] = "other-regions",
-    ) -> dict[str, Any]:
-        return service.similar(action_id, k=k, scope=scope)
+    ) -> Response:
+        return bodies.response(SimilarResponse, service.similar(action_id, k=k, scope=scope))
 
     @app.get("/actions/{action_id:path}", summary="One action with its evidence and the link to its passage",
              response_model=ActionRow)
@@ -108,9 +149,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         actor: Annotated[str | None, Query(description="Actor name.")] = None,
         doc: Annotated[str | None, Query(description="Document id.")] = None,
         type: Annotated[str | None, Query(description="action, dispositif or actor.")] = None,
-    ) -> dict[str, Any]:
-        return service.search(q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor,
-                              doc=doc, type=type)
+    ) -> Response:
+        return bodies.response(SearchResponse, service.search(
+            q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor, doc=doc, type=type))
 
     @app.get("/who", summary="Who does what where (containment, lineage, evidence)", response_model=WhoResponse)
     def who(
@@ -119,8 +160,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         where: Annotated[str | None, Query(description="Commune, EPCI, département, région, postal or INSEE code.",
                                            examples=["Calvados"])] = None,
         theme: Annotated[str | None, Query(description="Theme slug.")] = None,
-    ) -> dict[str, Any]:
-        return service.who(what=what, where=where, theme=theme)
+    ) -> Response:
+        return bodies.response(WhoResponse, service.who(what=what, where=where, theme=theme))
 
     @app.get("/vocabulary", summary="Profile statuses and needs with their French labels")
     def vocabulary() -> dict[str, Any]:
@@ -133,13 +174,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         age: Annotated[int | None, Query(description="Age in years.", examples=[24])] = None,
         status: Annotated[list[str] | None, Query(description="Statuses (repeat the parameter).")] = None,
         need: Annotated[list[str] | None, Query(description="Needs (repeat the parameter).")] = None,
-    ) -> dict[str, Any]:
-        return service.match(age=age, statuses=status, where=where, needs=need)
+    ) -> Response:
+        return bodies.response(MatchResponse, service.match(age=age, statuses=status, where=where, needs=need))
 
     @app.post("/match", summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
               response_model=MatchResponse)
-    def match_post(profile: MatchRequest) -> dict[str, Any]:
-        return service.match(age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs)
+    def match_post(profile: MatchRequest) -> Response:
+        return bodies.response(MatchResponse, service.match(
+            age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs))
 
     @app.get("/dispositifs", summary="Dispositifs: national thesaurus and local schemes found in the documents",
              response_model=DispositifList)

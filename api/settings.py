@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     upload_token: SecretStr | None = Field(None, description="Bearer token for POST /documents (unset: uploads disabled).")
     upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (empty: CORS off).")
+    warm_up: bool = Field(True, description="Build the knowledge graph and the search indexes and load the encoders "
+                          "when the app starts, before it accepts requests (off: on first use).")
     answer_cache_size: int = Field(1024, ge=0, description="Answers of read queries kept in memory (0: none).")
     sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")

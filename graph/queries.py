@@ -42,9 +42,15 @@ class Queries:
         self.ref = referential
         self._children: dict[str, list[str]] = defaultdict(list)
         self._stems: dict[str, frozenset[str]] = {}  # action node -> stems of its text, computed once
+        self._below: dict[str, frozenset[str]] = {}  # territory id -> _down(), computed once
+        self._actions = [n for n, d in g.nodes(data=True) if d.get("type") == "action"]
+        self._in: dict[str, frozenset[str]] = {}  # action node -> the territories it is in (not excluded)
         for src, dst, data in g.edges(data=True):
             if data["kind"] == "part_of":
                 self._children[dst].append(src)
+        for n in self._actions:
+            self._in[n] = frozenset(dst for _, dst, e in g.out_edges(n, data=True)
+                                    if e["kind"] == "in" and not e.get("excluded"))
 
     # -- places -------------------------------------------------------------------------------------------
 
@@ -57,8 +63,14 @@ class Queries:
                                    f"(suggestions: {suggestions})")
         return Place(hits[0], f"territory:{hits[0].id}")
 
-    def _down(self, place: Place) -> set[str]:
+    def _down(self, place: Place) -> frozenset[str]:
         """The territory, every territory it contains, and named places attached below them (graph nodes)."""
+        key = place.territory.id
+        if key not in self._below:
+            self._below[key] = frozenset(self._descend(place))
+        return self._below[key]
+
+    def _descend(self, place: Place) -> set[str]:
         ids = {place.territory.id, *self.ref.descendants(place.territory.id)}
         nodes = {f"territory:{i}" for i in ids}
         stack = [n for n in nodes if n in self.g]
@@ -100,17 +112,17 @@ class Queries:
     def actions(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
                 actor: str | None = None) -> list[dict[str, Any]]:
         """Actions matching every given filter, each with its scope relative to `where` ('local' or 'wider')."""
-        candidates = [n for n, d in self.g.nodes(data=True) if d.get("type") == "action"]
+        candidates = self._actions
         scope: dict[str, str] = {}
         if where:
             place = self.place(where)
-            down, up = self._down(place), self._up(place)
+            down, up = self._down(place), set(self._up(place))
             kept = []
             for n in candidates:
-                targets = {dst for _, dst, e in self.g.out_edges(n, data=True) if e["kind"] == "in" and not e.get("excluded")}
-                if targets & down:
+                targets = self._in[n]
+                if not targets.isdisjoint(down):
                     scope[n] = "local"
-                elif targets & set(up):
+                elif not targets.isdisjoint(up):
                     scope[n] = "wider"
                 else:
                     continue

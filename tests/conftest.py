@@ -35,7 +35,8 @@ def service(tmp_path: Path) -> Service:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Service:
     """A service over the whole corpus, built once for the session (read-only tests only)."""
-    svc = Service(Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir]))
+    # warm_up off: apps built on these settings would otherwise encode the whole corpus at start-up
+    svc = Service(Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir], warm_up=False))
     report = svc.build()
     assert report.errors == 0, report.to_dict()
     yield svc

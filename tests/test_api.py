@@ -105,3 +105,22 @@ def test_cli_json_prints_the_route_body(built: Service, client: TestClient) -> N
     assert cli("match", "--age", "24", "--status", "demandeur_emploi", "--where", "Vire", "--need", "mobilite") == \
         client.get("/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire",
                                      "need": "mobilite"}).json()
+
+
+def test_answer_bodies_are_encoded_once_and_still_documented(built: Service, client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for route, model in (("/who", "WhoResponse"), ("/match", "MatchResponse"), ("/search", "SearchResponse"),
+                         ("/actions/{action_id}/similar", "SimilarResponse")):
+        schema = spec["paths"][route]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith(model), route
+    first = client.get("/who", params={"where": "Calvados"})
+    again = client.get("/who", params={"where": "Calvados"})
+    assert first.status_code == again.status_code == 200 and first.headers["content-type"] == "application/json"
+    assert first.content == again.content and first.json()["results"]
+    other = client.get("/who", params={"where": "Vendée"})
+    assert other.json()["query"]["where"] == "Vendée" and other.content != first.content
+    # without the answer cache every request computes its answer, and the body is the same
+    uncached = built.settings.model_copy(update={"answer_cache_size": 0})
+    with TestClient(create_app(uncached)) as fresh:
+        assert fresh.get("/who", params={"where": "Calvados"}).json() == first.json()
+        assert fresh.app.state.service._answers == {}

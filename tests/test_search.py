@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -96,9 +97,12 @@ def test_vectors_are_computed_once_and_the_index_is_persisted(engine_service: Se
 
 
 def test_http_search_and_similar(engine_service: Service) -> None:
+    frozen = gc.get_freeze_count()
     with TestClient(create_app(engine_service.settings)) as client:
+        # warmed up at start-up: graph, indexes and encoders built, then frozen out of the garbage collector
         app_service = client.app.state.service
-        app_service.__dict__["vector_cache"] = engine_service.vector_cache
+        assert "_engine" in app_service.__dict__ and gc.get_freeze_count() > frozen
+        assert all("loaded=True" in repr(e) for e in app_service.encoders.values())
         r = client.get("/search", params={"q": "bus de l'orientation", "k": 3})
         assert r.status_code == 200
         assert {"001_7091df44cd1e8194/orientibus", "dispositif:orientibus"} <= set(ids(r.json())[:3])

@@ -13,7 +13,8 @@ DOC = "001_7091df44cd1e8194.txt"
 
 
 def client_for(tmp_path: Path, **settings) -> TestClient:
-    return TestClient(create_app(Settings(data=tmp_path / "data", corpus=[], **settings)))
+    # no warm-up: these tests never search, and loading the encoders would only slow them down
+    return TestClient(create_app(Settings(data=tmp_path / "data", corpus=[], warm_up=False, **settings)))
 
 
 def test_uploads_are_disabled_without_a_token(tmp_path: Path, corpus_dir: Path) -> None:

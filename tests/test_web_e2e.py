@@ -53,7 +53,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_ca
                             env=env, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # the server warms up (graph, indexes, encoders) before it listens
     while True:
         try:
             urllib.request.urlopen(base + "/health", timeout=2)
