@@ -24,6 +24,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="qfq — qui 
 err = Console(stderr=True)
 out = Console()
 
+# options several commands share
+DataDir = Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")]
+Force = Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")]
+IndexNow = Annotated[bool, typer.Option(help="Also compute the search vectors now.")]
+ReportJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+RouteJson = Annotated[bool, typer.Option("--json", help="Print the JSON body of the matching HTTP route.")]
+
+
+def _print_json(body: object) -> None:
+    out.print_json(json.dumps(body, ensure_ascii=False))
+
 
 
 def _settings(data: Path | None = None, **overrides) -> Settings:
@@ -75,10 +86,10 @@ def _print_report(report: IngestReport) -> None:
 @app.command()
 def build(
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")] = None,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
-    force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
-    index: Annotated[bool, typer.Option(help="Also compute the search vectors now.")] = True,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    data: DataDir = None,
+    force: Force = False,
+    index: IndexNow = True,
+    json_out: ReportJson = False,
 ) -> None:
     """Ingest every document under the corpus directories into the data directory, then index it."""
     service = Service(_settings(data))
@@ -89,10 +100,10 @@ def build(
 @app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Documents to add or replace.")],
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
-    force: Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")] = False,
-    index: Annotated[bool, typer.Option(help="Also compute the search vectors now.")] = True,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    data: DataDir = None,
+    force: Force = False,
+    index: IndexNow = True,
+    json_out: ReportJson = False,
 ) -> None:
     """Add or replace documents incrementally (vectors are recomputed only for what changed)."""
     service = Service(_settings(data))
@@ -102,7 +113,7 @@ def ingest(
 
 def _finish(report: IngestReport, json_out: bool, index_with: Service | None = None) -> None:
     if json_out:
-        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        _print_json(report.to_dict())
     else:
         _print_report(report)
     if report.documents and report.errors == len(report.documents):
@@ -119,7 +130,7 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     territory: Annotated[str | None, typer.Option(help="Only what happens on this territory (any level).")] = None,
     theme: Annotated[str | None, typer.Option(help="Only the actions of this theme (slug).")] = None,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    data: DataDir = None,
 ) -> None:
     """Export the knowledge base: actions (JSON Lines), gexf, graphml, csv (zip), ttl, jsonld."""
     if fmt not in EXPORT_FORMATS:
@@ -149,13 +160,13 @@ def who(
     what: Annotated[str | None, typer.Option(help="What: free text, an actor, a dispositif.")] = None,
     where: Annotated[str | None, typer.Option(help="Where: commune, EPCI, département, région, postal/INSEE code.")] = None,
     theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /who.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    json_out: RouteJson = False,
+    data: DataDir = None,
 ) -> None:
     """Who does what where: actors and their actions, with containment and evidence."""
     body = Service(_settings(data)).who(what=what, where=where, theme=theme)
     if json_out:
-        out.print_json(json.dumps(body, ensure_ascii=False))
+        _print_json(body)
         return
     for r in body["results"]:
         actor = r["actor"]
@@ -182,14 +193,14 @@ def search(
     actor: Annotated[str | None, typer.Option(help="Actor name (former names included).")] = None,
     doc: Annotated[str | None, typer.Option(help="Document id.")] = None,
     type_: Annotated[str | None, typer.Option("--type", help="action, dispositif or actor.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /search.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    json_out: RouteJson = False,
+    data: DataDir = None,
 ) -> None:
     """Search actions, dispositifs and actors (keywords and meaning, with filters)."""
     body = Service(_settings(data)).search(text, k=k, where=where, theme=theme, public=public, dispositif=dispositif,
                                            actor=actor, doc=doc, type=type_)
     if json_out:
-        out.print_json(json.dumps(body, ensure_ascii=False))
+        _print_json(body)
         return
     for r in body["results"]:
         p = r["passage"]
@@ -206,13 +217,13 @@ def similar(
     action_id: Annotated[str, typer.Argument(help="An action id (see `qfq export actions`).")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="How many results.")] = 5,
     scope: Annotated[str, typer.Option(help="other-regions, all or same-region.")] = "other-regions",
-    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of GET /actions/{id}/similar.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    json_out: RouteJson = False,
+    data: DataDir = None,
 ) -> None:
     """Actions elsewhere that address the same problem, with what they share."""
     body = Service(_settings(data)).similar(action_id, k=k, scope=scope)
     if json_out:
-        out.print_json(json.dumps(body, ensure_ascii=False))
+        _print_json(body)
         return
     for r in body["same_action"]:
         out.print(f"[bold]même action[/bold] : {r['title']} ({r['doc']}, {r['region']})")
@@ -230,13 +241,13 @@ def match(
     age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
     status: Annotated[list[str] | None, typer.Option(help="Status slug (repeatable).")] = None,
     need: Annotated[list[str] | None, typer.Option(help="Need slug (repeatable).")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON body of /match.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    json_out: RouteJson = False,
+    data: DataDir = None,
 ) -> None:
     """Which dispositifs and local actions apply to this person, why, and who to call."""
     body = Service(_settings(data)).match(age=age, statuses=status, where=where, needs=need)
     if json_out:
-        out.print_json(json.dumps(body, ensure_ascii=False))
+        _print_json(body)
         return
     out.print(f"[bold]Dispositifs applicables[/bold] ({body['profile']['where']['name']})")
     for e in body["eligible"]:
@@ -257,12 +268,12 @@ def match(
 def actors(
     name: Annotated[str | None, typer.Argument(help="Part of a name, an alias or an acronym.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    data: DataDir = None,
 ) -> None:
     """Actors, their aliases and lineage, and why each mention was merged into them."""
     body = Service(_settings(data)).actors(name)
     if json_out:
-        out.print_json(json.dumps(body, ensure_ascii=False))
+        _print_json(body)
         return
     for a in body["results"]:
         out.print(f"[bold]{a.get('display') or a['name']}[/bold] — {a.get('kind')} ({a['id']})")
@@ -275,28 +286,28 @@ def coverage(
     theme: Annotated[str, typer.Argument(help="Theme slug.")],
     level: Annotated[str, typer.Option(help="region or departement.")] = "departement",
     within: Annotated[str | None, typer.Option(help="Only the territories inside this one.")] = None,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    data: DataDir = None,
 ) -> None:
     """For a theme, the territories with and without actions."""
     body = Service(_settings(data)).coverage(theme, level=level, within=within)
-    out.print_json(json.dumps(body, ensure_ascii=False))
+    _print_json(body)
 
 
 @app.command()
 def sparql(
     query: Annotated[str, typer.Argument(help="A read-only SPARQL 1.1 query (or @file.rq).")],
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    data: DataDir = None,
 ) -> None:
     """Run a read-only SPARQL query on the knowledge graph (time limit and row cap from the settings)."""
     text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-    out.print_json(json.dumps(Service(_settings(data)).sparql(text), ensure_ascii=False))
+    _print_json(Service(_settings(data)).sparql(text))
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (env QFQ_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (env QFQ_PORT).")] = None,
-    data: Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")] = None,
+    data: DataDir = None,
 ) -> None:
     """Serve the HTTP API."""
     import uvicorn
