@@ -37,34 +37,29 @@ written to BENCHMARKS.md: paste the output there.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+# This file is bench/graph.py: as a script its directory (bench/) comes first on sys.path, which is where the
+# shared harness is imported from; it would also shadow the `graph` package (and bench/ingest.py the `ingest`
+# package), so it is dropped before anything imports the project.
+import common
 
-# This file is bench/graph.py: as a script its directory comes first on sys.path and would shadow the `graph`
-# package (and bench/ingest.py the `ingest` package). Drop it before anything imports the project.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+common.drop_bench_dir()
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 log = logging.getLogger("bench.graph")
 
-REPO = _HERE.parent
 DATASETS = ("corpus", "copies")
 SCENARIOS = ("base", "full")
-PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
 EXPORTS = (("gexf", "gexf"), ("graphml", "graphml"), ("csv", "csv.zip"), ("ttl", "ttl"), ("jsonld", "jsonld"),
            ("actions", "jsonl"))
 WHO = (("where", "Calvados"), ("what", "mobilité"))
@@ -106,14 +101,6 @@ ORDER BY DESC(?actions)"""),
 # -- child side ---------------------------------------------------------------------------------------------
 
 
-def _maxrss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _children_maxrss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def _dirs(dataset: str, root: Path, corpus: Path) -> tuple[Path, Path]:
     """(documents directory, data directory) of a dataset under the benchmark's root."""
     if dataset == "corpus":
@@ -132,7 +119,7 @@ def _startup() -> dict[str, Any]:
     referential.lookup("Caen")  # the first lookup builds the name index
     t_ref = time.perf_counter() - t1
     return {"import_s": t_import, "referential_s": t_ref, "startup_s": time.perf_counter() - t0,
-            "rss_after_startup_mib": _maxrss_mib(), "code": str(Path(api.service.__file__).resolve().parents[1])}
+            "rss_after_startup_mib": common.maxrss_mib(), "code": str(Path(api.service.__file__).resolve().parents[1])}
 
 
 def _service(dataset: str, root: Path, corpus: Path) -> Any:
@@ -147,24 +134,10 @@ def _service(dataset: str, root: Path, corpus: Path) -> Any:
 
 def _prepare(dataset: str, root: Path, corpus: Path, copies: int) -> dict[str, Any]:
     """Ingest the dataset once; the graph scenarios read the store it leaves."""
-    from api.service import Service
-    from api.settings import Settings
-
     docs, data = _dirs(dataset, root, corpus)
     if dataset == "copies":
-        docs.mkdir(parents=True, exist_ok=True)
-        files = sorted(p for p in corpus.iterdir() if p.is_file())
-        for i in range(copies):
-            for f in files:
-                shutil.copyfile(f, docs / f"copy{i:03d}_{f.name}")
-    service = Service(Settings(data=data, corpus=[docs]))
-    t0 = time.perf_counter()
-    report = service.build([docs])
-    out = {"documents": len(report.documents), "actions": service.store.count_actions(),
-           "errors": [d.error for d in report.documents if d.status == "error"],
-           "ingest_s": time.perf_counter() - t0}
-    service.close()
-    return out
+        common.make_copies(corpus, docs, copies)
+    return common.ingest_dataset(docs, data)
 
 
 def _graph_counts(g: Any) -> dict[str, Any]:
@@ -185,7 +158,7 @@ def _base(service: Any) -> dict[str, Any]:
     w0, c0 = time.perf_counter(), time.process_time()
     kb = cache.get()
     out = {"build_s": time.perf_counter() - w0, "build_cpu_s": time.process_time() - c0,
-           "rss_after_build_mib": _maxrss_mib(), **_graph_counts(kb.graph)}
+           "rss_after_build_mib": common.maxrss_mib(), **_graph_counts(kb.graph)}
     # One-time data load of each enricher: its first call on an action minus its second call on the same one.
     doc = service.store.documents()[0]
     action = service.store.actions(doc["id"], limit=1)[0]
@@ -201,10 +174,6 @@ def _base(service: Any) -> dict[str, Any]:
     return out
 
 
-def _percentile(samples: list[float], pct: int) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
-
-
 def _full(service: Any, work: Path) -> dict[str, Any]:
     from ingest.errors import InputError
 
@@ -212,13 +181,13 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
     w0, c0 = time.perf_counter(), time.process_time()
     kb = service.knowledge  # KnowledgeCache.get() on a fresh cache, default enrichers
     out.update(build_s=time.perf_counter() - w0, build_cpu_s=time.process_time() - c0,
-               rss_after_build_mib=_maxrss_mib(), **_graph_counts(kb.graph))
+               rss_after_build_mib=common.maxrss_mib(), **_graph_counts(kb.graph))
     log.info("graph built in %.2f s: %d nodes, %d edges", out["build_s"], out["nodes"], out["edges"])
 
     w0, c0 = time.perf_counter(), time.process_time()
     rdf = kb.rdf  # to_rdf, closed-ontology check included; cached for the RDF exports and SPARQL
     out.update(rdf_s=time.perf_counter() - w0, rdf_cpu_s=time.process_time() - c0, triples=len(rdf),
-               rss_after_rdf_mib=_maxrss_mib())
+               rss_after_rdf_mib=common.maxrss_mib())
     log.info("RDF: %d triples in %.2f s", out["triples"], out["rdf_s"])
 
     work.mkdir(parents=True, exist_ok=True)
@@ -233,7 +202,7 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
                 service.export_graph(fmt, binary_out)
         out[f"export.{fmt}.s"] = time.perf_counter() - t0
         out[f"export.{fmt}.bytes"] = path.stat().st_size
-        out[f"export.{fmt}.rss_mib"] = _maxrss_mib()
+        out[f"export.{fmt}.rss_mib"] = common.maxrss_mib()
         path.unlink()
         log.info("export %s: %.2f s, %d bytes", fmt, out[f"export.{fmt}.s"], out[f"export.{fmt}.bytes"])
 
@@ -259,7 +228,7 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
         if name == "themes" and bindings:
             out[f"sparql.{name}.top"] = f"{bindings[0]['label']['value']} ({bindings[0]['actions']['value']})"
         log.info("SPARQL %s: %d rows in %.2f s", name, len(bindings), out[f"sparql.{name}.s"])
-    out["sparql_child_peak_rss_mib"] = _children_maxrss_mib()
+    out["sparql_child_peak_rss_mib"] = common.children_maxrss_mib()
 
     for param, value in WHO:
         def call(param: str = param, value: str = value) -> dict[str, Any]:
@@ -278,8 +247,8 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
         key = f"who.{param}"
         out[f"{key}.calls"] = len(samples)
         out[f"{key}.first_ms"] = 1000 * first
-        out[f"{key}.p50_ms"] = 1000 * _percentile(samples, 50)
-        out[f"{key}.p95_ms"] = 1000 * _percentile(samples, 95)
+        out[f"{key}.p50_ms"] = 1000 * common.percentile(samples, 50)
+        out[f"{key}.p95_ms"] = 1000 * common.percentile(samples, 95)
         out[f"{key}.actors"] = len(result["results"])
         out[f"{key}.actions"] = len({a["id"] for r in result["results"] for a in r["actions"]})
         log.info("who %s=%s: p50 %.1f ms, p95 %.1f ms, %d actors", param, value, out[f"{key}.p50_ms"],
@@ -287,28 +256,8 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
     return out
 
 
-def _profile(service: Any, top: int = 16) -> dict[str, Any]:
-    import cProfile
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    service.knowledge  # noqa: B018
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
-    total = max(v[3] for v in stats.values())
-    rows = []
-    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
-        if file.startswith(PROJECT_DIRS):
-            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", "calls": nc,
-                         "tottime_s": tottime, "cumtime_s": cumtime})
-    rows.sort(key=lambda r: -r["cumtime_s"])
-    return {"total_s": total, "rows": rows[:top], "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:top]}
-
-
 def child_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s   [child] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    common.setup_logging(logging.INFO if args.verbose else logging.WARNING, child=True)
     root, corpus = Path(args.work), Path(args.corpus).resolve()
     if args.scenario == "prepare":
         out = _prepare(args.dataset, root, corpus, args.copies)
@@ -320,9 +269,9 @@ def child_main(args: argparse.Namespace) -> None:
         elif args.scenario == "full":
             out.update(_full(service, root / "exports" / f"{args.dataset}-{os.getpid()}"))
         else:
-            out.update(_profile(service))
+            out.update(common.profile(lambda: service.knowledge, top=16))
         service.close()
-    out["peak_rss_mib"] = _maxrss_mib()
+    out["peak_rss_mib"] = common.maxrss_mib()
     json.dump(out, sys.stdout)
 
 
@@ -330,61 +279,21 @@ def child_main(args: argparse.Namespace) -> None:
 
 
 def _spawn(scenario: str, dataset: str, args: argparse.Namespace, root: Path) -> dict[str, Any]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--dataset", dataset,
-           "--work", str(root), "--corpus", str(args.corpus), "--copies", str(args.copies)]
-    if args.verbose:
-        cmd.append("--verbose")
-    log.info("running %s on %s ...", scenario, dataset)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"scenario {scenario} on {dataset} failed with exit code {proc.returncode}")
-    out = json.loads(proc.stdout)
-    took = time.perf_counter() - t0
-    out["process_s"] = took
-    log.info("%s on %s done in %.1f s (process)", scenario, dataset, took)
-    if took > 180 and scenario != "prepare":
+    argv = ["--scenario", scenario, "--dataset", dataset, "--work", str(root), "--corpus", str(args.corpus),
+            "--copies", str(args.copies)]
+    out = common.run_child(__file__, argv + (["--verbose"] if args.verbose else []), f"{scenario} on {dataset}")
+    if out["process_s"] > 180 and scenario != "prepare":
         log.warning("%s on %s took %.0f s (more than 3 minutes): consider a smaller --copies", scenario, dataset,
-                    took)
-    if "code" in out and Path(out["code"]) != REPO:
-        log.warning("the child imported the project from %s, not %s", out["code"], REPO)
+                    out["process_s"])
     return out
 
 
 def _machine(revision: str) -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kib / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
     import networkx
     import rdflib
 
-    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
-            f"rdflib {rdflib.__version__}, networkx {networkx.__version__}, {platform.system()} {platform.release()}"
-            f"{mem}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
-
-
-def _revision() -> str:
-    """The code measured: commit, and whether the working tree differs from it."""
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api"],
-                              capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "revision unknown"
-    dirty = f" + uncommitted changes to ingest/graph/api (diff {hashlib.sha256(diff).hexdigest()[:8]})"
-    return f"commit {head}" + (dirty if diff else "")
+    return common.machine_line(revision, f"rdflib {rdflib.__version__}, networkx {networkx.__version__}",
+                               memory=True)
 
 
 def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -406,18 +315,16 @@ def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _f(v: float | None, digits: int = 2) -> str:
-    return "–" if v is None else f"{v:,.{digits}f}"
+_f = common.fmt
 
 
 def _spread(r: dict[str, Any], key: str, digits: int = 2, scale: float = 1.0) -> str:
     """'median (min–max)', or the single value of a run done once."""
     if key not in r:
         return "–"
-    med = _f(r[key] * scale, digits)
     if r.get("repeat", 1) == 1 or f"{key}:min" not in r:
-        return med
-    return f"{med} ({_f(r[f'{key}:min'] * scale, digits)}–{_f(r[f'{key}:max'] * scale, digits)})"
+        return _f(r[key] * scale, digits)
+    return common.median_range([r[f"{key}:min"] * scale, r[f"{key}:max"] * scale], digits, mid=r[key] * scale)
 
 
 def _per_action(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> str:
@@ -433,7 +340,7 @@ def _size(n: float) -> str:
 def _build_table(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str, Any]], copies: int) -> str:
     head = ("| dataset | docs | actions | nodes | edges | build, no enrichers s | build, default enrichers s | "
             "enrichers s (difference) | ms/action (full build) | start-up s | peak RSS after build MiB |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    lines = common.table_head(head)
     labels = {"corpus": "(A) corpus", "copies": f"(B) {copies} copies"}
     for ds in DATASETS:
         base, full = res.get((ds, "base")), res.get((ds, "full"))
@@ -453,7 +360,7 @@ def _steps_table(res: dict[tuple[str, str], dict[str, Any]], copies: int) -> str
     ab, bb = res.get(("corpus", "base")), res.get(("copies", "base"))
     head = (f"| step | corpus s, median (min–max) | corpus result | {copies} copies s | {copies} copies result | "
             "copies / corpus, per action |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    lines = common.table_head(head)
 
     def row(label: str, ra: dict[str, Any] | None, rb: dict[str, Any] | None, key: str, what_a: str, what_b: str,
             scale: float = 1.0, digits: int = 2) -> None:
@@ -557,24 +464,10 @@ def _notes(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str,
     return "\n".join(out)
 
 
-def _profile_table(p: dict[str, Any]) -> str:
-    lines = [f"cProfile of the corpus graph build, default enrichers (total {p['total_s']:.2f} s under the "
-             "profiler), project code, by cumulative time:", "",
-             "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
-    for r in p["rows"]:
-        lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
-    lines += ["", "by own time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
-    for r in p["by_tottime"][:8]:
-        lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
-    return "\n".join(lines)
-
-
 def parent_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
-    revision = _revision()
+    common.setup_logging(logging.INFO)
+    common.corpus_dir(args.corpus)
+    revision = common.code_revision()
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-graph-"))
     results: dict[tuple[str, str], dict[str, Any]] = {}
     prep: dict[str, dict[str, Any]] = {}
@@ -596,11 +489,9 @@ def parent_main(args: argparse.Namespace) -> None:
             profile = _spawn("profile", "corpus", args, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    if _revision() != revision:
-        log.warning("the code under ingest/, graph/ or api/ changed during the run: the numbers mix two versions")
+    common.warn_if_code_changed(revision)
 
-    print(f"Machine: {_machine(revision)}\n")
-    print(f"Command: `{' '.join(['python', 'bench/graph.py', *sys.argv[1:]])}`\n")
+    common.print_header(_machine(revision), "bench/graph.py")
     print(_build_table(results, prep, args.copies))
     print()
     print(_steps_table(results, args.copies))
@@ -608,7 +499,7 @@ def parent_main(args: argparse.Namespace) -> None:
     print(_notes(results, prep, args.copies))
     if profile:
         print()
-        print(_profile_table(profile))
+        print(common.profile_tables(profile, "the corpus graph build, default enrichers", own_rows=8))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -624,14 +515,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
     parser.add_argument("--scenario", choices=("prepare", *SCENARIOS, "profile"), help=argparse.SUPPRESS)
     parser.add_argument("--dataset", choices=DATASETS, help=argparse.SUPPRESS)
-    parser.add_argument("--work", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.copies < 1 or args.repeat < 1:
-        parser.error("--copies and --repeat must be at least 1")
-    if args.scenario:
-        child_main(args)
-    else:
-        parent_main(args)
+    common.scenario_main(parser, argv, child_main, parent_main, _invalid)
+
+
+def _invalid(args: argparse.Namespace) -> str | None:
+    return "--copies and --repeat must be at least 1" if args.copies < 1 or args.repeat < 1 else None
 
 
 if __name__ == "__main__":

@@ -26,47 +26,32 @@ written to BENCHMARKS.md: paste the output there.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+# This file is bench/ingest.py: as a script its directory (bench/) comes first on sys.path, which is where the
+# shared harness is imported from; it would also shadow the `ingest` package, so it is dropped before anything
+# imports the project.
+import common
 
-# This file is bench/ingest.py: as a script its directory comes first on sys.path and would shadow the
-# `ingest` package. Drop it before anything imports the project.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+common.drop_bench_dir()
 
 import argparse  # noqa: E402
-import hashlib  # noqa: E402
+import functools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 log = logging.getLogger("bench.ingest")
 
-REPO = _HERE.parent
 SCENARIOS = ("corpus", "copies", "reingest", "parse")
-PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
+_fmt = functools.partial(common.fmt, sep="")  # no thousands separator in this script's tables
 
 
 # -- child side ---------------------------------------------------------------------------------------------
-
-
-def _maxrss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _make_copies(corpus: Path, target: Path, copies: int) -> int:
-    files = sorted(p for p in corpus.iterdir() if p.is_file())
-    for i in range(copies):
-        for f in files:
-            shutil.copyfile(f, target / f"copy{i:03d}_{f.name}")
-    return copies * len(files)
 
 
 def _ingest_result(report: Any, service: Any) -> dict[str, Any]:
@@ -107,13 +92,12 @@ def _run_scenario(name: str, corpus: Path, copies: int, work: Path, trace: bool 
     referential.lookup("Caen")  # the first lookup builds the name index
     t_index = time.perf_counter() - t1
     startup = {"import_s": t_import, "referential_load_s": t_load, "first_lookup_s": t_index,
-               "startup_s": time.perf_counter() - t0, "rss_after_startup_mib": _maxrss_mib()}
+               "startup_s": time.perf_counter() - t0, "rss_after_startup_mib": common.maxrss_mib()}
 
     setup: dict[str, Any] = {}
     if name == "copies":
         src = work / "docs"
-        src.mkdir(parents=True, exist_ok=True)
-        setup["copied_files"] = _make_copies(corpus, src, copies)
+        setup["copied_files"] = common.make_copies(corpus, src, copies)
         dirs, data = [src], work / "data"
     elif name in ("corpus", "reingest"):
         dirs, data = [corpus], work / "data"  # reingest reuses the corpus scenario's data directory
@@ -159,83 +143,29 @@ def child_main(args: argparse.Namespace) -> None:
         out = _run_scenario(args.scenario, corpus, args.copies, work, trace=True)
     else:
         out = _run_scenario(args.scenario, corpus, args.copies, work)
-    out["peak_rss_mib"] = _maxrss_mib()
+    out["peak_rss_mib"] = common.maxrss_mib()
     json.dump(out, sys.stdout)
 
 
 def _profile(corpus: Path, work: Path, top: int = 12) -> dict[str, Any]:
-    import cProfile
-    import pstats
-
     from api.service import Service
     from api.settings import Settings
     from graph.territories import default_referential
 
     default_referential().lookup("Caen")  # start-up outside the profile, as in the timed scenarios
     service = Service(Settings(data=work / "data", corpus=[corpus]))
-    profiler = cProfile.Profile()
-    profiler.enable()
-    service.build([corpus])
-    profiler.disable()
+    out = common.profile(lambda: service.build([corpus]), top)
     service.close()
-    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
-    total = max(v[3] for v in stats.values())
-    rows = []
-    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
-        if file.startswith(PROJECT_DIRS):
-            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", "calls": nc,
-                         "tottime_s": tottime, "cumtime_s": cumtime})
-    rows.sort(key=lambda r: -r["cumtime_s"])
-    return {"scenario": "profile", "total_s": total, "rows": rows[:top],
-            "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:top]}
+    return {"scenario": "profile", **out}
 
 
 # -- parent side --------------------------------------------------------------------------------------------
 
 
 def _spawn(scenario: str, args: argparse.Namespace, work: Path, mode: str = "time") -> dict[str, Any]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--mode", mode,
-           "--work", str(work), "--corpus", str(args.corpus), "--copies", str(args.copies)]
-    log.info("running %s (%s) ...", scenario, mode)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"scenario {scenario} ({mode}) failed with exit code {proc.returncode}")
-    out = json.loads(proc.stdout)
-    log.info("%s (%s) done in %.1f s (process)", scenario, mode, time.perf_counter() - t0)
-    return out
-
-
-def _machine(revision: str) -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
-
-
-def _revision() -> str:
-    """The code measured: commit, and whether the working tree differs from it."""
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api"],
-                              capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "revision unknown"
-    dirty = f" + uncommitted changes to ingest/graph/api (diff {hashlib.sha256(diff).hexdigest()[:8]})"
-    return f"commit {head}" + (dirty if diff else "")
-
-
-def _fmt(v: float | None, digits: int = 2) -> str:
-    return "–" if v is None else f"{v:.{digits}f}"
+    return common.run_child(__file__, ["--scenario", scenario, "--mode", mode, "--work", str(work),
+                                       "--corpus", str(args.corpus), "--copies", str(args.copies)],
+                            f"{scenario} ({mode})")
 
 
 def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
@@ -243,7 +173,7 @@ def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
               "reingest": "(c) re-ingest unchanged", "parse": "(d) parse only, no store"}
     head = ("| scenario | docs | actions | wall s (median) | wall min–max s | CPU s | actions/s | ms/doc | start-up s | "
             "peak RSS MiB | RSS after start-up MiB | tracemalloc peak MiB | errors |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    lines = common.table_head(head)
     for name in SCENARIOS:
         r = results.get(name)
         if r is None:
@@ -286,17 +216,6 @@ def _ratios(results: dict[str, dict[str, Any]], copies: int) -> str:
     return "\n".join(out)
 
 
-def _profile_table(p: dict[str, Any]) -> str:
-    lines = [f"cProfile of the corpus ingest (total {p['total_s']:.2f} s under the profiler), project code, "
-             "by cumulative time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
-    for r in p["rows"]:
-        lines.append(f"| `{r['function']}` | {r['calls']} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
-    lines += ["", "by own time:", "", "| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
-    for r in p["by_tottime"][:6]:
-        lines.append(f"| `{r['function']}` | {r['calls']} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
-    return "\n".join(lines)
-
-
 def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median times over the repeats, the largest peak memory, the counts of the first run."""
     out = dict(runs[0])
@@ -315,11 +234,9 @@ def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def parent_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
-    revision = _revision()
+    common.setup_logging(logging.INFO)
+    common.corpus_dir(args.corpus)
+    revision = common.code_revision()
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-ingest-"))
     results: dict[str, dict[str, Any]] = {}
     profile = None
@@ -346,17 +263,15 @@ def parent_main(args: argparse.Namespace) -> None:
             profile = _spawn("corpus", args, root / "profile", "profile")
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    if _revision() != revision:
-        log.warning("the code under ingest/, graph/ or api/ changed during the run: the numbers mix two versions")
+    common.warn_if_code_changed(revision)
 
-    print(f"Machine: {_machine(revision)}\n")
-    print(f"Command: `{' '.join(['python', 'bench/ingest.py', *sys.argv[1:]])}`\n")
+    common.print_header(common.machine_line(revision), "bench/ingest.py")
     print(_table(results, args.copies))
     print()
     print(_ratios(results, args.copies))
     if profile:
         print()
-        print(_profile_table(profile))
+        print(common.profile_tables(profile, "the corpus ingest", own_rows=6, sep=""))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -371,14 +286,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="also cProfile the corpus ingest")
     parser.add_argument("--scenario", choices=SCENARIOS, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=("time", "tracemalloc", "profile"), default="time", help=argparse.SUPPRESS)
-    parser.add_argument("--work", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.copies < 1 or args.repeat < 1:
-        parser.error("--copies and --repeat must be at least 1")
-    if args.scenario:
-        child_main(args)
-    else:
-        parent_main(args)
+    common.scenario_main(parser, argv, child_main, parent_main, _invalid)
+
+
+def _invalid(args: argparse.Namespace) -> str | None:
+    return "--copies and --repeat must be at least 1" if args.copies < 1 or args.repeat < 1 else None
 
 
 if __name__ == "__main__":

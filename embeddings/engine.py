@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from embeddings.search import Retriever, SearchConfig, SearchIndex
+from embeddings.search import Retriever, SearchConfig, SearchIndex, index_path
 from embeddings.similar import Similar
 from embeddings.vectors import VectorCache
 from ingest.errors import InputError
@@ -45,7 +45,7 @@ class SearchEngine:
             retriever = self.index.retriever
         else:
             retriever = Retriever(self.index.chunks, similar_encoder, cache, config,
-                                  index_dir / f"index-{similar_encoder.name}.faiss" if index_dir else None)
+                                  index_path(index_dir, similar_encoder.name) if index_dir else None)
         self.similar_finder = Similar(self.graph, retriever, self.index.items, config.rrf_k)
 
     # -- filters ------------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ filters applied inside each retriever; every result carries its best passage and
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
+_QUERY_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qfq-query")
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,14 @@ class Retriever:
         self.bm25 = bm25s.BM25()
         corpus_tokens = [tokens(c.text) or ["_"] for c in chunks]
         self.bm25.index(corpus_tokens, show_progress=False)
-        vectors = self._vectors(cache, progress)
-        self.dense = DenseIndex([c.id for c in chunks], vectors, hnsw_threshold=config.hnsw_threshold)
-        if index_path is not None:
-            self.dense.save(index_path, {"encoder": encoder.name, "dim": int(vectors.shape[1]) if vectors.size else 0})
+        digests = [c.digest(encoder.name) for c in chunks]
+        vectors = self._vectors(digests, cache, progress)
+        self.dense = DenseIndex([c.id for c in chunks], vectors, hnsw_threshold=config.hnsw_threshold,
+                                digests=digests, path=index_path, meta={"encoder": encoder.name})
         log.info("indexed %d chunks with %s in %.1f s", len(chunks), encoder.name, time.perf_counter() - started)
 
-    def _vectors(self, cache: VectorCache, progress: Callable[[int, int], None] | None) -> np.ndarray:
-        digests = [c.digest(self.encoder.name) for c in self.chunks]
+    def _vectors(self, digests: list[str], cache: VectorCache,
+                 progress: Callable[[int, int], None] | None) -> np.ndarray:
         known = cache.get(set(digests))
         missing = [i for i, d in enumerate(digests) if d not in known]
         if missing:
@@ -112,6 +115,11 @@ def fuse(rankings: list[tuple[float, list[tuple[int, float]]]], chunks: list[Chu
     return [{"item": i, "score": scores[i], "chunk": best[i][2]} for i in ordered]
 
 
+def index_path(directory: Path, encoder_name: str) -> Path:
+    """Where an encoder's dense index is kept (a model path or hub name becomes one file name)."""
+    return directory / f"index-{re.sub(r'[^A-Za-z0-9._-]+', '_', encoder_name)}.faiss"
+
+
 class SearchIndex:
     """The search side of the knowledge base: chunks of the graph, a retriever per encoder."""
 
@@ -124,7 +132,7 @@ class SearchIndex:
         self.items: dict[str, list[int]] = {}
         for i, c in enumerate(self.chunks):
             self.items.setdefault(c.item, []).append(i)
-        path = index_dir / f"index-{encoder.name}.faiss" if index_dir else None
+        path = index_path(index_dir, encoder.name) if index_dir else None
         self.retriever = Retriever(self.chunks, encoder, cache, config, path, progress)
 
     def allowed_positions(self, items: set[str] | None) -> np.ndarray | None:
@@ -138,11 +146,15 @@ class SearchIndex:
         (other encoders over the same chunks), each restricted to `items` inside its own search."""
         allowed = self.allowed_positions(items)
         n = max(self.config.candidates, k)
+        dense = [(w, r) for w, r in [(self.config.dense_weight, self.retriever), *extra] if w]
+        # the query is encoded by each encoder at once: the other encoders run beside the first (one thread
+        # each, see Encoder), which hides their time behind it
+        later = [_QUERY_POOL.submit(r.encoder.encode_query, [text]) for _, r in dense[1:]]
+        vectors = [dense[0][1].encoder.encode_query([text])] if dense else []
         rankings = []
         if self.config.bm25_weight:
             rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n)))
-        for weight, retriever in [(self.config.dense_weight, self.retriever), *extra]:
-            if weight:
-                q = retriever.encoder.encode_query([text])[0]
-                rankings.append((weight, retriever.dense_ranking(q, allowed, n)))
+        vectors += [f.result() for f in later]
+        for (weight, retriever), q in zip(dense, vectors, strict=True):
+            rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         return fuse(rankings, self.chunks, self.config.rrf_k)[:k]

