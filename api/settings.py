@@ -35,8 +35,8 @@ class Settings(BaseSettings):
                                 "(exact search costs ~0.18 ms per 1,000 chunks; see BENCHMARKS.md).")
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
     threads: int | None = Field(None, ge=1, description="Threads for encoding documents (default: all cores).")
-    query_threads: int = Field(1, ge=1, description="Threads for encoding one query. 1 (default): requests run "
-                               "side by side, and a query is too short for a thread team to pay off.")
+    query_threads: int | None = Field(None, ge=1, description="Threads for encoding a query when no other search "
+                                      "is running (default: all cores); overlapping searches use one each.")
     upload_token: SecretStr | None = Field(None, description="Bearer token for POST /documents (unset: uploads disabled).")
     upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (empty: CORS off).")

