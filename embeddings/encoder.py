@@ -238,7 +238,6 @@ class Encoder:
         vectors = _TEAM_STARTER.submit(call).result() if count > 1 and not in_starter else call()
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-
     @staticmethod
     def _set_threads(model: SentenceTransformer, threads: int) -> None:
         first = model[0]
