@@ -111,14 +111,21 @@ def fold(text: str) -> tuple[str, list[int]]:
     Returns the folded text and, for each folded character, the offset of its source character
     (plus a final entry ``len(text)``), so that spans map back onto ``text``.
     """
+    folded = text.translate(_FOLDED)
+    if not text.translate(_UNEVEN):  # every character folds to exactly one: offsets are the identity
+        return folded, list(range(len(text) + 1))
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        folded = ch if ch.isascii() and ch != "`" else _fold_char(ch)
-        chars.append(folded)
-        offsets.extend([i] * len(folded))
+        one = _fold_one(ch)
+        chars.append(one)
+        offsets.extend([i] * len(one))
     offsets.append(len(text))
     return "".join(chars), offsets
+
+
+def _fold_one(ch: str) -> str:
+    return ch if ch.isascii() and ch != "`" else _fold_char(ch)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -126,6 +133,22 @@ def _fold_char(ch: str) -> str:
     if ch in _SPECIAL:
         return _SPECIAL[ch]
     return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
+class _Table(dict):
+    """A `str.translate` table filled on first sight of each character (translation then runs in C)."""
+
+    def __init__(self, value) -> None:
+        super().__init__()
+        self.value = value
+
+    def __missing__(self, code: int) -> str:
+        self[code] = out = self.value(chr(code))
+        return out
+
+
+_FOLDED = _Table(_fold_one)  # character -> its folded form
+_UNEVEN = _Table(lambda ch: "" if len(_fold_one(ch)) == 1 else ch)  # kept: characters that do not fold to one
 
 
 def keyword_regex(keyword: str) -> str:
@@ -234,8 +257,8 @@ class Vocabularies:
     def _masks(self) -> dict[str, re.Pattern[str] | None]:
         return {s: _compile(self._mask_sources.get(s, []), f"{self.source} ({s} masks)") for s in SCHEMES}
 
-    def _prepare(self, scheme: str, text: str) -> _Prepared:
-        folded, offsets = fold(text)
+    def _prepare(self, scheme: str, text: str, folding: tuple[str, list[int]] | None = None) -> _Prepared:
+        folded, offsets = folding or fold(text)
         mask = self._masks[scheme]
         masked = mask.sub(lambda m: " " * len(m.group()), folded) if mask is not None else folded
         return _Prepared(text, folded, offsets, masked)
@@ -255,9 +278,10 @@ class Vocabularies:
     def classify(self, title: str, text: str, chapter: str | None = None) -> list[Assignment]:
         """Publics, then themes, of an action (by decreasing score) from its title, text and chapter."""
         values = {"title": title or "", "chapter": chapter or "", "text": text or ""}
+        folded = {f: fold(v) for f, v in values.items()}  # once for both schemes
         result: list[Assignment] = []
         for scheme in SCHEMES:
-            prepared = {f: self._prepare(scheme, v) for f, v in values.items()}
+            prepared = {f: self._prepare(scheme, v, folded[f]) for f, v in values.items()}
             found: dict[str, dict[str, list[Evidence]]] = {}
             for concept in self.concepts(scheme):
                 hits = {f: self._find(concept.slug, prepared[f], f != "text", f) for f in FIELDS}

@@ -213,3 +213,21 @@ def test_every_action_has_a_theme_and_exact_evidence(actions: dict) -> None:
                 for e in a.evidence:
                     assert fields[e.field][e.start:e.end] == e.surface
                     assert e.surface in record_text, (action.title, a.slug, e.surface)
+
+
+@pytest.mark.parametrize("text", ["Élève `cité` d’emploi — œuvre", "plain ascii", "", "e\u0301te\u0301 co\u00adop",
+                                  "Straße Æsop 😀 n°5", "garçon – 5\u00a0000 €", "mobilité"])
+def test_fold_maps_every_folded_character_back_to_its_source(text: str) -> None:
+    from graph.vocabularies import fold
+
+    folded, offsets = fold(text)
+    assert len(offsets) == len(folded) + 1 and offsets[-1] == len(text)
+    assert offsets == sorted(offsets)
+    # each source character's folded form is the run of folded characters that map back to it
+    runs: dict[int, str] = {}
+    for ch, source in zip(folded, offsets, strict=False):
+        runs[source] = runs.get(source, "") + ch
+    assert "".join(runs.get(i, "") for i in range(len(text))) == folded
+    for i, ch in enumerate(text):
+        expected = fold(ch)[0]
+        assert runs.get(i, "") == expected, (i, ch)
