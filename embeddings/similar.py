@@ -90,11 +90,16 @@ class Similar:
         # every other action is scored: a retelling in another document counts whatever its region
         candidates = [b for b in self.actions if b != node]
         fused, best_for = self.ranking(node, candidates)
+        closest: dict[str | None, tuple[float, str]] = {}  # document -> its action closest to `node`
+        for other, (value, _, _) in best_for.items():
+            doc = self.facts[other].doc
+            if doc not in closest or (value, other) > closest[doc]:
+                closest[doc] = (value, other)
         results, same = [], []
         for hit in fused:  # explanations are built for what is shown only
             other = hit["item"]
             best = best_for.get(other)
-            if self._same_action(node, other, best, best_for):
+            if self._same_action(node, other, best, closest):
                 same.append(self._explain(node, other, hit["score"], best, same_action=True))
             elif len(results) < k and self._in_scope(node, other, scope):
                 results.append(self._explain(node, other, hit["score"], best, same_action=False))
@@ -141,12 +146,8 @@ class Similar:
     def _features(self, node: str) -> frozenset[str]:
         return self.facts[node].features
 
-    def _best_in_doc(self, node: str, doc: str | None, best_for: dict | None = None) -> str | None:
-        """The action of document `doc` whose passages are closest to those of `node` (`best_for`: the best
-        cosine of `node` with every other action, when already computed)."""
-        if best_for is not None:
-            others = [(v[0], b) for b, v in best_for.items() if self.facts[b].doc == doc]
-            return max(others)[1] if others else None
+    def _best_in_doc(self, node: str, doc: str | None) -> str | None:
+        """The action of document `doc` whose passages are closest to those of `node`."""
         own = self.items.get(node, [])
         positions = self.doc_positions.get(doc)
         if not own or positions is None:
@@ -170,7 +171,8 @@ class Similar:
             return True
         return (fa.retold or fb.retold) and bool(shared) and fa.region == fb.region
 
-    def _same_action(self, a: str, b: str, best: tuple[float, int, int] | None, best_for: dict) -> bool:
+    def _same_action(self, a: str, b: str, best: tuple[float, int, int] | None,
+                     closest: dict[str | None, tuple[float, str]]) -> bool:
         """A retelling of `a` in another document: close passages or titles, anchored to the same initiative,
         and each the other's closest action in the other's document. Cheapest tests first."""
         fa, fb = self.facts[a], self.facts[b]
@@ -178,7 +180,7 @@ class Similar:
             return False
         close = (best is not None and best[0] >= SAME_ACTION_COSINE) or \
             fuzz.token_set_ratio(fa.title, fb.title) >= SAME_ACTION_TITLE
-        return close and self._anchored(a, b) and self._best_in_doc(a, fb.doc, best_for) == b \
+        return close and self._anchored(a, b) and closest.get(fb.doc, (0.0, None))[1] == b \
             and self._best_in_doc(b, fa.doc) == a
 
     def _explain(self, a: str, b: str, score: float, best: tuple[float, int, int] | None, *,
