@@ -35,7 +35,6 @@ class DenseIndex:
     def __init__(self, chunk_ids: list[str], vectors: np.ndarray, *, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
                  digests: list[str] | None = None, path: Path | None = None, meta: dict | None = None):
         self.chunk_ids = chunk_ids
-        self.position = {c: i for i, c in enumerate(chunk_ids)}
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = self.vectors.shape[1] if self.vectors.size else 1
         self.hnsw = len(chunk_ids) >= hnsw_threshold
@@ -146,9 +145,6 @@ class DenseIndex:
             if pos >= 0:
                 out.append((self.chunk_ids[pos], float(s)))
         return out
-
-    def vector(self, chunk_id: str) -> np.ndarray:
-        return self.vectors[self.position[chunk_id]]
 
     # -- persistence --------------------------------------------------------------------------------------
 
