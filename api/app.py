@@ -44,13 +44,27 @@ SUFFIXES = {"actions": "jsonl", "csv": "csv.zip"}
 class MatchRequest(BaseModel):
     """A job seeker's profile."""
 
-    model_config = {"json_schema_extra": {"examples": [
-        {"age": 24, "statuses": ["demandeur_emploi"], "where": "Vire", "needs": ["mobilite", "garde_enfants"]}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "age": 24,
+                    "statuses": ["demandeur_emploi"],
+                    "where": "Vire",
+                    "needs": ["mobilite", "garde_enfants"],
+                }
+            ]
+        }
+    }
 
     age: int | None = Field(None, description="Age in years (14 to 99).")
-    statuses: list[str] = Field(default_factory=list, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa.")
+    statuses: list[str] = Field(
+        default_factory=list, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa."
+    )
     where: str = Field(..., description="Commune name, postal code or INSEE code.")
-    needs: list[str] = Field(default_factory=list, description="Needs, e.g. mobilite, garde_enfants, logement.")
+    needs: list[str] = Field(
+        default_factory=list, description="Needs, e.g. mobilite, garde_enfants, logement."
+    )
 
 
 class Bodies:
@@ -93,9 +107,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         service.close()
 
-    app = FastAPI(title="qfq — qui fait quoi, où", version="0.1.0", responses=ERRORS, lifespan=lifespan,
-                  description="Who does what, where: actions of French employment, insertion and "
-                              "ecological-transition plans, with the evidence of every answer.")
+    app = FastAPI(
+        title="qfq — qui fait quoi, où",
+        version="0.1.0",
+        responses=ERRORS,
+        lifespan=lifespan,
+        description="Who does what, where: actions of French employment, insertion and "
+        "ecological-transition plans, with the evidence of every answer.",
+    )
     if settings.cors_origins:  # off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
 
@@ -111,20 +130,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def actions(
         limit: Annotated[int, Query(ge=1, le=settings.page_limit_max, description="Page size.")] = 50,
         offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
-        where: Annotated[str | None, Query(description="Territory at any level; containment applies.",
-                                           examples=["Calvados"])] = None,
+        where: Annotated[
+            str | None,
+            Query(description="Territory at any level; containment applies.", examples=["Calvados"]),
+        ] = None,
         theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
-        public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
+        public: Annotated[
+            str | None, Query(description="Public slug.", examples=["demandeur_emploi"])
+        ] = None,
         dispositif: Annotated[str | None, Query(description="Dispositif id.", examples=["pmsmp"])] = None,
         actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
         doc: Annotated[str | None, Query(description="Document id.")] = None,
         q: Annotated[str | None, Query(description="Words that must all occur in the action.")] = None,
     ) -> dict[str, Any]:
-        return service.list_actions(limit=limit, offset=offset, doc=doc, where=where, theme=theme, public=public,
-                                    dispositif=dispositif, actor=actor, q=q)
+        return service.list_actions(
+            limit=limit,
+            offset=offset,
+            doc=doc,
+            where=where,
+            theme=theme,
+            public=public,
+            dispositif=dispositif,
+            actor=actor,
+            q=q,
+        )
 
-    @app.get("/actions/{action_id:path}/similar", summary="Similar actions (other regions by default), explained",
-             response_model=SimilarResponse)
+    @app.get(
+        "/actions/{action_id:path}/similar",
+        summary="Similar actions (other regions by default), explained",
+        response_model=SimilarResponse,
+    )
     def similar(
         action_id: str,
         k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
@@ -132,15 +167,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> Response:
         return bodies.response(SimilarResponse, service.similar(action_id, k=k, scope=scope))
 
-    @app.get("/actions/{action_id:path}", summary="One action with its evidence and the link to its passage",
-             response_model=ActionRow)
+    @app.get(
+        "/actions/{action_id:path}",
+        summary="One action with its evidence and the link to its passage",
+        response_model=ActionRow,
+    )
     def action(action_id: str) -> dict[str, Any]:
         return service.get_action(action_id)
 
-    @app.get("/search", summary="Hybrid search (keywords + meaning) with structured filters",
-             response_model=SearchResponse)
+    @app.get(
+        "/search",
+        summary="Hybrid search (keywords + meaning) with structured filters",
+        response_model=SearchResponse,
+    )
     def search(
-        q: Annotated[str, Query(min_length=1, description="What you are looking for.", examples=["garde d'enfants"])],
+        q: Annotated[
+            str, Query(min_length=1, description="What you are looking for.", examples=["garde d'enfants"])
+        ],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
         where: Annotated[str | None, Query(description="Territory, containment applies.")] = None,
         theme: Annotated[str | None, Query(description="Theme slug.")] = None,
@@ -150,15 +193,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         doc: Annotated[str | None, Query(description="Document id.")] = None,
         type: Annotated[str | None, Query(description="action, dispositif or actor.")] = None,
     ) -> Response:
-        return bodies.response(SearchResponse, service.search(
-            q, k=k, where=where, theme=theme, public=public, dispositif=dispositif, actor=actor, doc=doc, type=type))
+        return bodies.response(
+            SearchResponse,
+            service.search(
+                q,
+                k=k,
+                where=where,
+                theme=theme,
+                public=public,
+                dispositif=dispositif,
+                actor=actor,
+                doc=doc,
+                type=type,
+            ),
+        )
 
-    @app.get("/who", summary="Who does what where (containment, lineage, evidence)", response_model=WhoResponse)
+    @app.get(
+        "/who", summary="Who does what where (containment, lineage, evidence)", response_model=WhoResponse
+    )
     def who(
-        what: Annotated[str | None, Query(description="Free text, an actor (today's or former name), a dispositif.",
-                                          examples=["mobilité"])] = None,
-        where: Annotated[str | None, Query(description="Commune, EPCI, département, région, postal or INSEE code.",
-                                           examples=["Calvados"])] = None,
+        what: Annotated[
+            str | None,
+            Query(
+                description="Free text, an actor (today's or former name), a dispositif.",
+                examples=["mobilité"],
+            ),
+        ] = None,
+        where: Annotated[
+            str | None,
+            Query(
+                description="Commune, EPCI, département, région, postal or INSEE code.", examples=["Calvados"]
+            ),
+        ] = None,
         theme: Annotated[str | None, Query(description="Theme slug.")] = None,
     ) -> Response:
         return bodies.response(WhoResponse, service.who(what=what, where=where, theme=theme))
@@ -167,24 +233,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def vocabulary() -> dict[str, Any]:
         return service.vocabulary()
 
-    @app.get("/match", summary="Dispositifs and local actions for a job seeker's profile, with reasons",
-             response_model=MatchResponse)
+    @app.get(
+        "/match",
+        summary="Dispositifs and local actions for a job seeker's profile, with reasons",
+        response_model=MatchResponse,
+    )
     def match_get(
-        where: Annotated[str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])],
+        where: Annotated[
+            str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])
+        ],
         age: Annotated[int | None, Query(description="Age in years.", examples=[24])] = None,
         status: Annotated[list[str] | None, Query(description="Statuses (repeat the parameter).")] = None,
         need: Annotated[list[str] | None, Query(description="Needs (repeat the parameter).")] = None,
     ) -> Response:
-        return bodies.response(MatchResponse, service.match(age=age, statuses=status, where=where, needs=need))
+        return bodies.response(
+            MatchResponse, service.match(age=age, statuses=status, where=where, needs=need)
+        )
 
-    @app.post("/match", summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
-              response_model=MatchResponse)
+    @app.post(
+        "/match",
+        summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
+        response_model=MatchResponse,
+    )
     def match_post(profile: MatchRequest) -> Response:
-        return bodies.response(MatchResponse, service.match(
-            age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs))
+        return bodies.response(
+            MatchResponse,
+            service.match(
+                age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs
+            ),
+        )
 
-    @app.get("/dispositifs", summary="Dispositifs: national thesaurus and local schemes found in the documents",
-             response_model=DispositifList)
+    @app.get(
+        "/dispositifs",
+        summary="Dispositifs: national thesaurus and local schemes found in the documents",
+        response_model=DispositifList,
+    )
     def dispositifs() -> dict[str, Any]:
         return service.dispositifs()
 
@@ -200,30 +283,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return service.coverage(theme, level=level, within=within)
 
-    @app.get("/territories", summary="Territory autocomplete: names, postal codes, INSEE codes",
-             response_model=TerritoryResponse)
+    @app.get(
+        "/territories",
+        summary="Territory autocomplete: names, postal codes, INSEE codes",
+        response_model=TerritoryResponse,
+    )
     def territories(
-        q: Annotated[str, Query(min_length=1, description="Beginning of a name, or a code.", examples=["Rou"])],
+        q: Annotated[
+            str, Query(min_length=1, description="Beginning of a name, or a code.", examples=["Rou"])
+        ],
         limit: Annotated[int, Query(ge=1, le=50)] = 10,
     ) -> dict[str, Any]:
         return service.territories(q, limit=limit)
 
     @app.get("/sparql", summary="Read-only SPARQL (time limit, row cap)")
-    def sparql_get(query: Annotated[str, Query(description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE.")]) -> dict[str, Any]:
+    def sparql_get(
+        query: Annotated[str, Query(description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE.")],
+    ) -> dict[str, Any]:
         return service.sparql(query)
 
     @app.post("/sparql", summary="Read-only SPARQL (query in the body)")
     def sparql_post(query: Annotated[str, Body(media_type="application/sparql-query")]) -> dict[str, Any]:
         return service.sparql(query)
 
-    @app.get("/export/{fmt}", summary="The knowledge base as a file: actions, gexf, graphml, csv, ttl, jsonld")
+    @app.get(
+        "/export/{fmt}", summary="The knowledge base as a file: actions, gexf, graphml, csv, ttl, jsonld"
+    )
     def export(
         fmt: str,
         territory: Annotated[str | None, Query(description="Only what happens on this territory.")] = None,
         theme: Annotated[str | None, Query(description="Only the actions of this theme.")] = None,
     ) -> StreamingResponse:
         if fmt not in EXPORT_FORMATS:
-            raise InputError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+            raise InputError(
+                f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS)
+            )
         headers = {"Content-Disposition": f'attachment; filename="qfq.{SUFFIXES.get(fmt, fmt)}"'}
         if fmt == "actions":
             rows = service.export_rows()
@@ -262,7 +356,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return service.passage(doc_id, start, end or start, context)
 
     @app.get("/graph/neighbourhood", summary="A node and its neighbours, for the graph view")
-    def neighbourhood(node: Annotated[str, Query(description="A node id, e.g. action:…, actor:…")]) -> dict[str, Any]:
+    def neighbourhood(
+        node: Annotated[str, Query(description="A node id, e.g. action:…, actor:…")],
+    ) -> dict[str, Any]:
         return service.neighbourhood(node)
 
     @app.get("/", include_in_schema=False)

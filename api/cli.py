@@ -36,24 +36,35 @@ def _print_json(body: object) -> None:
     out.print_json(json.dumps(body, ensure_ascii=False))
 
 
-
 def _settings(data: Path | None = None, **overrides) -> Settings:
     values = {k: v for k, v in overrides.items() if v is not None}
     if data is not None:
         values["data"] = data
     settings = Settings(**values)
-    logging.basicConfig(level=settings.log_level, format="%(message)s", datefmt="[%X]",
-                        handlers=[RichHandler(console=err, show_path=False)], force=True)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(message)s",
+        datefmt="[%X]",
+        handlers=[RichHandler(console=err, show_path=False)],
+        force=True,
+    )
     for noisy in ("faiss", "faiss.loader", "httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
     return settings
 
 
-def _run_ingest(service: Service, files: list[Path], *, build_dirs: list[Path] | None, force: bool) -> IngestReport:
+def _run_ingest(
+    service: Service, files: list[Path], *, build_dirs: list[Path] | None, force: bool
+) -> IngestReport:
     if build_dirs is not None:
         files = service.discover(build_dirs or service.settings.corpus)
-    columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
+    columns = (
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("", total=len(files))
 
@@ -70,7 +81,9 @@ def _print_report(report: IngestReport) -> None:
     for d in report.documents:
         missing = ", ".join(f"{k}×{v}" for k, v in sorted(d.fields_missing.items()))
         shapes = ", ".join(f"{k}×{v}" for k, v in sorted(d.shapes.items()))
-        notes = d.error or "; ".join(d.warnings[:3]) + (f" (+{len(d.warnings) - 3})" if len(d.warnings) > 3 else "")
+        notes = d.error or "; ".join(d.warnings[:3]) + (
+            f" (+{len(d.warnings) - 3})" if len(d.warnings) > 3 else ""
+        )
         style = {"error": "red", "unchanged": "dim"}.get(d.status, "")
         table.add_row(Path(d.file).name, d.status, str(d.actions), shapes, missing, notes, style=style)
     out.print(table)
@@ -85,7 +98,9 @@ def _print_report(report: IngestReport) -> None:
 
 @app.command()
 def build(
-    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")] = None,
+    corpus: Annotated[
+        list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")
+    ] = None,
     data: DataDir = None,
     force: Force = False,
     index: IndexNow = True,
@@ -127,8 +142,12 @@ def _finish(report: IngestReport, json_out: bool, index_with: Service | None = N
 @app.command()
 def export(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORT_FORMATS)}.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
-    territory: Annotated[str | None, typer.Option(help="Only what happens on this territory (any level).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    territory: Annotated[
+        str | None, typer.Option(help="Only what happens on this territory (any level).")
+    ] = None,
     theme: Annotated[str | None, typer.Option(help="Only the actions of this theme (slug).")] = None,
     data: DataDir = None,
 ) -> None:
@@ -138,8 +157,11 @@ def export(
     service = Service(_settings(data))
     if fmt == "actions":
         if territory or theme:
-            raise QfqError("--territory and --theme filter the graph formats", where="FORMAT",
-                           valid="gexf, graphml, csv, ttl, jsonld")
+            raise QfqError(
+                "--territory and --theme filter the graph formats",
+                where="FORMAT",
+                valid="gexf, graphml, csv, ttl, jsonld",
+            )
         if output is None:
             n = service.export_actions(sys.stdout)
         else:
@@ -158,7 +180,9 @@ def export(
 @app.command()
 def who(
     what: Annotated[str | None, typer.Option(help="What: free text, an actor, a dispositif.")] = None,
-    where: Annotated[str | None, typer.Option(help="Where: commune, EPCI, département, région, postal/INSEE code.")] = None,
+    where: Annotated[
+        str | None, typer.Option(help="Where: commune, EPCI, département, région, postal/INSEE code.")
+    ] = None,
     theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
     json_out: RouteJson = False,
     data: DataDir = None,
@@ -197,8 +221,17 @@ def search(
     data: DataDir = None,
 ) -> None:
     """Search actions, dispositifs and actors (keywords and meaning, with filters)."""
-    body = Service(_settings(data)).search(text, k=k, where=where, theme=theme, public=public, dispositif=dispositif,
-                                           actor=actor, doc=doc, type=type_)
+    body = Service(_settings(data)).search(
+        text,
+        k=k,
+        where=where,
+        theme=theme,
+        public=public,
+        dispositif=dispositif,
+        actor=actor,
+        doc=doc,
+        type=type_,
+    )
     if json_out:
         _print_json(body)
         return
@@ -278,7 +311,10 @@ def actors(
     for a in body["results"]:
         out.print(f"[bold]{a.get('display') or a['name']}[/bold] — {a.get('kind')} ({a['id']})")
         for d in a["decisions"]:
-            out.print(f"  « {d['written']} » ({d['doc']}) : {d['rule']}" + (f" — {d['detail']}" if d["detail"] else ""))
+            out.print(
+                f"  « {d['written']} » ({d['doc']}) : {d['rule']}"
+                + (f" — {d['detail']}" if d["detail"] else "")
+            )
 
 
 @app.command()
@@ -315,7 +351,9 @@ def serve(
     from api.app import create_app
 
     settings = _settings(data, host=host, port=port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower()
+    )
 
 
 @contextmanager

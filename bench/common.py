@@ -75,8 +75,12 @@ def ingest_dataset(docs: Path, data: Path) -> dict[str, Any]:
     service = Service(Settings(data=data, corpus=[docs]))
     t0 = time.perf_counter()
     report = service.build([docs])
-    out = {"documents": len(report.documents), "actions": service.store.count_actions(),
-           "errors": [d.error for d in report.documents if d.status == "error"], "ingest_s": time.perf_counter() - t0}
+    out = {
+        "documents": len(report.documents),
+        "actions": service.store.count_actions(),
+        "errors": [d.error for d in report.documents if d.status == "error"],
+        "ingest_s": time.perf_counter() - t0,
+    }
     service.close()
     return out
 
@@ -119,7 +123,9 @@ def percentile(samples: Sequence[float], pct: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
-def profile(body: Callable[[], Any], top: int, top_own: int | None = None, others: bool = False) -> dict[str, Any]:
+def profile(
+    body: Callable[[], Any], top: int, top_own: int | None = None, others: bool = False
+) -> dict[str, Any]:
     """cProfile of `body()`: total time, the `top` project functions by cumulative time ("rows"), the `top_own`
     (default `top`) by own time ("by_tottime") and, with `others`, the code outside the project by own time."""
     import cProfile
@@ -141,7 +147,11 @@ def profile(body: Callable[[], Any], top: int, top_own: int | None = None, other
             outside.append({"function": f"{short}:{line} {func}", **row})
     rows.sort(key=lambda r: -r["cumtime_s"])
     own = top if top_own is None else top_own
-    out = {"total_s": total, "rows": rows[:top], "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:own]}
+    out = {
+        "total_s": total,
+        "rows": rows[:top],
+        "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:own],
+    }
     if others:
         out["others_by_tottime"] = sorted(outside, key=lambda r: -r["tottime_s"])[:own]
     return out
@@ -150,8 +160,9 @@ def profile(body: Callable[[], Any], top: int, top_own: int | None = None, other
 # -- child processes ----------------------------------------------------------------------------------------
 
 
-def run_child(script: str | Path, argv: list[str], label: str, *, result: Path | None = None,
-              running: str | None = None) -> dict[str, Any]:
+def run_child(
+    script: str | Path, argv: list[str], label: str, *, result: Path | None = None, running: str | None = None
+) -> dict[str, Any]:
     """Run ``python script *argv`` (one scenario in a fresh process) and return the JSON it writes to stdout, or
     to the file `result` when given, with ``process_s`` (the child's wall time) added. Exits if the child fails.
     `label` names the scenario in the log, `running` (default `label`) in the line that starts it."""
@@ -204,18 +215,25 @@ def machine_line(revision: str, versions: str | None = None, memory: bool = Fals
     gib = ram_gib() if memory else None
     mem = "" if gib is None else f", {gib:.0f} GiB RAM"
     libs = "" if versions is None else f", {versions}"
-    return (f"{revision}; {os.cpu_count()} CPUs ({cpu_model()}), {platform.machine()}, Python "
-            f"{platform.python_version()}{libs}, {platform.system()} {platform.release()}{mem}, "
-            f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
+    return (
+        f"{revision}; {os.cpu_count()} CPUs ({cpu_model()}), {platform.machine()}, Python "
+        f"{platform.python_version()}{libs}, {platform.system()} {platform.release()}{mem}, "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}"
+    )
 
 
 def code_revision(dirs: Sequence[str] = ("ingest", "graph", "api")) -> str:
     """The code measured: commit, and whether the working tree differs from it under `dirs` (digest of the diff)."""
     try:
-        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        diff = subprocess.run(["git", "-C", str(REPO), "diff", "HEAD", "--", *dirs],
-                              capture_output=True, check=True).stdout
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        diff = subprocess.run(
+            ["git", "-C", str(REPO), "diff", "HEAD", "--", *dirs], capture_output=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "revision unknown"
     dirty = f" + uncommitted changes to {'/'.join(dirs)} (diff {hashlib.sha256(diff).hexdigest()[:8]})"
@@ -232,7 +250,9 @@ def warn_if_code_changed(revision: str, dirs: Sequence[str] = ("ingest", "graph"
 def git(*argv: str) -> str:
     """Output of a read-only git command in the repository ("" if it fails)."""
     try:
-        return subprocess.run(["git", "-C", str(REPO), *argv], capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            ["git", "-C", str(REPO), *argv], capture_output=True, text=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return ""
 
@@ -241,8 +261,11 @@ def worktree_revision(dirs: Sequence[str]) -> str:
     """The code measured: commit, and the files changed under `dirs` (``git status``)."""
     head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
     dirty = sorted({ln[3:] for ln in git("status", "--porcelain", "--", *dirs).splitlines()})
-    return f"commit {head}" + (f", uncommitted changes: {', '.join(dirty)}" if dirty
-                               else f", no uncommitted changes under {' '.join(d + '/' for d in dirs)}")
+    return f"commit {head}" + (
+        f", uncommitted changes: {', '.join(dirty)}"
+        if dirty
+        else f", no uncommitted changes under {' '.join(d + '/' for d in dirs)}"
+    )
 
 
 def command_line(script: str) -> str:
@@ -283,20 +306,37 @@ def profile_tables(p: dict[str, Any], what: str, own_rows: int, sep: str = ",") 
     head = ["| function | calls | tottime s | cumtime s |", "|---|---|---|---|"]
 
     def rows(items: Iterable[dict[str, Any]]) -> list[str]:
-        return [f"| `{r['function']}` | {r['calls']:{sep}} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |"
-                for r in items]
+        return [
+            f"| `{r['function']}` | {r['calls']:{sep}} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |"
+            for r in items
+        ]
 
-    return "\n".join([f"cProfile of {what} (total {p['total_s']:.2f} s under the profiler), project code, "
-                      "by cumulative time:", "", *head, *rows(p["rows"]),
-                      "", "by own time:", "", *head, *rows(p["by_tottime"][:own_rows])])
+    return "\n".join(
+        [
+            f"cProfile of {what} (total {p['total_s']:.2f} s under the profiler), project code, "
+            "by cumulative time:",
+            "",
+            *head,
+            *rows(p["rows"]),
+            "",
+            "by own time:",
+            "",
+            *head,
+            *rows(p["by_tottime"][:own_rows]),
+        ]
+    )
 
 
 # -- command line -------------------------------------------------------------------------------------------
 
 
-def scenario_main(parser: argparse.ArgumentParser, argv: list[str] | None,
-                  child_main: Callable[[argparse.Namespace], None], parent_main: Callable[[argparse.Namespace], None],
-                  invalid: Callable[[argparse.Namespace], str | None]) -> None:
+def scenario_main(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    child_main: Callable[[argparse.Namespace], None],
+    parent_main: Callable[[argparse.Namespace], None],
+    invalid: Callable[[argparse.Namespace], str | None],
+) -> None:
     """Parse the command line of a script that runs each scenario in a child process of itself: the script adds
     its options and its hidden ``--scenario``, this adds the hidden ``--work`` (the child's scratch directory).
     Exits with the message `invalid(args)` returns, if any; then runs the child's scenario (``--scenario`` given)

@@ -60,8 +60,14 @@ log = logging.getLogger("bench.graph")
 
 DATASETS = ("corpus", "copies")
 SCENARIOS = ("base", "full")
-EXPORTS = (("gexf", "gexf"), ("graphml", "graphml"), ("csv", "csv.zip"), ("ttl", "ttl"), ("jsonld", "jsonld"),
-           ("actions", "jsonl"))
+EXPORTS = (
+    ("gexf", "gexf"),
+    ("graphml", "graphml"),
+    ("csv", "csv.zip"),
+    ("ttl", "ttl"),
+    ("jsonld", "jsonld"),
+    ("actions", "jsonl"),
+)
 WHO = (("where", "Calvados"), ("what", "mobilité"))
 WHO_CALLS, WHO_WARMUP, ASK_RUNS = 50, 3, 5
 WHO_BUDGET_S, WHO_MIN_CALLS = 60.0, 10  # a slow who-query stops after 60 s of calls (at least 10 calls)
@@ -76,25 +82,37 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PILOT = "Région Normandie"  # the actor piloting the most actions of the corpus
 DEPARTEMENT = "https://qfq.example.org/id/territory/departement-27"  # Eure
 QUERIES = {
-    "pilot": ("actions piloted by an actor, with titles", _PREFIXES + f"""
+    "pilot": (
+        "actions piloted by an actor, with titles",
+        _PREFIXES
+        + f"""
 SELECT ?action ?title WHERE {{
   ?actor rdfs:label "{PILOT}"@fr .
   ?action qfq:pilotedBy ?actor ; dcterms:title ?title .
-}}"""),
-    "territory": ("actions on a département and on the territories it contains (qfq:partOf+)", _PREFIXES + f"""
+}}""",
+    ),
+    "territory": (
+        "actions on a département and on the territories it contains (qfq:partOf+)",
+        _PREFIXES
+        + f"""
 SELECT ?action ?title ?territory WHERE {{
   {{ BIND(<{DEPARTEMENT}> AS ?territory) }}
   UNION
   {{ ?territory qfq:partOf+ <{DEPARTEMENT}> }}
   ?action qfq:inTerritory ?territory ; dcterms:title ?title .
-}}"""),
-    "themes": ("count of actions per theme (GROUP BY)", _PREFIXES + """
+}}""",
+    ),
+    "themes": (
+        "count of actions per theme (GROUP BY)",
+        _PREFIXES
+        + """
 SELECT ?theme ?label (COUNT(DISTINCT ?action) AS ?actions) WHERE {
   ?action qfq:theme ?theme .
   ?theme skos:prefLabel ?label .
 }
 GROUP BY ?theme ?label
-ORDER BY DESC(?actions)"""),
+ORDER BY DESC(?actions)""",
+    ),
 }
 
 
@@ -118,8 +136,13 @@ def _startup() -> dict[str, Any]:
     referential = default_referential()
     referential.lookup("Caen")  # the first lookup builds the name index
     t_ref = time.perf_counter() - t1
-    return {"import_s": t_import, "referential_s": t_ref, "startup_s": time.perf_counter() - t0,
-            "rss_after_startup_mib": common.maxrss_mib(), "code": str(Path(api.service.__file__).resolve().parents[1])}
+    return {
+        "import_s": t_import,
+        "referential_s": t_ref,
+        "startup_s": time.perf_counter() - t0,
+        "rss_after_startup_mib": common.maxrss_mib(),
+        "code": str(Path(api.service.__file__).resolve().parents[1]),
+    }
 
 
 def _service(dataset: str, root: Path, corpus: Path) -> Any:
@@ -128,8 +151,16 @@ def _service(dataset: str, root: Path, corpus: Path) -> Any:
 
     docs, data = _dirs(dataset, root, corpus)
     # answer cache off: every who() call computes its answer (the cache would time dictionary lookups)
-    service = Service(Settings(data=data, corpus=[docs], sparql_timeout=SPARQL_TIMEOUT, sparql_limit=SPARQL_LIMIT,
-                               answer_cache_size=0, warm_up=False))
+    service = Service(
+        Settings(
+            data=data,
+            corpus=[docs],
+            sparql_timeout=SPARQL_TIMEOUT,
+            sparql_limit=SPARQL_LIMIT,
+            answer_cache_size=0,
+            warm_up=False,
+        )
+    )
     service.store  # noqa: B018 -- open the store outside the timings (a server has it open already)
     return service
 
@@ -159,8 +190,12 @@ def _base(service: Any) -> dict[str, Any]:
     cache = KnowledgeCache(service.store, service.referential, enrichers=[])
     w0, c0 = time.perf_counter(), time.process_time()
     kb = cache.get()
-    out = {"build_s": time.perf_counter() - w0, "build_cpu_s": time.process_time() - c0,
-           "rss_after_build_mib": common.maxrss_mib(), **_graph_counts(kb.graph)}
+    out = {
+        "build_s": time.perf_counter() - w0,
+        "build_cpu_s": time.process_time() - c0,
+        "rss_after_build_mib": common.maxrss_mib(),
+        **_graph_counts(kb.graph),
+    }
     # One-time data load of each enricher: its first call on an action minus its second call on the same one.
     doc = service.store.documents()[0]
     action = service.store.actions(doc["id"], limit=1)[0]
@@ -182,14 +217,22 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     w0, c0 = time.perf_counter(), time.process_time()
     kb = service.knowledge  # KnowledgeCache.get() on a fresh cache, default enrichers
-    out.update(build_s=time.perf_counter() - w0, build_cpu_s=time.process_time() - c0,
-               rss_after_build_mib=common.maxrss_mib(), **_graph_counts(kb.graph))
+    out.update(
+        build_s=time.perf_counter() - w0,
+        build_cpu_s=time.process_time() - c0,
+        rss_after_build_mib=common.maxrss_mib(),
+        **_graph_counts(kb.graph),
+    )
     log.info("graph built in %.2f s: %d nodes, %d edges", out["build_s"], out["nodes"], out["edges"])
 
     w0, c0 = time.perf_counter(), time.process_time()
     rdf = kb.rdf  # to_rdf, closed-ontology check included; cached for the RDF exports and SPARQL
-    out.update(rdf_s=time.perf_counter() - w0, rdf_cpu_s=time.process_time() - c0, triples=len(rdf),
-               rss_after_rdf_mib=common.maxrss_mib())
+    out.update(
+        rdf_s=time.perf_counter() - w0,
+        rdf_cpu_s=time.process_time() - c0,
+        triples=len(rdf),
+        rss_after_rdf_mib=common.maxrss_mib(),
+    )
     log.info("RDF: %d triples in %.2f s", out["triples"], out["rdf_s"])
 
     work.mkdir(parents=True, exist_ok=True)
@@ -233,6 +276,7 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
     out["sparql_child_peak_rss_mib"] = common.children_maxrss_mib()
 
     for param, value in WHO:
+
         def call(param: str = param, value: str = value) -> dict[str, Any]:
             return service.who(**{param: value})
 
@@ -253,8 +297,14 @@ def _full(service: Any, work: Path) -> dict[str, Any]:
         out[f"{key}.p95_ms"] = 1000 * common.percentile(samples, 95)
         out[f"{key}.actors"] = len(result["results"])
         out[f"{key}.actions"] = len({a["id"] for r in result["results"] for a in r["actions"]})
-        log.info("who %s=%s: p50 %.1f ms, p95 %.1f ms, %d actors", param, value, out[f"{key}.p50_ms"],
-                 out[f"{key}.p95_ms"], out[f"{key}.actors"])
+        log.info(
+            "who %s=%s: p50 %.1f ms, p95 %.1f ms, %d actors",
+            param,
+            value,
+            out[f"{key}.p50_ms"],
+            out[f"{key}.p95_ms"],
+            out[f"{key}.actors"],
+        )
     return out
 
 
@@ -281,12 +331,28 @@ def child_main(args: argparse.Namespace) -> None:
 
 
 def _spawn(scenario: str, dataset: str, args: argparse.Namespace, root: Path) -> dict[str, Any]:
-    argv = ["--scenario", scenario, "--dataset", dataset, "--work", str(root), "--corpus", str(args.corpus),
-            "--copies", str(args.copies)]
-    out = common.run_child(__file__, argv + (["--verbose"] if args.verbose else []), f"{scenario} on {dataset}")
+    argv = [
+        "--scenario",
+        scenario,
+        "--dataset",
+        dataset,
+        "--work",
+        str(root),
+        "--corpus",
+        str(args.corpus),
+        "--copies",
+        str(args.copies),
+    ]
+    out = common.run_child(
+        __file__, argv + (["--verbose"] if args.verbose else []), f"{scenario} on {dataset}"
+    )
     if out["process_s"] > 180 and scenario != "prepare":
-        log.warning("%s on %s took %.0f s (more than 3 minutes): consider a smaller --copies", scenario, dataset,
-                    out["process_s"])
+        log.warning(
+            "%s on %s took %.0f s (more than 3 minutes): consider a smaller --copies",
+            scenario,
+            dataset,
+            out["process_s"],
+        )
     return out
 
 
@@ -294,8 +360,9 @@ def _machine(revision: str) -> str:
     import networkx
     import rdflib
 
-    return common.machine_line(revision, f"rdflib {rdflib.__version__}, networkx {networkx.__version__}",
-                               memory=True)
+    return common.machine_line(
+        revision, f"rdflib {rdflib.__version__}, networkx {networkx.__version__}", memory=True
+    )
 
 
 def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -339,9 +406,13 @@ def _size(n: float) -> str:
     return f"{n / 2**20:.2f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB"
 
 
-def _build_table(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str, Any]], copies: int) -> str:
-    head = ("| dataset | docs | actions | nodes | edges | build, no enrichers s | build, default enrichers s | "
-            "enrichers s (difference) | ms/action (full build) | start-up s | peak RSS after build MiB |")
+def _build_table(
+    res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str, Any]], copies: int
+) -> str:
+    head = (
+        "| dataset | docs | actions | nodes | edges | build, no enrichers s | build, default enrichers s | "
+        "enrichers s (difference) | ms/action (full build) | start-up s | peak RSS after build MiB |"
+    )
     lines = common.table_head(head)
     labels = {"corpus": "(A) corpus", "copies": f"(B) {copies} copies"}
     for ds in DATASETS:
@@ -353,37 +424,80 @@ def _build_table(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dic
             f"| {labels[ds]} | {prep[ds]['documents']} | {full['actions']} | {full['nodes']:,} | {full['edges']:,} | "
             f"{_spread(base, 'build_s')} | {_spread(full, 'build_s')} | {_f(diff)} | "
             f"{_f(1000 * full['build_s'] / full['actions'], 1)} | {_spread(full, 'startup_s')} | "
-            f"{_f(full['rss_after_build_mib'], 0)} |")
+            f"{_f(full['rss_after_build_mib'], 0)} |"
+        )
     return "\n".join(lines)
 
 
 def _steps_table(res: dict[tuple[str, str], dict[str, Any]], copies: int) -> str:
     a, b = res.get(("corpus", "full")), res.get(("copies", "full"))
     ab, bb = res.get(("corpus", "base")), res.get(("copies", "base"))
-    head = (f"| step | corpus s, median (min–max) | corpus result | {copies} copies s | {copies} copies result | "
-            "copies / corpus, per action |")
+    head = (
+        f"| step | corpus s, median (min–max) | corpus result | {copies} copies s | {copies} copies result | "
+        "copies / corpus, per action |"
+    )
     lines = common.table_head(head)
 
-    def row(label: str, ra: dict[str, Any] | None, rb: dict[str, Any] | None, key: str, what_a: str, what_b: str,
-            scale: float = 1.0, digits: int = 2) -> None:
-        lines.append(f"| {label} | {_spread(ra, key, digits, scale) if ra else '–'} | {what_a} | "
-                     f"{_spread(rb, key, digits, scale) if rb else '–'} | {what_b} | {_per_action(ra, rb, key)} |")
+    def row(
+        label: str,
+        ra: dict[str, Any] | None,
+        rb: dict[str, Any] | None,
+        key: str,
+        what_a: str,
+        what_b: str,
+        scale: float = 1.0,
+        digits: int = 2,
+    ) -> None:
+        lines.append(
+            f"| {label} | {_spread(ra, key, digits, scale) if ra else '–'} | {what_a} | "
+            f"{_spread(rb, key, digits, scale) if rb else '–'} | {what_b} | {_per_action(ra, rb, key)} |"
+        )
 
     def g(r: dict[str, Any] | None, key: str, fmt: Any = str) -> str:
         return fmt(r[key]) if r and key in r else "–"
 
-    row("graph build, no enrichers", ab, bb, "build_s", g(ab, "edges", lambda v: f"{v:,} edges"),
-        g(bb, "edges", lambda v: f"{v:,} edges"))
-    row("graph build, default enrichers", a, b, "build_s", g(a, "edges", lambda v: f"{v:,} edges"),
-        g(b, "edges", lambda v: f"{v:,} edges"))
-    row("RDF conversion (`to_rdf`)", a, b, "rdf_s", g(a, "triples", lambda v: f"{v:,} triples"),
-        g(b, "triples", lambda v: f"{v:,} triples"))
+    row(
+        "graph build, no enrichers",
+        ab,
+        bb,
+        "build_s",
+        g(ab, "edges", lambda v: f"{v:,} edges"),
+        g(bb, "edges", lambda v: f"{v:,} edges"),
+    )
+    row(
+        "graph build, default enrichers",
+        a,
+        b,
+        "build_s",
+        g(a, "edges", lambda v: f"{v:,} edges"),
+        g(b, "edges", lambda v: f"{v:,} edges"),
+    )
+    row(
+        "RDF conversion (`to_rdf`)",
+        a,
+        b,
+        "rdf_s",
+        g(a, "triples", lambda v: f"{v:,} triples"),
+        g(b, "triples", lambda v: f"{v:,} triples"),
+    )
     for fmt, _suffix in EXPORTS:
-        label = {"csv": "export csv (zip)", "actions": "export actions (JSON Lines)",
-                 "ttl": "export ttl (RDF cached)", "jsonld": "export jsonld (RDF cached)"}.get(fmt, f"export {fmt}")
-        row(label, a, b, f"export.{fmt}.s", g(a, f"export.{fmt}.bytes", _size), g(b, f"export.{fmt}.bytes", _size))
+        label = {
+            "csv": "export csv (zip)",
+            "actions": "export actions (JSON Lines)",
+            "ttl": "export ttl (RDF cached)",
+            "jsonld": "export jsonld (RDF cached)",
+        }.get(fmt, f"export {fmt}")
+        row(
+            label,
+            a,
+            b,
+            f"export.{fmt}.s",
+            g(a, f"export.{fmt}.bytes", _size),
+            g(b, f"export.{fmt}.bytes", _size),
+        )
     row(f"SPARQL `ASK {{}}` (fixed cost, median of {ASK_RUNS})", a, b, "sparql.ask.s", "true", "true")
     for name, (title, _q) in QUERIES.items():
+
         def res_of(r: dict[str, Any] | None, name: str = name) -> str:
             if not r:
                 return "–"
@@ -393,17 +507,26 @@ def _steps_table(res: dict[tuple[str, str], dict[str, Any]], copies: int) -> str
             if r[f"sparql.{name}.rows"] > DEFAULT_LIMIT:
                 text += f" (> {DEFAULT_LIMIT} default limit)"
             return text
+
         row(f"SPARQL: {title}", a, b, f"sparql.{name}.s", res_of(a), res_of(b))
     for param, value in WHO:
         for p in (50, 95):
             key = f"who.{param}.p{p}_ms"
-            row(f"who({param}=\"{value}\") p{p}, ms", a, b, key,
-                g(a, f"who.{param}.actors", lambda v: f"{v} actors"), g(b, f"who.{param}.actors", lambda v: f"{v} actors"),
-                digits=1)
+            row(
+                f'who({param}="{value}") p{p}, ms',
+                a,
+                b,
+                key,
+                g(a, f"who.{param}.actors", lambda v: f"{v} actors"),
+                g(b, f"who.{param}.actors", lambda v: f"{v} actors"),
+                digits=1,
+            )
     for label, ra, rb in (("base", ab, bb), ("full", a, b)):
         ratio = f"{rb['peak_rss_mib'] / ra['peak_rss_mib']:.2f} (not per action)" if ra and rb else "–"
-        lines.append(f"| peak RSS, {label} scenario (MiB) | {_f(ra['peak_rss_mib'], 0) if ra else '–'} | | "
-                     f"{_f(rb['peak_rss_mib'], 0) if rb else '–'} | | {ratio} |")
+        lines.append(
+            f"| peak RSS, {label} scenario (MiB) | {_f(ra['peak_rss_mib'], 0) if ra else '–'} | | "
+            f"{_f(rb['peak_rss_mib'], 0) if rb else '–'} | | {ratio} |"
+        )
     return "\n".join(lines)
 
 
@@ -412,57 +535,90 @@ def _notes(res: dict[tuple[str, str], dict[str, Any]], prep: dict[str, dict[str,
     for ds in DATASETS:
         p = prep.get(ds)
         if p:
-            out.append(f"- ingest of {ds} before the benchmark (not measured here, for reference): "
-                       f"{p['documents']} documents, {p['actions']} actions in {p['ingest_s']:.1f} s"
-                       + (f"; {len(p['errors'])} errors" if p["errors"] else ""))
+            out.append(
+                f"- ingest of {ds} before the benchmark (not measured here, for reference): "
+                f"{p['documents']} documents, {p['actions']} actions in {p['ingest_s']:.1f} s"
+                + (f"; {len(p['errors'])} errors" if p["errors"] else "")
+            )
     for ds in DATASETS:
         base, full = res.get((ds, "base")), res.get((ds, "full"))
         if base and full:
-            loads = {k.split(".")[1].removesuffix("_s"): v for k, v in base.items()
-                     if k.startswith("enricher_load.") and ":" not in k}
-            types = ", ".join(f"{k.split('.')[1]} {v:,}" for k, v in full.items()
-                              if k.startswith("nodes.") and ":" not in k)
+            loads = {
+                k.split(".")[1].removesuffix("_s"): v
+                for k, v in base.items()
+                if k.startswith("enricher_load.") and ":" not in k
+            }
+            types = ", ".join(
+                f"{k.split('.')[1]} {v:,}" for k, v in full.items() if k.startswith("nodes.") and ":" not in k
+            )
             out.append(f"- {ds}: nodes by type: {types}")
-            out.append(f"- {ds}: enrichers add {full['build_s'] - base['build_s']:.2f} s to the build "
-                       f"({100 * (full['build_s'] - base['build_s']) / full['build_s']:.0f} % of it), of which the "
-                       f"one-time data load is about "
-                       + ", ".join(f"{v:.2f} s ({k})" for k, v in loads.items())
-                       + f"; build CPU {full['build_cpu_s']:.2f} s for {full['build_s']:.2f} s wall")
+            out.append(
+                f"- {ds}: enrichers add {full['build_s'] - base['build_s']:.2f} s to the build "
+                f"({100 * (full['build_s'] - base['build_s']) / full['build_s']:.0f} % of it), of which the "
+                f"one-time data load is about "
+                + ", ".join(f"{v:.2f} s ({k})" for k, v in loads.items())
+                + f"; build CPU {full['build_cpu_s']:.2f} s for {full['build_s']:.2f} s wall"
+            )
             ask = full["sparql.ask.s"]
-            nets = ", ".join(f"{n} {full[f'sparql.{n}.s'] - ask:.2f} s" for n in QUERIES if f"sparql.{n}.s" in full)
-            out.append(f"- {ds}: SPARQL query time minus the `ASK {{}}` fixed cost ({ask:.2f} s): {nets}; "
-                       f"largest forked query process RSS {full['sparql_child_peak_rss_mib']:.0f} MiB")
+            nets = ", ".join(
+                f"{n} {full[f'sparql.{n}.s'] - ask:.2f} s" for n in QUERIES if f"sparql.{n}.s" in full
+            )
+            out.append(
+                f"- {ds}: SPARQL query time minus the `ASK {{}}` fixed cost ({ask:.2f} s): {nets}; "
+                f"largest forked query process RSS {full['sparql_child_peak_rss_mib']:.0f} MiB"
+            )
             slow = [n for n in QUERIES if full.get(f"sparql.{n}.s", 0) > DEFAULT_TIMEOUT]
             if slow:
-                out.append(f"- {ds}: **over the service's default {DEFAULT_TIMEOUT:g} s SPARQL time limit**: "
-                           + ", ".join(slow))
+                out.append(
+                    f"- {ds}: **over the service's default {DEFAULT_TIMEOUT:g} s SPARQL time limit**: "
+                    + ", ".join(slow)
+                )
             if "sparql.themes.top" in full:
                 out.append(f"- {ds}: most frequent theme: {full['sparql.themes.top']}")
-            whos = "; ".join(f"{p}={v!r}: {full[f'who.{p}.calls']} calls, first call {full[f'who.{p}.first_ms']:.0f} ms, "
-                             f"{full[f'who.{p}.actors']} actors / {full[f'who.{p}.actions']} actions"
-                             for p, v in WHO)
-            out.append(f"- {ds}: who-queries (up to {WHO_CALLS} calls, or {WHO_BUDGET_S:.0f} s, after {WHO_WARMUP} "
-                       f"warm-up calls): {whos}")
-            rss = ", ".join(f"{k} {full[k]:.0f}" for k in ("rss_after_startup_mib", "rss_after_build_mib",
-                                                           "rss_after_rdf_mib")
-                            ) + ", " + ", ".join(f"after {f} {full[f'export.{f}.rss_mib']:.0f}" for f, _ in EXPORTS)
+            whos = "; ".join(
+                f"{p}={v!r}: {full[f'who.{p}.calls']} calls, first call {full[f'who.{p}.first_ms']:.0f} ms, "
+                f"{full[f'who.{p}.actors']} actors / {full[f'who.{p}.actions']} actions"
+                for p, v in WHO
+            )
+            out.append(
+                f"- {ds}: who-queries (up to {WHO_CALLS} calls, or {WHO_BUDGET_S:.0f} s, after {WHO_WARMUP} "
+                f"warm-up calls): {whos}"
+            )
+            rss = (
+                ", ".join(
+                    f"{k} {full[k]:.0f}"
+                    for k in ("rss_after_startup_mib", "rss_after_build_mib", "rss_after_rdf_mib")
+                )
+                + ", "
+                + ", ".join(f"after {f} {full[f'export.{f}.rss_mib']:.0f}" for f, _ in EXPORTS)
+            )
             out.append(f"- {ds}: RSS along the full scenario (MiB): {rss}")
-    empty = [f"{ds}: {n}" for ds in DATASETS for n in QUERIES
-             if res.get((ds, "full")) and not res[(ds, "full")].get(f"sparql.{n}.rows")]
+    empty = [
+        f"{ds}: {n}"
+        for ds in DATASETS
+        for n in QUERIES
+        if res.get((ds, "full")) and not res[(ds, "full")].get(f"sparql.{n}.rows")
+    ]
     if empty:
         out.append(f"- **SPARQL queries with no rows or an error**: {', '.join(empty)}")
     a, b = res.get(("corpus", "full")), res.get(("copies", "full"))
     if a:
         total = a["startup_s"] + a["build_s"]
         ok = a["build_s"] < 5
-        out.append(f"- target: corpus graph build (default enrichers) {a['build_s']:.2f} s < 5 s on "
-                   f"{os.cpu_count()} CPUs: {'met' if ok else 'NOT met'}; with the process start-up "
-                   f"{total:.2f} s ({'met' if total < 5 else 'NOT met'})")
+        out.append(
+            f"- target: corpus graph build (default enrichers) {a['build_s']:.2f} s < 5 s on "
+            f"{os.cpu_count()} CPUs: {'met' if ok else 'NOT met'}; with the process start-up "
+            f"{total:.2f} s ({'met' if total < 5 else 'NOT met'})"
+        )
         peak = max(r["peak_rss_mib"] for r in res.values())
-        out.append(f"- largest peak RSS {peak:.0f} MiB (memory target < 500 MB: {'met' if peak < 500 else 'NOT met'})")
+        out.append(
+            f"- largest peak RSS {peak:.0f} MiB (memory target < 500 MB: {'met' if peak < 500 else 'NOT met'})"
+        )
     if a and b:
-        out.append(f"- copies / corpus per action: 1.00 = linear; the graph has {b['actions'] / a['actions']:.0f}x "
-                   f"the actions but shares actors, territories and vocabularies, so fixed costs show as < 1")
+        out.append(
+            f"- copies / corpus per action: 1.00 = linear; the graph has {b['actions'] / a['actions']:.0f}x "
+            f"the actions but shares actors, territories and vocabularies, so fixed costs show as < 1"
+        )
     return "\n".join(out)
 
 
@@ -505,14 +661,26 @@ def parent_main(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="qfq knowledge-graph benchmark (build, RDF, exports, SPARQL, who)")
-    parser.add_argument("--copies", type=int, default=25,
-                        help="synthetic copies of the corpus (default 25: with 50, the copies' full scenario alone "
-                             "takes about 3.5 minutes)")
-    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each corpus scenario, each in a fresh process; the median is reported "
-                             "(default 3; the copies scenarios run once)")
+    parser = argparse.ArgumentParser(
+        description="qfq knowledge-graph benchmark (build, RDF, exports, SPARQL, who)"
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=25,
+        help="synthetic copies of the corpus (default 25: with 50, the copies' full scenario alone "
+        "takes about 3.5 minutes)",
+    )
+    parser.add_argument(
+        "--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each corpus scenario, each in a fresh process; the median is reported "
+        "(default 3; the copies scenarios run once)",
+    )
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run of the corpus build")
     parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
     parser.add_argument("--scenario", choices=("prepare", *SCENARIOS, "profile"), help=argparse.SUPPRESS)

@@ -91,8 +91,13 @@ def _run_scenario(name: str, corpus: Path, copies: int, work: Path, trace: bool 
     t1 = time.perf_counter()
     referential.lookup("Caen")  # the first lookup builds the name index
     t_index = time.perf_counter() - t1
-    startup = {"import_s": t_import, "referential_load_s": t_load, "first_lookup_s": t_index,
-               "startup_s": time.perf_counter() - t0, "rss_after_startup_mib": common.maxrss_mib()}
+    startup = {
+        "import_s": t_import,
+        "referential_load_s": t_load,
+        "first_lookup_s": t_index,
+        "startup_s": time.perf_counter() - t0,
+        "rss_after_startup_mib": common.maxrss_mib(),
+    }
 
     setup: dict[str, Any] = {}
     if name == "copies":
@@ -134,7 +139,9 @@ def _run_scenario(name: str, corpus: Path, copies: int, work: Path, trace: bool 
 
 
 def child_main(args: argparse.Namespace) -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     work = Path(args.work)
     corpus = Path(args.corpus).resolve()
     if args.mode == "profile":
@@ -163,16 +170,35 @@ def _profile(corpus: Path, work: Path, top: int = 12) -> dict[str, Any]:
 
 
 def _spawn(scenario: str, args: argparse.Namespace, work: Path, mode: str = "time") -> dict[str, Any]:
-    return common.run_child(__file__, ["--scenario", scenario, "--mode", mode, "--work", str(work),
-                                       "--corpus", str(args.corpus), "--copies", str(args.copies)],
-                            f"{scenario} ({mode})")
+    return common.run_child(
+        __file__,
+        [
+            "--scenario",
+            scenario,
+            "--mode",
+            mode,
+            "--work",
+            str(work),
+            "--corpus",
+            str(args.corpus),
+            "--copies",
+            str(args.copies),
+        ],
+        f"{scenario} ({mode})",
+    )
 
 
 def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
-    labels = {"corpus": "(a) ingest corpus", "copies": f"(b) ingest {copies} copies",
-              "reingest": "(c) re-ingest unchanged", "parse": "(d) parse only, no store"}
-    head = ("| scenario | docs | actions | wall s (median) | wall min–max s | CPU s | actions/s | ms/doc | start-up s | "
-            "peak RSS MiB | RSS after start-up MiB | tracemalloc peak MiB | errors |")
+    labels = {
+        "corpus": "(a) ingest corpus",
+        "copies": f"(b) ingest {copies} copies",
+        "reingest": "(c) re-ingest unchanged",
+        "parse": "(d) parse only, no store",
+    }
+    head = (
+        "| scenario | docs | actions | wall s (median) | wall min–max s | CPU s | actions/s | ms/doc | start-up s | "
+        "peak RSS MiB | RSS after start-up MiB | tracemalloc peak MiB | errors |"
+    )
     lines = common.table_head(head)
     for name in SCENARIOS:
         r = results.get(name)
@@ -184,7 +210,8 @@ def _table(results: dict[str, dict[str, Any]], copies: int) -> str:
             f"{_fmt(r['wall_min_s'], 3)}–{_fmt(r['wall_max_s'], 3)} | {_fmt(r['cpu_s'], 3)} | "
             f"{_fmt(rate, 0)} | {_fmt(1000 * r['wall_s'] / r['documents'], 1)} | {_fmt(r['startup_s'])} | "
             f"{_fmt(r['peak_rss_mib'], 0)} | {_fmt(r['rss_after_startup_mib'], 0)} | "
-            f"{_fmt(r.get('tracemalloc_peak_mib'), 1)} | {len(r['errors'])} |")
+            f"{_fmt(r.get('tracemalloc_peak_mib'), 1)} | {len(r['errors'])} |"
+        )
     return "\n".join(lines)
 
 
@@ -192,34 +219,52 @@ def _ratios(results: dict[str, dict[str, Any]], copies: int) -> str:
     a, b, c, d = (results.get(k) for k in SCENARIOS)
     out = []
     if a and b:
-        out.append(f"- copies / corpus / {copies} = {b['wall_s'] / a['wall_s'] / copies:.2f} "
-                   f"(1.00 = linear; per-action: {(b['wall_s'] / b['actions']) / (a['wall_s'] / a['actions']):.2f})")
+        out.append(
+            f"- copies / corpus / {copies} = {b['wall_s'] / a['wall_s'] / copies:.2f} "
+            f"(1.00 = linear; per-action: {(b['wall_s'] / b['actions']) / (a['wall_s'] / a['actions']):.2f})"
+        )
     if a and c:
         out.append(f"- re-ingest / ingest = {c['wall_s'] / a['wall_s']:.3f}")
     if a and d:
-        out.append(f"- parse / ingest = {d['wall_s'] / a['wall_s']:.2f}; ingest − parse = "
-                   f"{a['wall_s'] - d['wall_s']:+.3f} s (store writes, hashing, report totals; "
-                   f"compare with the min–max spread before reading anything into it)")
+        out.append(
+            f"- parse / ingest = {d['wall_s'] / a['wall_s']:.2f}; ingest − parse = "
+            f"{a['wall_s'] - d['wall_s']:+.3f} s (store writes, hashing, report totals; "
+            f"compare with the min–max spread before reading anything into it)"
+        )
     for name in ("corpus", "copies", "reingest"):
         r = results.get(name)
         if r and "export_pass_s" in r:
-            out.append(f"- {name}: one report-totals pass over the store (export_rows, {r['exported_rows']} rows) "
-                       f"takes {r['export_pass_s']:.3f} s of the ingest's {r['wall_s']:.3f} s")
+            out.append(
+                f"- {name}: one report-totals pass over the store (export_rows, {r['exported_rows']} rows) "
+                f"takes {r['export_pass_s']:.3f} s of the ingest's {r['wall_s']:.3f} s"
+            )
     if a:
-        out.append(f"- start-up (corpus child): imports {a['import_s']:.2f} s, referential load "
-                   f"{a['referential_load_s']:.2f} s, first lookup (index build) {a['first_lookup_s']:.2f} s; "
-                   f"time to first referential lookup {a['referential_load_s'] + a['first_lookup_s']:.2f} s")
+        out.append(
+            f"- start-up (corpus child): imports {a['import_s']:.2f} s, referential load "
+            f"{a['referential_load_s']:.2f} s, first lookup (index build) {a['first_lookup_s']:.2f} s; "
+            f"time to first referential lookup {a['referential_load_s'] + a['first_lookup_s']:.2f} s"
+        )
         ok_t, ok_m = a["wall_s"] + a["startup_s"] < 10, max(r["peak_rss_mib"] for r in results.values()) < 500
-        out.append(f"- targets: corpus ingest incl. start-up {a['wall_s'] + a['startup_s']:.2f} s < 10 s: "
-                   f"{'met' if ok_t else 'NOT met'}; largest peak RSS "
-                   f"{max(r['peak_rss_mib'] for r in results.values()):.0f} MiB < 500 MB: {'met' if ok_m else 'NOT met'}")
+        out.append(
+            f"- targets: corpus ingest incl. start-up {a['wall_s'] + a['startup_s']:.2f} s < 10 s: "
+            f"{'met' if ok_t else 'NOT met'}; largest peak RSS "
+            f"{max(r['peak_rss_mib'] for r in results.values()):.0f} MiB < 500 MB: {'met' if ok_m else 'NOT met'}"
+        )
     return "\n".join(out)
 
 
 def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median times over the repeats, the largest peak memory, the counts of the first run."""
     out = dict(runs[0])
-    for key in ("wall_s", "cpu_s", "startup_s", "import_s", "referential_load_s", "first_lookup_s", "export_pass_s"):
+    for key in (
+        "wall_s",
+        "cpu_s",
+        "startup_s",
+        "import_s",
+        "referential_load_s",
+        "first_lookup_s",
+        "export_pass_s",
+    ):
         if key in out:
             out[key] = statistics.median(r[key] for r in runs)
     out["wall_min_s"] = min(r["wall_s"] for r in runs)
@@ -228,8 +273,11 @@ def _aggregate(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out["rss_after_startup_mib"] = max(r["rss_after_startup_mib"] for r in runs)
     out["repeat"] = len(runs)
     if len({(r["documents"], r["actions"]) for r in runs}) > 1:
-        log.warning("%s: documents/actions differ between repeats: %s", out["scenario"],
-                    [(r["documents"], r["actions"]) for r in runs])
+        log.warning(
+            "%s: documents/actions differ between repeats: %s",
+            out["scenario"],
+            [(r["documents"], r["actions"]) for r in runs],
+        )
     return out
 
 
@@ -258,7 +306,9 @@ def parent_main(args: argparse.Namespace) -> None:
                     continue
                 # reingest reads the corpus store again (a re-ingest leaves it as it was)
                 work = root / ("corpus-0" if name == "reingest" else f"tm-{name}")
-                results[name]["tracemalloc_peak_mib"] = _spawn(name, args, work, "tracemalloc")["tracemalloc_peak_mib"]
+                results[name]["tracemalloc_peak_mib"] = _spawn(name, args, work, "tracemalloc")[
+                    "tracemalloc_peak_mib"
+                ]
         if args.profile:
             profile = _spawn("corpus", args, root / "profile", "profile")
     finally:
@@ -277,15 +327,27 @@ def parent_main(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="qfq ingest benchmark (time, throughput, peak memory)")
     parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
-    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="timed runs of corpus, reingest and parse, each in a fresh process; the median is "
-                             "reported (default 3; copies runs once)")
-    parser.add_argument("--tracemalloc", choices=("small", "all", "none"), default="small",
-                        help="second, traced run of each scenario: all but copies (default), all, or none")
+    parser.add_argument(
+        "--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="timed runs of corpus, reingest and parse, each in a fresh process; the median is "
+        "reported (default 3; copies runs once)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        choices=("small", "all", "none"),
+        default="small",
+        help="second, traced run of each scenario: all but copies (default), all, or none",
+    )
     parser.add_argument("--profile", action="store_true", help="also cProfile the corpus ingest")
     parser.add_argument("--scenario", choices=SCENARIOS, help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("time", "tracemalloc", "profile"), default="time", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mode", choices=("time", "tracemalloc", "profile"), default="time", help=argparse.SUPPRESS
+    )
     common.scenario_main(parser, argv, child_main, parent_main, _invalid)
 
 

@@ -89,10 +89,10 @@ ENDPOINT_KEYS = ("who-where", "who-what", "match", "search", "similar")
 
 @dataclass
 class Endpoint:
-    key: str                        # for --endpoints
-    name: str                       # the label in the tables
-    paths: list[str]                # URL-encoded paths, rotated
-    rps_min: float | None = None    # targets (None: no target)
+    key: str  # for --endpoints
+    name: str  # the label in the tables
+    paths: list[str]  # URL-encoded paths, rotated
+    rps_min: float | None = None  # targets (None: no target)
     p99_max_ms: float | None = None
     cold_ms: float | None = None
     check: dict[str, Any] = field(default_factory=dict)
@@ -125,8 +125,14 @@ def project_env(args: argparse.Namespace, data: Path) -> dict[str, str]:
 
 def code_location(env: dict[str, str]) -> str:
     """Where the server's Python will import the project from (this checkout, not another editable install)."""
-    out = subprocess.run([sys.executable, "-c", "import api, pathlib; print(pathlib.Path(api.__file__).parent.parent)"],
-                         env=env, cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", "import api, pathlib; print(pathlib.Path(api.__file__).parent.parent)"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if Path(out).resolve() != REPO:
         log.warning("the server will import the project from %s, not %s", out, REPO)
     return out
@@ -138,18 +144,28 @@ def prepare_data(args: argparse.Namespace, work: Path) -> tuple[Path, str]:
         if (data / "qfq.sqlite").is_file():
             log.info("reusing the data directory %s (no build)", data)
             if not args.vector_cache and not (data / "vectors.sqlite").is_file():
-                log.warning("%s has no vectors.sqlite and no --vector-cache was given: the server's warm-up will "
-                            "encode every passage (minutes) before /health answers; pass the --vector-cache the "
-                            "build used", data)
+                log.warning(
+                    "%s has no vectors.sqlite and no --vector-cache was given: the server's warm-up will "
+                    "encode every passage (minutes) before /health answers; pass the --vector-cache the "
+                    "build used",
+                    data,
+                )
             return data, "reused"
     else:
         data = work / "data"
     corpus = common.corpus_dir(Path(args.corpus).resolve())
     data.mkdir(parents=True, exist_ok=True)
-    log.info("qfq build --corpus %s --data %s (computes the search vectors: minutes the first time)", corpus, data)
+    log.info(
+        "qfq build --corpus %s --data %s (computes the search vectors: minutes the first time)", corpus, data
+    )
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "api.cli", "build", "--corpus", str(corpus), "--data", str(data)],
-                          env=project_env(args, data), cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "api.cli", "build", "--corpus", str(corpus), "--data", str(data)],
+        env=project_env(args, data),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     took = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
@@ -261,7 +277,7 @@ class Server:
     def cpu_seconds(self) -> float:
         """utime + stime of the server process (all its threads)."""
         stat = Path(f"/proc/{self.pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
     def stop(self) -> None:
@@ -277,8 +293,9 @@ class Server:
                 log.warning("the server did not stop on %s", sig.name)
 
 
-def get(port: int, path: str, timeout: float = 120, conn: http.client.HTTPConnection | None = None
-        ) -> tuple[int, bytes, float]:
+def get(
+    port: int, path: str, timeout: float = 120, conn: http.client.HTTPConnection | None = None
+) -> tuple[int, bytes, float]:
     """One GET to 127.0.0.1: status, body, seconds."""
     own = conn is None
     conn = conn or http.client.HTTPConnection(HOST, port, timeout=timeout)
@@ -322,12 +339,25 @@ def endpoints(port: int, queries: int) -> list[Endpoint]:
     return [
         Endpoint("who-where", "/who?where=Calvados", ["/who?where=Calvados"], 300, 100),
         Endpoint("who-what", "/who?what=mobilité", ["/who?what=" + urllib.parse.quote("mobilité")], 300, 100),
-        Endpoint("match", "/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite",
-                 ["/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite"], 300, 100),
-        Endpoint("search", f"/search?q=… ({len(texts)} queries)",
-                 ["/search?q=" + urllib.parse.quote(t, safe="") for t in texts], None, 150),
-        Endpoint("similar", f"/actions/{{id}}/similar?k=5 ({len(ids)} ids)",
-                 [f"/actions/{urllib.parse.quote(i, safe='/')}/similar?k=5" for i in ids]),
+        Endpoint(
+            "match",
+            "/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite",
+            ["/match?age=24&status=demandeur_emploi&where=Vire&need=mobilite"],
+            300,
+            100,
+        ),
+        Endpoint(
+            "search",
+            f"/search?q=… ({len(texts)} queries)",
+            ["/search?q=" + urllib.parse.quote(t, safe="") for t in texts],
+            None,
+            150,
+        ),
+        Endpoint(
+            "similar",
+            f"/actions/{{id}}/similar?k=5 ({len(ids)} ids)",
+            [f"/actions/{urllib.parse.quote(i, safe='/')}/similar?k=5" for i in ids],
+        ),
     ]
 
 
@@ -366,12 +396,22 @@ def warm_and_check(port: int, ep: Endpoint, serial_min: int) -> None:
                 ep.serial_ms.append(took * 1000)
     finally:
         conn.close()
-    ep.check = {"urls": len(ep.paths), "bad": bad, "body_kib": statistics.mean(sizes) / 1024,
-                "first_ms": statistics.median(first) if first else None}
+    ep.check = {
+        "urls": len(ep.paths),
+        "bad": bad,
+        "body_kib": statistics.mean(sizes) / 1024,
+        "first_ms": statistics.median(first) if first else None,
+    }
     for b in bad[:5]:
         log.warning("%s: %s", ep.name, b)
-    log.info("%s: %d URLs, %d not 2xx; serial median %.1f ms over %d requests", ep.name, len(ep.paths), len(bad),
-             statistics.median(ep.serial_ms), len(ep.serial_ms))
+    log.info(
+        "%s: %d URLs, %d not 2xx; serial median %.1f ms over %d requests",
+        ep.name,
+        len(ep.paths),
+        len(bad),
+        statistics.median(ep.serial_ms),
+        len(ep.serial_ms),
+    )
 
 
 # -- load tools ---------------------------------------------------------------------------------------------
@@ -395,14 +435,29 @@ def tool_version(tool: str, exe: str) -> str:
         if tool == "wrk":
             proc = subprocess.run([exe, "--version"], capture_output=True, text=True)
             return (proc.stdout + proc.stderr).splitlines()[0].split(" Copyright")[0]
-        return "locust " + subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split()[1]
+        return (
+            "locust " + subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split()[1]
+        )
     except (OSError, IndexError):
         return tool
 
 
-def run_wrk(exe: str, args: argparse.Namespace, port: int, paths_file: Path, duration: float) -> dict[str, Any]:
-    cmd = [exe, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration:g}s", "--timeout", f"{args.timeout:g}s",
-           "-s", str(LUA), f"http://{HOST}:{port}", "--", str(paths_file)]
+def run_wrk(
+    exe: str, args: argparse.Namespace, port: int, paths_file: Path, duration: float
+) -> dict[str, Any]:
+    cmd = [
+        exe,
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration:g}s",
+        "--timeout",
+        f"{args.timeout:g}s",
+        "-s",
+        str(LUA),
+        f"http://{HOST}:{port}",
+        "--",
+        str(paths_file),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + args.timeout + 60)
     found = re.search(r"^QFQ-LOAD-JSON (\{.*\})$", proc.stdout, re.M)
     if proc.returncode != 0 or not found:
@@ -410,13 +465,22 @@ def run_wrk(exe: str, args: argparse.Namespace, port: int, paths_file: Path, dur
     log.debug("wrk output:\n%s", proc.stdout)
     r = json.loads(found.group(1))
     seconds = r["duration_us"] / 1e6
-    return {"seconds": seconds, "requests": r["requests"], "rps": r["requests"] / seconds,
-            "p50": r["p50"] / 1000, "p90": r["p90"] / 1000, "p99": r["p99"] / 1000, "max": r["lat_max"] / 1000,
-            "non2xx": r["non2xx"], "socket": r["connect"] + r["read"] + r["write"] + r["timeout"],
-            "timeouts": r["timeout"], "kib_per_response": r["bytes"] / max(1, r["requests"]) / 1024}
+    return {
+        "seconds": seconds,
+        "requests": r["requests"],
+        "rps": r["requests"] / seconds,
+        "p50": r["p50"] / 1000,
+        "p90": r["p90"] / 1000,
+        "p99": r["p99"] / 1000,
+        "max": r["lat_max"] / 1000,
+        "non2xx": r["non2xx"],
+        "socket": r["connect"] + r["read"] + r["write"] + r["timeout"],
+        "timeouts": r["timeout"],
+        "kib_per_response": r["bytes"] / max(1, r["requests"]) / 1024,
+    }
 
 
-LOCUSTFILE = '''
+LOCUSTFILE = """
 import json, os, random
 from locust import FastHttpUser, constant, task
 
@@ -435,24 +499,47 @@ class Client(FastHttpUser):
         with self.client.get(PATHS[self.i], name="endpoint", catch_response=True) as r:
             if not 200 <= r.status_code < 300:
                 r.failure(f"status {r.status_code}")
-'''
+"""
 
 
-def run_locust(exe: str, args: argparse.Namespace, port: int, paths_file: Path, duration: float,
-               work: Path) -> dict[str, Any]:
+def run_locust(
+    exe: str, args: argparse.Namespace, port: int, paths_file: Path, duration: float, work: Path
+) -> dict[str, Any]:
     locustfile = work / "locustfile.py"
     locustfile.write_text(LOCUSTFILE, encoding="utf-8")
     paths_json = paths_file.with_suffix(".json")
     paths_json.write_text(json.dumps(paths_file.read_text(encoding="utf-8").split()), encoding="utf-8")
     prefix = work / "locust"
     env = dict(os.environ, QFQ_LOAD_PATHS=str(paths_json))
-    cmd = [exe, "-f", str(locustfile), "--headless", "-u", str(args.connections), "-r", str(args.connections),
-           "-t", f"{int(duration)}s", "--host", f"http://{HOST}:{port}", "--csv", str(prefix), "--only-summary",
-           "--stop-timeout", str(int(args.timeout)), "--exit-code-on-error", "0", "--loglevel", "WARNING"]
+    cmd = [
+        exe,
+        "-f",
+        str(locustfile),
+        "--headless",
+        "-u",
+        str(args.connections),
+        "-r",
+        str(args.connections),
+        "-t",
+        f"{int(duration)}s",
+        "--host",
+        f"http://{HOST}:{port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        str(int(args.timeout)),
+        "--exit-code-on-error",
+        "0",
+        "--loglevel",
+        "WARNING",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=duration + args.timeout + 120)
     stats = prefix.with_name("locust_stats.csv")
     if proc.returncode != 0 or not stats.is_file():
-        raise RuntimeError(f"locust failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"locust failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     with stats.open(encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
     failures = prefix.with_name("locust_failures.csv")
@@ -465,10 +552,19 @@ def run_locust(exe: str, args: argparse.Namespace, port: int, paths_file: Path, 
                 else:
                     socket_errors += int(r["Occurrences"])
     requests = int(row["Request Count"])
-    return {"seconds": duration, "requests": requests, "rps": float(row["Requests/s"]),
-            "p50": float(row["50%"]), "p90": float(row["90%"]), "p99": float(row["99%"]), "max": float(row["100%"]),
-            "non2xx": non2xx, "socket": socket_errors, "timeouts": 0,
-            "kib_per_response": float(row["Average Content Size"]) / 1024}
+    return {
+        "seconds": duration,
+        "requests": requests,
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p90": float(row["90%"]),
+        "p99": float(row["99%"]),
+        "max": float(row["100%"]),
+        "non2xx": non2xx,
+        "socket": socket_errors,
+        "timeouts": 0,
+        "kib_per_response": float(row["Average Content Size"]) / 1024,
+    }
 
 
 def machine_busy_seconds() -> float:
@@ -492,8 +588,9 @@ def wait_idle(server: Server, timeout: float, window: float = 0.5, threshold: fl
     return timeout
 
 
-def load_run(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint, work: Path,
-             duration: float) -> dict[str, Any]:
+def load_run(
+    tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint, work: Path, duration: float
+) -> dict[str, Any]:
     paths_file = work / "paths.txt"
     paths_file.write_text("\n".join(ep.paths) + "\n", encoding="utf-8")
     wait_idle(server, args.drain_timeout)
@@ -509,10 +606,15 @@ def load_run(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = server.status()
     busy = (machine_busy_seconds() - busy0) / wall
-    r.update(rss_before=before["VmRSS"] / 1024, rss_after=after["VmRSS"] / 1024, hwm_after=after["VmHWM"] / 1024,
-             threads_after=after["Threads"], server_cpu=(server.cpu_seconds() - cpu0) / wall,
-             tool_cpu=(children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime) / wall,
-             loadavg_before=load0)
+    r.update(
+        rss_before=before["VmRSS"] / 1024,
+        rss_after=after["VmRSS"] / 1024,
+        hwm_after=after["VmHWM"] / 1024,
+        threads_after=after["Threads"],
+        server_cpu=(server.cpu_seconds() - cpu0) / wall,
+        tool_cpu=(children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime) / wall,
+        loadavg_before=load0,
+    )
     r["other_cpu"] = max(0.0, busy - r["server_cpu"] - r["tool_cpu"])
     r.update(server.gc_pauses(wall0, time.time()))
     r["gc_full_share"] = r["gc_full_ms"] / 1000 / wall
@@ -528,20 +630,33 @@ def py_spy() -> str | None:
     return shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
 
 
-IDLE_LEAVES = ("Condition.wait (threading.py", "EpollSelector.select (selectors.py", "Queue.get (queue.py",
-               "Event.wait (threading.py", "Thread.join (threading.py")
+IDLE_LEAVES = (
+    "Condition.wait (threading.py",
+    "EpollSelector.select (selectors.py",
+    "Queue.get (queue.py",
+    "Event.wait (threading.py",
+    "Thread.join (threading.py",
+)
 # What a stack is doing. First the markers that win wherever they are in the stack (in this order); failing
 # those, the first frame from the leaf up that belongs to one of the generic layers.
 PHASES = (
-    ("garbage collection (the bootstrap's gc hook on top of the stack; the GC log has the pause times)",
-     lambda f: f[1] == "qfq_serve.py" and f[0].startswith("_gc ")),
+    (
+        "garbage collection (the bootstrap's gc hook on top of the stack; the GC log has the pause times)",
+        lambda f: f[1] == "qfq_serve.py" and f[0].startswith("_gc "),
+    ),
     ("project code (the route and the service call)", lambda f: is_project(f[1]) and f[1] != "api/cli.py"),
-    ("FastAPI response_model: validation of the returned dict, then JSON encoding",
-     lambda f: f[0].startswith(("serialize_response ", "ModelField.validate ", "ModelField.serialize"))),
-    ("FastAPI request: parameter parsing and validation",
-     lambda f: f[0].startswith(("solve_dependencies ", "request_params_to_args"))),
-    ("thread-pool hand-off (worker wake-up, call_soon_threadsafe)",
-     lambda f: f[0].startswith(("BaseEventLoop.call_soon_threadsafe ", "WorkerThread.run "))),
+    (
+        "FastAPI response_model: validation of the returned dict, then JSON encoding",
+        lambda f: f[0].startswith(("serialize_response ", "ModelField.validate ", "ModelField.serialize")),
+    ),
+    (
+        "FastAPI request: parameter parsing and validation",
+        lambda f: f[0].startswith(("solve_dependencies ", "request_params_to_args")),
+    ),
+    (
+        "thread-pool hand-off (worker wake-up, call_soon_threadsafe)",
+        lambda f: f[0].startswith(("BaseEventLoop.call_soon_threadsafe ", "WorkerThread.run ")),
+    ),
 )
 LAYERS = (
     ("uvicorn + h11: HTTP parsing and writing", ("h11/", "uvicorn/")),
@@ -605,12 +720,20 @@ def analyse_profile(raw: str, top: int) -> dict[str, Any]:
         for label in {label for label, path in frames if is_project(path) and path != "api/cli.py"}:
             inclusive[label] += n
         phases[phase_of(frames)] += n
-    return {"samples": samples, "idle": idle, "active": samples - idle, "packages": packages.most_common(top),
-            "phases": phases.most_common(), "own": own.most_common(top), "project": inclusive.most_common(top)}
+    return {
+        "samples": samples,
+        "idle": idle,
+        "active": samples - idle,
+        "packages": packages.most_common(top),
+        "phases": phases.most_common(),
+        "own": own.most_common(top),
+        "project": inclusive.most_common(top),
+    }
 
 
-def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint,
-                     work: Path, n: int) -> dict[str, Any] | None:
+def profile_endpoint(
+    tool: tuple[str, str], args: argparse.Namespace, server: Server, ep: Endpoint, work: Path, n: int
+) -> dict[str, Any] | None:
     spy = py_spy()
     if spy is None:
         log.warning("py-spy is not installed (pip install py-spy): no profile of %s", ep.name)
@@ -620,8 +743,21 @@ def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Se
     for attempt in (1, 2):  # py-spy now and then loses most samples of a run; one more try then
         out = work / f"py-spy-{n}-{attempt}.txt"
         log.info("%s: profiling the server with py-spy for %d s under the same load", ep.name, secs)
-        cmd = [spy, "record", "--pid", str(server.pid), "--duration", str(secs), "--rate", str(args.profile_rate),
-               "--format", "raw", "--function", "--output", str(out)]
+        cmd = [
+            spy,
+            "record",
+            "--pid",
+            str(server.pid),
+            "--duration",
+            str(secs),
+            "--rate",
+            str(args.profile_rate),
+            "--format",
+            "raw",
+            "--function",
+            "--output",
+            str(out),
+        ]
         wait_idle(server, args.drain_timeout)
         spy_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
@@ -633,12 +769,20 @@ def profile_endpoint(tool: tuple[str, str], args: argparse.Namespace, server: Se
             return None
         result = analyse_profile(out.read_text(errors="replace"), args.profile_top)
         found = re.search(r"Samples: (\d+) Errors: (\d+)", spy_out)
-        result.update(seconds=secs, run=run, rate=args.profile_rate,
-                      spy_samples=int(found.group(1)) if found else None,
-                      spy_errors=int(found.group(2)) if found else None)
+        result.update(
+            seconds=secs,
+            run=run,
+            rate=args.profile_rate,
+            spy_samples=int(found.group(1)) if found else None,
+            spy_errors=int(found.group(2)) if found else None,
+        )
         if result["active"] >= 100:
             break
-        log.warning("py-spy: only %d active samples (%s)", result["active"], found.group(0) if found else spy_out[-300:])
+        log.warning(
+            "py-spy: only %d active samples (%s)",
+            result["active"],
+            found.group(0) if found else spy_out[-300:],
+        )
     return result
 
 
@@ -656,21 +800,25 @@ def version(dist: str) -> str:
 def machine(tool_v: str) -> str:
     gib = common.ram_gib()
     mem = "RAM unknown" if gib is None else f"{gib:.0f} GiB RAM"
-    return (f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable by this process; CPU "
-            f"\"{common.cpu_model()}\"), {platform.machine()}, {mem}, {platform.system()} {platform.release()}, Python "
-            f"{platform.python_version()}, {tool_v}; load average {os.getloadavg()[0]:.2f} at the start, "
-            f"started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    return (
+        f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable by this process; CPU "
+        f'"{common.cpu_model()}"), {platform.machine()}, {mem}, {platform.system()} {platform.release()}, Python '
+        f"{platform.python_version()}, {tool_v}; load average {os.getloadavg()[0]:.2f} at the start, "
+        f"started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
 
 
 def server_setup(server: Server, threads: int) -> str:
     loop = "uvloop" if version("uvloop") != "absent" else "asyncio"
     http_impl = "httptools" if version("httptools") != "absent" else "h11"
-    return (f"`qfq serve` = `uvicorn.run(app)`, started through a bootstrap that only logs the garbage "
-            f"collections: one process (pid {server.pid}), one worker, no `--workers`; "
-            f"{loop} event loop, {http_impl} HTTP parser; the routes are plain `def`, so Starlette runs each in "
-            f"AnyIO's thread pool (40 threads by default) under one GIL; {threads} OS threads in the process "
-            f"after the runs. uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}, Starlette "
-            f"{version('starlette')}, pydantic {version('pydantic')}")
+    return (
+        f"`qfq serve` = `uvicorn.run(app)`, started through a bootstrap that only logs the garbage "
+        f"collections: one process (pid {server.pid}), one worker, no `--workers`; "
+        f"{loop} event loop, {http_impl} HTTP parser; the routes are plain `def`, so Starlette runs each in "
+        f"AnyIO's thread pool (40 threads by default) under one GIL; {threads} OS threads in the process "
+        f"after the runs. uvicorn {version('uvicorn')}, FastAPI {version('fastapi')}, Starlette "
+        f"{version('starlette')}, pydantic {version('pydantic')}"
+    )
 
 
 def warm_up_setting(env: dict[str, str]) -> dict[str, Any]:
@@ -693,8 +841,14 @@ def verdicts(ep: Endpoint) -> list[tuple[str, str, bool]]:
         out.append((f"≥ {ep.rps_min:g} req/s", f"{r['rps']:,.0f} req/s", r["rps"] >= ep.rps_min))
     if ep.p99_max_ms is not None:
         out.append((f"p99 < {ep.p99_max_ms:g} ms", f"{r['p99']:,.1f} ms", r["p99"] < ep.p99_max_ms))
-    out.append(("zero errors", f"{worst_errors} (+{len(ep.check.get('bad', []))} of {ep.check.get('urls')} URLs "
-                "not 2xx in the check)", worst_errors == 0 and not ep.check.get("bad")))
+    out.append(
+        (
+            "zero errors",
+            f"{worst_errors} (+{len(ep.check.get('bad', []))} of {ep.check.get('urls')} URLs "
+            "not 2xx in the check)",
+            worst_errors == 0 and not ep.check.get("bad"),
+        )
+    )
     return out
 
 
@@ -703,36 +857,53 @@ def spread(ep: Endpoint, key: str, digits: int) -> str:
     return common.median_range([r[key] for r in ep.runs], digits, mid=median_run(ep)[key])
 
 
-def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str], tool_v: str,
-           setup: dict[str, Any]) -> str:
+def report(
+    eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str], tool_v: str, setup: dict[str, Any]
+) -> str:
     env = "".join(f", `{e}`" for e in args.server_env)
     clients = f"{args.threads} threads" if tool[0] == "wrk" else "one locust process (gevent)"
-    lines = [f"Machine: {setup['machine']}.", "",
-             f"Code: {setup['revision']}; project imported from `{setup['code']}`.", "",
-             f"Server: {setup['server']}. Data: {setup['data']} ({setup['data_how']}); "
-             f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s"
-             + (", which includes the warm-up (`Service.warm_up`: knowledge graph, search indexes and encoders "
-                "built, then `gc.collect()` and `gc.freeze()`, so full collections no longer scan them)."
-                if setup["warm_up"] else
-                f" (`QFQ_WARM_UP={setup['warm_up_env']}`: no warm-up; the first requests build the graph, the "
-                "indexes and the encoders, and nothing is frozen)."), "",
-             f"Load: {tool[0]} ({tool_v}), {args.duration:g} s per run, {args.connections} connections, {clients}, "
-             f"timeout {args.timeout:g} s, {args.repeat} run(s) per endpoint (round-robin; with several, the run "
-             "with the median req/s — of an even number, the slower of the middle two — is shown, then the min–max "
-             "over the runs in brackets).", "",
-             common.command_line("bench/load.py"), ""]
-    lines += ["| endpoint | URLs | req/s | p50 ms | p90 ms | p99 ms | max ms | errors: non-2xx / socket | "
-              "KiB/response |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Machine: {setup['machine']}.",
+        "",
+        f"Code: {setup['revision']}; project imported from `{setup['code']}`.",
+        "",
+        f"Server: {setup['server']}. Data: {setup['data']} ({setup['data_how']}); "
+        f"`QFQ_LOG_LEVEL={args.log_level}`{env}; /health after {setup['startup']:.1f} s"
+        + (
+            ", which includes the warm-up (`Service.warm_up`: knowledge graph, search indexes and encoders "
+            "built, then `gc.collect()` and `gc.freeze()`, so full collections no longer scan them)."
+            if setup["warm_up"]
+            else f" (`QFQ_WARM_UP={setup['warm_up_env']}`: no warm-up; the first requests build the graph, the "
+            "indexes and the encoders, and nothing is frozen)."
+        ),
+        "",
+        f"Load: {tool[0]} ({tool_v}), {args.duration:g} s per run, {args.connections} connections, {clients}, "
+        f"timeout {args.timeout:g} s, {args.repeat} run(s) per endpoint (round-robin; with several, the run "
+        "with the median req/s — of an even number, the slower of the middle two — is shown, then the min–max "
+        "over the runs in brackets).",
+        "",
+        common.command_line("bench/load.py"),
+        "",
+    ]
+    lines += [
+        "| endpoint | URLs | req/s | p50 ms | p90 ms | p99 ms | max ms | errors: non-2xx / socket | "
+        "KiB/response |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for ep in eps:
         r = median_run(ep)
         lines.append(
             f"| `{ep.name}` | {len(ep.paths)} | {spread(ep, 'rps', 0)} | {spread(ep, 'p50', 1)} | "
             f"{spread(ep, 'p90', 1)} | {spread(ep, 'p99', 1)} | {r['max']:,.0f} | {r['non2xx']} / {r['socket']} | "
-            f"{r['kib_per_response']:,.1f} |")
-    lines += ["", "| endpoint | cold first request ms | first call of the other URLs, median ms | serial median ms | "
-              "req/s × serial s | CPU: server / load tool / other | full GC in the run: count, total ms (share of the "
-              "run), longest ms | server busy after the run s | RSS before → after MiB | VmHWM MiB |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+            f"{r['kib_per_response']:,.1f} |"
+        )
+    lines += [
+        "",
+        "| endpoint | cold first request ms | first call of the other URLs, median ms | serial median ms | "
+        "req/s × serial s | CPU: server / load tool / other | full GC in the run: count, total ms (share of the "
+        "run), longest ms | server busy after the run s | RSS before → after MiB | VmHWM MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for ep in eps:
         r = median_run(ep)
         serial = statistics.median(ep.serial_ms)
@@ -741,18 +912,23 @@ def report(eps: list[Endpoint], args: argparse.Namespace, tool: tuple[str, str],
             f"| `{ep.name}` | {ep.cold_ms:,.0f} | {first} | {serial:,.1f} | {r['rps'] * serial / 1000:.2f} | "
             f"{r['server_cpu'] * 100:.0f} / {r['tool_cpu'] * 100:.0f} / {r['other_cpu'] * 100:.0f} % | "
             f"{r['gc_full_n']}, {r['gc_full_ms']:,.0f} ({r['gc_full_share'] * 100:.1f} %), {r['gc_full_max']:,.0f} | "
-            f"{r['drain']:,.1f} | {r['rss_before']:,.0f} → {r['rss_after']:,.0f} | {r['hwm_after']:,.0f} |")
-    lines += ["", "Columns: *cold first request* is the endpoint's first request after start-up (the warm-up has "
-              "built the knowledge graph, the search indexes and the encoders before `/health` answered); *first "
-              "call of the other URLs* is the first request of each other rotated URL, one at a time (what a cache "
-              "of answers has not seen yet); *serial median* is one connection, one request at a time, after the "
-              "warm-up; *req/s × serial s* is how many requests the "
-              "server completes in parallel compared with that serial time (1.0: none); CPU is CPU seconds per wall "
-              "second of the run (100 % = one core) for the server process, the load tool, and every other process "
-              "of the machine (the noise); *full GC* are the server's generation-2 garbage collections that ended "
-              "during the run (every thread waits while one runs); *server busy after the run* is how long the server kept working on "
-              "requests accepted before the load tool stopped (each run starts on an idle server); RSS is the "
-              "server's VmRSS just before and just after the run, VmHWM its peak since start.", ""]
+            f"{r['drain']:,.1f} | {r['rss_before']:,.0f} → {r['rss_after']:,.0f} | {r['hwm_after']:,.0f} |"
+        )
+    lines += [
+        "",
+        "Columns: *cold first request* is the endpoint's first request after start-up (the warm-up has "
+        "built the knowledge graph, the search indexes and the encoders before `/health` answered); *first "
+        "call of the other URLs* is the first request of each other rotated URL, one at a time (what a cache "
+        "of answers has not seen yet); *serial median* is one connection, one request at a time, after the "
+        "warm-up; *req/s × serial s* is how many requests the "
+        "server completes in parallel compared with that serial time (1.0: none); CPU is CPU seconds per wall "
+        "second of the run (100 % = one core) for the server process, the load tool, and every other process "
+        "of the machine (the noise); *full GC* are the server's generation-2 garbage collections that ended "
+        "during the run (every thread waits while one runs); *server busy after the run* is how long the server kept working on "
+        "requests accepted before the load tool stopped (each run starts on an idle server); RSS is the "
+        "server's VmRSS just before and just after the run, VmHWM its peak since start.",
+        "",
+    ]
     lines += ["| endpoint | target | measured | met |", "|---|---|---|---|"]
     for ep in eps:
         for target, measured, ok in verdicts(ep):
@@ -768,26 +944,37 @@ def profile_lines(ep: Endpoint) -> list[str]:
     assert p is not None
     n = max(1, p["active"])
     r = p["run"]
-    out = [f"py-spy profile of `{ep.name}` ({p['seconds']} s at {p['rate']} Hz under the same load: "
-           f"{r['rps']:,.0f} req/s, p99 {r['p99']:,.1f} ms): {p['samples']:,} thread samples, of which "
-           f"{p['idle']:,} are idle threads (thread-pool workers waiting for work, the event loop in epoll) and "
-           f"are left out; percentages are of the {p['active']:,} others (py-spy: {p['spy_samples']} samples, "
-           f"{p['spy_errors']} errors).", "",
-           "| what the stack is doing | % | where the CPU goes (package of the leaf frame) | % |",
-           "|---|---|---|---|"]
+    out = [
+        f"py-spy profile of `{ep.name}` ({p['seconds']} s at {p['rate']} Hz under the same load: "
+        f"{r['rps']:,.0f} req/s, p99 {r['p99']:,.1f} ms): {p['samples']:,} thread samples, of which "
+        f"{p['idle']:,} are idle threads (thread-pool workers waiting for work, the event loop in epoll) and "
+        f"are left out; percentages are of the {p['active']:,} others (py-spy: {p['spy_samples']} samples, "
+        f"{p['spy_errors']} errors).",
+        "",
+        "| what the stack is doing | % | where the CPU goes (package of the leaf frame) | % |",
+        "|---|---|---|---|",
+    ]
     rows = max(len(p["phases"]), len(p["packages"]))
     for i in range(rows):
         a = p["phases"][i] if i < len(p["phases"]) else ("", None)
         b = p["packages"][i] if i < len(p["packages"]) else ("", None)
-        out.append(f"| {a[0]} | {'' if a[1] is None else f'{a[1] / n * 100:.1f}'} | {b[0]} | "
-                   f"{'' if b[1] is None else f'{b[1] / n * 100:.1f}'} |")
-    out += ["", "| function: own time (leaf frame) | % | project function: inclusive | % |", "|---|---|---|---|"]
+        out.append(
+            f"| {a[0]} | {'' if a[1] is None else f'{a[1] / n * 100:.1f}'} | {b[0]} | "
+            f"{'' if b[1] is None else f'{b[1] / n * 100:.1f}'} |"
+        )
+    out += [
+        "",
+        "| function: own time (leaf frame) | % | project function: inclusive | % |",
+        "|---|---|---|---|",
+    ]
     rows = max(len(p["own"]), len(p["project"]))
     for i in range(rows):
         a = p["own"][i] if i < len(p["own"]) else None
         b = p["project"][i] if i < len(p["project"]) else None
-        out.append(f"| {f'`{a[0]}`' if a else ''} | {f'{a[1] / n * 100:.1f}' if a else ''} | "
-                   f"{f'`{b[0]}`' if b else ''} | {f'{b[1] / n * 100:.1f}' if b else ''} |")
+        out.append(
+            f"| {f'`{a[0]}`' if a else ''} | {f'{a[1] / n * 100:.1f}' if a else ''} | "
+            f"{f'`{b[0]}`' if b else ''} | {f'{b[1] / n * 100:.1f}' if b else ''} |"
+        )
     return out
 
 
@@ -812,28 +999,58 @@ def run(args: argparse.Namespace) -> int:
             warm_and_check(server.port, ep, args.serial)
         for i in range(args.repeat):
             for ep in eps:
-                log.info("run %d/%d: %s — %d URLs, %g s, %d connections", i + 1, args.repeat, ep.name, len(ep.paths),
-                         args.duration, args.connections)
+                log.info(
+                    "run %d/%d: %s — %d URLs, %g s, %d connections",
+                    i + 1,
+                    args.repeat,
+                    ep.name,
+                    len(ep.paths),
+                    args.duration,
+                    args.connections,
+                )
                 r = load_run(tool, args, server, ep, work, args.duration)
                 ep.runs.append(r)
-                log.info("  %.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d non-2xx + %d socket, CPU server %.0f %% "
-                         "tool %.0f %% other %.0f %%, RSS %.0f → %.0f MiB", r["rps"], r["p50"], r["p99"],
-                         r["non2xx"], r["socket"], r["server_cpu"] * 100, r["tool_cpu"] * 100,
-                         r["other_cpu"] * 100, r["rss_before"], r["rss_after"])
+                log.info(
+                    "  %.0f req/s, p50 %.1f ms, p99 %.1f ms, errors %d non-2xx + %d socket, CPU server %.0f %% "
+                    "tool %.0f %% other %.0f %%, RSS %.0f → %.0f MiB",
+                    r["rps"],
+                    r["p50"],
+                    r["p99"],
+                    r["non2xx"],
+                    r["socket"],
+                    r["server_cpu"] * 100,
+                    r["tool_cpu"] * 100,
+                    r["other_cpu"] * 100,
+                    r["rss_before"],
+                    r["rss_after"],
+                )
         for i, ep in enumerate(eps):
             missed = not all(ok for _, _, ok in verdicts(ep))
             if args.profile == "all" or (args.profile == "auto" and missed):
                 ep.profile = profile_endpoint(tool, args, server, ep, work, i)
-        text = report(eps, args, tool, tool_v,
-                      {"machine": facts, "revision": rev, "code": code, "data": data if args.data else "a temporary directory",
-                       "data_how": how, "startup": startup,
-                       "server": server_setup(server, server.status()["Threads"]),
-                       **warm_up_setting(server.env)})
+        text = report(
+            eps,
+            args,
+            tool,
+            tool_v,
+            {
+                "machine": facts,
+                "revision": rev,
+                "code": code,
+                "data": data if args.data else "a temporary directory",
+                "data_how": how,
+                "startup": startup,
+                "server": server_setup(server, server.status()["Threads"]),
+                **warm_up_setting(server.env),
+            },
+        )
         if revision() != rev:
             log.warning("the code changed during the run: the numbers may mix two versions")
     except BaseException:
         if server is not None and server.proc is not None and server.proc.poll() is not None:
-            log.error("the server exited with %s; the end of its log:\n%s", server.proc.returncode, server.tail())
+            log.error(
+                "the server exited with %s; the end of its log:\n%s", server.proc.returncode, server.tail()
+            )
         raise
     finally:
         if server is not None:
@@ -847,38 +1064,82 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="HTTP load benchmark of qfq serve (wrk, or locust without wrk)")
-    parser.add_argument("--duration", type=float, default=30, help="seconds of load per endpoint and run (default 30)")
+    parser = argparse.ArgumentParser(
+        description="HTTP load benchmark of qfq serve (wrk, or locust without wrk)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=30, help="seconds of load per endpoint and run (default 30)"
+    )
     parser.add_argument("--connections", type=int, default=32, help="open connections (default 32)")
     parser.add_argument("--threads", type=int, default=2, help="load-tool threads (default 2)")
-    parser.add_argument("--timeout", type=float, default=20,
-                        help="seconds before the load tool gives up on a response; counted as a socket error "
-                             "(default 20)")
-    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
-    parser.add_argument("--data", help="data directory: reused as it is if it holds a store, else built there "
-                                       "(default: a temporary directory, built and removed)")
-    parser.add_argument("--vector-cache", help="vector cache file for the build and the server (QFQ_VECTOR_CACHE)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20,
+        help="seconds before the load tool gives up on a response; counted as a socket error (default 20)",
+    )
+    parser.add_argument(
+        "--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)"
+    )
+    parser.add_argument(
+        "--data",
+        help="data directory: reused as it is if it holds a store, else built there "
+        "(default: a temporary directory, built and removed)",
+    )
+    parser.add_argument(
+        "--vector-cache", help="vector cache file for the build and the server (QFQ_VECTOR_CACHE)"
+    )
     parser.add_argument("--port", type=int, help="port (default: a free one)")
-    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-                        help="QFQ_LOG_LEVEL of the server (default WARNING: no access log line per request)")
-    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra environment variable for the server, e.g. QFQ_ANSWER_CACHE_SIZE=0 (repeatable)")
-    parser.add_argument("--endpoints", default=",".join(ENDPOINT_KEYS),
-                        help=f"comma-separated subset of {','.join(ENDPOINT_KEYS)} (default: all)")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="QFQ_LOG_LEVEL of the server (default WARNING: no access log line per request)",
+    )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment variable for the server, e.g. QFQ_ANSWER_CACHE_SIZE=0 (repeatable)",
+    )
+    parser.add_argument(
+        "--endpoints",
+        default=",".join(ENDPOINT_KEYS),
+        help=f"comma-separated subset of {','.join(ENDPOINT_KEYS)} (default: all)",
+    )
     parser.add_argument("--queries", type=int, default=20, help="search queries rotated (default 20)")
-    parser.add_argument("--serial", type=int, default=20, help="least requests in the serial pass (default 20)")
+    parser.add_argument(
+        "--serial", type=int, default=20, help="least requests in the serial pass (default 20)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per endpoint, round-robin (default 1)")
-    parser.add_argument("--tool", choices=("auto", "wrk", "locust"), default="auto",
-                        help="load tool (default auto: wrk if installed, else locust)")
-    parser.add_argument("--profile", choices=("auto", "all", "none"), default="auto",
-                        help="py-spy profile of the endpoints that miss a target (auto), of all, or none")
+    parser.add_argument(
+        "--tool",
+        choices=("auto", "wrk", "locust"),
+        default="auto",
+        help="load tool (default auto: wrk if installed, else locust)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("auto", "all", "none"),
+        default="auto",
+        help="py-spy profile of the endpoints that miss a target (auto), of all, or none",
+    )
     parser.add_argument("--profile-seconds", type=int, default=10, help="seconds per profile (default 10)")
-    parser.add_argument("--profile-rate", type=int, default=100, help="py-spy samples per second (default 100)")
+    parser.add_argument(
+        "--profile-rate", type=int, default=100, help="py-spy samples per second (default 100)"
+    )
     parser.add_argument("--profile-top", type=int, default=12, help="rows per profile table (default 12)")
-    parser.add_argument("--drain-timeout", type=float, default=300,
-                        help="seconds to wait for the server to finish the requests left when a run ends")
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=300,
+        help="seconds to wait for the server to finish the requests left when a run ends",
+    )
     parser.add_argument("--startup-timeout", type=float, default=300, help="seconds to wait for /health")
-    parser.add_argument("--keep-work", action="store_true", help="keep the work directory (server log, py-spy)")
+    parser.add_argument(
+        "--keep-work", action="store_true", help="keep the work directory (server log, py-spy)"
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging (wrk's own output)")
     args = parser.parse_args(argv)
     if args.connections < args.threads or args.threads < 1 or args.duration <= 0 or args.repeat < 1:

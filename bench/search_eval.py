@@ -66,10 +66,15 @@ def main() -> None:
         log.warning("queries with ids unknown to this build: %s", sorted(missing))
 
     # -- queries --------------------------------------------------------------------------------------------
-    qvec = {name: r.encoder.encode_query([q["text"] for q in labelled["queries"]]) for name, r in retrievers.items()}
+    qvec = {
+        name: r.encoder.encode_query([q["text"] for q in labelled["queries"]])
+        for name, r in retrievers.items()
+    }
     bm25 = [retrievers["e5"].keyword_ranking(tokens(q["text"]), allowed, 100) for q in labelled["queries"]]
-    dense = {name: [r.dense_ranking(qvec[name][i], allowed, 100) for i in range(len(labelled["queries"]))]
-             for name, r in retrievers.items()}
+    dense = {
+        name: [r.dense_ranking(qvec[name][i], allowed, 100) for i in range(len(labelled["queries"]))]
+        for name, r in retrievers.items()
+    }
     configs = {
         "BM25": lambda i: [(1.0, bm25[i])],
         "e5": lambda i: [(1.0, dense["e5"][i])],
@@ -103,19 +108,27 @@ def main() -> None:
         found = p["b"] in {r["id"] for r in body["same_action"]}
         same[(p["same_action"], found)] += 1
 
-    print(f"\n{len(labelled['queries'])} queries ({sum(q['kind'] == 'main' for q in labelled['queries'])} main), "
-          f"{len(labelled['pairs'])} pairs, {len(actions)} actions, {len(chunks)} chunks\n")
-    print("| configuration | main R@5 | main R@10 | main MRR | paraphrase R@5 | paraphrase R@10 | paraphrase MRR | all R@5 | all R@10 | all MRR |")
+    print(
+        f"\n{len(labelled['queries'])} queries ({sum(q['kind'] == 'main' for q in labelled['queries'])} main), "
+        f"{len(labelled['pairs'])} pairs, {len(actions)} actions, {len(chunks)} chunks\n"
+    )
+    print(
+        "| configuration | main R@5 | main R@10 | main MRR | paraphrase R@5 | paraphrase R@10 | paraphrase MRR | all R@5 | all R@10 | all MRR |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, m in rows:
         cells = [f"{m[k][x]:.3f}" for k in ("main", "paraphrase", "all") for x in ("R@5", "R@10", "MRR")]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("\n| similar actions (pairs, both directions, candidates from the other documents) | R@5 | R@10 | MRR |")
+    print(
+        "\n| similar actions (pairs, both directions, candidates from the other documents) | R@5 | R@10 | MRR |"
+    )
     print("|---|---|---|---|")
     for name, m in pair_rows:
         print(f"| {name} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR']:.3f} |")
-    print(f"\nsame action: labelled & found {same[(True, True)]}, labelled & missed {same[(True, False)]}, "
-          f"found but not labelled {same[(False, True)]}")
+    print(
+        f"\nsame action: labelled & found {same[(True, True)]}, labelled & missed {same[(True, False)]}, "
+        f"found but not labelled {same[(False, True)]}"
+    )
 
 
 def similar_ranking(engine, action_id: str, config: str) -> list[str]:
@@ -125,7 +138,9 @@ def similar_ranking(engine, action_id: str, config: str) -> list[str]:
     doc = finder.g.nodes[node]["doc"]
     others = [b for b in finder.actions if finder.g.nodes[b]["doc"] != doc]
     retriever = engine.index.retriever if config.startswith("e5") else finder.r
-    fused, _ = finder.ranking(node, others, retriever=retriever, keywords="BM25" in config, graph="graph" in config)
+    fused, _ = finder.ranking(
+        node, others, retriever=retriever, keywords="BM25" in config, graph="graph" in config
+    )
     return [h["item"].removeprefix("action:") for h in fused]
 
 

@@ -58,12 +58,23 @@ def action_chunks(g: nx.MultiDiGraph, node: str, doc_lines: list[str]) -> list[C
     d = g.nodes[node]
     pilots = ", ".join(_neighbours(g, node, ("piloted_by",)))
     places = ", ".join(_neighbours(g, node, ("in",)))
-    header = ". ".join(x for x in (d["label"], d.get("chapter"), f"Pilotes : {pilots}" if pilots else "",
-                                   f"Territoires : {places}" if places else "") if x)
+    header = ". ".join(
+        x
+        for x in (
+            d["label"],
+            d.get("chapter"),
+            f"Pilotes : {pilots}" if pilots else "",
+            f"Territoires : {places}" if places else "",
+        )
+        if x
+    )
     # the header is written by qfq (no line span): the passages below are the document's own words
     chunks = [Chunk(f"{node}#0", node, "action", header, d.get("doc"))]
-    span = [(n, collapse(strip_heading(doc_lines[n - 1])))
-            for n in range(d.get("line_start") or 1, (d.get("line_end") or 0) + 1) if 0 < n <= len(doc_lines)]
+    span = [
+        (n, collapse(strip_heading(doc_lines[n - 1])))
+        for n in range(d.get("line_start") or 1, (d.get("line_end") or 0) + 1)
+        if 0 < n <= len(doc_lines)
+    ]
     span = [(n, t) for n, t in span if t]
     for i, (start, end, text) in enumerate(_passages(span), start=1):
         chunks.append(Chunk(f"{node}#{i}", node, "action", text, d.get("doc"), start, end))
@@ -72,16 +83,28 @@ def action_chunks(g: nx.MultiDiGraph, node: str, doc_lines: list[str]) -> list[C
 
 def dispositif_chunk(g: nx.MultiDiGraph, node: str) -> Chunk:
     d = g.nodes[node]
-    parts = [d["label"], ", ".join(d.get("aliases") or []), d.get("definition") or "", d.get("kind") or "",
-             "Opérateur : " + ", ".join(d.get("operator") or []) if d.get("operator") else ""]
+    parts = [
+        d["label"],
+        ", ".join(d.get("aliases") or []),
+        d.get("definition") or "",
+        d.get("kind") or "",
+        "Opérateur : " + ", ".join(d.get("operator") or []) if d.get("operator") else "",
+    ]
     return Chunk(f"{node}#0", node, "dispositif", ". ".join(p for p in parts if p))
 
 
 def actor_chunk(g: nx.MultiDiGraph, node: str) -> Chunk:
     d = g.nodes[node]
-    piloted = [g.nodes[src]["label"] for src, _, e in g.in_edges(node, data=True) if e["kind"] == "piloted_by"][:12]
-    parts = [d["label"], d.get("expansion") or "", d.get("kind") or "", ", ".join(d.get("aliases") or [])[:300],
-             "Pilote : " + " ; ".join(piloted) if piloted else ""]
+    piloted = [
+        g.nodes[src]["label"] for src, _, e in g.in_edges(node, data=True) if e["kind"] == "piloted_by"
+    ][:12]
+    parts = [
+        d["label"],
+        d.get("expansion") or "",
+        d.get("kind") or "",
+        ", ".join(d.get("aliases") or [])[:300],
+        "Pilote : " + " ; ".join(piloted) if piloted else "",
+    ]
     return Chunk(f"{node}#0", node, "actor", ". ".join(p for p in parts if p))
 
 

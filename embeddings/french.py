@@ -11,7 +11,21 @@ from bm25s.stopwords import STOPWORDS_FRENCH
 
 _ELISION = re.compile(r"\b(?:l|d|qu|n|s|c|j|m|t|jusqu|lorsqu|puisqu|quoiqu)['’]", re.I)
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_EXTRA_STOP = {"etc", "cf", "ex", "via", "dont", "ainsi", "afin", "notamment", "plus", "tout", "tous", "toute", "toutes"}
+_EXTRA_STOP = {
+    "etc",
+    "cf",
+    "ex",
+    "via",
+    "dont",
+    "ainsi",
+    "afin",
+    "notamment",
+    "plus",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+}
 
 
 def _strip_accents(text: str) -> str:

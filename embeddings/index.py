@@ -32,8 +32,16 @@ class DenseIndex:
     the result is saved again if anything changed. A missing, unreadable or incompatible file means a build.
     `stats` says what happened: reused, added, removed, dead, built."""
 
-    def __init__(self, chunk_ids: list[str], vectors: np.ndarray, *, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
-                 digests: list[str] | None = None, path: Path | None = None, meta: dict | None = None):
+    def __init__(
+        self,
+        chunk_ids: list[str],
+        vectors: np.ndarray,
+        *,
+        hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD,
+        digests: list[str] | None = None,
+        path: Path | None = None,
+        meta: dict | None = None,
+    ):
         self.chunk_ids = chunk_ids
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dim = self.vectors.shape[1] if self.vectors.size else 1
@@ -47,8 +55,11 @@ class DenseIndex:
         if not (path is not None and digests is not None and self._update(path)):
             self._build()
         self._positions()
-        if path is not None and digests is not None and (self.stats["built"] or self.stats["added"]
-                                                          or self.stats["removed"]):
+        if (
+            path is not None
+            and digests is not None
+            and (self.stats["built"] or self.stats["added"] or self.stats["removed"])
+        ):
             self.save(path)
 
     # -- building and updating ----------------------------------------------------------------------------
@@ -92,13 +103,19 @@ class DenseIndex:
         if index.ntotal != len(saved) + len(dead) or index.d != self.dim:
             log.warning("dense index %s does not match its metadata: built again", path)
             return False
-        ids = np.array([saved.pop((c, d), -1) for c, d in zip(self.chunk_ids, self.digests, strict=True)],
-                       dtype=np.int64)
+        ids = np.array(
+            [saved.pop((c, d), -1) for c, d in zip(self.chunk_ids, self.digests, strict=True)], dtype=np.int64
+        )
         stale = np.array(sorted(saved.values()), dtype=np.int64)
         if self.hnsw:  # HNSW cannot remove: the stale entries join the dead ones, skipped at search
             dead = np.union1d(dead, stale)
             if len(dead) > MAX_DEAD_SHARE * max(1, index.ntotal):
-                log.info("dense index %s: %d of %d entries removed, built again", path.name, len(dead), index.ntotal)
+                log.info(
+                    "dense index %s: %d of %d entries removed, built again",
+                    path.name,
+                    len(dead),
+                    index.ntotal,
+                )
                 return False
         elif len(stale):
             index.remove_ids(stale)
@@ -108,9 +125,16 @@ class DenseIndex:
             index.add_with_ids(self.vectors[new], ids[new])
         self.index, self.ids, self.next_id, self.dead = index, ids, next_id + len(new), dead
         self.generation = generation
-        self.stats.update(reused=len(ids) - len(new), added=len(new), removed=len(stale), dead=len(dead), built=False)
-        log.info("dense index %s: %d entries reused, %d added, %d removed", path.name, len(ids) - len(new), len(new),
-                 len(stale))
+        self.stats.update(
+            reused=len(ids) - len(new), added=len(new), removed=len(stale), dead=len(dead), built=False
+        )
+        log.info(
+            "dense index %s: %d entries reused, %d added, %d removed",
+            path.name,
+            len(ids) - len(new),
+            len(new),
+            len(stale),
+        )
         return True
 
     def _positions(self) -> None:
@@ -160,14 +184,25 @@ class DenseIndex:
         faiss.write_index(self.index, str(tmp))
         os.replace(tmp, target)
         digests = self.digests or [""] * len(self.chunk_ids)
-        meta = {"format": FORMAT, "dim": self.dim, "hnsw": self.hnsw, **self.meta, "file": target.name,
-                "generation": self.generation, "next_id": self.next_id, "dead": self.dead.tolist(),
-                "entries": [[c, d, int(i)] for c, d, i in zip(self.chunk_ids, digests, self.ids, strict=True)]}
+        meta = {
+            "format": FORMAT,
+            "dim": self.dim,
+            "hnsw": self.hnsw,
+            **self.meta,
+            "file": target.name,
+            "generation": self.generation,
+            "next_id": self.next_id,
+            "dead": self.dead.tolist(),
+            "entries": [[c, d, int(i)] for c, d, i in zip(self.chunk_ids, digests, self.ids, strict=True)],
+        }
         meta_path = path.with_suffix(".json")
         meta_tmp = meta_path.with_name(meta_path.name + ".tmp")
         meta_tmp.write_text(json.dumps(meta), encoding="utf-8")
         os.replace(meta_tmp, meta_path)
-        for old in [path, *path.parent.glob(f"{path.stem}.*{path.suffix}")]:  # `path` itself: the format before
+        for old in [
+            path,
+            *path.parent.glob(f"{path.stem}.*{path.suffix}"),
+        ]:  # `path` itself: the format before
             if old != target:
                 old.unlink(missing_ok=True)
         log.debug("dense index written to %s (%d vectors)", target, len(self.chunk_ids))

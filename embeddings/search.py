@@ -62,8 +62,15 @@ class SearchConfig:
 class Retriever:
     """BM25 and dense indexes over the same chunks (one encoder)."""
 
-    def __init__(self, chunks: list[Chunk], encoder: Any, cache: VectorCache, config: SearchConfig,
-                 index_path: Path | None = None, progress: Callable[[int, int], None] | None = None):
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        encoder: Any,
+        cache: VectorCache,
+        config: SearchConfig,
+        index_path: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
         self.chunks = chunks
         self.encoder = encoder
         self.config = config
@@ -74,16 +81,27 @@ class Retriever:
         self.bm25.index(corpus_tokens, show_progress=False)
         digests = [c.digest(encoder.name) for c in chunks]
         vectors = self._vectors(digests, cache, progress)
-        self.dense = DenseIndex([c.id for c in chunks], vectors, hnsw_threshold=config.hnsw_threshold,
-                                digests=digests, path=index_path, meta={"encoder": encoder.name})
-        log.info("indexed %d chunks with %s in %.1f s", len(chunks), encoder.name, time.perf_counter() - started)
+        self.dense = DenseIndex(
+            [c.id for c in chunks],
+            vectors,
+            hnsw_threshold=config.hnsw_threshold,
+            digests=digests,
+            path=index_path,
+            meta={"encoder": encoder.name},
+        )
+        log.info(
+            "indexed %d chunks with %s in %.1f s", len(chunks), encoder.name, time.perf_counter() - started
+        )
 
-    def _vectors(self, digests: list[str], cache: VectorCache,
-                 progress: Callable[[int, int], None] | None) -> np.ndarray:
+    def _vectors(
+        self, digests: list[str], cache: VectorCache, progress: Callable[[int, int], None] | None
+    ) -> np.ndarray:
         known = cache.get(set(digests))
         missing = [i for i, d in enumerate(digests) if d not in known]
         if missing:
-            log.info("encoding %d new chunks with %s (%d cached)", len(missing), self.encoder.name, len(known))
+            log.info(
+                "encoding %d new chunks with %s (%d cached)", len(missing), self.encoder.name, len(known)
+            )
             fresh: dict[str, np.ndarray] = {}
             step = self.config.batch_size
             for start in range(0, len(missing), step):
@@ -100,7 +118,9 @@ class Retriever:
 
     # -- rankings (chunk positions), restricted to `allowed` positions when given -------------------------
 
-    def keyword_ranking(self, query_tokens: list[str], allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+    def keyword_ranking(
+        self, query_tokens: list[str], allowed: np.ndarray | None, n: int
+    ) -> list[tuple[int, float]]:
         if not query_tokens or not self.chunks:
             return []
         scores = self.bm25.get_scores(query_tokens)
@@ -113,11 +133,15 @@ class Retriever:
         top = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
-    def dense_ranking(self, query_vector: np.ndarray, allowed: np.ndarray | None, n: int) -> list[tuple[int, float]]:
+    def dense_ranking(
+        self, query_vector: np.ndarray, allowed: np.ndarray | None, n: int
+    ) -> list[tuple[int, float]]:
         return [(self.position[c], s) for c, s in self.dense.search(query_vector, n, allowed)]
 
 
-def fuse(rankings: list[tuple[float, list[tuple[int, float]]]], chunks: list[Chunk], rrf_k: int) -> list[dict[str, Any]]:
+def fuse(
+    rankings: list[tuple[float, list[tuple[int, float]]]], chunks: list[Chunk], rrf_k: int
+) -> list[dict[str, Any]]:
     """Weighted reciprocal-rank fusion at item level. An item's passage is its best-ranked chunk of document
     text (the synthetic header chunk — title, pilots, places — only when no text chunk ranked)."""
     scores: dict[str, float] = {}
@@ -147,9 +171,16 @@ def index_path(directory: Path, encoder_name: str) -> Path:
 class SearchIndex:
     """The search side of the knowledge base: chunks of the graph, a retriever per encoder."""
 
-    def __init__(self, graph, lines_of: Callable[[str], list[str]], encoder: Any, cache: VectorCache,
-                 config: SearchConfig, index_dir: Path | None = None,
-                 progress: Callable[[int, int], None] | None = None):
+    def __init__(
+        self,
+        graph,
+        lines_of: Callable[[str], list[str]],
+        encoder: Any,
+        cache: VectorCache,
+        config: SearchConfig,
+        index_dir: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
         self.graph = graph
         self.config = config
         self.chunks = all_chunks(graph, lines_of)
@@ -164,8 +195,14 @@ class SearchIndex:
             return None
         return np.array(sorted(i for item in items for i in self.items.get(item, ())), dtype=np.int64)
 
-    def search(self, text: str, *, k: int = 10, items: set[str] | None = None,
-               extra: list[tuple[float, Retriever]] = ()) -> list[dict[str, Any]]:
+    def search(
+        self,
+        text: str,
+        *,
+        k: int = 10,
+        items: set[str] | None = None,
+        extra: list[tuple[float, Retriever]] = (),
+    ) -> list[dict[str, Any]]:
         """Fused ranking of the keyword ranking, this index's dense ranking and any `extra` dense rankings
         (other encoders over the same chunks), each restricted to `items` inside its own search."""
         allowed = self.allowed_positions(items)
@@ -173,8 +210,10 @@ class SearchIndex:
         dense = [(w, r) for w, r in [(self.config.dense_weight, self.retriever), *extra] if w]
         with _SEARCHES.enter() as alone:
             if alone:  # the only search running: the first encoder takes its thread team, the others follow
-                vectors = [r.encoder.encode_query([text], threads=None if i == 0 else 1)
-                           for i, (_, r) in enumerate(dense)]
+                vectors = [
+                    r.encoder.encode_query([text], threads=None if i == 0 else 1)
+                    for i, (_, r) in enumerate(dense)
+                ]
             else:  # searches overlap: one thread per encoder, the others beside the first (a team would wait
                 # for cores other requests hold: measured 2-10x slower under load)
                 later = [_QUERY_POOL.submit(r.encoder.encode_query, [text], 1) for _, r in dense[1:]]
@@ -182,7 +221,9 @@ class SearchIndex:
                 vectors += [f.result() for f in later]
         rankings = []
         if self.config.bm25_weight:
-            rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n)))
+            rankings.append(
+                (self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n))
+            )
         for (weight, retriever), q in zip(dense, vectors, strict=True):
             rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         return fuse(rankings, self.chunks, self.config.rrf_k)[:k]

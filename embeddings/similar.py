@@ -19,7 +19,9 @@ from embeddings.search import Retriever, fuse
 from ingest.errors import InputError, NotFound
 
 SCOPES = ("other-regions", "all", "same-region")
-SAME_ACTION_COSINE = 0.55  # best passage pair (USE); with a shared place or organisation and a mutual best match
+SAME_ACTION_COSINE = (
+    0.55  # best passage pair (USE); with a shared place or organisation and a mutual best match
+)
 SAME_ACTION_TITLE = 80
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
@@ -52,13 +54,22 @@ def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
         elif kind in ("piloted_by", "partner", "contact") and not target.get("generic"):
             actors.add(dst)
     doc_kind = g.nodes.get(f"document:{d.get('doc')}", {}).get("kind") or ""
-    return _Facts(doc=d.get("doc"), region=d.get("region"), title=d["label"].lower(), shared=shared,
-                  features=frozenset(x for labels in shared.values() for x in labels), places=frozenset(places),
-                  actors=frozenset(actors), retold=doc_kind.startswith("recueil"))
+    return _Facts(
+        doc=d.get("doc"),
+        region=d.get("region"),
+        title=d["label"].lower(),
+        shared=shared,
+        features=frozenset(x for labels in shared.values() for x in labels),
+        places=frozenset(places),
+        actors=frozenset(actors),
+        retold=doc_kind.startswith("recueil"),
+    )
 
 
 class Similar:
-    def __init__(self, graph: nx.MultiDiGraph, retriever: Retriever, items: dict[str, list[int]], rrf_k: int = 60):
+    def __init__(
+        self, graph: nx.MultiDiGraph, retriever: Retriever, items: dict[str, list[int]], rrf_k: int = 60
+    ):
         self.g = graph
         self.r = retriever
         self.items = items
@@ -83,8 +94,11 @@ class Similar:
     def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
         node = action_id if action_id.startswith("action:") else f"action:{action_id}"
         if node not in self.facts:
-            raise NotFound(f"no action with id {action_id!r}", where="action_id",
-                           valid="an id listed by /actions or `qfq export actions`")
+            raise NotFound(
+                f"no action with id {action_id!r}",
+                where="action_id",
+                valid="an id listed by /actions or `qfq export actions`",
+            )
         if scope not in SCOPES:
             raise InputError(f"unknown scope {scope!r}", where="scope", valid=", ".join(SCOPES))
         # every other action is scored: a retelling in another document counts whatever its region
@@ -105,8 +119,15 @@ class Similar:
                 results.append(self._explain(node, other, hit["score"], best, same_action=False))
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
 
-    def ranking(self, node: str, candidates: list[str], *, retriever: Retriever | None = None,
-                keywords: bool = True, graph: bool = True) -> tuple[list[dict[str, Any]], dict]:
+    def ranking(
+        self,
+        node: str,
+        candidates: list[str],
+        *,
+        retriever: Retriever | None = None,
+        keywords: bool = True,
+        graph: bool = True,
+    ) -> tuple[list[dict[str, Any]], dict]:
         """Candidates fused from three rankings: the best pair of passages (dense), the action's own words
         (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard)."""
         r = retriever or self.r
@@ -115,15 +136,27 @@ class Similar:
         if not own or not len(allowed):
             return [], {}
         best_for = self._best_pairs(r, own, allowed)
-        rankings = [(1.0, [(best_for[i][2], best_for[i][0]) for i in sorted(best_for, key=lambda i: -best_for[i][0])])]
+        rankings = [
+            (1.0, [(best_for[i][2], best_for[i][0]) for i in sorted(best_for, key=lambda i: -best_for[i][0])])
+        ]
         if keywords:
             words = [w for w, _ in Counter(t for i in own for t in tokens(r.chunks[i].text)).most_common(64)]
             rankings.append((1.0, r.keyword_ranking(words, allowed, 200)))
         if graph:
             mine = self._features(node)
-            overlap = {b: len(mine & self._features(b)) / len(mine | self._features(b)) for b in candidates if mine}
-            rankings.append((1.0, [(self.items[b][0], v) for b, v in sorted(overlap.items(), key=lambda x: -x[1])
-                                   if v > 0 and self.items.get(b)]))
+            overlap = {
+                b: len(mine & self._features(b)) / len(mine | self._features(b)) for b in candidates if mine
+            }
+            rankings.append(
+                (
+                    1.0,
+                    [
+                        (self.items[b][0], v)
+                        for b, v in sorted(overlap.items(), key=lambda x: -x[1])
+                        if v > 0 and self.items.get(b)
+                    ],
+                )
+            )
         return fuse(rankings, r.chunks, self.rrf_k), best_for
 
     @staticmethod
@@ -171,31 +204,52 @@ class Similar:
             return True
         return (fa.retold or fb.retold) and bool(shared) and fa.region == fb.region
 
-    def _same_action(self, a: str, b: str, best: tuple[float, int, int] | None,
-                     closest: dict[str | None, tuple[float, str]]) -> bool:
+    def _same_action(
+        self,
+        a: str,
+        b: str,
+        best: tuple[float, int, int] | None,
+        closest: dict[str | None, tuple[float, str]],
+    ) -> bool:
         """A retelling of `a` in another document: close passages or titles, anchored to the same initiative,
         and each the other's closest action in the other's document. Cheapest tests first."""
         fa, fb = self.facts[a], self.facts[b]
         if fa.doc == fb.doc:
             return False
-        close = (best is not None and best[0] >= SAME_ACTION_COSINE) or \
-            fuzz.token_set_ratio(fa.title, fb.title) >= SAME_ACTION_TITLE
-        return close and self._anchored(a, b) and closest.get(fb.doc, (0.0, None))[1] == b \
+        close = (best is not None and best[0] >= SAME_ACTION_COSINE) or fuzz.token_set_ratio(
+            fa.title, fb.title
+        ) >= SAME_ACTION_TITLE
+        return (
+            close
+            and self._anchored(a, b)
+            and closest.get(fb.doc, (0.0, None))[1] == b
             and self._best_in_doc(b, fa.doc) == a
+        )
 
-    def _explain(self, a: str, b: str, score: float, best: tuple[float, int, int] | None, *,
-                 same_action: bool) -> dict[str, Any]:
+    def _explain(
+        self, a: str, b: str, score: float, best: tuple[float, int, int] | None, *, same_action: bool
+    ) -> dict[str, Any]:
         fa, fb = self.facts[a], self.facts[b]
-        shared = {key: sorted(label for x, label in fa.shared[key].items() if x in fb.shared[key])
-                  for key in SHARED.values()}
+        shared = {
+            key: sorted(label for x, label in fa.shared[key].items() if x in fb.shared[key])
+            for key in SHARED.values()
+        }
         cosine, own_pos, other_pos = best if best else (0.0, None, None)
         passages = None
         if own_pos is not None:
-            passages = [{"text": c.text, "doc": c.doc, "line_start": c.line_start, "line_end": c.line_end}
-                        for c in (self.r.chunks[own_pos], self.r.chunks[other_pos])]
+            passages = [
+                {"text": c.text, "doc": c.doc, "line_start": c.line_start, "line_end": c.line_end}
+                for c in (self.r.chunks[own_pos], self.r.chunks[other_pos])
+            ]
         d = self.g.nodes[b]
         return {
-            "id": b.removeprefix("action:"), "type": "action", "title": d["label"], "doc": fb.doc,
-            "ref": d.get("ref"), "region": fb.region, "score": round(score, 5), "same_action": same_action,
+            "id": b.removeprefix("action:"),
+            "type": "action",
+            "title": d["label"],
+            "doc": fb.doc,
+            "ref": d.get("ref"),
+            "region": fb.region,
+            "score": round(score, 5),
+            "same_action": same_action,
             "explanation": {**shared, "cosine": round(cosine, 4), "passages": passages},
         }

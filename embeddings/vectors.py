@@ -21,8 +21,10 @@ class VectorCache:
         try:
             self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (digest TEXT PRIMARY KEY, encoder TEXT NOT NULL, "
-                              "dim INTEGER NOT NULL, vector BLOB NOT NULL)")
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (digest TEXT PRIMARY KEY, encoder TEXT NOT NULL, "
+                "dim INTEGER NOT NULL, vector BLOB NOT NULL)"
+            )
             self.conn.commit()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the vector cache ({exc})", where=str(self.path)) from exc
@@ -34,7 +36,8 @@ class VectorCache:
             for i in range(0, len(digests), 500):
                 batch = digests[i : i + 500]
                 rows = self.conn.execute(
-                    f"SELECT digest, dim, vector FROM vectors WHERE digest IN ({','.join('?' * len(batch))})", batch
+                    f"SELECT digest, dim, vector FROM vectors WHERE digest IN ({','.join('?' * len(batch))})",
+                    batch,
                 )
                 for digest, dim, blob in rows:
                     out[digest] = np.frombuffer(blob, dtype=np.float32, count=dim)
@@ -44,8 +47,10 @@ class VectorCache:
         with self._lock, self.conn:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?,?,?,?)",
-                [(d, encoder, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                 for d, v in items.items()],
+                [
+                    (d, encoder, int(v.shape[0]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                    for d, v in items.items()
+                ],
             )
 
     def close(self) -> None:

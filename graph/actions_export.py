@@ -11,9 +11,13 @@ from graph.store import Store
 from graph.territories import Referential
 
 
-def linker_for(referential: Referential, doc: dict[str, Any], glossary: list[dict[str, Any]]) -> TerritoryLinker:
+def linker_for(
+    referential: Referential, doc: dict[str, Any], glossary: list[dict[str, Any]]
+) -> TerritoryLinker:
     return TerritoryLinker(
-        referential, region=doc.get("region"), department=doc.get("department"),
+        referential,
+        region=doc.get("region"),
+        department=doc.get("department"),
         glossary={g["acronym"]: g["expansion"] for g in glossary},
     )
 
@@ -38,22 +42,35 @@ def _linked(graph, node: str, kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLinker, graph=None) -> dict[str, Any]:
+def export_row(
+    action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLinker, graph=None
+) -> dict[str, Any]:
     """The stable export shape of DESIGN.md, plus the extracted fields. With the knowledge graph, organisations,
     dispositifs, publics and themes are its resolved nodes; without it, names as written with provisional ids."""
     prov = action["provenance"]
     region = action.get("region") or (linker.region.name if linker.region else doc.get("region"))
     node = f"action:{action['id']}"
     if graph is not None and node in graph:
-        linked = {"pilots": _linked(graph, node, "piloted_by"), "partners": _linked(graph, node, "partner"),
-                  "dispositifs": _linked(graph, node, "mobilises"), "publics": _linked(graph, node, "targets"),
-                  "themes": _linked(graph, node, "theme")}
+        linked = {
+            "pilots": _linked(graph, node, "piloted_by"),
+            "partners": _linked(graph, node, "partner"),
+            "dispositifs": _linked(graph, node, "mobilises"),
+            "publics": _linked(graph, node, "targets"),
+            "themes": _linked(graph, node, "theme"),
+        }
     else:
         linked = {
-            "pilots": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")} for o in action["pilots"]],
-            "partners": [{"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
-                         for o in action["partners"]],
-            "dispositifs": [], "publics": [], "themes": [],
+            "pilots": [
+                {"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
+                for o in action["pilots"]
+            ],
+            "partners": [
+                {"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
+                for o in action["partners"]
+            ],
+            "dispositifs": [],
+            "publics": [],
+            "themes": [],
         }
     return {
         "id": action["id"],
@@ -65,7 +82,9 @@ def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLin
         "shape": action["shape"],
         "territories": link_territories(action, linker),
         **linked,
-        "contacts": [{k: c[k] for k in ("kind", "value", "org", "person") if c.get(k)} for c in action["contacts"]],
+        "contacts": [
+            {k: c[k] for k in ("kind", "value", "org", "person") if c.get(k)} for c in action["contacts"]
+        ],
         "people": [{k: p[k] for k in ("name", "role", "org") if p.get(k)} for p in action["people"]],
         "description": action["description"],
         "intitule": action.get("intitule"),
@@ -81,15 +100,21 @@ def export_row(action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLin
         "figures": action.get("figures", []),
         "fields_missing": action.get("fields_missing", []),
         "provenance": {
-            "doc": prov["doc"], "line_start": prov["line_start"], "line_end": prov["line_end"],
-            "page": prov.get("page"), "quote": prov["quote"], "path": doc.get("path"),
+            "doc": prov["doc"],
+            "line_start": prov["line_start"],
+            "line_end": prov["line_end"],
+            "page": prov.get("page"),
+            "quote": prov["quote"],
+            "path": doc.get("path"),
         },
     }
 
 
 def link_territories(action: dict[str, Any], linker: TerritoryLinker) -> list[dict[str, Any]]:
     """Linked territories of an action, one per territory id (names as written that resolve alike merge)."""
-    context = " ".join(filter(None, (action.get("intitule"), action.get("perimeter"), action.get("description"))))
+    context = " ".join(
+        filter(None, (action.get("intitule"), action.get("perimeter"), action.get("description")))
+    )
     out, seen = [], set()
     for t in action["territories"]:
         linked = linker.link(t["name"], t.get("excluded", False), context).to_dict()

@@ -36,12 +36,21 @@ GENERIC = re.compile(
     re.I,
 )
 _KIND_RULES = (
-    (r"\b(?:préfecture|sous-préfecture|direction\s+régionale|direction\s+départementale|rectorat|ministère|état)\b", "État"),
-    (r"\b(?:région|département|communauté\s+(?:de\s+communes|d'agglomération|urbaine)|agglomération|métropole|"
-     r"ville\s+de|mairie|commune|petr|syndicat\s+mixte|sitcom|conseil\s+(?:régional|départemental))\b", "collectivité"),
+    (
+        r"\b(?:préfecture|sous-préfecture|direction\s+régionale|direction\s+départementale|rectorat|ministère|état)\b",
+        "État",
+    ),
+    (
+        r"\b(?:région|département|communauté\s+(?:de\s+communes|d'agglomération|urbaine)|agglomération|métropole|"
+        r"ville\s+de|mairie|commune|petr|syndicat\s+mixte|sitcom|conseil\s+(?:régional|départemental))\b",
+        "collectivité",
+    ),
     (r"\b(?:chambre\s+(?:de|des|d'|régionale)|cci|cma)\b", "chambre consulaire"),
     (r"\b(?:opco|opca|branche)\b", "OPCO/branche"),
-    (r"\b(?:syndicat|medef|cpme|cfdt|cgt|fédération\s+(?:française|nationale|régionale)\s+(?:du|des))\b", "syndicat"),
+    (
+        r"\b(?:syndicat|medef|cpme|cfdt|cgt|fédération\s+(?:française|nationale|régionale)\s+(?:du|des))\b",
+        "syndicat",
+    ),
     (r"\b(?:cfa|école|lycée|greta|université|formation|campus)\b", "organisme de formation"),
     (r"\b(?:santé|hôpital|médic|cpam|ars)\b", "santé"),
     (r"\b(?:association|fédération|réseau|union|collectif|comité|club|crèche|foyer|relais)\b", "association"),
@@ -124,8 +133,13 @@ def load_aliases(path: Path = DATA / "aliases.toml") -> tuple[dict[str, str], li
 
 
 class ActorResolver:
-    def __init__(self, referential: Referential, *, lexicon: tuple[LexiconEntry, ...] | None = None,
-                 aliases_path: Path | None = None):
+    def __init__(
+        self,
+        referential: Referential,
+        *,
+        lexicon: tuple[LexiconEntry, ...] | None = None,
+        aliases_path: Path | None = None,
+    ):
         self.ref = referential
         self.lexicon = {e.key: e for e in (lexicon or load_lexicon())}
         self.merges, self.separate = load_aliases(aliases_path or DATA / "aliases.toml")
@@ -152,7 +166,12 @@ class ActorResolver:
             name, rule = ctx.reverse[fold(name)].upper(), rule or "glossaire du document (forme développée)"
         if GENERIC.match(name):
             return self._named_actor(name, acronym, written, ctx, rule)
-        if _looks_like_acronym(name) and fold(name) not in ctx.glossary and _key(name) not in self.index and context:
+        if (
+            _looks_like_acronym(name)
+            and fold(name) not in ctx.glossary
+            and _key(name) not in self.index
+            and context
+        ):
             spelled = spelled_in(name, context)
             if spelled:
                 acronym, name = name, spelled[0]
@@ -163,7 +182,13 @@ class ActorResolver:
             entry_key, how = self._lexicon_key(acronym, ctx)
         if entry_key is not None:
             actor = self._lexicon_actor(self.lexicon[entry_key], territory, ctx, qualifier)
-            self._decide(written, ctx, actor, rule or how, f"{base!r}" + (f" + territoire {territory.name}" if territory else ""))
+            self._decide(
+                written,
+                ctx,
+                actor,
+                rule or how,
+                f"{base!r}" + (f" + territoire {territory.name}" if territory else ""),
+            )
             return actor
         expansion = ctx.glossary.get(fold(base))
         if expansion:
@@ -176,9 +201,13 @@ class ActorResolver:
         if place is not None:
             actor = self._collectivity(place)
             actor.aliases.add(written)
-            self._decide(written, ctx, actor, rule or "collectivité du référentiel", f"{place.level} {place.code}")
+            self._decide(
+                written, ctx, actor, rule or "collectivité du référentiel", f"{place.level} {place.code}"
+            )
             return actor
-        actor = self._named_actor(expansion or name, acronym or (base if expansion else None), written, ctx, rule)
+        actor = self._named_actor(
+            expansion or name, acronym or (base if expansion else None), written, ctx, rule
+        )
         return actor
 
     def successors(self) -> None:
@@ -187,7 +216,11 @@ class ActorResolver:
             if actor.successor and actor.successor not in self.actors:
                 entry_key = actor.successor.removeprefix("actor:").split("--")[0]
                 entry = self.lexicon[entry_key]
-                territory = self.ref.get(actor.territory) if actor.territory and entry.scope == "territorial" else None
+                territory = (
+                    self.ref.get(actor.territory)
+                    if actor.territory and entry.scope == "territorial"
+                    else None
+                )
                 self._lexicon_actor(entry, territory, None)
 
     # -- rules ----------------------------------------------------------------------------------------------
@@ -214,12 +247,18 @@ class ActorResolver:
         for i in range(1, min(len(tokens), 6)):
             head, tail = " ".join(tokens[:i]), " ".join(tokens[i:])
             tail = re.sub(r"^(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|en\s+)", "", tail, flags=re.I)
-            if not tail or not (_key(head) in self.index or _looks_like_acronym(head)
-                                or (i == 1 and self._lexicon_key(head, ctx)[0] is not None)):
+            if not tail or not (
+                _key(head) in self.index
+                or _looks_like_acronym(head)
+                or (i == 1 and self._lexicon_key(head, ctx)[0] is not None)
+            ):
                 continue
             entry = self.lexicon.get(self.index.get(_key(head)) or self._lexicon_key(head, ctx)[0] or "")
-            levels = ("region", "departement", "epci", "commune") if entry and entry.level == "epci" else (
-                "region", "departement")
+            levels = (
+                ("region", "departement", "epci", "commune")
+                if entry and entry.level == "epci"
+                else ("region", "departement")
+            )
             expanded = ctx.glossary.get(fold(tail), tail)
             found = self.ref.lookup(expanded, levels=levels)
             if found:
@@ -228,7 +267,9 @@ class ActorResolver:
                 return head, None, expanded
         return name, None, None
 
-    def _territory_for(self, entry: LexiconEntry, written: Territory | None, ctx: DocContext | None) -> Territory | None:
+    def _territory_for(
+        self, entry: LexiconEntry, written: Territory | None, ctx: DocContext | None
+    ) -> Territory | None:
         if written is not None:
             return written
         if ctx is None:
@@ -237,19 +278,34 @@ class ActorResolver:
             return ctx.department
         return ctx.region or ctx.department
 
-    def _lexicon_actor(self, entry: LexiconEntry, territory: Territory | None, ctx: DocContext | None,
-                       qualifier: str | None = None) -> Actor:
+    def _lexicon_actor(
+        self,
+        entry: LexiconEntry,
+        territory: Territory | None,
+        ctx: DocContext | None,
+        qualifier: str | None = None,
+    ) -> Actor:
         if entry.scope == "territorial" and qualifier and territory is None:
             actor_id = f"actor:{entry.key}--{slug(qualifier, 40)}"
             if actor_id not in self.actors:
-                self.actors[actor_id] = Actor(actor_id, f"{entry.name} ({qualifier})", entry.kind, entry.key,
-                                              entry.acronym, entry.expansion, lexicon=True)
+                self.actors[actor_id] = Actor(
+                    actor_id,
+                    f"{entry.name} ({qualifier})",
+                    entry.kind,
+                    entry.key,
+                    entry.acronym,
+                    entry.expansion,
+                    lexicon=True,
+                )
             return self.actors[actor_id]
         if entry.scope == "territorial":
             home = self._territory_for(entry, territory, ctx)
             actor_id = f"actor:{entry.key}" + (f"--{home.level}-{home.code}" if home else "")
-            name = entry.template.format(territory=home.name) if entry.template and home else (
-                f"{entry.name} ({home.name})" if home else entry.name)
+            name = (
+                entry.template.format(territory=home.name)
+                if entry.template and home
+                else (f"{entry.name} ({home.name})" if home else entry.name)
+            )
         else:
             home, actor_id, name = None, f"actor:{entry.key}", entry.name
         actor = self.actors.get(actor_id)
@@ -257,25 +313,47 @@ class ActorResolver:
             successor = None
             if entry.successor:
                 succ = self.lexicon[entry.successor]
-                successor = f"actor:{succ.key}" + (f"--{home.level}-{home.code}" if home and succ.scope == "territorial" else "")
-            actor = Actor(actor_id, name, entry.kind, entry.key, entry.acronym, entry.expansion,
-                          territory=home.id if home else None, successor=successor, successor_since=entry.since,
-                          generic=entry.generic, lexicon=True)
+                successor = f"actor:{succ.key}" + (
+                    f"--{home.level}-{home.code}" if home and succ.scope == "territorial" else ""
+                )
+            actor = Actor(
+                actor_id,
+                name,
+                entry.kind,
+                entry.key,
+                entry.acronym,
+                entry.expansion,
+                territory=home.id if home else None,
+                successor=successor,
+                successor_since=entry.since,
+                generic=entry.generic,
+                lexicon=True,
+            )
             self.actors[actor_id] = actor
         if entry.scope == "national" and territory is not None:
             actor.branches.add(territory.name)
         return actor
 
     def _as_collectivity(self, name: str, ctx: DocContext) -> Territory | None:
-        if not re.search(r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$",
-                         name, re.I):
+        if not re.search(
+            r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$",
+            name,
+            re.I,
+        ):
             return None
-        hits = self.ref.lookup(name, levels=("epci", "commune"),
-                               prefer_region=ctx.region.code if ctx.region else None,
-                               prefer_departement=ctx.department.code if ctx.department else None)
+        hits = self.ref.lookup(
+            name,
+            levels=("epci", "commune"),
+            prefer_region=ctx.region.code if ctx.region else None,
+            prefer_departement=ctx.department.code if ctx.department else None,
+        )
         if not hits:
-            bare = re.sub(r"^(?:agglom[ée]ration|communaut[ée]s?\s+(?:d'agglom[ée]ration|de\s+communes|urbaine))\s+(?:de\s+|du\s+|d')?",
-                          "", name, flags=re.I)
+            bare = re.sub(
+                r"^(?:agglom[ée]ration|communaut[ée]s?\s+(?:d'agglom[ée]ration|de\s+communes|urbaine))\s+(?:de\s+|du\s+|d')?",
+                "",
+                name,
+                flags=re.I,
+            )
             if bare != name:
                 hits = self.ref.lookup(bare, levels=("epci",))
         return hits[0] if hits and hits[0].level == "epci" else None
@@ -283,8 +361,9 @@ class ActorResolver:
     def _collectivity(self, place: Territory) -> Actor:
         actor_id = f"actor:collectivite--{place.level}-{place.code}"
         if actor_id not in self.actors:
-            self.actors[actor_id] = Actor(actor_id, place.name, "collectivité", f"collectivite-{place.code}",
-                                          territory=place.id)
+            self.actors[actor_id] = Actor(
+                actor_id, place.name, "collectivité", f"collectivite-{place.code}", territory=place.id
+            )
         return self.actors[actor_id]
 
     def _named_actor(self, name: str, acronym: str | None, written: str, ctx: DocContext, rule: str) -> Actor:
@@ -295,8 +374,14 @@ class ActorResolver:
         if existing is None and acronym and fold(acronym) in self._by_acronym:
             existing, detail = self._by_acronym[fold(acronym)], f"même sigle {acronym}"
         if existing is None and not generic and len(folded) >= 8:
-            best = process.extractOne(folded, list(self._by_name), scorer=fuzz.token_sort_ratio, score_cutoff=95)
-            if best and best[0].split()[0] == folded.split()[0] and not _is_separate(self.separate, folded, best[0]):
+            best = process.extractOne(
+                folded, list(self._by_name), scorer=fuzz.token_sort_ratio, score_cutoff=95
+            )
+            if (
+                best
+                and best[0].split()[0] == folded.split()[0]
+                and not _is_separate(self.separate, folded, best[0])
+            ):
                 existing, detail = self._by_name[best[0]], f"approché {best[1]:.0f}/100 de {best[0]!r}"
         if existing:
             actor = self.actors[existing]
@@ -307,8 +392,16 @@ class ActorResolver:
         while actor_id in self.actors:
             actor_id += "-bis"
         kind = "collectif" if generic else _kind_of(name, acronym)
-        actor = Actor(actor_id, name, kind, slug(name), acronym=acronym, aliases={written}, generic=generic,
-                      expansion=name if acronym else None)
+        actor = Actor(
+            actor_id,
+            name,
+            kind,
+            slug(name),
+            acronym=acronym,
+            aliases={written},
+            generic=generic,
+            expansion=name if acronym else None,
+        )
         self.actors[actor_id] = actor
         self._by_name[folded] = actor_id
         if acronym:

@@ -56,8 +56,14 @@ def _quote(lines: list[str], line: int | None, limit: int = 300) -> str:
 
 
 class GraphBuilder:
-    def __init__(self, store: Store, referential: Referential, *, enrichers: list[Enricher] | None = None,
-                 today: dt.date | None = None):
+    def __init__(
+        self,
+        store: Store,
+        referential: Referential,
+        *,
+        enrichers: list[Enricher] | None = None,
+        today: dt.date | None = None,
+    ):
         self.store = store
         self.ref = referential
         self.enrichers = enrichers or []
@@ -70,7 +76,9 @@ class GraphBuilder:
     def edge(self, src: str, dst: str, kind: str, **attrs: Any) -> None:
         self._edge_n += 1
         key = f"e{self._edge_n}"
-        self.g.add_edge(src, dst, key=key, kind=kind, **{k: v for k, v in attrs.items() if v not in (None, "")})
+        self.g.add_edge(
+            src, dst, key=key, kind=kind, **{k: v for k, v in attrs.items() if v not in (None, "")}
+        )
 
     def build(self) -> BuiltGraph:
         for doc in self.store.documents():
@@ -90,50 +98,109 @@ class GraphBuilder:
     def _document(self, doc: dict[str, Any]) -> None:
         doc_node = f"document:{doc['id']}"
         past = bool(doc.get("period_end") and doc["period_end"] < self.today.year)
-        self.g.add_node(doc_node, type="document", label=doc.get("title") or doc["id"], kind=doc.get("kind"),
-                        region=doc.get("region"), department=doc.get("department"), issuer=doc.get("issuer"),
-                        period_start=doc.get("period_start"), period_end=doc.get("period_end"), past=past,
-                        path=doc.get("path"))
+        self.g.add_node(
+            doc_node,
+            type="document",
+            label=doc.get("title") or doc["id"],
+            kind=doc.get("kind"),
+            region=doc.get("region"),
+            department=doc.get("department"),
+            issuer=doc.get("issuer"),
+            period_start=doc.get("period_start"),
+            period_end=doc.get("period_end"),
+            past=past,
+            path=doc.get("path"),
+        )
         glossary = {g["acronym"]: g["expansion"] for g in self.store.glossary(doc["id"])}
-        linker = TerritoryLinker(self.ref, region=doc.get("region"), department=doc.get("department"),
-                                 glossary=glossary)
+        linker = TerritoryLinker(
+            self.ref, region=doc.get("region"), department=doc.get("department"), glossary=glossary
+        )
         lines = self.store.lines(doc["id"])
-        base_ctx = DocContext(doc["id"], linker.region, linker.department, {fold(k): v for k, v in glossary.items()})
+        base_ctx = DocContext(
+            doc["id"], linker.region, linker.department, {fold(k): v for k, v in glossary.items()}
+        )
         for action in self.store.actions(doc["id"]):
             self._action(action, doc_node, linker, base_ctx, lines)
 
-    def _action(self, a: dict[str, Any], doc_node: str, linker: TerritoryLinker, base_ctx: DocContext,
-                lines: list[str]) -> None:
+    def _action(
+        self,
+        a: dict[str, Any],
+        doc_node: str,
+        linker: TerritoryLinker,
+        base_ctx: DocContext,
+        lines: list[str],
+    ) -> None:
         node = f"action:{a['id']}"
         p = a["provenance"]
         region_t = self.ref.lookup(a["region"], levels=("region",)) if a.get("region") else []
         ctx = base_ctx
         if region_t and (base_ctx.region is None or base_ctx.region.id != region_t[0].id):
             ctx = DocContext(base_ctx.doc_id, region_t[0], None, base_ctx.glossary)
-        self.g.add_node(node, type="action", label=a["title"], ref=a.get("ref"), doc=a["doc"], region=a.get("region"),
-                        chapter=a.get("chapter"), shape=a["shape"], line_start=p["line_start"], line_end=p["line_end"],
-                        page=p.get("page"), quote=p["quote"], budget=a.get("budget"), calendar=a.get("calendar"),
-                        description=a.get("description") or None,
-                        keys_to_success=a.get("keys_to_success") or [], figures=a.get("figures") or [])
+        self.g.add_node(
+            node,
+            type="action",
+            label=a["title"],
+            ref=a.get("ref"),
+            doc=a["doc"],
+            region=a.get("region"),
+            chapter=a.get("chapter"),
+            shape=a["shape"],
+            line_start=p["line_start"],
+            line_end=p["line_end"],
+            page=p.get("page"),
+            quote=p["quote"],
+            budget=a.get("budget"),
+            calendar=a.get("calendar"),
+            description=a.get("description") or None,
+            keys_to_success=a.get("keys_to_success") or [],
+            figures=a.get("figures") or [],
+        )
         prov = {"doc": a["doc"], "line_start": p["line_start"], "line_end": p["line_end"]}
         self.edge(node, doc_node, "from", **prov, quote=p["quote"])
         context = " ".join(filter(None, (a.get("intitule"), a.get("perimeter"), a.get("description"))))
         for role, mentions in (("piloted_by", a["pilots"]), ("partner", a["partners"])):
             for m in mentions:
                 actor = self.resolver.resolve(m["name"], ctx, context)
-                self.edge(node, actor.id, role, doc=a["doc"], line_start=m["line"], line_end=m["line"],
-                          quote=_quote(lines, m["line"]), note=m.get("note"), written=m["name"])
+                self.edge(
+                    node,
+                    actor.id,
+                    role,
+                    doc=a["doc"],
+                    line_start=m["line"],
+                    line_end=m["line"],
+                    quote=_quote(lines, m["line"]),
+                    note=m.get("note"),
+                    written=m["name"],
+                )
         for c in a["contacts"]:
             if c.get("org"):
                 actor = self.resolver.resolve(c["org"], ctx, context)
-                self.edge(node, actor.id, "contact", doc=a["doc"], line_start=c["line"], line_end=c["line"],
-                          quote=_quote(lines, c["line"]), written=c["org"], value=c["value"])
+                self.edge(
+                    node,
+                    actor.id,
+                    "contact",
+                    doc=a["doc"],
+                    line_start=c["line"],
+                    line_end=c["line"],
+                    quote=_quote(lines, c["line"]),
+                    written=c["org"],
+                    value=c["value"],
+                )
         territories = a["territories"] or []
         for t in territories:
             linked = linker.link(t["name"], t.get("excluded", False), context)
             target = self._territory_node(linked, a["doc"])
-            self.edge(node, target, "in", doc=a["doc"], line_start=t["line"], line_end=t["line"],
-                      quote=_quote(lines, t["line"]), written=t["name"], excluded=linked.excluded or None)
+            self.edge(
+                node,
+                target,
+                "in",
+                doc=a["doc"],
+                line_start=t["line"],
+                line_end=t["line"],
+                quote=_quote(lines, t["line"]),
+                written=t["name"],
+                excluded=linked.excluded or None,
+            )
         if not territories and ctx.region is not None:
             # no place written: the action is region-wide (flagged as inferred, with the document as evidence)
             target = self._territory_node(linker._linked(ctx.region.name, ctx.region, False), a["doc"])
@@ -152,7 +219,9 @@ class GraphBuilder:
             return f"territory:{linked.id}"
         node = f"territory:lieu:{slug(linked.name, 50)}"
         if node not in self.g:
-            self.g.add_node(node, type="territory", label=linked.name, level="lieu", code=None, unmatched=True)
+            self.g.add_node(
+                node, type="territory", label=linked.name, level="lieu", code=None, unmatched=True
+            )
             if linked.parent:
                 self._territory_chain(linked.parent)
                 self.edge(node, f"territory:{linked.parent}", "part_of", inferred=True)
@@ -197,10 +266,20 @@ class GraphBuilder:
                 self.edge(node, target, "targets")
 
     def _actor_node(self, actor) -> None:
-        self.g.add_node(actor.id, type="actor", label=actor.name, kind=actor.kind, acronym=actor.acronym,
-                        expansion=actor.expansion, aliases=sorted(actor.aliases), branches=sorted(actor.branches),
-                        territory=actor.territory, generic=actor.generic, successor=actor.successor,
-                        successor_since=actor.successor_since)
+        self.g.add_node(
+            actor.id,
+            type="actor",
+            label=actor.name,
+            kind=actor.kind,
+            acronym=actor.acronym,
+            expansion=actor.expansion,
+            aliases=sorted(actor.aliases),
+            branches=sorted(actor.branches),
+            territory=actor.territory,
+            generic=actor.generic,
+            successor=actor.successor,
+            successor_since=actor.successor_since,
+        )
         if actor.territory:
             self._territory_chain(actor.territory)
             self.edge(actor.id, f"territory:{actor.territory}", "based_in")

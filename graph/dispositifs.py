@@ -30,27 +30,59 @@ QFQ_NS = "https://qfq.example.org/ns#"
 ID_PREFIX = "dispositif:"
 
 KIND_LABELS = {
-    "contrat_aide": "contrat aidé", "contrat_alternance": "contrat en alternance",
-    "aide_financiere": "aide financière", "formation": "formation", "certification": "certification",
-    "immersion": "immersion", "recrutement": "recrutement", "accompagnement": "accompagnement",
-    "logement": "logement", "garde_enfants": "garde d'enfants", "mobilite": "mobilité",
-    "structure_insertion": "structure d'insertion", "commande_publique": "commande publique",
-    "renovation_energetique": "rénovation énergétique", "alimentation": "alimentation",
-    "orientation": "orientation", "mise_en_relation": "mise en relation",
+    "contrat_aide": "contrat aidé",
+    "contrat_alternance": "contrat en alternance",
+    "aide_financiere": "aide financière",
+    "formation": "formation",
+    "certification": "certification",
+    "immersion": "immersion",
+    "recrutement": "recrutement",
+    "accompagnement": "accompagnement",
+    "logement": "logement",
+    "garde_enfants": "garde d'enfants",
+    "mobilite": "mobilité",
+    "structure_insertion": "structure d'insertion",
+    "commande_publique": "commande publique",
+    "renovation_energetique": "rénovation énergétique",
+    "alimentation": "alimentation",
+    "orientation": "orientation",
+    "mise_en_relation": "mise en relation",
 }
 STATUS_LABELS = {
-    "demandeur_emploi": "demandeur d'emploi", "demandeur_emploi_longue_duree": "demandeur d'emploi de longue durée",
-    "beneficiaire_rsa": "bénéficiaire du RSA", "travailleur_handicape": "travailleur handicapé",
-    "sans_emploi_ni_formation": "jeune sans emploi ni formation", "apprenti": "apprenti", "etudiant": "étudiant",
-    "salarie": "salarié", "parent_isole": "parent isolé", "residant_qpv": "résident d'un QPV",
-    "residant_zrr": "résident d'une ZRR", "senior": "senior", "jeune": "jeune", "alternant": "alternant",
-    "entreprise": "entreprise", "particulier": "particulier",
+    "demandeur_emploi": "demandeur d'emploi",
+    "demandeur_emploi_longue_duree": "demandeur d'emploi de longue durée",
+    "beneficiaire_rsa": "bénéficiaire du RSA",
+    "travailleur_handicape": "travailleur handicapé",
+    "sans_emploi_ni_formation": "jeune sans emploi ni formation",
+    "apprenti": "apprenti",
+    "etudiant": "étudiant",
+    "salarie": "salarié",
+    "parent_isole": "parent isolé",
+    "residant_qpv": "résident d'un QPV",
+    "residant_zrr": "résident d'une ZRR",
+    "senior": "senior",
+    "jeune": "jeune",
+    "alternant": "alternant",
+    "entreprise": "entreprise",
+    "particulier": "particulier",
 }
 RESIDENCE_LABELS = {"residant_qpv": "résider en QPV", "residant_zrr": "résider en ZRR"}
 # A status that entails others: a long-term job seeker is a job seeker, an apprentice is in alternance.
 IMPLIED_STATUSES = {"demandeur_emploi_longue_duree": {"demandeur_emploi"}, "apprenti": {"alternant"}}
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 @dataclass(frozen=True)
@@ -105,12 +137,15 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
     try:
         graph.parse(path, format="turtle")
     except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
-        raise InputError(f"cannot read the dispositif thesaurus: {exc}", where=str(path),
-                         valid="a Turtle file with SKOS concepts") from exc
+        raise InputError(
+            f"cannot read the dispositif thesaurus: {exc}",
+            where=str(path),
+            valid="a Turtle file with SKOS concepts",
+        ) from exc
 
     def ident(node: object) -> str:
         text = str(node)
-        return ID_PREFIX + (text[len(DISP_NS):] if text.startswith(DISP_NS) else text)
+        return ID_PREFIX + (text[len(DISP_NS) :] if text.startswith(DISP_NS) else text)
 
     def texts(subject: URIRef | BNode, prop: URIRef) -> tuple[str, ...]:
         return tuple(sorted(str(o) for o in graph.objects(subject, prop) if isinstance(o, Literal)))
@@ -122,29 +157,54 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
     out = []
     for concept in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
         labels = [o for o in graph.objects(concept, SKOS.prefLabel) if getattr(o, "language", None) == "fr"]
-        definition, kind, scope = one(concept, SKOS.definition), one(concept, qfq.kind), one(concept, qfq.scope)
+        definition, kind, scope = (
+            one(concept, SKOS.definition),
+            one(concept, qfq.kind),
+            one(concept, qfq.scope),
+        )
         if len(labels) != 1 or not definition or not kind or not scope:
-            raise InputError(f"concept {concept} needs one French prefLabel, a definition, a kind and a scope",
-                             where=str(path), valid="see the conventions at the top of the file")
-        exceptions = tuple(sorted(
-            (AgeException(str(one(b, qfq.status)), one(b, qfq.maxAge)) for b in graph.objects(concept, qfq.ageException)),
-            key=lambda e: e.status))
+            raise InputError(
+                f"concept {concept} needs one French prefLabel, a definition, a kind and a scope",
+                where=str(path),
+                valid="see the conventions at the top of the file",
+            )
+        exceptions = tuple(
+            sorted(
+                (
+                    AgeException(str(one(b, qfq.status)), one(b, qfq.maxAge))
+                    for b in graph.objects(concept, qfq.ageException)
+                ),
+                key=lambda e: e.status,
+            )
+        )
         replaced_by, link = graph.value(concept, DCTERMS.isReplacedBy), graph.value(concept, RDFS.seeAlso)
-        out.append(Dispositif(
-            id=ident(concept), label=str(labels[0]), alt_labels=texts(concept, SKOS.altLabel),
-            definition=str(definition), kind=str(kind), operator=texts(concept, qfq.operator),
-            publics=texts(concept, qfq.targetPublic), needs=texts(concept, qfq.need),
-            min_age=one(concept, qfq.minAge), max_age=one(concept, qfq.maxAge), age_exceptions=exceptions,
-            requires_status=texts(concept, qfq.requiresStatus),
-            requires_residence=texts(concept, qfq.requiresResidence),
-            other_conditions=texts(concept, qfq.otherCondition), scope=str(scope),
-            link=str(link) if link is not None else None, checked=one(concept, qfq.checked),
-            replaced_by=ident(replaced_by) if replaced_by is not None else None,
-            replaced_on=one(concept, qfq.replacedOn), territory=one(concept, qfq.territory),
-            requires_all_status=texts(concept, qfq.requiresAllStatus),
-            broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
-            hidden_labels=texts(concept, SKOS.hiddenLabel),
-        ))
+        out.append(
+            Dispositif(
+                id=ident(concept),
+                label=str(labels[0]),
+                alt_labels=texts(concept, SKOS.altLabel),
+                definition=str(definition),
+                kind=str(kind),
+                operator=texts(concept, qfq.operator),
+                publics=texts(concept, qfq.targetPublic),
+                needs=texts(concept, qfq.need),
+                min_age=one(concept, qfq.minAge),
+                max_age=one(concept, qfq.maxAge),
+                age_exceptions=exceptions,
+                requires_status=texts(concept, qfq.requiresStatus),
+                requires_residence=texts(concept, qfq.requiresResidence),
+                other_conditions=texts(concept, qfq.otherCondition),
+                scope=str(scope),
+                link=str(link) if link is not None else None,
+                checked=one(concept, qfq.checked),
+                replaced_by=ident(replaced_by) if replaced_by is not None else None,
+                replaced_on=one(concept, qfq.replacedOn),
+                territory=one(concept, qfq.territory),
+                requires_all_status=texts(concept, qfq.requiresAllStatus),
+                broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
+                hidden_labels=texts(concept, SKOS.hiddenLabel),
+            )
+        )
     log.debug("loaded %d dispositifs from %s", len(out), path)
     return out
 
@@ -167,7 +227,9 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _GAP_RE = re.compile(r"[\s\-\u00ad\u2010-\u2015'\u2018\u2019\u02bc`]{0,10}")  # what may separate label words
 _END = object()  # trie key of a terminal node
 # "Fédération des entreprises d'insertion" names an organisation, not the dispositif.
-_ORG_BEFORE = re.compile(r"\b(?:fédération|union|syndicat)(?:\s+\w+){0,2}?\s+(?:(?:des|du|de\s+l['’]?)\s*)?$", re.I)
+_ORG_BEFORE = re.compile(
+    r"\b(?:fédération|union|syndicat)(?:\s+\w+){0,2}?\s+(?:(?:des|du|de\s+l['’]?)\s*)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -229,8 +291,12 @@ class DispositifMatcher:
                 node = node.setdefault(key, {})
             previous = node.setdefault(_END, (dispositif_id, label))
             if previous[0] != dispositif_id:
-                log.warning("label %r of %s is already a label of %s; kept the latter",
-                            label, dispositif_id, previous[0])
+                log.warning(
+                    "label %r of %s is already a label of %s; kept the latter",
+                    label,
+                    dispositif_id,
+                    previous[0],
+                )
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text`` with character offsets; ``surface`` is the text as written."""
@@ -244,14 +310,19 @@ class DispositifMatcher:
                 if j > i and not _GAP_RE.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
                     break
                 keys = _keys(tokens[j][2])
-                frontier = [child for node in frontier for key in keys if (child := node.get(key)) is not None]
+                frontier = [
+                    child for node in frontier for key in keys if (child := node.get(key)) is not None
+                ]
                 for node in frontier:
                     if _END in node:
                         best = (j, *node[_END])
                         break
                 j += 1
-            if best is not None and not self._in_capital_prose(text, tokens, i, best) \
-                    and not _ORG_BEFORE.search(text, max(0, tokens[i][0] - 40), tokens[i][0]):
+            if (
+                best is not None
+                and not self._in_capital_prose(text, tokens, i, best)
+                and not _ORG_BEFORE.search(text, max(0, tokens[i][0] - 40), tokens[i][0])
+            ):
                 last, dispositif_id, _label = best
                 start, end = tokens[i][0], tokens[last][1]
                 out.append(Mention(dispositif_id, start, end, text[start:end]))
@@ -267,7 +338,7 @@ class DispositifMatcher:
             return False
 
         def capital_word(k: int, gap: tuple[int, int]) -> bool | None:
-            if not 0 <= k < len(tokens) or "\n" in text[gap[0]:gap[1]]:
+            if not 0 <= k < len(tokens) or "\n" in text[gap[0] : gap[1]]:
                 return None
             word = tokens[k][2]
             return word.isalpha() and word.isupper() and _keys(word)[1][1] not in self._acronyms
@@ -322,14 +393,18 @@ def age_rule(disp: Dispositif) -> str | None:
     else:
         return None
     if disp.max_age is not None and disp.age_exceptions:
-        parts = [(f"{e.max_age} ans" if e.max_age is not None else "sans limite d'âge")
-                 + f" pour un {_status_label(e.status)}" for e in disp.age_exceptions]
+        parts = [
+            (f"{e.max_age} ans" if e.max_age is not None else "sans limite d'âge")
+            + f" pour un {_status_label(e.status)}"
+            for e in disp.age_exceptions
+        ]
         rule += f" ({' ; '.join(parts)})"
     return rule
 
 
-def eligibility(disp: Dispositif, age: int | None, statuses: set[str], residence: set[str],
-                *, on: dt.date | None = None) -> Decision:
+def eligibility(
+    disp: Dispositif, age: int | None, statuses: set[str], residence: set[str], *, on: dt.date | None = None
+) -> Decision:
     """Check a profile against the conditions of ``disp`` that a profile can decide.
 
     ``statuses`` are the statuses the adviser declared: an empty set means "not known", while a status
@@ -357,7 +432,11 @@ def eligibility(disp: Dispositif, age: int | None, statuses: set[str], residence
         else:
             ceiling, via = disp.max_age, None
             for exc in disp.age_exceptions:
-                if exc.status in held and ceiling is not None and (exc.max_age is None or exc.max_age > ceiling):
+                if (
+                    exc.status in held
+                    and ceiling is not None
+                    and (exc.max_age is None or exc.max_age > ceiling)
+                ):
                     ceiling, via = exc.max_age, exc.status
             too_young = disp.min_age is not None and age < disp.min_age
             too_old = ceiling is not None and age > ceiling

@@ -36,14 +36,25 @@ def _index() -> dict[str, Dispositif]:
 
 
 def dispositif_node(d: Dispositif) -> dict[str, Any]:
-    return {"type": "dispositif", "label": d.label, "kind": d.kind, "scope": d.scope, "definition": d.definition,
-            "operator": list(d.operator), "publics": list(d.publics), "aliases": list(d.alt_labels),
-            "territory_name": d.territory, "replaced_by": d.replaced_by,
-            "replaced_on": d.replaced_on.isoformat() if d.replaced_on else None,
-            "checked": d.checked.isoformat() if d.checked else None}
+    return {
+        "type": "dispositif",
+        "label": d.label,
+        "kind": d.kind,
+        "scope": d.scope,
+        "definition": d.definition,
+        "operator": list(d.operator),
+        "publics": list(d.publics),
+        "aliases": list(d.alt_labels),
+        "territory_name": d.territory,
+        "replaced_by": d.replaced_by,
+        "replaced_on": d.replaced_on.isoformat() if d.replaced_on else None,
+        "checked": d.checked.isoformat() if d.checked else None,
+    }
 
 
-def dispositifs(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+def dispositifs(
+    action: dict[str, Any], lines: list[str]
+) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     first, text = _span(action, lines)
     if not text:
         return []
@@ -55,9 +66,19 @@ def dispositifs(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dic
         seen.add(m.dispositif_id)
         line = first + text.count("\n", 0, m.start)
         d = index[m.dispositif_id]
-        out.append((m.dispositif_id, dispositif_node(d), "mobilises",
-                    {"line_start": line, "line_end": line, "quote": _quote_at(text, m.start, m.end),
-                     "written": m.surface}))
+        out.append(
+            (
+                m.dispositif_id,
+                dispositif_node(d),
+                "mobilises",
+                {
+                    "line_start": line,
+                    "line_end": line,
+                    "quote": _quote_at(text, m.start, m.end),
+                    "written": m.surface,
+                },
+            )
+        )
     for m in _LOCAL_SCHEME.finditer(text):
         name = collapse(strip_markup(m.group(1))).strip(" .")
         node = f"dispositif:local-{slug(name, 50)}"
@@ -65,10 +86,25 @@ def dispositifs(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dic
             continue
         seen.add(node)
         line = first + text.count("\n", 0, m.start())
-        out.append((node, {"type": "dispositif", "label": name, "kind": "dispositif local", "scope": "local",
-                           "region": action.get("region")}, "mobilises",
-                    {"line_start": line, "line_end": line, "quote": _quote_at(text, m.start(), m.end()),
-                     "written": m.group(0)}))
+        out.append(
+            (
+                node,
+                {
+                    "type": "dispositif",
+                    "label": name,
+                    "kind": "dispositif local",
+                    "scope": "local",
+                    "region": action.get("region"),
+                },
+                "mobilises",
+                {
+                    "line_start": line,
+                    "line_end": line,
+                    "quote": _quote_at(text, m.start(), m.end()),
+                    "written": m.group(0),
+                },
+            )
+        )
     return out
 
 
@@ -84,7 +120,9 @@ def _locate(surface: str, first: int, text: str, width: int = 140) -> tuple[int,
     return first, collapse(strip_markup(surface))
 
 
-def publics_and_themes(action: dict[str, Any], lines: list[str]) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+def publics_and_themes(
+    action: dict[str, Any], lines: list[str]
+) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     from graph.vocabularies import classify_action, get
 
     first, text = _span(action, lines)
@@ -95,11 +133,22 @@ def publics_and_themes(action: dict[str, Any], lines: list[str]) -> list[tuple[s
         node = f"{assignment.scheme}:{assignment.slug}"
         evidence = assignment.evidence[0] if assignment.evidence else None
         line, quote = _locate(evidence.surface, first, text) if evidence else (first, "")
-        out.append((node, {"type": assignment.scheme, "label": concept.label, "definition": concept.definition},
-                    kind, {"line_start": line, "line_end": line, "quote": quote,
-                           "written": evidence.surface if evidence else None, "score": round(assignment.score, 2),
-                           "weak": assignment.weak or None,
-                           "surfaces": sorted({e.surface for e in assignment.evidence})}))
+        out.append(
+            (
+                node,
+                {"type": assignment.scheme, "label": concept.label, "definition": concept.definition},
+                kind,
+                {
+                    "line_start": line,
+                    "line_end": line,
+                    "quote": quote,
+                    "written": evidence.surface if evidence else None,
+                    "score": round(assignment.score, 2),
+                    "weak": assignment.weak or None,
+                    "surfaces": sorted({e.surface for e in assignment.evidence}),
+                },
+            )
+        )
     return out
 
 

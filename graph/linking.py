@@ -14,14 +14,16 @@ from ingest.text import fold, slug
 
 _QUALIFIERS = re.compile(
     r"^(?:nord|sud|est|ouest|centre|bocage|pays|agglomération|bassin(?:\s+d'emploi)?\s+d[eu']|territoire\s+d[eu']|"
-    r"zone\s+d'activité\s+d[eu']?|axe)\s+", re.I
+    r"zone\s+d'activité\s+d[eu']?|axe)\s+",
+    re.I,
 )
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
 
 
 # Régions merged or renamed since a document may have been written: today's code, the date, the new name.
 FORMER_REGIONS = {
-    fold(old): (code, since) for olds, code, since in (
+    fold(old): (code, since)
+    for olds, code, since in (
         (("Haute-Normandie", "Basse-Normandie"), "28", "2016-01-01"),
         (("Aquitaine", "Limousin", "Poitou-Charentes"), "75", "2016-01-01"),
         (("Alsace", "Champagne-Ardenne", "Lorraine"), "44", "2016-01-01"),
@@ -30,7 +32,8 @@ FORMER_REGIONS = {
         (("Auvergne", "Rhône-Alpes"), "84", "2016-01-01"),
         (("Bourgogne", "Franche-Comté"), "27", "2016-01-01"),
         (("Centre", "Région Centre"), "24", "2015-12-17"),
-    ) for old in olds
+    )
+    for old in olds
 }
 
 
@@ -51,8 +54,13 @@ class LinkedTerritory:
 
     def to_dict(self) -> dict:
         return {
-            "name": self.name, "level": self.level, "code": self.code, "id": self.id,
-            "official_name": self.official_name, "parent": self.parent, "excluded": self.excluded,
+            "name": self.name,
+            "level": self.level,
+            "code": self.code,
+            "id": self.id,
+            "official_name": self.official_name,
+            "parent": self.parent,
+            "excluded": self.excluded,
             "note": self.note,
         }
 
@@ -60,13 +68,21 @@ class LinkedTerritory:
 class TerritoryLinker:
     """Resolve territory mentions of one document, using its region/department and glossary."""
 
-    def __init__(self, referential: Referential, *, region: str | None = None, department: str | None = None,
-                 glossary: dict[str, str] | None = None):
+    def __init__(
+        self,
+        referential: Referential,
+        *,
+        region: str | None = None,
+        department: str | None = None,
+        glossary: dict[str, str] | None = None,
+    ):
         self.ref = referential
         self.region = self._one(region, ("region",)) if region and region != "France" else None
         self.department = self._one(department, ("departement",)) if department else None
         if self.department and not self.region:
-            self.region = next((p for p in referential.parents(self.department.id) if p.level == "region"), None)
+            self.region = next(
+                (p for p in referential.parents(self.department.id) if p.level == "region"), None
+            )
         self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
 
     def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
@@ -94,7 +110,9 @@ class TerritoryLinker:
         if former:
             region = self.ref.get(f"region:{former[0]}")
             linked = self._linked(name, region, excluded)
-            return LinkedTerritory(**{**linked.__dict__, "note": f"ancienne région, dans {region.name} depuis le {former[1]}"})
+            return LinkedTerritory(
+                **{**linked.__dict__, "note": f"ancienne région, dans {region.name} depuis le {former[1]}"}
+            )
         found = self._lookup(name)
         if found is None and fold(name) in self.glossary:
             found = self._lookup(self.glossary[fold(name)])
@@ -105,7 +123,9 @@ class TerritoryLinker:
         stripped = _QUALIFIERS.sub("", name).strip()
         parent = self._lookup(stripped) if stripped and stripped != name else None
         parent = parent or self.department or self.region
-        return LinkedTerritory(name, None, None, None, parent=parent.id if parent else None, excluded=excluded)
+        return LinkedTerritory(
+            name, None, None, None, parent=parent.id if parent else None, excluded=excluded
+        )
 
     def _from_context(self, acronym: str, context: str) -> Territory | None:
         """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell it."""

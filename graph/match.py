@@ -14,19 +14,38 @@ from graph.vocabularies import concepts
 from ingest.errors import InputError
 from ingest.text import collapse, html_paragraphs
 
-NEEDS = ("emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante", "creation_activite")
+NEEDS = (
+    "emploi",
+    "formation",
+    "apprentissage",
+    "mobilite",
+    "logement",
+    "garde_enfants",
+    "sante",
+    "creation_activite",
+)
 RESIDENCE = {"residant_qpv", "residant_zrr"}
 # Schemes aimed only at households as owners, firms or institutions are not a job seeker's (renovation, PAT…).
 NOT_PERSONS = {"particulier", "entreprise", "professionnel", "collectivite", "tout_public"}
 MIN_AGE, MAX_AGE = 14, 99
 # An action's own text that turns a public away: "L'AFPA n'est pas en mesure de recevoir de publics mineurs".
-_NO_MINORS = re.compile(r"(?:pas|aucun|ne\s+peu[tv]e?n?t?|n'est\s+pas\s+en\s+mesure|interdit|exclu)[^.;]{0,80}\bmineurs?\b"
-                        r"|\b(?:réservée?s?|uniquement|exclusivement)\s+(?:aux|à\s+des)\s+(?:personnes\s+)?majeur", re.I)
+_NO_MINORS = re.compile(
+    r"(?:pas|aucun|ne\s+peu[tv]e?n?t?|n'est\s+pas\s+en\s+mesure|interdit|exclu)[^.;]{0,80}\bmineurs?\b"
+    r"|\b(?:réservée?s?|uniquement|exclusivement)\s+(?:aux|à\s+des)\s+(?:personnes\s+)?majeur",
+    re.I,
+)
 
 
-NEED_LABELS = {"emploi": "Trouver un emploi", "formation": "Se former", "apprentissage": "Apprentissage, alternance",
-               "mobilite": "Se déplacer", "logement": "Se loger", "garde_enfants": "Faire garder ses enfants",
-               "sante": "Santé", "creation_activite": "Créer son activité"}
+NEED_LABELS = {
+    "emploi": "Trouver un emploi",
+    "formation": "Se former",
+    "apprentissage": "Apprentissage, alternance",
+    "mobilite": "Se déplacer",
+    "logement": "Se loger",
+    "garde_enfants": "Faire garder ses enfants",
+    "sante": "Santé",
+    "creation_activite": "Créer son activité",
+}
 
 
 def statuses() -> list[str]:
@@ -36,8 +55,10 @@ def statuses() -> list[str]:
 def vocabulary() -> dict[str, list[dict[str, str]]]:
     """The profile vocabulary with French labels, for forms."""
     labels = {c.slug: c.label for c in concepts("public")}
-    return {"statuses": [{"slug": s, "label": labels[s]} for s in statuses()],
-            "needs": [{"slug": n, "label": NEED_LABELS[n]} for n in NEEDS]}
+    return {
+        "statuses": [{"slug": s, "label": labels[s]} for s in statuses()],
+        "needs": [{"slug": n, "label": NEED_LABELS[n]} for n in NEEDS],
+    }
 
 
 @dataclass
@@ -49,14 +70,20 @@ class Profile:
 
     def validate(self) -> None:
         if self.age is not None and not MIN_AGE <= self.age <= MAX_AGE:
-            raise InputError(f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}")
+            raise InputError(
+                f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}"
+            )
         valid = statuses()
         unknown = [s for s in self.statuses if s not in valid]
         if unknown:
-            raise InputError(f"unknown status {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid))
+            raise InputError(
+                f"unknown status {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid)
+            )
         unknown = [n for n in self.needs if n not in NEEDS]
         if unknown:
-            raise InputError(f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(NEEDS))
+            raise InputError(
+                f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(NEEDS)
+            )
 
 
 def own_exclusion(lines: list[str], first: int, profile: Profile) -> dict[str, Any] | None:
@@ -71,8 +98,11 @@ def own_exclusion(lines: list[str], first: int, profile: Profile) -> dict[str, A
                 start = paragraph.rfind(".", 0, m.start()) + 1
                 end = paragraph.find(".", m.end())
                 sentence = collapse(paragraph[start : end + 1 if end != -1 else len(paragraph)])
-                return {"rule": f"n'accueille pas les mineurs : {profile.age} ans ✗", "quote": sentence,
-                        "line": first + offset}
+                return {
+                    "rule": f"n'accueille pas les mineurs : {profile.age} ans ✗",
+                    "quote": sentence,
+                    "line": first + offset,
+                }
     return None
 
 
@@ -92,8 +122,11 @@ class Matcher:
     def match(self, profile: Profile) -> dict[str, Any]:
         profile.validate()
         if not profile.where:
-            raise InputError("the person's commune is needed", where="where",
-                             valid="a commune name, a postal code or an INSEE code")
+            raise InputError(
+                "the person's commune is needed",
+                where="where",
+                valid="a commune name, a postal code or an INSEE code",
+            )
         place = self.q.place(profile.where)
         chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
         held = set(profile.statuses)
@@ -111,28 +144,55 @@ class Matcher:
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})
             elif decision.decision == "undecided":
-                undecided.append({**entry, "reasons": list(decision.met), "missing": list(decision.unknown),
-                                  "to_check": list(decision.to_check)})
+                undecided.append(
+                    {
+                        **entry,
+                        "reasons": list(decision.met),
+                        "missing": list(decision.unknown),
+                        "to_check": list(decision.to_check),
+                    }
+                )
             else:
                 reasons = list(decision.met) or ["aucune condition d'âge, de statut ou de résidence"]
                 eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
-        eligible.sort(key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"]))
+        eligible.sort(
+            key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
+        )
         eligible_ids = {e["dispositif"]["id"] for e in eligible}
         actions, turned_away = self._actions(profile, place, wanted, eligible_ids)
         for e in eligible:
             e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
         return {
-            "profile": {"age": profile.age, "statuses": profile.statuses, "needs": profile.needs,
-                        "where": {"id": place.territory.id, "name": place.territory.name, "level": place.territory.level,
-                                  "code": place.territory.code}},
-            "eligible": eligible, "excluded": excluded, "undecided": undecided,
-            "actions": actions, "actions_excluded": turned_away,
+            "profile": {
+                "age": profile.age,
+                "statuses": profile.statuses,
+                "needs": profile.needs,
+                "where": {
+                    "id": place.territory.id,
+                    "name": place.territory.name,
+                    "level": place.territory.level,
+                    "code": place.territory.code,
+                },
+            },
+            "eligible": eligible,
+            "excluded": excluded,
+            "undecided": undecided,
+            "actions": actions,
+            "actions_excluded": turned_away,
         }
 
     @staticmethod
     def _dispositif(d: Dispositif) -> dict[str, Any]:
-        return {"id": d.id, "name": d.label, "kind": d.kind, "scope": d.scope, "operator": list(d.operator),
-                "definition": d.definition, "link": d.link, "checked": d.checked.isoformat() if d.checked else None}
+        return {
+            "id": d.id,
+            "name": d.label,
+            "kind": d.kind,
+            "scope": d.scope,
+            "operator": list(d.operator),
+            "definition": d.definition,
+            "link": d.link,
+            "checked": d.checked.isoformat() if d.checked else None,
+        }
 
     def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
         out, turned_away = [], []
@@ -141,13 +201,23 @@ class Matcher:
             reasons, dispositifs = [], []
             for _, dst, e in self.g.out_edges(node, data=True):
                 if e["kind"] == "theme" and self.need_of_theme.get(dst) in wanted:
-                    reasons.append({"why": f"besoin « {self.need_of_theme[dst]} » : thématique "
-                                           f"{self.g.nodes[dst]['label']}", "quote": e.get("quote"),
-                                    "line": e.get("line_start")})
+                    reasons.append(
+                        {
+                            "why": f"besoin « {self.need_of_theme[dst]} » : thématique "
+                            f"{self.g.nodes[dst]['label']}",
+                            "quote": e.get("quote"),
+                            "line": e.get("line_start"),
+                        }
+                    )
                 elif e["kind"] == "mobilises" and dst in eligible_ids:
                     dispositifs.append(dst)
-                    reasons.append({"why": f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit",
-                                    "quote": e.get("quote"), "line": e.get("line_start")})
+                    reasons.append(
+                        {
+                            "why": f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit",
+                            "quote": e.get("quote"),
+                            "line": e.get("line_start"),
+                        }
+                    )
             if not reasons:
                 continue
             d = self.g.nodes[node]
@@ -158,8 +228,13 @@ class Matcher:
                 turned_away.append({**summary, "excluded_by": why_not})
             else:
                 out.append(summary)
-        out.sort(key=lambda a: (a["scope"] != "local", a["document"]["past"] if a["document"] else False,
-                                -len(a["reasons"])))
+        out.sort(
+            key=lambda a: (
+                a["scope"] != "local",
+                a["document"]["past"] if a["document"] else False,
+                -len(a["reasons"]),
+            )
+        )
         return out, turned_away
 
     def _summary(self, node: str, scope: str, reasons: list[dict], dispositifs: list[str]) -> dict[str, Any]:
@@ -171,10 +246,21 @@ class Matcher:
             elif e["kind"] == "contact":
                 contacts.append({"actor": self.g.nodes[dst]["label"], "value": e.get("value")})
         return {
-            "id": node.removeprefix("action:"), "title": d["label"], "doc": d.get("doc"), "ref": d.get("ref"),
-            "scope": scope, "territories": [t["name"] for t in self.q.territories_of(node)],
-            "pilots": pilots, "contacts": contacts, "dispositifs": dispositifs, "reasons": reasons,
+            "id": node.removeprefix("action:"),
+            "title": d["label"],
+            "doc": d.get("doc"),
+            "ref": d.get("ref"),
+            "scope": scope,
+            "territories": [t["name"] for t in self.q.territories_of(node)],
+            "pilots": pilots,
+            "contacts": contacts,
+            "dispositifs": dispositifs,
+            "reasons": reasons,
             "document": self.q.document_summary(d.get("doc")),
-            "evidence": {"doc": d.get("doc"), "line_start": d.get("line_start"), "line_end": d.get("line_end"),
-                         "quote": d.get("quote")},
+            "evidence": {
+                "doc": d.get("doc"),
+                "line_start": d.get("line_start"),
+                "line_end": d.get("line_end"),
+                "quote": d.get("quote"),
+            },
         }

@@ -18,7 +18,35 @@ from graph.territories import Referential, Territory
 from ingest.errors import InputError, NotFound
 from ingest.text import fold
 
-_STOP = set(["le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "en", "a", "au", "aux", "pour", "par", "sur", "dans", "qui", "que", "quoi", "ou", "avec"])
+_STOP = set(
+    [
+        "le",
+        "la",
+        "les",
+        "l",
+        "de",
+        "du",
+        "des",
+        "d",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "en",
+        "a",
+        "au",
+        "aux",
+        "pour",
+        "par",
+        "sur",
+        "dans",
+        "qui",
+        "que",
+        "quoi",
+        "ou",
+        "avec",
+    ]
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -49,8 +77,9 @@ class Queries:
             if data["kind"] == "part_of":
                 self._children[dst].append(src)
         for n in self._actions:
-            self._in[n] = frozenset(dst for _, dst, e in g.out_edges(n, data=True)
-                                    if e["kind"] == "in" and not e.get("excluded"))
+            self._in[n] = frozenset(
+                dst for _, dst, e in g.out_edges(n, data=True) if e["kind"] == "in" and not e.get("excluded")
+            )
 
     # -- places -------------------------------------------------------------------------------------------
 
@@ -58,9 +87,12 @@ class Queries:
         hits = self.ref.lookup(where, levels=("region", "departement", "epci", "commune"))
         if not hits:
             suggestions = ", ".join(t.name for t in self.ref.search(where, limit=5)) or "aucune"
-            raise InputError(f"unknown place {where!r}", where="where",
-                             valid=f"a commune, EPCI, département or région name, a postal or INSEE code "
-                                   f"(suggestions: {suggestions})")
+            raise InputError(
+                f"unknown place {where!r}",
+                where="where",
+                valid=f"a commune, EPCI, département or région name, a postal or INSEE code "
+                f"(suggestions: {suggestions})",
+            )
         return Place(hits[0], f"territory:{hits[0].id}")
 
     def _down(self, place: Place) -> frozenset[str]:
@@ -105,12 +137,26 @@ class Queries:
         for _, dst, e in self.g.out_edges(node, data=True):
             if e["kind"] == "in":
                 d = self.g.nodes[dst]
-                out.append({"id": dst, "name": d["label"], "level": d.get("level"), "code": d.get("code"),
-                            "written": e.get("written"), "inferred": bool(e.get("inferred"))})
+                out.append(
+                    {
+                        "id": dst,
+                        "name": d["label"],
+                        "level": d.get("level"),
+                        "code": d.get("code"),
+                        "written": e.get("written"),
+                        "inferred": bool(e.get("inferred")),
+                    }
+                )
         return out
 
-    def actions(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
-                actor: str | None = None) -> list[dict[str, Any]]:
+    def actions(
+        self,
+        *,
+        what: str | None = None,
+        where: str | None = None,
+        theme: str | None = None,
+        actor: str | None = None,
+    ) -> list[dict[str, Any]]:
         """Actions matching every given filter, each with its scope relative to `where` ('local' or 'wider')."""
         candidates = self._actions
         scope: dict[str, str] = {}
@@ -145,9 +191,16 @@ class Queries:
             roots = {name_or_id}
         else:
             key = fold(name_or_id)
-            roots = {n for n, d in self.g.nodes(data=True) if d.get("type") == "actor" and (
-                fold(d["label"]) == key or key in {fold(a) for a in d.get("aliases") or []}
-                or fold(d.get("acronym") or "") == key)}
+            roots = {
+                n
+                for n, d in self.g.nodes(data=True)
+                if d.get("type") == "actor"
+                and (
+                    fold(d["label"]) == key
+                    or key in {fold(a) for a in d.get("aliases") or []}
+                    or fold(d.get("acronym") or "") == key
+                )
+            }
         family = set(roots)
         stack = list(roots)
         while stack:
@@ -160,8 +213,14 @@ class Queries:
 
     # -- who ----------------------------------------------------------------------------------------------
 
-    def who(self, *, what: str | None = None, where: str | None = None, theme: str | None = None,
-            include_generic: bool = False) -> dict[str, Any]:
+    def who(
+        self,
+        *,
+        what: str | None = None,
+        where: str | None = None,
+        theme: str | None = None,
+        include_generic: bool = False,
+    ) -> dict[str, Any]:
         # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage included
         as_actor = what if what and self.actor_family(what) else None
         found = self.actions(what=None if as_actor else what, where=where, theme=theme, actor=as_actor)
@@ -175,20 +234,47 @@ class Queries:
                 actor = self.g.nodes[dst]
                 if actor.get("generic") and not include_generic:
                     continue
-                by_actor[dst].append({
-                    "id": node.removeprefix("action:"), "title": d["label"], "role": e["kind"], "ref": d.get("ref"),
-                    "doc": d.get("doc"), "document": self.document_summary(d.get("doc")),
-                    "region": d.get("region"), "scope": item["scope"],
-                    "territories": self.territories_of(node),
-                    "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "line_end": e.get("line_end"),
-                                 "quote": e.get("quote"), "written": e.get("written")},
-                })
+                by_actor[dst].append(
+                    {
+                        "id": node.removeprefix("action:"),
+                        "title": d["label"],
+                        "role": e["kind"],
+                        "ref": d.get("ref"),
+                        "doc": d.get("doc"),
+                        "document": self.document_summary(d.get("doc")),
+                        "region": d.get("region"),
+                        "scope": item["scope"],
+                        "territories": self.territories_of(node),
+                        "evidence": {
+                            "doc": e.get("doc"),
+                            "line_start": e.get("line_start"),
+                            "line_end": e.get("line_end"),
+                            "quote": e.get("quote"),
+                            "written": e.get("written"),
+                        },
+                    }
+                )
         results = []
         for actor_id, acts in by_actor.items():
-            results.append({"actor": self.actor_summary(actor_id), "actions": sorted(
-                acts, key=lambda x: (x["scope"] != "local", {"piloted_by": 0, "contact": 1, "partner": 2}[x["role"]]))})
-        results.sort(key=lambda r: (-sum(x["role"] == "piloted_by" for x in r["actions"]), -len(r["actions"]),
-                                    r["actor"]["name"]))
+            results.append(
+                {
+                    "actor": self.actor_summary(actor_id),
+                    "actions": sorted(
+                        acts,
+                        key=lambda x: (
+                            x["scope"] != "local",
+                            {"piloted_by": 0, "contact": 1, "partner": 2}[x["role"]],
+                        ),
+                    ),
+                }
+            )
+        results.sort(
+            key=lambda r: (
+                -sum(x["role"] == "piloted_by" for x in r["actions"]),
+                -len(r["actions"]),
+                r["actor"]["name"],
+            )
+        )
         return {"query": {"what": what, "where": where, "theme": theme}, "results": results}
 
     def document_summary(self, doc_id: str | None) -> dict[str, Any] | None:
@@ -198,7 +284,13 @@ class Queries:
         d = self.g.nodes[node]
         start, end = d.get("period_start"), d.get("period_end")
         period = (f"{start}-{end}" if start != end else str(start)) if start else None
-        out = {"id": doc_id, "title": d.get("label"), "kind": d.get("kind"), "period": period, "past": bool(d.get("past"))}
+        out = {
+            "id": doc_id,
+            "title": d.get("label"),
+            "kind": d.get("kind"),
+            "period": period,
+            "past": bool(d.get("past")),
+        }
         if d.get("past") and period and start != end:
             out["note"] = f"plan {period}, échu : vérifier que l'action est toujours en place"
         return out
@@ -215,7 +307,9 @@ class Queries:
 
     # -- coverage -----------------------------------------------------------------------------------------
 
-    def coverage(self, theme: str, *, level: str = "departement", within: str | None = None) -> dict[str, Any]:
+    def coverage(
+        self, theme: str, *, level: str = "departement", within: str | None = None
+    ) -> dict[str, Any]:
         """For a theme, the territories of `level` with actions (counted, local or via a wider territory) and without."""
         if level not in ("region", "departement"):
             raise InputError(f"unknown level {level!r}", where="level", valid="region, departement")
@@ -236,11 +330,19 @@ class Queries:
                     local.append(item["id"].removeprefix("action:"))
                 elif targets & set(up):
                     wider.append(item["id"].removeprefix("action:"))
-            rows.append({"territory": {"id": unit.id, "name": unit.name, "code": unit.code},
-                         "local": local, "wider": wider})
-        return {"theme": theme, "level": level,
-                "with": [r for r in rows if r["local"] or r["wider"]],
-                "without": [r["territory"] for r in rows if not (r["local"] or r["wider"])]}
+            rows.append(
+                {
+                    "territory": {"id": unit.id, "name": unit.name, "code": unit.code},
+                    "local": local,
+                    "wider": wider,
+                }
+            )
+        return {
+            "theme": theme,
+            "level": level,
+            "with": [r for r in rows if r["local"] or r["wider"]],
+            "without": [r["territory"] for r in rows if not (r["local"] or r["wider"])],
+        }
 
     # -- dispositifs and neighbourhoods ---------------------------------------------------------------------
 
@@ -253,13 +355,27 @@ class Queries:
         for node, d in g.nodes(data=True):
             if d.get("type") == "dispositif":
                 count = sum(1 for _, _, e in g.in_edges(node, data=True) if e["kind"] == "mobilises")
-                items.append({"id": node, "name": d["label"], "kind": d.get("kind"), "scope": d.get("scope"),
-                              "actions": count})
+                items.append(
+                    {
+                        "id": node,
+                        "name": d["label"],
+                        "kind": d.get("kind"),
+                        "scope": d.get("scope"),
+                        "actions": count,
+                    }
+                )
         for d in _index().values():
             if d.id not in g:
                 node = dispositif_node(d)
-                items.append({"id": d.id, "name": node["label"], "kind": node["kind"], "scope": node["scope"],
-                              "actions": 0})
+                items.append(
+                    {
+                        "id": d.id,
+                        "name": node["label"],
+                        "kind": node["kind"],
+                        "scope": node["scope"],
+                        "actions": 0,
+                    }
+                )
         items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
         return {"total": len(items), "items": items}
 
@@ -271,36 +387,67 @@ class Queries:
         g = self.g
         d = _index().get(node)
         if d is None and node not in g:
-            raise NotFound(f"no dispositif {dispositif_id!r}", where="dispositif_id", valid="an id listed by /dispositifs")
+            raise NotFound(
+                f"no dispositif {dispositif_id!r}",
+                where="dispositif_id",
+                valid="an id listed by /dispositifs",
+            )
         out: dict[str, Any] = {"id": node}
         if d is not None:
-            out.update(name=d.label, aliases=list(d.alt_labels), definition=d.definition, kind=d.kind,
-                       operator=list(d.operator), publics=list(d.publics), needs=list(d.needs), min_age=d.min_age,
-                       max_age=d.max_age,
-                       age_exceptions=[{"status": e.status, "max_age": e.max_age} for e in d.age_exceptions],
-                       requires_status=list(d.requires_status), requires_all_status=list(d.requires_all_status),
-                       requires_residence=list(d.requires_residence), other_conditions=list(d.other_conditions),
-                       scope=d.scope, link=d.link, checked=d.checked.isoformat() if d.checked else None,
-                       replaced_by=d.replaced_by, replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
-                       territory=d.territory)
+            out.update(
+                name=d.label,
+                aliases=list(d.alt_labels),
+                definition=d.definition,
+                kind=d.kind,
+                operator=list(d.operator),
+                publics=list(d.publics),
+                needs=list(d.needs),
+                min_age=d.min_age,
+                max_age=d.max_age,
+                age_exceptions=[{"status": e.status, "max_age": e.max_age} for e in d.age_exceptions],
+                requires_status=list(d.requires_status),
+                requires_all_status=list(d.requires_all_status),
+                requires_residence=list(d.requires_residence),
+                other_conditions=list(d.other_conditions),
+                scope=d.scope,
+                link=d.link,
+                checked=d.checked.isoformat() if d.checked else None,
+                replaced_by=d.replaced_by,
+                replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
+                territory=d.territory,
+            )
         else:
             data = g.nodes[node]
-            out.update(name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region"))
+            out.update(
+                name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region")
+            )
         out["actions"] = [
-            {"id": src.removeprefix("action:"), "title": g.nodes[src]["label"], "region": g.nodes[src].get("region"),
-             "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")}}
-            for src, _, e in (g.in_edges(node, data=True) if node in g else []) if e["kind"] == "mobilises"]
+            {
+                "id": src.removeprefix("action:"),
+                "title": g.nodes[src]["label"],
+                "region": g.nodes[src].get("region"),
+                "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")},
+            }
+            for src, _, e in (g.in_edges(node, data=True) if node in g else [])
+            if e["kind"] == "mobilises"
+        ]
         return out
 
     def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
         """A node and its neighbours (one step), for the small graph view."""
         g = self.g
         if node not in g:
-            raise NotFound(f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…")
+            raise NotFound(
+                f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…"
+            )
         edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
         edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]
         edges = edges[:limit]
         ids = {node} | {a for a, _, _ in edges} | {b for _, b, _ in edges}
-        return {"center": node,
-                "nodes": [{"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids],
-                "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges]}
+        return {
+            "center": node,
+            "nodes": [
+                {"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids
+            ],
+            "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges],
+        }

@@ -35,28 +35,71 @@ CONCEPT_BASES = {
 INSEE_GEO = "http://id.insee.fr/geo/"
 ONTOLOGY = Path(__file__).parent / "data" / "qfq.ttl"
 
-CLASSES = {"document": QFQ.Document, "action": QFQ.Action, "actor": QFQ.Actor, "territory": QFQ.Territory,
-           "dispositif": QFQ.Dispositif, "public": QFQ.Public, "theme": QFQ.Theme}
-PREDICATES = {"piloted_by": QFQ.pilotedBy, "partner": QFQ.partner, "contact": QFQ.contact, "in": QFQ.inTerritory,
-              "mobilises": QFQ.mobilises, "targets": QFQ.targets, "theme": QFQ.theme, "from": DCTERMS.source,
-              "part_of": QFQ.partOf, "based_in": QFQ.basedIn, "operated_by": QFQ.operatedBy,
-              "successor": DCTERMS.isReplacedBy}
+CLASSES = {
+    "document": QFQ.Document,
+    "action": QFQ.Action,
+    "actor": QFQ.Actor,
+    "territory": QFQ.Territory,
+    "dispositif": QFQ.Dispositif,
+    "public": QFQ.Public,
+    "theme": QFQ.Theme,
+}
+PREDICATES = {
+    "piloted_by": QFQ.pilotedBy,
+    "partner": QFQ.partner,
+    "contact": QFQ.contact,
+    "in": QFQ.inTerritory,
+    "mobilises": QFQ.mobilises,
+    "targets": QFQ.targets,
+    "theme": QFQ.theme,
+    "from": DCTERMS.source,
+    "part_of": QFQ.partOf,
+    "based_in": QFQ.basedIn,
+    "operated_by": QFQ.operatedBy,
+    "successor": DCTERMS.isReplacedBy,
+}
 # node attribute -> (predicate, datatype or None)
 ATTRIBUTES = {
-    "ref": (QFQ.ref, None), "shape": (QFQ.shape, None), "chapter": (QFQ.chapter, None), "region": (QFQ.region, None),
-    "department": (QFQ.department, None), "budget": (QFQ.budget, None), "calendar": (QFQ.calendar, None),
-    "keys_to_success": (QFQ.keyToSuccess, None), "figures": (QFQ.figure, None), "kind": (QFQ.kind, None),
-    "level": (QFQ.level, None), "code": (QFQ.code, None), "unmatched": (QFQ.unmatched, XSD.boolean),
-    "acronym": (QFQ.acronym, None), "aliases": (SKOS.altLabel, None), "branches": (QFQ.branch, None),
-    "generic": (QFQ.generic, XSD.boolean), "successor_since": (QFQ.since, XSD.date), "issuer": (QFQ.issuer, None),
-    "period_start": (QFQ.periodStart, XSD.gYear), "period_end": (QFQ.periodEnd, XSD.gYear),
-    "past": (QFQ.past, XSD.boolean), "description": (DCTERMS.description, None), "scope": (QFQ.scope, None),
-    "operator": (QFQ.operator, None), "line_start": (QFQ.lineStart, XSD.integer),
-    "line_end": (QFQ.lineEnd, XSD.integer), "page": (QFQ.page, XSD.integer), "quote": (QFQ.quote, None),
+    "ref": (QFQ.ref, None),
+    "shape": (QFQ.shape, None),
+    "chapter": (QFQ.chapter, None),
+    "region": (QFQ.region, None),
+    "department": (QFQ.department, None),
+    "budget": (QFQ.budget, None),
+    "calendar": (QFQ.calendar, None),
+    "keys_to_success": (QFQ.keyToSuccess, None),
+    "figures": (QFQ.figure, None),
+    "kind": (QFQ.kind, None),
+    "level": (QFQ.level, None),
+    "code": (QFQ.code, None),
+    "unmatched": (QFQ.unmatched, XSD.boolean),
+    "acronym": (QFQ.acronym, None),
+    "aliases": (SKOS.altLabel, None),
+    "branches": (QFQ.branch, None),
+    "generic": (QFQ.generic, XSD.boolean),
+    "successor_since": (QFQ.since, XSD.date),
+    "issuer": (QFQ.issuer, None),
+    "period_start": (QFQ.periodStart, XSD.gYear),
+    "period_end": (QFQ.periodEnd, XSD.gYear),
+    "past": (QFQ.past, XSD.boolean),
+    "description": (DCTERMS.description, None),
+    "scope": (QFQ.scope, None),
+    "operator": (QFQ.operator, None),
+    "line_start": (QFQ.lineStart, XSD.integer),
+    "line_end": (QFQ.lineEnd, XSD.integer),
+    "page": (QFQ.page, XSD.integer),
+    "quote": (QFQ.quote, None),
     "definition": (SKOS.definition, None),
 }
-EDGE_ATTRIBUTES = {"written": QFQ.written, "note": QFQ.note, "inferred": QFQ.inferred, "excluded": QFQ.excluded,
-                   "line_start": QFQ.lineStart, "line_end": QFQ.lineEnd, "quote": QFQ.quote}
+EDGE_ATTRIBUTES = {
+    "written": QFQ.written,
+    "note": QFQ.note,
+    "inferred": QFQ.inferred,
+    "excluded": QFQ.excluded,
+    "line_start": QFQ.lineStart,
+    "line_end": QFQ.lineEnd,
+    "quote": QFQ.quote,
+}
 
 
 def uri(node_id: str) -> URIRef:
@@ -76,8 +119,15 @@ def _literal(value: Any, datatype: URIRef | None) -> Literal:
 
 def to_rdf(g: nx.MultiDiGraph) -> Graph:
     rdf = Graph()
-    for prefix, ns in (("qfq", QFQ), ("skos", SKOS), ("dcterms", DCTERMS), ("prov", PROV), ("org", ORG),
-                       ("id", ID), ("owl", OWL)):
+    for prefix, ns in (
+        ("qfq", QFQ),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("prov", PROV),
+        ("org", ORG),
+        ("id", ID),
+        ("owl", OWL),
+    ):
         rdf.bind(prefix, ns)
     for node, data in g.nodes(data=True):
         s = uri(node)
@@ -100,7 +150,11 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
             predicate, datatype = ATTRIBUTES[attr]
             for v in value if isinstance(value, list) else [value]:
                 rdf.add((s, predicate, _literal(v, datatype)))
-        if node_type == "territory" and data.get("level") in ("region", "departement", "commune") and data.get("code"):
+        if (
+            node_type == "territory"
+            and data.get("level") in ("region", "departement", "commune")
+            and data.get("code")
+        ):
             rdf.add((s, RDFS.seeAlso, URIRef(f"{INSEE_GEO}{data['level']}/{data['code']}")))
     for src, dst, data in g.edges(data=True):
         s, o, p = uri(src), uri(dst), PREDICATES[data["kind"]]
@@ -118,8 +172,20 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
             for attr, predicate in EDGE_ATTRIBUTES.items():
                 value = data.get(attr)
                 if value not in (None, ""):
-                    datatype = XSD.integer if attr.startswith("line") else XSD.boolean if attr in ("inferred", "excluded") else None
-                    rdf.add((ev, predicate, Literal(value, datatype=datatype) if datatype else Literal(value, lang="fr")))
+                    datatype = (
+                        XSD.integer
+                        if attr.startswith("line")
+                        else XSD.boolean
+                        if attr in ("inferred", "excluded")
+                        else None
+                    )
+                    rdf.add(
+                        (
+                            ev,
+                            predicate,
+                            Literal(value, datatype=datatype) if datatype else Literal(value, lang="fr"),
+                        )
+                    )
     check_closed(rdf)
     return rdf
 
@@ -132,7 +198,9 @@ def _evidence_key(src: str, kind: str, dst: str, data: dict[str, Any]) -> str:
 @lru_cache(maxsize=1)
 def declared_terms() -> frozenset[URIRef]:
     onto = Graph().parse(ONTOLOGY, format="turtle")
-    return frozenset(s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ)))
+    return frozenset(
+        s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ))
+    )
 
 
 def check_closed(rdf: Graph) -> None:
@@ -142,7 +210,9 @@ def check_closed(rdf: Graph) -> None:
     used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(QFQ))}
     unknown = sorted(str(t) for t in used - declared)
     if unknown:
-        raise ConfigError(f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=str(ONTOLOGY))
+        raise ConfigError(
+            f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=str(ONTOLOGY)
+        )
 
 
 # -- SPARQL -------------------------------------------------------------------------------------------------
@@ -196,14 +266,20 @@ def _child(rdf: Graph, query: str, limit: int, conn: Any) -> None:
 def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
     """Run a read-only SPARQL query in a forked process that is killed at `timeout` seconds."""
     if _FORBIDDEN.search(re.sub(r'"[^"]*"|<[^>]*>', "", query)):
-        raise InputError("only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are accepted; updates, "
-                         "LOAD and SERVICE are refused", where="query", valid="a SPARQL 1.1 query")
+        raise InputError(
+            "only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are accepted; updates, "
+            "LOAD and SERVICE are refused",
+            where="query",
+            valid="a SPARQL 1.1 query",
+        )
     from rdflib.plugins.sparql import prepareQuery
 
     try:
         prepareQuery(query)
     except Exception as exc:
-        raise InputError(f"the query does not parse: {exc}", where="query", valid="a SPARQL 1.1 query") from exc
+        raise InputError(
+            f"the query does not parse: {exc}", where="query", valid="a SPARQL 1.1 query"
+        ) from exc
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(rdf, query, limit, child), daemon=True)
@@ -212,8 +288,11 @@ def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) 
     try:
         if not parent.poll(timeout):
             proc.kill()
-            raise InputError(f"the query ran longer than {timeout:g} s and was stopped", where="query",
-                             valid="a narrower query (add a LIMIT, restrict the patterns)")
+            raise InputError(
+                f"the query ran longer than {timeout:g} s and was stopped",
+                where="query",
+                valid="a narrower query (add a LIMIT, restrict the patterns)",
+            )
         status, payload = parent.recv()
     finally:
         proc.join(1)
@@ -228,7 +307,14 @@ def serialize(rdf: Graph, fmt: str) -> str:
     if fmt == "ttl":
         return rdf.serialize(format="turtle")
     if fmt == "jsonld":
-        context = {"qfq": str(QFQ), "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "org": str(ORG),
-                   "rdfs": str(RDFS), "id": str(ID)}
+        context = {
+            "qfq": str(QFQ),
+            "skos": str(SKOS),
+            "dcterms": str(DCTERMS),
+            "prov": str(PROV),
+            "org": str(ORG),
+            "rdfs": str(RDFS),
+            "id": str(ID),
+        }
         return rdf.serialize(format="json-ld", context=context, auto_compact=True)
     raise InputError(f"unknown RDF format {fmt!r}", where="format", valid="ttl, jsonld")

@@ -108,43 +108,80 @@ class Store:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def replace_document(self, parsed: ParsedDocument, lines: list[str] | None = None,
-                         pages: list[int] | None = None) -> None:
+    def replace_document(
+        self, parsed: ParsedDocument, lines: list[str] | None = None, pages: list[int] | None = None
+    ) -> None:
         """Write a parsed document, replacing everything previously stored for it, in one transaction."""
         doc = parsed.document
         with self.transaction() as cur:
             cur.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             cur.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.id, doc.path, doc.sha256, doc.format, doc.title, doc.issuer, doc.kind, doc.region,
-                 doc.department, doc.period_start, doc.period_end, doc.line_count, doc.page_count, time.time(),
-                 json.dumps(doc.to_dict(), ensure_ascii=False)),
+                (
+                    doc.id,
+                    doc.path,
+                    doc.sha256,
+                    doc.format,
+                    doc.title,
+                    doc.issuer,
+                    doc.kind,
+                    doc.region,
+                    doc.department,
+                    doc.period_start,
+                    doc.period_end,
+                    doc.line_count,
+                    doc.page_count,
+                    time.time(),
+                    json.dumps(doc.to_dict(), ensure_ascii=False),
+                ),
             )
             for ordinal, a in enumerate(parsed.actions):
                 p = a.provenance
                 cur.execute(
                     "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (a.id, doc.id, ordinal, a.ref, a.title, a.shape, a.region, p.line_start, p.line_end, p.page,
-                     p.quote, json.dumps(a.to_dict(), ensure_ascii=False)),
+                    (
+                        a.id,
+                        doc.id,
+                        ordinal,
+                        a.ref,
+                        a.title,
+                        a.shape,
+                        a.region,
+                        p.line_start,
+                        p.line_end,
+                        p.page,
+                        p.quote,
+                        json.dumps(a.to_dict(), ensure_ascii=False),
+                    ),
                 )
                 rows = [(a.id, doc.id, "pilot", o.name, o.note, o.line) for o in a.pilots]
                 rows += [(a.id, doc.id, "partner", o.name, o.note, o.line) for o in a.partners]
-                rows += [(a.id, doc.id, "territory", t.name, "hors" if t.excluded else t.source, t.line)
-                         for t in a.territories]
+                rows += [
+                    (a.id, doc.id, "territory", t.name, "hors" if t.excluded else t.source, t.line)
+                    for t in a.territories
+                ]
                 rows += [(a.id, doc.id, "contact", c.value, c.org, c.line) for c in a.contacts]
                 rows += [(a.id, doc.id, "person", p.name or p.role or "", p.role, p.line) for p in a.people]
                 cur.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?)", rows)
-                cur.executemany("INSERT INTO warnings VALUES (?,?,?)", [(doc.id, a.id, w) for w in a.warnings])
+                cur.executemany(
+                    "INSERT INTO warnings VALUES (?,?,?)", [(doc.id, a.id, w) for w in a.warnings]
+                )
             cur.executemany(
                 "INSERT INTO glossary VALUES (?,?,?,?,?)",
                 [(doc.id, g.acronym, g.expansion, g.line, g.source) for g in parsed.glossary],
             )
-            cur.executemany("INSERT INTO participants VALUES (?,?,?)",
-                            [(doc.id, p.name, p.line) for p in parsed.participants])
-            cur.executemany("INSERT INTO warnings VALUES (?,?,?)", [(doc.id, None, w) for w in parsed.warnings])
+            cur.executemany(
+                "INSERT INTO participants VALUES (?,?,?)",
+                [(doc.id, p.name, p.line) for p in parsed.participants],
+            )
+            cur.executemany(
+                "INSERT INTO warnings VALUES (?,?,?)", [(doc.id, None, w) for w in parsed.warnings]
+            )
             if lines is not None:
-                cur.execute("INSERT INTO texts VALUES (?,?,?)",
-                            (doc.id, json.dumps(lines, ensure_ascii=False), json.dumps(pages) if pages else None))
+                cur.execute(
+                    "INSERT INTO texts VALUES (?,?,?)",
+                    (doc.id, json.dumps(lines, ensure_ascii=False), json.dumps(pages) if pages else None),
+                )
         log.debug("stored %s: %d actions", doc.id, len(parsed.actions))
 
     def delete_document(self, doc_id: str) -> None:
@@ -154,7 +191,9 @@ class Store:
     # -- reads --------------------------------------------------------------------------------------------
 
     def documents(self) -> list[dict[str, Any]]:
-        return [json.loads(r["record"]) for r in self.conn.execute("SELECT record FROM documents ORDER BY id")]
+        return [
+            json.loads(r["record"]) for r in self.conn.execute("SELECT record FROM documents ORDER BY id")
+        ]
 
     def document(self, doc_id: str) -> dict[str, Any]:
         row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -162,7 +201,9 @@ class Store:
             raise NotFound(f"no document with id {doc_id!r}", where="doc")
         return json.loads(row[0])
 
-    def actions(self, doc_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    def actions(
+        self, doc_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
         sql = "SELECT record FROM actions"
         args: list[Any] = []
         if doc_id:
@@ -182,8 +223,11 @@ class Store:
     def action(self, action_id: str) -> dict[str, Any]:
         row = self.conn.execute("SELECT record FROM actions WHERE id = ?", (action_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no action with id {action_id!r}", where="action_id",
-                           valid="an id listed by /actions or `qfq export actions`")
+            raise NotFound(
+                f"no action with id {action_id!r}",
+                where="action_id",
+                valid="an id listed by /actions or `qfq export actions`",
+            )
         return json.loads(row[0])
 
     def glossary(self, doc_id: str | None = None) -> list[dict[str, Any]]:
@@ -202,12 +246,23 @@ class Store:
         doc = self.document(doc_id)
         lines = self.lines(doc_id)
         if not 1 <= start <= end <= len(lines):
-            raise InputError(f"lines {start}-{end} are outside the document", where="start/end",
-                             valid=f"1 <= start <= end <= {len(lines)}")
+            raise InputError(
+                f"lines {start}-{end} are outside the document",
+                where="start/end",
+                valid=f"1 <= start <= end <= {len(lines)}",
+            )
         lo, hi = max(1, start - context), min(len(lines), end + context)
-        return {"doc": doc_id, "title": doc.get("title"), "path": doc.get("path"), "start": start, "end": end,
-                "lines": [{"n": n, "text": strip_markup(lines[n - 1]), "hit": start <= n <= end}
-                          for n in range(lo, hi + 1)]}
+        return {
+            "doc": doc_id,
+            "title": doc.get("title"),
+            "path": doc.get("path"),
+            "start": start,
+            "end": end,
+            "lines": [
+                {"n": n, "text": strip_markup(lines[n - 1]), "hit": start <= n <= end}
+                for n in range(lo, hi + 1)
+            ],
+        }
 
     def warnings(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT message FROM warnings WHERE doc_id = ?", (doc_id,))]

@@ -27,12 +27,21 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "territories.json.gz"
 
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARTICLES = frozenset({"le", "la", "les", "l", "de", "du", "des", "d"})
-_LEVEL_WORDS = {"region": "region", "departement": "departement", "dept": "departement",
-                "dpt": "departement", "dep": "departement"}
+_LEVEL_WORDS = {
+    "region": "region",
+    "departement": "departement",
+    "dept": "departement",
+    "dpt": "departement",
+    "dep": "departement",
+}
 _EPCI_PREFIXES = (  # normalised long form -> official abbreviation used in the data
-    ("communaute de communes", "cc"), ("communaute des communes", "cc"),
-    ("communaute d agglomeration", "ca"), ("communaute agglomeration", "ca"),
-    ("agglomeration", "ca"), ("agglo", "ca"), ("communaute urbaine", "cu"),
+    ("communaute de communes", "cc"),
+    ("communaute des communes", "cc"),
+    ("communaute d agglomeration", "ca"),
+    ("communaute agglomeration", "ca"),
+    ("agglomeration", "ca"),
+    ("agglo", "ca"),
+    ("communaute urbaine", "cu"),
 )
 _EPCI_TYPE_WORDS = frozenset({"cc", "ca", "cu", "metropole"})
 _INSEE_RE = re.compile(r"\d{5}|2[AB]\d{3}")
@@ -73,7 +82,7 @@ def canon_epci(key: str) -> str:
     """Rewrite a spelled-out EPCI kind ("communaute d agglomeration ...") to its abbreviation ("ca ...")."""
     for long, short in _EPCI_PREFIXES:
         if key == long or key.startswith(long + " "):
-            return short + key[len(long):]
+            return short + key[len(long) :]
     return key
 
 
@@ -276,8 +285,14 @@ class Referential:
         for acronym in re.findall(r"\(([A-Za-z]{3,})\)", t.name):
             yield 1, normalize(acronym)
 
-    def lookup(self, text: str, *, prefer_region: str | None = None, prefer_departement: str | None = None,
-               levels: tuple[str, ...] | None = None) -> list[Territory]:
+    def lookup(
+        self,
+        text: str,
+        *,
+        prefer_region: str | None = None,
+        prefer_departement: str | None = None,
+        levels: tuple[str, ...] | None = None,
+    ) -> list[Territory]:
         """Territories named or coded exactly ``text`` (after normalisation), best first.
 
         Understands INSEE codes (former codes and arrondissements municipaux map to the current
@@ -314,30 +329,50 @@ class Referential:
                 key = strip_articles(" ".join(words[1:]))
             key = canon_epci(key)
             for index, k in ((exact, key), (loose, loose_key(key))):
-                found = self._rank(index.get(k, ()), level_allowed, prefer_region, prefer_departement, literal)
+                found = self._rank(
+                    index.get(k, ()), level_allowed, prefer_region, prefer_departement, literal
+                )
                 if found:
                     return found
         return []
 
-    def _rank(self, hits: Iterable[_Hit], allowed: set[str], prefer_region: str | None,
-              prefer_departement: str | None, literal: str) -> list[Territory]:
+    def _rank(
+        self,
+        hits: Iterable[_Hit],
+        allowed: set[str],
+        prefer_region: str | None,
+        prefer_departement: str | None,
+        literal: str,
+    ) -> list[Territory]:
         best: dict[str, tuple[bool, int]] = {}
         for quality, tid, form in hits:
             if tid.split(":", 1)[0] in allowed:
                 best[tid] = min((form != literal, quality), best.get(tid, (True, 9)))
 
         def key(tid: str) -> tuple[bool, bool, tuple[bool, int], int, int, str]:
-            return (prefer_departement is not None and prefer_departement not in self._departements_of(tid),
-                    prefer_region is not None and prefer_region not in self._regions_of(tid),
-                    best[tid], _RANK[self._t[tid].level], -self._pop.get(tid, 0), tid)
+            return (
+                prefer_departement is not None and prefer_departement not in self._departements_of(tid),
+                prefer_region is not None and prefer_region not in self._regions_of(tid),
+                best[tid],
+                _RANK[self._t[tid].level],
+                -self._pop.get(tid, 0),
+                tid,
+            )
 
         return [self._t[tid] for tid in sorted(best, key=key)]
 
     @functools.cached_property
     def _sorted_keys(self) -> tuple[list[str], list[str]]:
         exact, loose = self._index
-        pairs = sorted({(k, tid) for index in (exact, loose) for k, hits in index.items()
-                        for quality, tid, _ in hits if quality < 2})
+        pairs = sorted(
+            {
+                (k, tid)
+                for index in (exact, loose)
+                for k, hits in index.items()
+                for quality, tid, _ in hits
+                if quality < 2
+            }
+        )
         return [k for k, _ in pairs], [tid for _, tid in pairs]
 
     @functools.cached_property
@@ -356,7 +391,7 @@ class Referential:
         found: set[str] = set()
         if key.isdigit():
             codes = self._sorted_postal
-            for postal_code in codes[bisect.bisect_left(codes, key):]:
+            for postal_code in codes[bisect.bisect_left(codes, key) :]:
                 if not postal_code.startswith(key):
                     break
                 found.update(self._postal[postal_code])

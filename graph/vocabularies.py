@@ -45,9 +45,18 @@ WEIGHTS = {"title": 3.0, "chapter": 2.0, "text": 1.0}
 DEFAULT_MIN_HITS = {"public": 1, "theme": 2}
 _SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
 
-_SPECIAL = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "\u00ad": "", "`": "'",
-            **dict.fromkeys("’‘ʼ´′", "'"), **dict.fromkeys("‐‑‒–—―", "-"),
-            **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", " ")}
+_SPECIAL = {
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+    "ß": "ss",
+    "\u00ad": "",
+    "`": "'",
+    **dict.fromkeys("’‘ʼ´′", "'"),
+    **dict.fromkeys("‐‑‒–—―", "-"),
+    **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", " "),
+}
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _PATTERN_SPACE_RE = re.compile(r" (?![?*+{])")
 
@@ -101,8 +110,14 @@ class Assignment:
     weak: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.concept_id, "slug": self.slug, "scheme": self.scheme, "score": self.score,
-                "weak": self.weak, "evidence": [e.__dict__ for e in self.evidence]}
+        return {
+            "id": self.concept_id,
+            "slug": self.slug,
+            "scheme": self.scheme,
+            "score": self.score,
+            "weak": self.weak,
+            "evidence": [e.__dict__ for e in self.evidence],
+        }
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -218,11 +233,16 @@ class Vocabularies:
     def _validate(self) -> None:
         bad = [c.slug for c in self._concepts if not _SLUG_RE.fullmatch(c.slug)]
         if bad or len(self._by_slug) != len(self._concepts):
-            raise ConfigError(f"slugs must be unique lower-case ASCII: {bad or 'duplicates'}", where=self.source,
-                              valid="[a-z][a-z0-9_]*, unique across schemes")
+            raise ConfigError(
+                f"slugs must be unique lower-case ASCII: {bad or 'duplicates'}",
+                where=self.source,
+                valid="[a-z][a-z0-9_]*, unique across schemes",
+            )
         for c in self._concepts:
             if any(b not in self._by_slug or self._by_slug[b].scheme != c.scheme for b in c.broader):
-                raise ConfigError(f"{c.id}: broader {c.broader} not all of scheme {c.scheme}", where=self.source)
+                raise ConfigError(
+                    f"{c.id}: broader {c.broader} not all of scheme {c.scheme}", where=self.source
+                )
 
     def concepts(self, scheme: str | None = None) -> list[Concept]:
         """All concepts, or those of one scheme (``"public"`` or ``"theme"``), by scheme then slug."""
@@ -234,8 +254,9 @@ class Vocabularies:
         """The concept with this slug (or id ``scheme:slug``)."""
         concept = self._by_slug.get(slug.split(":", 1)[-1])
         if concept is None:
-            raise NotFound(f"no public or theme {slug!r}", where="slug",
-                           valid=", ".join(sorted(self._by_slug)))
+            raise NotFound(
+                f"no public or theme {slug!r}", where="slug", valid=", ".join(sorted(self._by_slug))
+            )
         return concept
 
     def ancestors(self, slug: str) -> list[str]:
@@ -290,8 +311,9 @@ class Vocabularies:
             accepted = {s: h for s, h in found.items() if self._accepts(self._by_slug[s], h)}
             weak = False
             if scheme == "theme" and not accepted:  # fallback: the action's own words, else its heading
-                accepted = ({s: h for s, h in found.items() if h["text"]}
-                            or {s: h for s, h in found.items() if h["chapter"]})
+                accepted = {s: h for s, h in found.items() if h["text"]} or {
+                    s: h for s, h in found.items() if h["chapter"]
+                }
                 weak = bool(accepted)
             result.extend(self._assignments(scheme, accepted, weak))
         return result
@@ -303,8 +325,9 @@ class Vocabularies:
             return n["title"] + n["text"] >= need
         return n["title"] > 0 or (n["chapter"] > 0 and n["text"] > 0) or n["text"] >= need
 
-    def _assignments(self, scheme: str, accepted: dict[str, dict[str, list[Evidence]]],
-                     weak: bool) -> list[Assignment]:
+    def _assignments(
+        self, scheme: str, accepted: dict[str, dict[str, list[Evidence]]], weak: bool
+    ) -> list[Assignment]:
         out: dict[str, Assignment] = {}
         for slug, hits in accepted.items():
             score = sum(WEIGHTS[f] * math.log2(1 + len(hits[f])) for f in FIELDS)
@@ -313,7 +336,9 @@ class Vocabularies:
         for slug in list(out):
             child = out[slug]
             for parent in self.ancestors(slug):
-                target = out.setdefault(parent, Assignment(f"{scheme}:{parent}", parent, scheme, 0.0, [], weak))
+                target = out.setdefault(
+                    parent, Assignment(f"{scheme}:{parent}", parent, scheme, 0.0, [], weak)
+                )
                 target.score = max(target.score, child.score)
                 target.weak = target.weak and child.weak
                 target.evidence.extend(e for e in child.evidence if e not in target.evidence)
@@ -348,8 +373,9 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
     masks: dict[str, list[str]] = {}
     for scheme in SCHEMES:
         scheme_uri = rdflib.URIRef(f"{BASE}{scheme}/")
-        masks[scheme] = ([keyword_regex(m) for m in texts(scheme_uri, q.mask)]
-                         + [pattern_regex(p) for p in texts(scheme_uri, q.maskPattern)])
+        masks[scheme] = [keyword_regex(m) for m in texts(scheme_uri, q.mask)] + [
+            pattern_regex(p) for p in texts(scheme_uri, q.maskPattern)
+        ]
         for s in sorted(set(graph.subjects(SKOS.inScheme, scheme_uri)), key=str):
             if (s, RDF.type, SKOS.Concept) not in graph:
                 continue
@@ -357,17 +383,26 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
             if slug != slug_of(s):
                 raise ConfigError(f"notation {slug!r} differs from the IRI {s}", where=str(path))
             min_hits = graph.value(s, q.minHits)
-            concepts.append(Concept(
-                id=f"{scheme}:{slug}", slug=slug, scheme=scheme, label=french(s, SKOS.prefLabel),
-                alt_labels=tuple(texts(s, SKOS.altLabel)), definition=french(s, SKOS.definition),
-                keywords=tuple(texts(s, q.keyword)), need=french(s, q.need) or None,
-                broader=tuple(slug_of(b) for b in graph.objects(s, SKOS.broader)),
-                patterns=tuple(texts(s, q.pattern)), heading_keywords=tuple(texts(s, q.headingKeyword)),
-                excludes=tuple(texts(s, q.exclude)), exclude_patterns=tuple(texts(s, q.excludePattern)),
-                min_hits=int(min_hits) if min_hits is not None else None,
-                profile_status=bool(graph.value(s, q.profileStatus)),
-                data_inclusion=french(s, q.dataInclusion) or None,
-            ))
+            concepts.append(
+                Concept(
+                    id=f"{scheme}:{slug}",
+                    slug=slug,
+                    scheme=scheme,
+                    label=french(s, SKOS.prefLabel),
+                    alt_labels=tuple(texts(s, SKOS.altLabel)),
+                    definition=french(s, SKOS.definition),
+                    keywords=tuple(texts(s, q.keyword)),
+                    need=french(s, q.need) or None,
+                    broader=tuple(slug_of(b) for b in graph.objects(s, SKOS.broader)),
+                    patterns=tuple(texts(s, q.pattern)),
+                    heading_keywords=tuple(texts(s, q.headingKeyword)),
+                    excludes=tuple(texts(s, q.exclude)),
+                    exclude_patterns=tuple(texts(s, q.excludePattern)),
+                    min_hits=int(min_hits) if min_hits is not None else None,
+                    profile_status=bool(graph.value(s, q.profileStatus)),
+                    data_inclusion=french(s, q.dataInclusion) or None,
+                )
+            )
     log.debug("loaded %d concepts from %s", len(concepts), path)
     return Vocabularies(concepts, masks, source=str(path))
 

@@ -23,7 +23,12 @@ class QfqError(Exception):
         return text
 
     def to_dict(self) -> dict[str, str | None]:
-        return {"error": type(self).__name__, "message": self.message, "where": self.where, "valid": self.valid}
+        return {
+            "error": type(self).__name__,
+            "message": self.message,
+            "where": self.where,
+            "valid": self.valid,
+        }
 
 
 class InputError(QfqError):

@@ -16,7 +16,9 @@ _FIGURE = re.compile(
     r"((?:\s+(?:de\s+|d'|d’)?[a-zéèêàâîôûç'’\-]{3,}){1,4})?",
 )
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
-_MONTH = re.compile(r"^(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b")
+_MONTH = re.compile(
+    r"^(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
+)
 
 
 def _org_before(text: str, start: int) -> str | None:

@@ -9,11 +9,22 @@ from ingest.places import REGIONS, region_of
 from ingest.records import DocumentRecord
 from ingest.text import TOC_LINE, collapse, fold, is_upper_text, strip_heading
 
-_GENERIC = {"avant-propos", "sommaire", "edito", "preambule", "introduction", "fiches actions", "table des matieres"}
+_GENERIC = {
+    "avant-propos",
+    "sommaire",
+    "edito",
+    "preambule",
+    "introduction",
+    "fiches actions",
+    "table des matieres",
+}
 KINDS = (
     (r"pacte\s+territorial\s+(?:pour\s+l'|d')insertion|\bPTI\b", "PTI (pacte territorial pour l'insertion)"),
     (r"programme\s+d[ée]partemental\s+d'insertion|\bPDI\b", "PDI (programme départemental d'insertion)"),
-    (r"pacte\s+r[ée]gional\s+d'investissement\s+dans\s+les\s+comp[ée]tences|\bPRIC\b", "PRIC (pacte régional d'investissement dans les compétences)"),
+    (
+        r"pacte\s+r[ée]gional\s+d'investissement\s+dans\s+les\s+comp[ée]tences|\bPRIC\b",
+        "PRIC (pacte régional d'investissement dans les compétences)",
+    ),
     (r"tour\s+de\s+france\s+des\s+solutions|actions?\s+inspirantes|livret", "recueil d'actions"),
     (r"plan\s+r[ée]gional\s+d['’]\s*actions?|plan\s+d['’]\s*actions?", "plan régional d'actions"),
 )
@@ -22,9 +33,12 @@ _ISSUER = re.compile(
     r"Le\s+D[ée]partement\s+d[eu']\s*[\w\-' ]+|Conseil\s+(?:r[ée]gional|d[ée]partemental)\s+[\w\-' ]+)",
     re.I,
 )
-_DEPT = re.compile(r"\b(?i:d[ée]partement)\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+)([A-ZÉ][\w\-]+(?:-[\w\-]+)?)")
+_DEPT = re.compile(
+    r"\b(?i:d[ée]partement)\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+)([A-ZÉ][\w\-]+(?:-[\w\-]+)?)"
+)
 _MONTH_YEAR = re.compile(
-    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(20\d{2})\b", re.I
+    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(20\d{2})\b",
+    re.I,
 )
 _PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*[-–/]\s*((?:19|20)\d{2})\b")
 _YEAR = re.compile(r"\b(20[0-4]\d)\b")
@@ -92,7 +106,14 @@ def _title(head: list[str], issuer_lines: tuple[str, ...] = ()) -> str | None:
             break
     if parts and sum(len(p) for p in parts) > 8 and not all(len(p) < 4 for p in parts):
         return collapse(" — ".join(parts))
-    named = next((h for h in head[:40] if re.match(r"^(?:Plan|Pacte|Programme|Schéma|Stratégie)\b", h) and len(h) < 140), None)
+    named = next(
+        (
+            h
+            for h in head[:40]
+            if re.match(r"^(?:Plan|Pacte|Programme|Schéma|Stratégie)\b", h) and len(h) < 140
+        ),
+        None,
+    )
     if named:
         return named
     quoted = re.search(r"«\s*([A-ZÉ][^»]{5,60}?)\s*»", " ".join(head[:40]))

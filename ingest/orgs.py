@@ -16,18 +16,150 @@ from ingest.text import collapse, fold, strip_markup
 
 # Acronyms common in these plans; a document's glossary adds its own.
 COMMON_ACRONYMS = frozenset(
-    ["PE", "DIRECCTE", "DREETS", "DREAL", "ADEME", "MEDEF", "CPME", "CFDT", "CGT", "AFPA", "CCI", "CMA", "CAF", "MSA", "CPAM", "CARSAT", "ARS", "APEC", "OPCO", "OPCA", "CFA", "SPE", "CRESS", "URSSAF", "DDCS", "DDTM", "DDT", "DRAAF", "DRDJSCS", "DRDFE", "CNAF", "INSEE", "CGET", "AGEFIPH", "FONGECIF", "CREFOP", "CATEF", "UNICEM", "FRTP", "CAPEB", "FFB", "CEREMA", "ANAH", "ARML", "URIOPSS", "FAS", "MDPH", "CRIJ", "CROUS", "UNEDIC", "DARES", "CREC", "CREPAN", "REGAL", "CTCR", "CEMEX", "PERMAC", "WIP", "FNTR", "TLF", "FNTV", "CSD", "FACE", "COORACE", "ARACT", "AFT", "FAFIH", "FAFTT", "FORCO", "OPCALIA", "UNIFORMATION", "CONSTRUCTYS", "AGEFOS", "ADRESS", "CASE", "EPN", "SNA", "PAN", "PLIE", "CD", "CR", "UD", "UT", "ETAT", "ÉTAT", "SGAR", "DRJSCS", "DIRECCTE-UD", "MEF", "CIBC", "GRETA", "CNAM", "UIMM", "CEREQ"]
+    [
+        "PE",
+        "DIRECCTE",
+        "DREETS",
+        "DREAL",
+        "ADEME",
+        "MEDEF",
+        "CPME",
+        "CFDT",
+        "CGT",
+        "AFPA",
+        "CCI",
+        "CMA",
+        "CAF",
+        "MSA",
+        "CPAM",
+        "CARSAT",
+        "ARS",
+        "APEC",
+        "OPCO",
+        "OPCA",
+        "CFA",
+        "SPE",
+        "CRESS",
+        "URSSAF",
+        "DDCS",
+        "DDTM",
+        "DDT",
+        "DRAAF",
+        "DRDJSCS",
+        "DRDFE",
+        "CNAF",
+        "INSEE",
+        "CGET",
+        "AGEFIPH",
+        "FONGECIF",
+        "CREFOP",
+        "CATEF",
+        "UNICEM",
+        "FRTP",
+        "CAPEB",
+        "FFB",
+        "CEREMA",
+        "ANAH",
+        "ARML",
+        "URIOPSS",
+        "FAS",
+        "MDPH",
+        "CRIJ",
+        "CROUS",
+        "UNEDIC",
+        "DARES",
+        "CREC",
+        "CREPAN",
+        "REGAL",
+        "CTCR",
+        "CEMEX",
+        "PERMAC",
+        "WIP",
+        "FNTR",
+        "TLF",
+        "FNTV",
+        "CSD",
+        "FACE",
+        "COORACE",
+        "ARACT",
+        "AFT",
+        "FAFIH",
+        "FAFTT",
+        "FORCO",
+        "OPCALIA",
+        "UNIFORMATION",
+        "CONSTRUCTYS",
+        "AGEFOS",
+        "ADRESS",
+        "CASE",
+        "EPN",
+        "SNA",
+        "PAN",
+        "PLIE",
+        "CD",
+        "CR",
+        "UD",
+        "UT",
+        "ETAT",
+        "ÉTAT",
+        "SGAR",
+        "DRJSCS",
+        "DIRECCTE-UD",
+        "MEF",
+        "CIBC",
+        "GRETA",
+        "CNAM",
+        "UIMM",
+        "CEREQ",
+    ]
 )
 # Structures whose name is followed by a qualifier (a territory or a number): "PLIE CASE", "CAF 27".
-QUALIFIABLE = frozenset(["PLIE", "CAF", "CPAM", "MSA", "UD", "UT", "DDCS", "DDTM", "CCI", "CMA", "CD", "MEF", "CIBC", "GRETA", "APP"])
+QUALIFIABLE = frozenset(
+    [
+        "PLIE",
+        "CAF",
+        "CPAM",
+        "MSA",
+        "UD",
+        "UT",
+        "DDCS",
+        "DDTM",
+        "CCI",
+        "CMA",
+        "CD",
+        "MEF",
+        "CIBC",
+        "GRETA",
+        "APP",
+    ]
+)
 # Multi-token names that look like two acronyms glued together but are one organisation.
 COMPOUNDS = tuple(
     fold(x)
     for x in (
-        "CARIF OREF", "CARIF-OREF", "CARIF / OREF", "CARIF/OREF", "CAP EMPLOI", "POLE EMPLOI", "PÔLE EMPLOI",
-        "AGEFOS PME", "RESEAU APP", "RÉSEAU APP", "CHANTIER ECOLE", "CHANTIER ÉCOLE", "ACTION LOGEMENT",
-        "MISSION LOCALE", "MISSIONS LOCALES", "AT PRO", "JOB HOPPS", "NORMANDIE EQUITABLE", "ATC'EURE POUR L'EMPLOI",
-        "ACT'EURE POUR L'INSERTION", "FRANCE TRAVAIL", "LE WIP", "CCI BRETAGNE",
+        "CARIF OREF",
+        "CARIF-OREF",
+        "CARIF / OREF",
+        "CARIF/OREF",
+        "CAP EMPLOI",
+        "POLE EMPLOI",
+        "PÔLE EMPLOI",
+        "AGEFOS PME",
+        "RESEAU APP",
+        "RÉSEAU APP",
+        "CHANTIER ECOLE",
+        "CHANTIER ÉCOLE",
+        "ACTION LOGEMENT",
+        "MISSION LOCALE",
+        "MISSIONS LOCALES",
+        "AT PRO",
+        "JOB HOPPS",
+        "NORMANDIE EQUITABLE",
+        "ATC'EURE POUR L'EMPLOI",
+        "ACT'EURE POUR L'INSERTION",
+        "FRANCE TRAVAIL",
+        "LE WIP",
+        "CCI BRETAGNE",
     )
 )
 _RELATIONS = re.compile(
@@ -39,19 +171,82 @@ _SUB_ACTION = re.compile(r"(?<!\()((?:sous[- ]?actions?|étape|etape)\s*\d+)\s*:
 _SEPARATORS = re.compile(r"\s*(?:[,;+•▪]|\s[-–—]\s|\s[-–—](?=[A-ZÉ])|(?<=\w)\s*[-–—]\s*$)\s*")
 _ET = re.compile(r"\s+(?:et|&)\s+(?!(?:de|d'|du|des|à|aux|la\s+formation)\b)", re.I)
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
-_PERSON = re.compile(r"\b(?!(?:Le|La|Les|Du|De|Des|Club|Union|Pôle|Pole|Conseil|Région|Réseau)\b)([A-ZÉÈ][a-zéèëïô]+(?:-[A-ZÉ][a-zéèëô]+)?)\s+([A-ZÉÈÀ][A-ZÉÈÀ'\-]{2,}(?:\s+[A-ZÉÈ][A-ZÉÈ'\-]{2,})?)\b")
-_ROLE_WORDS = frozenset(["directrice", "directeur", "président", "présidente", "préfet", "préfète", "chef", "responsable"])
+_PERSON = re.compile(
+    r"\b(?!(?:Le|La|Les|Du|De|Des|Club|Union|Pôle|Pole|Conseil|Région|Réseau)\b)([A-ZÉÈ][a-zéèëïô]+(?:-[A-ZÉ][a-zéèëô]+)?)\s+([A-ZÉÈÀ][A-ZÉÈÀ'\-]{2,}(?:\s+[A-ZÉÈ][A-ZÉÈ'\-]{2,})?)\b"
+)
+_ROLE_WORDS = frozenset(
+    ["directrice", "directeur", "président", "présidente", "préfet", "préfète", "chef", "responsable"]
+)
 _ARTICLE = re.compile(r"^(?:l'|l’|L'|L’|la\s+|le\s+|les\s+|un\s+|une\s+|des\s+)")
-_GENERIC_LEAD = re.compile(r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?|les\s+\d+\s+|entreprises\s+(?=[A-Z]))", re.I)
+_GENERIC_LEAD = re.compile(
+    r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?|les\s+\d+\s+|entreprises\s+(?=[A-Z]))",
+    re.I,
+)
 _TRAILING_CLAUSE = re.compile(
-    r"\s+(?:s'inscrivant|s’inscrivant|désignée?s?|volontaires?|pour\s+la\s+phase|«\s*hébergeur\s*»|hébergeur)\b.*$", re.I
+    r"\s+(?:s'inscrivant|s’inscrivant|désignée?s?|volontaires?|pour\s+la\s+phase|«\s*hébergeur\s*»|hébergeur)\b.*$",
+    re.I,
 )
 _NOISE = re.compile(r"^(?:etc\.?|\.{2,}|…|divers|/|-|néant|autres?|ou\s+autres?|tout\s+autre|op)$", re.I)
 # Head nouns that start an organisation name inside a run of names a PDF glued together.
 _HEADS = frozenset(
-    ["Agence", "Association", "Banque", "Cap", "Caisse", "Chambre", "Comité", "Conseil", "Conservatoire", "Croix", "Direction", "Fédération", "Filière", "Groupement", "Ligue", "Maison", "Mission", "Missions", "Mouvement", "Parlementaires", "Pôle", "Ports", "Rectorat", "Union", "Région", "Acteurs", "Préfecture", "Communauté", "Syndicat", "Institut", "Observatoire", "Office", "Réseau"]
+    [
+        "Agence",
+        "Association",
+        "Banque",
+        "Cap",
+        "Caisse",
+        "Chambre",
+        "Comité",
+        "Conseil",
+        "Conservatoire",
+        "Croix",
+        "Direction",
+        "Fédération",
+        "Filière",
+        "Groupement",
+        "Ligue",
+        "Maison",
+        "Mission",
+        "Missions",
+        "Mouvement",
+        "Parlementaires",
+        "Pôle",
+        "Ports",
+        "Rectorat",
+        "Union",
+        "Région",
+        "Acteurs",
+        "Préfecture",
+        "Communauté",
+        "Syndicat",
+        "Institut",
+        "Observatoire",
+        "Office",
+        "Réseau",
+    ]
 )
-_CONNECT = frozenset(["de", "du", "des", "d'", "l'", "la", "le", "les", "et", "pour", "en", "à", "aux", "+", "–", "-", "/", "&"])
+_CONNECT = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d'",
+        "l'",
+        "la",
+        "le",
+        "les",
+        "et",
+        "pour",
+        "en",
+        "à",
+        "aux",
+        "+",
+        "–",
+        "-",
+        "/",
+        "&",
+    ]
+)
 
 
 def _is_acronym(token: str, known: frozenset[str]) -> bool:
@@ -79,7 +274,13 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
         rest = tokens[1:]
     elif _is_acronym(head, known) and head.isupper():
         first, rest = head, tokens[1:]
-        if head.upper().strip(".") in QUALIFIABLE and rest and (rest[0].isdigit() or _is_acronym(rest[0], known)) or rest and rest[0].isdigit():
+        if (
+            head.upper().strip(".") in QUALIFIABLE
+            and rest
+            and (rest[0].isdigit() or _is_acronym(rest[0], known))
+            or rest
+            and rest[0].isdigit()
+        ):
             first, rest = f"{head} {rest[0]}", rest[1:]
     else:
         return [name]
@@ -91,7 +292,9 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
         or "/" in rest[0]
         or any(fold(remainder).startswith(c) for c in COMPOUNDS)
     )
-    if fold(f"{first} {remainder}") in COMPOUNDS or any(fold(f"{first} {remainder}").startswith(c) for c in COMPOUNDS):
+    if fold(f"{first} {remainder}") in COMPOUNDS or any(
+        fold(f"{first} {remainder}").startswith(c) for c in COMPOUNDS
+    ):
         return [name]
     if starts_new:
         return [first] + _split_glued(remainder, known)
@@ -110,7 +313,9 @@ def _clean(name: str) -> tuple[str, str | None]:
     name = _ARTICLE.sub("", name).strip(" .:;,-–—«»")
     if name.count("(") != name.count(")"):
         name = name.strip("()")
-    name = re.sub(r"^(?:notamment|dont|appui\s+d[eu]s?|lien\s+avec)\s+(?:le\s+|la\s+|les\s+|l')?", "", name, flags=re.I)
+    name = re.sub(
+        r"^(?:notamment|dont|appui\s+d[eu]s?|lien\s+avec)\s+(?:le\s+|la\s+|les\s+|l')?", "", name, flags=re.I
+    )
     if ":" in name:  # "Acteurs territoriaux : consulaires" -> the named part
         category, _, rest = name.partition(":")
         if rest.strip():
@@ -128,8 +333,10 @@ def _paren_parts(segment: str) -> tuple[str, list[str], list[str]]:
     def repl(m: re.Match[str]) -> str:
         inner = m.group(1).strip()
         parts = [p.strip(" .…") for p in re.split(r"\s*[,/;]+\s*|\s+et\s+", inner) if p.strip(" .…")]
-        if len(parts) >= 2 and sum(p.isupper() or p[:1].isupper() for p in parts) >= len(parts) - 1 and all(
-            len(p.split()) <= 4 for p in parts
+        if (
+            len(parts) >= 2
+            and sum(p.isupper() or p[:1].isupper() for p in parts) >= len(parts) - 1
+            and all(len(p.split()) <= 4 for p in parts)
         ):
             members.extend(parts)
             return ""
@@ -143,8 +350,9 @@ def _paren_parts(segment: str) -> tuple[str, list[str], list[str]]:
     return rest, members, notes
 
 
-
-_GOVERNANCE = re.compile(r"^dans\s+le\s+cadre\s+.*?\b(?:pilotée?|portée?)\s+par\s+(?:le\s+|la\s+|l')?(.+)$", re.I)
+_GOVERNANCE = re.compile(
+    r"^dans\s+le\s+cadre\s+.*?\b(?:pilotée?|portée?)\s+par\s+(?:le\s+|la\s+|l')?(.+)$", re.I
+)
 _PURPOSE = re.compile(r"\s+pour\s+la\s+phase\s+.*?(?=\d+\s+pilotes?\b|$)", re.I)
 _BRANCH_PILOTS = re.compile(r"^\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?branche", re.I)
 
@@ -194,7 +402,7 @@ def is_expansion(acronym: str, text: str) -> bool:
                 n += 1
                 if match(li + n, w + 1):
                     return True
-            if w == wi and word[:1] == letters[li:li + 1] and len(word) > 3 and w > wi + 3:
+            if w == wi and word[:1] == letters[li : li + 1] and len(word) > 3 and w > wi + 3:
                 return False
         return False
 
@@ -240,7 +448,9 @@ class _Collector:
         self.pending.append(person)
 
 
-def split_orgs(paragraphs: Iterable[str], line: int, known: frozenset[str] = frozenset()) -> tuple[list[OrgMention], list[Person]]:
+def split_orgs(
+    paragraphs: Iterable[str], line: int, known: frozenset[str] = frozenset()
+) -> tuple[list[OrgMention], list[Person]]:
     """Organisations (and people) named in a pilot or partner field, as written."""
     col = _Collector(line, COMMON_ACRONYMS | known)
     for para in paragraphs:
@@ -295,10 +505,17 @@ def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
         prev = items[-1][-1] if items and items[-1] else None
         compound = prev is not None and any(c.startswith(fold(f"{prev} {tok}")) for c in COMPOUNDS)
         starts = (
-            prev is not None and depth == 0 and not tok.startswith("(") and prev.lower() not in _CONNECT
-            and not prev.endswith("'") and not compound
-            and (tok in _HEADS or (tok.strip("(),").upper() in known and tok[:1].isupper())
-                 or (tok.isupper() and len(tok) >= 3 and sum(c.isalpha() for c in tok) >= 2))
+            prev is not None
+            and depth == 0
+            and not tok.startswith("(")
+            and prev.lower() not in _CONNECT
+            and not prev.endswith("'")
+            and not compound
+            and (
+                tok in _HEADS
+                or (tok.strip("(),").upper() in known and tok[:1].isupper())
+                or (tok.isupper() and len(tok) >= 3 and sum(c.isalpha() for c in tok) >= 2)
+            )
         )
         if not items or starts:
             items.append([])
@@ -315,7 +532,9 @@ def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
     if not seg or _NOISE.match(seg):
         return
     if len(seg.split()) >= 5 and "(" not in seg:
-        parts = split_run(re.sub(r"^(?:institutionnels|acteurs\s+territoriaux)\s+(?=[A-ZÉ])", "", seg), col.known)
+        parts = split_run(
+            re.sub(r"^(?:institutionnels|acteurs\s+territoriaux)\s+(?=[A-ZÉ])", "", seg), col.known
+        )
         if len(parts) >= 3:
             for part in parts:
                 _add_segment(part, note, col)

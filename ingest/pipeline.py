@@ -28,7 +28,9 @@ def document_id(path: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "document"
 
 
-def parse_document(path: Path, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None) -> ParsedDocument:
+def parse_document(
+    path: Path, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None
+) -> ParsedDocument:
     """Read a file and return its actions and document facts. Raises an `InputError` subclass on bad input."""
     data = path.read_bytes()
     loaded = load(path)
@@ -43,7 +45,9 @@ def parse_document(path: Path, *, doc_id: str | None = None, gazetteer: Gazettee
     return parse_text(loaded, record, gazetteer=gazetteer)
 
 
-def parse_text(loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazetteer | None = None) -> ParsedDocument:
+def parse_text(
+    loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazetteer | None = None
+) -> ParsedDocument:
     ctx = Context(doc_id=record.id, loaded=loaded, gazetteer=gazetteer)
     entries = glossary(ctx)
     ctx.known_acronyms = frozenset(e.acronym.upper() for e in entries if len(e.acronym) <= 14)
@@ -71,8 +75,12 @@ def parse_text(loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazette
     for a in actions:
         a.region = a.region or (record.region if record.region != "France" else None)
     parsed = ParsedDocument(
-        document=record, actions=actions, glossary=entries, participants=participants(ctx),
-        toc_refs=_toc_refs(loaded.lines), text=loaded,
+        document=record,
+        actions=actions,
+        glossary=entries,
+        participants=participants(ctx),
+        toc_refs=_toc_refs(loaded.lines),
+        text=loaded,
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)

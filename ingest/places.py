@@ -16,10 +16,26 @@ from ingest.text import collapse, fold, html_paragraphs, strip_markup
 Gazetteer = Callable[[str], bool]
 
 REGIONS = (
-    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse", "Grand Est",
-    "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
-    "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
-    "Haute-Normandie", "Basse-Normandie",
+    "Auvergne-Rhône-Alpes",
+    "Bourgogne-Franche-Comté",
+    "Bretagne",
+    "Centre-Val de Loire",
+    "Corse",
+    "Grand Est",
+    "Hauts-de-France",
+    "Île-de-France",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+    "Guadeloupe",
+    "Martinique",
+    "Guyane",
+    "La Réunion",
+    "Mayotte",
+    "Haute-Normandie",
+    "Basse-Normandie",
 )
 _REGION_KEYS = {re.sub(r"[-\s]+", " ", fold(r)): r for r in REGIONS}
 
@@ -35,14 +51,62 @@ _ORG_PREFIX = re.compile(r"^(?:PLIE|Axe|CC|CA)\s+(?=[A-ZÉ])")
 _WHOLE_PIECE = re.compile(r"^(?:communauté|métropole|agglomération)\b", re.I)
 # Capitalised words that start a sentence or name a programme, not a place.
 _NOT_PLACES = {
-    fold(w) for w in (
-        "Dont", "Autres", "Autre", "Exemple", "Déploiement", "Expérimentation", "Ensemble", "Territoires", "Territoire",
-        "Contrats de Transition Écologique", "Contrat de Transition Écologique", "Territoires d'Industrie",
-        "Territoires d'industrie", "Pacte", "Chaque", "Deux", "Trois", "Action", "Actions", "Axe", "Couverture",
-        "PERMAC", "Le WIP", "WIP", "Matteredio", "Cemex", "Deuxième vie deuxième chance", "CTE", "TI", "Zest",
-        "Initiative nationale", "Coorace", "PLIE", "SPE", "Etat", "État", "Région", "Département", "Pôle Emploi",
-        "Pôle emploi", "EPCI", "Intercommunalité", "Transport", "Agriculture", "Logistique", "Industrie", "BTP",
-        "Métallurgie", "Plasturgie", "Commerce", "FRSEA", "Deuxième", "Premier", "Première",
+    fold(w)
+    for w in (
+        "Dont",
+        "Autres",
+        "Autre",
+        "Exemple",
+        "Déploiement",
+        "Expérimentation",
+        "Ensemble",
+        "Territoires",
+        "Territoire",
+        "Contrats de Transition Écologique",
+        "Contrat de Transition Écologique",
+        "Territoires d'Industrie",
+        "Territoires d'industrie",
+        "Pacte",
+        "Chaque",
+        "Deux",
+        "Trois",
+        "Action",
+        "Actions",
+        "Axe",
+        "Couverture",
+        "PERMAC",
+        "Le WIP",
+        "WIP",
+        "Matteredio",
+        "Cemex",
+        "Deuxième vie deuxième chance",
+        "CTE",
+        "TI",
+        "Zest",
+        "Initiative nationale",
+        "Coorace",
+        "PLIE",
+        "SPE",
+        "Etat",
+        "État",
+        "Région",
+        "Département",
+        "Pôle Emploi",
+        "Pôle emploi",
+        "EPCI",
+        "Intercommunalité",
+        "Transport",
+        "Agriculture",
+        "Logistique",
+        "Industrie",
+        "BTP",
+        "Métallurgie",
+        "Plasturgie",
+        "Commerce",
+        "FRSEA",
+        "Deuxième",
+        "Premier",
+        "Première",
     )
 }
 _EXCLUSION = re.compile(r"\b(?:hors|sauf|à l'exception de)\s+", re.I)
@@ -52,8 +116,32 @@ _PREP_PLACE = re.compile(
     rf"(?:[\s\-]+(?:{_CONNECTORS}[\s\-]*)?{_CAP})*)"
 )
 _SPLITTABLE = re.compile(r"^[A-ZÉÈ][a-zéèêëîïôûç]+(?:\s+[A-ZÉÈ][a-zéèêëîïôûç]+)+$")
-_NO_SPLIT_HEADS = {"saint", "sainte", "st", "ste", "val", "mont", "pont", "port", "bois", "grand", "petit",
-                   "haute", "haut", "basse", "bas", "seine", "loire", "nord", "sud", "pays", "côte", "cote", "la", "le"}
+_NO_SPLIT_HEADS = {
+    "saint",
+    "sainte",
+    "st",
+    "ste",
+    "val",
+    "mont",
+    "pont",
+    "port",
+    "bois",
+    "grand",
+    "petit",
+    "haute",
+    "haut",
+    "basse",
+    "bas",
+    "seine",
+    "loire",
+    "nord",
+    "sud",
+    "pays",
+    "côte",
+    "cote",
+    "la",
+    "le",
+}
 
 
 def region_of(name: str) -> str | None:
@@ -111,7 +199,7 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
             name = collapse(m.group(0).strip(" .-'’"))
             whole = bool(_WHOLE_PIECE.match(name))
             if whole:
-                name = piece[m.start():].strip(" .,")
+                name = piece[m.start() :].strip(" .,")
             before = piece[: m.start()]
             if re.search(r"\bpar\s+$", before):
                 continue  # "proposés par Pôle Emploi": an agent, not a place
@@ -122,7 +210,9 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
                 if i == 0 and re.search(r"\bdu\s+$", before) and " " not in part:
                     part = f"Le {part}"
                 if _keep(part):
-                    out.append(TerritoryMention(part, line, excluded=excluded or _excluded_before(text, part)))
+                    out.append(
+                        TerritoryMention(part, line, excluded=excluded or _excluded_before(text, part))
+                    )
             if whole:
                 break
     return _dedupe(out)

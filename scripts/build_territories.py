@@ -67,8 +67,9 @@ def read_package(tarball: Path, workdir: Path) -> tuple[dict[str, Any], dict[str
     return meta, data
 
 
-def convert(meta: dict[str, Any], data: dict[str, list[dict[str, Any]]], *, integrity: str | None,
-            built: str) -> dict[str, Any]:
+def convert(
+    meta: dict[str, Any], data: dict[str, list[dict[str, Any]]], *, integrity: str | None, built: str
+) -> dict[str, Any]:
     """Reduce the raw package data to qfq's compact, deterministic referential."""
     regions = sorted(({"code": r["code"], "nom": r["nom"]} for r in data["regions"]), key=lambda r: r["code"])
     departements = sorted(
@@ -96,8 +97,17 @@ def convert(meta: dict[str, Any], data: dict[str, list[dict[str, Any]]], *, inte
     rows = []
     for code in sorted(current):
         c = current[code]
-        rows.append([code, c["nom"], c["departement"], c["region"], epci_of.get(code),
-                     sorted(c.get("codesPostaux", [])), c.get("population")])
+        rows.append(
+            [
+                code,
+                c["nom"],
+                c["departement"],
+                c["region"],
+                epci_of.get(code),
+                sorted(c.get("codesPostaux", [])),
+                c.get("population"),
+            ]
+        )
 
     # Other names of a current commune: communes déléguées/associées, arrondissements municipaux.
     aliases: set[tuple[str, str, str]] = set()
@@ -141,7 +151,10 @@ def write(referential: dict[str, Any], out: Path) -> None:
     payload = json.dumps(referential, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+    with (
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(payload)
     os.replace(tmp, out)
 
@@ -152,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", default=VERSION, help=f"package version (default: pinned {VERSION})")
     parser.add_argument("--tarball", type=Path, help="use this package tarball instead of running npm pack")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output file")
-    parser.add_argument("--built", default=dt.date.today().isoformat(), help="build date to record (YYYY-MM-DD)")
+    parser.add_argument(
+        "--built", default=dt.date.today().isoformat(), help="build date to record (YYYY-MM-DD)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
 
@@ -170,9 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     log.info(
         "wrote %s (%d bytes): %d régions, %d départements, %d EPCI, %d communes, %d aliases, %d former codes "
         "from %s@%s",
-        args.out, args.out.stat().st_size, len(referential["regions"]), len(referential["departements"]),
-        len(referential["epci"]), len(referential["communes"]["rows"]), len(referential["aliases"]),
-        len(referential["anciens_codes"]), meta["name"], meta["version"],
+        args.out,
+        args.out.stat().st_size,
+        len(referential["regions"]),
+        len(referential["departements"]),
+        len(referential["epci"]),
+        len(referential["communes"]["rows"]),
+        len(referential["aliases"]),
+        len(referential["anciens_codes"]),
+        meta["name"],
+        meta["version"],
     )
     return 0
 

@@ -36,7 +36,9 @@ def service(tmp_path: Path) -> Service:
 def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Service:
     """A service over the whole corpus, built once for the session (read-only tests only)."""
     # warm_up off: apps built on these settings would otherwise encode the whole corpus at start-up
-    svc = Service(Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir], warm_up=False))
+    svc = Service(
+        Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir], warm_up=False)
+    )
     report = svc.build()
     assert report.errors == 0, report.to_dict()
     yield svc

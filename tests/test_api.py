@@ -57,7 +57,9 @@ def test_dispositifs(client: TestClient) -> None:
     by_id = {d["id"]: d for d in listing["items"]}
     assert by_id["dispositif:pmsmp"]["actions"] >= 1 and "dispositif:visale" in by_id
     cej = client.get("/dispositifs/cej").json()
-    assert cej["max_age"] == 25 and {"status": "travailleur_handicape", "max_age": 29} in cej["age_exceptions"]
+    assert (
+        cej["max_age"] == 25 and {"status": "travailleur_handicape", "max_age": 29} in cej["age_exceptions"]
+    )
     gj = client.get("/dispositifs/dispositif:garantie_jeunes").json()
     assert gj["replaced_by"] == "dispositif:cej"
     assert client.get("/dispositifs/nope").status_code == 404
@@ -71,7 +73,10 @@ def test_exports_stream_every_format(client: TestClient) -> None:
     ttl = client.get("/export/ttl", params={"territory": "Eure"})
     assert len(Graph().parse(data=ttl.text, format="turtle")) > 100
     gexf = client.get("/export/gexf")
-    assert gexf.headers["content-type"].startswith("application/gexf+xml") and b"http://gexf.net/1.3" in gexf.content
+    assert (
+        gexf.headers["content-type"].startswith("application/gexf+xml")
+        and b"http://gexf.net/1.3" in gexf.content
+    )
     csv = client.get("/export/csv")
     assert sorted(zipfile.ZipFile(io.BytesIO(csv.content)).namelist()) == ["edges.csv", "nodes.csv"]
     bad = client.get("/export/pdf")
@@ -80,9 +85,21 @@ def test_exports_stream_every_format(client: TestClient) -> None:
 
 def test_openapi_documents_routes_models_and_errors(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for route in ("/who", "/actions", "/actions/{action_id}", "/actions/{action_id}/similar", "/search",
-                  "/territories", "/dispositifs", "/dispositifs/{dispositif_id}", "/match", "/export/{fmt}",
-                  "/sparql", "/health", "/documents"):
+    for route in (
+        "/who",
+        "/actions",
+        "/actions/{action_id}",
+        "/actions/{action_id}/similar",
+        "/search",
+        "/territories",
+        "/dispositifs",
+        "/dispositifs/{dispositif_id}",
+        "/match",
+        "/export/{fmt}",
+        "/sparql",
+        "/health",
+        "/documents",
+    ):
         assert route in spec["paths"], route
     assert "ErrorBody" in spec["components"]["schemas"] and "MatchRequest" in spec["components"]["schemas"]
     who = spec["paths"]["/who"]["get"]
@@ -96,26 +113,41 @@ def test_cli_json_prints_the_route_body(built: Service, client: TestClient) -> N
     env = {**os.environ, "QFQ_DATA": str(built.settings.data), "COLUMNS": "200"}
 
     def cli(*args: str) -> dict:
-        res = subprocess.run([sys.executable, "-m", "api.cli", *args, "--json"], cwd=repo, env=env,
-                             capture_output=True, text=True, timeout=300)
+        res = subprocess.run(
+            [sys.executable, "-m", "api.cli", *args, "--json"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert res.returncode == 0, res.stderr
         return json.loads(res.stdout)
 
     assert cli("who", "--where", "Vendée") == client.get("/who", params={"where": "Vendée"}).json()
-    assert cli("match", "--age", "24", "--status", "demandeur_emploi", "--where", "Vire", "--need", "mobilite") == \
-        client.get("/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire",
-                                     "need": "mobilite"}).json()
+    assert (
+        cli("match", "--age", "24", "--status", "demandeur_emploi", "--where", "Vire", "--need", "mobilite")
+        == client.get(
+            "/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire", "need": "mobilite"}
+        ).json()
+    )
 
 
 def test_answer_bodies_are_encoded_once_and_still_documented(built: Service, client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for route, model in (("/who", "WhoResponse"), ("/match", "MatchResponse"), ("/search", "SearchResponse"),
-                         ("/actions/{action_id}/similar", "SimilarResponse")):
+    for route, model in (
+        ("/who", "WhoResponse"),
+        ("/match", "MatchResponse"),
+        ("/search", "SearchResponse"),
+        ("/actions/{action_id}/similar", "SimilarResponse"),
+    ):
         schema = spec["paths"][route]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema["$ref"].endswith(model), route
     first = client.get("/who", params={"where": "Calvados"})
     again = client.get("/who", params={"where": "Calvados"})
-    assert first.status_code == again.status_code == 200 and first.headers["content-type"] == "application/json"
+    assert (
+        first.status_code == again.status_code == 200 and first.headers["content-type"] == "application/json"
+    )
     assert first.content == again.content and first.json()["results"]
     other = client.get("/who", params={"where": "Vendée"})
     assert other.json()["query"]["where"] == "Vendée" and other.content != first.content

@@ -16,8 +16,12 @@ from api.service import Service
 
 def _qfq(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=120,
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=120,
     )
 
 
@@ -46,7 +50,15 @@ def test_cli_build_json_report_and_env_data_dir(tmp_path: Path, corpus_dir: Path
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_bytes((corpus_dir / "001_7091df44cd1e8194.txt").read_bytes())
-    res = _qfq("build", "--corpus", str(docs), "--json", "--no-index", cwd=repo, env={"QFQ_DATA": str(tmp_path / "d")})
+    res = _qfq(
+        "build",
+        "--corpus",
+        str(docs),
+        "--json",
+        "--no-index",
+        cwd=repo,
+        env={"QFQ_DATA": str(tmp_path / "d")},
+    )
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     assert report["totals"]["actions"] == 14 and report["documents"][0]["doc_id"] == "a"

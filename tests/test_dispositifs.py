@@ -25,12 +25,31 @@ from ingest.errors import InputError
 QFQ = Namespace("https://qfq.example.org/ns#")
 DISP = Namespace("https://qfq.example.org/dispositif/")
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
-STATUSES = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa", "travailleur_handicape",
-            "sans_emploi_ni_formation", "apprenti", "etudiant", "salarie", "parent_isole", "residant_qpv",
-            "residant_zrr", "senior"}
+STATUSES = {
+    "demandeur_emploi",
+    "demandeur_emploi_longue_duree",
+    "beneficiaire_rsa",
+    "travailleur_handicape",
+    "sans_emploi_ni_formation",
+    "apprenti",
+    "etudiant",
+    "salarie",
+    "parent_isole",
+    "residant_qpv",
+    "residant_zrr",
+    "senior",
+}
 EXTRA_PUBLICS = {"jeune", "particulier", "entreprise"}  # as in graph/data/vocabularies.ttl
-NEEDS = {"emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante",
-         "creation_activite"}
+NEEDS = {
+    "emploi",
+    "formation",
+    "apprentissage",
+    "mobilite",
+    "logement",
+    "garde_enfants",
+    "sante",
+    "creation_activite",
+}
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +116,9 @@ def test_lineage_is_data(graph: Graph) -> None:
 def test_dataclasses_and_hierarchy() -> None:
     index = dispositif_index()
     poei = index["dispositif:poei"]
-    assert poei.label == "POE individuelle" and "POEI" in poei.alt_labels and poei.broader == ("dispositif:poe",)
+    assert (
+        poei.label == "POE individuelle" and "POEI" in poei.alt_labels and poei.broader == ("dispositif:poe",)
+    )
     for child in ("aci", "ei", "etti", "ai"):
         assert index[f"dispositif:{child}"].broader == ("dispositif:iae",)
     cej = index["dispositif:cej"]
@@ -106,7 +127,9 @@ def test_dataclasses_and_hierarchy() -> None:
     apprentissage = index["dispositif:contrat_apprentissage"]
     assert [(e.status, e.max_age) for e in apprentissage.age_exceptions] == [("travailleur_handicape", None)]
     assert index["dispositif:emplois_francs"].requires_residence == ("residant_qpv",)
-    assert index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
+    assert (
+        index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
+    )
 
 
 def test_no_label_names_two_dispositifs(caplog: pytest.LogCaptureFixture) -> None:
@@ -134,7 +157,8 @@ def test_variants_and_longest_match() -> None:
     for text in ("Prépa apprentissage", "prépa-apprentissage", "Prépa Apprentissage", "PRÉPA\nAPPRENTISSAGE"):
         assert ids(text) == {"prepa_apprentissage"}, text
     assert found("des contrats de professionnalisation") == [
-        ("contrat_professionnalisation", "contrats de professionnalisation")]
+        ("contrat_professionnalisation", "contrats de professionnalisation")
+    ]
     assert ids("les crèches à vocation d’insertion professionnelle") == {"avip"}
     assert ids("une Crèche VIP") == {"avip"}
     assert ids("le label AVIP") == {"avip"}
@@ -163,7 +187,9 @@ def test_corpus_normandie_plan(corpus: dict[str, str]) -> None:
     text = corpus["000"]
     mentions = default_matcher().find(text)
     pmsmp = [m for m in mentions if m.dispositif_id == "dispositif:pmsmp"]
-    assert any("période de mise en situation professionnelle" in text[m.start - 80:m.end + 80] for m in pmsmp)
+    assert any(
+        "période de mise en situation professionnelle" in text[m.start - 80 : m.end + 80] for m in pmsmp
+    )
     assert ("prepa_apprentissage", "Prépa Apprentissage") in found(text)
     assert {"visale", "avance_loca_pass", "agepi", "pat", "sare", "reseau_faire", "mrs", "poec"} <= ids(text)
 
@@ -193,7 +219,7 @@ def test_corpus_eure_glossary(corpus: dict[str, str]) -> None:
 def test_mentions_carry_offsets(corpus: dict[str, str]) -> None:
     for text in corpus.values():
         for m in default_matcher().find(text):
-            assert text[m.start:m.end] == m.surface
+            assert text[m.start : m.end] == m.surface
 
 
 # ---------------------------------------------------------------- eligibility
@@ -223,7 +249,9 @@ def test_emplois_francs_needs_the_address() -> None:
     d = eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
     assert d.decision == "undecided"
     assert any(u.startswith("résider en QPV") for u in d.unknown)
-    assert eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
+    assert (
+        eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
+    )
     assert eligibility(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
 
 
@@ -245,5 +273,7 @@ def test_a_replaced_dispositif_is_excluded_with_its_successor() -> None:
     d = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set())
     assert d.decision == "excluded"
     assert d.failed == ("dispositif remplacé par « contrat d'engagement jeune » depuis le 1er mars 2022 ✗",)
-    before = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1))
+    before = eligibility(
+        disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1)
+    )
     assert before.decision == "eligible"

@@ -151,7 +151,10 @@ def test_concurrent_queries_give_the_sequential_vectors(e5: Encoder, use: Encode
     for encoder in (e5, use):
         alone = {t: encoder.encode_query([t])[0] for t in set(texts)}
         with ThreadPoolExecutor(max_workers=8) as pool:
-            together = list(pool.map(lambda it, enc=encoder: enc.encode_query([it[1]], threads=1 + it[0] % 2),
-                                     enumerate(texts)))
+            together = list(
+                pool.map(
+                    lambda it, enc=encoder: enc.encode_query([it[1]], threads=1 + it[0] % 2), enumerate(texts)
+                )
+            )
         for text, vector in zip(texts, together, strict=True):
             assert np.allclose(vector[0], alone[text], atol=1e-5), (encoder.name, text)

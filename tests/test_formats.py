@@ -73,7 +73,8 @@ def test_pdf_blurbs_keep_their_page(tmp_path: Path, corpus_dir: Path) -> None:
 def test_html_fiche_with_markup_labels(tmp_path: Path, corpus_dir: Path) -> None:
     rows = _lines(corpus_dir, PLAN, 148, 156)
     cells = "".join(
-        f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in (r.split("\t", 1) for r in rows if "\t" in r)
+        f"<tr><td>{label}</td><td>{value}</td></tr>"
+        for label, value in (r.split("\t", 1) for r in rows if "\t" in r)
     )
     html = (
         "<html><head><meta charset='utf-8'></head><body><h2>Chantier n° 1</h2>"
@@ -87,6 +88,9 @@ def test_html_fiche_with_markup_labels(tmp_path: Path, corpus_dir: Path) -> None
     (action,) = parsed.actions
     assert action.ref == "Proposition 1-1"
     assert action.title == "Pas de jeune en reprise d'études sans solution"
-    assert {(o.name, o.note) for o in action.pilots} >= {("Direccte", "Sous action 1"), ("CARIF OREF", "Sous action 2")}
+    assert {(o.name, o.note) for o in action.pilots} >= {
+        ("Direccte", "Sous action 1"),
+        ("CARIF OREF", "Sous action 2"),
+    }
     assert action.chapter.startswith("Chantier n° 1")
     assert [t.name for t in action.territories] == ["Normandie"]

@@ -32,7 +32,9 @@ def actors_named(kb, *written: str) -> set[str]:
 
 
 def test_pole_emploi_variants_are_one_actor_with_its_branch(kb) -> None:
-    ids = actors_named(kb, "Pôle emploi", "PE", "POLE EMPLOI", "PÔLE EMPLOI", "Pôle Emploi", "Pôle emploi Normandie")
+    ids = actors_named(
+        kb, "Pôle emploi", "PE", "POLE EMPLOI", "PÔLE EMPLOI", "Pôle Emploi", "Pôle emploi Normandie"
+    )
     assert ids == {"actor:pole-emploi"}
     node = kb.graph.nodes["actor:pole-emploi"]
     assert "Normandie" in node["branches"]
@@ -40,9 +42,14 @@ def test_pole_emploi_variants_are_one_actor_with_its_branch(kb) -> None:
 
 
 def test_typos_merge_and_homonyms_stay_apart(kb) -> None:
-    assert actors_named(kb, "Direccte", "Directe", "DIRECCTE", "DIRRECTE NORMANDIE") == {"actor:direccte--region-28"}
+    assert actors_named(kb, "Direccte", "Directe", "DIRECCTE", "DIRRECTE NORMANDIE") == {
+        "actor:direccte--region-28"
+    }
     regions = actors_named(kb, "Conseil régional", "Région")
-    assert {"actor:region--region-28", "actor:region--region-52"} <= regions  # Normandie's is not Pays de la Loire's
+    assert {
+        "actor:region--region-28",
+        "actor:region--region-52",
+    } <= regions  # Normandie's is not Pays de la Loire's
     cci = actors_named(kb, "CCI BRETAGNE", "CCI")
     assert "actor:cci--region-53" in cci and "actor:cci--region-53" != "actor:cci--region-28"
     assert len(actors_named(kb, "CRESS")) == 2  # one per région
@@ -53,9 +60,14 @@ def test_eure_glossary_acronyms_never_give_two_actors(built: Service) -> None:
     resolver = ActorResolver(ref)
     glossary = {g["acronym"]: g["expansion"] for g in built.store.glossary("004_3055f0caa3abf071")}
     eure = ref.lookup("Eure", levels=("departement",))[0]
-    ctx = DocContext("004", ref.lookup("Normandie", levels=("region",))[0], eure, {fold(k): v for k, v in glossary.items()})
-    split = [(acr, exp) for acr, exp in glossary.items()
-             if resolver.resolve(acr, ctx).id != resolver.resolve(exp, ctx).id]
+    ctx = DocContext(
+        "004", ref.lookup("Normandie", levels=("region",))[0], eure, {fold(k): v for k, v in glossary.items()}
+    )
+    split = [
+        (acr, exp)
+        for acr, exp in glossary.items()
+        if resolver.resolve(acr, ctx).id != resolver.resolve(exp, ctx).id
+    ]
     assert split == []
     assert all(d.rule for d in resolver.log)  # every decision says which rule made it
 
@@ -80,7 +92,11 @@ def test_containment_finds_narrower_and_flags_wider(built: Service) -> None:
     assert ("Décloisonner l'offre de logement", "wider") in scopes  # Normandie-wide
     assert not any(t.startswith("Macigogne") for t, _ in scopes)
     vendee = built.who(where="85000")  # a postal code of La Roche-sur-Yon
-    assert any(a["title"] == "Macigogne.fr" and a["scope"] == "local" for r in vendee["results"] for a in r["actions"])
+    assert any(
+        a["title"] == "Macigogne.fr" and a["scope"] == "local"
+        for r in vendee["results"]
+        for a in r["actions"]
+    )
     for r in body["results"]:
         for a in r["actions"]:
             assert a["evidence"]["quote"] and a["evidence"]["line_start"]
@@ -96,19 +112,30 @@ def test_unknown_place_is_a_clear_error(built: Service) -> None:
 def test_places_without_code_keep_a_parent(kb) -> None:
     node = kb.graph.nodes["territory:lieu:nord-cotentin"]
     assert node["unmatched"] is True
-    parents = [dst for _, dst, e in kb.graph.out_edges("territory:lieu:nord-cotentin", data=True) if e["kind"] == "part_of"]
+    parents = [
+        dst
+        for _, dst, e in kb.graph.out_edges("territory:lieu:nord-cotentin", data=True)
+        if e["kind"] == "part_of"
+    ]
     assert parents == ["territory:epci:200067205"]  # CA du Cotentin
 
 
 def test_dispositif_mentions_with_evidence(kb) -> None:
-    mentions = {(src.split("/")[-1], dst) for src, dst, e in kb.graph.edges(data=True) if e["kind"] == "mobilises"}
+    mentions = {
+        (src.split("/")[-1], dst) for src, dst, e in kb.graph.edges(data=True) if e["kind"] == "mobilises"
+    }
     assert ("proposition-1-6", "dispositif:pmsmp") in mentions
-    assert ("cafe-emploi", "dispositif:emplois_francs") in mentions and ("cafe-emploi", "dispositif:mrs") in mentions
+    assert ("cafe-emploi", "dispositif:emplois_francs") in mentions and (
+        "cafe-emploi",
+        "dispositif:mrs",
+    ) in mentions
     assert ("3-1", "dispositif:avip") in mentions
     for _src, _dst, e in kb.graph.edges(data=True):
         if e["kind"] == "mobilises":
             assert e["quote"] and e["line_start"] and fold(e["written"])[:4] in fold(e["quote"])
-    operated = [dst for _, dst, e in kb.graph.out_edges("dispositif:pmsmp", data=True) if e["kind"] == "operated_by"]
+    operated = [
+        dst for _, dst, e in kb.graph.out_edges("dispositif:pmsmp", data=True) if e["kind"] == "operated_by"
+    ]
     assert operated
 
 
@@ -125,12 +152,18 @@ def test_rdf_is_closed_and_round_trips(kb) -> None:
 
 
 def test_sparql_is_read_only_capped_and_timed(built: Service) -> None:
-    q = ("PREFIX qfq: <https://qfq.example.org/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-         "SELECT ?title WHERE { ?a qfq:pilotedBy <https://qfq.example.org/id/actor/pole-emploi> ; rdfs:label ?title }")
+    q = (
+        "PREFIX qfq: <https://qfq.example.org/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?title WHERE { ?a qfq:pilotedBy <https://qfq.example.org/id/actor/pole-emploi> ; rdfs:label ?title }"
+    )
     titles = {b["title"]["value"] for b in built.sparql(q)["results"]["bindings"]}
     assert "Macigogne.fr" in titles
-    for bad in ("DELETE WHERE { ?s ?p ?o }", "INSERT DATA { <a:b> <a:c> <a:d> }",
-                "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SELEKT nothing"):
+    for bad in (
+        "DELETE WHERE { ?s ?p ?o }",
+        "INSERT DATA { <a:b> <a:c> <a:d> }",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELEKT nothing",
+    ):
         with pytest.raises(InputError):
             built.sparql(bad)
     capped = built.sparql("SELECT ?s WHERE { ?s ?p ?o }")
@@ -151,8 +184,10 @@ def test_graph_exports_of_the_corpus(built: Service) -> None:
     assert back.number_of_nodes() == built.knowledge.graph.number_of_nodes()
     buf = io.BytesIO()
     built.export_graph("graphml", buf)
-    assert nx.read_graphml(io.BytesIO(buf.getvalue()), edge_key_type=str).number_of_edges() == \
-        built.knowledge.graph.number_of_edges()
+    assert (
+        nx.read_graphml(io.BytesIO(buf.getvalue()), edge_key_type=str).number_of_edges()
+        == built.knowledge.graph.number_of_edges()
+    )
     buf = io.BytesIO()
     built.export_graph("csv", buf)
     assert sorted(zipfile.ZipFile(buf).namelist()) == ["edges.csv", "nodes.csv"]
@@ -168,8 +203,11 @@ def test_export_filtered_by_territory(built: Service) -> None:
 
 
 def test_themes_and_publics_carry_evidence(kb) -> None:
-    edges = [(src, dst, e) for src, dst, e in kb.graph.edges(data=True) if e["kind"] in ("theme", "targets")
-             and src.startswith("action:")]
+    edges = [
+        (src, dst, e)
+        for src, dst, e in kb.graph.edges(data=True)
+        if e["kind"] in ("theme", "targets") and src.startswith("action:")
+    ]
     assert edges
     for src, dst, e in edges:
         assert e["line_start"] and e["quote"], (src, dst)
@@ -186,7 +224,12 @@ def test_coverage_of_a_theme(built: Service) -> None:
     assert "Corse" in {t["name"] for t in body["without"]}
     within = built.coverage("garde_enfants", level="departement", within="Pays de la Loire")
     assert {r["territory"]["name"] for r in within["with"]} | {t["name"] for t in within["without"]} == {
-        "Loire-Atlantique", "Maine-et-Loire", "Mayenne", "Sarthe", "Vendée"}
+        "Loire-Atlantique",
+        "Maine-et-Loire",
+        "Mayenne",
+        "Sarthe",
+        "Vendée",
+    }
     assert "Vendée" in {r["territory"]["name"] for r in within["with"]}
     with pytest.raises(InputError, match="level"):
         built.coverage("garde_enfants", level="canton")
@@ -205,7 +248,9 @@ def test_lineage_of_regions_dispositifs_and_plans(built: Service, kb) -> None:
     assert (old.code, old.level) == ("28", "region") and "2016" in old.note
     assert kb.graph.has_edge("dispositif:reseau_faire", "dispositif:france_renov")
     eure = built.who(where="Eure")
-    doc = next(a["document"] for r in eure["results"] for a in r["actions"] if a["doc"] == "004_3055f0caa3abf071")
+    doc = next(
+        a["document"] for r in eure["results"] for a in r["actions"] if a["doc"] == "004_3055f0caa3abf071"
+    )
     assert doc["past"] is True and doc["period"] == "2017-2020" and "échu" in doc["note"]
 
 

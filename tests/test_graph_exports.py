@@ -41,12 +41,24 @@ MOBILITE, FORMATION = "theme:mobilite", "theme:formation"
 NODES: list[tuple[str, str, str, dict]] = [  # id, type, label, other attributes
     (D0, "document", "Plan d’action « Calvados » 2024", {"region": "Normandie", "pages": 42}),
     (D1, "document", "Vire & Bocage <brouillon>", {"region": "Normandie", "pages": None}),
-    (A1, "action", "Lever les freins à la mobilité",
-     {"ref": "1.1", "score": 0.75, "validated": True, "regions": ["Normandie"], "note": None}),
-    (A2, "action", 'Former "hors les murs" & <en entreprise>',
-     {"ref": "1.2", "score": 0.5, "validated": True, "regions": ["Normandie"]}),
-    (A3, "action", "Accompagner les jeunes vers l'emploi",
-     {"ref": "A", "score": 1.0, "validated": False, "regions": ["Normandie", "Île-de-France"]}),
+    (
+        A1,
+        "action",
+        "Lever les freins à la mobilité",
+        {"ref": "1.1", "score": 0.75, "validated": True, "regions": ["Normandie"], "note": None},
+    ),
+    (
+        A2,
+        "action",
+        'Former "hors les murs" & <en entreprise>',
+        {"ref": "1.2", "score": 0.5, "validated": True, "regions": ["Normandie"]},
+    ),
+    (
+        A3,
+        "action",
+        "Accompagner les jeunes vers l'emploi",
+        {"ref": "A", "score": 1.0, "validated": False, "regions": ["Normandie", "Île-de-France"]},
+    ),
     (A4, "action", "Créer un réseau d'employeurs « inclusifs »", {"ref": "B", "regions": []}),
     (COMMUNE, "territory", "Vire Normandie", {"level": "commune", "code": "14762", "population": 17480}),
     (EPCI, "territory", "Intercom de la Vire au Noireau", {"level": "epci", "code": "200068799"}),
@@ -56,8 +68,12 @@ NODES: list[tuple[str, str, str, dict]] = [  # id, type, label, other attributes
     (ML, "actor", 'Mission locale "Bocage"', {"aliases": []}),
     (CD, "actor", "Conseil départemental du Calvados", {"aliases": ["CD14"]}),
     (CCI, "actor", "CCI Caen & Normandie", {}),
-    (POEI, "dispositif", "POEI",
-     {"national": True, "aliases": ["Préparation opérationnelle à l'emploi individuelle"]}),
+    (
+        POEI,
+        "dispositif",
+        "POEI",
+        {"national": True, "aliases": ["Préparation opérationnelle à l'emploi individuelle"]},
+    ),
     (CEJ, "dispositif", "Contrat d'engagement jeune (CEJ)", {"national": True, "age_max": 25}),
     (SENIOR, "public", "Séniors (50 ans et +)", {}),
     (JEUNE, "public", "Jeunes < 26 ans", {}),
@@ -85,13 +101,28 @@ EDGES: list[tuple[str, str, str, dict]] = [  # keyed e01, e02, … in this order
     (A3, D1, "from", prov(VIRE, 3, 9, "Fiche A")),
     (A3, ML, "piloted_by", prov(VIRE, 4, 4, "Pilote : ML « Bocage »")),
     (A4, D1, "from", prov(VIRE, 10, 15, "Fiche B")),
-] + [(u, v, kind, {}) for u, v, kind in (  # no weight, no provenance
-    (A1, SENIOR, "targets"), (A2, DEPT, "in"), (A2, CCI, "partner"), (A2, FORMATION, "theme"),
-    (A2, SENIOR, "targets"), (A3, EPCI, "in"), (A3, CEJ, "mobilises"), (A3, JEUNE, "targets"),
-    (A3, MOBILITE, "theme"), (A4, REGION, "in"), (A4, CCI, "piloted_by"), (A4, FORMATION, "theme"),
-    (A4, A3, "successor_of"), (POEI, FT, "operated_by"),
-    (COMMUNE, EPCI, "part_of"), (EPCI, DEPT, "part_of"), (DEPT, REGION, "part_of"),
-)]
+] + [
+    (u, v, kind, {})
+    for u, v, kind in (  # no weight, no provenance
+        (A1, SENIOR, "targets"),
+        (A2, DEPT, "in"),
+        (A2, CCI, "partner"),
+        (A2, FORMATION, "theme"),
+        (A2, SENIOR, "targets"),
+        (A3, EPCI, "in"),
+        (A3, CEJ, "mobilises"),
+        (A3, JEUNE, "targets"),
+        (A3, MOBILITE, "theme"),
+        (A4, REGION, "in"),
+        (A4, CCI, "piloted_by"),
+        (A4, FORMATION, "theme"),
+        (A4, A3, "successor_of"),
+        (POEI, FT, "operated_by"),
+        (COMMUNE, EPCI, "part_of"),
+        (EPCI, DEPT, "part_of"),
+        (DEPT, REGION, "part_of"),
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -276,7 +307,7 @@ def test_csv_reads_back(graph):
     by_id = {row["Id"]: row for row in nodes}
     for node, data in graph.nodes(data=True):
         assert by_id[node]["Label"] == data["label"] and by_id[node]["type"] == data["type"]
-    assert by_id[FT]["aliases"] == "Pôle emploi|FT|l'\"ex-ANPE\""
+    assert by_id[FT]["aliases"] == 'Pôle emploi|FT|l\'"ex-ANPE"'
     assert by_id[A1]["validated"] == "true" and by_id[COMMUNE]["population"] == "17480"
     assert by_id[CCI]["aliases"] == "" and by_id[ML]["aliases"] == ""  # no attribute / empty list
     assert "note" not in nodes[0]  # an attribute that is always None gets no column

@@ -94,7 +94,9 @@ def test_hnsw_removals_are_skipped_then_rebuilt(tmp_path: Path, caplog: pytest.L
     assert rebuilt.stats["built"] and rebuilt.index.ntotal == 350 and "built again" in caplog.text
 
 
-def test_an_interrupted_save_keeps_the_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_save_keeps_the_previous_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "index-c.faiss"
     ids, digests, vectors = corpus(100)
     DenseIndex(ids, vectors, digests=digests, path=path)

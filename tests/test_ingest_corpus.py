@@ -49,6 +49,7 @@ def _plain(text: str) -> str:
 
 # --- counts -------------------------------------------------------------------------------------------------
 
+
 # Hand count: 000 chantiers 1..7 hold 6, 5, 2, 3, 4, 4, 4 fiches; 001 has 14 "Pilote" lines (38, 47, 54, 60, 68,
 # 77, 84, 102, 110, 119, 127, 133, 142, 149); 002 has 21 numbered titles; 004 has Fiche 1 … Fiche 9.
 @pytest.mark.parametrize(("key", "count"), [("000", 28), ("001", 14), ("002", 21), ("004", 9)])
@@ -66,8 +67,29 @@ def test_000_refs_and_table_of_contents(docs):
 
 
 def test_002_refs(docs):
-    expected = ["1.1", "1.2", "1.3", "2.1", "3.1", "3.2", "4.1", "5.1", "5.2", "5.3", "5.4",
-                "6.1", "6.2", "6.3", "7.1", "7.2", "7.3", "7.4", "7.5", "8.1", "8.2"]
+    expected = [
+        "1.1",
+        "1.2",
+        "1.3",
+        "2.1",
+        "3.1",
+        "3.2",
+        "4.1",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "6.1",
+        "6.2",
+        "6.3",
+        "7.1",
+        "7.2",
+        "7.3",
+        "7.4",
+        "7.5",
+        "8.1",
+        "8.2",
+    ]
     assert [a.ref for a in docs["002"].actions] == expected
 
 
@@ -76,9 +98,29 @@ def test_004_refs(docs):
 
 
 # keys to success counted by hand (bullets under "CLÉS POUR RÉUSSIR")
-KEYS_002 = {"1.1": 3, "1.2": 3, "1.3": 3, "2.1": 3, "3.1": 3, "3.2": 3, "4.1": 3, "5.1": 3, "5.2": 3, "5.3": 2,
-            "5.4": 3, "6.1": 3, "6.2": 3, "6.3": 3, "7.1": 3, "7.2": 3, "7.3": 2, "7.4": 2, "7.5": 2, "8.1": 3,
-            "8.2": 3}
+KEYS_002 = {
+    "1.1": 3,
+    "1.2": 3,
+    "1.3": 3,
+    "2.1": 3,
+    "3.1": 3,
+    "3.2": 3,
+    "4.1": 3,
+    "5.1": 3,
+    "5.2": 3,
+    "5.3": 2,
+    "5.4": 3,
+    "6.1": 3,
+    "6.2": 3,
+    "6.3": 3,
+    "7.1": 3,
+    "7.2": 3,
+    "7.3": 2,
+    "7.4": 2,
+    "7.5": 2,
+    "8.1": 3,
+    "8.2": 3,
+}
 
 
 def test_002_keys_to_success_counts(docs):
@@ -87,14 +129,25 @@ def test_002_keys_to_success_counts(docs):
 
 def test_001_blurb_titles(docs):
     assert [a.title for a in docs["001"].actions] == [
-        "Espace unique multi-service", "Orientibus", "Avenir'Up", "Café-emploi", "CARBUR'PERA",
-        "Mobilité résidentielle pour l'emploi", "Macigogne.fr", "Hébergement de courte durée",
-        "Foyers de jeunes travailleurs", "Mobilisation du contingent municipal", "EIT 49", "Application mobile",
-        "Observatoire", "Transition énergétique et commerces",
+        "Espace unique multi-service",
+        "Orientibus",
+        "Avenir'Up",
+        "Café-emploi",
+        "CARBUR'PERA",
+        "Mobilité résidentielle pour l'emploi",
+        "Macigogne.fr",
+        "Hébergement de courte durée",
+        "Foyers de jeunes travailleurs",
+        "Mobilisation du contingent municipal",
+        "EIT 49",
+        "Application mobile",
+        "Observatoire",
+        "Transition énergétique et commerces",
     ]
 
 
 # --- invariants on every action -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", KEYS)
 def test_titles_are_clean(docs, key):
@@ -128,8 +181,18 @@ def test_ids_unique_and_stable(docs, key):
 TOC_LINES = {"000": range(15, 63), "003": range(11, 62), "004": range(50, 66)}
 GLOSSARY_LINES = {"004": range(294, 385)}
 FOOTER = re.compile(r"^\s*-?\s*\d{1,3}\s*-\s*$")
-INTERVIEWEES_002 = {"CAROLE VALLERIE", "MATTHIEU PITON", "SYLVETTE AVALLET", "PASCAL MAILHOS", "MARIE",
-                    "PHILIPPE LAMBLIM", "LÉA POPLIN", "OLIVIER THIL", "ISABELLE ROUGIER", "JEAN-FRANÇOIS DUGOURD"}
+INTERVIEWEES_002 = {
+    "CAROLE VALLERIE",
+    "MATTHIEU PITON",
+    "SYLVETTE AVALLET",
+    "PASCAL MAILHOS",
+    "MARIE",
+    "PHILIPPE LAMBLIM",
+    "LÉA POPLIN",
+    "OLIVIER THIL",
+    "ISABELLE ROUGIER",
+    "JEAN-FRANÇOIS DUGOURD",
+}
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -148,6 +211,7 @@ def test_no_action_is_toc_glossary_footer_or_interview(docs, raw_lines, key):
 
 
 # --- document metadata --------------------------------------------------------------------------------------
+
 
 def test_metadata_000(docs):
     d = docs["000"].document
@@ -169,10 +233,13 @@ def test_metadata_002(docs):
     assert d.title and "Tour de France des Solutions" in d.title
 
 
-@pytest.mark.xfail(strict=True, reason="002 year taken as 2018 (most frequent year in the opening, all past "
-                   "facts: 'loi du 5 septembre 2018', 'offres en 2018'); the booklet was written in 2019 "
-                   "(mobilisation launched after the 2019 Grand Débat, aid 'opérationnelle dès le 1er janvier "
-                   "2020', 'projet initié en septembre 2019')")
+@pytest.mark.xfail(
+    strict=True,
+    reason="002 year taken as 2018 (most frequent year in the opening, all past "
+    "facts: 'loi du 5 septembre 2018', 'offres en 2018'); the booklet was written in 2019 "
+    "(mobilisation launched after the 2019 Grand Débat, aid 'opérationnelle dès le 1er janvier "
+    "2020', 'projet initié en septembre 2019')",
+)
 def test_metadata_002_year(docs):
     assert docs["002"].document.period_start == 2019
 
@@ -193,6 +260,7 @@ def test_metadata_004(docs):
 
 # --- glossary and partner lists -----------------------------------------------------------------------------
 
+
 def test_glossary_004(docs):
     entries = {g.acronym: g.expansion for g in docs["004"].glossary if g.source == "glossary"}
     assert len(entries) == 88  # lines 296-384, one "▶ ACR : expansion" per line, line 339 blank
@@ -204,8 +272,15 @@ def test_glossary_004(docs):
 
 def test_partner_list_004(docs):
     names = [o.name for o in docs["004"].participants]
-    for expected in ("CAP EMPLOI 27", "URIOPSS", "MSA", "COORACE Normandie", "Seine Normandie Agglomération (SNA)",
-                     "PLIE - Syndicat mixte du Pays d'Auge Nord", "UNIFORMATION Normandie"):
+    for expected in (
+        "CAP EMPLOI 27",
+        "URIOPSS",
+        "MSA",
+        "COORACE Normandie",
+        "Seine Normandie Agglomération (SNA)",
+        "PLIE - Syndicat mixte du Pays d'Auge Nord",
+        "UNIFORMATION Normandie",
+    ):
         assert expected in names
 
 
@@ -268,7 +343,11 @@ def test_003_diagnosis_is_not_a_measure(docs):
 
 
 def test_003_measures_of_part_II_sections_3_to_5(docs):
-    sections = {"II.3.a": range(795, 810), "II.3.b": range(811, 824), "II.4": range(825, 855),
-                "II.5": range(856, 863)}
+    sections = {
+        "II.3.a": range(795, 810),
+        "II.3.b": range(811, 824),
+        "II.4": range(825, 855),
+        "II.5": range(856, 863),
+    }
     starts = [a.provenance.line_start for a in docs["003"].actions]
     assert [name for name, lines in sections.items() if not any(s in lines for s in starts)] == []

@@ -16,7 +16,9 @@ def names(entries: list[dict]) -> set[str]:
 
 
 def test_parent_job_seeker_in_vendee(built: Service) -> None:
-    body = built.match(age=24, statuses=["demandeur_emploi", "parent_isole"], where="85000", needs=["garde_enfants"])
+    body = built.match(
+        age=24, statuses=["demandeur_emploi", "parent_isole"], where="85000", needs=["garde_enfants"]
+    )
     assert body["profile"]["where"]["name"] == "La Roche-sur-Yon"
     eligible = {e["dispositif"]["id"]: e for e in body["eligible"]}
     assert {"dispositif:macigogne", "dispositif:avip", "dispositif:agepi"} <= set(eligible)
@@ -31,15 +33,21 @@ def test_parent_job_seeker_in_vendee(built: Service) -> None:
 
 
 def test_age_conditions_and_their_exceptions(built: Service) -> None:
-    young = built.match(age=22, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen",
-                        needs=["emploi"])
+    young = built.match(
+        age=22, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen", needs=["emploi"]
+    )
     assert "dispositif:cej" in names(young["eligible"])
-    older = built.match(age=27, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen",
-                        needs=["emploi"])
+    older = built.match(
+        age=27, statuses=["demandeur_emploi", "sans_emploi_ni_formation"], where="Caen", needs=["emploi"]
+    )
     cej = next(e for e in older["excluded"] if e["dispositif"]["id"] == "dispositif:cej")
     assert any("27 ans ✗" in f for f in cej["failed"])
-    rqth = built.match(age=27, statuses=["demandeur_emploi", "sans_emploi_ni_formation", "travailleur_handicape"],
-                       where="Caen", needs=["emploi"])
+    rqth = built.match(
+        age=27,
+        statuses=["demandeur_emploi", "sans_emploi_ni_formation", "travailleur_handicape"],
+        where="Caen",
+        needs=["emploi"],
+    )
     assert "dispositif:cej" in names(rqth["eligible"])
     garantie = next(e for e in young["excluded"] if e["dispositif"]["id"] == "dispositif:garantie_jeunes")
     assert any("remplacé" in f for f in garantie["failed"])
@@ -61,12 +69,15 @@ def test_an_action_that_turns_minors_away_is_not_proposed(built: Service) -> Non
     assert "000_1ad84331eee1d4b1/proposition-1-6" in {a["id"] for a in adult["actions"]}
 
 
-@pytest.mark.parametrize(("kwargs", "needle"), [
-    ({"age": 150, "where": "Caen"}, "impossible age"),
-    ({"age": 20, "statuses": ["astronaute"], "where": "Caen"}, "unknown status"),
-    ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "unknown need"),
-    ({"age": 20, "where": "Atlantide"}, "unknown place"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"age": 150, "where": "Caen"}, "impossible age"),
+        ({"age": 20, "statuses": ["astronaute"], "where": "Caen"}, "unknown status"),
+        ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "unknown need"),
+        ({"age": 20, "where": "Atlantide"}, "unknown place"),
+    ],
+)
 def test_bad_profiles_are_clear_errors(built: Service, kwargs: dict, needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         built.match(**kwargs)
@@ -74,11 +85,15 @@ def test_bad_profiles_are_clear_errors(built: Service, kwargs: dict, needle: str
 
 def test_http_match_get_post_and_422(built: Service) -> None:
     with TestClient(create_app(built.settings)) as client:
-        r = client.get("/match", params={"age": 24, "status": ["demandeur_emploi"], "where": "Vire",
-                                         "need": ["mobilite"]})
+        r = client.get(
+            "/match",
+            params={"age": 24, "status": ["demandeur_emploi"], "where": "Vire", "need": ["mobilite"]},
+        )
         assert r.status_code == 200 and r.json()["eligible"]
-        p = client.post("/match", json={"age": 24, "statuses": ["demandeur_emploi"], "where": "Vire",
-                                        "needs": ["mobilite"]})
+        p = client.post(
+            "/match",
+            json={"age": 24, "statuses": ["demandeur_emploi"], "where": "Vire", "needs": ["mobilite"]},
+        )
         assert p.json() == r.json()
         bad = client.get("/match", params={"age": 24, "status": ["astronaute"], "where": "Vire"})
         assert bad.status_code == 422

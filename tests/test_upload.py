@@ -26,14 +26,21 @@ def test_uploads_are_disabled_without_a_token(tmp_path: Path, corpus_dir: Path) 
 def test_upload_with_token_ingests_and_replaces(tmp_path: Path, corpus_dir: Path) -> None:
     with client_for(tmp_path, upload_token="s3cret") as client:
         data = (corpus_dir / DOC).read_bytes()
-        assert client.post("/documents", files={"file": (DOC, data)}, headers={"Authorization": "Bearer nope"}
-                           ).status_code == 403
-        ok = client.post("/documents", files={"file": (DOC, data)}, headers={"Authorization": "Bearer s3cret"})
+        assert (
+            client.post(
+                "/documents", files={"file": (DOC, data)}, headers={"Authorization": "Bearer nope"}
+            ).status_code
+            == 403
+        )
+        ok = client.post(
+            "/documents", files={"file": (DOC, data)}, headers={"Authorization": "Bearer s3cret"}
+        )
         assert ok.status_code == 200 and ok.json()["totals"]["actions"] == 14
         assert client.get("/health").json()["actions"] == 14
         # the same name, now a broken file: 422 with the report, and nothing changes
-        bad = client.post("/documents", files={"file": (DOC, b"\x00\x01" * 500)},
-                          headers={"Authorization": "Bearer s3cret"})
+        bad = client.post(
+            "/documents", files={"file": (DOC, b"\x00\x01" * 500)}, headers={"Authorization": "Bearer s3cret"}
+        )
         assert bad.status_code == 422 and bad.json()["totals"]["errors"] == 1
         assert client.get("/health").json()["actions"] == 14
         assert (tmp_path / "data" / "uploads" / DOC).read_bytes() == data
@@ -42,8 +49,13 @@ def test_upload_with_token_ingests_and_replaces(tmp_path: Path, corpus_dir: Path
 
 def test_upload_size_limit_and_names(tmp_path: Path, corpus_dir: Path) -> None:
     with client_for(tmp_path, upload_token="t", upload_max_bytes=1000) as client:
-        big = client.post("/documents", files={"file": (DOC, (corpus_dir / DOC).read_bytes())},
-                          headers={"Authorization": "Bearer t"})
+        big = client.post(
+            "/documents",
+            files={"file": (DOC, (corpus_dir / DOC).read_bytes())},
+            headers={"Authorization": "Bearer t"},
+        )
         assert big.status_code == 413 and "QFQ_UPLOAD_MAX_BYTES" in big.json()["valid"]
-        odd = client.post("/documents", files={"file": ("plan.exe", b"MZ")}, headers={"Authorization": "Bearer t"})
+        odd = client.post(
+            "/documents", files={"file": ("plan.exe", b"MZ")}, headers={"Authorization": "Bearer t"}
+        )
         assert odd.status_code == 415

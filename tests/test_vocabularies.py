@@ -18,11 +18,30 @@ from ingest.errors import InputError, NotFound
 from ingest.records import ActionRecord
 
 # Profile vocabulary of `match` (DESIGN.md, "Interface"): every slug must exist.
-STATUSES = ["demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa", "travailleur_handicape",
-            "sans_emploi_ni_formation", "apprenti", "etudiant", "salarie", "parent_isole", "residant_qpv",
-            "residant_zrr", "senior"]
-NEEDS = ["emploi", "formation", "apprentissage", "mobilite", "logement", "garde_enfants", "sante",
-         "creation_activite"]
+STATUSES = [
+    "demandeur_emploi",
+    "demandeur_emploi_longue_duree",
+    "beneficiaire_rsa",
+    "travailleur_handicape",
+    "sans_emploi_ni_formation",
+    "apprenti",
+    "etudiant",
+    "salarie",
+    "parent_isole",
+    "residant_qpv",
+    "residant_zrr",
+    "senior",
+]
+NEEDS = [
+    "emploi",
+    "formation",
+    "apprentissage",
+    "mobilite",
+    "logement",
+    "garde_enfants",
+    "sante",
+    "creation_activite",
+]
 DESIGN = Path(__file__).resolve().parents[1].parent / "shared" / "DESIGN.md"
 QFQ = rdflib.Namespace(voc.QFQ)
 
@@ -39,8 +58,9 @@ def actions(corpus_dir: Path) -> dict[str, list[ActionRecord]]:
     return {p.name[:3]: parse_document(p).actions for p in sorted(corpus_dir.glob("*.txt"))}
 
 
-def find(actions: dict[str, list[ActionRecord]], doc: str, *, ref: str | None = None,
-         title: str | None = None) -> ActionRecord:
+def find(
+    actions: dict[str, list[ActionRecord]], doc: str, *, ref: str | None = None, title: str | None = None
+) -> ActionRecord:
     for a in actions[doc]:
         if (ref is None or a.ref == ref) and (title is None or title.lower() in a.title.lower()):
             return a
@@ -62,6 +82,7 @@ def slugs(action: ActionRecord, scheme: str) -> set[str]:
 
 
 # --- the vocabulary file ---------------------------------------------------------------------
+
 
 def test_ttl_parses_into_two_skos_schemes(graph: rdflib.Graph) -> None:
     schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
@@ -115,6 +136,7 @@ def test_hierarchy_and_lookup() -> None:
 
 # --- the classifier on small inputs ----------------------------------------------------------
 
+
 def test_accent_case_and_plural_tolerance() -> None:
     title = "ACCOMPAGNER LES SÉNIORS"
     result = voc.classify(title, "Un atelier pour les demandeurs d’emploi âgés.")
@@ -126,14 +148,18 @@ def test_accent_case_and_plural_tolerance() -> None:
 
 def test_names_and_national_programme_do_not_make_themes() -> None:
     assert voc.classify("Réunion d'information", "Pôle emploi accueille les participants. Pôle Emploi.") == []
-    text = ("Dans le cadre du plan de mobilisation pour l'emploi et la transition écologique, "
-            "une réunion est organisée.")
+    text = (
+        "Dans le cadre du plan de mobilisation pour l'emploi et la transition écologique, "
+        "une réunion est organisée."
+    )
     assert not {a.slug for a in voc.classify("Réunion", text)} & {"transition_ecologique", "acces_emploi"}
 
 
 def test_ambiguous_words_are_not_publics() -> None:
-    text = ("Le taux de chômage reste élevé ; les jeunes enfants sont accueillis ; "
-            "les entreprises de plus de 50 salariés négocient.")
+    text = (
+        "Le taux de chômage reste élevé ; les jeunes enfants sont accueillis ; "
+        "les entreprises de plus de 50 salariés négocient."
+    )
     result = voc.classify("Constat", text)
     assert not {a.slug for a in result} & {"etudiant", "jeune", "salarie"}
     strong = {a.slug for a in result if not a.weak}
@@ -185,8 +211,9 @@ FORBIDDEN = [  # (doc, ref, title fragment, concepts the text does not support)
 
 
 @pytest.mark.parametrize(("doc", "ref", "title", "publics", "themes"), EXPECTED)
-def test_corpus_expectations(actions: dict, doc: str, ref: str | None, title: str | None,
-                             publics: set[str], themes: set[str]) -> None:
+def test_corpus_expectations(
+    actions: dict, doc: str, ref: str | None, title: str | None, publics: set[str], themes: set[str]
+) -> None:
     action = find(actions, doc, ref=ref, title=title)
     assert publics <= slugs(action, "public"), action.title
     assert themes <= slugs(action, "theme"), action.title
@@ -194,8 +221,9 @@ def test_corpus_expectations(actions: dict, doc: str, ref: str | None, title: st
 
 
 @pytest.mark.parametrize(("doc", "ref", "title", "absent"), FORBIDDEN)
-def test_corpus_false_positives(actions: dict, doc: str, ref: str | None, title: str | None,
-                                absent: set[str]) -> None:
+def test_corpus_false_positives(
+    actions: dict, doc: str, ref: str | None, title: str | None, absent: set[str]
+) -> None:
     action = find(actions, doc, ref=ref, title=title)
     assert not absent & (slugs(action, "public") | slugs(action, "theme")), action.title
 
@@ -211,12 +239,22 @@ def test_every_action_has_a_theme_and_exact_evidence(actions: dict) -> None:
             for a in assignments:
                 assert a.evidence and a.score > 0, (action.title, a.slug)
                 for e in a.evidence:
-                    assert fields[e.field][e.start:e.end] == e.surface
+                    assert fields[e.field][e.start : e.end] == e.surface
                     assert e.surface in record_text, (action.title, a.slug, e.surface)
 
 
-@pytest.mark.parametrize("text", ["Élève `cité` d’emploi — œuvre", "plain ascii", "", "e\u0301te\u0301 co\u00adop",
-                                  "Straße Æsop 😀 n°5", "garçon – 5\u00a0000 €", "mobilité"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Élève `cité` d’emploi — œuvre",
+        "plain ascii",
+        "",
+        "e\u0301te\u0301 co\u00adop",
+        "Straße Æsop 😀 n°5",
+        "garçon – 5\u00a0000 €",
+        "mobilité",
+    ],
+)
 def test_fold_maps_every_folded_character_back_to_its_source(text: str) -> None:
     from graph.vocabularies import fold
 

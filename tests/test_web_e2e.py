@@ -18,8 +18,16 @@ from api.service import Service
 from api.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
 
 if not Path(CHROMIUM).exists():
@@ -48,10 +56,19 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_ca
     svc.index()  # vectors computed here (or reused from the session cache) so the server starts warm
     svc.close()
     port = _free_port()
-    env = {**os.environ, "QFQ_DATA": str(data), "QFQ_VECTOR_CACHE": str(vector_cache), "QFQ_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "QFQ_DATA": str(data),
+        "QFQ_VECTOR_CACHE": str(vector_cache),
+        "QFQ_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # the server warms up (graph, indexes, encoders) before it listens
     while True:
@@ -61,7 +78,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_ca
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"qfq serve did not start: {proc.stdout.read().decode(errors='replace')}") from None
+                raise RuntimeError(
+                    f"qfq serve did not start: {proc.stdout.read().decode(errors='replace')}"
+                ) from None
             time.sleep(0.3)
     yield base
     proc.terminate()

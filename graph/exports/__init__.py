@@ -38,7 +38,11 @@ FORMATS: dict[str, ExportFormat] = {
     "gexf": ExportFormat("gexf", "application/gexf+xml", ".gexf", write_gexf, "GEXF 1.3 (Gephi)"),
     "graphml": ExportFormat("graphml", "application/graphml+xml", ".graphml", write_graphml, "GraphML"),
     "csv": ExportFormat(
-        "csv", "application/zip", ".csv.zip", write_csv_zip, "nodes.csv + edges.csv (Gephi spreadsheet), zipped"
+        "csv",
+        "application/zip",
+        ".csv.zip",
+        write_csv_zip,
+        "nodes.csv + edges.csv (Gephi spreadsheet), zipped",
     ),
 }
 
@@ -68,7 +72,8 @@ def subgraph(
     kept = {
         a
         for a in actions
-        if (territories is None or linked(a, "in", territories)) and (themes is None or linked(a, "theme", themes))
+        if (territories is None or linked(a, "in", territories))
+        and (themes is None or linked(a, "theme", themes))
     }
     nodes = set(kept)
     for action in kept:

@@ -26,7 +26,19 @@ import networkx as nx
 from graph.exports.gexf import format_float, is_list, list_items, sorted_edges, sorted_nodes
 
 NODE_FIXED = ("Id", "Label", "type")
-EDGE_FIXED = ("Source", "Target", "Type", "Id", "Label", "Weight", "kind", "doc", "line_start", "line_end", "quote")
+EDGE_FIXED = (
+    "Source",
+    "Target",
+    "Type",
+    "Id",
+    "Label",
+    "Weight",
+    "kind",
+    "doc",
+    "line_start",
+    "line_end",
+    "quote",
+)
 NODE_TAKEN = frozenset({"id", "label", "type"})
 EDGE_TAKEN = frozenset({"id", "label", "weight", "kind", "doc", "line_start", "line_end", "quote"})
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -134,7 +134,9 @@ def format_value(value: Any, kind: str, list_format: Callable[[list[str]], str])
     return str(value)
 
 
-def columns(records: Iterable[dict[str, Any]], first: Iterable[str], exclude: Iterable[str]) -> list[tuple[str, str]]:
+def columns(
+    records: Iterable[dict[str, Any]], first: Iterable[str], exclude: Iterable[str]
+) -> list[tuple[str, str]]:
     """``[(name, kind)]`` for the attributes of ``records``: ``first`` (when present) then the rest sorted."""
     values: dict[str, list[Any]] = {}
     for record in records:
@@ -172,7 +174,9 @@ def sorted_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, 
         while edge_id in seen or (edge_id != key and edge_id in originals):
             edge_id, n = f"{key}#{n}", n + 1
         if edge_id != key:
-            log.warning("edge key %r is used by several node pairs; %s -> %s exported as %r", key, u, v, edge_id)
+            log.warning(
+                "edge key %r is used by several node pairs; %s -> %s exported as %r", key, u, v, edge_id
+            )
         seen.add(edge_id)
         out.append((edge_id, u, v, data))
     return out
@@ -209,7 +213,9 @@ def _declare(graph_el: etree._Element, cls: str, cols: list[tuple[str, str]], pr
     return ids
 
 
-def _attvalues(parent: etree._Element, data: dict[str, Any], cols: list[tuple[str, str]], ids: dict[str, str]) -> None:
+def _attvalues(
+    parent: etree._Element, data: dict[str, Any], cols: list[tuple[str, str]], ids: dict[str, str]
+) -> None:
     present = [(name, kind) for name, kind in cols if data.get(name) is not None]
     if not present:
         return
@@ -292,4 +298,3 @@ def write_gexf(
         _attvalues(edge_el, data, edge_cols, edge_ids)
 
     out.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-

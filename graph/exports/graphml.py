@@ -52,11 +52,15 @@ def _g(tag: str) -> str:
     return f"{{{GRAPHML_NS}}}{tag}"
 
 
-def _data(parent: etree._Element, data: dict[str, Any], cols: list[tuple[str, str]], ids: dict[str, str]) -> None:
+def _data(
+    parent: etree._Element, data: dict[str, Any], cols: list[tuple[str, str]], ids: dict[str, str]
+) -> None:
     for name, kind in cols:
         value = data.get(name)
         if value is not None:
-            etree.SubElement(parent, _g("data"), key=ids[name]).text = xml_safe(format_value(value, kind, json_list))
+            etree.SubElement(parent, _g("data"), key=ids[name]).text = xml_safe(
+                format_value(value, kind, json_list)
+            )
 
 
 def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:

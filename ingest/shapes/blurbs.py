@@ -115,7 +115,9 @@ def detect(ctx: Context) -> list[ActionRecord]:
         warnings = []
         if not orgs:
             raw = collapse(" ".join(pilot_text))
-            warnings.append(f"line {n}: pilot line {'is empty' if not raw else 'names no organisation: ' + raw!r}")
+            warnings.append(
+                f"line {n}: pilot line {'is empty' if not raw else 'names no organisation: ' + raw!r}"
+            )
         description = "\n".join(paragraphs)
         start = headings[0]
         action = ActionRecord(

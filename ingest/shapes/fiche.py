@@ -16,18 +16,67 @@ from ingest.text import TOC_LINE, collapse, fold, html_paragraphs, strip_heading
 
 # canonical field -> label variants (folded: lowercase, no accents)
 LABELS: dict[str, tuple[str, ...]] = {
-    "intitule": ("intitule de l'action", "intitule du projet", "intitule de la fiche", "intitule", "titre de l'action"),
-    "pilots": ("pilote du projet", "pilotes du projet", "pilote de l'action", "pilotes", "pilote", "referents",
-               "referent", "porteur du projet", "porteur de projet", "porteurs", "porteur", "co-pilotes"),
-    "perimeter": ("perimetre geographique", "perimetre", "territoires concernes", "territoire concerne",
-                  "territoire(s) concerne(s)", "territoires", "territoire"),
-    "description": ("description detaillee du projet", "description detaillee", "description du projet",
-                    "description de l'action", "description", "contenu de l'action", "objectifs"),
-    "calendar": ("calendrier previsionnel sur 18 mois", "calendrier previsionnel", "calendrier", "echeancier"),
-    "partners": ("autres parties prenantes", "parties prenantes", "partenaires associes", "partenaires", "partenariat"),
+    "intitule": (
+        "intitule de l'action",
+        "intitule du projet",
+        "intitule de la fiche",
+        "intitule",
+        "titre de l'action",
+    ),
+    "pilots": (
+        "pilote du projet",
+        "pilotes du projet",
+        "pilote de l'action",
+        "pilotes",
+        "pilote",
+        "referents",
+        "referent",
+        "porteur du projet",
+        "porteur de projet",
+        "porteurs",
+        "porteur",
+        "co-pilotes",
+    ),
+    "perimeter": (
+        "perimetre geographique",
+        "perimetre",
+        "territoires concernes",
+        "territoire concerne",
+        "territoire(s) concerne(s)",
+        "territoires",
+        "territoire",
+    ),
+    "description": (
+        "description detaillee du projet",
+        "description detaillee",
+        "description du projet",
+        "description de l'action",
+        "description",
+        "contenu de l'action",
+        "objectifs",
+    ),
+    "calendar": (
+        "calendrier previsionnel sur 18 mois",
+        "calendrier previsionnel",
+        "calendrier",
+        "echeancier",
+    ),
+    "partners": (
+        "autres parties prenantes",
+        "parties prenantes",
+        "partenaires associes",
+        "partenaires",
+        "partenariat",
+    ),
     "budget": ("budget previsionnel", "budget", "financement", "cout"),
-    "indicators": ("evaluation/indicateurs", "evaluation / indicateurs", "evaluation indicateurs", "indicateurs",
-                   "indicateurs d'evaluation", "evaluation"),
+    "indicators": (
+        "evaluation/indicateurs",
+        "evaluation / indicateurs",
+        "evaluation indicateurs",
+        "indicateurs",
+        "indicateurs d'evaluation",
+        "evaluation",
+    ),
     "expected_results": ("resultats attendus", "objectifs attendus"),
     "duration": ("duree de l'action", "duree de l action", "duree"),
     "observations": ("observations", "remarques"),
@@ -104,7 +153,9 @@ def _split_fiches(run: list[_Row]) -> list[_Fiche]:
     for row in run:
         starts = row.label in ("intitule", "fiche_title")
         repeats = row.label in cur.fields() and row.label not in ("step", None)
-        if cur.rows and (starts and ({"intitule", "fiche_title"} & cur.fields() or len(cur.fields()) >= 3) or repeats):
+        if cur.rows and (
+            starts and ({"intitule", "fiche_title"} & cur.fields() or len(cur.fields()) >= 3) or repeats
+        ):
             fiches.append(cur)
             cur = _Fiche()
         cur.rows.append(row)
@@ -127,7 +178,9 @@ def _heading_above(ctx: Context, first_line: int, floor: int) -> tuple[int, str 
     return first_line, None, None
 
 
-_CHAPTER = re.compile(r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(chantier\s*n°?\s*\d+|axe\s+[ivx\d]+\b.*|partie\s+[ivx\d]+\b.*)", re.I)
+_CHAPTER = re.compile(
+    r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(chantier\s*n°?\s*\d+|axe\s+[ivx\d]+\b.*|partie\s+[ivx\d]+\b.*)", re.I
+)
 
 
 def chapter_above(ctx: Context, line: int) -> str | None:
@@ -220,7 +273,9 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
     partners = [o for o in pilots if o.note == ASSOCIATED] + partners
     pilots = [o for o in pilots if o.note != ASSOCIATED]
     perimeter = " / ".join(values.get("perimeter", [])) or None
-    territories = places_in_field(perimeter or "", lines.get("perimeter", first), ctx.gazetteer) if perimeter else []
+    territories = (
+        places_in_field(perimeter or "", lines.get("perimeter", first), ctx.gazetteer) if perimeter else []
+    )
     description_parts = [*intitule[1:], *values.get("description", [])]
     if not description_parts:
         description_parts = [*values.get("expected_results", []), *steps]
@@ -241,7 +296,8 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
         territories=territories,
         perimeter=perimeter,
         budget=" ".join(values.get("budget", [])) or None,
-        calendar=" ".join(values.get("calendar", [])) or ("; ".join(s.split(" : ")[0] for s in steps) or None),
+        calendar=" ".join(values.get("calendar", []))
+        or ("; ".join(s.split(" : ")[0] for s in steps) or None),
         indicators=" ".join(values.get("indicators", [])) or None,
         expected_results=" ".join(values.get("expected_results", [])) or None,
         duration=" ".join(values.get("duration", [])) or None,

@@ -11,8 +11,12 @@ from ingest.shapes.context import Context
 from ingest.text import collapse, fold, html_paragraphs, is_upper_text, strip_heading, strip_markup
 
 _ENTRY = re.compile(r"^\s*(?:[-•▶►▪*]\s*)*([A-Z][\w'’\-\. ]{0,24}?)\s*:\s*(\S.{2,200})$")
-_INLINE = re.compile(r"([A-ZÉÈ][\w'’\-]+(?:\s+(?:d[eu]s?|de\s+la|de\s+l'|d'|l'|la|le|les|et|pour|à|en|aux?)?\s*[\w'’\-]+){1,9})\s*\(([A-Z][A-Za-z0-9\-]{1,11})\)")
-_GLOSSARY_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?\s*(glossaire|lexique|liste des (?:sigles|acronymes)|sigles)\b", re.I)
+_INLINE = re.compile(
+    r"([A-ZÉÈ][\w'’\-]+(?:\s+(?:d[eu]s?|de\s+la|de\s+l'|d'|l'|la|le|les|et|pour|à|en|aux?)?\s*[\w'’\-]+){1,9})\s*\(([A-Z][A-Za-z0-9\-]{1,11})\)"
+)
+_GLOSSARY_HEAD = re.compile(
+    r"^(?:#+\s*)?(?:\*\*)?\s*(glossaire|lexique|liste des (?:sigles|acronymes)|sigles)\b", re.I
+)
 _LIST_HEAD = re.compile(
     r"(liste des participants|participants|partenaires|signataires|contributeurs|membres)", re.I
 )
@@ -74,8 +78,10 @@ def _inline(ctx: Context, known: set[str]) -> list[GlossaryEntry]:
 def _is_list_heading(text: str) -> bool:
     """'III. LES PARTENAIRES', 'LISTE DES PARTICIPANTS …', '► SIGNATAIRES HISTORIQUES 2012-2014'."""
     bare = re.sub(r"^[\s►▶•\-IVX\d.]+", "", text).strip()
-    return bool(_LIST_HEAD.search(bare)) and len(bare) < 100 and (
-        is_upper_text(bare) or bare.lower().startswith("liste des")
+    return (
+        bool(_LIST_HEAD.search(bare))
+        and len(bare) < 100
+        and (is_upper_text(bare) or bare.lower().startswith("liste des"))
     )
 
 
@@ -104,8 +110,11 @@ def participants(ctx: Context) -> list[OrgMention]:
             # one paragraph (or table cells) of names with no separator between them
             for cell in html_paragraphs(line.replace("\t", " </p> ")):
                 for part in re.split(r"\s*,\s*", cell):
-                    out += [OrgMention(x.strip(" .–-"), n, note="liste des participants")
-                            for x in split_run(part) if len(x.strip(" .–-")) >= 2]
+                    out += [
+                        OrgMention(x.strip(" .–-"), n, note="liste des participants")
+                        for x in split_run(part)
+                        if len(x.strip(" .–-")) >= 2
+                    ]
             active = False
         elif active and not text.startswith("(") and not (is_upper_text(text) and len(text) < 100):
             active = False

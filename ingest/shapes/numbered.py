@@ -43,8 +43,11 @@ def _titles(ctx: Context) -> list[_Title]:
         if m and is_upper_text(m.group(3)) and not TOC_LINE.search(ctx.line(i)):
             t = _Title(i, int(m.group(1)), f"{m.group(1)}.{m.group(2)}", [i])
             j = i + 1
-            while j <= n_lines and ctx.line(j).strip() and is_upper_text(ctx.line(j)) and not (
-                CONTACTS.match(ctx.line(j)) or KEYS.match(ctx.line(j))
+            while (
+                j <= n_lines
+                and ctx.line(j).strip()
+                and is_upper_text(ctx.line(j))
+                and not (CONTACTS.match(ctx.line(j)) or KEYS.match(ctx.line(j)))
             ):
                 t.title_lines.append(j)
                 j += 1
@@ -82,7 +85,13 @@ def _chapter_questions(ctx: Context, titles: list[_Title]) -> tuple[dict[int, st
         while nxt <= len(ctx.lines) and not ctx.line(nxt).strip():
             nxt += 1
         after = ctx.line(nxt)
-        opens = m.group(1) or DROP_CAP.match(after) or KEYS.match(after) or CONTACTS.match(after) or nxt in title_lines
+        opens = (
+            m.group(1)
+            or DROP_CAP.match(after)
+            or KEYS.match(after)
+            or CONTACTS.match(after)
+            or nxt in title_lines
+        )
         if opens and block and ctx.line(block[-1]).rstrip().endswith("?"):
             text = join_wrapped([m.group(2)] + [ctx.line(x) for x in block[1:]])
             used.update(range(n, block[-1] + 1))
@@ -99,7 +108,9 @@ def _chapter_questions(ctx: Context, titles: list[_Title]) -> tuple[dict[int, st
 
 
 def _segments(ctx: Context, titles: list[_Title]) -> list[tuple[int, int]]:
-    caps = [i for i in range(1, len(ctx.lines) + 1) if DROP_CAP.match(ctx.line(i)) and ctx.line(i + 1).strip()]
+    caps = [
+        i for i in range(1, len(ctx.lines) + 1) if DROP_CAP.match(ctx.line(i)) and ctx.line(i + 1).strip()
+    ]
     bounds: list[tuple[int, int]] = []
     for idx, t in enumerate(titles):
         before = [c for c in caps if c < t.line]
@@ -168,13 +179,17 @@ def _blocks(ctx: Context, start: int, end: int, t: _Title, skip: set[int]):
             name, _, inline_role = s.partition(",")
             followed_by_role = is_upper_text(ctx.line(i + 1)) and bool(ctx.line(i + 1).strip())
             if (
-                NAME_LINE.match(raw) and answer_seen and not KEYS.match(raw)
+                NAME_LINE.match(raw)
+                and answer_seen
+                and not KEYS.match(raw)
                 and (not inline_role or is_upper_text(inline_role))
                 and (len(name.split()) >= 2 or followed_by_role)
             ):
                 role_lines = [inline_role] if inline_role else []
                 k = i + 1
-                while k <= end and ctx.line(k).strip() and is_upper_text(ctx.line(k)) and k not in t.title_lines:
+                while (
+                    k <= end and ctx.line(k).strip() and is_upper_text(ctx.line(k)) and k not in t.title_lines
+                ):
                     role_lines.append(ctx.line(k))
                     k += 1
                 people.append(Person(name=collapse(name), role=join_wrapped(role_lines) or None, line=i))
@@ -203,7 +218,9 @@ def _contacts(lines: list[tuple[int, str]]):
             if m and len(m.group(1).split()) <= 3 and not re.search(r"\b(?:DE|DU|DES|LA)\b", m.group(1)):
                 person, rest = m.group(1), m.group(2)
                 parts = [p.strip(" :") for p in re.split(r",\s*|\s/\s", rest) if p.strip(" :")]
-                parts = [collapse(EMAIL.sub(" ", PHONE.sub(" ", URL.sub(" ", p)))).strip(" :/") for p in parts]
+                parts = [
+                    collapse(EMAIL.sub(" ", PHONE.sub(" ", URL.sub(" ", p)))).strip(" :/") for p in parts
+                ]
                 parts = [p for p in parts if p]
                 org = parts[-1] if parts else None
                 role = ", ".join(dict.fromkeys(p for p in parts[:-1] if p != org)) or None
@@ -226,12 +243,18 @@ def detect(ctx: Context) -> list[ActionRecord]:
     for t, (start, end) in zip(titles, _segments(ctx, titles), strict=True):
         desc, contact_lines, keys, people = _blocks(ctx, start, end, t, q_lines)
         description = join_wrapped(desc)
-        title = join_wrapped([TITLE.match(ctx.line(t.line)).group(3)] + [ctx.line(x) for x in t.title_lines[1:]])
+        title = join_wrapped(
+            [TITLE.match(ctx.line(t.line)).group(3)] + [ctx.line(x) for x in t.title_lines[1:]]
+        )
         region_text = join_wrapped([ctx.line(x) for x in t.region_lines])
         region = region_of(region_text)
-        territories = [TerritoryMention(region_text, t.region_lines[0], source="region-line")] if region else []
+        territories = (
+            [TerritoryMention(region_text, t.region_lines[0], source="region-line")] if region else []
+        )
         territories += places_in_text(f"{title}. {description}", start, ctx.gazetteer)
-        territories = list({(region_of(x.name) or fold(x.name)): x for x in reversed(territories)}.values())[::-1]
+        territories = list({(region_of(x.name) or fold(x.name)): x for x in reversed(territories)}.values())[
+            ::-1
+        ]
         first = next((n for n in range(start, end + 1) if ctx.line(n).strip() and n not in q_lines), start)
         last = next((n for n in range(end, start - 1, -1) if ctx.line(n).strip() and n not in q_lines), end)
         action = ActionRecord(
@@ -253,7 +276,13 @@ def detect(ctx: Context) -> list[ActionRecord]:
         if "national" in region_text.lower():
             action.region = "France"
         action.fields_missing = [
-            f for f, v in (("description", description), ("contacts", action.contacts), ("keys_to_success", keys)) if not v
+            f
+            for f, v in (
+                ("description", description),
+                ("contacts", action.contacts),
+                ("keys_to_success", keys),
+            )
+            if not v
         ]
         actions.append(action)
     return actions

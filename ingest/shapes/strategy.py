@@ -20,7 +20,8 @@ NUMBER = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$")
 LETTER = re.compile(r"^\s*([a-h])\.\s+(\S.*)$")
 BOLD_BULLET = re.compile(
     r"^\s*-\s*\*\*((?:(?:le|la|les)\s+(?:programmes?|dispositifs?|plateformes?|projets?|réseaux?|expérimentations?)|"
-    r"création|mise\s+en\s+place|déploiement)\b[^*]*)\*\*", re.I
+    r"création|mise\s+en\s+place|déploiement)\b[^*]*)\*\*",
+    re.I,
 )
 NAMED = re.compile(
     r"\b(?:son\s+|le\s+|du\s+|un\s+|une\s+|la\s+)?(?:futur\s+)?(dispositif|programme|mission|plateforme|démarche)"
@@ -28,11 +29,16 @@ NAMED = re.compile(
     re.I,
 )
 BOLD_QUOTED = re.compile(r"«\s*\*\*([^*»]{3,60})\*\*\s*»")
-_PUBLIC = re.compile(r"^(?:l'ensemble\s+des\s+|les\s+)?(?:stagiaires|bénéficiaires|publics?|demandeurs|jeunes)\b", re.I)
+_PUBLIC = re.compile(
+    r"^(?:l'ensemble\s+des\s+|les\s+)?(?:stagiaires|bénéficiaires|publics?|demandeurs|jeunes)\b", re.I
+)
 _EXPERIMENTS = re.compile(r"exp[ée]riment", re.I)
 # Sections that describe what exists (a diagnosis) rather than what the plan will do.
-_DIAGNOSIS = re.compile(r"^(?:la\s+situation|le\s+contexte|les\s+b[ée]n[ée]ficiaires|caract[ée]ristiques|cartographie|"
-                        r"diagnostic|[ée]tat\s+des\s+lieux|bilan|les\s+enjeux\s+qui)", re.I)
+_DIAGNOSIS = re.compile(
+    r"^(?:la\s+situation|le\s+contexte|les\s+b[ée]n[ée]ficiaires|caract[ée]ristiques|cartographie|"
+    r"diagnostic|[ée]tat\s+des\s+lieux|bilan|les\s+enjeux\s+qui)",
+    re.I,
+)
 # A section heading that is itself a measure: an infinitive ('Ouvrir l'accès …') or an action noun.
 _ACTION_HEADING = re.compile(
     r"^(?:[A-ZÉ][a-zéèêç]+(?:er|ir|re)\b)|(?i:\b(?:constitution|cr[ée]ation|mise\s+en\s+(?:place|œuvre)|d[ée]ploiement)\b)",
@@ -61,6 +67,8 @@ def _heading(ctx: Context, n: int) -> tuple[str, str, str] | None:
         if m and len(m.group(2)) > 8:
             return level, m.group(1), collapse(m.group(2))
     return None
+
+
 _PILOT_SUBJECT = re.compile(
     r"\b((?:la\s+)?Région(?:\s+Normandie)?|l'État|l'Etat|Pôle\s+emploi|le\s+CARIF-OREF[\w ]*?)\s+"
     r"(?:propose|met\s+en\s+œuvre|souhaite|développera|s'appuiera|constituera|mettra|soutient|s'engage|crée|"
@@ -94,12 +102,12 @@ def detect(ctx: Context) -> list[ActionRecord]:
         if h:
             level, number, head_text = h
             last_number[level] = _ordinal(number)
-            for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
+            for lower in ("number", "letter")[("roman", "number", "letter").index(level) :]:
                 if lower != level:
                     last_number.pop(lower, None)
             path[level] = number
             heads[level] = head_text
-            for lower in ("number", "letter")[("roman", "number", "letter").index(level):]:
+            for lower in ("number", "letter")[("roman", "number", "letter").index(level) :]:
                 if lower != level:
                     path.pop(lower, None)
                     heads.pop(lower, None)
@@ -147,7 +155,9 @@ def _heading_measures(ctx: Context, candidates, spans, actions, where, counters)
                 break
             if ctx.line(k).strip():
                 end = k
-        inner = [a for s, _, a in spans if line < s <= end] + [a for a in actions if line < a.provenance.line_start <= end]
+        inner = [a for s, _, a in spans if line < s <= end] + [
+            a for a in actions if line < a.provenance.line_start <= end
+        ]
         ref_path, heads = where.get(line, ("0", {}))
         if inner or has_children or any(_DIAGNOSIS.search(h) for h in heads.values()) or not starts:
             continue
