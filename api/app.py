@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: FastAPI reads the route annotations at definition time.
 """
 
-import json
 import tempfile
 import threading
 from collections import OrderedDict
@@ -321,7 +320,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers = {"Content-Disposition": f'attachment; filename="qfq.{SUFFIXES.get(fmt, fmt)}"'}
         if fmt == "actions":
             rows = service.export_rows()
-            body = ((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for r in rows)
+            body = ((r.model_dump_json() + "\n").encode("utf-8") for r in rows)
             return StreamingResponse(body, media_type=MEDIA_TYPES[fmt], headers=headers)
         spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed by the generator
         service.export_graph(fmt, spool, territory=territory, theme=theme)

@@ -13,14 +13,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
+from api.memory import settle_memory
 from api.report import DocumentReport, IngestReport, summarise_missing
 from api.settings import Settings
-from graph.actions_export import export_row, iter_rows, linker_for, write_jsonl
+from graph.actions_export import action_row, iter_rows, write_jsonl
+from graph.enrich import enrichers
 from graph.exports import FORMATS, subgraph
-from graph.knowledge import KnowledgeBase, KnowledgeCache, settle_memory
+from graph.knowledge import KnowledgeBase, KnowledgeCache
+from graph.linking import TerritoryLinker
 from graph.rdf import serialize, sparql, to_rdf
+from graph.reference import ReferenceData
 from graph.store import Store
-from graph.territories import Referential, default_referential
+from graph.territories import Referential
 from ingest.errors import AccessDenied, InputError, QfqError, TooLarge, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import document_id, parse_document
@@ -37,16 +41,13 @@ MEDIA_TYPES = {
 }
 
 
-def default_enrichers() -> list:
-    """Dispositif mentions and publics/themes, when their modules are present."""
-    from graph.enrich import enrichers
-
-    return enrichers()
-
-
 class Service:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, reference: ReferenceData | None = None):
+        """``reference``: reference data to share with other services of the process (tests do); by default the
+        service loads its own from the settings."""
         self.settings = settings
+        if reference is not None:
+            self.__dict__["reference"] = reference
         self._search_lock = threading.Lock()
         self._answers: OrderedDict[tuple, Any] = OrderedDict()
         self._answers_lock = threading.Lock()
@@ -73,12 +74,18 @@ class Service:
         return Store(self.settings.store_path)
 
     @cached_property
+    def reference(self) -> ReferenceData:
+        return ReferenceData(self.settings.reference_dir)
+
+    @property
     def referential(self) -> Referential:
-        return default_referential()
+        return self.reference.territories
 
     @cached_property
     def knowledge_cache(self) -> KnowledgeCache:
-        return KnowledgeCache(self.store, self.referential, enrichers=default_enrichers())
+        return KnowledgeCache(
+            self.store, self.reference, enrichers=enrichers(self.reference), on_built=settle_memory
+        )
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -91,7 +98,10 @@ class Service:
         from embeddings.encoder import build_encoder
 
         s = self.settings
-        counts = {"threads": s.threads, "query_threads": s.query_threads}
+        from embeddings.threads import QueryThreads
+
+        # one set of query threads for both encoders: one team-starting thread for the process
+        counts = {"threads": s.threads, "query_threads": s.query_threads, "teams": QueryThreads()}
         main = build_encoder(s.encoder, **counts)
         other = main if s.similar_encoder == s.encoder else build_encoder(s.similar_encoder, **counts)
         return {"search": main, "similar": other}
@@ -248,7 +258,7 @@ class Service:
                 warnings=self.store.warnings(doc_id),
             )
         try:
-            gazetteer = linker_for(self.referential, {}, []).is_place
+            gazetteer = TerritoryLinker(self.referential).is_place
             parsed = parse_document(path, doc_id=doc_id, gazetteer=gazetteer)
             self.store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
         except QfqError as exc:
@@ -278,12 +288,12 @@ class Service:
         unmatched: set[str] = set()
         territories = 0
         for row in self.export_rows():
-            for o in row["pilots"] + row["partners"]:
-                entities.add(o["id"])
-            for t in row["territories"]:
+            for o in row.pilots + row.partners:
+                entities.add(o.id)
+            for t in row.territories:
                 territories += 1
-                if t["code"] is None:
-                    unmatched.add(f"{t['name']} ({row['doc']})")
+                if t.code is None:
+                    unmatched.add(f"{t.name} ({row.doc})")
         report.entities = len(entities)
         report.territories = territories
         report.unmatched_territories = sorted(unmatched, key=fold)
@@ -331,19 +341,10 @@ class Service:
         }
 
     def get_action(self, action_id: str) -> dict[str, Any]:
-        action = self.store.action(action_id)
-        doc = self.store.document(action["doc"])
-        row = export_row(
-            action,
-            doc,
-            linker_for(self.referential, doc, self.store.glossary(doc["id"])),
-            self.knowledge.graph,
-        )
-        p = row["provenance"]
-        row["provenance"]["source"] = (
-            f"/documents/{p['doc']}/passage?start={p['line_start']}&end={p['line_end']}"
-        )
-        return row
+        row = action_row(self.store, self.referential, self.knowledge.graph, action_id)
+        p = row.provenance
+        p.source = f"/documents/{p.doc}/passage?start={p.line_start}&end={p.line_end}"
+        return row.model_dump(mode="json")
 
     def dispositifs(self) -> dict[str, Any]:
         return self.knowledge.queries.dispositifs()
@@ -401,7 +402,7 @@ class Service:
     def vocabulary(self) -> dict[str, Any]:
         from graph.match import vocabulary
 
-        return vocabulary()
+        return vocabulary(self.reference.vocabularies)
 
     def coverage(
         self, theme: str, *, level: str = "departement", within: str | None = None
@@ -476,7 +477,7 @@ class Service:
         if fmt in FORMATS:
             FORMATS[fmt].write(graph, out)
         elif fmt in ("ttl", "jsonld"):
-            rdf = kb.rdf if graph is kb.graph else to_rdf(graph)
+            rdf = kb.rdf if graph is kb.graph else to_rdf(graph, kb.reference.ontology)
             out.write(serialize(rdf, fmt).encode("utf-8"))
         else:
             raise InputError(

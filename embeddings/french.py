@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer  # PyStemmer
 from bm25s.stopwords import STOPWORDS_FRENCH
+
+from ingest.text import strip_accents
 
 _ELISION = re.compile(r"\b(?:l|d|qu|n|s|c|j|m|t|jusqu|lorsqu|puisqu|quoiqu)['’]", re.I)
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -28,12 +29,7 @@ _EXTRA_STOP = {
 }
 
 
-def _strip_accents(text: str) -> str:
-    text = text.replace("œ", "oe").replace("æ", "ae")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-STOPWORDS = frozenset({_strip_accents(w) for w in STOPWORDS_FRENCH} | _EXTRA_STOP)
+STOPWORDS = frozenset({strip_accents(w) for w in STOPWORDS_FRENCH} | _EXTRA_STOP)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +39,7 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _strip_accents(_stemmer().stemWord(word))
+    return strip_accents(_stemmer().stemWord(word))
 
 
 def tokens(text: str) -> list[str]:
@@ -52,7 +48,7 @@ def tokens(text: str) -> list[str]:
     out = []
     for word in _WORD.findall(text):
         for part in word.split("-"):
-            if len(part) < 2 or _strip_accents(part) in STOPWORDS:
+            if len(part) < 2 or strip_accents(part) in STOPWORDS:
                 continue
             out.append(_stem(part))
     return out

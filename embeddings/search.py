@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,31 +20,6 @@ from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
-_QUERY_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qfq-query")
-
-
-class _InFlight:
-    """How many searches are running in this process: a query alone may use a thread team."""
-
-    def __init__(self) -> None:
-        self._count = 0
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def enter(self) -> Iterator[bool]:
-        with self._lock:
-            self._count += 1
-            alone = self._count == 1
-        try:
-            yield alone
-        finally:
-            with self._lock:
-                self._count -= 1
-
-
-_SEARCHES = _InFlight()
-
-
 @dataclass(frozen=True)
 class SearchConfig:
     bm25_weight: float = 1.0
@@ -208,7 +180,8 @@ class SearchIndex:
         allowed = self.allowed_positions(items)
         n = max(self.config.candidates, k)
         dense = [(w, r) for w, r in [(self.config.dense_weight, self.retriever), *extra] if w]
-        with _SEARCHES.enter() as alone:
+        teams = self.retriever.encoder.teams
+        with teams.search() as alone:
             if alone:  # the only search running: the first encoder takes its thread team, the others follow
                 vectors = [
                     r.encoder.encode_query([text], threads=None if i == 0 else 1)
@@ -216,7 +189,7 @@ class SearchIndex:
                 ]
             else:  # searches overlap: one thread per encoder, the others beside the first (a team would wait
                 # for cores other requests hold: measured 2-10x slower under load)
-                later = [_QUERY_POOL.submit(r.encoder.encode_query, [text], 1) for _, r in dense[1:]]
+                later = [teams.beside(r.encoder.encode_query, [text], 1) for _, r in dense[1:]]
                 vectors = [r.encoder.encode_query([text], threads=1) for _, r in dense[:1]]
                 vectors += [f.result() for f in later]
         rankings = []

@@ -1,140 +1,235 @@
-"""`qfq export actions`: one JSON object per action, with linked territories and provenance."""
+"""The action row: one typed model of an action as qfq shows it — `qfq export actions` (JSON Lines), the HTTP
+`/actions` and `/actions/{id}` bodies and the CLI's `--json` all serialise this model, so they are one shape.
+
+A row joins what the document says (the ingest record: fields as written, provenance) with what the knowledge
+graph means (linked territories, resolved actors, dispositifs, publics and themes). Every key is always present
+(null or empty when unknown), so that a reader never has to guess whether a key may be missing.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph.linking import TerritoryLinker, actor_id
 from graph.store import Store
 from graph.territories import Referential
+from ingest.records import ActionRecord, DocumentRecord
 
 
-def linker_for(
-    referential: Referential, doc: dict[str, Any], glossary: list[dict[str, Any]]
-) -> TerritoryLinker:
-    return TerritoryLinker(
-        referential,
-        region=doc.get("region"),
-        department=doc.get("department"),
-        glossary={g["acronym"]: g["expansion"] for g in glossary},
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TerritoryRef(_Row):
+    name: str = Field(description="The place as written in the document.")
+    level: str | None = Field(description="region, departement, epci or commune; null when not coded.")
+    code: str | None = Field(description="INSEE code (SIREN for an EPCI); null when not coded.")
+    id: str | None = Field(description="Territory id, e.g. commune:14762.")
+    official_name: str | None = None
+    parent: str | None = Field(None, description="Best known parent of a place without a code.")
+    excluded: bool = Field(False, description="The text excludes this place ('hors …').")
+    note: str | None = None
+
+
+class ActorRef(_Row):
+    id: str = Field(description="Actor node id (graph), or a provisional id from the name as written.")
+    name: str | None
+    kind: str | None = None
+    written: str | None = Field(None, description="The name as the document writes it.")
+    note: str | None = Field(None, description="Qualifier of the mention, e.g. 'en lien avec', 'Sous action 1'.")
+    display: str | None = Field(None, description="Name with today's successor, for a renamed organisation.")
+
+
+class LineEvidence(_Row):
+    line: int | None
+    quote: str | None
+
+
+class ConceptRef(_Row):
+    id: str = Field(description="dispositif:…, public:… or theme:…")
+    name: str | None
+    evidence: LineEvidence
+
+
+class ContactRef(_Row):
+    kind: str = Field(description="email, phone or url.")
+    value: str
+    org: str | None = None
+    person: str | None = None
+
+
+class PersonRef(_Row):
+    name: str | None = None
+    role: str | None = None
+    org: str | None = None
+
+
+class ActionProvenance(_Row):
+    doc: str = Field(description="Document id.")
+    line_start: int = Field(description="First line of the action (1-based).")
+    line_end: int = Field(description="Last line of the action.")
+    page: int | None = Field(None, description="Page of the first line (paginated formats).")
+    quote: str = Field(description="Verbatim quote (markup removed).")
+    path: str | None = None
+    source: str | None = Field(None, description="Link to the passage: /documents/{doc}/passage?start=…&end=…")
+
+
+class ActionRow(_Row):
+    id: str = Field(
+        description="Stable action id: <document id>/<slug of ref or title>.",
+        examples=["001_7091df44cd1e8194/macigogne-fr"],
     )
+    doc: str
+    ref: str | None
+    title: str
+    region: str | None
+    chapter: str | None
+    shape: str = Field(description="The shape it was read from: fiche, numbered, blurb, strategy.")
+    territories: list[TerritoryRef] = Field(description="Linked territories, one per territory id.")
+    pilots: list[ActorRef] = Field(description="Organisations piloting the action.")
+    partners: list[ActorRef]
+    dispositifs: list[ConceptRef]
+    publics: list[ConceptRef]
+    themes: list[ConceptRef]
+    contacts: list[ContactRef]
+    people: list[PersonRef]
+    description: str
+    intitule: str | None
+    perimeter: str | None
+    budget: str | None
+    calendar: str | None
+    duration: str | None
+    indicators: str | None
+    expected_results: str | None
+    observations: str | None
+    steps: list[str]
+    keys_to_success: list[str]
+    figures: list[str]
+    fields_missing: list[str]
+    provenance: ActionProvenance
 
 
-def _linked(graph, node: str, kind: str) -> list[dict[str, Any]]:
+def _actors(graph: nx.MultiDiGraph, node: str, kind: str) -> list[ActorRef]:
     out = []
     for _, dst, e in graph.out_edges(node, data=True):
         if e["kind"] != kind:
             continue
         d = graph.nodes[dst]
-        item = {"id": dst, "name": d.get("label")}
-        if d.get("type") == "actor":
-            item["kind"] = d.get("kind")
-            item["written"] = e.get("written")
-            item["note"] = e.get("note")
-            successor = d.get("successor")
-            if successor and successor in graph:
-                item["display"] = f"{d['label']} (aujourd'hui {graph.nodes[successor]['label']})"
-        if kind in ("mobilises", "theme", "targets"):
-            item["evidence"] = {"line": e.get("line_start"), "quote": e.get("quote")}
-        out.append(item)
+        successor = d.get("successor")
+        display = None
+        if successor and successor in graph:
+            display = f"{d['label']} (aujourd'hui {graph.nodes[successor]['label']})"
+        out.append(
+            ActorRef(
+                id=dst,
+                name=d.get("label"),
+                kind=d.get("kind"),
+                written=e.get("written"),
+                note=e.get("note"),
+                display=display,
+            )
+        )
     return out
+
+
+def _concepts(graph: nx.MultiDiGraph, node: str, kind: str) -> list[ConceptRef]:
+    return [
+        ConceptRef(
+            id=dst,
+            name=graph.nodes[dst].get("label"),
+            evidence=LineEvidence(line=e.get("line_start"), quote=e.get("quote")),
+        )
+        for _, dst, e in graph.out_edges(node, data=True)
+        if e["kind"] == kind
+    ]
 
 
 def export_row(
-    action: dict[str, Any], doc: dict[str, Any], linker: TerritoryLinker, graph=None
-) -> dict[str, Any]:
-    """The stable export shape of DESIGN.md, plus the extracted fields. With the knowledge graph, organisations,
-    dispositifs, publics and themes are its resolved nodes; without it, names as written with provisional ids."""
-    prov = action["provenance"]
-    region = action.get("region") or (linker.region.name if linker.region else doc.get("region"))
-    node = f"action:{action['id']}"
+    action: ActionRecord, doc: DocumentRecord, linker: TerritoryLinker, graph: nx.MultiDiGraph | None = None
+) -> ActionRow:
+    """The row of one action. With the knowledge graph, organisations, dispositifs, publics and themes are its
+    resolved nodes; without it, organisations are names as written with provisional ids."""
+    node = f"action:{action.id}"
     if graph is not None and node in graph:
-        linked = {
-            "pilots": _linked(graph, node, "piloted_by"),
-            "partners": _linked(graph, node, "partner"),
-            "dispositifs": _linked(graph, node, "mobilises"),
-            "publics": _linked(graph, node, "targets"),
-            "themes": _linked(graph, node, "theme"),
-        }
+        pilots, partners = _actors(graph, node, "piloted_by"), _actors(graph, node, "partner")
+        concepts = {kind: _concepts(graph, node, kind) for kind in ("mobilises", "targets", "theme")}
     else:
-        linked = {
-            "pilots": [
-                {"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
-                for o in action["pilots"]
-            ],
-            "partners": [
-                {"id": actor_id(o["name"]), "name": o["name"], "note": o.get("note")}
-                for o in action["partners"]
-            ],
-            "dispositifs": [],
-            "publics": [],
-            "themes": [],
-        }
-    return {
-        "id": action["id"],
-        "doc": action["doc"],
-        "ref": action["ref"],
-        "title": action["title"],
-        "region": region,
-        "chapter": action.get("chapter"),
-        "shape": action["shape"],
-        "territories": link_territories(action, linker),
-        **linked,
-        "contacts": [
-            {k: c[k] for k in ("kind", "value", "org", "person") if c.get(k)} for c in action["contacts"]
-        ],
-        "people": [{k: p[k] for k in ("name", "role", "org") if p.get(k)} for p in action["people"]],
-        "description": action["description"],
-        "intitule": action.get("intitule"),
-        "perimeter": action.get("perimeter"),
-        "budget": action.get("budget"),
-        "calendar": action.get("calendar"),
-        "duration": action.get("duration"),
-        "indicators": action.get("indicators"),
-        "expected_results": action.get("expected_results"),
-        "observations": action.get("observations"),
-        "steps": action.get("steps", []),
-        "keys_to_success": action.get("keys_to_success", []),
-        "figures": action.get("figures", []),
-        "fields_missing": action.get("fields_missing", []),
-        "provenance": {
-            "doc": prov["doc"],
-            "line_start": prov["line_start"],
-            "line_end": prov["line_end"],
-            "page": prov.get("page"),
-            "quote": prov["quote"],
-            "path": doc.get("path"),
-        },
-    }
-
-
-def link_territories(action: dict[str, Any], linker: TerritoryLinker) -> list[dict[str, Any]]:
-    """Linked territories of an action, one per territory id (names as written that resolve alike merge)."""
-    context = " ".join(
-        filter(None, (action.get("intitule"), action.get("perimeter"), action.get("description")))
+        pilots, partners = (
+            [ActorRef(id=actor_id(o.name), name=o.name, note=o.note) for o in mentions]
+            for mentions in (action.pilots, action.partners)
+        )
+        concepts = {"mobilises": [], "targets": [], "theme": []}
+    p = action.provenance
+    return ActionRow(
+        id=action.id,
+        doc=action.doc,
+        ref=action.ref,
+        title=action.title,
+        region=action.region or (linker.region.name if linker.region else doc.region),
+        chapter=action.chapter,
+        shape=action.shape,
+        territories=link_territories(action, linker),
+        pilots=pilots,
+        partners=partners,
+        dispositifs=concepts["mobilises"],
+        publics=concepts["targets"],
+        themes=concepts["theme"],
+        contacts=[ContactRef(kind=c.kind, value=c.value, org=c.org, person=c.person) for c in action.contacts],
+        people=[PersonRef(name=x.name or None, role=x.role, org=x.org) for x in action.people],
+        description=action.description,
+        intitule=action.intitule,
+        perimeter=action.perimeter,
+        budget=action.budget,
+        calendar=action.calendar,
+        duration=action.duration,
+        indicators=action.indicators,
+        expected_results=action.expected_results,
+        observations=action.observations,
+        steps=action.steps,
+        keys_to_success=action.keys_to_success,
+        figures=action.figures,
+        fields_missing=action.fields_missing,
+        provenance=ActionProvenance(
+            doc=p.doc, line_start=p.line_start, line_end=p.line_end, page=p.page, quote=p.quote, path=doc.path
+        ),
     )
+
+
+def link_territories(action: ActionRecord, linker: TerritoryLinker) -> list[TerritoryRef]:
+    """Linked territories of an action, one per territory id (names as written that resolve alike merge)."""
     out, seen = [], set()
-    for t in action["territories"]:
-        linked = linker.link(t["name"], t.get("excluded", False), context).to_dict()
-        key = linked["id"] or linked["name"]
+    for t in action.territories:
+        linked = linker.link(t.name, t.excluded, action.context)
+        key = linked.id or linked.name
         if key not in seen:
             seen.add(key)
-            out.append(linked)
+            out.append(TerritoryRef(**linked.to_dict()))
     return out
 
 
-def iter_rows(store: Store, referential: Referential, graph=None) -> Iterator[dict[str, Any]]:
+def iter_rows(
+    store: Store, referential: Referential, graph: nx.MultiDiGraph | None = None
+) -> Iterator[ActionRow]:
     for doc in store.documents():
-        linker = linker_for(referential, doc, store.glossary(doc["id"]))
-        for action in store.actions(doc["id"]):
+        linker = TerritoryLinker.for_document(referential, doc, store.glossary(doc.id))
+        for action in store.actions(doc.id):
             yield export_row(action, doc, linker, graph)
 
 
-def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
+def action_row(store: Store, referential: Referential, graph: nx.MultiDiGraph | None, action_id: str) -> ActionRow:
+    """The row of one stored action (NotFound when there is none)."""
+    action = store.action(action_id)
+    doc = store.document(action.doc)
+    return export_row(action, doc, TerritoryLinker.for_document(referential, doc, store.glossary(doc.id)), graph)
+
+
+def write_jsonl(rows: Iterator[ActionRow], out: IO[str]) -> int:
     n = 0
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+        out.write(row.model_dump_json() + "\n")
         n += 1
     return n

@@ -15,7 +15,6 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -116,14 +115,16 @@ class DocContext:
         return self._reverse
 
 
-@lru_cache(maxsize=4)
+Aliases = tuple[dict[str, str], list[set[str]]]  # forced merges (folded name -> canonical), names kept apart
+
+
 def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)["actor"]
     return tuple(LexiconEntry(**{k: tuple(v) if k == "aliases" else v for k, v in e.items()}) for e in raw)
 
 
-def load_aliases(path: Path = DATA / "aliases.toml") -> tuple[dict[str, str], list[set[str]]]:
+def load_aliases(path: Path = DATA / "aliases.toml") -> Aliases:
     """The curator's file: folded name -> canonical name for forced merges, and sets of names kept apart."""
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
@@ -136,13 +137,12 @@ class ActorResolver:
     def __init__(
         self,
         referential: Referential,
-        *,
-        lexicon: tuple[LexiconEntry, ...] | None = None,
-        aliases_path: Path | None = None,
+        lexicon: tuple[LexiconEntry, ...],
+        aliases: Aliases = ({}, []),
     ):
         self.ref = referential
-        self.lexicon = {e.key: e for e in (lexicon or load_lexicon())}
-        self.merges, self.separate = load_aliases(aliases_path or DATA / "aliases.toml")
+        self.lexicon = {e.key: e for e in lexicon}
+        self.merges, self.separate = aliases
         self.index: dict[str, str] = {}
         for e in self.lexicon.values():
             for name in (e.name, e.acronym, e.expansion, *e.aliases):

@@ -20,15 +20,17 @@ import networkx as nx
 
 from graph.actors import ActorResolver, DocContext
 from graph.linking import LinkedTerritory, TerritoryLinker
+from graph.reference import ReferenceData
 from graph.store import Store
-from graph.territories import Referential
+from ingest.errors import NotFound
+from ingest.records import ActionRecord, DocumentRecord
 from ingest.text import collapse, fold, slug, strip_markup
 
 log = logging.getLogger(__name__)
 
 # Enrichers (dispositifs, publics, themes): (action record, document lines) -> [(node, node attrs, edge kind,
 # evidence)], the evidence holding line_start, line_end and quote.
-Enricher = Callable[[dict[str, Any], list[str]], list[tuple[str, dict[str, Any], str, dict[str, Any]]]]
+Enricher = Callable[[ActionRecord, list[str]], list[tuple[str, dict[str, Any], str, dict[str, Any]]]]
 
 
 @dataclass
@@ -36,16 +38,6 @@ class BuiltGraph:
     graph: nx.MultiDiGraph
     resolver: ActorResolver
     unmatched_territories: list[str] = field(default_factory=list)
-
-
-def _public_label(slug: str) -> str:
-    from graph.vocabularies import get
-
-    try:
-        return get(slug).label
-    except Exception:  # a thesaurus slug the vocabulary does not define: keep the slug, visibly
-        log.warning("public %r of the dispositif thesaurus is not in the vocabulary", slug)
-        return slug
 
 
 def _quote(lines: list[str], line: int | None, limit: int = 300) -> str:
@@ -59,17 +51,18 @@ class GraphBuilder:
     def __init__(
         self,
         store: Store,
-        referential: Referential,
+        reference: ReferenceData,
         *,
         enrichers: list[Enricher] | None = None,
         today: dt.date | None = None,
     ):
         self.store = store
-        self.ref = referential
+        self.reference = reference
+        self.ref = reference.territories
         self.enrichers = enrichers or []
         self.today = today or dt.date.today()
         self.g = nx.MultiDiGraph()
-        self.resolver = ActorResolver(referential)
+        self.resolver = ActorResolver(self.ref, reference.lexicon, reference.aliases)
         self._edge_n = 0
         self.unmatched: set[str] = set()
 
@@ -95,121 +88,100 @@ class GraphBuilder:
 
     # -- documents and actions --------------------------------------------------------------------------------
 
-    def _document(self, doc: dict[str, Any]) -> None:
-        doc_node = f"document:{doc['id']}"
-        past = bool(doc.get("period_end") and doc["period_end"] < self.today.year)
+    def _document(self, doc: DocumentRecord) -> None:
+        doc_node = f"document:{doc.id}"
         self.g.add_node(
             doc_node,
             type="document",
-            label=doc.get("title") or doc["id"],
-            kind=doc.get("kind"),
-            region=doc.get("region"),
-            department=doc.get("department"),
-            issuer=doc.get("issuer"),
-            period_start=doc.get("period_start"),
-            period_end=doc.get("period_end"),
-            past=past,
-            path=doc.get("path"),
+            label=doc.title or doc.id,
+            kind=doc.kind,
+            region=doc.region,
+            department=doc.department,
+            issuer=doc.issuer,
+            period_start=doc.period_start,
+            period_end=doc.period_end,
+            past=bool(doc.period_end and doc.period_end < self.today.year),
+            path=doc.path,
         )
-        glossary = {g["acronym"]: g["expansion"] for g in self.store.glossary(doc["id"])}
-        linker = TerritoryLinker(
-            self.ref, region=doc.get("region"), department=doc.get("department"), glossary=glossary
-        )
-        lines = self.store.lines(doc["id"])
+        linker = TerritoryLinker.for_document(self.ref, doc, self.store.glossary(doc.id))
+        lines = self.store.lines(doc.id)
         base_ctx = DocContext(
-            doc["id"], linker.region, linker.department, {fold(k): v for k, v in glossary.items()}
+            doc.id, linker.region, linker.department, {fold(k): v for k, v in linker.glossary.items()}
         )
-        for action in self.store.actions(doc["id"]):
-            self._action(action, doc_node, linker, base_ctx, lines)
+        for action in self.store.actions(doc.id):
+            self._action(action, doc_node, linker, self._context(action, base_ctx), lines)
+
+    def _context(self, a: ActionRecord, base_ctx: DocContext) -> DocContext:
+        """The document's context, or the action's own région when its region line names another one."""
+        region_t = self.ref.lookup(a.region, levels=("region",)) if a.region else []
+        if region_t and (base_ctx.region is None or base_ctx.region.id != region_t[0].id):
+            return DocContext(base_ctx.doc_id, region_t[0], None, base_ctx.glossary)
+        return base_ctx
 
     def _action(
-        self,
-        a: dict[str, Any],
-        doc_node: str,
-        linker: TerritoryLinker,
-        base_ctx: DocContext,
-        lines: list[str],
+        self, a: ActionRecord, doc_node: str, linker: TerritoryLinker, ctx: DocContext, lines: list[str]
     ) -> None:
-        node = f"action:{a['id']}"
-        p = a["provenance"]
-        region_t = self.ref.lookup(a["region"], levels=("region",)) if a.get("region") else []
-        ctx = base_ctx
-        if region_t and (base_ctx.region is None or base_ctx.region.id != region_t[0].id):
-            ctx = DocContext(base_ctx.doc_id, region_t[0], None, base_ctx.glossary)
+        node = f"action:{a.id}"
+        p = a.provenance
         self.g.add_node(
             node,
             type="action",
-            label=a["title"],
-            ref=a.get("ref"),
-            doc=a["doc"],
-            region=a.get("region"),
-            chapter=a.get("chapter"),
-            shape=a["shape"],
-            line_start=p["line_start"],
-            line_end=p["line_end"],
-            page=p.get("page"),
-            quote=p["quote"],
-            budget=a.get("budget"),
-            calendar=a.get("calendar"),
-            description=a.get("description") or None,
-            keys_to_success=a.get("keys_to_success") or [],
-            figures=a.get("figures") or [],
+            label=a.title,
+            ref=a.ref,
+            doc=a.doc,
+            region=a.region,
+            chapter=a.chapter,
+            shape=a.shape,
+            line_start=p.line_start,
+            line_end=p.line_end,
+            page=p.page,
+            quote=p.quote,
+            budget=a.budget,
+            calendar=a.calendar,
+            description=a.description or None,
+            keys_to_success=a.keys_to_success or [],
+            figures=a.figures or [],
         )
-        prov = {"doc": a["doc"], "line_start": p["line_start"], "line_end": p["line_end"]}
-        self.edge(node, doc_node, "from", **prov, quote=p["quote"])
-        context = " ".join(filter(None, (a.get("intitule"), a.get("perimeter"), a.get("description"))))
-        for role, mentions in (("piloted_by", a["pilots"]), ("partner", a["partners"])):
-            for m in mentions:
-                actor = self.resolver.resolve(m["name"], ctx, context)
-                self.edge(
-                    node,
-                    actor.id,
-                    role,
-                    doc=a["doc"],
-                    line_start=m["line"],
-                    line_end=m["line"],
-                    quote=_quote(lines, m["line"]),
-                    note=m.get("note"),
-                    written=m["name"],
-                )
-        for c in a["contacts"]:
-            if c.get("org"):
-                actor = self.resolver.resolve(c["org"], ctx, context)
-                self.edge(
-                    node,
-                    actor.id,
-                    "contact",
-                    doc=a["doc"],
-                    line_start=c["line"],
-                    line_end=c["line"],
-                    quote=_quote(lines, c["line"]),
-                    written=c["org"],
-                    value=c["value"],
-                )
-        territories = a["territories"] or []
-        for t in territories:
-            linked = linker.link(t["name"], t.get("excluded", False), context)
-            target = self._territory_node(linked, a["doc"])
-            self.edge(
-                node,
-                target,
-                "in",
-                doc=a["doc"],
-                line_start=t["line"],
-                line_end=t["line"],
-                quote=_quote(lines, t["line"]),
-                written=t["name"],
-                excluded=linked.excluded or None,
-            )
-        if not territories and ctx.region is not None:
-            # no place written: the action is region-wide (flagged as inferred, with the document as evidence)
-            target = self._territory_node(linker._linked(ctx.region.name, ctx.region, False), a["doc"])
-            self.edge(node, target, "in", **prov, quote=p["quote"], inferred=True)
+        self.edge(node, doc_node, "from", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote)
+        self._organisations(node, a, ctx, lines)
+        self._territories(node, a, linker, ctx, lines)
         for enrich in self.enrichers:
             for target, attrs, kind, evidence in enrich(a, lines):
                 if target not in self.g:
                     self.g.add_node(target, **attrs)
-                self.edge(node, target, kind, doc=a["doc"], **evidence)
+                self.edge(node, target, kind, doc=a.doc, **evidence)
+
+    def _organisations(self, node: str, a: ActionRecord, ctx: DocContext, lines: list[str]) -> None:
+        """action -piloted_by / partner / contact-> actor, each with the line that names the organisation."""
+        context = a.context
+        for role, mentions in (("piloted_by", a.pilots), ("partner", a.partners)):
+            for m in mentions:
+                actor = self.resolver.resolve(m.name, ctx, context)
+                evidence = {"line_start": m.line, "line_end": m.line, "quote": _quote(lines, m.line)}
+                self.edge(node, actor.id, role, doc=a.doc, **evidence, note=m.note, written=m.name)
+        for c in a.contacts:
+            if c.org:
+                actor = self.resolver.resolve(c.org, ctx, context)
+                evidence = {"line_start": c.line, "line_end": c.line, "quote": _quote(lines, c.line)}
+                self.edge(node, actor.id, "contact", doc=a.doc, **evidence, written=c.org, value=c.value)
+
+    def _territories(
+        self, node: str, a: ActionRecord, linker: TerritoryLinker, ctx: DocContext, lines: list[str]
+    ) -> None:
+        """action -in-> territory for every place written; a région-wide edge (inferred) when none is."""
+        for t in a.territories:
+            linked = linker.link(t.name, t.excluded, a.context)
+            target = self._territory_node(linked, a.doc)
+            evidence = {"line_start": t.line, "line_end": t.line, "quote": _quote(lines, t.line)}
+            self.edge(node, target, "in", doc=a.doc, **evidence, written=t.name, excluded=linked.excluded or None)
+        if not a.territories and ctx.region is not None:
+            # no place written: the action is region-wide (flagged as inferred, with the document as evidence)
+            target = self._territory_node(linker.linked_to(ctx.region), a.doc)
+            p = a.provenance
+            self.edge(
+                node, target, "in", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote,
+                inferred=True,
+            )
 
     # -- territories and actors ------------------------------------------------------------------------------
 
@@ -249,11 +221,9 @@ class GraphBuilder:
                 continue
             successor = data.get("replaced_by")
             if successor:
-                if successor not in self.g:
-                    from graph.enrich import _index, dispositif_node
-
-                    if successor in _index():
-                        self.g.add_node(successor, **dispositif_node(_index()[successor]))
+                known = self.reference.dispositifs.get(successor)
+                if successor not in self.g and known is not None:
+                    self.g.add_node(successor, **known.node_attrs())
                 if successor in self.g:
                     self.edge(node, successor, "successor", since=data.get("replaced_on"))
             for name in data.get("operator") or []:
@@ -262,8 +232,15 @@ class GraphBuilder:
             for public in data.get("publics") or []:
                 target = f"public:{public}"
                 if target not in self.g:
-                    self.g.add_node(target, type="public", label=_public_label(public))
+                    self.g.add_node(target, type="public", label=self._public_label(public))
                 self.edge(node, target, "targets")
+
+    def _public_label(self, public: str) -> str:
+        try:
+            return self.reference.vocabularies.get(public).label
+        except NotFound:  # a thesaurus slug the vocabulary does not define: keep the slug, visibly
+            log.warning("public %r of the dispositif thesaurus is not in the vocabulary", public)
+            return public
 
     def _actor_node(self, actor) -> None:
         self.g.add_node(

@@ -2,7 +2,8 @@
 
 Data: ``graph/data/dispositifs.ttl``, a curated SKOS thesaurus (namespace ``https://qfq.example.org/dispositif/``)
 whose conventions are written at the top of the file. Dispositif ids are ``"dispositif:<slug>"``.
-Nothing is loaded at import time: :func:`default_dispositifs` and :func:`default_matcher` load lazily and cache.
+Nothing is loaded at import time: a :class:`Thesaurus` is loaded from its file by the caller (the service's
+reference data) and builds its matcher on first use.
 
 Matching works on word tokens (an Aho-Corasick-like walk over a trie of label token sequences): long labels
 match case-insensitively, with accents, apostrophes, hyphens and plurals tolerated; short acronyms (four letters
@@ -15,12 +16,13 @@ import datetime as dt
 import functools
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import InputError
+from ingest.text import strip_accents
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,23 @@ class Dispositif:
         """Every label the matcher looks for: preferred, alternative and hidden."""
         return (self.label, *self.alt_labels, *self.hidden_labels)
 
+    def node_attrs(self) -> dict[str, Any]:
+        """The attributes of its node in the knowledge graph."""
+        return {
+            "type": "dispositif",
+            "label": self.label,
+            "kind": self.kind,
+            "scope": self.scope,
+            "definition": self.definition,
+            "operator": list(self.operator),
+            "publics": list(self.publics),
+            "aliases": list(self.alt_labels),
+            "territory_name": self.territory,
+            "replaced_by": self.replaced_by,
+            "replaced_on": self.replaced_on.isoformat() if self.replaced_on else None,
+            "checked": self.checked.isoformat() if self.checked else None,
+        }
+
 
 def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
     """Parse the SKOS thesaurus at ``path`` into dispositifs sorted by id."""
@@ -209,16 +228,29 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
     return out
 
 
-@functools.cache
-def default_dispositifs() -> tuple[Dispositif, ...]:
-    """The packaged thesaurus, loaded once."""
-    return tuple(load_dispositifs(DATA_FILE))
+class Thesaurus:
+    """The dispositifs of a thesaurus file, by id, with their mention matcher (built on first use)."""
 
+    def __init__(self, dispositifs: Iterable[Dispositif]):
+        self.items: tuple[Dispositif, ...] = tuple(sorted(dispositifs, key=lambda d: d.id))
+        self.index: dict[str, Dispositif] = {d.id: d for d in self.items}
 
-@functools.cache
-def dispositif_index() -> dict[str, Dispositif]:
-    """The packaged thesaurus by id."""
-    return {d.id: d for d in default_dispositifs()}
+    @classmethod
+    def load(cls, path: Path = DATA_FILE) -> Thesaurus:
+        return cls(load_dispositifs(path))
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, dispositif_id: str) -> Dispositif | None:
+        return self.index.get(dispositif_id)
+
+    @functools.cached_property
+    def matcher(self) -> DispositifMatcher:
+        return DispositifMatcher(self.items)
 
 
 # ---------------------------------------------------------------- mentions
@@ -240,15 +272,10 @@ class Mention:
     surface: str
 
 
-def _strip_accents(text: str) -> str:
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 @functools.lru_cache(maxsize=65536)
 def _keys(token: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """(case-insensitive key, case-sensitive key) of a word: accents folded; the first also singularised."""
-    exact = _strip_accents(token)
+    exact = strip_accents(token)
     key = exact.casefold()
     if len(key) > 3 and key.endswith("aux"):
         key = key[:-3] + "al"
@@ -266,11 +293,10 @@ def _is_acronym(label: str) -> bool:
 class DispositifMatcher:
     """Finds mentions of dispositifs in text (leftmost, longest, non-overlapping)."""
 
-    def __init__(self, dispositifs: Iterable[Dispositif] | None = None):
+    def __init__(self, dispositifs: Iterable[Dispositif]):
         self._root: dict = {}
         self._acronyms: set[str] = set()  # case-sensitive single-word keys, to recognise runs of acronyms
-        items = sorted(dispositifs if dispositifs is not None else default_dispositifs(), key=lambda d: d.id)
-        for disp in items:
+        for disp in sorted(dispositifs, key=lambda d: d.id):
             for label in disp.labels:
                 self._add(label, disp.id)
 
@@ -348,12 +374,6 @@ class DispositifMatcher:
         return bool(before) and after is not False
 
 
-@functools.cache
-def default_matcher() -> DispositifMatcher:
-    """A matcher over the packaged thesaurus, built once."""
-    return DispositifMatcher(default_dispositifs())
-
-
 # ---------------------------------------------------------------- eligibility
 
 
@@ -403,7 +423,13 @@ def age_rule(disp: Dispositif) -> str | None:
 
 
 def eligibility(
-    disp: Dispositif, age: int | None, statuses: set[str], residence: set[str], *, on: dt.date | None = None
+    disp: Dispositif,
+    age: int | None,
+    statuses: set[str],
+    residence: set[str],
+    *,
+    thesaurus: Thesaurus | None = None,
+    on: dt.date | None = None,
 ) -> Decision:
     """Check a profile against the conditions of ``disp`` that a profile can decide.
 
@@ -420,7 +446,7 @@ def eligibility(
     unknown: list[str] = []
 
     if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
-        successor = dispositif_index().get(disp.replaced_by)
+        successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
         name = successor.label if successor else disp.replaced_by
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
         failed.append(f"dispositif remplacé par « {name} »{since} ✗")

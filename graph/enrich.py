@@ -4,20 +4,25 @@ Each statement carries the line and a quote of the text that supports it."""
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from graph.build import Enricher
-from graph.dispositifs import Dispositif, default_matcher, dispositif_index
+from graph.dispositifs import Thesaurus
+from graph.reference import ReferenceData
+from graph.vocabularies import Vocabularies
+from ingest.records import ActionRecord
 from ingest.text import collapse, fold, slug, strip_markup
 
 _LOCAL_SCHEME = re.compile(r"\b(?:le\s+|du\s+|au\s+|un\s+)?dispositif\s+«\s*([^»]{3,60}?)\s*»", re.I)
 
 
-def _span(action: dict[str, Any], lines: list[str]) -> tuple[int, str]:
-    p = action["provenance"]
-    return p["line_start"], "\n".join(lines[p["line_start"] - 1 : p["line_end"]])
+Statement = tuple[str, dict[str, Any], str, dict[str, Any]]  # target node, its attributes, edge kind, evidence
+
+
+def _span(action: ActionRecord, lines: list[str]) -> tuple[int, str]:
+    p = action.provenance
+    return p.line_start, "\n".join(lines[p.line_start - 1 : p.line_end])
 
 
 def _quote_at(text: str, start: int, end: int, width: int = 140) -> str:
@@ -30,46 +35,21 @@ def _quote_at(text: str, start: int, end: int, width: int = 140) -> str:
     return ("… " if lo else "") + quote + (" …" if hi < len(line) else "")
 
 
-@functools.cache
-def _index() -> dict[str, Dispositif]:
-    return dispositif_index()
-
-
-def dispositif_node(d: Dispositif) -> dict[str, Any]:
-    return {
-        "type": "dispositif",
-        "label": d.label,
-        "kind": d.kind,
-        "scope": d.scope,
-        "definition": d.definition,
-        "operator": list(d.operator),
-        "publics": list(d.publics),
-        "aliases": list(d.alt_labels),
-        "territory_name": d.territory,
-        "replaced_by": d.replaced_by,
-        "replaced_on": d.replaced_on.isoformat() if d.replaced_on else None,
-        "checked": d.checked.isoformat() if d.checked else None,
-    }
-
-
-def dispositifs(
-    action: dict[str, Any], lines: list[str]
-) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+def dispositifs(thesaurus: Thesaurus, action: ActionRecord, lines: list[str]) -> list[Statement]:
+    """The dispositifs of the thesaurus the action's text names, and the local schemes it names."""
     first, text = _span(action, lines)
     if not text:
         return []
-    index = _index()
     out, seen = [], set()
-    for m in default_matcher().find(text):
+    for m in thesaurus.matcher.find(text):
         if m.dispositif_id in seen:
             continue
         seen.add(m.dispositif_id)
         line = first + text.count("\n", 0, m.start)
-        d = index[m.dispositif_id]
         out.append(
             (
                 m.dispositif_id,
-                dispositif_node(d),
+                thesaurus.index[m.dispositif_id].node_attrs(),
                 "mobilises",
                 {
                     "line_start": line,
@@ -94,7 +74,7 @@ def dispositifs(
                     "label": name,
                     "kind": "dispositif local",
                     "scope": "local",
-                    "region": action.get("region"),
+                    "region": action.region,
                 },
                 "mobilises",
                 {
@@ -120,15 +100,12 @@ def _locate(surface: str, first: int, text: str, width: int = 140) -> tuple[int,
     return first, collapse(strip_markup(surface))
 
 
-def publics_and_themes(
-    action: dict[str, Any], lines: list[str]
-) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
-    from graph.vocabularies import classify_action, get
-
+def publics_and_themes(vocabularies: Vocabularies, action: ActionRecord, lines: list[str]) -> list[Statement]:
+    """The publics and themes the action addresses, each with the words that show it."""
     first, text = _span(action, lines)
     out = []
-    for assignment in classify_action(action):
-        concept = get(assignment.slug)
+    for assignment in vocabularies.classify_action(action):
+        concept = vocabularies.get(assignment.slug)
         kind = "theme" if assignment.scheme == "theme" else "targets"
         node = f"{assignment.scheme}:{assignment.slug}"
         evidence = assignment.evidence[0] if assignment.evidence else None
@@ -152,5 +129,13 @@ def publics_and_themes(
     return out
 
 
-def enrichers() -> list[Enricher]:
-    return [dispositifs, publics_and_themes]
+def enrichers(reference: ReferenceData) -> list[Enricher]:
+    """The enrichers over this reference data (each loads its thesaurus or vocabularies on first use)."""
+
+    def mentioned_dispositifs(action: ActionRecord, lines: list[str]) -> list[Statement]:
+        return dispositifs(reference.dispositifs, action, lines)
+
+    def addressed_publics_and_themes(action: ActionRecord, lines: list[str]) -> list[Statement]:
+        return publics_and_themes(reference.vocabularies, action, lines)
+
+    return [mentioned_dispositifs, addressed_publics_and_themes]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,6 +15,7 @@ from rdflib import Graph
 from graph.build import BuiltGraph, Enricher, GraphBuilder
 from graph.queries import Queries
 from graph.rdf import to_rdf
+from graph.reference import ReferenceData
 from graph.store import Store
 from graph.territories import Referential
 
@@ -24,39 +25,46 @@ log = logging.getLogger(__name__)
 @dataclass
 class KnowledgeBase:
     built: BuiltGraph
-    referential: Referential
+    reference: ReferenceData
     built_at: float = field(default_factory=time.time)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
         return self.built.graph
 
+    @property
+    def referential(self) -> Referential:
+        return self.reference.territories
+
     @cached_property
     def queries(self) -> Queries:
-        return Queries(self.graph, self.referential)
+        return Queries(self.graph, self.reference)
 
     @cached_property
     def rdf(self) -> Graph:
         started = time.perf_counter()
-        rdf = to_rdf(self.graph)
+        rdf = to_rdf(self.graph, self.reference.ontology)
         log.debug("RDF: %d triples in %.2f s", len(rdf), time.perf_counter() - started)
         return rdf
 
 
-def settle_memory() -> None:
-    """Move the long-lived objects just built out of the collector's reach: a full collection of the whole
-    knowledge base otherwise pauses every request for about half a second under load (bench/load.py)."""
-    gc.collect()
-    gc.freeze()
-
-
 class KnowledgeCache:
-    """Builds the knowledge base on first use and again after the store changed (thread-safe)."""
+    """Builds the knowledge base on first use and again after the store changed (thread-safe).
 
-    def __init__(self, store: Store, referential: Referential, enrichers: list[Enricher] | None = None):
+    ``on_built`` runs after each build, inside the lock: the serving edge uses it to move the new long-lived
+    objects out of the garbage collector's reach."""
+
+    def __init__(
+        self,
+        store: Store,
+        reference: ReferenceData,
+        enrichers: list[Enricher] | None = None,
+        on_built: Callable[[], None] | None = None,
+    ):
         self.store = store
-        self.referential = referential
+        self.reference = reference
         self.enrichers = enrichers or []
+        self.on_built = on_built
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
 
@@ -68,8 +76,9 @@ class KnowledgeCache:
         with self._lock:
             if self._kb is None:
                 started = time.perf_counter()
-                built = GraphBuilder(self.store, self.referential, enrichers=self.enrichers).build()
-                self._kb = KnowledgeBase(built, self.referential)
+                built = GraphBuilder(self.store, self.reference, enrichers=self.enrichers).build()
+                self._kb = KnowledgeBase(built, self.reference)
                 log.debug("knowledge graph built in %.2f s", time.perf_counter() - started)
-                settle_memory()
+                if self.on_built is not None:
+                    self.on_built()
             return self._kb

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from graph.territories import Referential, Territory
 from ingest.orgs import spelled_in
+from ingest.records import DocumentRecord, GlossaryEntry
 from ingest.text import fold, slug
 
 _QUALIFIERS = re.compile(
@@ -18,23 +18,6 @@ _QUALIFIERS = re.compile(
     re.I,
 )
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
-
-
-# Régions merged or renamed since a document may have been written: today's code, the date, the new name.
-FORMER_REGIONS = {
-    fold(old): (code, since)
-    for olds, code, since in (
-        (("Haute-Normandie", "Basse-Normandie"), "28", "2016-01-01"),
-        (("Aquitaine", "Limousin", "Poitou-Charentes"), "75", "2016-01-01"),
-        (("Alsace", "Champagne-Ardenne", "Lorraine"), "44", "2016-01-01"),
-        (("Languedoc-Roussillon", "Midi-Pyrénées"), "76", "2016-01-01"),
-        (("Nord-Pas-de-Calais", "Picardie"), "32", "2016-01-01"),
-        (("Auvergne", "Rhône-Alpes"), "84", "2016-01-01"),
-        (("Bourgogne", "Franche-Comté"), "27", "2016-01-01"),
-        (("Centre", "Région Centre"), "24", "2015-12-17"),
-    )
-    for old in olds
-}
 
 
 def actor_id(name: str) -> str:
@@ -85,6 +68,18 @@ class TerritoryLinker:
             )
         self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
 
+    @classmethod
+    def for_document(
+        cls, referential: Referential, doc: DocumentRecord, glossary: list[GlossaryEntry]
+    ) -> TerritoryLinker:
+        """The linker of one document: its région and département first for homonyms, its glossary's acronyms."""
+        return cls(
+            referential,
+            region=doc.region,
+            department=doc.department,
+            glossary={g.acronym: g.expansion for g in glossary},
+        )
+
     def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
         hits = self.ref.lookup(name, levels=levels)
         return hits[0] if hits else None
@@ -99,14 +94,14 @@ class TerritoryLinker:
 
     def is_place(self, name: str) -> bool:
         """The gazetteer the ingest uses to split 'Vire Argentan' and to keep place names found in text."""
-        return _cached_is_place(self.ref, fold(name))
+        return self.ref.names_a_place(fold(name))
 
     def link(self, name: str, excluded: bool = False, context: str = "") -> LinkedTerritory:
         """Link one mention; `context` (the action's text) can spell out an acronym such as 'CAC'."""
         if _DEPARTMENT_WIDE.match(name.strip()) and self.department:
             return self._linked(name, self.department, excluded)
         key = re.sub(r"^(?:r[ée]gion|ex-?)\s+", "", fold(name).replace("-", " ")).replace(" ", "-")
-        former = FORMER_REGIONS.get(key) or FORMER_REGIONS.get(fold(name))
+        former = self.ref.former_regions.get(key) or self.ref.former_regions.get(fold(name))
         if former:
             region = self.ref.get(f"region:{former[0]}")
             linked = self._linked(name, region, excluded)
@@ -135,11 +130,10 @@ class TerritoryLinker:
                 return found
         return None
 
+    def linked_to(self, t: Territory) -> LinkedTerritory:
+        """A territory known by its referential entry (an inferred perimeter), under its official name."""
+        return self._linked(t.name, t, False)
+
     @staticmethod
     def _linked(name: str, t: Territory, excluded: bool) -> LinkedTerritory:
         return LinkedTerritory(name, t.level, t.code, t.id, official_name=t.name, excluded=excluded)
-
-
-@lru_cache(maxsize=20000)
-def _cached_is_place(ref: Referential, key: str) -> bool:
-    return bool(ref.lookup(key))

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.dispositifs import Dispositif, default_dispositifs, eligibility
+from graph.dispositifs import Dispositif, eligibility
 from graph.queries import Queries
-from graph.vocabularies import concepts
+from graph.vocabularies import Vocabularies
 from ingest.errors import InputError
 from ingest.text import collapse, html_paragraphs
 
@@ -48,15 +48,16 @@ NEED_LABELS = {
 }
 
 
-def statuses() -> list[str]:
-    return sorted(c.slug for c in concepts("public") if c.profile_status)
+def statuses(vocabularies: Vocabularies) -> list[str]:
+    """The publics a profile may declare as its statuses."""
+    return sorted(c.slug for c in vocabularies.concepts("public") if c.profile_status)
 
 
-def vocabulary() -> dict[str, list[dict[str, str]]]:
+def vocabulary(vocabularies: Vocabularies) -> dict[str, list[dict[str, str]]]:
     """The profile vocabulary with French labels, for forms."""
-    labels = {c.slug: c.label for c in concepts("public")}
+    labels = {c.slug: c.label for c in vocabularies.concepts("public")}
     return {
-        "statuses": [{"slug": s, "label": labels[s]} for s in statuses()],
+        "statuses": [{"slug": s, "label": labels[s]} for s in statuses(vocabularies)],
         "needs": [{"slug": n, "label": NEED_LABELS[n]} for n in NEEDS],
     }
 
@@ -68,12 +69,12 @@ class Profile:
     where: str | None = None
     needs: list[str] = field(default_factory=list)
 
-    def validate(self) -> None:
+    def validate(self, valid_statuses: list[str]) -> None:
         if self.age is not None and not MIN_AGE <= self.age <= MAX_AGE:
             raise InputError(
                 f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}"
             )
-        valid = statuses()
+        valid = valid_statuses
         unknown = [s for s in self.statuses if s not in valid]
         if unknown:
             raise InputError(
@@ -111,7 +112,10 @@ class Matcher:
         self.q = queries
         self.g = queries.g
         self.lines_of = lines_of
-        self.need_of_theme = {f"theme:{c.slug}": c.need for c in concepts("theme") if c.need}
+        self.reference = queries.reference
+        vocabularies = self.reference.vocabularies
+        self.valid_statuses = statuses(vocabularies)
+        self.need_of_theme = {f"theme:{c.slug}": c.need for c in vocabularies.concepts("theme") if c.need}
 
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
         if d.scope == "national" or not d.territory:
@@ -120,7 +124,7 @@ class Matcher:
         return bool(hits) and hits[0].id in chain
 
     def match(self, profile: Profile) -> dict[str, Any]:
-        profile.validate()
+        profile.validate(self.valid_statuses)
         if not profile.where:
             raise InputError(
                 "the person's commune is needed",
@@ -133,13 +137,14 @@ class Matcher:
         residence = held & RESIDENCE
         eligible, excluded, undecided = [], [], []
         wanted = set(profile.needs)
-        for d in default_dispositifs():
+        thesaurus = self.reference.dispositifs
+        for d in thesaurus:
             if not self._dispositif_applies_here(d, chain) or (d.publics and set(d.publics) <= NOT_PERSONS):
                 continue
             serves = sorted(set(d.needs) & wanted)
             if wanted and not serves:
                 continue
-            decision = eligibility(d, profile.age, held, residence)
+            decision = eligibility(d, profile.age, held, residence, thesaurus=thesaurus)
             entry = {"dispositif": self._dispositif(d), "needs": serves}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})

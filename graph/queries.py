@@ -14,7 +14,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.territories import Referential, Territory
+from graph.reference import ReferenceData
+from graph.territories import Territory
 from ingest.errors import InputError, NotFound
 from ingest.text import fold
 
@@ -65,9 +66,10 @@ class Place:
 
 
 class Queries:
-    def __init__(self, g: nx.MultiDiGraph, referential: Referential):
+    def __init__(self, g: nx.MultiDiGraph, reference: ReferenceData):
         self.g = g
-        self.ref = referential
+        self.reference = reference
+        self.ref = reference.territories
         self._children: dict[str, list[str]] = defaultdict(list)
         self._stems: dict[str, frozenset[str]] = {}  # action node -> stems of its text, computed once
         self._below: dict[str, frozenset[str]] = {}  # territory id -> _down(), computed once
@@ -348,8 +350,6 @@ class Queries:
 
     def dispositifs(self) -> dict[str, Any]:
         """Every dispositif: the thesaurus and the local schemes named in the documents, with their use."""
-        from graph.enrich import _index, dispositif_node
-
         g = self.g
         items = []
         for node, d in g.nodes(data=True):
@@ -364,28 +364,17 @@ class Queries:
                         "actions": count,
                     }
                 )
-        for d in _index().values():
+        for d in self.reference.dispositifs:
             if d.id not in g:
-                node = dispositif_node(d)
-                items.append(
-                    {
-                        "id": d.id,
-                        "name": node["label"],
-                        "kind": node["kind"],
-                        "scope": node["scope"],
-                        "actions": 0,
-                    }
-                )
+                items.append({"id": d.id, "name": d.label, "kind": d.kind, "scope": d.scope, "actions": 0})
         items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
         return {"total": len(items), "items": items}
 
     def dispositif(self, dispositif_id: str) -> dict[str, Any]:
         """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise it."""
-        from graph.enrich import _index
-
         node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
         g = self.g
-        d = _index().get(node)
+        d = self.reference.dispositifs.get(node)
         if d is None and node not in g:
             raise NotFound(
                 f"no dispositif {dispositif_id!r}",

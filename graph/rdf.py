@@ -12,7 +12,7 @@ import json
 import logging
 import multiprocessing as mp
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +33,6 @@ CONCEPT_BASES = {
     "theme": "https://qfq.example.org/theme/",
 }
 INSEE_GEO = "http://id.insee.fr/geo/"
-ONTOLOGY = Path(__file__).parent / "data" / "qfq.ttl"
 
 CLASSES = {
     "document": QFQ.Document,
@@ -117,7 +116,8 @@ def _literal(value: Any, datatype: URIRef | None) -> Literal:
     return Literal(value, lang="fr") if isinstance(value, str) else Literal(value)
 
 
-def to_rdf(g: nx.MultiDiGraph) -> Graph:
+def to_rdf(g: nx.MultiDiGraph, ontology: Ontology) -> Graph:
+    """The RDF view of the knowledge graph, checked closed against ``ontology``."""
     rdf = Graph()
     for prefix, ns in (
         ("qfq", QFQ),
@@ -186,7 +186,7 @@ def to_rdf(g: nx.MultiDiGraph) -> Graph:
                             Literal(value, datatype=datatype) if datatype else Literal(value, lang="fr"),
                         )
                     )
-    check_closed(rdf)
+    ontology.check_closed(rdf)
     return rdf
 
 
@@ -195,24 +195,31 @@ def _evidence_key(src: str, kind: str, dst: str, data: dict[str, Any]) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
-@lru_cache(maxsize=1)
-def declared_terms() -> frozenset[URIRef]:
-    onto = Graph().parse(ONTOLOGY, format="turtle")
-    return frozenset(
-        s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ))
-    )
+@dataclass(frozen=True)
+class Ontology:
+    """The qfq ontology (``graph/data/qfq.ttl``): the terms it declares, so that the RDF stays closed."""
 
+    source: str
+    declared: frozenset[URIRef]
 
-def check_closed(rdf: Graph) -> None:
-    """Every qfq: term used (as predicate or class) must be declared in the ontology."""
-    declared = declared_terms()
-    used = {p for p in rdf.predicates() if str(p).startswith(str(QFQ))}
-    used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(QFQ))}
-    unknown = sorted(str(t) for t in used - declared)
-    if unknown:
-        raise ConfigError(
-            f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=str(ONTOLOGY)
+    @classmethod
+    def load(cls, path: Path) -> Ontology:
+        try:
+            onto = Graph().parse(path, format="turtle")
+        except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
+            raise ConfigError(f"cannot read the ontology: {exc}", where=str(path), valid="a Turtle file") from exc
+        declared = frozenset(
+            s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ))
         )
+        return cls(str(path), declared)
+
+    def check_closed(self, rdf: Graph) -> None:
+        """Every qfq: term used (as predicate or class) must be declared in the ontology."""
+        used = {p for p in rdf.predicates() if str(p).startswith(str(QFQ))}
+        used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(QFQ))}
+        unknown = sorted(str(t) for t in used - self.declared)
+        if unknown:
+            raise ConfigError(f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=self.source)
 
 
 # -- SPARQL -------------------------------------------------------------------------------------------------

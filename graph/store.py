@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import InputError, NotFound, StoreError
-from ingest.records import ParsedDocument
+from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, ParsedDocument
 from ingest.text import strip_markup
 
 log = logging.getLogger(__name__)
@@ -190,20 +190,19 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------------------
 
-    def documents(self) -> list[dict[str, Any]]:
-        return [
-            json.loads(r["record"]) for r in self.conn.execute("SELECT record FROM documents ORDER BY id")
-        ]
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.conn.execute("SELECT record FROM documents ORDER BY id")
+        return [DocumentRecord.from_dict(json.loads(r["record"])) for r in rows]
 
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentRecord:
         row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise NotFound(f"no document with id {doc_id!r}", where="doc")
-        return json.loads(row[0])
+        return DocumentRecord.from_dict(json.loads(row[0]))
 
     def actions(
         self, doc_id: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[ActionRecord]:
         sql = "SELECT record FROM actions"
         args: list[Any] = []
         if doc_id:
@@ -213,14 +212,14 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [json.loads(r[0]) for r in self.conn.execute(sql, args)]
+        return [ActionRecord.from_dict(json.loads(r[0])) for r in self.conn.execute(sql, args)]
 
     def count_actions(self, doc_id: str | None = None) -> int:
         if doc_id:
             return self.conn.execute("SELECT COUNT(*) FROM actions WHERE doc_id = ?", (doc_id,)).fetchone()[0]
         return self.conn.execute("SELECT COUNT(*) FROM actions").fetchone()[0]
 
-    def action(self, action_id: str) -> dict[str, Any]:
+    def action(self, action_id: str) -> ActionRecord:
         row = self.conn.execute("SELECT record FROM actions WHERE id = ?", (action_id,)).fetchone()
         if row is None:
             raise NotFound(
@@ -228,13 +227,11 @@ class Store:
                 where="action_id",
                 valid="an id listed by /actions or `qfq export actions`",
             )
-        return json.loads(row[0])
+        return ActionRecord.from_dict(json.loads(row[0]))
 
-    def glossary(self, doc_id: str | None = None) -> list[dict[str, Any]]:
-        sql, args = "SELECT * FROM glossary", ()
-        if doc_id:
-            sql, args = sql + " WHERE doc_id = ?", (doc_id,)
-        return [dict(r) for r in self.conn.execute(sql, args)]
+    def glossary(self, doc_id: str) -> list[GlossaryEntry]:
+        rows = self.conn.execute("SELECT acronym, expansion, line, source FROM glossary WHERE doc_id = ?", (doc_id,))
+        return [GlossaryEntry(*r) for r in rows]
 
     def lines(self, doc_id: str) -> list[str]:
         """The document's text as stored at ingest (1-based line i is element i-1)."""
@@ -254,8 +251,8 @@ class Store:
         lo, hi = max(1, start - context), min(len(lines), end + context)
         return {
             "doc": doc_id,
-            "title": doc.get("title"),
-            "path": doc.get("path"),
+            "title": doc.title,
+            "path": doc.path,
             "start": start,
             "end": end,
             "lines": [

@@ -2,8 +2,8 @@
 
 Data: ``graph/data/vocabularies.ttl``, two SKOS concept schemes (``public``, ``theme``) with French labels
 and stable ASCII slugs (``skos:notation``), adapted from the data·inclusion referentials. Concept ids are
-``"<scheme>:<slug>"`` (``public:senior``). Nothing is loaded at import time: :func:`vocabularies` parses
-the file with rdflib on first use and caches it. Matching hints, in the ``qfq:`` namespace:
+``"<scheme>:<slug>"`` (``public:senior``). Nothing is loaded at import time: :func:`load` parses the
+file with rdflib (the service's reference data calls it once). Matching hints, in the ``qfq:`` namespace:
 
 - ``keyword``: a French term, matched case- and accent-insensitively, word-bounded, each word of four
   letters or more tolerant of plural and feminine endings (``senior`` finds ``Séniors``);
@@ -14,7 +14,7 @@ the file with rdflib on first use and caches it. Matching hints, in the ``qfq:``
   "mobilisation pour l'emploi et la transition écologique"), so a name never stands for a theme;
 - ``minHits``: hits needed in the action's own text (default 1 for a public, 2 for a theme).
 
-:func:`classify` assigns a theme on a title hit, on a chapter hit confirmed by one hit in the text, or on
+:meth:`Vocabularies.classify` assigns a theme on a title hit, on a chapter hit confirmed by one hit in the text, or on
 ``minHits`` hits in the text; a public on ``minHits`` hits in title or text (a chapter heading alone never
 decides a public). When no theme passes, the themes found in the text are kept, failing that those of the
 chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts' assignments.
@@ -26,13 +26,13 @@ import functools
 import logging
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError, InputError, NotFound
+from ingest.text import fold_with_offsets
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +45,6 @@ WEIGHTS = {"title": 3.0, "chapter": 2.0, "text": 1.0}
 DEFAULT_MIN_HITS = {"public": 1, "theme": 2}
 _SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
 
-_SPECIAL = {
-    "œ": "oe",
-    "Œ": "OE",
-    "æ": "ae",
-    "Æ": "AE",
-    "ß": "ss",
-    "\u00ad": "",
-    "`": "'",
-    **dict.fromkeys("’‘ʼ´′", "'"),
-    **dict.fromkeys("‐‑‒–—―", "-"),
-    **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", " "),
-}
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _PATTERN_SPACE_RE = re.compile(r" (?![?*+{])")
 
@@ -120,57 +108,11 @@ class Assignment:
         }
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Strip accents and unify apostrophes, dashes and spaces, keeping case.
-
-    Returns the folded text and, for each folded character, the offset of its source character
-    (plus a final entry ``len(text)``), so that spans map back onto ``text``.
-    """
-    folded = text.translate(_FOLDED)
-    if not text.translate(_UNEVEN):  # every character folds to exactly one: offsets are the identity
-        return folded, list(range(len(text) + 1))
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        one = _fold_one(ch)
-        chars.append(one)
-        offsets.extend([i] * len(one))
-    offsets.append(len(text))
-    return "".join(chars), offsets
-
-
-def _fold_one(ch: str) -> str:
-    return ch if ch.isascii() and ch != "`" else _fold_char(ch)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in _SPECIAL:
-        return _SPECIAL[ch]
-    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-
-
-class _Table(dict):
-    """A `str.translate` table filled on first sight of each character (translation then runs in C)."""
-
-    def __init__(self, value) -> None:
-        super().__init__()
-        self.value = value
-
-    def __missing__(self, code: int) -> str:
-        self[code] = out = self.value(chr(code))
-        return out
-
-
-_FOLDED = _Table(_fold_one)  # character -> its folded form
-_UNEVEN = _Table(lambda ch: "" if len(_fold_one(ch)) == 1 else ch)  # kept: characters that do not fold to one
-
-
 def keyword_regex(keyword: str) -> str:
     """Regex source for a French keyword over folded text: flexible spacing, plural/feminine endings."""
     parts: list[str] = []
     previous_word = False
-    for token in _TOKEN_RE.findall(fold(keyword)[0]):
+    for token in _TOKEN_RE.findall(fold_with_offsets(keyword)[0]):
         word = token[0].isalnum() or token[0] == "_"
         if not word:
             parts.append({"'": r"'\s*", "-": r"[\s\-]*"}.get(token, r"\s*" + re.escape(token) + r"\s*"))
@@ -185,7 +127,7 @@ def keyword_regex(keyword: str) -> str:
 
 def pattern_regex(pattern: str) -> str:
     """Regex source for a ``qfq:pattern``: accents folded, a lone space meaning any whitespace run."""
-    return _PATTERN_SPACE_RE.sub(r"\\s+", fold(pattern)[0])
+    return _PATTERN_SPACE_RE.sub(r"\\s+", fold_with_offsets(pattern)[0])
 
 
 def _compile(sources: Iterable[str], where: str) -> re.Pattern[str] | None:
@@ -279,7 +221,7 @@ class Vocabularies:
         return {s: _compile(self._mask_sources.get(s, []), f"{self.source} ({s} masks)") for s in SCHEMES}
 
     def _prepare(self, scheme: str, text: str, folding: tuple[str, list[int]] | None = None) -> _Prepared:
-        folded, offsets = folding or fold(text)
+        folded, offsets = folding or fold_with_offsets(text)
         mask = self._masks[scheme]
         masked = mask.sub(lambda m: " " * len(m.group()), folded) if mask is not None else folded
         return _Prepared(text, folded, offsets, masked)
@@ -299,7 +241,7 @@ class Vocabularies:
     def classify(self, title: str, text: str, chapter: str | None = None) -> list[Assignment]:
         """Publics, then themes, of an action (by decreasing score) from its title, text and chapter."""
         values = {"title": title or "", "chapter": chapter or "", "text": text or ""}
-        folded = {f: fold(v) for f, v in values.items()}  # once for both schemes
+        folded = {f: fold_with_offsets(v) for f, v in values.items()}  # once for both schemes
         result: list[Assignment] = []
         for scheme in SCHEMES:
             prepared = {f: self._prepare(scheme, v, folded[f]) for f, v in values.items()}
@@ -317,6 +259,10 @@ class Vocabularies:
                 weak = bool(accepted)
             result.extend(self._assignments(scheme, accepted, weak))
         return result
+
+    def classify_action(self, action: Any) -> list[Assignment]:
+        """Classify an ``ingest`` action record (its title, own text and chapter)."""
+        return self.classify(_attr(action, "title") or "", action_text(action), _attr(action, "chapter"))
 
     def _accepts(self, concept: Concept, hits: dict[str, list[Evidence]]) -> bool:
         need = concept.min_hits or DEFAULT_MIN_HITS[concept.scheme]
@@ -407,27 +353,6 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
     return Vocabularies(concepts, masks, source=str(path))
 
 
-@functools.cache
-def vocabularies() -> Vocabularies:
-    """The packaged vocabularies, loaded once."""
-    return load(DATA_FILE)
-
-
-def concepts(scheme: str | None = None) -> list[Concept]:
-    """Concepts of the packaged vocabularies, optionally of one scheme."""
-    return vocabularies().concepts(scheme)
-
-
-def get(slug: str) -> Concept:
-    """A concept of the packaged vocabularies by slug or id."""
-    return vocabularies().get(slug)
-
-
-def classify(title: str, text: str, chapter: str | None = None) -> list[Assignment]:
-    """Publics and themes of an action, with evidence (see :meth:`Vocabularies.classify`)."""
-    return vocabularies().classify(title, text, chapter)
-
-
 _TEXT_FIELDS = ("description", "intitule", "expected_results", "indicators", "steps", "keys_to_success")
 _SEGMENT_RE = re.compile(r"\n+| — ")
 
@@ -451,8 +376,3 @@ def action_text(action: Any) -> str:
                     kept.append(segment.strip())
                     seen += "\n" + squashed
     return "\n".join(kept)
-
-
-def classify_action(action: Any) -> list[Assignment]:
-    """Classify an ``ingest`` action record, or its ``to_dict()`` form."""
-    return classify(_attr(action, "title") or "", action_text(action), _attr(action, "chapter"))

@@ -111,6 +111,24 @@ class ActionRecord:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ActionRecord:
+        """The record `to_dict` wrote (the store keeps records this way)."""
+        nested = {
+            "provenance": Provenance(**data["provenance"]),
+            "pilots": [OrgMention(**o) for o in data.get("pilots", [])],
+            "partners": [OrgMention(**o) for o in data.get("partners", [])],
+            "territories": [TerritoryMention(**t) for t in data.get("territories", [])],
+            "contacts": [Contact(**c) for c in data.get("contacts", [])],
+            "people": [Person(**p) for p in data.get("people", [])],
+        }
+        return cls(**{**data, **nested})
+
+    @property
+    def context(self) -> str:
+        """The words that may spell out an acronym or a place of this action: intitulé, perimeter, description."""
+        return " ".join(filter(None, (self.intitule, self.perimeter, self.description)))
+
 
 @dataclass
 class DocumentRecord:
@@ -130,6 +148,10 @@ class DocumentRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentRecord:
+        return cls(**data)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import pytest
 
 from api.service import Service
 from api.settings import Settings
+from graph.reference import ReferenceData
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -25,19 +26,26 @@ def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("vectors") / "vectors.sqlite"
 
 
+@pytest.fixture(scope="session")
+def reference() -> ReferenceData:
+    """The packaged reference data, loaded once for the run and shared by the tests' services."""
+    return ReferenceData()
+
+
 @pytest.fixture()
-def service(tmp_path: Path) -> Service:
-    svc = Service(Settings(data=tmp_path / "data", corpus=[]))
+def service(tmp_path: Path, reference: ReferenceData) -> Service:
+    svc = Service(Settings(data=tmp_path / "data", corpus=[]), reference=reference)
     yield svc
     svc.close()
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Service:
+def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, reference: ReferenceData) -> Service:
     """A service over the whole corpus, built once for the session (read-only tests only)."""
     # warm_up off: apps built on these settings would otherwise encode the whole corpus at start-up
     svc = Service(
-        Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir], warm_up=False)
+        Settings(data=tmp_path_factory.mktemp("built") / "data", corpus=[corpus_dir], warm_up=False),
+        reference=reference,
     )
     report = svc.build()
     assert report.errors == 0, report.to_dict()

@@ -14,9 +14,7 @@ from graph.dispositifs import (
     DATA_FILE,
     KIND_LABELS,
     DispositifMatcher,
-    default_dispositifs,
-    default_matcher,
-    dispositif_index,
+    Thesaurus,
     eligibility,
     load_dispositifs,
 )
@@ -24,6 +22,7 @@ from ingest.errors import InputError
 
 QFQ = Namespace("https://qfq.example.org/ns#")
 DISP = Namespace("https://qfq.example.org/dispositif/")
+THESAURUS = Thesaurus.load()  # the packaged thesaurus
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 STATUSES = {
     "demandeur_emploi",
@@ -65,7 +64,7 @@ def corpus(corpus_dir: Path) -> dict[str, str]:
 
 
 def found(text: str) -> list[tuple[str, str]]:
-    return [(m.dispositif_id.removeprefix("dispositif:"), m.surface) for m in default_matcher().find(text)]
+    return [(m.dispositif_id.removeprefix("dispositif:"), m.surface) for m in THESAURUS.matcher.find(text)]
 
 
 def ids(text: str) -> set[str]:
@@ -92,7 +91,7 @@ def test_every_concept_is_complete(graph: Graph) -> None:
 
 
 def test_vocabulary_values_are_known_slugs() -> None:
-    for d in default_dispositifs():
+    for d in THESAURUS.items:
         assert d.kind in KIND_LABELS, d.id
         assert set(d.publics) <= STATUSES | EXTRA_PUBLICS, d.id
         assert set(d.needs) <= NEEDS, d.id
@@ -107,14 +106,14 @@ def test_vocabulary_values_are_known_slugs() -> None:
 def test_lineage_is_data(graph: Graph) -> None:
     assert (DISP.garantie_jeunes, DCTERMS.isReplacedBy, DISP.cej) in graph
     assert graph.value(DISP.garantie_jeunes, QFQ.replacedOn) == Literal("2022-03-01", datatype=XSD_DATE)
-    gj = dispositif_index()["dispositif:garantie_jeunes"]
+    gj = THESAURUS.index["dispositif:garantie_jeunes"]
     assert gj.replaced_by == "dispositif:cej" and gj.replaced_on == dt.date(2022, 3, 1)
-    faire = dispositif_index()["dispositif:reseau_faire"]
+    faire = THESAURUS.index["dispositif:reseau_faire"]
     assert faire.replaced_by == "dispositif:france_renov" and faire.replaced_on == dt.date(2022, 1, 1)
 
 
 def test_dataclasses_and_hierarchy() -> None:
-    index = dispositif_index()
+    index = THESAURUS.index
     poei = index["dispositif:poei"]
     assert (
         poei.label == "POE individuelle" and "POEI" in poei.alt_labels and poei.broader == ("dispositif:poe",)
@@ -134,7 +133,7 @@ def test_dataclasses_and_hierarchy() -> None:
 
 def test_no_label_names_two_dispositifs(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="graph.dispositifs"):
-        DispositifMatcher(default_dispositifs())
+        DispositifMatcher(THESAURUS.items)
     assert not caplog.records, [r.getMessage() for r in caplog.records]
 
 
@@ -185,7 +184,7 @@ def test_organisation_names_are_not_dispositifs() -> None:
 
 def test_corpus_normandie_plan(corpus: dict[str, str]) -> None:
     text = corpus["000"]
-    mentions = default_matcher().find(text)
+    mentions = THESAURUS.matcher.find(text)
     pmsmp = [m for m in mentions if m.dispositif_id == "dispositif:pmsmp"]
     assert any(
         "période de mise en situation professionnelle" in text[m.start - 80 : m.end + 80] for m in pmsmp
@@ -218,7 +217,7 @@ def test_corpus_eure_glossary(corpus: dict[str, str]) -> None:
 
 def test_mentions_carry_offsets(corpus: dict[str, str]) -> None:
     for text in corpus.values():
-        for m in default_matcher().find(text):
+        for m in THESAURUS.matcher.find(text):
             assert text[m.start : m.end] == m.surface
 
 
@@ -226,7 +225,7 @@ def test_mentions_carry_offsets(corpus: dict[str, str]) -> None:
 
 
 def disp(slug: str):
-    return dispositif_index()[f"dispositif:{slug}"]
+    return THESAURUS.index[f"dispositif:{slug}"]
 
 
 def test_cej_eligibility() -> None:
@@ -270,7 +269,7 @@ def test_statuses_all_of_implied_and_unknown() -> None:
 
 
 def test_a_replaced_dispositif_is_excluded_with_its_successor() -> None:
-    d = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set())
+    d = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), thesaurus=THESAURUS)
     assert d.decision == "excluded"
     assert d.failed == ("dispositif remplacé par « contrat d'engagement jeune » depuis le 1er mars 2022 ✗",)
     before = eligibility(

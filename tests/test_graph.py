@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from api.service import Service
 from graph.actors import ActorResolver, DocContext
-from graph.rdf import QFQ, check_closed
+from graph.rdf import QFQ
 from ingest.errors import ConfigError, InputError
 from ingest.text import fold
 
@@ -57,8 +57,8 @@ def test_typos_merge_and_homonyms_stay_apart(kb) -> None:
 
 def test_eure_glossary_acronyms_never_give_two_actors(built: Service) -> None:
     ref = built.referential
-    resolver = ActorResolver(ref)
-    glossary = {g["acronym"]: g["expansion"] for g in built.store.glossary("004_3055f0caa3abf071")}
+    resolver = ActorResolver(ref, built.reference.lexicon, built.reference.aliases)
+    glossary = {g.acronym: g.expansion for g in built.store.glossary("004_3055f0caa3abf071")}
     eure = ref.lookup("Eure", levels=("departement",))[0]
     ctx = DocContext(
         "004", ref.lookup("Normandie", levels=("region",))[0], eure, {fold(k): v for k, v in glossary.items()}
@@ -148,7 +148,7 @@ def test_rdf_is_closed_and_round_trips(kb) -> None:
     broken = Graph()
     broken.add((URIRef("https://qfq.example.org/id/x"), QFQ.pilotedby, Literal("typo")))
     with pytest.raises(ConfigError, match="pilotedby"):
-        check_closed(broken)
+        kb.reference.ontology.check_closed(broken)
 
 
 def test_sparql_is_read_only_capped_and_timed(built: Service) -> None:

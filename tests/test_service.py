@@ -23,7 +23,7 @@ def _copy(corpus_dir: Path, name: str, dest: Path, new_name: str | None = None) 
 
 
 def test_build_corpus_counts(built: Service) -> None:
-    counts = {d["id"]: built.store.count_actions(d["id"]) for d in built.store.documents()}
+    counts = {d.id: built.store.count_actions(d.id) for d in built.store.documents()}
     assert counts["000_1ad84331eee1d4b1"] == 28
     assert counts["001_7091df44cd1e8194"] == 14
     assert counts["002_60c96a901df60f3b"] == 21
@@ -59,7 +59,7 @@ def test_bad_documents_are_reported_and_do_not_stop_the_others(
         d = by_name[name]
         assert d.status == "error", name
         assert name in d.error and needle.lower() in d.error.lower(), d.error
-    assert [x["id"] for x in service.store.documents()] == ["001_7091df44cd1e8194"]
+    assert [x.id for x in service.store.documents()] == ["001_7091df44cd1e8194"]
 
 
 def test_discover_rejects_a_missing_directory(service: Service, tmp_path: Path) -> None:
@@ -72,13 +72,13 @@ def test_reingest_is_idempotent_and_skips_unchanged(
 ) -> None:
     doc = _copy(corpus_dir, BLURB_DOC, tmp_path / "docs")
     first = service.ingest([doc])
-    ids_before = [a["id"] for a in service.store.actions()]
+    ids_before = [a.id for a in service.store.actions()]
     second = service.ingest([doc])
     assert first.documents[0].status == "ingested"
     assert second.documents[0].status == "unchanged" and second.documents[0].actions == 14
     forced = service.ingest([doc], force=True)
     assert forced.documents[0].status == "ingested"
-    assert [a["id"] for a in service.store.actions()] == ids_before
+    assert [a.id for a in service.store.actions()] == ids_before
 
 
 def test_changed_file_replaces_its_records(service: Service, corpus_dir: Path, tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_changed_file_replaces_its_records(service: Service, corpus_dir: Path, t
     doc.write_text(text[:start] + text[end:], encoding="utf-8")
     report = service.ingest([doc])
     assert report.documents[0].actions == 13
-    titles = [a["title"] for a in service.store.actions()]
+    titles = [a.title for a in service.store.actions()]
     assert "Orientibus" not in titles and len(titles) == 13
 
 

@@ -11,12 +11,14 @@ import time
 
 import pytest
 
-from graph.territories import DATA_FILE, Referential, Territory, default_referential, normalize
+from graph.reference import ReferenceData
+from graph.territories import DATA_FILE, Referential, Territory
+from ingest.text import place_key as normalize
 
 
 @pytest.fixture(scope="module")
 def ref() -> Referential:
-    return default_referential()
+    return ReferenceData().territories
 
 
 def ids(territories: list[Territory]) -> list[str]:
@@ -38,7 +40,8 @@ def test_load_is_fast_and_cached() -> None:
     assert time.perf_counter() - start < 2.0  # ~0.25 s measured; generous for slow CI
     assert len(fresh.regions()) == 26
     assert len(fresh.departements()) == 109
-    assert default_referential() is default_referential()
+    reference = ReferenceData()
+    assert reference.territories is reference.territories  # loaded once per reference data
 
 
 def test_get_and_ids(ref: Referential) -> None:

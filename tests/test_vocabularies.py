@@ -17,6 +17,8 @@ from ingest import parse_document
 from ingest.errors import InputError, NotFound
 from ingest.records import ActionRecord
 
+V = voc.load()  # the packaged vocabularies
+
 # Profile vocabulary of `match` (DESIGN.md, "Interface"): every slug must exist.
 STATUSES = [
     "demandeur_emploi",
@@ -78,7 +80,7 @@ def strings(value: object) -> list[str]:
 
 
 def slugs(action: ActionRecord, scheme: str) -> set[str]:
-    return {a.slug for a in voc.classify_action(action) if a.scheme == scheme}
+    return {a.slug for a in V.classify_action(action) if a.scheme == scheme}
 
 
 # --- the vocabulary file ---------------------------------------------------------------------
@@ -95,24 +97,24 @@ def test_ttl_parses_into_two_skos_schemes(graph: rdflib.Graph) -> None:
 
 
 def test_slugs_unique_ascii_and_sizes() -> None:
-    all_slugs = [c.slug for c in voc.concepts()]
+    all_slugs = [c.slug for c in V.concepts()]
     assert len(all_slugs) == len(set(all_slugs))
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", s) for s in all_slugs)
-    assert 18 <= len(voc.concepts("public")) <= 30
-    assert 15 <= len(voc.concepts("theme")) <= 25
-    for c in voc.concepts():
+    assert 18 <= len(V.concepts("public")) <= 30
+    assert 15 <= len(V.concepts("theme")) <= 25
+    for c in V.concepts():
         assert c.label and c.definition and (c.keywords or c.patterns), c.slug
         assert c.id == f"{c.scheme}:{c.slug}" and c.uri.endswith(f"/{c.scheme}/{c.slug}")
 
 
 def test_profile_statuses_and_needs_exist() -> None:
-    publics = {c.slug: c for c in voc.concepts("public")}
+    publics = {c.slug: c for c in V.concepts("public")}
     for status in STATUSES:
         assert status in publics, status
         assert publics[status].profile_status, status
-    assert {c.slug for c in voc.concepts("public") if c.profile_status} == set(STATUSES)
-    assert {c.need for c in voc.concepts("theme") if c.need} == set(NEEDS)
-    assert voc.get("mobilite").need == "mobilite" and voc.get("garde_enfants").need == "garde_enfants"
+    assert {c.slug for c in V.concepts("public") if c.profile_status} == set(STATUSES)
+    assert {c.need for c in V.concepts("theme") if c.need} == set(NEEDS)
+    assert V.get("mobilite").need == "mobilite" and V.get("garde_enfants").need == "garde_enfants"
 
 
 @pytest.mark.skipif(not DESIGN.is_file(), reason="DESIGN.md not beside the repository")
@@ -125,13 +127,13 @@ def test_profile_vocabulary_matches_design_md() -> None:
 
 
 def test_hierarchy_and_lookup() -> None:
-    assert voc.get("public:demandeur_emploi_longue_duree").broader == ("demandeur_emploi",)
-    assert voc.vocabularies().ancestors("dechets") == ["transition_ecologique"]
-    assert set(voc.vocabularies().ancestors("renovation_energetique")) == {"transition_ecologique"}
+    assert V.get("public:demandeur_emploi_longue_duree").broader == ("demandeur_emploi",)
+    assert V.ancestors("dechets") == ["transition_ecologique"]
+    assert set(V.ancestors("renovation_energetique")) == {"transition_ecologique"}
     with pytest.raises(NotFound):
-        voc.get("licorne")
+        V.get("licorne")
     with pytest.raises(InputError):
-        voc.concepts("licorne")
+        V.concepts("licorne")
 
 
 # --- the classifier on small inputs ----------------------------------------------------------
@@ -139,7 +141,7 @@ def test_hierarchy_and_lookup() -> None:
 
 def test_accent_case_and_plural_tolerance() -> None:
     title = "ACCOMPAGNER LES SÉNIORS"
-    result = voc.classify(title, "Un atelier pour les demandeurs d’emploi âgés.")
+    result = V.classify(title, "Un atelier pour les demandeurs d’emploi âgés.")
     senior = next(a for a in result if a.slug == "senior")
     start = title.index("SÉNIORS")
     assert senior.evidence[0] == voc.Evidence("SÉNIORS", start, start + 7, "title")
@@ -147,12 +149,12 @@ def test_accent_case_and_plural_tolerance() -> None:
 
 
 def test_names_and_national_programme_do_not_make_themes() -> None:
-    assert voc.classify("Réunion d'information", "Pôle emploi accueille les participants. Pôle Emploi.") == []
+    assert V.classify("Réunion d'information", "Pôle emploi accueille les participants. Pôle Emploi.") == []
     text = (
         "Dans le cadre du plan de mobilisation pour l'emploi et la transition écologique, "
         "une réunion est organisée."
     )
-    assert not {a.slug for a in voc.classify("Réunion", text)} & {"transition_ecologique", "acces_emploi"}
+    assert not {a.slug for a in V.classify("Réunion", text)} & {"transition_ecologique", "acces_emploi"}
 
 
 def test_ambiguous_words_are_not_publics() -> None:
@@ -160,19 +162,19 @@ def test_ambiguous_words_are_not_publics() -> None:
         "Le taux de chômage reste élevé ; les jeunes enfants sont accueillis ; "
         "les entreprises de plus de 50 salariés négocient."
     )
-    result = voc.classify("Constat", text)
+    result = V.classify("Constat", text)
     assert not {a.slug for a in result} & {"etudiant", "jeune", "salarie"}
     strong = {a.slug for a in result if not a.weak}
     assert "garde_enfants" not in strong  # one body hit is not enough for a theme
 
 
 def test_theme_thresholds() -> None:
-    one = voc.classify("Constat", "Il existe un frein de mobilité. Le recrutement est difficile.")
+    one = V.classify("Constat", "Il existe un frein de mobilité. Le recrutement est difficile.")
     assert {a.slug for a in one if not a.weak} == set()  # fallback only, flagged weak
     assert all(a.weak for a in one if a.scheme == "theme")
-    two = voc.classify("Constat", "La mobilité est un frein ; le permis de conduire coûte cher.")
+    two = V.classify("Constat", "La mobilité est un frein ; le permis de conduire coûte cher.")
     assert "mobilite" in {a.slug for a in two if not a.weak}
-    chapter = voc.classify("Plateforme", "Un outil de covoiturage.", chapter="Mobilité")
+    chapter = V.classify("Plateforme", "Un outil de covoiturage.", chapter="Mobilité")
     assert "mobilite" in {a.slug for a in chapter if not a.weak}
 
 
@@ -217,7 +219,7 @@ def test_corpus_expectations(
     action = find(actions, doc, ref=ref, title=title)
     assert publics <= slugs(action, "public"), action.title
     assert themes <= slugs(action, "theme"), action.title
-    assert voc.classify_action(action.to_dict()) == voc.classify_action(action)  # record or its dict form
+    assert V.classify_action(action.to_dict()) == V.classify_action(action)  # record or its dict form
 
 
 @pytest.mark.parametrize(("doc", "ref", "title", "absent"), FORBIDDEN)
@@ -233,7 +235,7 @@ def test_every_action_has_a_theme_and_exact_evidence(actions: dict) -> None:
         for action in doc_actions:
             text = voc.action_text(action)
             fields = {"title": action.title, "chapter": action.chapter or "", "text": text}
-            assignments = voc.classify_action(action)
+            assignments = V.classify_action(action)
             assert any(a.scheme == "theme" for a in assignments), action.title
             record_text = "\n".join(strings(action.to_dict()))
             for a in assignments:
@@ -256,7 +258,7 @@ def test_every_action_has_a_theme_and_exact_evidence(actions: dict) -> None:
     ],
 )
 def test_fold_maps_every_folded_character_back_to_its_source(text: str) -> None:
-    from graph.vocabularies import fold
+    from ingest.text import fold_with_offsets as fold
 
     folded, offsets = fold(text)
     assert len(offsets) == len(folded) + 1 and offsets[-1] == len(text)

@@ -12,8 +12,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ingest.errors import EmptyDocument, UnreadableDocument
-from ingest.loaders.text import collapse, join_blocks
+from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
+from ingest.text import collapse_ascii_spaces
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,10 @@ def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) 
         return
     level = _heading_level(paragraph)
     if level is not None:
-        blocks.append(["#" * level + " " + collapse(text)])
+        blocks.append(["#" * level + " " + collapse_ascii_spaces(text)])
         kinds.append("heading")
     elif _is_list_item(paragraph):
-        item = "- " + collapse(text)
+        item = "- " + collapse_ascii_spaces(text)
         if kinds and kinds[-1] == "list":
             blocks[-1].append(item)
         else:
@@ -73,7 +74,7 @@ def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) 
 
 def _cell_text(tc: Any, parent: Any) -> str:
     """A cell's paragraphs (nested tables included); several ones are wrapped in <p>...</p>."""
-    texts = [collapse(Paragraph(p, parent).text) for p in tc.iter(qn("w:p"))]
+    texts = [collapse_ascii_spaces(Paragraph(p, parent).text) for p in tc.iter(qn("w:p"))]
     texts = [text for text in texts if text]
     if len(texts) == 1:
         return texts[0]

@@ -14,8 +14,9 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ingest.errors import EmptyDocument
-from ingest.loaders.text import check_not_binary, collapse, decode_text, join_blocks
+from ingest.loaders.text import check_not_binary, decode_text, join_blocks
 from ingest.records import LoadedText
+from ingest.text import collapse_ascii_spaces
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _inline_text(tag: Tag) -> str:
 
 def _cell(cell: Tag) -> str:
     """A table cell as its inner HTML on one line."""
-    return collapse(cell.decode_contents())
+    return collapse_ascii_spaces(cell.decode_contents())
 
 
 def _table_rows(table: Tag) -> list[str]:
@@ -96,7 +97,7 @@ def _list_items(tag: Tag, depth: int, lines: list[str]) -> None:
             elif isinstance(child, Tag) and child.name not in ("ul", "ol"):
                 text = _inline_text(child)
                 parts.append(f" {text} " if child.name in _BLOCKS else text)
-        text = collapse("".join(parts))
+        text = collapse_ascii_spaces("".join(parts))
         if text:
             lines.append("  " * depth + "- " + text)
         for sub in li.find_all(["ul", "ol"], recursive=False):
@@ -105,7 +106,7 @@ def _list_items(tag: Tag, depth: int, lines: list[str]) -> None:
 
 def _flush(inline: list[str], blocks: list[list[str]]) -> None:
     """Turn pending inline text into a paragraph block (one line per <br>)."""
-    lines = [collapse(line) for line in "".join(inline).split("\n")]
+    lines = [collapse_ascii_spaces(line) for line in "".join(inline).split("\n")]
     blocks.append([line for line in lines if line])
     inline.clear()
 
@@ -133,16 +134,16 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
     """Render one block element."""
     name = tag.name
     if name in _HEADINGS:
-        blocks.append(["#" * _HEADINGS[name] + " " + collapse(_inline_text(tag).replace("\n", " "))])
+        blocks.append(["#" * _HEADINGS[name] + " " + collapse_ascii_spaces(_inline_text(tag).replace("\n", " "))])
     elif name in ("ul", "ol"):
         lines: list[str] = []
         _list_items(tag, 0, lines)
         blocks.append(lines)
     elif name == "li":  # outside any list
-        blocks.append(["- " + collapse(_inline_text(tag))])
+        blocks.append(["- " + collapse_ascii_spaces(_inline_text(tag))])
     elif name == "table":
         if tag.caption is not None:
-            blocks.append([collapse(_inline_text(tag.caption))])
+            blocks.append([collapse_ascii_spaces(_inline_text(tag.caption))])
         blocks.append(_table_rows(tag))
     elif name == "pre":
         blocks.append(tag.get_text().strip("\n").split("\n"))

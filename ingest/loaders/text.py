@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import re
 import unicodedata
 
 import charset_normalizer
@@ -26,7 +25,6 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Encodings that browsers and Windows tools mean as cp1252 (its 0x80-0x9F are printable).
 _CP1252_ALIASES = {"latin_1", "iso8859_1", "ascii"}
 _UNPRINTABLE_CATEGORIES = {"Cc", "Cn", "Co", "Cs"}
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 def check_not_binary(data: bytes, where: str) -> None:
@@ -107,11 +105,6 @@ def join_blocks(blocks: list[list[str]]) -> list[str]:
             lines.append("")
         lines.extend(block)
     return lines
-
-
-def collapse(text: str) -> str:
-    """Collapse ASCII whitespace runs to one space (non-breaking spaces are kept), and strip."""
-    return _ASCII_SPACE.sub(" ", text).strip(" ")
 
 
 def load_text(data: bytes, where: str, fmt: str = "txt") -> LoadedText:
