@@ -21,8 +21,9 @@ from graph.enrich import enrichers
 from graph.exports import FORMATS, subgraph
 from graph.knowledge import KnowledgeBase, KnowledgeCache
 from graph.linking import TerritoryLinker
-from graph.rdf import serialize, sparql, to_rdf
+from graph.rdf import serialize, to_rdf
 from graph.reference import ReferenceData
+from graph.sparql import sparql
 from graph.store import Store
 from graph.territories import Referential
 from ingest.errors import AccessDenied, InputError, QfqError, TooLarge, UnsupportedFormat

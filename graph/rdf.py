@@ -8,17 +8,14 @@ qfq:Evidence node (the action, the predicate, the object, the document, the line
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import multiprocessing as mp
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
 from ingest.errors import ConfigError, InputError
@@ -220,93 +217,6 @@ class Ontology:
         unknown = sorted(str(t) for t in used - self.declared)
         if unknown:
             raise ConfigError(f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=self.source)
-
-
-# -- SPARQL -------------------------------------------------------------------------------------------------
-
-_FORBIDDEN = re.compile(r"\b(?:SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.I)
-
-
-def _term_json(term: Any) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _run(rdf: Graph, query: str, limit: int) -> dict[str, Any]:
-    result = rdf.query(query)
-    if result.type == "ASK":
-        return {"head": {}, "boolean": bool(result.askAnswer)}
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples = Graph()
-        for i, t in enumerate(result):
-            if i >= limit:
-                break
-            triples.add(t)
-        return {"turtle": triples.serialize(format="turtle"), "truncated": len(result) > limit}
-    names = [str(v) for v in result.vars]
-    rows, truncated = [], False
-    for i, row in enumerate(result):
-        if i >= limit:
-            truncated = True
-            break
-        rows.append({n: _term_json(row[n]) for n in names if row[n] is not None})
-    return {"head": {"vars": names}, "results": {"bindings": rows}, "truncated": truncated}
-
-
-def _child(rdf: Graph, query: str, limit: int, conn: Any) -> None:
-    try:
-        conn.send(("ok", json.dumps(_run(rdf, query, limit))))
-    except Exception as exc:  # reported to the parent, which raises it as an InputError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
-    """Run a read-only SPARQL query in a forked process that is killed at `timeout` seconds."""
-    if _FORBIDDEN.search(re.sub(r'"[^"]*"|<[^>]*>', "", query)):
-        raise InputError(
-            "only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are accepted; updates, "
-            "LOAD and SERVICE are refused",
-            where="query",
-            valid="a SPARQL 1.1 query",
-        )
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        prepareQuery(query)
-    except Exception as exc:
-        raise InputError(
-            f"the query does not parse: {exc}", where="query", valid="a SPARQL 1.1 query"
-        ) from exc
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(rdf, query, limit, child), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(timeout):
-            proc.kill()
-            raise InputError(
-                f"the query ran longer than {timeout:g} s and was stopped",
-                where="query",
-                valid="a narrower query (add a LIMIT, restrict the patterns)",
-            )
-        status, payload = parent.recv()
-    finally:
-        proc.join(1)
-        parent.close()
-    if status != "ok":
-        raise InputError(f"the query failed: {payload}", where="query", valid="a SPARQL 1.1 query")
-    return json.loads(payload)
 
 
 def serialize(rdf: Graph, fmt: str) -> str:
