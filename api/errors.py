@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from graph.errors import ConfigError, NotFound, StoreError
 from ingest.errors import (
     AccessDenied,
-    ConfigError,
     EmptyDocument,
     InputError,
     NoActionFound,
-    NotFound,
     QfqError,
-    StoreError,
     TooLarge,
     UnreadableDocument,
     UnsupportedFormat,

@@ -403,7 +403,7 @@ class Service:
     def vocabulary(self) -> dict[str, Any]:
         from graph.match import vocabulary
 
-        return vocabulary(self.reference.vocabularies)
+        return vocabulary(self.reference.vocabularies, self.reference.profile)
 
     def coverage(
         self, theme: str, *, level: str = "departement", within: str | None = None

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         None,
         description="Directory of reference files replacing the packaged ones of the same name "
         "(territories.json.gz, former_regions.toml, dispositifs.ttl, vocabularies.ttl, actors.toml, "
-        "aliases.toml, qfq.ttl).",
+        "aliases.toml, qfq.ttl, profile.toml).",
     )
     threads: int | None = Field(
         None, ge=1, description="Threads for encoding documents (default: all cores)."

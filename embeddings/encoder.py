@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.prompts import BUILTIN_DIMS, PASSAGE_PROMPT, QUERY_PROMPT
 from embeddings.threads import QueryThreads
-from ingest.errors import ConfigError
+from graph.errors import ConfigError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz
 
 from embeddings.french import tokens
 from embeddings.search import Retriever, fuse
-from ingest.errors import InputError, NotFound
+from graph.errors import NotFound
+from ingest.errors import InputError
 
 SCOPES = ("other-regions", "all", "same-region")
 SAME_ACTION_COSINE = (

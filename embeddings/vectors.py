@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import StoreError
+from graph.errors import StoreError
 
 
 class VectorCache:

@@ -19,10 +19,10 @@ from typing import Any
 import networkx as nx
 
 from graph.actors import ActorResolver, DocContext
+from graph.errors import NotFound
 from graph.linking import LinkedTerritory, TerritoryLinker
 from graph.reference import ReferenceData
 from graph.store import Store
-from ingest.errors import NotFound
 from ingest.records import ActionRecord, DocumentRecord
 from ingest.text import collapse, fold, slug, strip_markup
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.profile import ProfileTerms
 from ingest.errors import InputError
 from ingest.text import strip_accents
 
@@ -31,46 +32,6 @@ DISP_NS = "https://qfq.example.org/dispositif/"
 QFQ_NS = "https://qfq.example.org/ns#"
 ID_PREFIX = "dispositif:"
 
-KIND_LABELS = {
-    "contrat_aide": "contrat aidé",
-    "contrat_alternance": "contrat en alternance",
-    "aide_financiere": "aide financière",
-    "formation": "formation",
-    "certification": "certification",
-    "immersion": "immersion",
-    "recrutement": "recrutement",
-    "accompagnement": "accompagnement",
-    "logement": "logement",
-    "garde_enfants": "garde d'enfants",
-    "mobilite": "mobilité",
-    "structure_insertion": "structure d'insertion",
-    "commande_publique": "commande publique",
-    "renovation_energetique": "rénovation énergétique",
-    "alimentation": "alimentation",
-    "orientation": "orientation",
-    "mise_en_relation": "mise en relation",
-}
-STATUS_LABELS = {
-    "demandeur_emploi": "demandeur d'emploi",
-    "demandeur_emploi_longue_duree": "demandeur d'emploi de longue durée",
-    "beneficiaire_rsa": "bénéficiaire du RSA",
-    "travailleur_handicape": "travailleur handicapé",
-    "sans_emploi_ni_formation": "jeune sans emploi ni formation",
-    "apprenti": "apprenti",
-    "etudiant": "étudiant",
-    "salarie": "salarié",
-    "parent_isole": "parent isolé",
-    "residant_qpv": "résident d'un QPV",
-    "residant_zrr": "résident d'une ZRR",
-    "senior": "senior",
-    "jeune": "jeune",
-    "alternant": "alternant",
-    "entreprise": "entreprise",
-    "particulier": "particulier",
-}
-RESIDENCE_LABELS = {"residant_qpv": "résider en QPV", "residant_zrr": "résider en ZRR"}
-# A status that entails others: a long-term job seeker is a job seeker, an apprentice is in alternance.
-IMPLIED_STATUSES = {"demandeur_emploi_longue_duree": {"demandeur_emploi"}, "apprenti": {"alternant"}}
 _MONTHS = (
     "janvier",
     "février",
@@ -398,11 +359,7 @@ def french_date(day: dt.date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _status_label(slug: str) -> str:
-    return STATUS_LABELS.get(slug, slug.replace("_", " "))
-
-
-def age_rule(disp: Dispositif) -> str | None:
+def age_rule(disp: Dispositif, terms: ProfileTerms) -> str | None:
     """The age condition as an adviser reads it, e.g. "16-25 ans (29 ans pour un travailleur handicapé)"."""
     if disp.min_age is not None and disp.max_age is not None:
         rule = f"{disp.min_age}-{disp.max_age} ans"
@@ -415,7 +372,7 @@ def age_rule(disp: Dispositif) -> str | None:
     if disp.max_age is not None and disp.age_exceptions:
         parts = [
             (f"{e.max_age} ans" if e.max_age is not None else "sans limite d'âge")
-            + f" pour un {_status_label(e.status)}"
+            + f" pour un {terms.status(e.status)}"
             for e in disp.age_exceptions
         ]
         rule += f" ({' ; '.join(parts)})"
@@ -428,6 +385,7 @@ def eligibility(
     statuses: set[str],
     residence: set[str],
     *,
+    terms: ProfileTerms,
     thesaurus: Thesaurus | None = None,
     on: dt.date | None = None,
 ) -> Decision:
@@ -438,9 +396,7 @@ def eligibility(
     unknown (living in a QPV is decided on the address). A dispositif replaced before ``on`` (default:
     today) is excluded with its successor named.
     """
-    held = set(statuses)
-    for status in statuses:
-        held |= IMPLIED_STATUSES.get(status, set())
+    held = terms.with_implied(statuses)
     met: list[str] = []
     failed: list[str] = []
     unknown: list[str] = []
@@ -451,7 +407,7 @@ def eligibility(
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
         failed.append(f"dispositif remplacé par « {name} »{since} ✗")
 
-    rule = age_rule(disp)
+    rule = age_rule(disp, terms)
     if rule is not None:
         if age is None:
             unknown.append(f"{rule} : âge inconnu")
@@ -469,32 +425,32 @@ def eligibility(
             if too_young or too_old:
                 failed.append(f"{rule} : {age} ans ✗")
             elif via is not None and disp.max_age is not None and age > disp.max_age:
-                met.append(f"{rule} : {age} ans, {_status_label(via)} ✓")
+                met.append(f"{rule} : {age} ans, {terms.status(via)} ✓")
             else:
                 met.append(f"{rule} : {age} ans ✓")
 
     if disp.requires_status:
-        wanted = " ou ".join(_status_label(s) for s in disp.requires_status)
+        wanted = " ou ".join(terms.status(s) for s in disp.requires_status)
         found = [s for s in disp.requires_status if s in held]
         if found:
-            met.append(f"{_status_label(found[0])} ✓")
+            met.append(f"{terms.status(found[0])} ✓")
         elif not statuses:
             unknown.append(f"{wanted} : inconnu")
         else:
             failed.append(f"statut requis : {wanted} ✗")
     for status in disp.requires_all_status:
         if status in held:
-            met.append(f"{_status_label(status)} ✓")
+            met.append(f"{terms.status(status)} ✓")
         elif not statuses:
-            unknown.append(f"{_status_label(status)} : inconnu")
+            unknown.append(f"{terms.status(status)} : inconnu")
         else:
-            failed.append(f"{_status_label(status)} ✗")
+            failed.append(f"{terms.status(status)} ✗")
 
     if disp.requires_residence:
-        wanted = " ou ".join(RESIDENCE_LABELS.get(r, r) for r in disp.requires_residence)
+        wanted = " ou ".join(terms.residence(r) for r in disp.requires_residence)
         found = [r for r in disp.requires_residence if r in residence]
         if found:
-            met.append(f"{RESIDENCE_LABELS.get(found[0], found[0])} ✓")
+            met.append(f"{terms.residence(found[0])} ✓")
         else:
             unknown.append(f"{wanted} : inconnu")
 

@@ -9,21 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.dispositifs import Dispositif, eligibility
+from graph.profile import ProfileTerms
 from graph.queries import Queries
 from graph.vocabularies import Vocabularies
 from ingest.errors import InputError
 from ingest.text import collapse, html_paragraphs
 
-NEEDS = (
-    "emploi",
-    "formation",
-    "apprentissage",
-    "mobilite",
-    "logement",
-    "garde_enfants",
-    "sante",
-    "creation_activite",
-)
 RESIDENCE = {"residant_qpv", "residant_zrr"}
 # Schemes aimed only at households as owners, firms or institutions are not a job seeker's (renovation, PAT…).
 NOT_PERSONS = {"particulier", "entreprise", "professionnel", "collectivite", "tout_public"}
@@ -36,29 +27,17 @@ _NO_MINORS = re.compile(
 )
 
 
-NEED_LABELS = {
-    "emploi": "Trouver un emploi",
-    "formation": "Se former",
-    "apprentissage": "Apprentissage, alternance",
-    "mobilite": "Se déplacer",
-    "logement": "Se loger",
-    "garde_enfants": "Faire garder ses enfants",
-    "sante": "Santé",
-    "creation_activite": "Créer son activité",
-}
-
-
 def statuses(vocabularies: Vocabularies) -> list[str]:
     """The publics a profile may declare as its statuses."""
     return sorted(c.slug for c in vocabularies.concepts("public") if c.profile_status)
 
 
-def vocabulary(vocabularies: Vocabularies) -> dict[str, list[dict[str, str]]]:
+def vocabulary(vocabularies: Vocabularies, terms: ProfileTerms) -> dict[str, list[dict[str, str]]]:
     """The profile vocabulary with French labels, for forms."""
     labels = {c.slug: c.label for c in vocabularies.concepts("public")}
     return {
         "statuses": [{"slug": s, "label": labels[s]} for s in statuses(vocabularies)],
-        "needs": [{"slug": n, "label": NEED_LABELS[n]} for n in NEEDS],
+        "needs": [{"slug": n, "label": label} for n, label in terms.needs.items()],
     }
 
 
@@ -69,7 +48,7 @@ class Profile:
     where: str | None = None
     needs: list[str] = field(default_factory=list)
 
-    def validate(self, valid_statuses: list[str]) -> None:
+    def validate(self, valid_statuses: list[str], valid_needs: list[str]) -> None:
         if self.age is not None and not MIN_AGE <= self.age <= MAX_AGE:
             raise InputError(
                 f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}"
@@ -80,10 +59,10 @@ class Profile:
             raise InputError(
                 f"unknown status {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid)
             )
-        unknown = [n for n in self.needs if n not in NEEDS]
+        unknown = [n for n in self.needs if n not in valid_needs]
         if unknown:
             raise InputError(
-                f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(NEEDS)
+                f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(valid_needs)
             )
 
 
@@ -124,7 +103,7 @@ class Matcher:
         return bool(hits) and hits[0].id in chain
 
     def match(self, profile: Profile) -> dict[str, Any]:
-        profile.validate(self.valid_statuses)
+        profile.validate(self.valid_statuses, list(self.reference.profile.needs))
         if not profile.where:
             raise InputError(
                 "the person's commune is needed",
@@ -144,7 +123,7 @@ class Matcher:
             serves = sorted(set(d.needs) & wanted)
             if wanted and not serves:
                 continue
-            decision = eligibility(d, profile.age, held, residence, thesaurus=thesaurus)
+            decision = eligibility(d, profile.age, held, residence, terms=self.reference.profile, thesaurus=thesaurus)
             entry = {"dispositif": self._dispositif(d), "needs": serves}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})

@@ -14,9 +14,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.errors import NotFound
 from graph.reference import ReferenceData
 from graph.territories import Territory
-from ingest.errors import InputError, NotFound
+from ingest.errors import InputError
 from ingest.text import fold
 
 _STOP = set(

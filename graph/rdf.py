@@ -18,7 +18,8 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
-from ingest.errors import ConfigError, InputError
+from graph.errors import ConfigError
+from ingest.errors import InputError
 
 log = logging.getLogger(__name__)
 

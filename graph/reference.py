@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.actors import Aliases, LexiconEntry, load_aliases, load_lexicon
 from graph.dispositifs import Thesaurus
+from graph.profile import ProfileTerms
 from graph.rdf import Ontology
 from graph.territories import Referential, load_former_regions
 from graph.vocabularies import Vocabularies
@@ -33,6 +34,7 @@ FILES = {
     "actors": "actors.toml",
     "aliases": "aliases.toml",
     "ontology": "qfq.ttl",
+    "profile": "profile.toml",
 }
 
 
@@ -91,6 +93,10 @@ class ReferenceData:
     @property
     def ontology(self) -> Ontology:
         return self._load("_ontology", lambda: Ontology.load(self.files.path("ontology")))
+
+    @property
+    def profile(self) -> ProfileTerms:
+        return self._load("_profile", lambda: ProfileTerms.load(self.files.path("profile")))
 
     @cached_property
     def sources(self) -> dict[str, str]:

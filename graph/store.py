@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import InputError, NotFound, StoreError
+from graph.errors import NotFound, StoreError
+from ingest.errors import InputError
 from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, ParsedDocument
 from ingest.text import strip_markup
 

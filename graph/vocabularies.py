@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import ConfigError, InputError, NotFound
+from graph.errors import ConfigError, NotFound
+from ingest.errors import InputError
 from ingest.text import fold_with_offsets
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """The one error hierarchy of qfq.
 
 Every error says what was wrong, where (file, line or parameter) and what is valid.
-`api` maps these classes to HTTP status codes in one place (`api/errors.py`).
+Each layer owns the errors it raises (graph/errors.py: NotFound, StoreError, ConfigError; api/errors.py:
+AccessDenied); `api` maps every class to HTTP status codes in one place (`api/errors.py`).
 """
 
 from __future__ import annotations
@@ -49,18 +50,6 @@ class UnreadableDocument(InputError):
 
 class NoActionFound(InputError):
     """The document was read, but no action shape was recognised in it."""
-
-
-class NotFound(QfqError):
-    """An id or a name does not exist in the store."""
-
-
-class StoreError(QfqError):
-    """The store on disk is missing, locked, or of an unknown schema version."""
-
-
-class ConfigError(QfqError):
-    """A setting has a value qfq cannot use."""
 
 
 class AccessDenied(QfqError):

@@ -12,17 +12,18 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from graph.dispositifs import (
     DATA_FILE,
-    KIND_LABELS,
     DispositifMatcher,
     Thesaurus,
     eligibility,
     load_dispositifs,
 )
+from graph.profile import ProfileTerms
 from ingest.errors import InputError
 
 QFQ = Namespace("https://qfq.example.org/ns#")
 DISP = Namespace("https://qfq.example.org/dispositif/")
 THESAURUS = Thesaurus.load()  # the packaged thesaurus
+TERMS = ProfileTerms.load()  # needs, status phrases, implied statuses, dispositif kinds
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 STATUSES = {
     "demandeur_emploi",
@@ -92,9 +93,9 @@ def test_every_concept_is_complete(graph: Graph) -> None:
 
 def test_vocabulary_values_are_known_slugs() -> None:
     for d in THESAURUS.items:
-        assert d.kind in KIND_LABELS, d.id
+        assert d.kind in TERMS.dispositif_kinds, d.id
         assert set(d.publics) <= STATUSES | EXTRA_PUBLICS, d.id
-        assert set(d.needs) <= NEEDS, d.id
+        assert set(d.needs) <= NEEDS == set(TERMS.needs), d.id
         assert set(d.requires_status) | set(d.requires_all_status) <= STATUSES | {"alternant"}, d.id
         assert set(d.requires_residence) <= {"residant_qpv", "residant_zrr"}, d.id
         assert d.operator, d.id
@@ -228,51 +229,56 @@ def disp(slug: str):
     return THESAURUS.index[f"dispositif:{slug}"]
 
 
+def check(*args, **kwargs):
+    """eligibility() with the packaged profile terms and thesaurus."""
+    return eligibility(*args, terms=TERMS, thesaurus=THESAURUS, **kwargs)
+
+
 def test_cej_eligibility() -> None:
-    ok = eligibility(disp("cej"), 22, {"demandeur_emploi"}, set())
+    ok = check(disp("cej"), 22, {"demandeur_emploi"}, set())
     assert ok.decision == "eligible"
     assert "16-25 ans (29 ans pour un travailleur handicapé) : 22 ans ✓" in ok.met
     assert "demandeur d'emploi ✓" in ok.met
     assert ok.to_check  # conditions the adviser checks
-    too_old = eligibility(disp("cej"), 27, {"demandeur_emploi"}, set())
+    too_old = check(disp("cej"), 27, {"demandeur_emploi"}, set())
     assert too_old.decision == "excluded"
     assert too_old.failed == ("16-25 ans (29 ans pour un travailleur handicapé) : 27 ans ✗",)
-    rqth = eligibility(disp("cej"), 27, {"demandeur_emploi", "travailleur_handicape"}, set())
+    rqth = check(disp("cej"), 27, {"demandeur_emploi", "travailleur_handicape"}, set())
     assert rqth.decision == "eligible" and not rqth.failed
     assert any("27 ans, travailleur handicapé ✓" in m for m in rqth.met)
-    unknown_age = eligibility(disp("cej"), None, {"demandeur_emploi"}, set())
+    unknown_age = check(disp("cej"), None, {"demandeur_emploi"}, set())
     assert unknown_age.decision == "undecided" and any("âge inconnu" in u for u in unknown_age.unknown)
 
 
 def test_emplois_francs_needs_the_address() -> None:
-    d = eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
+    d = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
     assert d.decision == "undecided"
     assert any(u.startswith("résider en QPV") for u in d.unknown)
     assert (
-        eligibility(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
+        check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
     )
-    assert eligibility(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
+    assert check(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
 
 
 def test_apprenticeship_has_no_age_limit_for_disabled_workers() -> None:
-    d = eligibility(disp("contrat_apprentissage"), 40, {"travailleur_handicape"}, set())
+    d = check(disp("contrat_apprentissage"), 40, {"travailleur_handicape"}, set())
     assert d.decision != "excluded" and not d.failed
     assert any("sans limite d'âge pour un travailleur handicapé" in m for m in d.met)
-    assert eligibility(disp("contrat_apprentissage"), 40, {"demandeur_emploi"}, set()).decision == "excluded"
+    assert check(disp("contrat_apprentissage"), 40, {"demandeur_emploi"}, set()).decision == "excluded"
 
 
 def test_statuses_all_of_implied_and_unknown() -> None:
-    assert eligibility(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set()).decision == "eligible"
-    assert eligibility(disp("agepi"), 30, {"demandeur_emploi"}, set()).decision == "excluded"
-    assert eligibility(disp("agepi"), 30, set(), set()).decision == "undecided"
-    assert eligibility(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
+    assert check(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set()).decision == "eligible"
+    assert check(disp("agepi"), 30, {"demandeur_emploi"}, set()).decision == "excluded"
+    assert check(disp("agepi"), 30, set(), set()).decision == "undecided"
+    assert check(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
 
 
 def test_a_replaced_dispositif_is_excluded_with_its_successor() -> None:
-    d = eligibility(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), thesaurus=THESAURUS)
+    d = check(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set())
     assert d.decision == "excluded"
     assert d.failed == ("dispositif remplacé par « contrat d'engagement jeune » depuis le 1er mars 2022 ✗",)
-    before = eligibility(
+    before = check(
         disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1)
     )
     assert before.decision == "eligible"

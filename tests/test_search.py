@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.service import Service
 from api.settings import Settings
-from ingest.errors import InputError, NotFound
+from graph.errors import NotFound
+from ingest.errors import InputError
 
 DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
 

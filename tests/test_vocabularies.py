@@ -13,8 +13,10 @@ import rdflib
 from rdflib.namespace import RDF, SKOS
 
 from graph import vocabularies as voc
+from graph.errors import NotFound
+from graph.profile import ProfileTerms
 from ingest import parse_document
-from ingest.errors import InputError, NotFound
+from ingest.errors import InputError
 from ingest.records import ActionRecord
 
 V = voc.load()  # the packaged vocabularies
@@ -123,7 +125,7 @@ def test_profile_vocabulary_matches_design_md() -> None:
     m = re.search(r"statuses (.+?); needs (.+?)\. ", text)
     assert m, "profile vocabulary paragraph not found in DESIGN.md"
     assert re.findall(r"`(\w+)`", m.group(1)) == STATUSES
-    assert re.findall(r"`(\w+)`", m.group(2)) == NEEDS
+    assert re.findall(r"`(\w+)`", m.group(2)) == NEEDS == list(ProfileTerms.load().needs)
 
 
 def test_hierarchy_and_lookup() -> None:
