@@ -154,6 +154,25 @@ class ActorSummary(Body):
     )
 
 
+class Decision(Body):
+    written: str = Field(description="The organisation as a document writes it.")
+    doc: str
+    rule: str = Field(description="Why the mention was resolved to this actor.")
+    detail: str
+
+
+class ActorDetail(ActorSummary):
+    aliases: list[str]
+    branches: list[str] = Field(description="Territorial branches named for a national actor.")
+    generic: bool = Field(description="A generic name (e.g. les partenaires), left out of who answers.")
+    decisions: list[Decision] = Field(description="Every resolution decision: the merge log.")
+
+
+class ActorList(Body):
+    query: str | None = None
+    results: list[ActorDetail]
+
+
 class DocumentSummary(Body):
     id: str
     title: str | None = None
@@ -471,7 +490,9 @@ class IngestTotals(Body):
     errors: int
 
 
-class UploadReport(Body):
+class IngestReportBody(Body):
+    """The ingest report (`POST /documents`, `qfq build --json`, `qfq ingest --json`)."""
+
     documents: list[DocumentResult]
     totals: IngestTotals
     unmatched_territories: list[str] = Field(

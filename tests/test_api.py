@@ -155,4 +155,4 @@ def test_answer_bodies_are_encoded_once_and_still_documented(built: Service, cli
     uncached = built.settings.model_copy(update={"answer_cache_size": 0})
     with TestClient(create_app(uncached)) as fresh:
         assert fresh.get("/who", params={"where": "Calvados"}).json() == first.json()
-        assert fresh.app.state.service._answers == {}
+        assert len(fresh.app.state.service.answers) == 0

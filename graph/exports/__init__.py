@@ -148,11 +148,11 @@ EXPORTS: dict[str, Export] = {
     e.name: e
     for e in (
         Export(
-            "actions", "application/x-ndjson", ".jsonl", "actions, one JSON object per line", write_actions
+            "actions", "application/x-ndjson", ".jsonl", "JSON Lines, one object per action", write_actions
         ),
         *(_graph_file(f) for f in FORMATS.values()),
-        Export("ttl", "text/turtle", ".ttl", "RDF (Turtle)", _rdf_writer("ttl")),
-        Export("jsonld", "application/ld+json", ".jsonld", "RDF (JSON-LD)", _rdf_writer("jsonld")),
+        Export("ttl", "text/turtle", ".ttl", "Turtle (RDF)", _rdf_writer("ttl")),
+        Export("jsonld", "application/ld+json", ".jsonld", "JSON-LD (RDF)", _rdf_writer("jsonld")),
     )
 }
 
