@@ -152,9 +152,11 @@ def _finish(report: IngestReport, json_out: bool, index_with: Service | None = N
         _print_report(report)
     if report.documents and report.errors == len(report.documents):
         raise typer.Exit(1)
-    if index_with is not None and index_with.store.count_actions():
-        with err.status("indexation (vecteurs des passages)…"):
-            info = index_with.index()
+    if index_with is None:
+        return
+    with err.status("indexation (vecteurs des passages)…"):
+        info = index_with.index()
+    if info is not None:
         err.print(f"index: {info['chunks']} passages ({info['encoder']}, {info['similar_encoder']})")
 
 

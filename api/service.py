@@ -132,8 +132,11 @@ class Service:
             ", ".join(sorted({e.name for e in self.encoders.values()})),
         )
 
-    def index(self) -> dict[str, Any]:
-        """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache)."""
+    def index(self) -> dict[str, Any] | None:
+        """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache);
+        None when the store holds no action."""
+        if not self.store.count_actions():
+            return None
         engine = self.search_engine
         return {
             "chunks": len(engine.index.chunks),
