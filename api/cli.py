@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.answers import body
+from api.models import (
+    ActorList,
+    CoverageResponse,
+    IngestReportBody,
+    MatchResponse,
+    SearchResponse,
+    SimilarResponse,
+    SparqlResponse,
+    WhoResponse,
+)
 from api.report import IngestReport
-from api.service import EXPORT_FORMATS, Service
+from api.service import Progress as OnFile
+from api.service import Service
 from api.settings import Settings
+from graph.exports import EXPORTS
 from ingest.errors import QfqError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="qfq — qui fait quoi, où.")
@@ -32,8 +46,13 @@ ReportJson = Annotated[bool, typer.Option("--json", help="Print the report as JS
 RouteJson = Annotated[bool, typer.Option("--json", help="Print the JSON body of the matching HTTP route.")]
 
 
-def _print_json(body: object) -> None:
-    out.print_json(json.dumps(body, ensure_ascii=False))
+def _print_body(model: type[BaseModel], answer: Any) -> None:
+    """The answer as the matching HTTP route serves it (same model, same serialisation); pretty on a tty."""
+    text = body(model, answer).decode("utf-8")
+    if out.is_terminal:
+        out.print_json(text)
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def _settings(data: Path | None = None, **overrides) -> Settings:
@@ -53,11 +72,9 @@ def _settings(data: Path | None = None, **overrides) -> Settings:
     return settings
 
 
-def _run_ingest(
-    service: Service, files: list[Path], *, build_dirs: list[Path] | None, force: bool
-) -> IngestReport:
-    if build_dirs is not None:
-        files = service.discover(build_dirs or service.settings.corpus)
+@contextmanager
+def _progress() -> Iterator[OnFile]:
+    """A progress bar of the ingest on stderr (when it is a terminal), and the callback that moves it."""
     columns = (
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -66,12 +83,12 @@ def _run_ingest(
         TextColumn("{task.description}"),
     )
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=None)
 
-        def on_file(path: Path) -> None:
-            progress.update(task, advance=1, description=path.name)
+        def on_file(path: Path, rank: int, total: int) -> None:
+            progress.update(task, completed=rank, total=total, description=path.name)
 
-        return service.ingest(files, force=force, on_file=on_file)
+        yield on_file
 
 
 def _print_report(report: IngestReport) -> None:
@@ -108,7 +125,8 @@ def build(
 ) -> None:
     """Ingest every document under the corpus directories into the data directory, then index it."""
     service = Service(_settings(data))
-    report = _run_ingest(service, [], build_dirs=corpus or [], force=force)
+    with _progress() as on_file:
+        report = service.build(corpus or None, force=force, on_file=on_file)
     _finish(report, json_out, service if index else None)
 
 
@@ -122,26 +140,33 @@ def ingest(
 ) -> None:
     """Add or replace documents incrementally (vectors are recomputed only for what changed)."""
     service = Service(_settings(data))
-    report = _run_ingest(service, files, build_dirs=None, force=force)
+    with _progress() as on_file:
+        report = service.ingest(files, force=force, on_file=on_file)
     _finish(report, json_out, service if index else None)
 
 
 def _finish(report: IngestReport, json_out: bool, index_with: Service | None = None) -> None:
     if json_out:
-        _print_json(report.to_dict())
+        _print_body(IngestReportBody, report.to_dict())
     else:
         _print_report(report)
     if report.documents and report.errors == len(report.documents):
         raise typer.Exit(1)
-    if index_with is not None and index_with.store.count_actions():
-        with err.status("indexation (vecteurs des passages)…"):
-            info = index_with.index()
+    if index_with is None:
+        return
+    with err.status("indexation (vecteurs des passages)…"):
+        info = index_with.index()
+    if info is not None:
         err.print(f"index: {info['chunks']} passages ({info['encoder']}, {info['similar_encoder']})")
 
 
-@app.command()
+@app.command(
+    help="Export the knowledge base: "
+    + ", ".join(f"{e.name} ({e.description})" for e in EXPORTS.values())
+    + ". --territory and --theme keep what happens on a territory and/or of a theme."
+)
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORT_FORMATS)}.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORTS)}.")],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
@@ -151,30 +176,14 @@ def export(
     theme: Annotated[str | None, typer.Option(help="Only the actions of this theme (slug).")] = None,
     data: DataDir = None,
 ) -> None:
-    """Export the knowledge base: actions (JSON Lines), gexf, graphml, csv (zip), ttl, jsonld."""
-    if fmt not in EXPORT_FORMATS:
-        raise QfqError(f"unknown export format {fmt!r}", where="FORMAT", valid=", ".join(EXPORT_FORMATS))
     service = Service(_settings(data))
-    if fmt == "actions":
-        if territory or theme:
-            raise QfqError(
-                "--territory and --theme filter the graph formats",
-                where="FORMAT",
-                valid="gexf, graphml, csv, ttl, jsonld",
-            )
-        if output is None:
-            n = service.export_actions(sys.stdout)
-        else:
-            with atomic_write(output, "w") as fh:
-                n = service.export_actions(fh)
-        err.print(f"{n} actions exported")
-        return
     if output is None:
-        service.export_graph(fmt, sys.stdout.buffer, territory=territory, theme=theme)
-    else:
-        with atomic_write(output, "wb") as fh:
-            service.export_graph(fmt, fh, territory=territory, theme=theme)
-        err.print(f"{fmt} written to {output}")
+        service.export(fmt, sys.stdout.buffer, territory=territory, theme=theme)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_write(output, "wb") as fh:
+        service.export(fmt, fh, territory=territory, theme=theme)
+    err.print(f"{fmt} written to {output}")
 
 
 @app.command()
@@ -190,7 +199,7 @@ def who(
     """Who does what where: actors and their actions, with containment and evidence."""
     body = Service(_settings(data)).who(what=what, where=where, theme=theme)
     if json_out:
-        _print_json(body)
+        _print_body(WhoResponse, body)
         return
     for r in body["results"]:
         actor = r["actor"]
@@ -233,7 +242,7 @@ def search(
         type=type_,
     )
     if json_out:
-        _print_json(body)
+        _print_body(SearchResponse, body)
         return
     for r in body["results"]:
         p = r["passage"]
@@ -256,7 +265,7 @@ def similar(
     """Actions elsewhere that address the same problem, with what they share."""
     body = Service(_settings(data)).similar(action_id, k=k, scope=scope)
     if json_out:
-        _print_json(body)
+        _print_body(SimilarResponse, body)
         return
     for r in body["same_action"]:
         out.print(f"[bold]même action[/bold] : {r['title']} ({r['doc']}, {r['region']})")
@@ -280,7 +289,7 @@ def match(
     """Which dispositifs and local actions apply to this person, why, and who to call."""
     body = Service(_settings(data)).match(age=age, statuses=status, where=where, needs=need)
     if json_out:
-        _print_json(body)
+        _print_body(MatchResponse, body)
         return
     out.print(f"[bold]Dispositifs applicables[/bold] ({body['profile']['where']['name']})")
     for e in body["eligible"]:
@@ -306,7 +315,7 @@ def actors(
     """Actors, their aliases and lineage, and why each mention was merged into them."""
     body = Service(_settings(data)).actors(name)
     if json_out:
-        _print_json(body)
+        _print_body(ActorList, body)
         return
     for a in body["results"]:
         out.print(f"[bold]{a.get('display') or a['name']}[/bold] — {a.get('kind')} ({a['id']})")
@@ -326,7 +335,7 @@ def coverage(
 ) -> None:
     """For a theme, the territories with and without actions."""
     body = Service(_settings(data)).coverage(theme, level=level, within=within)
-    _print_json(body)
+    _print_body(CoverageResponse, body)
 
 
 @app.command()
@@ -336,7 +345,7 @@ def sparql(
 ) -> None:
     """Run a read-only SPARQL query on the knowledge graph (time limit and row cap from the settings)."""
     text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-    _print_json(Service(_settings(data)).sparql(text))
+    _print_body(SparqlResponse, Service(_settings(data)).sparql(text))
 
 
 @app.command()

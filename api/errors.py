@@ -1,10 +1,9 @@
-"""The one place where qfq errors become HTTP status codes."""
+"""The errors of the ways in, and the one place where qfq errors become HTTP status codes."""
 
 from __future__ import annotations
 
 from graph.errors import ConfigError, NotFound, StoreError
 from ingest.errors import (
-    AccessDenied,
     EmptyDocument,
     InputError,
     NoActionFound,
@@ -13,6 +12,11 @@ from ingest.errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
+
+
+class AccessDenied(QfqError):
+    """The request lacks the right token, or the feature is disabled by the settings."""
+
 
 STATUS: dict[type[QfqError], int] = {
     NotFound: 404,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,25 +13,11 @@ import networkx as nx
 from embeddings.search import Retriever, SearchConfig, SearchIndex, index_path
 from embeddings.similar import Similar
 from embeddings.vectors import VectorCache
+from graph.filters import TYPES, Filters
 from ingest.errors import InputError
-from ingest.text import fold
 
 log = logging.getLogger(__name__)
-TYPES = ("action", "dispositif", "actor")
-
-
-@dataclass
-class Filters:
-    where: str | None = None
-    theme: str | None = None
-    public: str | None = None
-    dispositif: str | None = None
-    actor: str | None = None
-    doc: str | None = None
-    type: str | None = None
-
-    def any_action_filter(self) -> bool:
-        return any((self.where, self.theme, self.public, self.dispositif, self.actor, self.doc))
+__all__ = ["TYPES", "Filters", "SearchEngine"]
 
 
 class SearchEngine:
@@ -63,49 +48,10 @@ class SearchEngine:
 
     # -- filters ------------------------------------------------------------------------------------------
 
-    def _dispositif_node(self, value: str) -> str:
-        if value in self.graph:
-            return value
-        key = fold(value)
-        for n, d in self.graph.nodes(data=True):
-            if d.get("type") == "dispositif" and (
-                key == fold(n.split(":", 1)[1])
-                or key == fold(d["label"])
-                or key in {fold(a) for a in d.get("aliases") or []}
-            ):
-                return n
-        raise InputError(
-            f"unknown dispositif {value!r}", where="dispositif", valid="a dispositif id or label"
-        )
-
     def items(self, f: Filters, scopes: dict[str, str | None] | None = None) -> set[str] | None:
         """Graph nodes the filters allow (None: no restriction). With a territory, `scopes` (when given) is
         filled with each action's scope, local or wider; nothing is kept on the shared engine."""
-        if f.type and f.type not in TYPES:
-            raise InputError(f"unknown type {f.type!r}", where="type", valid=", ".join(TYPES))
-        if not f.any_action_filter():
-            if not f.type:
-                return None
-            return {n for n, d in self.graph.nodes(data=True) if d.get("type") == f.type}
-        if f.type and f.type != "action":
-            raise InputError(
-                "territory, theme, public, dispositif, actor and document filters select actions",
-                where="type",
-                valid="action (or no type)",
-            )
-        matched = self.kb.queries.actions(where=f.where, theme=f.theme, actor=f.actor)
-        if scopes is not None:
-            scopes.update((x["id"], x["scope"]) for x in matched)
-        found = {x["id"] for x in matched}
-        if f.public:
-            target = f.public if f.public.startswith("public:") else f"public:{f.public}"
-            found = {n for n in found if self.graph.has_edge(n, target)}
-        if f.dispositif:
-            target = self._dispositif_node(f.dispositif)
-            found = {n for n in found if self.graph.has_edge(n, target)}
-        if f.doc:
-            found = {n for n in found if self.graph.nodes[n].get("doc") == f.doc}
-        return found
+        return f.nodes(self.kb.queries, scopes)
 
     # -- search -------------------------------------------------------------------------------------------
 

@@ -73,7 +73,7 @@ class Queries:
         self.ref = reference.territories
         self._children: dict[str, list[str]] = defaultdict(list)
         self._stems: dict[str, frozenset[str]] = {}  # action node -> stems of its text, computed once
-        self._below: dict[str, frozenset[str]] = {}  # territory id -> _down(), computed once
+        self._below: dict[str, frozenset[str]] = {}  # territory id -> below(), computed once
         self._actions = [n for n, d in g.nodes(data=True) if d.get("type") == "action"]
         self._in: dict[str, frozenset[str]] = {}  # action node -> the territories it is in (not excluded)
         for src, dst, data in g.edges(data=True):
@@ -98,7 +98,7 @@ class Queries:
             )
         return Place(hits[0], f"territory:{hits[0].id}")
 
-    def _down(self, place: Place) -> frozenset[str]:
+    def below(self, place: Place) -> frozenset[str]:
         """The territory, every territory it contains, and named places attached below them (graph nodes)."""
         key = place.territory.id
         if key not in self._below:
@@ -116,7 +116,7 @@ class Queries:
                     stack.append(child)
         return nodes
 
-    def _up(self, place: Place) -> dict[str, str]:
+    def above(self, place: Place) -> dict[str, str]:
         return {f"territory:{t.id}": t.name for t in self.ref.parents(place.territory.id)}
 
     # -- actions ------------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ class Queries:
         scope: dict[str, str] = {}
         if where:
             place = self.place(where)
-            down, up = self._down(place), set(self._up(place))
+            down, up = self.below(place), set(self.above(place))
             kept = []
             for n in candidates:
                 targets = self._in[n]
@@ -325,7 +325,7 @@ class Queries:
         rows = []
         for unit in units:
             place = Place(unit, f"territory:{unit.id}")
-            down, up = self._down(place), self._up(place)
+            down, up = self.below(place), self.above(place)
             local, wider = [], []
             for item in acts:
                 targets = {dst for _, dst, e in self.g.out_edges(item["id"], data=True) if e["kind"] == "in"}

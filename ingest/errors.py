@@ -52,9 +52,5 @@ class NoActionFound(InputError):
     """The document was read, but no action shape was recognised in it."""
 
 
-class AccessDenied(QfqError):
-    """The request lacks the right token, or the feature is disabled by the settings."""
-
-
 class TooLarge(InputError):
     """A document is larger than the settings allow."""

@@ -11,12 +11,15 @@ import sys
 import zipfile
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from api.app import create_app
+from api.models import WhoResponse
 from api.service import Service
+from graph.exports import EXPORTS
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +86,56 @@ def test_exports_stream_every_format(client: TestClient) -> None:
     assert bad.status_code == 422 and "gexf" in bad.json()["valid"]
 
 
+def test_export_table_is_what_the_routes_and_the_page_use(client: TestClient) -> None:
+    listing = client.get("/exports").json()["items"]
+    assert (
+        [e["name"] for e in listing]
+        == list(EXPORTS)
+        == ["actions", "gexf", "graphml", "csv", "ttl", "jsonld"]
+    )
+    suffixes = {e["name"]: e["suffix"] for e in listing}
+    assert suffixes["actions"] == ".jsonl" and suffixes["csv"] == ".csv.zip"
+    for e in listing:
+        r = client.get(e["url"], params={"territory": "Eure"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(e["media_type"]), e
+        assert r.headers["content-disposition"] == f'attachment; filename="qfq{e["suffix"]}"'
+        assert r.content
+    page = client.get("/static/app.js").text
+    assert 'api("/exports")' in page and "/export/gexf" not in client.get("/").text
+
+
+def test_actions_export_keeps_the_actions_of_the_graph_exports(client: TestClient) -> None:
+    every = [json.loads(x)["id"] for x in client.get("/export/actions").text.splitlines()]
+    for params in (
+        {"territory": "Eure"},
+        {"theme": "mobilite"},
+        {"territory": "Calvados", "theme": "mobilite"},
+    ):
+        rows = [json.loads(x) for x in client.get("/export/actions", params=params).text.splitlines()]
+        graph = nx.read_graphml(io.BytesIO(client.get("/export/graphml", params=params).content))
+        kept = {n.removeprefix("action:") for n, t in graph.nodes(data="type") if t == "action"}
+        assert rows and {r["id"] for r in rows} == kept and len(rows) < len(every), params
+        assert [r["id"] for r in rows] == [i for i in every if i in kept]  # same rows, same order
+    eure = {
+        json.loads(x)["id"]
+        for x in client.get("/export/actions", params={"territory": "Eure"}).text.splitlines()
+    }
+    assert "004_3055f0caa3abf071/fiche-1" in eure and "001_7091df44cd1e8194/macigogne-fr" not in eure
+    assert client.get("/export/actions", params={"territory": "Atlantide"}).status_code == 422
+
+
+def test_one_dispositif_resolution_for_every_filter(client: TestClient) -> None:
+    by_id = client.get("/actions", params={"dispositif": "pmsmp"}).json()
+    assert by_id["total"] >= 1
+    for value in ("dispositif:pmsmp", "période de mise en situation en milieu professionnel", "PMSMP"):
+        assert client.get("/actions", params={"dispositif": value}).json() == by_id, value
+    unused = client.get("/actions", params={"dispositif": "agepi"})  # in the thesaurus, in no action
+    assert unused.status_code == 200 and unused.json()["total"] == 0
+    unknown = client.get("/actions", params={"dispositif": "Atlantide"})
+    assert unknown.status_code == 422 and "dispositif:pmsmp" in unknown.json()["valid"]
+    assert client.get("/actions", params={"limit": 201}).status_code == 422
+
+
 def test_openapi_documents_routes_models_and_errors(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     for route in (
@@ -112,24 +165,26 @@ def test_cli_json_prints_the_route_body(built: Service, client: TestClient) -> N
     repo = Path(__file__).resolve().parents[1]
     env = {**os.environ, "QFQ_DATA": str(built.settings.data), "COLUMNS": "200"}
 
-    def cli(*args: str) -> dict:
+    def cli(*args: str) -> bytes:
         res = subprocess.run(
             [sys.executable, "-m", "api.cli", *args, "--json"],
             cwd=repo,
             env=env,
             capture_output=True,
-            text=True,
             timeout=300,
         )
         assert res.returncode == 0, res.stderr
-        return json.loads(res.stdout)
+        return res.stdout
 
-    assert cli("who", "--where", "Vendée") == client.get("/who", params={"where": "Vendée"}).json()
+    who = client.get("/who", params={"where": "Vendée"})
+    assert cli("who", "--where", "Vendée") == who.content + b"\n"  # byte for byte
+    assert json.loads(who.content)["results"]
+    match = client.get(
+        "/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire", "need": "mobilite"}
+    )
     assert (
         cli("match", "--age", "24", "--status", "demandeur_emploi", "--where", "Vire", "--need", "mobilite")
-        == client.get(
-            "/match", params={"age": 24, "status": "demandeur_emploi", "where": "Vire", "need": "mobilite"}
-        ).json()
+        == match.content + b"\n"
     )
 
 
@@ -149,10 +204,14 @@ def test_answer_bodies_are_encoded_once_and_still_documented(built: Service, cli
         first.status_code == again.status_code == 200 and first.headers["content-type"] == "application/json"
     )
     assert first.content == again.content and first.json()["results"]
+    # the service's cached answer keeps the body it was served with: validated and encoded once
+    answer = client.app.state.service.who(where="Calvados")
+    assert answer is client.app.state.service.who(where="Calvados")
+    assert answer.body(WhoResponse) is answer.body(WhoResponse) and answer.body(WhoResponse) == first.content
     other = client.get("/who", params={"where": "Vendée"})
     assert other.json()["query"]["where"] == "Vendée" and other.content != first.content
     # without the answer cache every request computes its answer, and the body is the same
     uncached = built.settings.model_copy(update={"answer_cache_size": 0})
     with TestClient(create_app(uncached)) as fresh:
         assert fresh.get("/who", params={"where": "Calvados"}).json() == first.json()
-        assert fresh.app.state.service._answers == {}
+        assert len(fresh.app.state.service.answers) == 0

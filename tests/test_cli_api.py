@@ -65,6 +65,38 @@ def test_cli_build_json_report_and_env_data_dir(tmp_path: Path, corpus_dir: Path
     assert (tmp_path / "d" / "qfq.sqlite").exists()
 
 
+def test_cli_build_without_a_corpus_fails_clearly(tmp_path: Path) -> None:
+    """No --corpus and no ../shared/corpus beside the working directory: an error, not an empty report."""
+    repo = Path(__file__).resolve().parents[1]
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    assert not (tmp_path / "shared" / "corpus").exists()
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, (str(repo), os.environ.get("PYTHONPATH"))))}
+    res = _qfq("build", "--data", str(tmp_path / "d"), "--no-index", cwd=cwd, env=env)
+    assert res.returncode == 2, res.stdout
+    assert "no corpus directory given" in res.stderr and "--corpus" in res.stderr
+    assert not (tmp_path / "d" / "qfq.sqlite").exists() and "Ingest report" not in res.stdout
+
+
+def test_cli_export_filters_the_actions_too(tmp_path: Path, corpus_dir: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("001_7091df44cd1e8194.txt", "004_3055f0caa3abf071.txt"):
+        (docs / name).write_bytes((corpus_dir / name).read_bytes())
+    assert _qfq("build", "--corpus", str(docs), "--data", str(data), "--no-index", cwd=repo).returncode == 0
+    every = _qfq("export", "actions", "--data", str(data), cwd=repo)
+    eure = _qfq("export", "actions", "--territory", "Eure", "--data", str(data), cwd=repo)
+    assert every.returncode == eure.returncode == 0, eure.stderr
+    rows = [json.loads(x) for x in eure.stdout.splitlines()]
+    assert len(every.stdout.splitlines()) == 23 and rows and len(rows) < 23
+    assert {r["doc"] for r in rows} == {"004_3055f0caa3abf071"}  # the Eure pact, not the Pays de la Loire
+    out = tmp_path / "eure.ttl"
+    ttl = _qfq("export", "ttl", "-o", str(out), "--territory", "Eure", "--data", str(data), cwd=repo)
+    assert ttl.returncode == 0 and out.read_text(encoding="utf-8").startswith("@prefix")
+
+
 def test_cli_unknown_export_format_is_a_clear_error(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[1]
     res = _qfq("export", "pdf", "--data", str(tmp_path / "d"), cwd=repo)

@@ -125,6 +125,22 @@ def test_two_files_with_the_same_id_are_refused(service: Service, corpus_dir: Pa
     assert "same document id" in report.documents[1].error
 
 
+def test_report_totals_count_as_the_knowledge_graph_resolves(built: Service) -> None:
+    """The totals are computed without the enrichers: the same counts as from the full knowledge graph."""
+    from api.ingesting import fill_totals
+    from api.report import IngestReport
+
+    report = IngestReport()
+    fill_totals(report, built.store, built.reference)
+    rows = list(built.export_rows())  # with the full knowledge graph
+    entities = {o.id for r in rows for o in r.pilots + r.partners}
+    places = [(t, r.doc) for r in rows for t in r.territories]
+    unmatched = {f"{t.name} ({doc})" for t, doc in places if t.code is None}
+    assert report.entities == len(entities) and report.territories == len(places)
+    assert set(report.unmatched_territories) == unmatched
+    assert 0 < report.entities < sum(len(r.pilots) + len(r.partners) for r in rows)  # merged names
+
+
 def test_export_rows_follow_the_stable_shape(built: Service, tmp_path: Path) -> None:
     out = tmp_path / "actions.jsonl"
     with out.open("w", encoding="utf-8") as fh:

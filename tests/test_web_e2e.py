@@ -93,6 +93,8 @@ def test_the_page_answers_with_evidence(server: str) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server + "/")
         assert page.title().startswith("qfq")
+        page.wait_for_selector("#export-links a[href='/export/gexf']")  # formats listed by /exports
+        assert page.locator("#export-links a").count() == 6
 
         # search, by keyboard
         page.fill("#q", "places en crèche pour un entretien d'embauche")

@@ -18,6 +18,15 @@ function showError(target, error) {
   target.innerHTML = `<p class="ko" role="alert">${esc(error.message)}</p>`;
 }
 
+// -- exports (the formats come from /exports) -----------------------------------------------------------------
+api("/exports")
+  .then((body) => {
+    $("#export-links").innerHTML = body.items
+      .map((e) => `<a href="${esc(e.url)}" download title="${esc(e.description)}">${esc(e.name)}</a>`)
+      .join(" ");
+  })
+  .catch(() => { $("#export-links").textContent = "indisponibles"; });
+
 // -- tabs (keyboard: arrows move between tabs) ---------------------------------------------------------------
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 function selectTab(tab) {

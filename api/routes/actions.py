@@ -1,0 +1,68 @@
+"""Actions: the filtered listing, one action with its evidence, similar actions elsewhere."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import ServiceDep, respond
+from api.models import ActionPage, ActionRow, SimilarResponse
+
+router = APIRouter()
+
+
+@router.get("/actions", summary="Actions, filtered and paginated", response_model=ActionPage)
+def actions(
+    service: ServiceDep,
+    limit: Annotated[
+        int, Query(ge=1, description="Page size (at most QFQ_PAGE_LIMIT_MAX, 200 by default).")
+    ] = 50,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    where: Annotated[
+        str | None, Query(description="Territory at any level; containment applies.", examples=["Calvados"])
+    ] = None,
+    theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
+    public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
+    dispositif: Annotated[
+        str | None, Query(description="Dispositif id, label or alias.", examples=["pmsmp"])
+    ] = None,
+    actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
+    doc: Annotated[str | None, Query(description="Document id.")] = None,
+    q: Annotated[str | None, Query(description="Words that must all occur in the action.")] = None,
+) -> Response:
+    page = service.list_actions(
+        limit=limit,
+        offset=offset,
+        where=where,
+        theme=theme,
+        public=public,
+        dispositif=dispositif,
+        actor=actor,
+        doc=doc,
+        q=q,
+    )
+    return respond(ActionPage, page)
+
+
+# before /actions/{action_id:path}, which would take the "/similar" as part of the id
+@router.get(
+    "/actions/{action_id:path}/similar",
+    summary="Similar actions (other regions by default), explained",
+    response_model=SimilarResponse,
+)
+def similar(
+    service: ServiceDep,
+    action_id: str,
+    k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
+    scope: Annotated[str, Query(description="other-regions, all or same-region.")] = "other-regions",
+) -> Response:
+    return respond(SimilarResponse, service.similar(action_id, k=k, scope=scope))
+
+
+@router.get(
+    "/actions/{action_id:path}",
+    summary="One action with its evidence and the link to its passage",
+    response_model=ActionRow,
+)
+def action(service: ServiceDep, action_id: str) -> Response:
+    return respond(ActionRow, service.get_action(action_id))
