@@ -29,7 +29,7 @@ from .render_text import render_html, render_markdown, render_text
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE / "expected.toml"
 LONG_PDF = "pacte_long.pdf"
-LONG_REPEAT = 3  # copies of the invented plans in the long PDF (see expected.toml: >= 120 pages)
+LONG_REPEAT = 14  # copies of the invented plans in the long PDF (expected.toml: >= 120 pages)
 INVENTED = ("pdi", "pcaet", "contrat_ville", "pacte", "recueil")
 
 
