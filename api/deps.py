@@ -6,7 +6,7 @@ time."""
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -24,3 +24,30 @@ ServiceDep = Annotated[Service, Depends(service)]
 
 def respond(model: type[BaseModel], answer: Any, status_code: int = 200) -> Response:
     return Response(body(model, answer), status_code=status_code, media_type="application/json")
+
+
+async def action_filters(
+    where: Annotated[
+        str | None, Query(description="Territory at any level; containment applies.", examples=["Calvados"])
+    ] = None,
+    theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
+    public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
+    dispositif: Annotated[
+        str | None, Query(description="Dispositif id, label or alias.", examples=["pmsmp"])
+    ] = None,
+    actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
+    doc: Annotated[str | None, Query(description="Document id.")] = None,
+) -> dict[str, str | None]:
+    """The query parameters of the action filters `/actions` and `/search` share (`graph.filters.Filters`);
+    async, like `service`, so that it is resolved without a thread hop."""
+    return {
+        "where": where,
+        "theme": theme,
+        "public": public,
+        "dispositif": dispositif,
+        "actor": actor,
+        "doc": doc,
+    }
+
+
+ActionFilters = Annotated[dict[str, str | None], Depends(action_filters)]

@@ -38,8 +38,8 @@ Progress = Callable[[Path, int, int], None]
 
 class Service:
     def __init__(self, settings: Settings, *, reference: ReferenceData | None = None):
-        """``reference``: reference data to share with other services of the process (tests do); by default the
-        service loads its own from the settings."""
+        """``reference``: reference data to share with other services of the process (tests do); by default
+        the service loads its own from the settings."""
         self.settings = settings
         if reference is not None:
             self.__dict__["reference"] = reference

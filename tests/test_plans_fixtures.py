@@ -22,7 +22,7 @@ from odf import text as odf_text
 from odf.opendocument import load as load_odt
 from pypdf import PdfReader
 
-from graph.territories import default_referential
+from graph.reference import ReferenceData
 from tests.plans import corpus, documents, scoring
 from tests.plans.model import load_plan, walk_groups
 from tests.plans.render_sheets import TEMPLATE, UNMAPPED
@@ -123,8 +123,8 @@ def test_expected_details_are_said_by_the_action(key: str) -> None:
             assert detail["quote_pilot"] in text
 
 
-def test_expected_place_names_are_in_the_territory_referential() -> None:
-    referential = default_referential()
+def test_expected_place_names_are_in_the_territory_referential(reference: ReferenceData) -> None:
+    referential = reference.territories
     names = {
         t
         for plan in EXPECTED["plans"].values()
@@ -136,8 +136,10 @@ def test_expected_place_names_are_in_the_territory_referential() -> None:
     assert unknown == []
 
 
-def test_export_codes_are_real_communes_of_their_epci(docs: dict[str, Path]) -> None:
-    referential = default_referential()
+def test_export_codes_are_real_communes_of_their_epci(
+    docs: dict[str, Path], reference: ReferenceData
+) -> None:
+    referential = reference.territories
     with docs["projets_export.csv"].open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == EXPECTED["documents"]["projets_export.csv"]["rows"]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ServiceDep, respond
+from api.deps import ActionFilters, ServiceDep, respond
 from api.models import ActionPage, ActionRow, SimilarResponse
 
 router = APIRouter()
@@ -18,29 +18,11 @@ def actions(
         int, Query(ge=1, description="Page size (at most QFQ_PAGE_LIMIT_MAX, 200 by default).")
     ] = 50,
     offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
-    where: Annotated[
-        str | None, Query(description="Territory at any level; containment applies.", examples=["Calvados"])
-    ] = None,
-    theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
-    public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
-    dispositif: Annotated[
-        str | None, Query(description="Dispositif id, label or alias.", examples=["pmsmp"])
-    ] = None,
-    actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
-    doc: Annotated[str | None, Query(description="Document id.")] = None,
     q: Annotated[str | None, Query(description="Words that must all occur in the action.")] = None,
+    *,
+    filters: ActionFilters,
 ) -> Response:
-    page = service.list_actions(
-        limit=limit,
-        offset=offset,
-        where=where,
-        theme=theme,
-        public=public,
-        dispositif=dispositif,
-        actor=actor,
-        doc=doc,
-        q=q,
-    )
+    page = service.list_actions(limit=limit, offset=offset, q=q, **filters)
     return respond(ActionPage, page)
 
 
