@@ -25,7 +25,9 @@ def test_the_project_keeps_its_contracts() -> None:
     assert _lint(ROOT / "pyproject.toml", ROOT) == 0
 
 
-def test_the_contracts_catch_a_circle_and_a_layer_breach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_contracts_catch_a_circle_and_a_layer_breach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same contract types on a throwaway project with an import circle and an upward import must fail."""
     for package, files in {
         "low": {"a.py": "from low import b\n", "b.py": "from low import a\n"},
