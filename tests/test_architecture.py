@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -13,12 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _lint(config: Path, cwd: Path) -> int:
+    """Run import-linter from `cwd`. Its logging set-up (`dictConfig`) disables every logger that exists
+    already, so their states are put back afterwards: later tests read the project's logs."""
     before = os.getcwd()
+    loggers = [x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger)]
+    disabled = {x: x.disabled for x in loggers}
     os.chdir(cwd)
     try:
         return lint_imports(config_filename=str(config), no_cache=True, no_logo=True)
     finally:
         os.chdir(before)
+        for x, state in disabled.items():
+            x.disabled = state
 
 
 def test_the_project_keeps_its_contracts() -> None:
