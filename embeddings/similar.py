@@ -77,7 +77,8 @@ class Similar:
         self.rrf_k = rrf_k
         self.actions = [n for n, d in graph.nodes(data=True) if d.get("type") == "action"]
         self.facts = {n: _facts(graph, n) for n in self.actions}
-        # each document's action chunks (positions) and the action of each, for the closest action in a document
+        # each document's action chunks (positions) and the action of each, for the closest action in a
+        # document
         by_doc: dict[str | None, list[int]] = {}
         for n in self.actions:
             by_doc.setdefault(self.facts[n].doc, []).extend(items.get(n, ()))
@@ -163,8 +164,8 @@ class Similar:
     @staticmethod
     def _best_pairs(r: Retriever, own: list[int], allowed: np.ndarray) -> dict[str, tuple[float, int, int]]:
         """For each candidate item, its closest chunk to any of `own`: (cosine, own position, its position).
-        An item's chunks are consecutive positions (chunks are listed item by item), so the per-item maximum is
-        one `reduceat` over the columns."""
+        An item's chunks are consecutive positions (chunks are listed item by item), so the per-item maximum
+        is one `reduceat` over the columns."""
         sims = r.dense.vectors[own] @ r.dense.vectors[allowed].T  # own chunks x candidate chunks
         rows = np.argmax(sims, axis=0)
         best = sims[rows, np.arange(len(allowed))]

@@ -1,8 +1,10 @@
-"""The threads that run query encodings, owned by whoever owns the encoders (the service), never made at import.
+"""The threads that run query encodings, owned by whoever owns the encoders (the service), never made at
+import.
 
 - ``start_team``: every OpenMP thread team is started from one dedicated thread. libgomp keeps a pool of team
-  threads per thread that starts teams; once the pools outnumber the cores it stops spin-waiting at barriers, and
-  a 2-thread query became as slow as a 1-thread one (measured: 35 ms instead of 18 from a server worker thread).
+  threads per thread that starts teams; once the pools outnumber the cores it stops spin-waiting at barriers,
+  and a 2-thread query became as slow as a 1-thread one (measured: 35 ms instead of 18 from a server worker
+  thread).
 - ``beside``: when searches overlap, the second encoder runs beside the first, one thread each.
 - ``searches``: how many searches are running, so that a query alone may use a thread team.
 Executors are created on first use and shut down by :meth:`close`.

@@ -1,5 +1,5 @@
-"""The vector cache: one SQLite file of chunk vectors keyed by the chunk's digest (text + encoder), so that only
-changed chunks are encoded again after an ingest."""
+"""The vector cache: one SQLite file of chunk vectors keyed by the chunk's digest (text + encoder), so that
+only changed chunks are encoded again after an ingest."""
 
 from __future__ import annotations
 

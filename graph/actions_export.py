@@ -1,9 +1,9 @@
 """The action row: one typed model of an action as qfq shows it — `qfq export actions` (JSON Lines), the HTTP
 `/actions` and `/actions/{id}` bodies and the CLI's `--json` all serialise this model, so they are one shape.
 
-A row joins what the document says (the ingest record: fields as written, provenance) with what the knowledge
-graph means (linked territories, resolved actors, dispositifs, publics and themes). Every key is always present
-(null or empty when unknown), so that a reader never has to guess whether a key may be missing.
+A row joins what the document says (the ingest record: fields as written, provenance) with what the
+knowledge graph means (linked territories, resolved actors, dispositifs, publics and themes). Every key is
+always present (null or empty when unknown), so that a reader never has to guess whether a key may be missing.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class ActorRef(_Row):
     name: str | None
     kind: str | None = None
     written: str | None = Field(None, description="The name as the document writes it.")
-    note: str | None = Field(None, description="Qualifier of the mention, e.g. 'en lien avec', 'Sous action 1'.")
+    note: str | None = Field(
+        None, description="Qualifier of the mention, e.g. 'en lien avec', 'Sous action 1'."
+    )
     display: str | None = Field(None, description="Name with today's successor, for a renamed organisation.")
 
 
@@ -75,7 +77,9 @@ class ActionProvenance(_Row):
     page: int | None = Field(None, description="Page of the first line (paginated formats).")
     quote: str = Field(description="Verbatim quote (markup removed).")
     path: str | None = None
-    source: str | None = Field(None, description="Link to the passage: /documents/{doc}/passage?start=…&end=…")
+    source: str | None = Field(
+        None, description="Link to the passage: /documents/{doc}/passage?start=…&end=…"
+    )
 
 
 class ActionRow(_Row):
@@ -178,7 +182,9 @@ def export_row(
         dispositifs=concepts["mobilises"],
         publics=concepts["targets"],
         themes=concepts["theme"],
-        contacts=[ContactRef(kind=c.kind, value=c.value, org=c.org, person=c.person) for c in action.contacts],
+        contacts=[
+            ContactRef(kind=c.kind, value=c.value, org=c.org, person=c.person) for c in action.contacts
+        ],
         people=[PersonRef(name=x.name or None, role=x.role, org=x.org) for x in action.people],
         description=action.description,
         intitule=action.intitule,
@@ -220,11 +226,15 @@ def iter_rows(
             yield export_row(action, doc, linker, graph)
 
 
-def action_row(store: Store, referential: Referential, graph: nx.MultiDiGraph | None, action_id: str) -> ActionRow:
+def action_row(
+    store: Store, referential: Referential, graph: nx.MultiDiGraph | None, action_id: str
+) -> ActionRow:
     """The row of one stored action (NotFound when there is none)."""
     action = store.action(action_id)
     doc = store.document(action.doc)
-    return export_row(action, doc, TerritoryLinker.for_document(referential, doc, store.glossary(doc.id)), graph)
+    return export_row(
+        action, doc, TerritoryLinker.for_document(referential, doc, store.glossary(doc.id)), graph
+    )
 
 
 def write_jsonl(rows: Iterator[ActionRow], out: IO[str]) -> int:

@@ -211,7 +211,8 @@ class ActorResolver:
         return actor
 
     def successors(self) -> None:
-        """Make sure every successor named by the lexicon has its node (France Travail even if no text names it)."""
+        """Make sure every successor named by the lexicon has its node (France Travail even if no text
+        names it)."""
         for actor in list(self.actors.values()):
             if actor.successor and actor.successor not in self.actors:
                 entry_key = actor.successor.removeprefix("actor:").split("--")[0]

@@ -86,7 +86,7 @@ class GraphBuilder:
         log.debug("graph: %d nodes, %d edges", self.g.number_of_nodes(), self.g.number_of_edges())
         return BuiltGraph(self.g, self.resolver, sorted(self.unmatched, key=fold))
 
-    # -- documents and actions --------------------------------------------------------------------------------
+    # -- documents and actions ------------------------------------------------------------------------------
 
     def _document(self, doc: DocumentRecord) -> None:
         doc_node = f"document:{doc.id}"
@@ -142,7 +142,9 @@ class GraphBuilder:
             keys_to_success=a.keys_to_success or [],
             figures=a.figures or [],
         )
-        self.edge(node, doc_node, "from", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote)
+        self.edge(
+            node, doc_node, "from", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote
+        )
         self._organisations(node, a, ctx, lines)
         self._territories(node, a, linker, ctx, lines)
         for enrich in self.enrichers:
@@ -173,13 +175,21 @@ class GraphBuilder:
             linked = linker.link(t.name, t.excluded, a.context)
             target = self._territory_node(linked, a.doc)
             evidence = {"line_start": t.line, "line_end": t.line, "quote": _quote(lines, t.line)}
-            self.edge(node, target, "in", doc=a.doc, **evidence, written=t.name, excluded=linked.excluded or None)
+            self.edge(
+                node, target, "in", doc=a.doc, **evidence, written=t.name, excluded=linked.excluded or None
+            )
         if not a.territories and ctx.region is not None:
             # no place written: the action is region-wide (flagged as inferred, with the document as evidence)
             target = self._territory_node(linker.linked_to(ctx.region), a.doc)
             p = a.provenance
             self.edge(
-                node, target, "in", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote,
+                node,
+                target,
+                "in",
+                doc=a.doc,
+                line_start=p.line_start,
+                line_end=p.line_end,
+                quote=p.quote,
                 inferred=True,
             )
 

@@ -1,13 +1,14 @@
 """The dispositif thesaurus: loading, mention detection in text, and eligibility of a profile.
 
-Data: ``graph/data/dispositifs.ttl``, a curated SKOS thesaurus (namespace ``https://qfq.example.org/dispositif/``)
-whose conventions are written at the top of the file. Dispositif ids are ``"dispositif:<slug>"``.
-Nothing is loaded at import time: a :class:`Thesaurus` is loaded from its file by the caller (the service's
-reference data) and builds its matcher on first use.
+Data: ``graph/data/dispositifs.ttl``, a curated SKOS thesaurus (namespace
+``https://qfq.example.org/dispositif/``) whose conventions are written at the top of the file. Dispositif ids
+are ``"dispositif:<slug>"``. Nothing is loaded at import time: a :class:`Thesaurus` is loaded from its file by
+the caller (the service's reference data) and builds its matcher on first use.
 
 Matching works on word tokens (an Aho-Corasick-like walk over a trie of label token sequences): long labels
-match case-insensitively, with accents, apostrophes, hyphens and plurals tolerated; short acronyms (four letters
-or fewer, or written all in capitals) match only in their own case and as whole words; the longest label wins.
+match case-insensitively, with accents, apostrophes, hyphens and plurals tolerated; short acronyms (four
+letters or fewer, or written all in capitals) match only in their own case and as whole words; the longest
+label wins.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -397,62 +398,81 @@ def eligibility(
     today) is excluded with its successor named.
     """
     held = terms.with_implied(statuses)
-    met: list[str] = []
-    failed: list[str] = []
-    unknown: list[str] = []
-
+    trace = _Trace()
     if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
         successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
         name = successor.label if successor else disp.replaced_by
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
-        failed.append(f"dispositif remplacé par « {name} »{since} ✗")
+        trace.failed.append(f"dispositif remplacé par « {name} »{since} ✗")
+    _check_age(disp, age, held, terms, trace)
+    _check_statuses(disp, statuses, held, terms, trace)
+    _check_residence(disp, residence, terms, trace)
+    decision = "excluded" if trace.failed else "undecided" if trace.unknown else "eligible"
+    return Decision(
+        disp.id, decision, tuple(trace.met), tuple(trace.failed), tuple(trace.unknown), disp.other_conditions
+    )
 
+
+@dataclass
+class _Trace:
+    """The readable lines of an eligibility check, in the order the conditions are checked."""
+
+    met: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def _check_age(disp: Dispositif, age: int | None, held: set[str], terms: ProfileTerms, trace: _Trace) -> None:
+    """The age condition; a held status with an age exception raises the ceiling."""
     rule = age_rule(disp, terms)
-    if rule is not None:
-        if age is None:
-            unknown.append(f"{rule} : âge inconnu")
-        else:
-            ceiling, via = disp.max_age, None
-            for exc in disp.age_exceptions:
-                if (
-                    exc.status in held
-                    and ceiling is not None
-                    and (exc.max_age is None or exc.max_age > ceiling)
-                ):
-                    ceiling, via = exc.max_age, exc.status
-            too_young = disp.min_age is not None and age < disp.min_age
-            too_old = ceiling is not None and age > ceiling
-            if too_young or too_old:
-                failed.append(f"{rule} : {age} ans ✗")
-            elif via is not None and disp.max_age is not None and age > disp.max_age:
-                met.append(f"{rule} : {age} ans, {terms.status(via)} ✓")
-            else:
-                met.append(f"{rule} : {age} ans ✓")
+    if rule is None:
+        return
+    if age is None:
+        trace.unknown.append(f"{rule} : âge inconnu")
+        return
+    ceiling, via = disp.max_age, None
+    for exc in disp.age_exceptions:
+        if exc.status in held and ceiling is not None and (exc.max_age is None or exc.max_age > ceiling):
+            ceiling, via = exc.max_age, exc.status
+    too_young = disp.min_age is not None and age < disp.min_age
+    too_old = ceiling is not None and age > ceiling
+    if too_young or too_old:
+        trace.failed.append(f"{rule} : {age} ans ✗")
+    elif via is not None and disp.max_age is not None and age > disp.max_age:
+        trace.met.append(f"{rule} : {age} ans, {terms.status(via)} ✓")
+    else:
+        trace.met.append(f"{rule} : {age} ans ✓")
 
+
+def _check_statuses(
+    disp: Dispositif, statuses: set[str], held: set[str], terms: ProfileTerms, trace: _Trace
+) -> None:
+    """One of the required statuses, then each status required together; unknown when none is declared."""
     if disp.requires_status:
         wanted = " ou ".join(terms.status(s) for s in disp.requires_status)
         found = [s for s in disp.requires_status if s in held]
         if found:
-            met.append(f"{terms.status(found[0])} ✓")
+            trace.met.append(f"{terms.status(found[0])} ✓")
         elif not statuses:
-            unknown.append(f"{wanted} : inconnu")
+            trace.unknown.append(f"{wanted} : inconnu")
         else:
-            failed.append(f"statut requis : {wanted} ✗")
+            trace.failed.append(f"statut requis : {wanted} ✗")
     for status in disp.requires_all_status:
         if status in held:
-            met.append(f"{terms.status(status)} ✓")
+            trace.met.append(f"{terms.status(status)} ✓")
         elif not statuses:
-            unknown.append(f"{terms.status(status)} : inconnu")
+            trace.unknown.append(f"{terms.status(status)} : inconnu")
         else:
-            failed.append(f"{terms.status(status)} ✗")
+            trace.failed.append(f"{terms.status(status)} ✗")
 
-    if disp.requires_residence:
-        wanted = " ou ".join(terms.residence(r) for r in disp.requires_residence)
-        found = [r for r in disp.requires_residence if r in residence]
-        if found:
-            met.append(f"{terms.residence(found[0])} ✓")
-        else:
-            unknown.append(f"{wanted} : inconnu")
 
-    decision = "excluded" if failed else "undecided" if unknown else "eligible"
-    return Decision(disp.id, decision, tuple(met), tuple(failed), tuple(unknown), disp.other_conditions)
+def _check_residence(disp: Dispositif, residence: set[str], terms: ProfileTerms, trace: _Trace) -> None:
+    """The required residence: met when proved, else unknown (never failed)."""
+    if not disp.requires_residence:
+        return
+    wanted = " ou ".join(terms.residence(r) for r in disp.requires_residence)
+    found = [r for r in disp.requires_residence if r in residence]
+    if found:
+        trace.met.append(f"{terms.residence(found[0])} ✓")
+    else:
+        trace.unknown.append(f"{wanted} : inconnu")

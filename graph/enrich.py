@@ -17,7 +17,9 @@ from ingest.text import collapse, fold, slug, strip_markup
 _LOCAL_SCHEME = re.compile(r"\b(?:le\s+|du\s+|au\s+|un\s+)?dispositif\s+«\s*([^»]{3,60}?)\s*»", re.I)
 
 
-Statement = tuple[str, dict[str, Any], str, dict[str, Any]]  # target node, its attributes, edge kind, evidence
+Statement = tuple[
+    str, dict[str, Any], str, dict[str, Any]
+]  # target node, its attributes, edge kind, evidence
 
 
 def _span(action: ActionRecord, lines: list[str]) -> tuple[int, str]:
@@ -89,7 +91,8 @@ def dispositifs(thesaurus: Thesaurus, action: ActionRecord, lines: list[str]) ->
 
 
 def _locate(surface: str, first: int, text: str, width: int = 140) -> tuple[int, str]:
-    """The document line of a classifier's evidence surface inside the action's span, and a quote around it."""
+    """The document line of a classifier's evidence surface inside the action's span, and a quote around
+    it."""
     key = fold(surface)
     for offset, raw in enumerate(text.split("\n")):
         line = collapse(strip_markup(raw))

@@ -1,4 +1,5 @@
-"""The knowledge base derived from the store: graph, queries and RDF, built once and rebuilt after an ingest."""
+"""The knowledge base derived from the store: graph, queries and RDF, built once and rebuilt after an
+ingest."""
 
 from __future__ import annotations
 

@@ -72,7 +72,8 @@ class TerritoryLinker:
     def for_document(
         cls, referential: Referential, doc: DocumentRecord, glossary: list[GlossaryEntry]
     ) -> TerritoryLinker:
-        """The linker of one document: its région and département first for homonyms, its glossary's acronyms."""
+        """The linker of one document: its région and département first for homonyms, its glossary's
+        acronyms."""
         return cls(
             referential,
             region=doc.region,
@@ -123,7 +124,8 @@ class TerritoryLinker:
         )
 
     def _from_context(self, acronym: str, context: str) -> Territory | None:
-        """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell it."""
+        """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell
+        it."""
         for phrase in spelled_in(acronym, context):
             found = self._lookup(phrase)
             if found is not None:

@@ -1,6 +1,6 @@
-"""Adviser matching: a job seeker's profile (age, statuses, place, needs) against the dispositifs' conditions and
-the local actions of the knowledge graph. Every answer says why — the conditions met, the one that failed, what
-is missing — and every action comes with the evidence of why it was chosen."""
+"""Adviser matching: a job seeker's profile (age, statuses, place, needs) against the dispositifs' conditions
+and the local actions of the knowledge graph. Every answer says why — the conditions met, the one that
+failed, what is missing — and every action comes with the evidence of why it was chosen."""
 
 from __future__ import annotations
 
@@ -123,7 +123,9 @@ class Matcher:
             serves = sorted(set(d.needs) & wanted)
             if wanted and not serves:
                 continue
-            decision = eligibility(d, profile.age, held, residence, terms=self.reference.profile, thesaurus=thesaurus)
+            decision = eligibility(
+                d, profile.age, held, residence, terms=self.reference.profile, thesaurus=thesaurus
+            )
             entry = {"dispositif": self._dispositif(d), "needs": serves}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})

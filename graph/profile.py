@@ -27,12 +27,18 @@ class ProfileTerms:
             with open(path, "rb") as fh:
                 raw = tomllib.load(fh)
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read the profile terms: {exc}", where=str(path), valid="a TOML file") from exc
+            raise ConfigError(
+                f"cannot read the profile terms: {exc}", where=str(path), valid="a TOML file"
+            ) from exc
         missing = [t for t in _TABLES if t not in raw]
         if missing:
-            raise ConfigError(f"tables missing: {', '.join(missing)}", where=str(path), valid=", ".join(_TABLES))
+            raise ConfigError(
+                f"tables missing: {', '.join(missing)}", where=str(path), valid=", ".join(_TABLES)
+            )
         implied = {k: frozenset(v) for k, v in raw["implied_statuses"].items()}
-        return cls(raw["needs"], raw["status_phrases"], raw["residence_phrases"], implied, raw["dispositif_kinds"])
+        return cls(
+            raw["needs"], raw["status_phrases"], raw["residence_phrases"], implied, raw["dispositif_kinds"]
+        )
 
     def status(self, slug: str) -> str:
         """How a condition names a status ("demandeur d'emploi"); an unknown slug as words, visibly."""

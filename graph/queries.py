@@ -160,7 +160,8 @@ class Queries:
         theme: str | None = None,
         actor: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Actions matching every given filter, each with its scope relative to `where` ('local' or 'wider')."""
+        """Actions matching every given filter, each with its scope relative to `where` ('local' or
+        'wider')."""
         candidates = self._actions
         scope: dict[str, str] = {}
         if where:
@@ -224,7 +225,8 @@ class Queries:
         theme: str | None = None,
         include_generic: bool = False,
     ) -> dict[str, Any]:
-        # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage included
+        # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage
+        # included
         as_actor = what if what and self.actor_family(what) else None
         found = self.actions(what=None if as_actor else what, where=where, theme=theme, actor=as_actor)
         by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -313,7 +315,8 @@ class Queries:
     def coverage(
         self, theme: str, *, level: str = "departement", within: str | None = None
     ) -> dict[str, Any]:
-        """For a theme, the territories of `level` with actions (counted, local or via a wider territory) and without."""
+        """For a theme, the territories of `level` with actions (counted, local or via a wider territory)
+        and without."""
         if level not in ("region", "departement"):
             raise InputError(f"unknown level {level!r}", where="level", valid="region, departement")
         units = self.ref.regions() if level == "region" else self.ref.departements()
@@ -372,7 +375,8 @@ class Queries:
         return {"total": len(items), "items": items}
 
     def dispositif(self, dispositif_id: str) -> dict[str, Any]:
-        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise it."""
+        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise
+        it."""
         node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
         g = self.g
         d = self.reference.dispositifs.get(node)

@@ -1,4 +1,5 @@
-"""RDF view of the knowledge graph (rdflib), a closed ontology check, and read-only SPARQL with a time limit.
+"""RDF view of the knowledge graph (rdflib), a closed ontology check, and read-only SPARQL with a time
+limit.
 
 URIs: https://qfq.example.org/id/<type>/<id> for documents, actions, actors and territories; dispositifs,
 publics and themes keep the URIs of their SKOS thesauri. Every statement drawn from a text also gets a
@@ -128,64 +129,68 @@ def to_rdf(g: nx.MultiDiGraph, ontology: Ontology) -> Graph:
     ):
         rdf.bind(prefix, ns)
     for node, data in g.nodes(data=True):
-        s = uri(node)
-        node_type = data.get("type")
-        rdf.add((s, RDF.type, CLASSES[node_type]))
-        if node_type == "actor":
-            rdf.add((s, RDF.type, ORG.Organization))
-        if data.get("unmatched"):
-            rdf.add((s, RDF.type, QFQ.NamedPlace))
-        label = data.get("label")
-        if label:
-            rdf.add((s, RDFS.label, Literal(label, lang="fr")))
-            if node_type in ("dispositif", "public", "theme"):
-                rdf.add((s, SKOS.prefLabel, Literal(label, lang="fr")))
-            if node_type in ("document", "action"):
-                rdf.add((s, DCTERMS.title, Literal(label, lang="fr")))
-        for attr, value in data.items():
-            if attr not in ATTRIBUTES or value in (None, "", []):
-                continue
-            predicate, datatype = ATTRIBUTES[attr]
-            for v in value if isinstance(value, list) else [value]:
-                rdf.add((s, predicate, _literal(v, datatype)))
-        if (
-            node_type == "territory"
-            and data.get("level") in ("region", "departement", "commune")
-            and data.get("code")
-        ):
-            rdf.add((s, RDFS.seeAlso, URIRef(f"{INSEE_GEO}{data['level']}/{data['code']}")))
+        _add_node(rdf, node, data)
     for src, dst, data in g.edges(data=True):
-        s, o, p = uri(src), uri(dst), PREDICATES[data["kind"]]
-        if data["kind"] == "successor":
-            rdf.add((s, p, o))
-            continue
-        rdf.add((s, p, o))
-        if data.get("doc") and data["kind"] != "from":
-            ev = ID[f"evidence/{_evidence_key(src, data['kind'], dst, data)}"]
-            rdf.add((s, QFQ.evidence, ev))
-            rdf.add((ev, RDF.type, QFQ.Evidence))
-            rdf.add((ev, QFQ.predicate, p))
-            rdf.add((ev, QFQ.object, o))
-            rdf.add((ev, DCTERMS.source, uri(f"document:{data['doc']}")))
-            for attr, predicate in EDGE_ATTRIBUTES.items():
-                value = data.get(attr)
-                if value not in (None, ""):
-                    datatype = (
-                        XSD.integer
-                        if attr.startswith("line")
-                        else XSD.boolean
-                        if attr in ("inferred", "excluded")
-                        else None
-                    )
-                    rdf.add(
-                        (
-                            ev,
-                            predicate,
-                            Literal(value, datatype=datatype) if datatype else Literal(value, lang="fr"),
-                        )
-                    )
+        _add_edge(rdf, src, dst, data)
     ontology.check_closed(rdf)
     return rdf
+
+
+def _add_node(rdf: Graph, node: str, data: dict[str, Any]) -> None:
+    """A node's types, labels and attributes (a coded territory also gets its INSEE URI as rdfs:seeAlso)."""
+    s = uri(node)
+    node_type = data.get("type")
+    rdf.add((s, RDF.type, CLASSES[node_type]))
+    if node_type == "actor":
+        rdf.add((s, RDF.type, ORG.Organization))
+    if data.get("unmatched"):
+        rdf.add((s, RDF.type, QFQ.NamedPlace))
+    label = data.get("label")
+    if label:
+        rdf.add((s, RDFS.label, Literal(label, lang="fr")))
+        if node_type in ("dispositif", "public", "theme"):
+            rdf.add((s, SKOS.prefLabel, Literal(label, lang="fr")))
+        if node_type in ("document", "action"):
+            rdf.add((s, DCTERMS.title, Literal(label, lang="fr")))
+    for attr, value in data.items():
+        if attr not in ATTRIBUTES or value in (None, "", []):
+            continue
+        predicate, datatype = ATTRIBUTES[attr]
+        for v in value if isinstance(value, list) else [value]:
+            rdf.add((s, predicate, _literal(v, datatype)))
+    if (
+        node_type == "territory"
+        and data.get("level") in ("region", "departement", "commune")
+        and data.get("code")
+    ):
+        rdf.add((s, RDFS.seeAlso, URIRef(f"{INSEE_GEO}{data['level']}/{data['code']}")))
+
+
+def _add_edge(rdf: Graph, src: str, dst: str, data: dict[str, Any]) -> None:
+    """An edge as one statement, with its qfq:Evidence node when a document states it."""
+    s, o, p = uri(src), uri(dst), PREDICATES[data["kind"]]
+    rdf.add((s, p, o))
+    if data["kind"] == "successor" or not data.get("doc") or data["kind"] == "from":
+        return
+    ev = ID[f"evidence/{_evidence_key(src, data['kind'], dst, data)}"]
+    rdf.add((s, QFQ.evidence, ev))
+    rdf.add((ev, RDF.type, QFQ.Evidence))
+    rdf.add((ev, QFQ.predicate, p))
+    rdf.add((ev, QFQ.object, o))
+    rdf.add((ev, DCTERMS.source, uri(f"document:{data['doc']}")))
+    for attr, predicate in EDGE_ATTRIBUTES.items():
+        value = data.get(attr)
+        if value not in (None, ""):
+            rdf.add((ev, predicate, _edge_literal(attr, value)))
+
+
+def _edge_literal(attr: str, value: Any) -> Literal:
+    """An evidence attribute's value: lines are integers, flags booleans, text French."""
+    if attr.startswith("line"):
+        return Literal(value, datatype=XSD.integer)
+    if attr in ("inferred", "excluded"):
+        return Literal(value, datatype=XSD.boolean)
+    return Literal(value, lang="fr")
 
 
 def _evidence_key(src: str, kind: str, dst: str, data: dict[str, Any]) -> str:
@@ -205,7 +210,9 @@ class Ontology:
         try:
             onto = Graph().parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
-            raise ConfigError(f"cannot read the ontology: {exc}", where=str(path), valid="a Turtle file") from exc
+            raise ConfigError(
+                f"cannot read the ontology: {exc}", where=str(path), valid="a Turtle file"
+            ) from exc
         declared = frozenset(
             s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ))
         )
@@ -217,7 +224,9 @@ class Ontology:
         used |= {o for o in rdf.objects(None, RDF.type) if str(o).startswith(str(QFQ))}
         unknown = sorted(str(t) for t in used - self.declared)
         if unknown:
-            raise ConfigError(f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=self.source)
+            raise ConfigError(
+                f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=self.source
+            )
 
 
 def serialize(rdf: Graph, fmt: str) -> str:

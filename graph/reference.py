@@ -1,10 +1,11 @@
-"""Reference data: the territory referential, the dispositif thesaurus, the publics/themes vocabularies, the actor
-lexicon with the curator's aliases, and the terms the RDF ontology declares.
+"""Reference data: the territory referential, the dispositif thesaurus, the publics/themes vocabularies, the
+actor lexicon with the curator's aliases, and the terms the RDF ontology declares.
 
-One `ReferenceData` object holds them all. The service builds it once from the settings and passes it down to
-the graph builder, the queries, the matcher and the RDF writer; nothing in the graph layer keeps reference data
-in a module-level cache. Each part is read from its file on first use (a command that only needs territories
-never parses the thesaurus), once per object, under a lock so that concurrent requests load it once.
+One `ReferenceData` object holds them all. The service builds it once from the settings and passes it down
+to the graph builder, the queries, the matcher and the RDF writer; nothing in the graph layer keeps reference
+data in a module-level cache. Each part is read from its file on first use (a command that only needs
+territories never parses the thesaurus), once per object, under a lock so that concurrent requests load it
+once.
 
 The files are package data under ``graph/data``; a directory given as ``directory`` (setting
 ``QFQ_REFERENCE_DIR``) replaces any of them by a file of the same name.
@@ -40,7 +41,8 @@ FILES = {
 
 @dataclass(frozen=True)
 class ReferenceFiles:
-    """Where each reference file is read from: ``directory`` first when it holds the file, else package data."""
+    """Where each reference file is read from: ``directory`` first when it holds the file, else package
+    data."""
 
     directory: Path | None = None
 

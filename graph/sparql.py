@@ -212,5 +212,3 @@ def run_prepared(rdf: Graph, prepared: Any, *, timeout: float, limit: int) -> di
 def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
     """Run a read-only SPARQL query, validated first, in a forked process killed at `timeout` seconds."""
     return run_prepared(rdf, prepare_query(query), timeout=timeout, limit=limit)
-
-

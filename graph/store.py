@@ -27,13 +27,15 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
-    title TEXT, issuer TEXT, kind TEXT, region TEXT, department TEXT, period_start INTEGER, period_end INTEGER,
+    title TEXT, issuer TEXT, kind TEXT, region TEXT, department TEXT,
+    period_start INTEGER, period_end INTEGER,
     line_count INTEGER, page_count INTEGER, ingested_at REAL NOT NULL, record TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS actions (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL, ref TEXT, title TEXT NOT NULL, shape TEXT NOT NULL, region TEXT,
-    line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL, record TEXT NOT NULL
+    line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, page INTEGER,
+    quote TEXT NOT NULL, record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS actions_doc ON actions(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -231,7 +233,9 @@ class Store:
         return ActionRecord.from_dict(json.loads(row[0]))
 
     def glossary(self, doc_id: str) -> list[GlossaryEntry]:
-        rows = self.conn.execute("SELECT acronym, expansion, line, source FROM glossary WHERE doc_id = ?", (doc_id,))
+        rows = self.conn.execute(
+            "SELECT acronym, expansion, line, source FROM glossary WHERE doc_id = ?", (doc_id,)
+        )
         return [GlossaryEntry(*r) for r in rows]
 
     def lines(self, doc_id: str) -> list[str]:

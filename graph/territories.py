@@ -220,7 +220,8 @@ class Referential:
         return out
 
     def descendants(self, territory_id: str, level: str | None = None) -> list[str]:
-        """Ids of the territories inside ``territory_id`` (optionally of one level), sorted by level then code.
+        """Ids of the territories inside ``territory_id`` (optionally of one level), sorted by level then
+        code.
 
         An EPCI counts as inside a département or région when any of its communes lies there.
         """
@@ -275,7 +276,8 @@ class Referential:
             yield 1, place_key(acronym)
 
     def names_a_place(self, text: str) -> bool:
-        """Whether ``text`` names a territory at any level (answers kept per referential: ingest asks often)."""
+        """Whether ``text`` names a territory at any level (answers kept per referential: ingest asks
+        often)."""
         known = self._is_place
         if text not in known:
             if len(known) >= 50_000:

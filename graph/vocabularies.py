@@ -14,10 +14,11 @@ file with rdflib (the service's reference data calls it once). Matching hints, i
   "mobilisation pour l'emploi et la transition écologique"), so a name never stands for a theme;
 - ``minHits``: hits needed in the action's own text (default 1 for a public, 2 for a theme).
 
-:meth:`Vocabularies.classify` assigns a theme on a title hit, on a chapter hit confirmed by one hit in the text, or on
-``minHits`` hits in the text; a public on ``minHits`` hits in title or text (a chapter heading alone never
-decides a public). When no theme passes, the themes found in the text are kept, failing that those of the
-chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts' assignments.
+:meth:`Vocabularies.classify` assigns a theme on a title hit, on a chapter hit confirmed by one hit in the
+text, or on ``minHits`` hits in the text; a public on ``minHits`` hits in title or text (a chapter heading
+alone never decides a public). When no theme passes, the themes found in the text are kept, failing that
+those of the chapter heading, flagged ``weak``. Broader concepts inherit their narrower concepts'
+assignments.
 """
 
 from __future__ import annotations

@@ -50,17 +50,32 @@ def describe(doc: DocumentRecord, lines: list[str], action_regions: list[str | N
     text_head = " ".join(head[:40])
     kind = next((label for pattern, label in KINDS if re.search(pattern, text_head, re.I)), None)
     doc.kind = kind
-    issuer = None
+    issuer = _issuer(head)
+    doc.issuer = issuer
+    doc.title = _title(head, tuple(h for h in head[:15] if issuer and fold(h) in fold(issuer)))
+    m = _DEPT.search(text_head)
+    doc.department = collapse(m.group(1)) if m else None
+    doc.region = _region(head, action_regions) or doc.region
+    if doc.region:
+        doc.region = region_of(doc.region) or doc.region
+    if period := _period(lines, text_head):
+        doc.period_start, doc.period_end = period
+
+
+def _issuer(head: list[str]) -> str | None:
+    """The issuer named in the first heading lines, completed by the next line after a bare "RÉGION"."""
     for i, h in enumerate(head[:15]):
         if m := _ISSUER.match(h):
             issuer = collapse(m.group(1))
             if re.search(r"R[ÉE]GION$", issuer, re.I) and i + 1 < len(head) and is_upper_text(head[i + 1]):
                 issuer = f"{issuer} {head[i + 1]}"  # "PRÉFET DE LA RÉGION" / "PAYS DE LA LOIRE"
-            break
-    doc.issuer = issuer
-    doc.title = _title(head, tuple(h for h in head[:15] if issuer and fold(h) in fold(issuer)))
-    m = _DEPT.search(text_head)
-    doc.department = collapse(m.group(1)) if m else None
+            return issuer
+    return None
+
+
+def _region(head: list[str], action_regions: list[str | None]) -> str | None:
+    """The region: "France" when the actions span three regions or more, else the first region the
+    opening lines name, else the actions' most frequent region."""
     counts = Counter(r for r in action_regions if r)
     first_lines = fold(" ".join(head[:15]))
     positions = []
@@ -71,23 +86,27 @@ def describe(doc: DocumentRecord, lines: list[str], action_regions: list[str | N
             positions.append((m.start(), r))
     regions_in_head = [r for _, r in sorted(positions)]
     if len(counts) >= 3:
-        doc.region = "France"
-    elif regions_in_head:
-        doc.region = regions_in_head[0]
-    elif counts:
-        doc.region = counts.most_common(1)[0][0]
-    if doc.region:
-        doc.region = region_of(doc.region) or doc.region
+        return "France"
+    if regions_in_head:
+        return regions_in_head[0]
+    if counts:
+        return counts.most_common(1)[0][0]
+    return None
+
+
+def _period(lines: list[str], text_head: str) -> tuple[int, int] | None:
+    """(start, end) years: a "2019-2022" span in the opening, else a month and year, else the most
+    frequent year of the first lines."""
     period = _PERIOD.search(text_head)
     if period:
-        doc.period_start, doc.period_end = int(period.group(1)), int(period.group(2))
-    elif month := _MONTH_YEAR.search(" ".join(lines[:200])):
-        doc.period_start = doc.period_end = int(month.group(1))
-    else:
-        years = [int(y) for y in _YEAR.findall(" ".join(lines[:120]))]
-        if years:
-            year = Counter(years).most_common(1)[0][0]
-            doc.period_start = doc.period_end = year
+        return int(period.group(1)), int(period.group(2))
+    if month := _MONTH_YEAR.search(" ".join(lines[:200])):
+        return int(month.group(1)), int(month.group(1))
+    years = [int(y) for y in _YEAR.findall(" ".join(lines[:120]))]
+    if years:
+        year = Counter(years).most_common(1)[0][0]
+        return year, year
+    return None
 
 
 def _title(head: list[str], issuer_lines: tuple[str, ...] = ()) -> str | None:

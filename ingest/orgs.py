@@ -259,7 +259,8 @@ def _is_acronym(token: str, known: frozenset[str]) -> bool:
 
 
 def _split_glued(name: str, known: frozenset[str]) -> list[str]:
-    """'ARML CAP EMPLOI' -> ['ARML', 'CAP EMPLOI']; 'PLIE PAN' stays whole; 'X (note) Y' -> ['X (note)', 'Y']."""
+    """'ARML CAP EMPLOI' -> ['ARML', 'CAP EMPLOI']; 'PLIE PAN' stays whole;
+    'X (note) Y' -> ['X (note)', 'Y']."""
     m = re.match(r"^(.*?\([^()]*\))\s+([A-ZÉÈ].*)$", name)
     if m:
         return _split_glued(m.group(1), known) + _split_glued(m.group(2), known)
@@ -386,7 +387,8 @@ def _depth0_split_seps(text: str, pattern: re.Pattern[str]) -> tuple[list[str], 
 
 
 def is_expansion(acronym: str, text: str) -> bool:
-    """True when `text` spells `acronym` with word prefixes: REGAL = Réseau pour Éviter le Gaspillage ALimentaire."""
+    """True when `text` spells `acronym` with word prefixes:
+    REGAL = Réseau pour Éviter le Gaspillage ALimentaire."""
     letters = fold(acronym).replace(" ", "").replace("-", "")
     words = [w for w in re.split(r"[\s'\-]+", fold(text)) if w]
     if not letters.isalpha() or len(letters) < 2 or not words:
@@ -413,7 +415,8 @@ _PHRASE = re.compile(r"[A-ZÉ][\w'’\-]*(?:\s+(?:(?:de|du|des|d'|l'|la|le|pour)
 
 
 def spelled_in(acronym: str, context: str) -> list[str]:
-    """Phrases of `context` whose words spell `acronym`, best first ('MRN' <- 'Métropole de Rouen Normandie')."""
+    """Phrases of `context` whose words spell `acronym`, best first
+    ('MRN' <- 'Métropole de Rouen Normandie')."""
     found = []
     for m in _PHRASE.finditer(context):
         words = m.group(0).split()
@@ -529,43 +532,58 @@ def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
 
 def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
     seg = collapse(seg)
-    if not seg or _NOISE.match(seg):
+    if not seg or _NOISE.match(seg) or _add_run(seg, note, col):
         return
-    if len(seg.split()) >= 5 and "(" not in seg:
-        parts = split_run(
-            re.sub(r"^(?:institutionnels|acteurs\s+territoriaux)\s+(?=[A-ZÉ])", "", seg), col.known
-        )
-        if len(parts) >= 3:
-            for part in parts:
-                _add_segment(part, note, col)
-            return
     if _BRANCH_PILOTS.match(seg):
         col.add_org("branches professionnelles", seg)
         return
     person = _PERSON.search(seg)
     if person:
-        before, after = collapse(seg[: person.start()]), collapse(seg[person.end() :])
-        if before:
-            _add_segment(before, note, col)
-        col.add_person(f"{person.group(1)} {person.group(2)}")
-        if after:
-            _add_segment(after, note, col)
+        _add_with_person(seg, person, note, col)
         return
     if fold(seg) in _ROLE_WORDS:
         col.add_person("", role=seg)
         return
     for part in _split_glued(seg, col.known):
-        part_note = note
-        if re.match(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", part):
-            part = re.sub(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", "", part)
-            part_note = "État"
-        elif "/" in part and fold(part) not in COMPOUNDS and "(" not in part:
-            for p in part.split("/"):
-                _add_segment(p, note, col)
-            continue
-        rest, members, notes = _paren_parts(part)
-        name, clause = _clean(rest)
-        if name and not _NOISE.match(name) and len(name) >= 2:
-            col.add_org(name, part_note or (notes[0] if notes else None) or clause)
-        for member in members:
-            col.add_org(member, name or part_note)
+        _add_part(part, note, col)
+
+
+def _add_run(seg: str, note: str | None, col: _Collector) -> bool:
+    """Add a long segment of three names or more glued without separators; False when it is not one."""
+    if len(seg.split()) < 5 or "(" in seg:
+        return False
+    parts = split_run(re.sub(r"^(?:institutionnels|acteurs\s+territoriaux)\s+(?=[A-ZÉ])", "", seg), col.known)
+    if len(parts) < 3:
+        return False
+    for part in parts:
+        _add_segment(part, note, col)
+    return True
+
+
+def _add_with_person(seg: str, person: re.Match[str], note: str | None, col: _Collector) -> None:
+    """A segment naming a person: the person, and the organisations written before and after."""
+    before, after = collapse(seg[: person.start()]), collapse(seg[person.end() :])
+    if before:
+        _add_segment(before, note, col)
+    col.add_person(f"{person.group(1)} {person.group(2)}")
+    if after:
+        _add_segment(after, note, col)
+
+
+def _add_part(part: str, note: str | None, col: _Collector) -> None:
+    """One organisation name (with its parenthesised members and notes); "ÉTAT/X" is X noted État,
+    "A/B" (not a known compound) two organisations."""
+    part_note = note
+    if re.match(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", part):
+        part = re.sub(r"^(?:ÉTAT|ETAT|État|Etat)\s*/\s*", "", part)
+        part_note = "État"
+    elif "/" in part and fold(part) not in COMPOUNDS and "(" not in part:
+        for p in part.split("/"):
+            _add_segment(p, note, col)
+        return
+    rest, members, notes = _paren_parts(part)
+    name, clause = _clean(rest)
+    if name and not _NOISE.match(name) and len(name) >= 2:
+        col.add_org(name, part_note or (notes[0] if notes else None) or clause)
+    for member in members:
+        col.add_org(member, name or part_note)

@@ -19,7 +19,8 @@ from ingest.text import TOC_LINE, slug
 
 log = logging.getLogger(__name__)
 
-# Shapes in the order they claim lines; strategy text is the fallback for documents with few structured actions.
+# Shapes in the order they claim lines; strategy text is the fallback for documents with few structured
+# actions.
 STRUCTURED = (fiche.detect, numbered.detect, blurbs.detect)
 
 
@@ -66,7 +67,8 @@ def parse_text(
         actions.extend(found)
     if not actions:
         raise NoActionFound(
-            "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs or strategy measures)",
+            "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs "
+            "or strategy measures)",
             where=record.path,
         )
     actions.sort(key=lambda a: a.provenance.line_start)

@@ -145,7 +145,8 @@ _NO_SPLIT_HEADS = {
 
 
 def region_of(name: str) -> str | None:
-    """Canonical region name when `name` is a region as written ("Auvergne Rhône Alpes" -> "Auvergne-Rhône-Alpes")."""
+    """Canonical region name when `name` is a region as written
+    ("Auvergne Rhône Alpes" -> "Auvergne-Rhône-Alpes")."""
     key = re.sub(r"[-\s]+", " ", fold(name)).strip()
     key = re.sub(r"^(?:region|la region)\s+", "", key)
     return _REGION_KEYS.get(key)
@@ -224,7 +225,8 @@ def _excluded_before(text: str, name: str) -> bool:
 
 
 def places_in_text(text: str, line: int, gazetteer: Gazetteer | None = None) -> list[TerritoryMention]:
-    """Places introduced by a preposition in running text: 'expérimentée sur la Roche-sur-Yon', 'à Limoges'."""
+    """Places introduced by a preposition in running text: 'expérimentée sur la Roche-sur-Yon',
+    'à Limoges'."""
     out = []
     for m in _PREP_PLACE.finditer(strip_markup(text)):
         name = collapse(m.group(1))

@@ -126,7 +126,8 @@ class ActionRecord:
 
     @property
     def context(self) -> str:
-        """The words that may spell out an acronym or a place of this action: intitulé, perimeter, description."""
+        """The words that may spell out an acronym or a place of this action: intitulé, perimeter,
+        description."""
         return " ".join(filter(None, (self.intitule, self.perimeter, self.description)))
 
 

@@ -131,7 +131,8 @@ def slug(text: str, max_len: int = 60) -> str:
 
 
 def quote_of(lines: list[str], start: int, end: int, limit: int = 400) -> str:
-    """A verbatim quote of lines[start..end] (1-based, inclusive): markup removed, kept as written otherwise."""
+    """A verbatim quote of lines[start..end] (1-based, inclusive): markup removed, kept as written
+    otherwise."""
     text = " ".join(strip_markup(line) for line in lines[start - 1 : end] if line.strip())
     text = collapse(text)
     if len(text) > limit:

@@ -77,55 +77,9 @@ def convert(
         key=lambda d: d["code"],
     )
     current = {c["code"]: c for c in data["communes"] if c.get("type") == "commune-actuelle"}
-
-    epcis = []
-    epci_of: dict[str, str] = {}
-    for e in data["epci"]:
-        members = sorted({m["code"] for m in e.get("membres", [])})
-        unknown = [m for m in members if m not in current]
-        if unknown:
-            log.warning("EPCI %s lists non-current communes %s (dropped)", e["code"], unknown)
-        members = [m for m in members if m in current]
-        for m in members:
-            if m in epci_of:
-                log.warning("commune %s in two EPCI (%s, %s); keeping the first", m, epci_of[m], e["code"])
-            else:
-                epci_of[m] = e["code"]
-        epcis.append({"code": e["code"], "nom": e["nom"], "type": e.get("type"), "membres": members})
-    epcis.sort(key=lambda e: e["code"])
-
-    rows = []
-    for code in sorted(current):
-        c = current[code]
-        rows.append(
-            [
-                code,
-                c["nom"],
-                c["departement"],
-                c["region"],
-                epci_of.get(code),
-                sorted(c.get("codesPostaux", [])),
-                c.get("population"),
-            ]
-        )
-
-    # Other names of a current commune: communes déléguées/associées, arrondissements municipaux.
-    aliases: set[tuple[str, str, str]] = set()
-    old_codes: dict[str, str] = {}
-    for c in data["communes"]:
-        kind = ALIAS_TYPES.get(c.get("type", ""))
-        target = c.get("chefLieu") or c.get("commune")
-        if kind is None or target not in current:
-            continue
-        if c["nom"] != current[target]["nom"]:
-            aliases.add((c["nom"], target, kind))
-        if c["code"] not in current:
-            old_codes[c["code"]] = target
-    for code, c in current.items():
-        for old in c.get("anciensCodes", []):
-            if old not in current:
-                old_codes.setdefault(old, code)
-
+    epcis, epci_of = _epcis(data["epci"], current)
+    rows = _commune_rows(current, epci_of)
+    aliases, old_codes = _other_names(data["communes"], current)
     return {
         "format": FORMAT_VERSION,
         "source": {
@@ -144,6 +98,71 @@ def convert(
         "aliases": [list(a) for a in sorted(aliases)],
         "anciens_codes": dict(sorted(old_codes.items())),
     }
+
+
+def _epcis(
+    raw: list[dict[str, Any]], current: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The EPCI sorted by code, with their current member communes, and the EPCI of each commune (the first
+    one listing it)."""
+    epcis = []
+    epci_of: dict[str, str] = {}
+    for e in raw:
+        members = sorted({m["code"] for m in e.get("membres", [])})
+        unknown = [m for m in members if m not in current]
+        if unknown:
+            log.warning("EPCI %s lists non-current communes %s (dropped)", e["code"], unknown)
+        members = [m for m in members if m in current]
+        for m in members:
+            if m in epci_of:
+                log.warning("commune %s in two EPCI (%s, %s); keeping the first", m, epci_of[m], e["code"])
+            else:
+                epci_of[m] = e["code"]
+        epcis.append({"code": e["code"], "nom": e["nom"], "type": e.get("type"), "membres": members})
+    epcis.sort(key=lambda e: e["code"])
+    return epcis, epci_of
+
+
+def _commune_rows(current: dict[str, dict[str, Any]], epci_of: dict[str, str]) -> list[list[Any]]:
+    """One row per current commune, sorted by code, with the columns of ``COMMUNE_FIELDS``."""
+    rows = []
+    for code in sorted(current):
+        c = current[code]
+        rows.append(
+            [
+                code,
+                c["nom"],
+                c["departement"],
+                c["region"],
+                epci_of.get(code),
+                sorted(c.get("codesPostaux", [])),
+                c.get("population"),
+            ]
+        )
+    return rows
+
+
+def _other_names(
+    communes: list[dict[str, Any]], current: dict[str, dict[str, Any]]
+) -> tuple[set[tuple[str, str, str]], dict[str, str]]:
+    """Other names of a current commune (communes déléguées/associées, arrondissements municipaux) as
+    (name, commune code, kind), and the former codes that lead to a current commune."""
+    aliases: set[tuple[str, str, str]] = set()
+    old_codes: dict[str, str] = {}
+    for c in communes:
+        kind = ALIAS_TYPES.get(c.get("type", ""))
+        target = c.get("chefLieu") or c.get("commune")
+        if kind is None or target not in current:
+            continue
+        if c["nom"] != current[target]["nom"]:
+            aliases.add((c["nom"], target, kind))
+        if c["code"] not in current:
+            old_codes[c["code"]] = target
+    for code, c in current.items():
+        for old in c.get("anciensCodes", []):
+            if old not in current:
+                old_codes.setdefault(old, code)
+    return aliases, old_codes
 
 
 def write(referential: dict[str, Any], out: Path) -> None:

@@ -254,9 +254,7 @@ def test_emplois_francs_needs_the_address() -> None:
     d = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
     assert d.decision == "undecided"
     assert any(u.startswith("résider en QPV") for u in d.unknown)
-    assert (
-        check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
-    )
+    assert check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
     assert check(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
 
 
@@ -278,7 +276,5 @@ def test_a_replaced_dispositif_is_excluded_with_its_successor() -> None:
     d = check(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set())
     assert d.decision == "excluded"
     assert d.failed == ("dispositif remplacé par « contrat d'engagement jeune » depuis le 1er mars 2022 ✗",)
-    before = check(
-        disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1)
-    )
+    before = check(disp("garantie_jeunes"), 20, {"sans_emploi_ni_formation"}, set(), on=dt.date(2021, 6, 1))
     assert before.decision == "eligible"

@@ -155,7 +155,8 @@ def test_rdf_is_closed_and_round_trips(kb) -> None:
 def test_sparql_is_read_only_capped_and_timed(built: Service) -> None:
     q = (
         "PREFIX qfq: <https://qfq.example.org/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?title WHERE { ?a qfq:pilotedBy <https://qfq.example.org/id/actor/pole-emploi> ; rdfs:label ?title }"
+        "SELECT ?title WHERE { ?a qfq:pilotedBy <https://qfq.example.org/id/actor/pole-emploi> ; "
+        "rdfs:label ?title }"
     )
     titles = {b["title"]["value"] for b in built.sparql(q)["results"]["bindings"]}
     assert "Macigogne.fr" in titles

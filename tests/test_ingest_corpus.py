@@ -50,8 +50,8 @@ def _plain(text: str) -> str:
 # --- counts -------------------------------------------------------------------------------------------------
 
 
-# Hand count: 000 chantiers 1..7 hold 6, 5, 2, 3, 4, 4, 4 fiches; 001 has 14 "Pilote" lines (38, 47, 54, 60, 68,
-# 77, 84, 102, 110, 119, 127, 133, 142, 149); 002 has 21 numbered titles; 004 has Fiche 1 … Fiche 9.
+# Hand count: 000 chantiers 1..7 hold 6, 5, 2, 3, 4, 4, 4 fiches; 001 has 14 "Pilote" lines (38, 47, 54, 60,
+# 68, 77, 84, 102, 110, 119, 127, 133, 142, 149); 002 has 21 numbered titles; 004 has Fiche 1 … Fiche 9.
 @pytest.mark.parametrize(("key", "count"), [("000", 28), ("001", 14), ("002", 21), ("004", 9)])
 def test_action_count(docs, key, count):
     assert len(docs[key].actions) == count
@@ -306,10 +306,10 @@ def test_inline_acronym_000(docs):
 
 # --- 003: which measures ------------------------------------------------------------------------------------
 
-# The parser lists 20 measures. Read by hand, 17 of them are measures of the pact (below). Three (QUALIF, SOCLE,
-# "dispositifs de construction de projet", lines 200-226) describe the region's existing offer inside the 2018
-# diagnosis, and sections II.3.a, II.3.b, II.4 and II.5 (lines 795-862), which state measures, yield none.
-# So the current count (20) is not asserted; the agreed measures are, as a regression guard.
+# The parser lists 20 measures. Read by hand, 17 of them are measures of the pact (below). Three (QUALIF,
+# SOCLE, "dispositifs de construction de projet", lines 200-226) describe the region's existing offer inside
+# the 2018 diagnosis, and sections II.3.a, II.3.b, II.4 and II.5 (lines 795-862), which state measures, yield
+# none. So the current count (20) is not asserted; the agreed measures are, as a regression guard.
 AGREED_003 = [
     "Une coordination locale, départementale et régionale entre la Région et Pôle emploi",
     "création d'un outil d'Open-data partagé",

@@ -59,8 +59,8 @@ FICHES_000 = [
         ["Direccte", "Rectorat", "CARIF OREF"],
         ["Normandie"],
     ),
-    # "Action Logement en liaison étroite avec le Conseil régional et Pôle Emploi": Action Logement pilots, the
-    # two others are associated (see test_000_associated_organisations); "… proposés par Pôle Emploi
+    # "Action Logement en liaison étroite avec le Conseil régional et Pôle Emploi": Action Logement pilots,
+    # the two others are associated (see test_000_associated_organisations); "… proposés par Pôle Emploi
     # (Falaise, Bagnoles de l'Orne, nord Cotentin"
     (
         "Proposition 1-2",
@@ -139,7 +139,8 @@ def test_000_fiche_details(act):
     assert "PERMAC : 382 000 €" in a.budget
 
 
-# Rows whose label cell is empty continue the previous field after a page break (lines 154, 319, 771, 819, 909).
+# Rows whose label cell is empty continue the previous field after a page break (lines 154, 319, 771, 819,
+# 909).
 @pytest.mark.parametrize(
     ("ref", "field", "text"),
     [
@@ -212,7 +213,8 @@ def test_004_fiche_2(act):
     assert {"CARSAT", "MSA"} <= set(names(a.partners))  # "CARSAT MSA" glued in the cell
 
 
-# Fiches 5, 7, 9 have no "Intitulé" row: the title is in the label cell (lines 222, 253, 282); Référents = pilots.
+# Fiches 5, 7, 9 have no "Intitulé" row: the title is in the label cell (lines 222, 253, 282); Référents =
+# pilots.
 @pytest.mark.parametrize(
     ("ref", "title", "pilots"),
     [
@@ -498,8 +500,8 @@ def test_000_proposition_7_1_no_partner_named_autre(act):
             {"Cherbourg en Contentin"},
             id="002-5.2",
             marks=xfail(
-                "002 5.2: 'bassin d'emploi de Cherbourg en Contentin' (line 799, typo as written) gives the territory "
-                "'Contentin' instead of Cherbourg(-en-Cotentin)"
+                "002 5.2: 'bassin d'emploi de Cherbourg en Contentin' (line 799, typo as written) gives the "
+                "territory 'Contentin' instead of Cherbourg(-en-Cotentin)"
             ),
         ),
     ],

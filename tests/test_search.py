@@ -126,8 +126,8 @@ def test_http_search_and_similar(engine_service: Service) -> None:
 
 
 def test_hnsw_index_finds_what_the_exact_index_finds(engine_service: Service) -> None:
-    """Above the threshold the index is HNSW; its search (efSearch raised for k) returns the exact neighbours on
-    the real search vectors, with and without a filter."""
+    """Above the threshold the index is HNSW; its search (efSearch raised for k) returns the exact neighbours
+    on the real search vectors, with and without a filter."""
     from embeddings.index import DenseIndex
 
     exact = engine_service.search_engine.index.retriever.dense

@@ -63,7 +63,8 @@ def _extras(records: list[dict[str, Any]], taken: frozenset[str]) -> list[str]:
 
 
 def write_csv(graph: nx.MultiDiGraph, nodes: TextIO, edges: TextIO) -> None:
-    """Write the node table to ``nodes`` and the edge table to ``edges`` (text streams opened with ``newline=""``)."""
+    """Write the node table to ``nodes`` and the edge table to ``edges`` (text streams opened with
+    ``newline=""``)."""
     node_rows = sorted_nodes(graph)
     extras = _extras([data for _, data in node_rows], NODE_TAKEN)
     writer = csv.writer(nodes)

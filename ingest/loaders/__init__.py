@@ -65,6 +65,38 @@ def _not_a_docx(data: bytes) -> str:
     return "not a DOCX: the ZIP archive has no word/document.xml"
 
 
+def _format_from_suffix(data: bytes, path: Path, where: str) -> str:
+    """The format the suffix claims, for content no magic bytes identify; raise when it cannot be read."""
+    suffix = path.suffix.lower()
+    claimed = _FORMATS.get(suffix)
+    if claimed is None:
+        raise UnsupportedFormat(
+            f"unsupported file type {suffix or '(no suffix)'!r} for {path.name}",
+            where=where,
+            valid=", ".join(SUPPORTED_SUFFIXES),
+        )
+    if not data.strip():
+        raise EmptyDocument("empty file", where=where)
+    if claimed == "pdf":
+        raise UnreadableDocument(
+            "not a PDF: the content does not start with %PDF", where=where, valid="a real PDF file"
+        )
+    if claimed == "docx":
+        raise UnreadableDocument(_not_a_docx(data), where=where, valid="a Word .docx file")
+    return claimed
+
+
+def _load_as(fmt: str, data: bytes, where: str) -> LoadedText:
+    """Run the loader of one format."""
+    if fmt == "pdf":
+        return load_pdf(data, where)
+    if fmt == "docx":
+        return load_docx(data, where)
+    if fmt == "html":
+        return load_html(data, where)
+    return load_text(data, where, fmt)
+
+
 def load(path: Path) -> LoadedText:
     """Read a document into lines; raise an `InputError` subclass saying what is wrong."""
     path = Path(path)
@@ -74,36 +106,14 @@ def load(path: Path) -> LoadedText:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableDocument(f"cannot read the file ({exc.strerror or exc})", where=where) from exc
-    claimed = _FORMATS.get(suffix)
     fmt = sniff(data)
     warnings: list[str] = []
     if fmt is None:
-        if claimed is None:
-            raise UnsupportedFormat(
-                f"unsupported file type {suffix or '(no suffix)'!r} for {path.name}",
-                where=where,
-                valid=", ".join(SUPPORTED_SUFFIXES),
-            )
-        if not data.strip():
-            raise EmptyDocument("empty file", where=where)
-        if claimed == "pdf":
-            raise UnreadableDocument(
-                "not a PDF: the content does not start with %PDF", where=where, valid="a real PDF file"
-            )
-        if claimed == "docx":
-            raise UnreadableDocument(_not_a_docx(data), where=where, valid="a Word .docx file")
-        fmt = claimed
-    elif fmt != claimed:
+        fmt = _format_from_suffix(data, path, where)
+    elif fmt != _FORMATS.get(suffix):
         warnings.append(f"content is {fmt.upper()} although the suffix is {suffix or '(none)'!r}")
     logger.debug("loading %s as %s", where, fmt)
-    if fmt == "pdf":
-        loaded = load_pdf(data, where)
-    elif fmt == "docx":
-        loaded = load_docx(data, where)
-    elif fmt == "html":
-        loaded = load_html(data, where)
-    else:
-        loaded = load_text(data, where, fmt)
+    loaded = _load_as(fmt, data, where)
     if warnings:
         loaded = LoadedText(loaded.lines, loaded.format, loaded.pages, warnings + loaded.warnings)
     for warning in loaded.warnings:

@@ -134,7 +134,9 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
     """Render one block element."""
     name = tag.name
     if name in _HEADINGS:
-        blocks.append(["#" * _HEADINGS[name] + " " + collapse_ascii_spaces(_inline_text(tag).replace("\n", " "))])
+        blocks.append(
+            ["#" * _HEADINGS[name] + " " + collapse_ascii_spaces(_inline_text(tag).replace("\n", " "))]
+        )
     elif name in ("ul", "ol"):
         lines: list[str] = []
         _list_items(tag, 0, lines)

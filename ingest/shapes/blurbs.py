@@ -28,7 +28,8 @@ def _is_heading(line: str) -> bool:
 
 
 def _pilot_block(ctx: Context, n: int) -> tuple[int, list[str]]:
-    """Lines of a pilot block: the 'Pilote :' line, then e-mail lines and '- X : mail' items up to a blank gap."""
+    """Lines of a pilot block: the 'Pilote :' line, then e-mail lines and '- X : mail' items up to a blank
+    gap."""
     end, values = n, [PILOT.match(ctx.line(n)).group(1)]
     k, blanks = n + 1, 0
     while k <= len(ctx.lines):
@@ -76,67 +77,97 @@ def detect(ctx: Context) -> list[ActionRecord]:
         if n <= floor:
             continue
         end, pilot_values = _pilot_block(ctx, n)
-        # walk up: body paragraphs, then one or two headings (title, theme)
-        k = n - 1
-        body: list[int] = []
-        while k > floor and (not ctx.line(k).strip() or not _is_heading(ctx.line(k))):
-            if ctx.line(k).strip():
-                body.append(k)
-            k -= 1
-        if k <= floor or not body:
-            floor = end
-            continue
-        headings = [k]
-        j = k - 1
-        while j > floor and not ctx.line(j).strip():
-            j -= 1
-        if j > floor and _is_heading(ctx.line(j)):
-            headings.insert(0, j)
-        body.reverse()
-        paragraphs = [strip_markup(ctx.line(b)) for b in body]
-        heading_texts = [strip_markup(ctx.line(h)) for h in headings]
-        lead = _LEAD.match(ctx.line(body[0]))
-        bold = _BOLD.search(ctx.line(body[0]))
-        if len(heading_texts) == 2:
-            theme, title = heading_texts
-            section_theme = theme
-        elif lead:
-            theme, title = heading_texts[0], collapse(lead.group(1))
-        elif bold:
-            theme, title = heading_texts[0], collapse(bold.group(1))
-        elif named := _NAMED_SUBJECT.match(paragraphs[0]):
-            theme, title = heading_texts[0], named.group(1)
-        else:
-            theme, title = section_theme, heading_texts[0]
-        pilot_text = [v for v in pilot_values if v]
-        paras_for_orgs = [EMAIL.sub(" ", re.sub(r"^\s*-\s*", "", v)) for v in pilot_text]
-        paras_for_orgs = [re.sub(r"\s*:\s*$", "", p).strip() for p in paras_for_orgs]
-        orgs, people = split_orgs([p for p in paras_for_orgs if p.strip()], n, ctx.known_acronyms)
-        warnings = []
-        if not orgs:
-            raw = collapse(" ".join(pilot_text))
-            warnings.append(
-                f"line {n}: pilot line {'is empty' if not raw else 'names no organisation: ' + raw!r}"
-            )
-        description = "\n".join(paragraphs)
-        start = headings[0]
-        action = ActionRecord(
-            doc=ctx.doc_id,
-            ref=None,
-            title=title,
-            shape="blurb",
-            provenance=ctx.provenance(start, end),
-            chapter=theme,
-            description=description,
-            pilots=orgs,
-            territories=places_in_text(f"{title}. {description}", body[0], ctx.gazetteer),
-            contacts=_contacts(pilot_text, orgs, n, ctx),
-            people=people,
-            figures=figures_in(description),
-            region=ctx.region,
-            warnings=warnings,
-        )
-        action.fields_missing = ["pilots"] if not orgs else []
-        actions.append(action)
+        found = _body_and_headings(ctx, n, floor)
         floor = end
+        if found is None:
+            continue
+        body, headings = found
+        paragraphs = [strip_markup(ctx.line(b)) for b in body]
+        theme, title = _theme_and_title(ctx, body[0], headings, paragraphs[0], section_theme)
+        if len(headings) == 2:
+            section_theme = theme
+        actions.append(_blurb(ctx, n, end, pilot_values, body, headings[0], paragraphs, theme, title))
     return actions
+
+
+def _body_and_headings(ctx: Context, n: int, floor: int) -> tuple[list[int], list[int]] | None:
+    """Walking up from the pilot line `n` (not past `floor`): the body paragraphs' lines, then one or two
+    headings (title, theme), both in reading order; None when there is no body or no heading."""
+    k = n - 1
+    body: list[int] = []
+    while k > floor and (not ctx.line(k).strip() or not _is_heading(ctx.line(k))):
+        if ctx.line(k).strip():
+            body.append(k)
+        k -= 1
+    if k <= floor or not body:
+        return None
+    headings = [k]
+    j = k - 1
+    while j > floor and not ctx.line(j).strip():
+        j -= 1
+    if j > floor and _is_heading(ctx.line(j)):
+        headings.insert(0, j)
+    body.reverse()
+    return body, headings
+
+
+def _theme_and_title(
+    ctx: Context, first_body: int, headings: list[int], first_paragraph: str, section_theme: str | None
+) -> tuple[str | None, str]:
+    """Two headings are theme and title; one heading is the theme when the body opens with a lead, a bold
+    name or a named subject (which is the title), else the title under the current section's theme."""
+    heading_texts = [strip_markup(ctx.line(h)) for h in headings]
+    lead = _LEAD.match(ctx.line(first_body))
+    bold = _BOLD.search(ctx.line(first_body))
+    if len(heading_texts) == 2:
+        return heading_texts[0], heading_texts[1]
+    if lead:
+        return heading_texts[0], collapse(lead.group(1))
+    if bold:
+        return heading_texts[0], collapse(bold.group(1))
+    if named := _NAMED_SUBJECT.match(first_paragraph):
+        return heading_texts[0], named.group(1)
+    return section_theme, heading_texts[0]
+
+
+def _blurb(
+    ctx: Context,
+    n: int,
+    end: int,
+    pilot_values: list[str],
+    body: list[int],
+    start: int,
+    paragraphs: list[str],
+    theme: str | None,
+    title: str,
+) -> ActionRecord:
+    """The action of one blurb: its pilots (and their contacts) from the pilot block at line `n`."""
+    pilot_text = [v for v in pilot_values if v]
+    paras_for_orgs = [EMAIL.sub(" ", re.sub(r"^\s*-\s*", "", v)) for v in pilot_text]
+    paras_for_orgs = [re.sub(r"\s*:\s*$", "", p).strip() for p in paras_for_orgs]
+    orgs, people = split_orgs([p for p in paras_for_orgs if p.strip()], n, ctx.known_acronyms)
+    warnings = []
+    if not orgs:
+        raw = collapse(" ".join(pilot_text))
+        warnings.append(
+            f"line {n}: pilot line {'is empty' if not raw else 'names no organisation: ' + raw!r}"
+        )
+    description = "\n".join(paragraphs)
+    action = ActionRecord(
+        doc=ctx.doc_id,
+        ref=None,
+        title=title,
+        shape="blurb",
+        provenance=ctx.provenance(start, end),
+        chapter=theme,
+        description=description,
+        pilots=orgs,
+        territories=places_in_text(f"{title}. {description}", body[0], ctx.gazetteer),
+        contacts=_contacts(pilot_text, orgs, n, ctx),
+        people=people,
+        figures=figures_in(description),
+        region=ctx.region,
+        warnings=warnings,
+    )
+    action.fields_missing = ["pilots"] if not orgs else []
+    return action

@@ -1,5 +1,5 @@
-"""Key/value fiche tables: rows 'label<TAB>value' (labels possibly wrapped in HTML), continued after page breaks
-by rows with an empty label, titled by a numbered heading above or by the Intitulé row."""
+"""Key/value fiche tables: rows 'label<TAB>value' (labels possibly wrapped in HTML), continued after page
+breaks by rows with an empty label, titled by a numbered heading above or by the Intitulé row."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Numbered booklets: '1.1 BRETAGNE / ALTERNANCE' upper-case titles split over lines, followed by a region line,
-CONTACTS and CLÉS POUR RÉUSSIR blocks. PDF layouts put the description (opened by a drop capital) and an
+"""Numbered booklets: '1.1 BRETAGNE / ALTERNANCE' upper-case titles split over lines, followed by a region
+line, CONTACTS and CLÉS POUR RÉUSSIR blocks. PDF layouts put the description (opened by a drop capital) and an
 interview before the title, and interleave columns; chapters are questions ('3Comment offrir … ?')."""
 
 from __future__ import annotations
@@ -156,49 +156,71 @@ def _blocks(ctx: Context, start: int, end: int, t: _Title, skip: set[int]):
             i += 2
             continue
         elif mode == "desc" and s:
-            if s.endswith("•") or s == "•":
-                desc.append(s.rstrip("• ").strip())
-                mode = "interview"
-            else:
-                desc.append(s)
+            mode = _add_description_line(desc, s)
         elif mode == "contacts":
-            if not s:
-                mode = "after"
-            else:
-                contacts_lines.append((i, s))
+            mode = _add_contact_line(contacts_lines, i, s)
         elif mode == "keys":
             if s and not is_upper_text(s):
                 mode = "interview"
                 continue
-            if not s:
-                if keys[-1]:
-                    keys.append([])
-            else:
-                keys[-1].append(s)
+            _add_key_line(keys, s)
         elif s and mode in ("interview", "after"):
-            name, _, inline_role = s.partition(",")
-            followed_by_role = is_upper_text(ctx.line(i + 1)) and bool(ctx.line(i + 1).strip())
-            if (
-                NAME_LINE.match(raw)
-                and answer_seen
-                and not KEYS.match(raw)
-                and (not inline_role or is_upper_text(inline_role))
-                and (len(name.split()) >= 2 or followed_by_role)
-            ):
-                role_lines = [inline_role] if inline_role else []
-                k = i + 1
-                while (
-                    k <= end and ctx.line(k).strip() and is_upper_text(ctx.line(k)) and k not in t.title_lines
-                ):
-                    role_lines.append(ctx.line(k))
-                    k += 1
-                people.append(Person(name=collapse(name), role=join_wrapped(role_lines) or None, line=i))
+            found = _interviewee(ctx, i, end, t) if answer_seen else None
+            if found:
+                person, i = found
+                people.append(person)
                 answer_seen = False
-                i = k
                 continue
             answer_seen = not s.endswith("?")
         i += 1
     return desc, contacts_lines, [" ".join(collapse(x) for x in k) for k in keys if k], people
+
+
+def _add_description_line(desc: list[str], s: str) -> str:
+    """Add a description line; the next mode: "interview" after a line ending with a bullet."""
+    if s.endswith("•") or s == "•":
+        desc.append(s.rstrip("• ").strip())
+        return "interview"
+    desc.append(s)
+    return "desc"
+
+
+def _add_contact_line(contacts_lines: list[tuple[int, str]], i: int, s: str) -> str:
+    """Add a line of a CONTACTS block; the next mode: "after" on a blank line, which ends the block."""
+    if not s:
+        return "after"
+    contacts_lines.append((i, s))
+    return "contacts"
+
+
+def _add_key_line(keys: list[list[str]], s: str) -> None:
+    """Add a line of a CLÉS POUR RÉUSSIR block; a blank line after a key starts the next one."""
+    if not s:
+        if keys[-1]:
+            keys.append([])
+    else:
+        keys[-1].append(s)
+
+
+def _interviewee(ctx: Context, i: int, end: int, t: _Title) -> tuple[Person, int] | None:
+    """The person answering an interview, named on line `i` ('Name, ROLE' or the role on the upper-case
+    lines below), with the line after the role; None when line `i` names no one."""
+    raw = ctx.line(i)
+    name, _, inline_role = raw.strip().partition(",")
+    followed_by_role = is_upper_text(ctx.line(i + 1)) and bool(ctx.line(i + 1).strip())
+    if not (
+        NAME_LINE.match(raw)
+        and not KEYS.match(raw)
+        and (not inline_role or is_upper_text(inline_role))
+        and (len(name.split()) >= 2 or followed_by_role)
+    ):
+        return None
+    role_lines = [inline_role] if inline_role else []
+    k = i + 1
+    while k <= end and ctx.line(k).strip() and is_upper_text(ctx.line(k)) and k not in t.title_lines:
+        role_lines.append(ctx.line(k))
+        k += 1
+    return Person(name=collapse(name), role=join_wrapped(role_lines) or None, line=i), k
 
 
 _PERSON_ORG = re.compile(r"^([A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+){1,2}),\s*(.+)$")

@@ -57,7 +57,8 @@ def _ordinal(number: str) -> int:
 
 
 def _heading(ctx: Context, n: int) -> tuple[str, str, str] | None:
-    """(level, number, text) when line n is a section heading: numbered, short, standing alone between blanks."""
+    """(level, number, text) when line n is a section heading: numbered, short, standing alone between
+    blanks."""
     line = ctx.line(n)
     if line.lstrip().startswith("-") or len(line) > 230 or ctx.line(n + 1).strip() or ctx.line(n - 1).strip():
         return None
@@ -81,6 +82,9 @@ def _section_boundary(ctx: Context, k: int) -> bool:
     return bool(_heading(ctx, k) or ARROW.match(ctx.line(k)))
 
 
+_LEVELS = ("roman", "number", "letter")
+
+
 def detect(ctx: Context) -> list[ActionRecord]:
     path: dict[str, str] = {}
     heads: dict[str, str] = {}
@@ -96,39 +100,16 @@ def detect(ctx: Context) -> list[ActionRecord]:
         line = ctx.line(n)
         if TOC_LINE.search(line) or n in ctx.claimed:
             continue
-        h = _heading(ctx, n)
-        if h and h[0] != "roman" and not 0 < _ordinal(h[1]) - last_number.get(h[0], 0) <= 2:
-            h = None  # out of sequence ('3.' after no '2.'): an item of a numbered list, not a section
-        if h:
+        if h := _in_sequence(_heading(ctx, n), last_number):
             level, number, head_text = h
-            last_number[level] = _ordinal(number)
-            for lower in ("number", "letter")[("roman", "number", "letter").index(level) :]:
-                if lower != level:
-                    last_number.pop(lower, None)
-            path[level] = number
-            heads[level] = head_text
-            for lower in ("number", "letter")[("roman", "number", "letter").index(level) :]:
-                if lower != level:
-                    path.pop(lower, None)
-                    heads.pop(lower, None)
+            _enter_section(level, number, head_text, path, heads, last_number)
             if level == "roman":
                 in_experiments = bool(_EXPERIMENTS.search(head_text))
             elif _ACTION_HEADING.search(head_text):
                 candidates.append((n, level, head_text.rstrip(" :")))
-        ref_path = ".".join(path[k] for k in ("roman", "number", "letter") if k in path) or "0"
+        ref_path = ".".join(path[k] for k in _LEVELS if k in path) or "0"
         where[n] = (ref_path, dict(heads))
-        title, body_end = None, n
-        arrow = ARROW.match(line)
-        if arrow and not line.lstrip().startswith("-"):
-            title = strip_markup(arrow.group(1)).rstrip(" :")
-            if _PUBLIC.match(title) or len(title) < 6:
-                title = None
-            else:
-                body_end = _body_end(ctx, n)
-        elif (b := BOLD_BULLET.match(line)) or (in_experiments and re.match(r"^-\s+\w", line)):
-            text = strip_markup(b.group(1) if b else line.lstrip(" -"))
-            title = collapse(re.split(r"\s*:\s*|\s+portant\s+sur\s+|,\s+", text)[0])
-            body_end = _sub_items_end(ctx, n)
+        title, body_end = _line_measure(ctx, n, in_experiments)
         if not title or any(_DIAGNOSIS.search(h) for h in heads.values()):
             continue
         counters[ref_path] = counters.get(ref_path, 0) + 1
@@ -138,6 +119,49 @@ def detect(ctx: Context) -> list[ActionRecord]:
     _attach_named(ctx, spans, actions, where, counters)
     _heading_measures(ctx, candidates, spans, actions, where, counters)
     return actions
+
+
+def _in_sequence(h: tuple[str, str, str] | None, last_number: dict[str, int]) -> tuple[str, str, str] | None:
+    """The heading, or None when it is out of sequence ('3.' after no '2.'): an item of a numbered list, not
+    a section."""
+    if h and h[0] != "roman" and not 0 < _ordinal(h[1]) - last_number.get(h[0], 0) <= 2:
+        return None
+    return h
+
+
+def _enter_section(
+    level: str,
+    number: str,
+    head_text: str,
+    path: dict[str, str],
+    heads: dict[str, str],
+    last_number: dict[str, int],
+) -> None:
+    """Make the heading the current section of its level, and forget the sections of the levels below."""
+    last_number[level] = _ordinal(number)
+    path[level] = number
+    heads[level] = head_text
+    for lower in _LEVELS[_LEVELS.index(level) + 1 :]:
+        last_number.pop(lower, None)
+        path.pop(lower, None)
+        heads.pop(lower, None)
+
+
+def _line_measure(ctx: Context, n: int, in_experiments: bool) -> tuple[str | None, int]:
+    """(title, last line) of the measure line n opens: an arrow measure, a bold programme bullet or an item of
+    an experiments section; (None, n) when it opens none."""
+    line = ctx.line(n)
+    arrow = ARROW.match(line)
+    if arrow and not line.lstrip().startswith("-"):
+        title = strip_markup(arrow.group(1)).rstrip(" :")
+        if _PUBLIC.match(title) or len(title) < 6:
+            return None, n
+        return title, _body_end(ctx, n)
+    if (b := BOLD_BULLET.match(line)) or (in_experiments and re.match(r"^-\s+\w", line)):
+        text = strip_markup(b.group(1) if b else line.lstrip(" -"))
+        title = collapse(re.split(r"\s*:\s*|\s+portant\s+sur\s+|,\s+", text)[0])
+        return title, _sub_items_end(ctx, n)
+    return None, n
 
 
 def _heading_measures(ctx: Context, candidates, spans, actions, where, counters) -> None:
@@ -212,7 +236,8 @@ def _build(ctx: Context, ref: str, title: str, start: int, end: int, heads: dict
 
 
 def _attach_named(ctx: Context, spans, actions: list[ActionRecord], where, counters: dict[str, int]) -> None:
-    """Named schemes ('dispositif « X »') inside a measure's text name it; elsewhere they are measures of their own."""
+    """Named schemes ('dispositif « X »') inside a measure's text name it; elsewhere they are measures of
+    their own."""
     seen = {fold(a.title) for a in actions}
     standalone: list[tuple[int, str, str]] = []
     for n in range(1, len(ctx.lines) + 1):
