@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.errors import status_of
+from api.errors import Busy, status_of, validation_error
+from api.guards import Guards
 from api.models import ErrorBody
 from api.routes import actions, documents, exports, graph, page, reference, search, sparql, who
 from api.routes.page import STATIC
@@ -36,7 +38,13 @@ ROUTERS = (
 
 
 async def _qfq_error(_: Request, exc: QfqError) -> JSONResponse:  # type: ignore[override]
-    return JSONResponse(status_code=status_of(exc), content=exc.to_dict())
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
+    return JSONResponse(status_code=status_of(exc), content=exc.to_dict(), headers=headers)
+
+
+async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:  # type: ignore[override]
+    """A request FastAPI could not validate, in the one error shape (not FastAPI's ``{"detail": …}``)."""
+    return JSONResponse(status_code=422, content=validation_error(exc.errors()).to_dict())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:  # off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_exception_handler(QfqError, _qfq_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_middleware(Guards, settings=settings)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

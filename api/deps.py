@@ -4,7 +4,7 @@ JSON response (validated against its model and encoded once per cached answer, s
 No `from __future__ import annotations` in the route modules: FastAPI reads their annotations at definition
 time."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
@@ -12,6 +12,12 @@ from pydantic import BaseModel
 
 from api.answers import body
 from api.service import Service
+
+TEXT_MAX = 1000  # characters of a text parameter (a search, a place, a name); 422 beyond
+SPARQL_MAX = 20_000  # characters of a SPARQL query given in the URL
+Scope = Literal["other-regions", "all", "same-region"]
+Level = Literal["region", "departement"]
+NodeType = Literal["action", "dispositif", "actor"]
 
 
 async def service(request: Request) -> Service:
@@ -28,15 +34,27 @@ def respond(model: type[BaseModel], answer: Any, status_code: int = 200) -> Resp
 
 async def action_filters(
     where: Annotated[
-        str | None, Query(description="Territory at any level; containment applies.", examples=["Calvados"])
+        str | None,
+        Query(
+            max_length=TEXT_MAX,
+            description="Territory at any level; containment applies.",
+            examples=["Calvados"],
+        ),
     ] = None,
-    theme: Annotated[str | None, Query(description="Theme slug.", examples=["mobilite"])] = None,
-    public: Annotated[str | None, Query(description="Public slug.", examples=["demandeur_emploi"])] = None,
+    theme: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Theme slug.", examples=["mobilite"])
+    ] = None,
+    public: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Public slug.", examples=["demandeur_emploi"])
+    ] = None,
     dispositif: Annotated[
-        str | None, Query(description="Dispositif id, label or alias.", examples=["pmsmp"])
+        str | None,
+        Query(max_length=TEXT_MAX, description="Dispositif id, label or alias.", examples=["pmsmp"]),
     ] = None,
-    actor: Annotated[str | None, Query(description="Actor name or id (former names included).")] = None,
-    doc: Annotated[str | None, Query(description="Document id.")] = None,
+    actor: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Actor name or id (former names included).")
+    ] = None,
+    doc: Annotated[str | None, Query(max_length=TEXT_MAX, description="Document id.")] = None,
 ) -> dict[str, str | None]:
     """The query parameters of the action filters `/actions` and `/search` share (`graph.filters.Filters`);
     async, like `service`, so that it is resolved without a thread hop."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.errors import ConfigError, NotFound, StoreError
 from ingest.errors import (
     EmptyDocument,
@@ -18,9 +20,20 @@ class AccessDenied(QfqError):
     """The request lacks the right token, or the feature is disabled by the settings."""
 
 
+class Busy(QfqError):
+    """Too many requests of a costly kind are running; the client may retry after ``retry_after`` seconds."""
+
+    def __init__(
+        self, message: str, *, where: str | None = None, valid: str | None = None, retry_after: int = 1
+    ):
+        super().__init__(message, where=where, valid=valid)
+        self.retry_after = retry_after
+
+
 STATUS: dict[type[QfqError], int] = {
     NotFound: 404,
     AccessDenied: 403,
+    Busy: 503,
     TooLarge: 413,
     UnsupportedFormat: 415,
     EmptyDocument: 422,
@@ -38,3 +51,15 @@ def status_of(error: QfqError) -> int:
         if cls in STATUS:
             return STATUS[cls]
     return 500
+
+
+def validation_error(errors: list[dict[str, Any]]) -> InputError:
+    """FastAPI's validation errors as one `InputError`: which parameters, what was wrong, what is valid."""
+    where = ", ".join(
+        ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body")) for e in errors
+    )
+    message = "; ".join(f"{e.get('msg', 'invalid')}" for e in errors)
+    valid = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e['ctx']}" for e in errors if e.get("ctx")
+    )
+    return InputError(f"invalid request: {message}", where=where or None, valid=valid or None)

@@ -8,6 +8,8 @@ writes: the HTTP body and the export are one shape."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.actions_export import ActionRow
@@ -214,12 +216,12 @@ class MatchRequest(BaseModel):
     }
 
     age: int | None = Field(None, description="Age in years (14 to 99).")
-    statuses: list[str] = Field(
-        default_factory=list, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa."
+    statuses: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=30, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa."
     )
-    where: str = Field(..., description="Commune name, postal code or INSEE code.")
-    needs: list[str] = Field(
-        default_factory=list, description="Needs, e.g. mobilite, garde_enfants, logement."
+    where: str = Field(..., max_length=200, description="Commune name, postal code or INSEE code.")
+    needs: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=30, description="Needs, e.g. mobilite, garde_enfants, logement."
     )
 
 
@@ -433,7 +435,7 @@ class PassageLine(Body):
 class PassageResponse(Body):
     doc: str
     title: str | None = None
-    path: str | None = None
+    file: str = Field(description="The document's file name.")
     start: int
     end: int
     lines: list[PassageLine]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 
@@ -33,6 +34,16 @@ class IngestReport:
     @property
     def errors(self) -> int:
         return sum(d.status == "error" for d in self.documents)
+
+    def without_paths(self) -> IngestReport:
+        """The report for a remote client: each file by its name only, never a path of the server machine
+        (in the file field and in the error text)."""
+        documents = []
+        for d in self.documents:
+            name = Path(d.file).name
+            error = d.error.replace(d.file, name) if d.error else None
+            documents.append(replace(d, file=name, error=error))
+        return replace(self, documents=documents)
 
     def to_dict(self) -> dict[str, Any]:
         return {

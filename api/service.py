@@ -4,7 +4,6 @@ logic lives in either of them."""
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -13,7 +12,8 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from api.answers import AnswerCache
-from api.errors import AccessDenied
+from api.errors import Busy
+from api.guards import check_upload_token
 from api.ingesting import discover, fill_totals, ingest_file, ingest_one, upload_name
 from api.lookups import actor_list, territory_hits
 from api.memory import settle_memory
@@ -44,6 +44,7 @@ class Service:
         if reference is not None:
             self.__dict__["reference"] = reference
         self._search_lock = threading.Lock()
+        self._sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)
         self.answers = AnswerCache(settings.answer_cache_size)
 
     def _answer(self, name: str, compute: Callable[[], dict[str, Any]], *key: Any) -> dict[str, Any]:
@@ -218,18 +219,10 @@ class Service:
         fill_totals(report, self.store, self.reference)
         return report
 
-    def upload(self, name: str, data: bytes, token: str | None) -> dict[str, Any]:
+    def upload(self, name: str, data: bytes, authorization: str | None) -> dict[str, Any]:
         """Add or replace one document sent over HTTP. A failed ingest leaves the store and the files as they
         were."""
-        expected = self.settings.upload_token
-        if expected is None:
-            raise AccessDenied(
-                "uploads are disabled", where="POST /documents", valid="set QFQ_UPLOAD_TOKEN to enable them"
-            )
-        if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
-            raise AccessDenied(
-                "missing or wrong token", where="Authorization", valid="Authorization: Bearer <token>"
-            )
+        check_upload_token(self.settings, authorization)
         if len(data) > self.settings.upload_max_bytes:
             raise TooLarge(
                 f"document of {len(data)} bytes",
@@ -237,7 +230,7 @@ class Service:
                 valid=f"at most {self.settings.upload_max_bytes} bytes (QFQ_UPLOAD_MAX_BYTES)",
             )
         target = self.settings.data / "uploads" / upload_name(name)
-        return ingest_file(target, data, self.ingest).to_dict()
+        return ingest_file(target, data, self.ingest).without_paths().to_dict()
 
     # -- exports ------------------------------------------------------------------------------------------
 
@@ -385,9 +378,20 @@ class Service:
         return actor_list(self.knowledge, name)
 
     def sparql(self, query: str) -> dict[str, Any]:
-        return sparql(
-            self.knowledge.rdf, query, timeout=self.settings.sparql_timeout, limit=self.settings.sparql_limit
-        )
+        """A read-only SPARQL query; at most ``sparql_concurrency`` run at once (each forks a process), the
+        others are refused at once (Busy: 503 with Retry-After) rather than queued behind them."""
+        if not self._sparql_slots.acquire(blocking=False):
+            raise Busy(
+                f"{self.settings.sparql_concurrency} SPARQL queries are already running",
+                where="query",
+                valid="retry in a moment (QFQ_SPARQL_CONCURRENCY)",
+                retry_after=max(1, round(self.settings.sparql_timeout)),
+            )
+        try:
+            rdf = self.knowledge.rdf
+            return sparql(rdf, query, timeout=self.settings.sparql_timeout, limit=self.settings.sparql_limit)
+        finally:
+            self._sparql_slots.release()
 
     def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
         return self.knowledge.queries.neighbourhood(node, limit)

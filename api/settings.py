@@ -80,6 +80,16 @@ class Settings(BaseSettings):
         1024, ge=0, description="Answers of read queries kept in memory (0: none)."
     )
     sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
+    sparql_concurrency: int = Field(
+        4,
+        ge=1,
+        description="SPARQL queries run at once; more get 503 with Retry-After (each forks a process).",
+    )
+    body_max_bytes: int = Field(
+        256 * 1024,
+        ge=1024,
+        description="Largest request body of a route other than POST /documents (413 beyond).",
+    )
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
 
     @field_validator("log_level")

@@ -76,7 +76,7 @@ class ActionProvenance(_Row):
     line_end: int = Field(description="Last line of the action.")
     page: int | None = Field(None, description="Page of the first line (paginated formats).")
     quote: str = Field(description="Verbatim quote (markup removed).")
-    path: str | None = None
+    file: str = Field(description="The document's file name (never a path of the server machine).")
     source: str | None = Field(
         None, description="Link to the passage: /documents/{doc}/passage?start=…&end=…"
     )
@@ -200,7 +200,7 @@ def export_row(
         figures=action.figures,
         fields_missing=action.fields_missing,
         provenance=ActionProvenance(
-            doc=p.doc, line_start=p.line_start, line_end=p.line_end, page=p.page, quote=p.quote, path=doc.path
+            doc=p.doc, line_start=p.line_start, line_end=p.line_end, page=p.page, quote=p.quote, file=doc.file_name
         ),
     )
 

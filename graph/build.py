@@ -101,7 +101,7 @@ class GraphBuilder:
             period_start=doc.period_start,
             period_end=doc.period_end,
             past=bool(doc.period_end and doc.period_end < self.today.year),
-            path=doc.path,
+            file=doc.file_name,
         )
         linker = TerritoryLinker.for_document(self.ref, doc, self.store.glossary(doc.id))
         lines = self.store.lines(doc.id)

@@ -257,7 +257,7 @@ class Store:
         return {
             "doc": doc_id,
             "title": doc.title,
-            "path": doc.path,
+            "file": doc.file_name,
             "start": start,
             "end": end,
             "lines": [

@@ -7,6 +7,7 @@ Lines are 1-based and inclusive; `page` is set for paginated formats (PDF).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 
@@ -149,6 +150,11 @@ class DocumentRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def file_name(self) -> str:
+        """The file's name, what answers show of where a document came from (never the whole path)."""
+        return PurePath(self.path).name
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentRecord:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 
 import pytest
 
@@ -34,10 +33,9 @@ def test_source_is_recorded() -> None:
     assert source["built"]
 
 
-def test_load_is_fast_and_cached() -> None:
-    start = time.perf_counter()
+def test_load_is_complete_and_cached() -> None:
+    """Load speed is measured by bench/ingest.py (start-up), not asserted here."""
     fresh = Referential.load()
-    assert time.perf_counter() - start < 2.0  # ~0.25 s measured; generous for slow CI
     assert len(fresh.regions()) == 26
     assert len(fresh.departements()) == 109
     reference = ReferenceData()

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ActionFilters, ServiceDep, respond
+from api.deps import TEXT_MAX, ActionFilters, Scope, ServiceDep, respond
 from api.models import ActionPage, ActionRow, SimilarResponse
 
 router = APIRouter()
@@ -18,7 +18,9 @@ def actions(
         int, Query(ge=1, description="Page size (at most QFQ_PAGE_LIMIT_MAX, 200 by default).")
     ] = 50,
     offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
-    q: Annotated[str | None, Query(description="Words that must all occur in the action.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Words that must all occur in the action.")
+    ] = None,
     *,
     filters: ActionFilters,
 ) -> Response:
@@ -36,7 +38,7 @@ def similar(
     service: ServiceDep,
     action_id: str,
     k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
-    scope: Annotated[str, Query(description="other-regions, all or same-region.")] = "other-regions",
+    scope: Annotated[Scope, Query(description="other-regions, all or same-region.")] = "other-regions",
 ) -> Response:
     return respond(SimilarResponse, service.similar(action_id, k=k, scope=scope))
 

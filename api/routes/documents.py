@@ -26,8 +26,7 @@ async def upload(
     authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
 ) -> Response:
     data = await file.read(service.settings.upload_max_bytes + 1)  # one byte more tells a file too large
-    token = authorization.removeprefix("Bearer ").strip() if authorization else None
-    report = await run_in_threadpool(service.upload, file.filename or "", data, token)
+    report = await run_in_threadpool(service.upload, file.filename or "", data, authorization)
     return respond(IngestReportBody, report, status_code=422 if report["totals"]["errors"] else 200)
 
 

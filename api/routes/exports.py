@@ -7,7 +7,7 @@ from typing import IO, Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
 
-from api.deps import ServiceDep, respond
+from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import ExportList
 from graph.exports import EXPORTS
 
@@ -30,8 +30,12 @@ def exports(service: ServiceDep) -> Response:
 def export(
     service: ServiceDep,
     fmt: str,
-    territory: Annotated[str | None, Query(description="Only what happens on this territory.")] = None,
-    theme: Annotated[str | None, Query(description="Only the actions of this theme.")] = None,
+    territory: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Only what happens on this territory.")
+    ] = None,
+    theme: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Only the actions of this theme.")
+    ] = None,
 ) -> StreamingResponse:
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed by _blocks
     try:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ServiceDep, respond
+from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import Neighbourhood
 
 router = APIRouter()
@@ -18,6 +18,6 @@ router = APIRouter()
 )
 def neighbourhood(
     service: ServiceDep,
-    node: Annotated[str, Query(description="A node id, e.g. action:…, actor:…")],
+    node: Annotated[str, Query(max_length=TEXT_MAX, description="A node id, e.g. action:…, actor:…")],
 ) -> Response:
     return respond(Neighbourhood, service.neighbourhood(node))

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ServiceDep, respond
+from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import DispositifDetail, DispositifList, TerritoryResponse, Vocabulary
 
 router = APIRouter()
@@ -36,7 +36,12 @@ def dispositif(service: ServiceDep, dispositif_id: str) -> Response:
 )
 def territories(
     service: ServiceDep,
-    q: Annotated[str, Query(min_length=1, description="Beginning of a name, or a code.", examples=["Rou"])],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1, max_length=TEXT_MAX, description="Beginning of a name, or a code.", examples=["Rou"]
+        ),
+    ],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
     return respond(TerritoryResponse, service.territories(q, limit=limit))

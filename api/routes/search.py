@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ActionFilters, ServiceDep, respond
+from api.deps import TEXT_MAX, ActionFilters, NodeType, ServiceDep, respond
 from api.models import SearchResponse
 
 router = APIRouter()
@@ -19,10 +19,16 @@ router = APIRouter()
 def search(
     service: ServiceDep,
     q: Annotated[
-        str, Query(min_length=1, description="What you are looking for.", examples=["garde d'enfants"])
+        str,
+        Query(
+            min_length=1,
+            max_length=TEXT_MAX,
+            description="What you are looking for.",
+            examples=["garde d'enfants"],
+        ),
     ],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
-    type: Annotated[str | None, Query(description="action, dispositif or actor.")] = None,
+    type: Annotated[NodeType | None, Query(description="action, dispositif or actor.")] = None,
     *,
     filters: ActionFilters,
 ) -> Response:

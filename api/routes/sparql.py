@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
-from api.deps import ServiceDep, respond
+from api.deps import SPARQL_MAX, ServiceDep, respond
 from api.models import SparqlResponse
 
 router = APIRouter()
@@ -14,7 +14,9 @@ router = APIRouter()
 @router.get("/sparql", summary="Read-only SPARQL (time limit, row cap)", response_model=SparqlResponse)
 def sparql_get(
     service: ServiceDep,
-    query: Annotated[str, Query(description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE.")],
+    query: Annotated[
+        str, Query(max_length=SPARQL_MAX, description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    ],
 ) -> Response:
     return respond(SparqlResponse, service.sparql(query))
 

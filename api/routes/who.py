@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ServiceDep, respond
+from api.deps import TEXT_MAX, Level, ServiceDep, respond
 from api.models import CoverageResponse, MatchRequest, MatchResponse, WhoResponse
 
 router = APIRouter()
@@ -26,7 +26,7 @@ def who(
         str | None,
         Query(description="Commune, EPCI, département, région, postal or INSEE code.", examples=["Calvados"]),
     ] = None,
-    theme: Annotated[str | None, Query(description="Theme slug.")] = None,
+    theme: Annotated[str | None, Query(max_length=TEXT_MAX, description="Theme slug.")] = None,
 ) -> Response:
     return respond(WhoResponse, service.who(what=what, where=where, theme=theme))
 
@@ -38,10 +38,17 @@ def who(
 )
 def match_get(
     service: ServiceDep,
-    where: Annotated[str, Query(description="Commune name, postal code or INSEE code.", examples=["Vire"])],
+    where: Annotated[
+        str,
+        Query(max_length=TEXT_MAX, description="Commune name, postal code or INSEE code.", examples=["Vire"]),
+    ],
     age: Annotated[int | None, Query(description="Age in years.", examples=[24])] = None,
-    status: Annotated[list[str] | None, Query(description="Statuses (repeat the parameter).")] = None,
-    need: Annotated[list[str] | None, Query(description="Needs (repeat the parameter).")] = None,
+    status: Annotated[
+        list[str] | None, Query(max_length=TEXT_MAX, description="Statuses (repeat the parameter).")
+    ] = None,
+    need: Annotated[
+        list[str] | None, Query(max_length=TEXT_MAX, description="Needs (repeat the parameter).")
+    ] = None,
 ) -> Response:
     return respond(MatchResponse, service.match(age=age, statuses=status, where=where, needs=need))
 
@@ -65,8 +72,10 @@ def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
 )
 def coverage(
     service: ServiceDep,
-    theme: Annotated[str, Query(description="Theme slug.")],
-    level: Annotated[str, Query(description="region or departement.")] = "departement",
-    within: Annotated[str | None, Query(description="Only the territories inside this one.")] = None,
+    theme: Annotated[str, Query(max_length=TEXT_MAX, description="Theme slug.")],
+    level: Annotated[Level, Query(description="region or departement.")] = "departement",
+    within: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Only the territories inside this one.")
+    ] = None,
 ) -> Response:
     return respond(CoverageResponse, service.coverage(theme, level=level, within=within))
