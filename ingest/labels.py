@@ -138,6 +138,9 @@ class Lexicon:
 
 
 def _value_key(text: str) -> str:
+    stars = text.strip().replace("★", "*").replace(" ", "")
+    if stars and set(stars) == {"*"}:
+        return stars  # a rating ("***"), which folding would take for markdown emphasis
     return " ".join(_NON_WORD.sub(" ", fold(text).replace("'", " ")).split())
 
 

@@ -26,6 +26,7 @@ class Sheet:
 
     name: str
     header: list[str]
+    header_row: int  # the header's row number in the sheet
     header_line: int  # the header's 1-based line in the rendered text
     rows: list[SheetRow]
 

@@ -103,9 +103,7 @@ def _row_cells(row: Any) -> list[str]:
                 continue
             skip = int(_attr(node, TABLENS, "number-columns-spanned") or 1) - 1
             cells.append(_cell_text(node))
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
+    return cells  # trailing empty cells kept, as DOCX rows keep theirs ("Label\t")
 
 
 def _table_rows(element: Any) -> list[str]:

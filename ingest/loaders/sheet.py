@@ -130,7 +130,7 @@ def build(tables: list[tuple[str, list[RawRow]]], where: str, fmt: str) -> Loade
             elif i > h:
                 sheet_rows.append(SheetRow(number, line, cells))
         blocks.append(block)
-        sheets.append(Sheet(name, list(rows[h][1]), header_line, sheet_rows))
+        sheets.append(Sheet(name, list(rows[h][1]), rows[h][0], header_line, sheet_rows))
     lines = join_blocks(blocks)
     logger.debug("%s: %d sheet(s), %d rows", where, len(sheets), sum(len(s.rows) for s in sheets))
     return LoadedText(lines=lines, format=fmt, pages=None, warnings=warnings, sheets=sheets)
