@@ -9,6 +9,7 @@ always present (null or empty when unknown), so that a reader never has to guess
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import IO
 
 import networkx as nx
@@ -82,6 +83,12 @@ class ActionProvenance(_Row):
     )
 
 
+class LevelRef(_Row):
+    kind: str = Field(description="The grouping level, e.g. axe, sous_axe, engagement.")
+    title: str
+    ref: str | None = None
+
+
 class ActionRow(_Row):
     id: str = Field(
         description="Stable action id: <document id>/<slug of ref or title>.",
@@ -92,7 +99,7 @@ class ActionRow(_Row):
     title: str
     region: str | None
     chapter: str | None
-    shape: str = Field(description="The shape it was read from: fiche, numbered, blurb, strategy.")
+    shape: str = Field(description="The shape it was read from: fiche, numbered, blurb, strategy, sheet.")
     territories: list[TerritoryRef] = Field(description="Linked territories, one per territory id.")
     pilots: list[ActorRef] = Field(description="Organisations piloting the action.")
     partners: list[ActorRef]
@@ -114,6 +121,14 @@ class ActionRow(_Row):
     keys_to_success: list[str]
     figures: list[str]
     fields_missing: list[str]
+    status: str | None = Field(None, description="Normalised status: à venir, en cours, réalisé, en pause…")
+    priority: str | None = Field(None, description="Normalised priority: élevée, moyenne, basse.")
+    levels: list[LevelRef] = Field(
+        default_factory=list, description="The grouping levels above it, top first."
+    )
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="Labelled values the label lexicon has no field for (label: value)."
+    )
     provenance: ActionProvenance
 
 
@@ -199,8 +214,17 @@ def export_row(
         keys_to_success=action.keys_to_success,
         figures=action.figures,
         fields_missing=action.fields_missing,
+        status=action.status,
+        priority=action.priority,
+        levels=[LevelRef(**asdict(lv)) for lv in action.levels],
+        extra=action.extra,
         provenance=ActionProvenance(
-            doc=p.doc, line_start=p.line_start, line_end=p.line_end, page=p.page, quote=p.quote, file=doc.file_name
+            doc=p.doc,
+            line_start=p.line_start,
+            line_end=p.line_end,
+            page=p.page,
+            quote=p.quote,
+            file=doc.file_name,
         ),
     )
 

@@ -12,7 +12,7 @@ from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument
-from ingest.shapes import blurbs, fiche, numbered, strategy
+from ingest.shapes import blurbs, fiche, numbered, sheet, strategy
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, slug
@@ -50,6 +50,8 @@ def parse_text(
     loaded: LoadedText, record: DocumentRecord, *, gazetteer: Gazetteer | None = None
 ) -> ParsedDocument:
     ctx = Context(doc_id=record.id, loaded=loaded, gazetteer=gazetteer)
+    if loaded.sheets:
+        return _parse_sheets(ctx, record)
     entries = glossary(ctx)
     ctx.known_acronyms = frozenset(e.acronym.upper() for e in entries if len(e.acronym) <= 14)
     describe(record, loaded.lines, [])
@@ -87,6 +89,24 @@ def parse_text(
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)
     log.debug("%s: %d actions", record.id, len(actions))
+    return parsed
+
+
+def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:
+    """A spreadsheet: one action per row (sub-action rows joined to their action), by the sheet shape."""
+    loaded = ctx.loaded
+    describe(record, loaded.lines, [])
+    ctx.region = record.region if record.region != "France" else None
+    actions, warnings = sheet.detect(ctx)
+    if not actions:
+        raise NoActionFound(
+            "no action recognised: the spreadsheet's header was found but no row below it has a title",
+            where=record.path,
+        )
+    _assign_ids(record.id, actions)
+    parsed = ParsedDocument(document=record, actions=actions, text=loaded)
+    parsed.warnings.extend([*loaded.warnings, *warnings])
+    log.debug("%s: %d actions from %d sheet(s)", record.id, len(actions), len(loaded.sheets))
     return parsed
 
 

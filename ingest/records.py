@@ -12,13 +12,37 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class SheetRow:
+    """One row of a spreadsheet below its header: its row number in the sheet, its line in the rendered text,
+    its cells (a multi-line cell keeps its line breaks)."""
+
+    number: int
+    line: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet (or a CSV file) with a recognised header row."""
+
+    name: str
+    header: list[str]
+    header_row: int  # the header's row number in the sheet
+    header_line: int  # the header's 1-based line in the rendered text
+    rows: list[SheetRow]
+
+
+@dataclass(frozen=True)
 class LoadedText:
-    """A document's text as lines, with the page of each line when the format has pages."""
+    """A document's text as lines, with the page of each line when the format has pages.
+
+    A spreadsheet is rendered as tab-separated lines (header first) and also given as `sheets`."""
 
     lines: list[str]
-    format: str  # "txt", "md", "pdf", "docx", "html"
+    format: str  # "txt", "md", "pdf", "docx", "html", "odt", "csv", "xlsx"
     pages: list[int] | None = None  # pages[i] is the 1-based page of lines[i]
     warnings: list[str] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)
 
     def page_of(self, line_no: int) -> int | None:
         """Page of a 1-based line number, or None for formats without pages."""
@@ -50,7 +74,8 @@ class TerritoryMention:
     name: str
     line: int
     excluded: bool = False  # "hors agglomération d'Evreux"
-    source: str = "field"  # "field" (perimeter field), "region-line", "text"
+    source: str = "field"  # "field" (perimeter field), "region-line", "text", "column" (a spreadsheet's)
+    code: str | None = None  # an official code written beside the name (INSEE, SIREN), as written
 
 
 @dataclass
@@ -80,11 +105,20 @@ class GlossaryEntry:
 
 
 @dataclass
+class Level:
+    """A grouping level above an action as written: its kind ("axe", "sous_axe"...), its ref, its title."""
+
+    kind: str
+    title: str
+    ref: str | None = None
+
+
+@dataclass
 class ActionRecord:
     doc: str
     ref: str | None
     title: str
-    shape: str  # "fiche", "numbered", "blurb", "strategy"
+    shape: str  # "fiche", "numbered", "blurb", "strategy", "sheet"
     provenance: Provenance
     chapter: str | None = None
     description: str = ""
@@ -108,6 +142,10 @@ class ActionRecord:
     fields_missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     id: str = ""
+    status: str | None = None  # normalised: "à venir", "en cours", "réalisé", "en pause", ...
+    priority: str | None = None  # normalised: "élevée", "moyenne", "basse"
+    levels: list[Level] = field(default_factory=list)  # the grouping levels above it, top first
+    extra: dict[str, str] = field(default_factory=dict)  # labelled values with no field of their own
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,6 +160,8 @@ class ActionRecord:
             "territories": [TerritoryMention(**t) for t in data.get("territories", [])],
             "contacts": [Contact(**c) for c in data.get("contacts", [])],
             "people": [Person(**p) for p in data.get("people", [])],
+            "levels": [Level(**lv) for lv in data.get("levels", [])],
+            "extra": dict(data.get("extra", {})),
         }
         return cls(**{**data, **nested})
 

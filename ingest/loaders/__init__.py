@@ -1,9 +1,10 @@
 """Document loaders: a file of any supported format -> `LoadedText` (lines, format, pages).
 
 `load` picks the loader from the suffix (case-insensitive) and checks it against the
-content: bytes starting with `%PDF` are read as PDF and a ZIP holding
-`word/document.xml` as DOCX, whatever the suffix says; a `.pdf` or `.docx` whose
-bytes are not that format is refused.
+content: bytes starting with `%PDF` are read as PDF, a ZIP holding `word/document.xml`
+as DOCX, one holding `xl/workbook.xml` as XLSX and one whose `mimetype` is OpenDocument
+text (with `content.xml`) as ODT, whatever the suffix says; a `.pdf`, `.docx`, `.xlsx`
+or `.odt` whose bytes are not that format is refused, and so is a binary `.csv`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from pathlib import Path
 from ingest.errors import EmptyDocument, UnreadableDocument, UnsupportedFormat
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
+from ingest.loaders.odt import load_odt
 from ingest.loaders.pdf import load_pdf
+from ingest.loaders.sheet import load_csv, load_xlsx
 from ingest.loaders.text import load_text
 from ingest.records import LoadedText
 
@@ -24,7 +27,18 @@ __all__ = ["SUPPORTED_SUFFIXES", "load", "sniff"]
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES = (
+    ".txt",
+    ".md",
+    ".markdown",
+    ".pdf",
+    ".docx",
+    ".odt",
+    ".html",
+    ".htm",
+    ".csv",
+    ".xlsx",
+)
 _FORMATS = {
     ".txt": "txt",
     ".md": "md",
@@ -33,6 +47,19 @@ _FORMATS = {
     ".docx": "docx",
     ".html": "html",
     ".htm": "html",
+    ".odt": "odt",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ZIP_FORMATS = {"docx": "a Word .docx file", "xlsx": "an Excel .xlsx file", "odt": "a LibreOffice .odt file"}
+_LOADERS = {
+    "pdf": load_pdf,
+    "docx": load_docx,
+    "odt": load_odt,
+    "html": load_html,
+    "csv": load_csv,
+    "xlsx": load_xlsx,
 }
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
@@ -47,22 +74,51 @@ def _zip_members(data: bytes) -> list[str] | None:
         return None
 
 
-def sniff(data: bytes) -> str | None:
-    """'pdf' or 'docx' when the content says so, else None."""
-    if data.lstrip()[:4] == b"%PDF":
-        return "pdf"
-    if data.startswith(_ZIP_MAGIC) and "word/document.xml" in (_zip_members(data) or []):
+def _zip_mimetype(data: bytes) -> bytes:
+    """The `mimetype` member of an OpenDocument archive (b"" when absent)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("mimetype").strip()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return b""
+
+
+def _zip_format(data: bytes) -> str | None:
+    members = _zip_members(data) or []
+    if "word/document.xml" in members:
         return "docx"
+    if "xl/workbook.xml" in members:
+        return "xlsx"
+    if "content.xml" in members and _zip_mimetype(data) == _ODT_MIMETYPE:
+        return "odt"
     return None
 
 
-def _not_a_docx(data: bytes) -> str:
-    """Why bytes given as .docx are not a DOCX."""
-    if data.startswith(_OLE_MAGIC):
-        return "not a DOCX but a legacy Word .doc; save it as .docx"
+def sniff(data: bytes) -> str | None:
+    """'pdf', 'docx', 'xlsx' or 'odt' when the content says so, else None."""
+    if data.lstrip()[:4] == b"%PDF":
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        return _zip_format(data)
+    return None
+
+
+_WHAT_IS_MISSING = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "odt": "content.xml with the OpenDocument text mimetype",
+}
+_LEGACY = {"docx": "a legacy Word .doc; save it as .docx", "xlsx": "a legacy Excel .xls; save it as .xlsx"}
+
+
+def _not_a_zip_format(data: bytes, fmt: str) -> str:
+    """Why bytes given as .docx / .xlsx / .odt are not that format."""
+    name = fmt.upper()
+    if data.startswith(_OLE_MAGIC) and fmt in _LEGACY:
+        return f"not a {name} but {_LEGACY[fmt]}"
     if not data.startswith(_ZIP_MAGIC) or _zip_members(data) is None:
-        return "not a DOCX: the file is not a ZIP archive (damaged or truncated?)"
-    return "not a DOCX: the ZIP archive has no word/document.xml"
+        return f"not a {name}: the file is not a ZIP archive (damaged or truncated?)"
+    return f"not a {name}: the ZIP archive has no {_WHAT_IS_MISSING[fmt]}"
 
 
 def _format_from_suffix(data: bytes, path: Path, where: str) -> str:
@@ -81,20 +137,22 @@ def _format_from_suffix(data: bytes, path: Path, where: str) -> str:
         raise UnreadableDocument(
             "not a PDF: the content does not start with %PDF", where=where, valid="a real PDF file"
         )
-    if claimed == "docx":
-        raise UnreadableDocument(_not_a_docx(data), where=where, valid="a Word .docx file")
+    if claimed in _ZIP_FORMATS:
+        raise UnreadableDocument(_not_a_zip_format(data, claimed), where=where, valid=_ZIP_FORMATS[claimed])
     return claimed
 
 
-def _load_as(fmt: str, data: bytes, where: str) -> LoadedText:
-    """Run the loader of one format."""
-    if fmt == "pdf":
-        return load_pdf(data, where)
-    if fmt == "docx":
-        return load_docx(data, where)
-    if fmt == "html":
-        return load_html(data, where)
-    return load_text(data, where, fmt)
+def _mismatch(data: bytes, fmt: str, claimed: str | None, suffix: str, where: str) -> list[str]:
+    """Content and suffix disagree: a warning, or an error for one ZIP format named as another."""
+    if fmt == claimed:
+        return []
+    if claimed in _ZIP_FORMATS and fmt in _ZIP_FORMATS:
+        raise UnreadableDocument(
+            f"{_not_a_zip_format(data, claimed)}: it is an {fmt.upper()} file (rename it .{fmt})",
+            where=where,
+            valid=_ZIP_FORMATS[claimed],
+        )
+    return [f"content is {fmt.upper()} although the suffix is {suffix or '(none)'!r}"]
 
 
 def load(path: Path) -> LoadedText:
@@ -110,12 +168,14 @@ def load(path: Path) -> LoadedText:
     warnings: list[str] = []
     if fmt is None:
         fmt = _format_from_suffix(data, path, where)
-    elif fmt != _FORMATS.get(suffix):
-        warnings.append(f"content is {fmt.upper()} although the suffix is {suffix or '(none)'!r}")
+    else:
+        warnings += _mismatch(data, fmt, _FORMATS.get(suffix), suffix, where)
     logger.debug("loading %s as %s", where, fmt)
-    loaded = _load_as(fmt, data, where)
+    loaded = _LOADERS[fmt](data, where) if fmt in _LOADERS else load_text(data, where, fmt)
     if warnings:
-        loaded = LoadedText(loaded.lines, loaded.format, loaded.pages, warnings + loaded.warnings)
+        loaded = LoadedText(
+            loaded.lines, loaded.format, loaded.pages, warnings + loaded.warnings, loaded.sheets
+        )
     for warning in loaded.warnings:
         logger.info("%s: %s", where, warning)
     return loaded

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.fields import contacts_in, figures_in
+from ingest.labels import default_lexicon
 from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
@@ -86,6 +87,11 @@ _VARIANTS = sorted(((v, k) for k, vs in LABELS.items() for v in vs), key=lambda 
 _STEP = re.compile(r"^etape\s*\d+\b")
 _FICHE_LABEL = re.compile(r"^(fiche|proposition|action|mesure)\s*(?:n°\s*)?\d", re.I)
 REQUIRED = ("pilots", "perimeter", "description", "calendar", "partners", "budget", "indicators")
+EXTRA = "extra"  # a row inside a fiche whose label this shape has no field for: kept, never ends the fiche
+# lexicon fields (ingest/data/labels.toml) read inside a fiche besides the variants above: record -> canon
+_LEXICON_SLOTS = {"status": "status", "priority": "priority"}
+_LABEL_LIKE = re.compile(r"^[^\W\d][^.!?]{1,58}[^.!?,;]$")
+_MAX_LABEL_WORDS = 8
 
 
 def label_of(cell: str) -> str | None:
@@ -117,7 +123,13 @@ class _Fiche:
     rows: list[_Row] = field(default_factory=list)
 
     def fields(self) -> set[str]:
-        return {r.label for r in self.rows if r.label}
+        return {r.label for r in self.rows if r.label and r.label != EXTRA}
+
+
+def _looks_like_label(cell: str) -> bool:
+    """A short label cell ('Public visé', 'Statut'), not a sentence or a number."""
+    text = strip_markup(cell)
+    return bool(_LABEL_LIKE.match(text)) and len(text.split()) <= _MAX_LABEL_WORDS
 
 
 def _row(line_no: int, line: str) -> _Row | None:
@@ -127,6 +139,8 @@ def _row(line_no: int, line: str) -> _Row | None:
     if not strip_markup(label_cell):
         return _Row(line_no, None, "", value)
     canon = label_of(label_cell)
+    if canon is None and _looks_like_label(label_cell):
+        canon = EXTRA  # kept only inside a fiche (see _runs)
     return _Row(line_no, canon, strip_markup(label_cell), value) if canon else None
 
 
@@ -135,7 +149,7 @@ def _runs(ctx: Context) -> list[list[_Row]]:
     current: list[_Row] = []
     for i, line in enumerate(ctx.lines, start=1):
         row = _row(i, line)
-        if row is not None and (row.label or current):
+        if row is not None and ((row.label and row.label != EXTRA) or current):
             current.append(row)
         elif not line.strip() and current:
             continue
@@ -228,12 +242,17 @@ def detect(ctx: Context) -> list[ActionRecord]:
 
 
 def _join_rows(fiche: _Fiche) -> tuple[dict[str, list[str]], dict[str, int], list[str]]:
+    """Values by field (an extra row under "extra:<label>"), the line of each field, the steps."""
     values: dict[str, list[str]] = {}
     lines: dict[str, int] = {}
     steps: list[str] = []
     last = None
     for row in fiche.rows:
-        if row.label == "step":
+        if row.label == EXTRA:
+            last = f"{EXTRA}:{row.raw_label}"
+            values.setdefault(last, []).extend(html_paragraphs(row.value))
+            lines.setdefault(last, row.line)
+        elif row.label == "step":
             steps.append(f"{row.raw_label} : {' '.join(html_paragraphs(row.value))}")
             last = "step"
         elif row.label in (None,) and last == "step" and steps:
@@ -315,4 +334,26 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
     if "expected_results" in present:
         present |= {"description", "indicators"}
     action.fields_missing = [f for f in REQUIRED if f not in present]
+    _extra_rows(action, values, lines)
     return action
+
+
+def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[str, int]) -> None:
+    """Rows the fiche has no field for: a status or priority the lexicon normalises, else an extra field,
+    reported when the lexicon does not know the label either."""
+    lexicon = default_lexicon()
+    for key, parts in values.items():
+        if not key.startswith(EXTRA + ":"):
+            continue
+        label, value = key[len(EXTRA) + 1 :], " ".join(parts)
+        spec = lexicon.spec(label)
+        slot = _LEXICON_SLOTS.get(spec.record) if spec else None
+        canon = (lexicon.status if slot == "status" else lexicon.priority)(value) if slot else None
+        if canon:
+            setattr(action, slot, canon)
+            continue
+        action.extra[label] = value
+        if spec is None:
+            action.warnings.append(
+                f"ligne {lines[key]} : libellé non reconnu « {label} » (gardé comme champ supplémentaire)"
+            )

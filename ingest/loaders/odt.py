@@ -1,0 +1,177 @@
+"""ODT (LibreOffice, OpenDocument text) with odfpy: the body in document order, as the DOCX loader writes it.
+
+Headings (``text:h`` with their outline level) become Markdown ``#`` lines, paragraphs their lines, list
+items ``- `` lines (consecutive items one block), tables one tab-separated line per row (a cell of several
+paragraphs as ``<p>…</p>``; a horizontally merged cell once; a cell covered by a vertical merge empty).
+Headers and footers live in the styles part and are left out, as are notes. One blank line between blocks.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from odf.namespaces import TABLENS, TEXTNS
+
+from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.loaders.text import join_blocks
+from ingest.records import LoadedText
+from ingest.text import collapse_ascii_spaces
+
+logger = logging.getLogger(__name__)
+
+_P, _H, _LIST, _ITEM, _HEADER = (
+    (TEXTNS, "p"),
+    (TEXTNS, "h"),
+    (TEXTNS, "list"),
+    (TEXTNS, "list-item"),
+    (
+        TEXTNS,
+        "list-header",
+    ),
+)
+_SPACE, _TAB, _BREAK, _NOTE = (TEXTNS, "s"), (TEXTNS, "tab"), (TEXTNS, "line-break"), (TEXTNS, "note")
+_TABLE, _ROW, _CELL, _COVERED = (
+    (TABLENS, "table"),
+    (TABLENS, "table-row"),
+    (TABLENS, "table-cell"),
+    (TABLENS, "covered-table-cell"),
+)
+_ROW_GROUPS = {(TABLENS, n) for n in ("table-header-rows", "table-rows", "table-row-group")}
+_CONTAINERS = {(TEXTNS, n) for n in ("section", "index-body", "table-of-content", "illustration-index")}
+_MAX_REPEAT = 64  # a cell repeated more often is padding to the sheet's width
+
+
+def _attr(element: Any, ns: str, name: str) -> str | None:
+    return element.attributes.get((ns, name))
+
+
+def text_of(element: Any) -> str:
+    """The text of a paragraph: spaces (text:s), tabs and line breaks spelled out, notes left out."""
+    parts: list[str] = []
+    for node in element.childNodes:
+        if node.nodeType == node.TEXT_NODE:
+            parts.append(str(node.data))
+        elif node.nodeType != node.ELEMENT_NODE or node.qname == _NOTE:
+            continue
+        elif node.qname == _SPACE:
+            parts.append(" " * int(_attr(node, TEXTNS, "c") or 1))
+        elif node.qname == _TAB:
+            parts.append("\t")
+        elif node.qname == _BREAK:
+            parts.append("\n")
+        else:
+            parts.append(text_of(node))
+    return "".join(parts)
+
+
+def _paragraphs(element: Any) -> list[Any]:
+    """Paragraphs and headings under ``element``, in document order (nested tables included)."""
+    found = []
+    for node in element.childNodes:
+        if node.nodeType != node.ELEMENT_NODE:
+            continue
+        if node.qname in (_P, _H):
+            found.append(node)
+        else:
+            found.extend(_paragraphs(node))
+    return found
+
+
+def _cell_text(cell: Any) -> str:
+    texts = [collapse_ascii_spaces(text_of(p)) for p in _paragraphs(cell)]
+    texts = [t for t in texts if t]
+    if len(texts) == 1:
+        return texts[0]
+    return " ".join(f"<p>{t}</p>" for t in texts)
+
+
+def _row_cells(row: Any) -> list[str]:
+    cells: list[str] = []
+    skip = 0  # covered cells of a horizontal merge still to pass
+    for node in row.childNodes:
+        if node.nodeType != node.ELEMENT_NODE or node.qname not in (_CELL, _COVERED):
+            continue
+        repeat = min(int(_attr(node, TABLENS, "number-columns-repeated") or 1), _MAX_REPEAT)
+        for _ in range(repeat):
+            if node.qname == _COVERED:
+                if skip:
+                    skip -= 1
+                else:
+                    cells.append("")  # under a vertical merge: rendered empty, as DOCX's continuation
+                continue
+            skip = int(_attr(node, TABLENS, "number-columns-spanned") or 1) - 1
+            cells.append(_cell_text(node))
+    return cells  # trailing empty cells kept, as DOCX rows keep theirs ("Label\t")
+
+
+def _table_rows(element: Any) -> list[str]:
+    rows: list[str] = []
+    for node in element.childNodes:
+        if node.nodeType != node.ELEMENT_NODE:
+            continue
+        if node.qname == _ROW:
+            cells = _row_cells(node)
+            if any(cells):
+                rows.append("\t".join(cells))
+        elif node.qname in _ROW_GROUPS:
+            rows.extend(_table_rows(node))
+    return rows
+
+
+class _Blocks:
+    def __init__(self) -> None:
+        self.blocks: list[list[str]] = []
+        self.kinds: list[str] = []
+
+    def add(self, lines: list[str], kind: str) -> None:
+        if lines:
+            self.blocks.append(lines)
+            self.kinds.append(kind)
+
+    def item(self, text: str) -> None:
+        item = "- " + collapse_ascii_spaces(text)
+        if self.kinds and self.kinds[-1] == "list":
+            self.blocks[-1].append(item)
+        else:
+            self.add([item], "list")
+
+    def walk(self, element: Any) -> None:
+        for node in element.childNodes:
+            if node.nodeType != node.ELEMENT_NODE:
+                continue
+            if node.qname == _H:
+                text = text_of(node)
+                if text.strip():
+                    level = max(1, int(_attr(node, TEXTNS, "outline-level") or 1))
+                    self.add(["#" * level + " " + collapse_ascii_spaces(text)], "heading")
+            elif node.qname == _P:
+                self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
+            elif node.qname == _LIST:
+                for p in _paragraphs(node):
+                    if text_of(p).strip():
+                        self.item(text_of(p))
+            elif node.qname == _TABLE:
+                self.add(_table_rows(node), "table")
+            elif node.qname in _CONTAINERS:
+                self.walk(node)
+
+
+def load_odt(data: bytes, where: str) -> LoadedText:
+    """Headings as Markdown '#', paragraphs, list items and table rows, one blank line between blocks."""
+    from odf.opendocument import load  # imported when an ODT is read
+
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # BadZipFile, KeyError, XML errors...
+        raise UnreadableDocument(
+            f"not a readable ODT ({type(exc).__name__}: {exc})", where=where, valid="a LibreOffice .odt file"
+        ) from exc
+    blocks = _Blocks()
+    blocks.walk(document.text)
+    lines = join_blocks(blocks.blocks)
+    if not lines:
+        raise EmptyDocument("the ODT body has no text", where=where)
+    logger.debug("%s: %d blocks, %d lines", where, len(blocks.blocks), len(lines))
+    return LoadedText(lines=lines, format="odt", pages=None, warnings=[])
