@@ -18,8 +18,17 @@ import pypdfium2 as pdfium
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.layout import pdf_running
-from ingest.layout.model import FOOTER, HEADER, HEADING, SIDE_PANEL, TABLE_ROW, Block, LayoutDocument
-from ingest.layout.model import rank_heading_levels
+from ingest.layout.model import (
+    FOOTER,
+    HEADER,
+    HEADING,
+    PARAGRAPH,
+    SIDE_PANEL,
+    TABLE_ROW,
+    Block,
+    LayoutDocument,
+    rank_heading_levels,
+)
 from ingest.layout.pdf_extract import PageContent, new_fonts, read_page
 from ingest.layout.pdf_lines import Line, Table, build_lines, find_tables
 from ingest.layout.pdf_page import PageStyle, layout_page
@@ -27,6 +36,7 @@ from ingest.layout.textfix import compounds, join_lines, repair_currency
 
 logger = logging.getLogger(__name__)
 
+_FINAL = ".!?:;…»)]"
 MIN_PAGE_CHARS = 4  # letters and digits a page needs (besides headers and footers) to count as text
 SCANNED = (
     "no text layer: the PDF is probably scanned (pages as images); qfq reads the text layer and does no "
@@ -133,6 +143,28 @@ def _merge_row(prev: Block, row: Block, style: PageStyle) -> None:
     prev.text = "\t".join(prev.cells)
 
 
+def _continued(prev: Block | None, block: Block) -> bool:
+    """A paragraph cut at the bottom of a column or a page: no final punctuation, the next column or
+    page goes on in lower case in the same font."""
+    if prev is None or prev.kind != PARAGRAPH or block.kind != PARAGRAPH or not prev.text or not block.text:
+        return False
+    new_column = block.page != prev.page or block.bbox[1] < prev.bbox[3] - 1
+    same_font = abs(prev.font_size - block.font_size) <= 0.5 and prev.bold == block.bold
+    return new_column and same_font and block.text[0].islower() and prev.text[-1] not in _FINAL
+
+
+def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) -> list[Block]:
+    """The body blocks of a page with the paragraphs continued from the previous column merged."""
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else prev
+        if _continued(last, block):
+            last.text = join_lines([last.text, block.text], style.compounds)
+            continue
+        out.append(block)
+    return out
+
+
 def _attach(panels: list[Block], body: list[Block]) -> None:
     """Each side panel block flanks the body heading its first words repeat, else the body block
     nearest to it on the page (the block beside its top)."""
@@ -162,6 +194,7 @@ def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
         heads, body, panels, feet = _page_blocks(page, style)
         if body and last_body is not None and _continues(last_body, body[0]):
             _merge_row(last_body, body.pop(0), style)
+        body = _merge_continued(body, last_body, style)
         for block in heads + body + panels + feet:
             block.order = len(blocks)
             blocks.append(block)
@@ -180,7 +213,8 @@ def _repair(blocks: list[Block], warnings: list[str]) -> None:
             block.cells = [repair_currency(cell)[0] for cell in block.cells]
     if total:
         warnings.append(
-            f"{total} '\u00a4' read as '€' (beside amounts: the font's text layer maps the euro glyph to '\u00a4')"
+            f"{total} '\u00a4' read as '€' beside amounts (the text layer of a font maps the euro glyph"
+            " to '\u00a4')"
         )
     unmapped = sum(1 for b in blocks for c in b.text if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF)
     if unmapped:
@@ -226,7 +260,8 @@ def read_pdf(data: bytes, where: str) -> LayoutDocument:
     empty = sorted({p.content.number for p in pages} - {p.content.number for p in text_pages})
     if empty:
         warnings.append(
-            f"no text on {'page' if len(empty) == 1 else 'pages'} {_ranges(empty)} (scanned? run OCR to read them)"
+            f"no text on {'page' if len(empty) == 1 else 'pages'} {_ranges(empty)}"
+            " (scanned? run OCR to read them)"
         )
     logger.debug("%s: %d pages, %d blocks", where, count, len(blocks))
     return LayoutDocument(blocks=blocks, format="pdf", pages=count, warnings=warnings)
