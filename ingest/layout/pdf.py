@@ -165,17 +165,32 @@ def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) 
     return out
 
 
+def _repeats(heading: str, key: str) -> bool:
+    """The heading starts with the key as whole words ('mesure n°1' starts 'mesure n°1 : ...', not
+    'mesure n°12 : ...')."""
+    return heading.startswith(key) and not heading[len(key) : len(key) + 1].isalnum()
+
+
+def _nearest_unit(panel: Block, body: list[Block]) -> int:
+    """The body block beside the panel's top; from a heading, the last of the headings that follow it
+    (a stack "Axe / Objectif / Action": the panel flanks the unit, the deepest one)."""
+    at = min(range(len(body)), key=lambda k: abs(body[k].bbox[1] - panel.bbox[1]))
+    while body[at].kind == HEADING and at + 1 < len(body) and body[at + 1].kind == HEADING:
+        at += 1
+    return body[at].order
+
+
 def _attach(panels: list[Block], body: list[Block]) -> None:
-    """Each side panel block flanks the body heading its first words repeat, else the body block
-    nearest to it on the page (the block beside its top)."""
+    """Each side panel block flanks the body heading its first words repeat, else the body unit
+    nearest to it on the page."""
     target: int | None = None
     for panel in panels:
         key = panel.text.strip().lower()
-        same = [b for b in body if b.kind == HEADING and len(key) >= 3 and b.text.lower().startswith(key)]
+        same = [b for b in body if b.kind == HEADING and len(key) >= 3 and _repeats(b.text.lower(), key)]
         if same:
             target = same[0].order
         elif target is None and body:
-            target = min(body, key=lambda b: abs(b.bbox[1] - panel.bbox[1])).order
+            target = _nearest_unit(panel, body)
         panel.flanks = target
 
 

@@ -104,7 +104,7 @@ def _kind(lines: list[Line], text: str, style: PageStyle) -> str:
     first = lines[0]
     if first.text[:1] in BULLETS and first.text[1:2] == " ":
         return LIST_ITEM
-    if len(text) > _HEADING_CHARS or len(lines) > 4:
+    if len(text) > _HEADING_CHARS or len(lines) > 6:
         return PARAGRAPH
     if first.size >= style.body_size + 1.0:
         return HEADING
