@@ -100,8 +100,9 @@ def _cut_points(textpage, start: int, end: int, height: float) -> list[int]:
     return cuts
 
 
-def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list[Run]:
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+def _spans(handle: int, count: int) -> list[tuple[int, int]]:
+    """Index ranges of the characters of each text object (one cheap call per character: probing
+    fewer characters misses objects drawn in pieces)."""
     spans: list[tuple[int, int]] = []
     start, current = 0, None
     for index in range(count):
@@ -112,34 +113,37 @@ def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list
             start, current = index, obj
     if current is not None:
         spans.append((start, count))
+    return spans
+
+
+def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list[Run]:
     runs: list[Run] = []
-    for start, end in spans:
-        first, last = _box(textpage, start, height), _box(textpage, end - 1, height)
-        if abs(first[3] - last[3]) > 0.5 * max(first[3] - first[1], 1.0):
-            bounds = [start, *_cut_points(textpage, start, end, height), end]
-            pieces = list(zip(bounds, bounds[1:], strict=False))
-        else:
-            pieces = [(start, end)]
-        for a, b in pieces:
-            run = _run(textpage, a, b, text, height, fonts)
-            if run is not None:
-                runs.append(run)
+    for start, end in _spans(ctypes.cast(textpage, ctypes.c_void_p).value, count):
+        piece = text[start:end]
+        if not piece.strip():
+            continue
+        first_at = start + len(piece) - len(piece.lstrip())
+        last_at = start + len(piece.rstrip()) - 1
+        first, last = _box(textpage, first_at, height), _box(textpage, last_at, height)
+        if abs(first[3] - last[3]) <= 0.5 * max(first[3] - first[1], 1.0):
+            runs.append(_run(textpage, first_at, text[first_at : last_at + 1], first, last, fonts))
+            continue
+        bounds = [start, *_cut_points(textpage, start, end, height), end]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            part = text[a:b]
+            if part.strip():
+                a_at = a + len(part) - len(part.lstrip())
+                b_at = a + len(part.rstrip()) - 1
+                boxes = _box(textpage, a_at, height), _box(textpage, b_at, height)
+                runs.append(_run(textpage, a_at, text[a_at : b_at + 1], *boxes, fonts))
     return runs
 
 
-def _run(textpage, start: int, end: int, text: str, height: float, fonts: _Fonts) -> Run | None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return None
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece.rstrip())
-    first = _box(textpage, start + lead, height)
-    last = _box(textpage, start + trail - 1, height)
-    size = pdfium_c.FPDFText_GetFontSize(textpage, start + lead)
-    name, bold = fonts.of(textpage, start + lead)
+def _run(textpage, at: int, piece: str, first: tuple, last: tuple, fonts: _Fonts) -> Run:
+    size = pdfium_c.FPDFText_GetFontSize(textpage, at)
+    name, bold = fonts.of(textpage, at)
     top, bottom = min(first[1], last[1]), max(first[3], last[3])
-    return Run(stripped, first[0], top, max(last[2], first[2]), bottom, round(size, 2), bold, name)
+    return Run(piece, first[0], top, max(last[2], first[2]), bottom, round(size, 2), bold, name)
 
 
 def _shapes(page: pdfium.PdfPage, height: float) -> list[Shape]:
