@@ -41,21 +41,22 @@ def worker(path: Path, repeat: int) -> dict:
     from ingest.loaders.pdf import load_pdf
 
     data = path.read_bytes()
-    rss_before = _peak_rss_mb()
+    rss_import = _peak_rss_mb()
     best = float("inf")
     loaded = None
     for _ in range(repeat):
         start = time.perf_counter()
         loaded = load_pdf(data, str(path))
         best = min(best, time.perf_counter() - start)
-    assert loaded is not None and loaded.pages
+    if loaded is None or not loaded.pages:
+        raise SystemExit(f"{path}: nothing loaded")
     return {
         "document": path.name,
         "pages": max(loaded.pages),
         "lines": len(loaded.lines),
         "seconds": best,
         "ms_per_page": 1000 * best / max(loaded.pages),
-        "rss_import_mb": rss_before,
+        "rss_import_mb": rss_import,
         "rss_peak_mb": _peak_rss_mb(),
     }
 
@@ -105,7 +106,7 @@ def main() -> None:
     built[LONG] = documents.build_long(out / LONG)
     rows = [_run(built[name], args.repeat) for name in (*SHORT, LONG)]
     print(f"Machine: {_machine()}\n")
-    print("| document | pages | lines out | load_pdf s (best of %d) | ms/page | peak RSS MB |" % args.repeat)
+    print(f"| document | pages | lines out | load_pdf s (best of {args.repeat}) | ms/page | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in rows:
         print(

@@ -1,4 +1,10 @@
-"""PDF: text layer page by page (pypdf), with the page of every line."""
+"""PDF: the layout-aware reader (`ingest.layout.pdf`, PDFium) rendered as lines, with the page of each.
+
+Columns are read in order, side panels follow the body of their page, table rows are tab-separated
+cells, running headers, footers and page numbers are left out (see `LayoutDocument.to_lines`). The
+file is first opened with pypdf, whose errors say precisely why a damaged or encrypted file cannot be
+read (PDFium repairs what it can and would read half of a truncated file without a word).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,17 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from ingest.errors import EmptyDocument, UnreadableDocument
-from ingest.loaders.text import split_lines
+from ingest.layout.pdf import read_pdf
 from ingest.records import LoadedText
 
 logger = logging.getLogger(__name__)
 
 
-def _open(data: bytes, where: str) -> PdfReader:
-    """Open the PDF, decrypting it with the empty password when it is encrypted."""
+def check_pdf(data: bytes, where: str) -> int:
+    """The page count; `UnreadableDocument` when the file is damaged, truncated or encrypted.
+
+    An encrypted file that opens with the empty password (owner restrictions only) is accepted.
+    """
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -30,75 +39,19 @@ def _open(data: bytes, where: str) -> PdfReader:
                 ) from exc
             if result == PasswordType.NOT_DECRYPTED:
                 raise UnreadableDocument("encrypted PDF; give the unencrypted file", where=where)
-        len(reader.pages)  # reads the page tree: fails here on a damaged file
+        return len(reader.pages)  # reads the page tree: fails here on a damaged file
     except UnreadableDocument:
         raise
     except Exception as exc:  # pypdf raises many types on damaged input
         raise UnreadableDocument(
             f"damaged or truncated PDF ({type(exc).__name__}: {exc})", where=where
         ) from exc
-    return reader
-
-
-def _page_ranges(numbers: list[int]) -> str:
-    """'1-3, 7' for [1, 2, 3, 7]."""
-    parts: list[str] = []
-    start = prev = numbers[0]
-    for number in [*numbers[1:], None]:
-        if number is not None and number == prev + 1:
-            prev = number
-            continue
-        parts.append(str(start) if start == prev else f"{start}-{prev}")
-        if number is not None:
-            start = prev = number
-    return ", ".join(parts)
-
-
-def _trim(lines: list[str]) -> list[str]:
-    """Drop blank lines at both ends."""
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]
 
 
 def load_pdf(data: bytes, where: str) -> LoadedText:
-    """Lines of every page's text, one empty line between pages.
-
-    The empty line between two pages counts as part of the earlier page.
-    """
-    reader = _open(data, where)
-    lines: list[str] = []
-    pages: list[int] = []
-    empty: list[int] = []
-    failed: list[int] = []
-    warnings: list[str] = []
-    for number, page in enumerate(reader.pages, start=1):
-        try:
-            page_lines = _trim(split_lines(page.extract_text() or ""))
-        except Exception as exc:  # one bad page must not hide the others
-            failed.append(number)
-            warnings.append(f"page {number}: text extraction failed ({type(exc).__name__}: {exc})")
-            continue
-        if not page_lines:
-            empty.append(number)
-            continue
-        if lines:
-            lines.append("")
-            pages.append(pages[-1])
-        lines.extend(page_lines)
-        pages.extend([number] * len(page_lines))
-    count = len(reader.pages)
-    if not lines:
-        if count == 0:
-            raise EmptyDocument("the PDF has no pages", where=where)
-        if len(failed) == count:
-            raise UnreadableDocument(f"damaged PDF: no page could be read ({warnings[0]})", where=where)
-        raise EmptyDocument("no text layer (scanned PDF?); run OCR first", where=where)
-    if empty:
-        label = "page" if len(empty) == 1 else "pages"
-        warnings.append(f"no text on {label} {_page_ranges(empty)} (scanned? run OCR to read them)")
-    logger.debug("%s: %d pages, %d lines", where, count, len(lines))
-    return LoadedText(lines=lines, format="pdf", pages=pages, warnings=warnings)
+    """Lines of the PDF's blocks in reading order, one empty line between blocks."""
+    if check_pdf(data, where) == 0:
+        raise EmptyDocument("the PDF has no pages", where=where)
+    loaded = read_pdf(data, where).to_lines()
+    logger.debug("%s: %d lines", where, len(loaded.lines))
+    return loaded

@@ -1,0 +1,299 @@
+"""PDF -> `LayoutDocument` with PDFium (pypdfium2): blocks in reading order from positions.
+
+Per page: text runs and drawn shapes (`pdf_extract`), lines and ruled tables (`pdf_lines`), running
+headers and footers (`pdf_running`, across pages), then reading order and blocks (`pdf_page`,
+`pdf_order`). Across pages: a table row continued after a page break (first cell empty) is merged into
+the row it continues, side panels are attached to the body block they flank, '¤' standing for '€' is
+repaired, heading levels are ranked by font size. The content-stream order is never trusted: producers
+draw in any order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.layout import pdf_running
+from ingest.layout.model import (
+    FOOTER,
+    HEADER,
+    HEADING,
+    PARAGRAPH,
+    SIDE_PANEL,
+    TABLE_ROW,
+    Block,
+    LayoutDocument,
+    rank_heading_levels,
+)
+from ingest.layout.pdf_extract import PageContent, new_fonts, read_page
+from ingest.layout.pdf_lines import Line, Table, build_lines, find_tables
+from ingest.layout.pdf_page import PageStyle, layout_page
+from ingest.layout.textfix import compounds, join_lines, repair_currency
+
+logger = logging.getLogger(__name__)
+
+_FINAL = ".!?:;…»)]"
+MIN_PAGE_CHARS = 4  # letters and digits a page needs (besides headers and footers) to count as text
+SCANNED = (
+    "no text layer: the PDF is probably scanned (pages as images); qfq reads the text layer and does no "
+    "OCR; run OCR first (e.g. ocrmypdf) and give the result"
+)
+
+
+@dataclass
+class _Page:
+    content: PageContent
+    lines: list[Line]
+    tables: list[Table]
+    running: dict[int, str]
+
+
+def _open(data: bytes, where: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableDocument("encrypted PDF; give the unencrypted file", where=where) from exc
+        raise UnreadableDocument(f"damaged or truncated PDF ({exc})", where=where) from exc
+
+
+def _read_pages(pdf: pdfium.PdfDocument, warnings: list[str]) -> tuple[list[PageContent | None], int]:
+    fonts, pages, failed = new_fonts(), [], 0
+    for index in range(len(pdf)):
+        try:
+            page = pdf[index]
+            try:
+                pages.append(read_page(page, index + 1, fonts))
+            finally:
+                page.close()
+        except Exception as exc:  # one bad page must not hide the others
+            failed += 1
+            pages.append(None)
+            warnings.append(f"page {index + 1}: text extraction failed ({type(exc).__name__}: {exc})")
+    return pages, failed
+
+
+def _usual_steps(pages: list[_Page]) -> dict[float, float]:
+    """The most frequent top-to-top step between consecutive lines of one size in one column."""
+    steps: dict[float, Counter] = {}
+    for page in pages:
+        by_column: dict[tuple[int, float], list[Line]] = {}
+        for line in page.lines:
+            by_column.setdefault((round(line.x0 / 3), round(line.size * 2) / 2), []).append(line)
+        for (_, size), lines in by_column.items():
+            for prev, line in zip(lines, lines[1:], strict=False):
+                step = line.top - prev.top
+                if 0.9 * size <= step <= 2.5 * size:
+                    steps.setdefault(size, Counter())[round(step * 2) / 2] += 1
+    # the smallest step seen often: a list of one-line paragraphs must not pass its gaps for line spacing
+    usual = {}
+    for size, counter in steps.items():
+        frequent = [step for step, n in counter.items() if n >= 3]
+        if frequent:
+            usual[size] = min(frequent)
+    return usual
+
+
+def _style(pages: list[_Page]) -> PageStyle:
+    sizes: Counter = Counter()
+    texts = []
+    for page in pages:
+        for i, line in enumerate(page.lines):
+            if i not in page.running:
+                sizes[round(line.size * 2) / 2] += line.chars
+                texts.append(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    return PageStyle(body_size=body, compounds=compounds(texts), steps=_usual_steps(pages))
+
+
+def _running_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Block]]:
+    heads, feet = [], []
+    for i, kind in sorted(page.running.items()):
+        line = page.lines[i]
+        block = Block(
+            kind=HEADER if kind == "header" else FOOTER,
+            text=join_lines([line.text], style.compounds),
+            page=page.content.number,
+            bbox=(line.x0, line.top, line.x1, line.bottom),
+            font_size=line.size,
+            bold=line.bold,
+        )
+        (heads if kind == "header" else feet).append(block)
+    return heads, feet
+
+
+def _continues(prev: Block | None, row: Block) -> bool:
+    return (
+        prev is not None
+        and prev.kind == TABLE_ROW
+        and row.kind == TABLE_ROW
+        and len(prev.cells) == len(row.cells)
+        and not row.cells[0].strip()
+        and prev.page is not None
+        and row.page == prev.page + 1
+    )
+
+
+def _merge_row(prev: Block, row: Block, style: PageStyle) -> None:
+    prev.cells = [join_lines([a, b], style.compounds) for a, b in zip(prev.cells, row.cells, strict=True)]
+    prev.text = "\t".join(prev.cells)
+
+
+def _continued(prev: Block | None, block: Block) -> bool:
+    """A paragraph cut at the bottom of a column or a page: no final punctuation, the next column or
+    page goes on in lower case in the same font."""
+    if prev is None or prev.kind != PARAGRAPH or block.kind != PARAGRAPH or not prev.text or not block.text:
+        return False
+    new_column = block.page != prev.page or block.bbox[1] < prev.bbox[3] - 1
+    same_font = abs(prev.font_size - block.font_size) <= 0.5 and prev.bold == block.bold
+    return new_column and same_font and block.text[0].islower() and prev.text[-1] not in _FINAL
+
+
+def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) -> list[Block]:
+    """The body blocks of a page with the paragraphs continued from the previous column merged."""
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else prev
+        if _continued(last, block):
+            last.text = join_lines([last.text, block.text], style.compounds)
+            continue
+        out.append(block)
+    return out
+
+
+def _repeats(heading: str, key: str) -> bool:
+    """The heading starts with the key as whole words ('mesure n°1' starts 'mesure n°1 : ...', not
+    'mesure n°12 : ...')."""
+    return heading.startswith(key) and not heading[len(key) : len(key) + 1].isalnum()
+
+
+def _nearest_unit(panel: Block, body: list[Block]) -> int:
+    """The body block beside the panel's top; from a heading, the last of the headings that follow it
+    (a stack "Axe / Objectif / Action": the panel flanks the unit, the deepest one)."""
+    at = min(range(len(body)), key=lambda k: abs(body[k].bbox[1] - panel.bbox[1]))
+    while body[at].kind == HEADING and at + 1 < len(body) and body[at + 1].kind == HEADING:
+        at += 1
+    return body[at].order
+
+
+def _attach(panels: list[Block], body: list[Block]) -> None:
+    """Each side panel block flanks the body heading its first words repeat, else the body unit
+    nearest to it on the page."""
+    target: int | None = None
+    for panel in panels:
+        key = panel.text.strip().lower()
+        same = [b for b in body if b.kind == HEADING and len(key) >= 3 and _repeats(b.text.lower(), key)]
+        if same:
+            target = same[0].order
+        elif target is None and body:
+            target = _nearest_unit(panel, body)
+        panel.flanks = target
+
+
+def _page_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Block], list[Block], list[Block]]:
+    keep = [line for i, line in enumerate(page.lines) if i not in page.running]
+    heads, feet = _running_blocks(page, style)
+    content = page.content
+    body, panels = layout_page(keep, content.shapes, page.tables, content.number, content.width, style)
+    return heads, body, panels, feet
+
+
+def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
+    blocks: list[Block] = []
+    last_body: Block | None = None
+    for page in pages:
+        heads, body, panels, feet = _page_blocks(page, style)
+        if body and last_body is not None and _continues(last_body, body[0]):
+            _merge_row(last_body, body.pop(0), style)
+        body = _merge_continued(body, last_body, style)
+        for block in heads + body + panels + feet:
+            block.order = len(blocks)
+            blocks.append(block)
+        _attach(panels, body)
+        if body:
+            last_body = body[-1]
+    return blocks
+
+
+def _repair(blocks: list[Block], warnings: list[str]) -> None:
+    total = 0
+    for block in blocks:
+        block.text, count = repair_currency(block.text)
+        total += count
+        if block.cells:
+            block.cells = [repair_currency(cell)[0] for cell in block.cells]
+    if total:
+        warnings.append(
+            f"{total} '\u00a4' read as '€' beside amounts (the text layer of a font maps the euro glyph"
+            " to '\u00a4')"
+        )
+    unmapped = sum(1 for b in blocks for c in b.text if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF)
+    if unmapped:
+        warnings.append(f"{unmapped} characters have no Unicode mapping in their font (shown as found)")
+
+
+def _has_text(page: _Page) -> bool:
+    return (
+        sum(sum(c.isalnum() for c in line.text) for i, line in enumerate(page.lines) if i not in page.running)
+        >= MIN_PAGE_CHARS
+    )
+
+
+def read_pdf(data: bytes, where: str) -> LayoutDocument:
+    """The blocks of a PDF in reading order; `EmptyDocument` when it has no text layer."""
+    pdf = _open(data, where)
+    try:
+        warnings: list[str] = []
+        contents, failed = _read_pages(pdf, warnings)
+        count = len(contents)
+    finally:
+        pdf.close()
+    if count == 0:
+        raise EmptyDocument("the PDF has no pages", where=where)
+    if failed == count:
+        raise UnreadableDocument(f"damaged PDF: no page could be read ({warnings[0]})", where=where)
+    pages = []
+    for content in contents:
+        if content is None:
+            continue
+        vrules = [s for s in content.shapes if s.kind == "vrule"]
+        pages.append(_Page(content, build_lines(content.runs, vrules), find_tables(content.shapes), {}))
+    marks = pdf_running.running_lines([(p.lines, p.content.height) for p in pages])
+    for page, running in zip(pages, marks, strict=True):
+        page.running = running
+    text_pages = [p for p in pages if _has_text(p)]
+    if not text_pages:
+        raise EmptyDocument(SCANNED, where=where)
+    style = _style(text_pages)
+    blocks = _assemble(text_pages, style)
+    _repair(blocks, warnings)
+    rank_heading_levels(blocks)
+    empty = sorted({p.content.number for p in pages} - {p.content.number for p in text_pages})
+    if empty:
+        warnings.append(
+            f"no text on {'page' if len(empty) == 1 else 'pages'} {_ranges(empty)}"
+            " (scanned? run OCR to read them)"
+        )
+    logger.debug("%s: %d pages, %d blocks", where, count, len(blocks))
+    return LayoutDocument(blocks=blocks, format="pdf", pages=count, warnings=warnings)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """'1-3, 7' for [1, 2, 3, 7]."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == prev + 1:
+            prev = number
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if number is not None:
+            start = prev = number
+    return ", ".join(parts)
+
+
+__all__ = ["SIDE_PANEL", "read_pdf"]

@@ -1,0 +1,174 @@
+"""What PDFium (pypdfium2) gives of a page: text runs with box, font size and weight, and the rules and
+boxes drawn (table grids, frames of side panels).
+
+A run is the text of one PDF text object (one show operator: usually a line or a piece of a line in one
+font). Asking per run rather than per character is what keeps a 120-page document within seconds: one
+cheap call per character (which text object it belongs to), a handful per run (box, font). A run whose
+characters do not sit on one baseline is cut where the baseline changes.
+
+Coordinates are in points with the origin at the top left of the page (y grows downwards).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+_BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demibold", "extrabold")
+_FORCE_BOLD = 1 << 18  # PDF font descriptor flag
+# FPDFText_GetTextObject with an integer result (no ctypes pointer object per character).
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+RULE_THICKNESS = 2.5  # a filled or stroked path thinner than this is a rule
+
+
+@dataclass
+class Run:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    font: str
+
+
+@dataclass
+class Shape:
+    """A path's bounding box: a horizontal rule, a vertical rule or a box (frame, cell background)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def kind(self) -> str:
+        if self.bottom - self.top <= RULE_THICKNESS:
+            return "hrule"
+        if self.x1 - self.x0 <= RULE_THICKNESS:
+            return "vrule"
+        return "box"
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    runs: list[Run]
+    shapes: list[Shape]
+
+
+class _Fonts:
+    """Font name and boldness per (font name, weight, flags) as PDFium reports them, asked once a run."""
+
+    def __init__(self) -> None:
+        self._buffer = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+
+    def of(self, textpage: ctypes.c_void_p, index: int) -> tuple[str, bool]:
+        length = pdfium_c.FPDFText_GetFontInfo(textpage, index, self._buffer, 256, ctypes.byref(self._flags))
+        name = self._buffer.raw[: max(0, min(length, 256) - 1)].decode("utf-8", "replace")
+        weight = pdfium_c.FPDFText_GetFontWeight(textpage, index)
+        lower = name.lower()
+        bold = weight >= 600 or bool(self._flags.value & _FORCE_BOLD) or any(w in lower for w in _BOLD_WORDS)
+        return name, bold
+
+
+def _box(textpage, index: int, height: float) -> tuple[float, float, float, float]:
+    rect = pdfium_c.FS_RECTF()
+    pdfium_c.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect))
+    return rect.left, height - rect.top, rect.right, height - rect.bottom
+
+
+def _cut_points(textpage, start: int, end: int, height: float) -> list[int]:
+    """Indexes where a run's baseline changes (a text object drawing several lines)."""
+    cuts = []
+    _, prev_top, _, prev_bottom = _box(textpage, start, height)
+    for index in range(start + 1, end):
+        _, top, _, bottom = _box(textpage, index, height)
+        if bottom - top > 0 and abs(bottom - prev_bottom) > 0.5 * (prev_bottom - prev_top):
+            cuts.append(index)
+        if bottom - top > 0:
+            prev_top, prev_bottom = top, bottom
+    return cuts
+
+
+def _spans(handle: int, count: int) -> list[tuple[int, int]]:
+    """Index ranges of the characters of each text object (one cheap call per character: probing
+    fewer characters misses objects drawn in pieces)."""
+    spans: list[tuple[int, int]] = []
+    start, current = 0, None
+    for index in range(count):
+        obj = _TEXT_OBJECT(handle, index)
+        if obj != current:
+            if current is not None:
+                spans.append((start, index))
+            start, current = index, obj
+    if current is not None:
+        spans.append((start, count))
+    return spans
+
+
+def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list[Run]:
+    runs: list[Run] = []
+    for start, end in _spans(ctypes.cast(textpage, ctypes.c_void_p).value, count):
+        piece = text[start:end]
+        if not piece.strip():
+            continue
+        first_at = start + len(piece) - len(piece.lstrip())
+        last_at = start + len(piece.rstrip()) - 1
+        first, last = _box(textpage, first_at, height), _box(textpage, last_at, height)
+        if abs(first[3] - last[3]) <= 0.5 * max(first[3] - first[1], 1.0):
+            runs.append(_run(textpage, first_at, text[first_at : last_at + 1], first, last, fonts))
+            continue
+        bounds = [start, *_cut_points(textpage, start, end, height), end]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            part = text[a:b]
+            if part.strip():
+                a_at = a + len(part) - len(part.lstrip())
+                b_at = a + len(part.rstrip()) - 1
+                boxes = _box(textpage, a_at, height), _box(textpage, b_at, height)
+                runs.append(_run(textpage, a_at, text[a_at : b_at + 1], *boxes, fonts))
+    return runs
+
+
+def _run(textpage, at: int, piece: str, first: tuple, last: tuple, fonts: _Fonts) -> Run:
+    size = pdfium_c.FPDFText_GetFontSize(textpage, at)
+    name, bold = fonts.of(textpage, at)
+    top, bottom = min(first[1], last[1]), max(first[3], last[3])
+    return Run(piece, first[0], top, max(last[2], first[2]), bottom, round(size, 2), bold, name)
+
+
+def _shapes(page: pdfium.PdfPage, height: float) -> list[Shape]:
+    shapes = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        shapes.append(Shape(left, height - top, right, height - bottom))
+    return shapes
+
+
+def read_page(page: pdfium.PdfPage, number: int, fonts: _Fonts | None = None) -> PageContent:
+    """The runs and shapes of one page."""
+    fonts = fonts or _Fonts()
+    width, height = page.get_width(), page.get_height()
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        if len(text) != count:  # surrogate pairs: fall back to one character at a time
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+        runs = _runs(textpage.raw, count, text, height, fonts) if count else []
+    finally:
+        textpage.close()
+    return PageContent(number, width, height, runs, _shapes(page, height))
+
+
+def new_fonts() -> _Fonts:
+    return _Fonts()

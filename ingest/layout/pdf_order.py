@@ -1,0 +1,143 @@
+"""Reading order of a page from positions: column gutters first, then bands between spanning items.
+
+Items are lines and tables (a table is one item: its rows stay together). A gutter is a vertical strip
+that (almost) no item crosses over the height of the region, with text on both sides. Gutters that no
+item crosses split the region into columns read left to right; gutters crossed by a few items (a heading
+over two columns) cut the region into horizontal bands at those items, each band read on its own. A
+narrow strip whose lines mostly share their baselines with lines beside it is a tab stop or a row
+layout (a table of contents, labels and values), not a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+_MIN_GUTTER = 5.0  # points
+_LOW = 0.08  # a gutter bin is covered by at most this share of the items' height
+_SIDE = 0.08  # each side of a gutter holds at least this share of the items' height
+_NARROW = 0.3  # a side narrower than this share of the region may be a row layout
+_PAIRED = 0.6  # ... when this share of its items sit on the baseline of an item beside it
+
+
+class Item(Protocol):
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Gutter:
+    a: float
+    b: float
+
+    def crossed_by(self, item: Item) -> bool:
+        return item.x0 < self.a and item.x1 > self.b
+
+
+def _height(item: Item) -> float:
+    return max(item.bottom - item.top, 0.5)
+
+
+def _low_intervals(items: list[Item], x_min: float, width: int, total: float) -> list[tuple[float, float]]:
+    cover = [0.0] * (width + 2)
+    for item in items:
+        start = max(0, int(item.x0 - x_min))
+        end = min(width + 1, int(item.x1 - x_min) + 1)
+        cover[start] += _height(item)
+        cover[end] -= _height(item)
+    intervals, run_start, level = [], None, 0.0
+    for x in range(width + 1):
+        level += cover[x]
+        if level <= _LOW * total:
+            run_start = x if run_start is None else run_start
+        elif run_start is not None:
+            if x - run_start >= _MIN_GUTTER:
+                intervals.append((x_min + run_start, x_min + x))
+            run_start = None
+    return intervals
+
+
+def _paired(side: list[Item], other: list[Item]) -> bool:
+    """Most items of a side sit on the baseline of an item of the other side (a row layout)."""
+    tops = sorted(o.bottom for o in other)
+    hits = 0
+    for item in side:
+        hits += any(abs(item.bottom - t) < 2.0 for t in tops)
+    return hits >= _PAIRED * len(side)
+
+
+def gutters(items: list[Item]) -> list[Gutter]:
+    if len(items) < 2:
+        return []
+    x_min, x_max = min(i.x0 for i in items), max(i.x1 for i in items)
+    width = int(x_max - x_min)
+    total = sum(_height(i) for i in items)
+    if width < 40:
+        return []
+    found = []
+    for a, b in _low_intervals(items, x_min, width, total):
+        left = [i for i in items if i.x1 <= a + 1]
+        right = [i for i in items if i.x0 >= b - 1]
+        if sum(map(_height, left)) < _SIDE * total or sum(map(_height, right)) < _SIDE * total:
+            continue
+        narrow_left = (a - x_min) < _NARROW * (x_max - x_min)
+        narrow_right = (x_max - b) < _NARROW * (x_max - x_min)
+        if (narrow_left and _paired(left, right)) or (narrow_right and _paired(right, left)):
+            continue
+        found.append(Gutter(a, b))
+    return found
+
+
+def split_columns(items: list[Item], cuts: list[Gutter]) -> list[list[Item]]:
+    parts: list[list[Item]] = [[] for _ in range(len(cuts) + 1)]
+    for item in items:
+        middle = (item.x0 + item.x1) / 2
+        parts[sum(1 for g in cuts if middle > (g.a + g.b) / 2)].append(item)
+    return [p for p in parts if p]
+
+
+def _bands(items: list[Item], spanning: list[Item]) -> list[list[Item]]:
+    """Items cut into bands by the spanning items; each spanning item is a band of its own."""
+    spanning = sorted(spanning, key=lambda s: s.top)
+    rest = [i for i in items if not any(i is s for s in spanning)]
+    bands: list[list[Item]] = [[] for _ in range(2 * len(spanning) + 1)]
+    for k, span in enumerate(spanning):
+        bands[2 * k + 1].append(span)
+    for item in rest:
+        middle = (item.top + item.bottom) / 2
+        k = sum(1 for s in spanning if middle > (s.top + s.bottom) / 2)
+        bands[2 * k].append(item)
+    return [b for b in bands if b]
+
+
+def _by_position(items: list[Item]) -> list[Item]:
+    ordered = sorted(items, key=lambda i: i.top)
+    out: list[Item] = []
+    group: list[Item] = []
+    for item in ordered:
+        if group and item.top - group[0].top > 2.0:
+            out += sorted(group, key=lambda g: g.x0)
+            group = []
+        group.append(item)
+    return out + sorted(group, key=lambda g: g.x0)
+
+
+def order(items: list[Item], depth: int = 0) -> list[list[Item]]:
+    """Segments (the items of one column stretch, top to bottom) in reading order."""
+    if len(items) <= 1 or depth > 24:
+        return [_by_position(items)] if items else []
+    found = gutters(items)
+    if not found:
+        return [_by_position(items)]
+    clean = [g for g in found if not any(g.crossed_by(i) for i in items)]
+    if clean:
+        parts = split_columns(items, clean)
+        if len(parts) > 1:
+            return [segment for part in parts for segment in order(part, depth + 1)]
+    spanning = [i for i in items if any(g.crossed_by(i) for g in found)]
+    bands = _bands(items, spanning)
+    if len(bands) == 1:
+        return [_by_position(items)]
+    return [segment for band in bands for segment in order(band, depth + 1)]

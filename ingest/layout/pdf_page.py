@@ -1,0 +1,236 @@
+"""One page's lines -> blocks in reading order: tables as rows, side panels apart, paragraphs, headings.
+
+Side panels: lines inside a drawn frame at the side of the page (narrower than half the page), or, with no
+frame, the outermost column when its text is smaller than the body's. Their blocks follow the body
+blocks of the page. Paragraphs: consecutive lines of one column stretch in the same font size and weight,
+with no more than the usual line spacing between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.layout import pdf_order
+from ingest.layout.model import (
+    BULLETS,
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    SIDE_PANEL,
+    TABLE_ROW,
+    Block,
+)
+from ingest.layout.pdf_extract import Shape
+from ingest.layout.pdf_lines import Line, Table, table_cells
+from ingest.layout.textfix import join_lines
+
+_PANEL_MAX_WIDTH = 0.45  # of the page width
+_SMALLER = 0.92  # an unframed panel's text is at most this share of the body size
+_HEADING_CHARS = 200
+
+
+@dataclass
+class _TableItem:
+    table: Table
+    lines: list[Line]
+
+    def __post_init__(self) -> None:
+        self.x0, self.top, self.x1, self.bottom = self.table.bbox
+
+
+@dataclass
+class PageStyle:
+    """What the page layout needs from the whole document."""
+
+    body_size: float
+    compounds: set[str]
+    steps: dict[float, float]  # usual line step (top to top) per font size
+
+
+def _inside(line: Line, box: Shape) -> bool:
+    x = (line.x0 + line.x1) / 2
+    return box.x0 - 1 <= x <= box.x1 + 1 and box.top - 1 <= line.middle <= box.bottom + 1
+
+
+def _frames(shapes: list[Shape], lines: list[Line], page_width: float) -> list[Shape]:
+    """Drawn boxes at the side of the page holding at least two lines: side panel frames."""
+    frames = []
+    for box in shapes:
+        if box.kind != "box" or box.x1 - box.x0 > _PANEL_MAX_WIDTH * page_width:
+            continue
+        inside = [line for line in lines if _inside(line, box)]
+        if len(inside) < 2:
+            continue
+        others = [line for line in lines if not _inside(line, box)]
+        beside = any(line.x1 <= box.x0 + 1 or line.x0 >= box.x1 - 1 for line in others)
+        across = any(
+            line.x0 < box.x0 - 1 < line.x1 and box.top <= line.middle <= box.bottom for line in others
+        )
+        if beside and not across:
+            frames.append(box)
+    return frames
+
+
+def _unframed_panel(lines: list[Line], page_width: float, body_size: float) -> list[Line]:
+    """The outermost column when it is narrow and its text smaller than the body's."""
+    found = [g for g in pdf_order.gutters(lines) if not any(g.crossed_by(line) for line in lines)]
+    if not found:
+        return []
+    parts = pdf_order.split_columns(lines, found)
+    for part in (parts[-1], parts[0]):
+        width = max(line.x1 for line in part) - min(line.x0 for line in part)
+        sizes = sorted(line.size for line in part)
+        if width <= _PANEL_MAX_WIDTH * page_width and sizes[len(sizes) // 2] <= _SMALLER * body_size:
+            return part
+    return []
+
+
+def _step(size: float, style: PageStyle) -> float:
+    usual = style.steps.get(round(size * 2) / 2, 0.0)
+    return max(1.3 * size, 1.12 * usual)
+
+
+def _breaks(prev: Line, line: Line, style: PageStyle) -> bool:
+    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold:
+        return True
+    if line.text[:1] in BULLETS and line.text[1:2] == " ":
+        return True
+    if line.top - prev.top > _step(prev.size, style) or line.top < prev.top - 1:
+        return True
+    return line.x1 < prev.x0 or line.x0 > prev.x1  # side by side: separate fragments
+
+
+def _kind(lines: list[Line], text: str, style: PageStyle) -> str:
+    first = lines[0]
+    if first.text[:1] in BULLETS and first.text[1:2] == " ":
+        return LIST_ITEM
+    if len(text) > _HEADING_CHARS or len(lines) > 6:
+        return PARAGRAPH
+    if first.size >= style.body_size + 1.0:
+        return HEADING
+    if (
+        all(line.bold for line in lines)
+        and first.size >= style.body_size - 0.5
+        and any(c.isalpha() for c in text)
+    ):
+        return HEADING
+    return PARAGRAPH
+
+
+def _block(lines: list[Line], page: int, style: PageStyle, kind: str | None = None) -> Block:
+    text = join_lines([line.text for line in lines], style.compounds)
+    bbox = (
+        min(line.x0 for line in lines),
+        min(line.top for line in lines),
+        max(line.x1 for line in lines),
+        max(line.bottom for line in lines),
+    )
+    sizes = sorted(line.size for line in lines)
+    return Block(
+        kind=kind or _kind(lines, text, style),
+        text=text,
+        page=page,
+        bbox=bbox,
+        font_size=sizes[len(sizes) // 2],
+        bold=all(line.bold for line in lines),
+    )
+
+
+def _side_by_side(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped with the fragments on their baseline (a row of a table without rules)."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        last = groups[-1] if groups else None
+        if last and abs(line.top - last[0].top) <= 2.0 and line.x0 > last[-1].x1:
+            last.append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _row(fragments: list[Line], page: int, style: PageStyle) -> Block:
+    block = _block(fragments, page, style, TABLE_ROW)
+    block.cells = [join_lines([f.text], style.compounds) for f in fragments]
+    block.text = "\t".join(block.cells)
+    return block
+
+
+def _paragraphs(lines: list[Line], page: int, style: PageStyle, kind: str | None = None) -> list[Block]:
+    blocks: list[Block] = []
+    current: list[Line] = []
+    for group in _side_by_side(lines):
+        if len(group) > 1 and kind is None:
+            if current:
+                blocks.append(_block(current, page, style, kind))
+                current = []
+            blocks.append(_row(group, page, style))
+            continue
+        for line in group:
+            if current and _breaks(current[-1], line, style):
+                blocks.append(_block(current, page, style, kind))
+                current = []
+            current.append(line)
+    if current:
+        blocks.append(_block(current, page, style, kind))
+    return blocks
+
+
+def _table_rows(item: _TableItem, page: int, style: PageStyle) -> list[Block]:
+    rows = []
+    for k, row in enumerate(table_cells(item.table, item.lines)):
+        cells = [join_lines([line.text for line in cell], style.compounds) for cell in row]
+        if not any(cells):
+            continue
+        top, bottom = item.table.ys[k], item.table.ys[k + 1]
+        row_lines = [line for cell in row for line in cell]
+        rows.append(
+            Block(
+                kind=TABLE_ROW,
+                text="\t".join(cells),
+                page=page,
+                bbox=(item.x0, top, item.x1, bottom),
+                font_size=max(line.size for line in row_lines),
+                bold=all(line.bold for line in row_lines),
+                cells=cells,
+            )
+        )
+    return rows
+
+
+def _segment_blocks(segment: list, page: int, style: PageStyle) -> list[Block]:
+    blocks: list[Block] = []
+    pending: list[Line] = []
+    for item in segment:
+        if isinstance(item, _TableItem):
+            blocks += _paragraphs(pending, page, style)
+            pending = []
+            blocks += _table_rows(item, page, style)
+        else:
+            pending.append(item)
+    return blocks + _paragraphs(pending, page, style)
+
+
+def layout_page(
+    lines: list[Line], shapes: list[Shape], tables: list[Table], page: int, width: float, style: PageStyle
+) -> tuple[list[Block], list[Block]]:
+    """The body blocks and the side panel blocks of one page, each in reading order."""
+    items: list = []
+    rest = list(lines)
+    for table in tables:
+        inside = [line for line in rest if table.holds(line)]
+        if inside:
+            items.append(_TableItem(table, inside))
+            rest = [line for line in rest if not table.holds(line)]
+    frames = _frames([s for s in shapes if not any(t.holds_box(s) for t in tables)], rest, width)
+    panel = [line for line in rest if any(_inside(line, f) for f in frames)]
+    if not panel:
+        panel = _unframed_panel(rest, width, style.body_size)
+    body = [line for line in rest if not any(line is p for p in panel)]
+    blocks = [b for segment in pdf_order.order(items + body) for b in _segment_blocks(segment, page, style)]
+    panel_blocks = [
+        b for segment in pdf_order.order(panel) for b in _paragraphs(segment, page, style, SIDE_PANEL)
+    ]
+    return blocks, panel_blocks
+
+
+__all__ = ["HEADING", "PageStyle", "layout_page"]
