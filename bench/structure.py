@@ -1,5 +1,5 @@
-"""How many units of action qfq finds in plans it has never seen: precision and recall of action titles (word-set
-Jaccard >= 0.6, the peer's measure in plan-structures.md) on the generated test plans of tests/plans, per
+"""How many units of action qfq finds in plans it has never seen: precision and recall of action titles
+(word-set Jaccard >= 0.6, the peer's measure in plan-structures.md) on the generated test plans of tests/plans, per
 document and in all, plus pilots and territories where the expectations name them.
 
     PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR]
@@ -75,9 +75,8 @@ def main() -> None:
                 pr.add(result.fields[key])
         u = result.units
         note = error or (f"missing e.g. « {result.missing[0][:50]} »" if result.missing else "")
-        print(
-            f"| {name} | {u.expected} | {u.extracted} | {u.matched} | {u.precision:.2f} | {u.recall:.2f} | {note} |"
-        )
+        cells = [name, u.expected, u.extracted, u.matched, f"{u.precision:.2f}", f"{u.recall:.2f}", note]
+        print("| " + " | ".join(map(str, cells)) + " |")
     print(
         f"| **all** | {total.expected} | {total.extracted} | {total.matched} | **{total.precision:.2f}** | "
         f"**{total.recall:.2f}** | |"
