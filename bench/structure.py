@@ -1,6 +1,6 @@
 """How many units of action qfq finds in plans it has never seen: precision and recall of action titles
-(word-set Jaccard >= 0.6, the peer's measure in plan-structures.md) on the generated test plans of tests/plans, per
-document and in all, plus pilots and territories where the expectations name them.
+(word-set Jaccard >= 0.6, the peer's measure in plan-structures.md) on the generated test plans of
+tests/plans, per document and in all, plus pilots and territories where the expectations name them.
 
     PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR]
 
@@ -60,7 +60,8 @@ def main() -> None:
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
     )
     print(
-        "\n| document | expected | found | matched | precision | recall | note |\n|---|---:|---:|---:|---:|---:|---|"
+        "\n| document | expected | found | matched | precision | recall | note |\n"
+        "|---|---:|---:|---:|---:|---:|---|"
     )
     for name, path in sorted(written.items()):
         spec = expected["documents"].get(name, {})
