@@ -18,6 +18,7 @@ _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
+QUOTED_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ def find_candidates(
     known = _attach_territories(doc, known)
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
+    titles = {p.function[0] for p in persons if p.function}
+    # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
+    others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
     entities = _resolve(known, [c for c in others if c.kind != "person"])
     person_spans = _resolve([c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
@@ -90,12 +94,14 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
         span = ent
         while len(span) > 1 and span[0].pos_ == "DET":
             span = span[1:]
+        if sum(c.isalpha() for c in span.text) < 2:  # a drop capital, a stray letter
+            continue
         if ent.label_ == "ORG":
             kind = "org"
         elif ent.label_ == "LOC":
             kind = "org" if _is_org_like(span, lexicon) else "place"
         elif ent.label_ == "PER":
-            kind = "person"
+            kind = "org" if any(fold(t.text) in lexicon.loc_is_org_words for t in span) else "person"
         else:
             continue
         out.append(Candidate(span.start, span.end, kind, "ner"))
@@ -119,6 +125,7 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             if min(x.i for x in child.subtree) != end:
                 break
             end = _contiguous_end(doc, child, end)
+        end = _quoted_name_end(doc, t.i, end)
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -126,6 +133,22 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
+
+
+def _quoted_name_end(doc, start: int, end: int) -> int:
+    """'l'association « Carrefour pour l'Insertion … »', 'le réseau des « GRETA »': the name in quotes."""
+    opened = [k for k in range(start, end) if doc[k].text == "«"]
+    if opened and not any(doc[k].text == "»" for k in range(opened[-1], end)):
+        end = opened[-1]
+    i = end
+    while i < len(doc) and fold(doc[i].text) in _CASE_WORDS and i - end < 2:
+        i += 1
+    if i >= len(doc) or doc[i].text != "«":
+        return end
+    for j in range(i + 1, min(len(doc), i + QUOTED_MAX)):
+        if doc[j].text == "»":
+            return j + 1
+    return end
 
 
 def _contiguous_end(doc, child, end: int) -> int:

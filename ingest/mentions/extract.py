@@ -103,51 +103,55 @@ def extract_mentions(
     blocks = [as_block(b) for b in blocks]
     matcher = cue_matcher(nlp, lexicon)
     keep_upper = gazetteer.acronyms if gazetteer is not None else frozenset()
-    originals = [prepare(b.text) for b in blocks]
-    for_nlp = (prepare(recase(b.text, lexicon.lower_words, keep_upper)) for b in blocks)
+    prepared = [prepare(b.text) for b in blocks]
+    for_nlp = (prepare(recase(b.text, lexicon.lower_words, keep_upper))[0] for b in blocks)
     out: list[Mention] = []
-    for block, original, doc in zip(blocks, originals, nlp.pipe(for_nlp), strict=True):
+    for block, (original, offsets), doc in zip(blocks, prepared, nlp.pipe(for_nlp), strict=True):
         candidates = find_candidates(doc, gazetteer, lexicon, original)
+        where = _Where(block, doc, offsets)
         if block.kind in CONTACT_KINDS:
-            pairs = contact_candidates(doc, block.text, candidates, lexicon)
+            pairs = contact_candidates(doc, original, candidates, lexicon)
             n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
             for cand, role in pairs:
                 how = "layout" if n_orgs <= 1 or cand.kind == "person" else "layout_many"
-                out.append(_mention(block, doc, cand, RoleDecision(role, how), candidates))
+                out.append(_mention(where, cand, RoleDecision(role, how), candidates))
             continue
         cues = matcher.find(doc)
         for cand in candidates:
             decision = assign_role(doc, cand, cues, candidates, lexicon, block.kind)
-            out.append(_mention(block, doc, cand, decision, candidates))
+            out.append(_mention(where, cand, decision, candidates))
     return out
 
 
-def _chars(doc, span: tuple[int, int]) -> tuple[int, int]:
-    last = doc[span[1] - 1]
-    return doc[span[0]].idx, last.idx + len(last)
+@dataclass(frozen=True)
+class _Where:
+    """A block, its parsed copy, and the map from the copy's characters back to the block's."""
+
+    block: Block
+    doc: Any
+    offsets: list[int]
+
+    def chars(self, span: tuple[int, int]) -> tuple[int, int]:
+        """Block character offsets of a token span of the doc."""
+        last = self.doc[span[1] - 1]
+        return self.offsets[self.doc[span[0]].idx], self.offsets[last.idx + len(last) - 1] + 1
+
+    def text(self, span: tuple[int, int] | None) -> str | None:
+        if span is None:
+            return None
+        s, e = self.chars(span)
+        return _surface(self.block.text[s:e])
 
 
 def _surface(text: str) -> str:
     return _SPACES.sub(" ", _HYPHEN_BREAK.sub("-", text)).strip(" ,;:")
 
 
-def _mention(
-    block: Block, doc, cand: Candidate, decision: RoleDecision, candidates: list[Candidate]
-) -> Mention:
-    start, end = _chars(doc, (cand.start, cand.end))
+def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates: list[Candidate]) -> Mention:
+    block, doc = where.block, where.doc
+    start, end = where.chars((cand.start, cand.end))
     sent = doc[cand.start].sent
-    q_start, q_end = sent.start_char, sent.end_char
-    while q_start < q_end and block.text[q_start].isspace():
-        q_start += 1
-    while q_end > q_start and block.text[q_end - 1].isspace():
-        q_end -= 1
-
-    def text_of(span: tuple[int, int] | None) -> str | None:
-        if span is None:
-            return None
-        s, e = _chars(doc, span)
-        return _surface(block.text[s:e])
-
+    q_start, q_end = where.chars((sent.start, sent.end))
     affiliation = cand.affiliation
     if affiliation is None and cand.function is not None:
         fs, fe = cand.function
@@ -167,10 +171,12 @@ def _mention(
         block_kind=block.kind,
         key=cand.key,
         other_keys=cand.other_keys,
-        cue=decision.cue.text if decision.cue else None,
+        cue=_surface(block.text[slice(*where.chars((decision.cue.start, decision.cue.end)))])
+        if decision.cue
+        else None,
         how=decision.how,
-        function=text_of(cand.function),
-        affiliation=text_of(affiliation),
-        territory=text_of(cand.territory),
+        function=where.text(cand.function),
+        affiliation=where.text(affiliation),
+        territory=where.text(cand.territory),
         territory_key=cand.territory_key,
     )

@@ -1,7 +1,8 @@
 """Text preparation that keeps character offsets, and the folded keys the matchers compare.
 
-Every change made before the NLP pass replaces one character by one character, so an offset in the
-prepared text is the same offset in the block as written: quotes and spans stay verbatim.
+The text the NLP reads is a cleaned copy of the block; `prepare` returns, with it, the offset of each of its
+characters in the block as written, so quotes and spans are cut from the original text, verbatim.
+Re-casing (capital lines) keeps the length, so both copies share one offset map.
 """
 
 from __future__ import annotations
@@ -37,10 +38,48 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def prepare(text: str) -> str:
-    """Same-length cleaning for the NLP pass: markup blanked, apostrophes and spaces unified, one line."""
-    out = _TAG.sub(lambda m: " " * len(m.group(0)), text)
-    return out.translate(_SAME_LENGTH)
+def prepare(text: str) -> tuple[str, list[int]]:
+    """Cleaning for the NLP pass, with the offset in `text` of every character of the result.
+
+    Markup is dropped, apostrophes and spaces unified, a word cut at a line end ("ma-\njeurs") joined at its
+    hyphen, and every run of white space becomes one space (a PDF's column breaks would otherwise cut names
+    in two for the NER). `offsets[i]` is where character i of the result is in `text`; `offsets[len(result)]`
+    is `len(text)`.
+    """
+    blanked = _TAG.sub(lambda m: " " * len(m.group(0)), text).translate(_SAME_LENGTH)
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(blanked)
+    while i < n:
+        c = blanked[i]
+        if c == "-" and _line_break_after(text, blanked, i):
+            out.append("-")
+            offsets.append(i)
+            i += 1
+            while i < n and blanked[i] == " ":
+                i += 1
+            continue
+        if c == " ":
+            if out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+            i += 1
+            continue
+        out.append(c)
+        offsets.append(i)
+        i += 1
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def _line_break_after(text: str, blanked: str, i: int) -> bool:
+    """A hyphen followed by spaces and a line break, then a letter: a word (or a name) cut by the layout."""
+    j = i + 1
+    saw_newline = False
+    while j < len(blanked) and blanked[j] == " ":
+        saw_newline = saw_newline or text[j] == "\n"
+        j += 1
+    return saw_newline and j < len(blanked) and blanked[j].isalpha() and i > 0 and blanked[i - 1].isalpha()
 
 
 def is_upper_line(line: str) -> bool:
