@@ -19,6 +19,7 @@ _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
 QUOTED_MAX = 20
+NAME_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ def find_candidates(
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
     entities = _resolve(known, [c for c in others if c.kind != "person"])
+    functions = [p.function for p in persons if p.function]
+    entities = [
+        c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
+    ]
     person_spans = _resolve([c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
 
@@ -92,7 +97,7 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
     out = []
     for ent in doc.ents:
         span = ent
-        while len(span) > 1 and span[0].pos_ == "DET":
+        while len(span) > 1 and (span[0].pos_ in ("DET", "ADP") or fold(span[0].text) in _CASE_WORDS):
             span = span[1:]
         if sum(c.isalpha() for c in span.text) < 2:  # a drop capital, a stray letter
             continue
@@ -116,7 +121,7 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads:
             continue
-        right = [c for c in t.rights if c.dep_ not in _CUT_DEPS and not c.is_punct]
+        right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
         if not (right or left) and fold(t.text) not in lexicon.org_alone:
             continue
@@ -126,6 +131,7 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
                 break
             end = _contiguous_end(doc, child, end)
         end = _quoted_name_end(doc, t.i, end)
+        end = _capitalised_name_end(doc, t.i, end)
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -133,6 +139,18 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
+
+
+def _capitalised_name_end(doc, head: int, end: int) -> int:
+    """'le groupement Solidarité Emploi Normand': capitalised words after the head continue its name."""
+    if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
+        return end
+    i = end
+    while i < len(doc) and i - head <= NAME_MAX and doc[i].is_alpha and doc[i].text[:1].isupper():
+        if doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?"):
+            break
+        i += 1
+    return i
 
 
 def _quoted_name_end(doc, start: int, end: int) -> int:
@@ -157,7 +175,7 @@ def _contiguous_end(doc, child, end: int) -> int:
     for x in child.subtree:
         if x.i < end:
             continue
-        if x.dep_ in _CUT_DEPS or x.is_punct or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
+        if x.i != child.i and x.dep_ in _CUT_DEPS or x.is_punct or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
             break
         stop = x.i + 1
     return max(stop, child.i + 1)

@@ -117,6 +117,7 @@ class Cue:
     target: str  # "org" or "place"
     direction: str  # "after": governs what follows; "subject": governs its subject, written before it
     text: str
+    verb: bool = False  # a verb found by its lemma: in the parse it governs its object only
 
 
 class CueMatcher:
@@ -166,7 +167,7 @@ class CueMatcher:
             lemma = fold(t.lemma_)
             for role, cues in self.lexicon.roles.items():
                 if lemma in cues.verbs:
-                    found.append(Cue(t.i, t.i + 1, role, "org", "after", t.text))
+                    found.append(Cue(t.i, t.i + 1, role, "org", "after", t.text, verb=True))
                 if lemma in cues.subject_verbs:
                     found.append(Cue(t.i, t.i + 1, role, "org", "subject", t.text))
         return _longest(found)

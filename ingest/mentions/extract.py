@@ -21,7 +21,7 @@ from ingest.mentions.cues import CueMatcher, Lexicon, load_lexicon
 from ingest.mentions.gazetteer import Gazetteer
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import prepare, recase
-from ingest.mentions.roles import RoleDecision, assign_role
+from ingest.mentions.roles import RoleDecision, assign_role, sentence_of
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _surface(text: str) -> str:
 def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates: list[Candidate]) -> Mention:
     block, doc = where.block, where.doc
     start, end = where.chars((cand.start, cand.end))
-    sent = doc[cand.start].sent
+    sent = sentence_of(doc, cand.start)
     q_start, q_end = where.chars((sent.start, sent.end))
     affiliation = cand.affiliation
     if affiliation is None and cand.function is not None:

@@ -25,6 +25,7 @@ from ingest.mentions.normalize import fold
 CLIMB = frozenset(
     {"conj", "appos", "nmod", "flat", "flat:name", "flat:foreign", "fixed", "compound", "amod", "nummod"}
 )
+OBJECTS = frozenset({"obj", "iobj", "obl:arg", "xcomp"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "csubj", "expl:subj"})
 _GLUE_POS = frozenset({"DET", "CCONJ", "ADV", "SPACE"})
 _GLUE_TEXT = frozenset({",", "ainsi", "que", "qu'", "-", "–", "(", ")", "«", "»", '"', "/"})
@@ -59,15 +60,21 @@ def assign_role(
         return RoleDecision("mentioned", "none")
     target = "place" if cand.kind == "place" else "org"
     mine = [c for c in cues if c.target == target]
-    cue = _by_parse(doc, cand, mine)
+    barriers = {i for c in candidates if c.function and c is not cand for i in range(*c.function)}
+    barriers |= {i for c in candidates if c.kind == "person" and c is not cand for i in range(c.start, c.end)}
+    cue = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
     if cue:
         return RoleDecision(cue.role, "parse", cue)
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
-    cue = _by_sequence(doc, cand, mine, covered, target)
+    in_function = any(c.function and c.function[0] <= cand.start < c.function[1] for c in candidates)
+    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
+        cue = _example_scope(doc, cand, mine)
+        if cue:
+            return RoleDecision("mentioned", "parse", cue)
         root = doc[cand.start : cand.end].root
         if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.lefts):
             return RoleDecision("perimeter", "preposition")
@@ -76,11 +83,26 @@ def assign_role(
     return RoleDecision("mentioned", "none")
 
 
+def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
+    """A place inside what an example cue introduces: 'à l'image de ce qui se fait à Rennes'."""
+    for cue in cues:
+        if cue.role != "mentioned" or cue.end > cand.start:
+            continue
+        head = doc[cue.end - 1].head
+        if head.i >= cue.end and head.left_edge.i <= cand.start and cand.end - 1 <= head.right_edge.i:
+            return cue
+    return None
+
+
 def _cue_at(cues: list[Cue], i: int) -> Cue | None:
     return next((c for c in cues if c.start <= i < c.end), None)
 
 
-def _by_parse(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
+def _by_parse(doc, cand: Candidate, cues: list[Cue], barriers: set[int]) -> Cue | None:
+    """The cue the parse attaches the mention to. The climb stops at a person's name or function (the
+    organisation of 'X, directrice de la mission locale, coordonne' is not the coordinator) and after one
+    noun complement that is not itself a mention ('les services de l'État' yes, 'des visiteurs, dont des
+    représentants de l'État' no)."""
     if not cues:
         return None
     root = doc[cand.start : cand.end].root
@@ -88,23 +110,32 @@ def _by_parse(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
     if found:
         return found
     cur = root
+    nmod_hops = 0
     for _ in range(CLIMB_STEPS):
         head = cur.head
-        if head.i == cur.i:
+        if head.i == cur.i or (head.i in barriers and not (cand.start <= head.i < cand.end)):
             return None
         cue = _cue_at(cues, head.i)
-        if cue is not None:
-            if cue.direction == "subject" and cur.dep_ == "nsubj" and cue.start >= cand.end:
-                return cue
-            if cue.direction == "after" and cur.dep_ not in SUBJECTS and cue.start < cand.start:
-                return cue
+        if cue is not None and _governs(cue, cur, cand):
+            return cue
         if cur.dep_ not in CLIMB or not (cand.start <= head.i < cand.end or head.pos_ in ("NOUN", "PROPN")):
             return None
+        if cur.dep_ == "nmod" and not (cand.start <= head.i < cand.end):
+            nmod_hops += 1
+            if nmod_hops > 1:
+                return None
         found = _marker_cue(head, cand.start, cues)
         if found:
             return found
         cur = head
     return None
+
+
+def _governs(cue: Cue, cur, cand: Candidate) -> bool:
+    """Whether a cue at the head of `cur` governs the mention (subject cue: its subject; verb: its object)."""
+    if cue.direction == "subject":
+        return cur.dep_ == "nsubj" and cue.start >= cand.end
+    return cur.dep_ not in SUBJECTS and cue.start < cand.start and (not cue.verb or cur.dep_ in OBJECTS)
 
 
 def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
@@ -124,8 +155,27 @@ def _glue(doc, k: int, covered: set[int], target: str) -> bool:
     return target == "place" and t.pos_ == "ADP"
 
 
+_TERMINAL = frozenset({".", "!", "?", ";", "•", "…"})
+
+
+def sentence_of(doc, i: int):
+    """The sentence of token i: spaCy's, joined to its neighbours where the parser cut with no punctuation
+    ("Pôle emploi et la Région | copilotent le programme.")."""
+    sents = doc.user_data.get("qfq_sents")
+    if sents is None:
+        sents = doc.user_data["qfq_sents"] = list(doc.sents)
+    k = next(n for n, s in enumerate(sents) if s.start <= i < s.end)
+    first = k
+    while first > 0 and sents[first - 1][-1].text not in _TERMINAL:
+        first -= 1
+    last = k
+    while last + 1 < len(sents) and sents[last][-1].text not in _TERMINAL:
+        last += 1
+    return doc[sents[first].start : sents[last].end]
+
+
 def _by_sequence(doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str) -> Cue | None:
-    sent = doc[cand.start].sent
+    sent = sentence_of(doc, cand.start)
     before = [c for c in cues if c.direction == "after" and sent.start <= c.start and c.end <= cand.start]
     if before:
         cue = before[-1]
