@@ -37,9 +37,13 @@ class FrenchNLP:
         batch_size: int = 64,
         disable: Iterable[str] = (),
         max_length: int = 2_000_000,
+        n_process: int = 1,
     ) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}", where="FrenchNLP")
+        if n_process < 1:
+            raise ConfigError(f"n_process must be at least 1, got {n_process}", where="FrenchNLP")
+        self.n_process = n_process
         self.model = model
         self.batch_size = batch_size
         self.disable = tuple(disable)
@@ -95,8 +99,9 @@ class FrenchNLP:
         return nlp
 
     def pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
-        """Process many texts in batches, in order."""
-        yield from self.nlp.pipe(texts, batch_size=self.batch_size)
+        """Process many texts in batches, in order; in `n_process` forked processes when above 1 (spaCy's
+        CNN runs on one core per process: two processes use both cores of the target machine)."""
+        yield from self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
 
     def __call__(self, text: str) -> Doc:
         return self.nlp(text)
