@@ -15,6 +15,7 @@ Overlapping matches: the longest wins, then the leftmost.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,6 +76,7 @@ class Gazetteer:
         self._folded: dict[tuple[str, ...], list[GazetteerEntry]] = {}
         self._exact: dict[tuple[str, ...], list[GazetteerEntry]] = {}
         self._matchers = None
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -112,7 +114,9 @@ class Gazetteer:
         if not self.entries or len(doc) == 0:
             return []
         if self._matchers is None:
-            self._matchers = self._build()
+            with self._lock:
+                if self._matchers is None:
+                    self._matchers = self._build()
         folded_m, exact_m = self._matchers
         vocab = doc.vocab
         words = [t.text for t in doc if not t.is_space]
