@@ -1,0 +1,260 @@
+"""Candidate mentions in a parsed doc: gazetteer matches first, then what the NER and the parse add.
+
+Precedence where spans overlap: a gazetteer organisation, person or dispositif wins; a gazetteer place inside
+a longer organisation ("Mission locale du Bessin", "CCI Bretagne") becomes that organisation's territory;
+otherwise the longest span wins. Persons are a layer of their own: a person's function ("directrice de la
+mission locale") may contain an organisation, and both are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ingest.mentions.cues import Lexicon
+from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
+from ingest.mentions.normalize import fold
+
+_CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
+_NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
+_CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
+FUNCTION_MAX = 15
+QUOTED_MAX = 20
+NAME_MAX = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int  # token span in the doc, end exclusive
+    end: int
+    kind: str  # org, place, person, dispositif
+    source: str  # gazetteer, ner, parse, layout
+    key: str | None = None
+    other_keys: tuple[str, ...] = ()
+    territory: tuple[int, int] | None = None  # token span of a place named inside an organisation
+    territory_key: str | None = None
+    function: tuple[int, int] | None = None  # token span of a person's function
+    affiliation: tuple[int, int] | None = None  # token span of a person's organisation
+
+    def overlaps(self, other: Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Candidate) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def find_candidates(
+    doc, gazetteer: Gazetteer | None, lexicon: Lexicon, original: str | None
+) -> list[Candidate]:
+    """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
+    known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
+    known = _attach_territories(doc, known)
+    others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
+    persons = _persons(doc, lexicon, known + others)
+    titles = {p.function[0] for p in persons if p.function}
+    # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
+    others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
+    entities = _resolve(known, [c for c in others if c.kind != "person"])
+    functions = [p.function for p in persons if p.function]
+    entities = [
+        c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
+    ]
+    person_spans = _resolve([c for c in known if c.kind == "person"], persons)
+    return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _from_match(m: GazetteerMatch) -> Candidate:
+    return Candidate(m.start, m.end, m.kind, "gazetteer", m.key, m.other_keys)
+
+
+def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
+    """'CCI' + 'Bretagne', 'Pôle emploi' + 'de Normandie': one organisation with its territory."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(known):
+        c = known[i]
+        nxt = known[i + 1] if i + 1 < len(known) else None
+        if c.kind == "org" and nxt is not None and nxt.kind == "place":
+            gap = [t for t in doc[c.end : nxt.start] if not t.is_space]
+            if all(fold(t.text) in _CASE_WORDS for t in gap) and len(gap) <= 2:
+                out.append(replace(c, end=nxt.end, territory=(nxt.start, nxt.end), territory_key=nxt.key))
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def _is_org_like(span, lexicon: Lexicon) -> bool:
+    words = [fold(t.text) for t in span]
+    if any(w in lexicon.loc_is_org_words for w in words):
+        return True
+    return fold(span[0].lemma_) in lexicon.org_heads or any(
+        is_acronym(t.text) and len(t) > 1 for t in span[:1]
+    )
+
+
+def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
+    out = []
+    for ent in doc.ents:
+        span = ent
+        while len(span) > 1 and (span[0].pos_ in ("DET", "ADP") or fold(span[0].text) in _CASE_WORDS):
+            span = span[1:]
+        if sum(c.isalpha() for c in span.text) < 2:  # a drop capital, a stray letter
+            continue
+        if ent.label_ == "ORG":
+            kind = "org"
+        elif ent.label_ == "LOC":
+            kind = "org" if _is_org_like(span, lexicon) else "place"
+        elif ent.label_ == "PER":
+            kind = "org" if any(fold(t.text) in lexicon.loc_is_org_words for t in span) else "person"
+        else:
+            continue
+        out.append(Candidate(span.start, span.end, kind, "ner"))
+    return out
+
+
+def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
+    """Noun phrases headed by an organisation word: 'la chambre d'agriculture', 'les missions locales'."""
+    out = []
+    for t in doc:
+        if t.pos_ not in ("NOUN", "PROPN") or fold(t.text) in lexicon.org_not_heads:
+            continue
+        if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads:
+            continue
+        right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
+        left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
+        if not (right or left) and fold(t.text) not in lexicon.org_alone:
+            continue
+        end = t.i + 1
+        for child in sorted(right, key=lambda c: c.i):
+            if min(x.i for x in child.subtree) != end:
+                break
+            end = _contiguous_end(doc, child, end)
+        end = _quoted_name_end(doc, t.i, end)
+        end = _capitalised_name_end(doc, t.i, end)
+        if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
+            continue
+        start = min([t.i] + [c.i for c in left])
+        while start < t.i and (doc[start].pos_ == "DET" or fold(doc[start].lemma_) == "tout"):
+            start += 1
+        out.append(Candidate(start, end, "org", "parse"))
+    return out
+
+
+def _capitalised_name_end(doc, head: int, end: int) -> int:
+    """'le groupement Solidarité Emploi Normand': capitalised words after the head continue its name."""
+    if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
+        return end
+    i = end
+    while i < len(doc) and i - head <= NAME_MAX and doc[i].is_alpha and doc[i].text[:1].isupper():
+        if doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?"):
+            break
+        i += 1
+    return i
+
+
+def _quoted_name_end(doc, start: int, end: int) -> int:
+    """'l'association « Carrefour pour l'Insertion … »', 'le réseau des « GRETA »': the name in quotes."""
+    opened = [k for k in range(start, end) if doc[k].text == "«"]
+    if opened and not any(doc[k].text == "»" for k in range(opened[-1], end)):
+        end = opened[-1]
+    i = end
+    while i < len(doc) and fold(doc[i].text) in _CASE_WORDS and i - end < 2:
+        i += 1
+    if i >= len(doc) or doc[i].text != "«":
+        return end
+    for j in range(i + 1, min(len(doc), i + QUOTED_MAX)):
+        if doc[j].text == "»":
+            return j + 1
+    return end
+
+
+def _contiguous_end(doc, child, end: int) -> int:
+    """End of the child's subtree, cut before a comma, a conjunction or a clause."""
+    stop = child.i + 1
+    for x in child.subtree:
+        if x.i < end:
+            continue
+        if x.i != child.i and x.dep_ in _CUT_DEPS or x.is_punct or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
+            break
+        stop = x.i + 1
+    return max(stop, child.i + 1)
+
+
+def _persons(doc, lexicon: Lexicon, entities: list[Candidate]) -> list[Candidate]:
+    """Named persons (NER PER, or a civility and capitalised words) and persons named by their function."""
+    named = [c for c in entities if c.kind == "person"]
+    for t in doc:
+        if fold(t.text) in lexicon.civilities:
+            end = t.i + 1
+            while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha:
+                end += 1
+            if end > t.i + 1 and not any(n.start <= t.i + 1 < n.end for n in named):
+                named.append(Candidate(t.i + 1, end, "person", "parse"))
+    functions = _functions(doc, lexicon)
+    out = []
+    used: set[tuple[int, int]] = set()
+    for person in named:
+        func = _adjacent_function(doc, person, functions)
+        if func:
+            used.add(func)
+        out.append(replace(person, function=func))
+    for func in functions:
+        if func not in used and not any(n.start <= func[0] < n.end for n in named):
+            s = func[0]
+            out.append(Candidate(s, func[1], "person", "parse", function=func))
+    return out
+
+
+def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Spans 'title + complement' ("préfet de région"), up to a punctuation, a verb or FUNCTION_MAX tokens."""
+    titles = {tuple(fold(w) for w in title.split()) for title in lexicon.person_titles}
+    longest = max((len(t) for t in titles), default=0)
+    folded = [fold(t.text) for t in doc]
+    spans = []
+    i = 0
+    while i < len(doc):
+        hit = next(
+            (n for n in range(longest, 0, -1) if tuple(folded[i : i + n]) in titles and i + n <= len(doc)),
+            0,
+        )
+        if not hit or (hit == 1 and doc[i].pos_ not in ("NOUN", "PROPN") and not doc[i].text.isupper()):
+            i += 1
+            continue
+        end = i + hit
+        while end < len(doc) and end - i < FUNCTION_MAX:
+            t = doc[end]
+            if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
+                break
+            end += 1
+        while end > i + hit and (doc[end - 1].is_space or fold(doc[end - 1].text) in _CASE_WORDS):
+            end -= 1
+        spans.append((i, end))
+        i = end
+    return spans
+
+
+def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """'Marie Dupont, directrice de …' or 'la directrice de …, Marie Dupont' or a signature on two lines."""
+    for s, e in functions:
+        between = doc[person.end : s] if s >= person.end else doc[e : person.start]
+        if s < person.end and e > person.start:
+            continue
+        if len(between) <= 2 and all(t.is_space or t.text in (",", "-", "–") for t in between):
+            return (s, e)
+    return None
+
+
+def _resolve(known: list[Candidate], others: list[Candidate]) -> list[Candidate]:
+    kept = list(known)
+    for c in sorted(others, key=lambda c: (-(c.end - c.start), c.start)):
+        inside = [k for k in kept if k.overlaps(c)]
+        if not inside:
+            kept.append(c)
+            continue
+        places = [k for k in inside if k.kind == "place" and c.contains(k)]
+        if c.kind == "org" and places and len(places) == len(inside):
+            place = places[0]
+            kept = [k for k in kept if k not in places]
+            kept.append(replace(c, territory=(place.start, place.end), territory_key=place.key))
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,183 @@
+"""The role cue lexicon (`ingest/data/role_cues.toml`) and the matcher that finds its cues in a parsed doc."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import ConfigError
+from ingest.mentions.nlp import FrenchNLP
+from ingest.mentions.normalize import fold
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "role_cues.toml"
+ORG_ROLES = ("pilot", "partner", "funder", "operator", "public", "contact")
+PLACE_ROLES = ("perimeter", "mentioned")
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+def expand(pattern: str) -> list[str]:
+    """'pilot{é,ée} par' -> ['piloté par', 'pilotée par']; '{,co-}' makes the part optional."""
+    parts = _ALTERNATIVES.split(pattern)
+    literals, choices = parts[0::2], [p.split(",") for p in parts[1::2]]
+    out = []
+    for combo in itertools.product(*choices):
+        text = "".join(lit + (combo[i] if i < len(combo) else "") for i, lit in enumerate(literals))
+        out.append(re.sub(r"\s+", " ", text).strip())
+    return [t for t in dict.fromkeys(out) if t]
+
+
+@dataclass(frozen=True)
+class RoleCues:
+    cues: tuple[str, ...]
+    verbs: frozenset[str]
+    subject_verbs: frozenset[str]
+    subject_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the role assignment reads, as data."""
+
+    roles: dict[str, RoleCues]
+    perimeter: tuple[str, ...]
+    mentioned: tuple[str, ...]
+    perimeter_prepositions: frozenset[str]
+    perimeter_block_kinds: frozenset[str]
+    contractions: dict[str, tuple[str, ...]]
+    org_heads: frozenset[str]
+    org_alone: frozenset[str]
+    org_not_heads: frozenset[str]
+    loc_is_org_words: frozenset[str]
+    person_titles: tuple[str, ...]
+    civilities: frozenset[str]
+    lower_words: frozenset[str]
+    contact_labels: frozenset[str]
+    source: str = field(default="", compare=False)
+
+
+def load_lexicon(path: Path | str | None = None) -> Lexicon:
+    """Read the cue lexicon; a malformed file is a ConfigError naming the file and the missing part."""
+    path = Path(path) if path else DATA
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the role cue lexicon: {exc}", where=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the role cue lexicon is not valid TOML: {exc}", where=str(path)) from exc
+    try:
+        roles = {}
+        for role in ORG_ROLES:
+            r = raw["roles"][role]
+            roles[role] = RoleCues(
+                cues=_expand_all(r["cues"]),
+                verbs=frozenset(fold(v) for v in r.get("verbs", [])),
+                subject_verbs=frozenset(fold(v) for v in r.get("subject_verbs", [])),
+                subject_forms=_expand_all(r.get("subject_forms", [])),
+            )
+        places, orgs, persons = raw["places"], raw["organisations"], raw["persons"]
+        return Lexicon(
+            roles=roles,
+            perimeter=_expand_all(places["perimeter"]),
+            mentioned=_expand_all(places["mentioned"]),
+            perimeter_prepositions=frozenset(fold(p) for p in places["perimeter_prepositions"]),
+            perimeter_block_kinds=frozenset(places["perimeter_block_kinds"]),
+            contractions={fold(k): tuple(fold(v) for v in vs) for k, vs in raw["contractions"].items()},
+            org_heads=frozenset(fold(w) for w in orgs["heads"]),
+            org_alone=frozenset(fold(w) for w in orgs["alone"]),
+            org_not_heads=frozenset(fold(w) for w in orgs.get("not_heads", [])),
+            loc_is_org_words=frozenset(fold(w) for w in orgs["loc_is_org_words"]),
+            person_titles=_expand_all(persons["titles"]),
+            civilities=frozenset(fold(w) for w in persons["civilities"]),
+            lower_words=frozenset(fold(w) for w in raw["recase"]["lower_words"]),
+            contact_labels=frozenset(fold(w) for w in raw["contacts"]["labels"]),
+            source=str(path),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"the role cue lexicon lacks or misspells {exc}",
+            where=str(path),
+            valid=f"tables roles.{{{','.join(ORG_ROLES)}}}, places, contractions, organisations, persons, "
+            "recase, contacts",
+        ) from exc
+
+
+def _expand_all(patterns: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for p in patterns for x in expand(p)))
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int  # token indices in the doc
+    end: int
+    role: str  # an org role, or "perimeter" / "mentioned" for places
+    target: str  # "org" or "place"
+    direction: str  # "after": governs what follows; "subject": governs its subject, written before it
+    text: str
+    verb: bool = False  # a verb found by its lemma: in the parse it governs its object only
+
+
+class CueMatcher:
+    """Finds the lexicon's cues in a doc: phrases on folded tokens, verbs on folded lemmas."""
+
+    def __init__(self, lexicon: Lexicon, nlp: FrenchNLP) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.lexicon = lexicon
+        self._vocab = nlp.nlp.vocab
+        self._matcher = PhraseMatcher(self._vocab, attr="ORTH")
+        groups: dict[str, list[str]] = {}
+        for role, cues in lexicon.roles.items():
+            groups[f"org|{role}|after"] = list(cues.cues)
+            groups[f"org|{role}|subject"] = list(cues.subject_forms)
+        groups["place|perimeter|after"] = list(lexicon.perimeter)
+        groups["place|mentioned|after"] = list(lexicon.mentioned)
+        for label, phrases in groups.items():
+            docs = [self._folded(words) for p in phrases for words in self._variants(nlp, p)]
+            if docs:
+                self._matcher.add(label, docs)
+
+    def _variants(self, nlp: FrenchNLP, phrase: str) -> list[list[str]]:
+        words = [fold(t.text) for t in nlp.tokenize(phrase) if not t.is_space]
+        out = [words]
+        if words and words[-1] in self.lexicon.contractions:
+            out += [words[:-1] + [c] for c in self.lexicon.contractions[words[-1]]]
+        return out
+
+    def _folded(self, words: list[str]):
+        from spacy.tokens import Doc
+
+        return Doc(self._vocab, words=words)
+
+    def find(self, doc) -> list[Cue]:
+        """The cues of a doc, longest first where they overlap, in text order."""
+        if len(doc) == 0:
+            return []
+        folded = [fold(t.text) or t.text for t in doc]
+        found = []
+        for match_id, s, e in self._matcher(self._folded(folded)):
+            target, role, direction = self._vocab.strings[match_id].split("|")
+            found.append(Cue(s, e, role, target, direction, doc[s:e].text))
+        for t in doc:
+            if t.pos_ in ("NOUN", "PROPN", "DET", "ADP", "PUNCT"):
+                continue
+            lemma = fold(t.lemma_)
+            for role, cues in self.lexicon.roles.items():
+                if lemma in cues.verbs:
+                    found.append(Cue(t.i, t.i + 1, role, "org", "after", t.text, verb=True))
+                if lemma in cues.subject_verbs:
+                    found.append(Cue(t.i, t.i + 1, role, "org", "subject", t.text))
+        return _longest(found)
+
+
+def _longest(cues: list[Cue]) -> list[Cue]:
+    taken: set[int] = set()
+    kept = []
+    for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.start)):
+        if taken.isdisjoint(range(c.start, c.end)):
+            kept.append(c)
+            taken.update(range(c.start, c.end))
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,169 @@
+"""Gazetteer matching: known names (places, actors, dispositifs) found in a parsed text, fast.
+
+The caller (the graph side) passes plain data: (surface form, entity kind, key) rows — a place with its code,
+an organisation name or acronym with its lexicon key, a dispositif label with its thesaurus id. `ingest` knows
+no name itself.
+
+Matching is token-based with two spaCy `PhraseMatcher`s, so names are whole words by construction:
+- names, on a folded copy of the tokens (case, accents, apostrophes and ligatures ignored; a hyphen and a
+  space are the same), with one guard: a one-word name written with a capital ("Eu") is not found in a
+  lower-case word ("eu");
+- short acronyms (up to `ACRONYM_MAX` characters, no lower case: "PE", "CCI"), only as written, case included.
+Overlapping matches: the longest wins, then the leftmost.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.errors import ConfigError
+from ingest.mentions.nlp import FrenchNLP
+from ingest.mentions.normalize import fold
+
+KINDS = ("org", "place", "person", "dispositif")
+ACRONYM_MAX = 6
+_ACRONYM = re.compile(r"^[A-Z0-9ÉÈÀ&][A-Z0-9ÉÈÀ&\-]*$")
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    surface: str
+    kind: str  # one of KINDS
+    key: str
+
+
+@dataclass(frozen=True)
+class GazetteerMatch:
+    start: int  # token index in the doc
+    end: int  # exclusive
+    kind: str
+    key: str
+    other_keys: tuple[str, ...] = ()  # homonyms of the same kind (the graph side decides)
+    entry: str = ""  # the surface form of the entry that matched
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def is_acronym(surface: str) -> bool:
+    return len(surface) <= ACRONYM_MAX and bool(_ACRONYM.match(surface)) and any(c.isalpha() for c in surface)
+
+
+class Gazetteer:
+    """Known names of places, organisations, people and dispositifs, matched in spaCy docs."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry | tuple[str, str, str]], nlp: FrenchNLP) -> None:
+        self.entries: list[GazetteerEntry] = []
+        for i, row in enumerate(entries):
+            entry = row if isinstance(row, GazetteerEntry) else GazetteerEntry(*row)
+            if entry.kind not in KINDS:
+                raise ConfigError(
+                    f"gazetteer row {i} ({entry.surface!r}) has the kind {entry.kind!r}",
+                    where="Gazetteer(entries)",
+                    valid=", ".join(KINDS),
+                )
+            if not entry.surface.strip() or not entry.key:
+                raise ConfigError(
+                    f"gazetteer row {i} has an empty surface form or key: {entry!r}",
+                    where="Gazetteer(entries)",
+                    valid="(surface form, kind, key), both non-empty",
+                )
+            self.entries.append(entry)
+        self._nlp = nlp
+        self._folded: dict[tuple[str, ...], list[GazetteerEntry]] = {}
+        self._exact: dict[tuple[str, ...], list[GazetteerEntry]] = {}
+        self._matchers = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def acronyms(self) -> frozenset[str]:
+        """Folded acronyms of the gazetteer (kept upper-case when capital lines are re-cased)."""
+        return frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
+
+    def _build(self):
+        from spacy.matcher import PhraseMatcher
+
+        vocab = self._nlp.nlp.vocab
+        folded_m = PhraseMatcher(vocab, attr="ORTH")
+        exact_m = PhraseMatcher(vocab, attr="ORTH")
+        for entry in self.entries:
+            if is_acronym(entry.surface.strip()):
+                words = tuple(t.text for t in self._nlp.tokenize(entry.surface.strip()))
+                self._exact.setdefault(words, []).append(entry)
+                continue
+            for variant in {entry.surface.strip(), entry.surface.strip().replace("-", " ")}:
+                words = tuple(fold(t.text) for t in self._nlp.tokenize(variant) if not t.is_space)
+                if words:
+                    self._folded.setdefault(words, []).append(entry)
+        folded_m.add("GAZ", [_doc(vocab, list(w)) for w in self._folded])
+        exact_m.add("ACR", [_doc(vocab, list(w)) for w in self._exact])
+        return folded_m, exact_m
+
+    def match(self, doc, original: str | None = None) -> list[GazetteerMatch]:
+        """Non-overlapping matches in a parsed doc, longest first then leftmost, in text order.
+
+        `original` is the text as written when `doc` was made from a re-cased copy of the same length:
+        acronyms and the capital guard then read the original case.
+        """
+        if not self.entries or len(doc) == 0:
+            return []
+        if self._matchers is None:
+            with self._lock:
+                if self._matchers is None:
+                    self._matchers = self._build()
+        folded_m, exact_m = self._matchers
+        vocab = doc.vocab
+        words = [t.text for t in doc if not t.is_space]
+        index = [t.i for t in doc if not t.is_space]
+        if not words:
+            return []
+        as_written = [(original or doc.text)[doc[i].idx : doc[i].idx + len(doc[i])] for i in index]
+        folded = [fold(w) or w for w in words]
+        found: list[GazetteerMatch] = []
+        for _, s, e in folded_m(_doc(vocab, folded)):
+            candidates = self._folded.get(tuple(folded[s:e]), [])
+            if e - s == 1 and not any(c.isupper() for c in as_written[s]):
+                candidates = [c for c in candidates if c.surface == c.surface.lower()]
+            found.extend(_matches(index, s, e, candidates))
+        for _, s, e in exact_m(_doc(vocab, as_written)):
+            found.extend(_matches(index, s, e, self._exact.get(tuple(as_written[s:e]), [])))
+        return _longest(found)
+
+
+def _doc(vocab, words: list[str]):
+    from spacy.tokens import Doc
+
+    return Doc(vocab, words=words)
+
+
+def _matches(index: list[int], s: int, e: int, entries: list[GazetteerEntry]) -> list[GazetteerMatch]:
+    """One match per kind; the other keys of the same kind are homonyms kept for the graph side."""
+    by_kind: dict[str, list[GazetteerEntry]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, []).append(entry)
+    out = []
+    for kind in KINDS:  # a fixed order: an organisation before a place of the same name
+        group = by_kind.get(kind)
+        if not group:
+            continue
+        keys = list(dict.fromkeys(g.key for g in group))
+        out.append(
+            GazetteerMatch(index[s], index[e - 1] + 1, kind, keys[0], tuple(keys[1:]), group[0].surface)
+        )
+    return out
+
+
+def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
+    taken: set[int] = set()
+    kept = []
+    for m in sorted(found, key=lambda m: (-len(m), m.start, KINDS.index(m.kind))):
+        if taken.isdisjoint(range(m.start, m.end)):
+            kept.append(m)
+            taken.update(range(m.start, m.end))
+    return sorted(kept, key=lambda m: m.start)

