@@ -10,33 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ingest.names import NAMES
 from ingest.records import TerritoryMention
 from ingest.text import collapse, fold, html_paragraphs, strip_markup
 
 Gazetteer = Callable[[str], bool]
 
-REGIONS = (
-    "Auvergne-Rhône-Alpes",
-    "Bourgogne-Franche-Comté",
-    "Bretagne",
-    "Centre-Val de Loire",
-    "Corse",
-    "Grand Est",
-    "Hauts-de-France",
-    "Île-de-France",
-    "Normandie",
-    "Nouvelle-Aquitaine",
-    "Occitanie",
-    "Pays de la Loire",
-    "Provence-Alpes-Côte d'Azur",
-    "Guadeloupe",
-    "Martinique",
-    "Guyane",
-    "La Réunion",
-    "Mayotte",
-    "Haute-Normandie",
-    "Basse-Normandie",
-)
+REGIONS = NAMES["regions"]
 _REGION_KEYS = {re.sub(r"[-\s]+", " ", fold(r)): r for r in REGIONS}
 
 _CONNECTORS = r"(?:de|du|des|d'|d’|la|le|les|l'|l’|en|sur|sous|lès)"
@@ -50,65 +30,7 @@ _PLACE = re.compile(
 _ORG_PREFIX = re.compile(r"^(?:PLIE|Axe|CC|CA)\s+(?=[A-ZÉ])")
 _WHOLE_PIECE = re.compile(r"^(?:communauté|métropole|agglomération)\b", re.I)
 # Capitalised words that start a sentence or name a programme, not a place.
-_NOT_PLACES = {
-    fold(w)
-    for w in (
-        "Dont",
-        "Autres",
-        "Autre",
-        "Exemple",
-        "Déploiement",
-        "Expérimentation",
-        "Ensemble",
-        "Territoires",
-        "Territoire",
-        "Contrats de Transition Écologique",
-        "Contrat de Transition Écologique",
-        "Territoires d'Industrie",
-        "Territoires d'industrie",
-        "Pacte",
-        "Chaque",
-        "Deux",
-        "Trois",
-        "Action",
-        "Actions",
-        "Axe",
-        "Couverture",
-        "PERMAC",
-        "Le WIP",
-        "WIP",
-        "Matteredio",
-        "Cemex",
-        "Deuxième vie deuxième chance",
-        "CTE",
-        "TI",
-        "Zest",
-        "Initiative nationale",
-        "Coorace",
-        "PLIE",
-        "SPE",
-        "Etat",
-        "État",
-        "Région",
-        "Département",
-        "Pôle Emploi",
-        "Pôle emploi",
-        "EPCI",
-        "Intercommunalité",
-        "Transport",
-        "Agriculture",
-        "Logistique",
-        "Industrie",
-        "BTP",
-        "Métallurgie",
-        "Plasturgie",
-        "Commerce",
-        "FRSEA",
-        "Deuxième",
-        "Premier",
-        "Première",
-    )
-}
+_NOT_PLACES = {fold(w) for w in NAMES["not_places"]}
 _EXCLUSION = re.compile(r"\b(?:hors|sauf|à l'exception de)\s+", re.I)
 _PREP_PLACE = re.compile(
     rf"\b(?i:à|sur|en|dans\s+(?:le|la|les|l')|de\s+la\s+communauté\s+de\s+communes\s+de|autour\s+de)\s*"
