@@ -12,7 +12,7 @@ from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument
-from ingest.shapes import blurbs, fiche, numbered, sheet, strategy
+from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, slug
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Shapes in the order they claim lines; strategy text is the fallback for documents with few structured
 # actions.
 STRUCTURED = (fiche.detect, numbered.detect, blurbs.detect)
+UNTITLED = "Fiche sans intitulé"  # the fiche shape's title for a fiche whose title it did not find
 
 
 def document_id(path: Path) -> str:
@@ -67,6 +68,9 @@ def parse_text(
         for action in found:
             ctx.claim(action)
         actions.extend(found)
+    found_outline = outline.detect(ctx)
+    if _outline_wins(actions, found_outline.actions):
+        actions = found_outline.actions
     if not actions:
         raise NoActionFound(
             "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs "
@@ -84,12 +88,24 @@ def parse_text(
         glossary=entries,
         participants=participants(ctx),
         toc_refs=_toc_refs(loaded.lines),
+        passages=found_outline.passages,
         text=loaded,
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)
     log.debug("%s: %d actions", record.id, len(actions))
     return parsed
+
+
+def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bool:
+    """The general outline parser replaces the document shapes when they found nothing, or when it finds
+    more titled units than they did and theirs are untitled."""
+    if not general:
+        return False
+    if not shapes:
+        return True
+    untitled = sum(1 for a in shapes if a.title.startswith(UNTITLED))
+    return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
 
 
 def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:
