@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from ingest.labels import Lexicon, default_lexicon
+from ingest.orgs import split_orgs
 from ingest.records import ActionRecord, Level, Passage, SheetRow
 from ingest.shapes.context import Context
 from ingest.shapes.sheet import PLACE_RECORDS, _Builder, _columns, _read_row
@@ -32,8 +33,10 @@ from ingest.text import collapse, fold, is_upper_text, strip_heading
 MAX_HEADING = 180  # characters: a longer line is prose
 MAX_UNKNOWN_LABEL_WORDS = 5
 _HASH = re.compile(r"^(#{1,6})\s+(.*)$")
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^\s*[-*•–]\s+")
 _RUN_IN = re.compile(r"^(?:\*\*|__)?\s*([^:*_\t]{1,80}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$")
+_EMAIL_TAIL = re.compile(r"\s*[-–,]\s*\S+@\S+.*$")
+_PUNCT = frozenset(":.-–—)")
 _SEP = r"\s*(?:[:.\-–—)]\s*|\s+|$)"
 
 
@@ -117,7 +120,8 @@ def _parts(number: str | None) -> int:
 
 
 def classify(text: str, s: Structure | None = None) -> Heading:
-    """A heading's role from its words: 'Fiche action n° 1.1.2 : Titre' -> unit, ref 'Fiche action n° 1.1.2'."""
+    """A heading's role from its words: 'Fiche action n° 1.1.2 : Titre' -> a unit, ref 'Fiche action n°
+    1.1.2', title 'Titre'."""
     s = s or structure()
     h = Heading(0, 0, text, title=text)
     if m := s.words.match(text):
@@ -130,9 +134,11 @@ def classify(text: str, s: Structure | None = None) -> Heading:
             h.role = "unit"
         else:
             h.role, h.kind = "level", s.level_kind.get(key)
-        if h.role == "level" and not h.number and not h.title:
-            h.role, h.title = "other", text
-        return h
+        punctuated = text[m.end(2) if m.group(2) else m.end(1) :].lstrip()[:1] in _PUNCT
+        if not h.number and (not punctuated or not h.title):
+            h.role, h.kind, h.word, h.title = "other", None, None, text  # "Programme départemental…"
+        else:
+            return h
     if m := s.code.match(text):
         h.code, h.title, h.role = collapse(m.group(1)), m.group(2).strip(), "code"
         return h
@@ -170,7 +176,9 @@ class _Depths:
 
     def depth(self, h: Heading, sig: tuple) -> int:
         if sig not in self.by_sig:
-            container = next((o for o in reversed(self.open) if o.role in ("level", "unit", "numbered")), None)
+            container = next(
+                (o for o in reversed(self.open) if o.role in ("level", "unit", "numbered")), None
+            )
             self.by_sig[sig] = container.depth + 1 if container else 1
         d = self.by_sig[sig]
         self.open = [o for o in self.open if o.depth < d] + [h]
@@ -250,31 +258,33 @@ def _in_passage(h: Heading) -> bool:
     return any(a.role == "passage" for a in h.ancestors())
 
 
+def _promote(live: list[Heading], s: Structure) -> None:
+    """With no unit word: deep-numbered levels, codes sharing a prefix, or the deepest bare-numbered
+    headings are the units."""
+    deep = [h for h in live if h.role == "level" and _parts(h.number) >= s.deep_numbering]
+    codes = [h for h in live if h.role == "code"]
+    prefixes = [re.match(r"[A-Z]+", c.code or "").group(0) for c in codes]
+    if deep or (codes and max(prefixes.count(p) for p in prefixes) >= 2):
+        for h in deep or codes:
+            h.role = "unit"
+        return
+    numbered = [h for h in live if h.role == "numbered"]
+    leaves = [h for h in numbered if not any(c.role == "numbered" for c in h.children)]
+    parts = [_parts(h.number) for h in leaves]
+    if parts and parts.count(max(parts)) >= s.min_bare_units and max(parts) > 1:
+        for h in leaves:
+            if _parts(h.number) == max(parts):
+                h.role = "unit"
+
+
 def _roles(found: list[Heading], s: Structure) -> None:
-    """Relative roles: a unit below a unit is a sub-unit; with no unit word, deep numbering, codes or the
-    deepest bare-numbered headings are the units; a passage inside a unit is part of it."""
+    """Relative roles: a unit below a unit is a sub-unit; a passage inside a unit is part of it."""
     for h in found:
         if h.role == "passage" and any(a.role == "unit" for a in h.ancestors()):
             h.role = "other"
     live = [h for h in found if not _in_passage(h) and h.role != "passage"]
     if not any(h.role == "unit" for h in live):
-        deep = [h for h in live if h.role == "level" and _parts(h.number) >= s.deep_numbering]
-        codes = [h for h in live if h.role == "code"]
-        prefixes = [re.match(r"[A-Z]+", c.code or "").group(0) for c in codes]
-        if deep:
-            for h in deep:
-                h.role = "unit"
-        elif codes and max(prefixes.count(p) for p in prefixes) >= 2:
-            for h in codes:
-                h.role = "unit"
-        else:
-            numbered = [h for h in live if h.role == "numbered"]
-            leaves = [h for h in numbered if not any(c.role == "numbered" for c in h.children)]
-            parts = [_parts(h.number) for h in leaves]
-            if parts and parts.count(max(parts)) >= s.min_bare_units and max(parts) > 1:
-                for h in leaves:
-                    if _parts(h.number) == max(parts):
-                        h.role = "unit"
+        _promote(live, s)
     for h in found:
         if h.role == "unit" and any(a.role == "unit" for a in h.ancestors()):
             h.role = "sub"
@@ -436,7 +446,7 @@ def _levels(unit: Heading) -> list[Level]:
     out = []
     for a in unit.ancestors():
         if a.role == "level" or (a.role == "numbered" and a.title):
-            kind = fold(a.word) if a.word else "section"
+            kind = collapse(a.word.lower()) if a.word else "section"
             out.append(Level(kind=kind, title=a.title or a.text, ref=a.ref))
     return out
 
@@ -485,8 +495,19 @@ class _Units:
         for label, _value, line in body.pairs:
             if not self.lexicon.match(label):
                 action.warnings.append(f"ligne {line} : libellé non reconnu « {label} » (gardé tel quel)")
+        if not action.pilots:
+            action.pilots = self._contact_orgs(body, read.row.line)
         action.fields_missing = [f for f in action.fields_missing if f != "description" or not prose]
         return action
+
+    def _contact_orgs(self, body: _Body, line: int) -> list:
+        """The organisation named before an e-mail in a contacts value ('Mission locale - x@y.org')."""
+        for label, value, at in body.pairs:
+            spec = self.lexicon.spec(label)
+            name = _EMAIL_TAIL.sub("", value)
+            if spec and spec.record == "contacts" and name != value and name:
+                return split_orgs([name], at or line, self.ctx.known_acronyms)[0]
+        return []
 
 
 def unit_descendants(unit: Heading) -> list[Heading]:
