@@ -11,8 +11,8 @@ from ingest.errors import NoActionFound
 from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
-from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument
-from ingest.shapes import blurbs, fiche, numbered, sheet, strategy
+from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument, Passage
+from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, slug
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 # Shapes in the order they claim lines; strategy text is the fallback for documents with few structured
 # actions.
 STRUCTURED = (fiche.detect, numbered.detect, blurbs.detect)
+OUTLINE_RATIO = 3  # the outline parser's units against the shapes' above which the outline is believed
+UNTITLED = "Fiche sans intitulé"  # the fiche shape's title for a fiche whose title it did not find
 
 
 def document_id(path: Path) -> str:
@@ -67,6 +69,10 @@ def parse_text(
         for action in found:
             ctx.claim(action)
         actions.extend(found)
+    found_outline = outline.detect(ctx)
+    outline_won = _outline_wins(actions, found_outline.actions)
+    if outline_won:
+        actions = found_outline.actions
     if not actions:
         raise NoActionFound(
             "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs "
@@ -84,12 +90,33 @@ def parse_text(
         glossary=entries,
         participants=participants(ctx),
         toc_refs=_toc_refs(loaded.lines),
+        passages=_passages_outside(found_outline.passages, actions),
         text=loaded,
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)
     log.debug("%s: %d actions", record.id, len(actions))
     return parsed
+
+
+def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bool:
+    """The general outline parser replaces the document shapes when they found nothing, when it finds as
+    many titled units as they did and theirs are mostly untitled, or when it finds OUTLINE_RATIO times as
+    many."""
+    if not general:
+        return False
+    if not shapes:
+        return True
+    untitled = sum(1 for a in shapes if a.title.startswith(UNTITLED))
+    if len(general) >= OUTLINE_RATIO * len(shapes):
+        return True
+    return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
+
+
+def _passages_outside(passages: list[Passage], actions: list[ActionRecord]) -> list[Passage]:
+    """Typed passages that no action's lines contain (a "Diagnostic" row inside a fiche is the fiche's)."""
+    spans = [(a.provenance.line_start, a.provenance.line_end) for a in actions]
+    return [p for p in passages if not any(s <= p.line_start <= e for s, e in spans)]
 
 
 def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:

@@ -201,6 +201,17 @@ class DocumentRecord:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class Passage:
+    """A typed section that is not an action (édito, diagnostic, gouvernance, glossaire, annexe, sommaire…):
+    kept for search, never exported as an action. Lines are 1-based and inclusive, the heading's included."""
+
+    type: str
+    heading: str
+    line_start: int
+    line_end: int
+
+
 @dataclass
 class ParsedDocument:
     document: DocumentRecord
@@ -208,5 +219,6 @@ class ParsedDocument:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     participants: list[OrgMention] = field(default_factory=list)
     toc_refs: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     text: LoadedText | None = None
