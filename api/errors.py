@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.errors import ConfigError, NotFound, StoreError
+from graph.errors import NotFound, StoreError
 from ingest.errors import (
+    ConfigError,
     EmptyDocument,
     InputError,
     NoActionFound,

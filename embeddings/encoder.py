@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.prompts import BUILTIN_DIMS, PASSAGE_PROMPT, QUERY_PROMPT
 from embeddings.threads import QueryThreads
-from graph.errors import ConfigError
+from ingest.errors import ConfigError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

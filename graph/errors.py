@@ -1,4 +1,5 @@
-"""Errors the graph layer raises (below it, `ingest.errors` holds the base class and the input errors)."""
+"""Errors the graph layer raises (below it, `ingest.errors` holds the base class, the input errors and
+`ConfigError`, which every layer may raise)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,3 @@ class NotFound(QfqError):
 
 class StoreError(QfqError):
     """The store on disk is missing, locked, or of an unknown schema version."""
-
-
-class ConfigError(QfqError):
-    """A setting has a value qfq cannot use."""

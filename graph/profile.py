@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import ConfigError
+from ingest.errors import ConfigError
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "profile.toml"
 _TABLES = ("needs", "status_phrases", "residence_phrases", "implied_statuses", "dispositif_kinds")

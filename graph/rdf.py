@@ -19,8 +19,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
-from graph.errors import ConfigError
-from ingest.errors import InputError
+from ingest.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ConfigError, NotFound
-from ingest.errors import InputError
+from graph.errors import NotFound
+from ingest.errors import ConfigError, InputError
 from ingest.text import fold_with_offsets
 
 log = logging.getLogger(__name__)

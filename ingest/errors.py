@@ -1,7 +1,7 @@
 """The one error hierarchy of qfq.
 
 Every error says what was wrong, where (file, line or parameter) and what is valid.
-Each layer owns the errors it raises (graph/errors.py: NotFound, StoreError, ConfigError; api/errors.py:
+Each layer owns the errors it raises (graph/errors.py: NotFound, StoreError; api/errors.py:
 AccessDenied); `api` maps every class to HTTP status codes in one place (`api/errors.py`).
 """
 
@@ -54,3 +54,7 @@ class NoActionFound(InputError):
 
 class TooLarge(InputError):
     """A document is larger than the settings allow."""
+
+
+class ConfigError(QfqError):
+    """A setting, a reference file or an installed package qfq cannot use (any layer may raise it)."""

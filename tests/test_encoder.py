@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from embeddings.encoder import Encoder, build_encoder
-from graph.errors import ConfigError
+from ingest.errors import ConfigError
 
 # Never reach a model hub, even by accident. Set before huggingface_hub is imported (it reads this at import
 # time): importing embeddings.encoder does not import it, building the first model does.

@@ -13,9 +13,8 @@ from rdflib.compare import isomorphic
 
 from api.service import Service
 from graph.actors import ActorResolver, DocContext
-from graph.errors import ConfigError
 from graph.rdf import QFQ
-from ingest.errors import InputError
+from ingest.errors import ConfigError, InputError
 from ingest.text import fold
 
 RNG = __import__("pathlib").Path(__file__).parent / "data" / "gexf-1.3" / "gexf.rng"
