@@ -256,16 +256,13 @@ def report(title: str, *parts: str, versions: Sequence[str] = ()) -> None:
 # -- shared set-up --------------------------------------------------------------------------------
 
 
-def parser(description: str, copies: int, repeat: int = 3) -> argparse.ArgumentParser:
-    """The options every benchmark has: --corpus, --copies, --repeat, --work."""
+def parser(description: str, copies: int | None = None, repeat: int = 3) -> argparse.ArgumentParser:
+    """The options the benchmarks share: --corpus, --repeat, --work, and --copies when `copies` is given."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus", help="corpus directory")
-    ap.add_argument(
-        "--copies", type=int, default=copies, help=f"renamed copies of the corpus (default {copies})"
-    )
-    ap.add_argument(
-        "--repeat", type=int, default=repeat, help=f"runs of the corpus scenarios (default {repeat})"
-    )
+    if copies is not None:
+        ap.add_argument("--copies", type=int, default=copies, help=f"renamed copies of the corpus ({copies})")
+    ap.add_argument("--repeat", type=int, default=repeat, help=f"runs of the repeated scenarios ({repeat})")
     ap.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed)")
     return ap
 
@@ -277,7 +274,7 @@ def start(args: argparse.Namespace, prefix: str) -> Path:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if not args.corpus.is_dir():
         raise SystemExit(f"--corpus {args.corpus}: not a directory (valid: a directory of documents)")
-    if args.copies < 1 or args.repeat < 1:
+    if getattr(args, "copies", 1) < 1 or args.repeat < 1:
         raise SystemExit("--copies and --repeat must be at least 1")
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
