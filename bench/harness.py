@@ -59,7 +59,6 @@ class Result:
     cpu: list[float] = field(default_factory=list)
     value: Any = None
     rss_mib: float = 0.0  # the process's peak RSS after the scenario
-    cpu_wait: float | None = None  # share of the scenario's time some task waited for a CPU
     result: str = ""
 
     @property
@@ -109,18 +108,8 @@ def proc_status(pid: int) -> dict[str, int]:
     return out
 
 
-def cpu_pressure_s() -> float | None:
-    """Seconds some task waited for a CPU since boot (Linux PSI, /proc/pressure/cpu), or None."""
-    try:
-        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
-        return float(line.split("total=")[1]) / 1e6
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def run_one(sc: Scenario) -> Result:
     res = Result(sc.name)
-    p0, t0 = cpu_pressure_s(), time.perf_counter()
     for item in list(sc.items)[: sc.warmup]:
         sc.call(sc.setup(item) if sc.setup else item)
     for _ in range(sc.repeats):
@@ -136,8 +125,6 @@ def run_one(sc: Scenario) -> Result:
             continue
         break
     res.rss_mib = peak_rss_mib()
-    if p0 is not None and (p1 := cpu_pressure_s()) is not None:
-        res.cpu_wait = (p1 - p0) / (time.perf_counter() - t0)
     res.result = sc.describe(res.value) if sc.describe else ""
     log.info("%s: %d calls, median %s, p95 %s", sc.name, len(res.wall), ftime(res.median), ftime(res.p(95)))
     return res
@@ -159,8 +146,9 @@ def ftime(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
 
 
-def table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A Markdown table."""
+def table(head: str | Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A Markdown table; `head` is its column names, or one string of them separated by " | "."""
+    head = head.split(" | ") if isinstance(head, str) else head
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -176,26 +164,15 @@ def results_table(results: dict[str, Result]) -> str:
             ftime(r.p(95)) if len(r.wall) > 2 else "–",
             f"{ftime(min(r.wall))} – {ftime(max(r.wall))}" if len(r.wall) > 1 else "–",
             ftime(statistics.fmean(r.cpu)),
-            "–" if r.cpu_wait is None else f"{r.cpu_wait:.0%}",
             f"{r.rss_mib:,.0f}",
             r.result,
         )
         for r in results.values()
     ]
-    head = (
-        "scenario",
-        "calls",
-        "median",
-        "p95",
-        "min – max",
-        "CPU per call",
-        "CPU wait",
-        "peak RSS MiB",
-        "result",
-    )
+    head = "scenario | calls | median | p95 | min – max | CPU per call | peak RSS MiB | result"
     return table(head, rows) + (
-        "\n\n*CPU wait*: share of the scenario's wall time some task of the machine waited for a CPU "
-        "(/proc/pressure/cpu; 0 % = the machine was ours). *peak RSS*: the process's peak so far."
+        "\n\n*CPU per call*: this process's CPU time (all threads); below the wall time on a single-threaded "
+        "call, other processes had the CPU. *peak RSS*: the process's peak so far."
     )
 
 
@@ -235,8 +212,18 @@ def machine(versions: Sequence[str] = ()) -> str:
     )
     return (
         f"{cpu}, {os.cpu_count()} cores, {ram:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}{libs}; {code}; {time.strftime('%Y-%m-%d %H:%M %Z')}"
+        f"Python {platform.python_version()}{libs}; {code}; {time.strftime('%Y-%m-%d %H:%M %Z')}; "
+        f"load average {os.getloadavg()[1]:.1f} over 5 min, {busy()}"
     )
+
+
+def busy() -> str:
+    """How busy the machine was lately: the share of the last 5 minutes some task waited for a CPU."""
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[3]  # avg300=…
+        return f"CPU pressure {some.split('=')[1]} % over 5 min (0: quiet)"
+    except (OSError, IndexError):
+        return "CPU pressure unknown"
 
 
 def _version(dist: str) -> str:

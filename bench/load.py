@@ -144,16 +144,7 @@ def main() -> None:
             if "p99_ms" in ep:
                 checks.append(harness.check(f"{ep['name']} p99, ms", r["p99"] / 1000, ep["p99_ms"]))
             checks.append(harness.check(f"{ep['name']} errors", errors, 1))
-        head = (
-            "endpoint",
-            "req/s",
-            "p50 ms",
-            "p90 ms",
-            "p99 ms",
-            "max ms",
-            "non-2xx / socket / check",
-            "RSS MiB",
-        )
+        head = "endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx / socket / check | RSS MiB"
         setup = (
             f"wrk {args.threads} threads, {args.connections} connections, {args.duration:g} s per endpoint, "
             f"{args.repeat} run(s) (median by req/s); `/health` after {startup:.1f} s (warm-up); server "
