@@ -183,7 +183,8 @@ def check(what: str, value: float, limit: float | None = None, *, at_least: bool
         return (what, f"{value:,.3f}", "–", "–")
     ok = value >= limit if at_least else value < limit
     bound = f"{'≥' if at_least else '<'} {limit:,g}"
-    return (what, f"{value:,.2f}", bound, "**yes**" if ok else "**no**")
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    return (what, shown, bound, "**yes**" if ok else "**no**")
 
 
 def targets_table(checks: Sequence[tuple]) -> str:

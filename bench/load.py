@@ -135,7 +135,9 @@ def main() -> None:
             runs = [wrk(args, port, paths, proc.pid) for _ in range(args.repeat)]
             r = sorted(runs, key=lambda x: x["rps"])[len(runs) // 2]  # the median run by req/s
             harness.log.info("%s: %.0f req/s, p99 %.1f ms", ep["name"], r["rps"], r["p99"] / 1000)
-            label = f"`{paths[0]}`" + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
+            label = f"`{ep.get('label') or urllib.parse.unquote(paths[0])}`" + (
+                f" ({len(paths)} URLs)" if len(paths) > 1 else ""
+            )
             ms = [f"{r[k] / 1000:,.1f}" for k in ("p50", "p90", "p99", "lat_max")]
             errors = r["non2xx"] + r["socket"] + bad
             rows.append((label, f"{r['rps']:,.0f}", *ms, f"{r['non2xx']} / {r['socket']} / {bad}", r["rss"]))
