@@ -111,7 +111,7 @@ def main() -> None:
     out = io.StringIO()
     with redirect_stdout(out):
         print_tables(labelled, actions, chunks, rows, pair_rows, same)
-    harness.report("Search quality (`bench/search_eval.py`)", out.getvalue())
+    harness.report("Search quality (`bench/search_eval.py`)", out.getvalue().strip())
 
 
 def print_tables(labelled, actions, chunks, rows, pair_rows, same) -> None:
