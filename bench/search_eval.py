@@ -8,18 +8,18 @@ Vectors are cached in the data directory: the first run encodes the corpus (a fe
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
-import sys
 import time
 from collections import Counter
+from contextlib import redirect_stdout
 from pathlib import Path
 
+import harness  # noqa: I001 -- first: puts this checkout first on sys.path
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
-sys.path.insert(0, str(ROOT))
+ROOT = harness.REPO
 
 from api.service import Service  # noqa: E402
 from api.settings import Settings  # noqa: E402
@@ -108,20 +108,26 @@ def main() -> None:
         found = p["b"] in {r["id"] for r in body["same_action"]}
         same[(p["same_action"], found)] += 1
 
+    out = io.StringIO()
+    with redirect_stdout(out):
+        print_tables(labelled, actions, chunks, rows, pair_rows, same)
+    harness.report("Search quality (`bench/search_eval.py`)", out.getvalue().strip())
+
+
+def print_tables(labelled, actions, chunks, rows, pair_rows, same) -> None:
+    mains = sum(q["kind"] == "main" for q in labelled["queries"])
     print(
-        f"\n{len(labelled['queries'])} queries ({sum(q['kind'] == 'main' for q in labelled['queries'])} main), "
+        f"\n{len(labelled['queries'])} queries ({mains} main), "
         f"{len(labelled['pairs'])} pairs, {len(actions)} actions, {len(chunks)} chunks\n"
     )
-    print(
-        "| configuration | main R@5 | main R@10 | main MRR | paraphrase R@5 | paraphrase R@10 | paraphrase MRR | all R@5 | all R@10 | all MRR |"
-    )
+    kinds = ("main", "paraphrase", "all")
+    print("| configuration | " + " | ".join(f"{k} {m}" for k in kinds for m in ("R@5", "R@10", "MRR")) + " |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, m in rows:
         cells = [f"{m[k][x]:.3f}" for k in ("main", "paraphrase", "all") for x in ("R@5", "R@10", "MRR")]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print(
-        "\n| similar actions (pairs, both directions, candidates from the other documents) | R@5 | R@10 | MRR |"
-    )
+    head = "similar actions (pairs, both directions, candidates from the other documents)"
+    print(f"\n| {head} | R@5 | R@10 | MRR |")
     print("|---|---|---|---|")
     for name, m in pair_rows:
         print(f"| {name} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR']:.3f} |")
