@@ -107,10 +107,13 @@ class Guards:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _error(send, 413, self._too_large(path, declared))
             return
-        await self.app(scope, self._counting(receive, limit, path), self._with_headers(send, path))
+        state = {"refused": False}
+        send = self._with_headers(send, path, state)
+        await self.app(scope, self._counting(receive, send, limit, path, state), send)
 
-    def _counting(self, receive: Receive, limit: int, path: str) -> Receive:
-        """A body sent without a length (chunked) is counted as it is read, and refused past the limit."""
+    def _counting(self, receive: Receive, send: Send, limit: int, path: str, state: dict) -> Receive:
+        """A body sent without a length (chunked) is counted as it is read: past the limit the client gets the
+        413 at once and the app sees the client gone (whatever it answers then is dropped)."""
         seen = 0
 
         async def counted() -> Message:
@@ -118,22 +121,32 @@ class Guards:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise self._too_large(path, f"more than {limit}")
+                if seen > limit and not state["refused"]:
+                    await _error(send, 413, self._too_large(path, f"more than {limit}"))
+                    state["refused"] = True
+                if state["refused"]:
+                    return {"type": "http.disconnect"}
             return message
 
         return counted
 
     @staticmethod
-    def _with_headers(send: Send, path: str) -> Send:
+    def _with_headers(send: Send, path: str, state: dict) -> Send:
         page = path == "/" or path.startswith("/static/")
+        started = False
 
         async def sending(message: Message) -> None:
+            nonlocal started
+            if started and state["refused"]:
+                return  # the 413 went out: the app's own answer is dropped
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or []) + SECURITY_HEADERS
+                headers = list(message.get("headers") or [])
+                if not any(k == b"x-content-type-options" for k, _ in headers):
+                    headers += SECURITY_HEADERS
                 if page:
                     headers.append((b"content-security-policy", PAGE_CSP))
                 message = {**message, "headers": headers}
+                started = True
             await send(message)
 
         return sending
