@@ -92,7 +92,7 @@ class LevelRef(_Row):
 class ActionRow(_Row):
     id: str = Field(
         description="Stable action id: <document id>/<slug of ref or title>.",
-        examples=["001_7091df44cd1e8194/macigogne-fr"],
+        examples=["plan-insertion-2024/fiche-3"],
     )
     doc: str
     ref: str | None

@@ -129,7 +129,7 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
     if len(tokens) < 2:
         return [name]
     head = tokens[0]
-    if "/" in head:  # ÉTAT/DIRECCTE ATC'EURE ... : the slash compound is one name
+    if "/" in head:  # 'ÉTAT/DIRECCTE' + a name: the slash compound is one name
         first = head
         rest = tokens[1:]
     elif _is_acronym(head, known) and head.isupper():
