@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from api.report import DocumentReport, IngestReport, summarise_missing
+from api.report import DocumentReport, IngestReport, summarise_hierarchy, summarise_missing
 from graph.actions_export import iter_rows
 from graph.build import GraphBuilder
 from graph.linking import TerritoryLinker
@@ -75,6 +76,8 @@ def ingest_one(
         fields_missing=summarise_missing(parsed.actions),
         warnings=warnings,
         shapes=shapes,
+        hierarchy=summarise_hierarchy(parsed.actions),
+        passages=dict(Counter(p.type for p in parsed.passages)),
     )
 
 

@@ -450,6 +450,10 @@ class DocumentResult(Body):
     warnings: list[str]
     error: str | None = None
     shapes: dict[str, int]
+    hierarchy: dict[str, int] = Field(
+        description="Grouping levels found, top first, with their counts, then the number of actions."
+    )
+    passages: dict[str, int] = Field(description="Typed sections kept apart (édito, diagnostic…), by type.")
 
 
 class IngestTotals(Body):

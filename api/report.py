@@ -18,6 +18,9 @@ class DocumentReport:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     shapes: dict[str, int] = field(default_factory=dict)
+    # the hierarchy found: each grouping level's kind -> how many distinct ones, then the units of action
+    hierarchy: dict[str, int] = field(default_factory=dict)
+    passages: dict[str, int] = field(default_factory=dict)  # typed sections kept apart (édito, diagnostic…)
 
 
 @dataclass
@@ -58,6 +61,15 @@ class IngestReport:
             },
             "unmatched_territories": self.unmatched_territories,
         }
+
+
+def summarise_hierarchy(actions: list[Any]) -> dict[str, int]:
+    """Levels above the actions, top first, each with its count of distinct (ref, title); then the actions."""
+    seen: dict[str, set[tuple[str | None, str]]] = {}
+    for a in actions:
+        for level in a.levels:
+            seen.setdefault(level.kind, set()).add((level.ref, level.title))
+    return {**{kind: len(values) for kind, values in seen.items()}, "actions": len(actions)}
 
 
 def summarise_missing(actions: list[Any]) -> dict[str, int]:

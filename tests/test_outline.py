@@ -187,3 +187,22 @@ def test_deep_numbered_objectives_are_units(tmp_path: Path) -> None:
         ("Objectif 1.1", "Accompagner"),
     ]
     assert [p.type for p in doc.passages] == ["sommaire"]
+
+
+def test_the_ingest_report_gives_the_hierarchy_found(tmp_path: Path, reference) -> None:
+    """The report of a plan of another family: its levels and their counts, its actions, its passages."""
+    from api.service import Service
+    from api.settings import Settings
+
+    corpus = tmp_path / "plans"
+    documents.build(corpus, names={"pdi.docx"})
+    service = Service(Settings(data=tmp_path / "data", corpus=[corpus]), reference=reference)
+    try:
+        report = service.build()
+    finally:
+        service.close()
+    (doc,) = report.documents
+    expected = dict(EXPECTED["plans"]["pdi"]["levels"])
+    assert doc.hierarchy["actions"] == expected["fiche action"] == 12
+    assert [doc.hierarchy.get(k) for k in ("axe", "objectif")] == [expected["axe"], expected["objectif"]]
+    assert doc.passages and "diagnostic" in doc.passages
