@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 from ingest.errors import NoActionFound
@@ -27,8 +28,13 @@ UNTITLED = "Fiche sans intitulé"  # the fiche shape's title for a fiche whose t
 
 
 def document_id(path: Path) -> str:
-    """A document's stable id: its file name without suffix, as a slug ("000_1ad84331eee1d4b1")."""
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", path.stem).strip("-") or "document"
+    """A document's stable id: its file name without suffix, as a slug ("000_1ad84331eee1d4b1").
+
+    Letters and digits of any script are kept ("план-2024", "中文"), so that two names never fold to one id;
+    a name with none gets an id from a hash of the name ("document-3f2a…"), distinct for distinct names."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    slug = re.sub(r"[^\w.\-]+", "-", stem).strip("-.")
+    return slug or "document-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:12]
 
 
 def parse_document(

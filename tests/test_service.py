@@ -185,3 +185,19 @@ def test_export_rows_follow_the_stable_shape(built: Service, tmp_path: Path) -> 
     fiche1 = by_ref[("004_3055f0caa3abf071", "Fiche 1")]
     assert any(t["level"] == "departement" and t["code"] == "27" for t in fiche1["territories"])
     assert fiche1["region"] == "Normandie"
+
+
+def test_names_in_other_scripts_never_share_an_id(service: Service, corpus_dir: Path, tmp_path: Path) -> None:
+    """`中文.txt` and `план.txt` used to both become `document`, the second silently replacing the first."""
+    from ingest.pipeline import document_id
+
+    folder = tmp_path / "names"
+    folder.mkdir()
+    texts = sorted(corpus_dir.glob("*.txt"))[:2]
+    (folder / "中文.txt").write_bytes(texts[0].read_bytes())
+    (folder / "план.txt").write_bytes(texts[1].read_bytes())
+    report = service.build([folder])
+    assert report.errors == 0 and len({d.doc_id for d in report.documents}) == 2
+    assert {d.id for d in service.store.documents()} == {"中文", "план"}
+    assert document_id(Path("???.txt")) != document_id(Path("!!!.txt"))  # no letter: a hash of the name
+    assert document_id(Path("000_1ad84331eee1d4b1.txt")) == "000_1ad84331eee1d4b1"  # ASCII ids unchanged
