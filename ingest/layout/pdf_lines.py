@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.layout.pdf_extract import Run, Shape
+from ingest.layout.pdf_order import by_position
 
 _GAP = 1.0  # runs closer than this many font sizes are one line
 _TOUCH = 2.5  # rules this close meet
@@ -94,20 +95,7 @@ def build_lines(runs: list[Run], vrules: list[Shape]) -> list[Line]:
             lines.append(
                 Line(run.x0, run.top, run.x1, run.bottom, run.size, run.bold, run.text, len(run.text))
             )
-    return sort_lines(lines)
-
-
-def sort_lines(lines: list[Line]) -> list[Line]:
-    """Top to bottom; lines within 2 pt of the same top read left to right."""
-    ordered = sorted(lines, key=lambda line: line.top)
-    out: list[Line] = []
-    group: list[Line] = []
-    for line in ordered:
-        if group and line.top - group[0].top > 2.0:
-            out += sorted(group, key=lambda g: g.x0)
-            group = []
-        group.append(line)
-    return out + sorted(group, key=lambda g: g.x0)
+    return by_position(lines)
 
 
 def _cluster(values: list[float]) -> list[float]:

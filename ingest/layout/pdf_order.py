@@ -11,7 +11,7 @@ layout (a table of contents, labels and values), not a column.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 _MIN_GUTTER = 5.0  # points
 _LOW = 0.08  # a gutter bin is covered by at most this share of the items' height
@@ -25,6 +25,9 @@ class Item(Protocol):
     top: float
     x1: float
     bottom: float
+
+
+T = TypeVar("T", bound=Item)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def _bands(items: list[Item], spanning: list[Item]) -> list[list[Item]]:
     return [b for b in bands if b]
 
 
-def _by_position(items: list[Item]) -> list[Item]:
+def by_position(items: list[T]) -> list[T]:
+    """Top to bottom; items within 2 pt of the same top read left to right."""
     ordered = sorted(items, key=lambda i: i.top)
     out: list[Item] = []
     group: list[Item] = []
@@ -127,10 +131,10 @@ def _by_position(items: list[Item]) -> list[Item]:
 def order(items: list[Item], depth: int = 0) -> list[list[Item]]:
     """Segments (the items of one column stretch, top to bottom) in reading order."""
     if len(items) <= 1 or depth > 24:
-        return [_by_position(items)] if items else []
+        return [by_position(items)] if items else []
     found = gutters(items)
     if not found:
-        return [_by_position(items)]
+        return [by_position(items)]
     clean = [g for g in found if not any(g.crossed_by(i) for i in items)]
     if clean:
         parts = split_columns(items, clean)
@@ -139,5 +143,5 @@ def order(items: list[Item], depth: int = 0) -> list[list[Item]]:
     spanning = [i for i in items if any(g.crossed_by(i) for g in found)]
     bands = _bands(items, spanning)
     if len(bands) == 1:
-        return [_by_position(items)]
+        return [by_position(items)]
     return [segment for band in bands for segment in order(band, depth + 1)]

@@ -27,7 +27,7 @@ from ingest.labels import Lexicon, default_lexicon
 from ingest.orgs import split_orgs
 from ingest.records import ActionRecord, Level, Passage, SheetRow
 from ingest.shapes.context import Context
-from ingest.shapes.sheet import PLACE_RECORDS, _Builder, _columns, _read_row
+from ingest.shapes.sheet import PLACE_RECORDS, RecordBuilder, map_columns, read_row
 from ingest.text import collapse, fold, is_upper_text, strip_heading
 
 MAX_HEADING = 180  # characters: a longer line is prose
@@ -477,11 +477,11 @@ class _Units:
     def _build(self, unit: Heading, body: _Body) -> ActionRecord:
         labels = [p[0] for p in body.pairs]
         row = SheetRow(number=unit.line, line=unit.line, cells=[p[1] for p in body.pairs])
-        columns = _columns(labels, self.lexicon)
+        columns = map_columns(labels, self.lexicon)
         has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
-        read = _read_row(row, columns, [])
+        read = read_row(row, columns, [])
         title = unit.title or collapse(" ".join(read.values("title"))) or unit.text
-        builder = _Builder(self.ctx, self.lexicon, has_places)
+        builder = RecordBuilder(self.ctx, self.lexicon, has_places)
         action = builder._action(read, title)
         action.shape = "outline"
         action.ref = unit.ref

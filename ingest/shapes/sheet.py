@@ -25,9 +25,9 @@ from ingest.orgs import split_orgs
 from ingest.places import places_in_field, region_of
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
+from ingest.shapes.fiche import REQUIRED
 from ingest.text import collapse, fold
 
-REQUIRED = ("pilots", "perimeter", "description", "calendar", "partners", "budget", "indicators")
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
 _LEVEL_REF = re.compile(r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))[.)\-:]?\s+(\S.*)$")
@@ -58,7 +58,7 @@ class _Row:
         return sep.join(self.values(record)) or None
 
 
-def _columns(header: list[str], lexicon: Lexicon) -> list[_Column]:
+def map_columns(header: list[str], lexicon: Lexicon) -> list[_Column]:
     columns, seen = [], {}
     for i, raw in enumerate(header):
         name = collapse(raw) or f"colonne {i + 1}"
@@ -94,7 +94,7 @@ class _Levels:
         return out
 
 
-def _read_row(row: SheetRow, columns: list[_Column], levels: list[tuple[_Column, str]]) -> _Row:
+def read_row(row: SheetRow, columns: list[_Column], levels: list[tuple[_Column, str]]) -> _Row:
     out = _Row(row)
     for col, value in levels:
         out.by_record.setdefault("level", []).append((col, value))
@@ -198,7 +198,7 @@ def places_in_title(title: str, line: int, gazetteer) -> list[TerritoryMention]:
     ]
 
 
-class _Builder:
+class RecordBuilder:
     def __init__(self, ctx: Context, lexicon: Lexicon, has_places: bool):
         self.ctx, self.lexicon, self.has_places = ctx, lexicon, has_places
         self.actions: list[ActionRecord] = []
@@ -322,15 +322,15 @@ def _missing(action: ActionRecord) -> list[str]:
 def _sheet_actions(
     ctx: Context, sheet: Sheet, lexicon: Lexicon
 ) -> tuple[list[ActionRecord], list[str], list[str]]:
-    columns = _columns(sheet.header, lexicon)
+    columns = map_columns(sheet.header, lexicon)
     used = {i for r in sheet.rows for i, c in enumerate(r.cells) if c.strip()}
     columns = [c for c in columns if c.index in used or c.header != f"colonne {c.index + 1}"]
     level_columns = [c for c in columns if c.spec and c.spec.record == "level"]
     has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
-    builder = _Builder(ctx, lexicon, has_places)
+    builder = RecordBuilder(ctx, lexicon, has_places)
     levels = _Levels()
     for row in sheet.rows:
-        builder.add(_read_row(row, columns, levels.of(level_columns, row)))
+        builder.add(read_row(row, columns, levels.of(level_columns, row)))
     unknown = [c.header for c in columns if c.spec is None]
     return builder.actions, unknown, builder.warnings
 
