@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import Busy, status_of, validation_error
 from api.guards import Guards
 from api.models import ErrorBody
-from api.routes import actions, documents, exports, graph, page, reference, search, sparql, who
+from api.routes import actions, documents, exports, graph, match, page, reference, search, sparql, who
 from api.routes.page import STATIC
 from api.service import Service
 from api.settings import Settings
@@ -29,6 +29,7 @@ ROUTERS = (
     actions.router,
     search.router,
     who.router,
+    match.router,
     reference.router,
     sparql.router,
     exports.router,

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from graph.errors import NotFound
+from graph.coverage_queries import CoverageQueries
+from graph.dispositif_queries import DispositifQueries
 from graph.reference import ReferenceData
-from graph.territories import Territory
+from graph.territories import Place
+from graph.who_queries import WhoQueries
 from ingest.errors import InputError
 from ingest.text import fold
 
@@ -60,13 +61,7 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in _tokens(text))
 
 
-@dataclass
-class Place:
-    territory: Territory
-    node: str
-
-
-class Queries:
+class Queries(WhoQueries, CoverageQueries, DispositifQueries):
     def __init__(self, g: nx.MultiDiGraph, reference: ReferenceData):
         self.g = g
         self.reference = reference
@@ -215,73 +210,6 @@ class Queries:
                     stack.append(src)
         return family
 
-    # -- who ----------------------------------------------------------------------------------------------
-
-    def who(
-        self,
-        *,
-        what: str | None = None,
-        where: str | None = None,
-        theme: str | None = None,
-        include_generic: bool = False,
-    ) -> dict[str, Any]:
-        # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage
-        # included
-        as_actor = what if what and self.actor_family(what) else None
-        found = self.actions(what=None if as_actor else what, where=where, theme=theme, actor=as_actor)
-        by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for item in found:
-            node = item["id"]
-            d = self.g.nodes[node]
-            for _, dst, e in self.g.out_edges(node, data=True):
-                if e["kind"] not in ("piloted_by", "partner", "contact"):
-                    continue
-                actor = self.g.nodes[dst]
-                if actor.get("generic") and not include_generic:
-                    continue
-                by_actor[dst].append(
-                    {
-                        "id": node.removeprefix("action:"),
-                        "title": d["label"],
-                        "role": e["kind"],
-                        "ref": d.get("ref"),
-                        "doc": d.get("doc"),
-                        "document": self.document_summary(d.get("doc")),
-                        "region": d.get("region"),
-                        "scope": item["scope"],
-                        "territories": self.territories_of(node),
-                        "evidence": {
-                            "doc": e.get("doc"),
-                            "line_start": e.get("line_start"),
-                            "line_end": e.get("line_end"),
-                            "quote": e.get("quote"),
-                            "written": e.get("written"),
-                        },
-                    }
-                )
-        results = []
-        for actor_id, acts in by_actor.items():
-            results.append(
-                {
-                    "actor": self.actor_summary(actor_id),
-                    "actions": sorted(
-                        acts,
-                        key=lambda x: (
-                            x["scope"] != "local",
-                            {"piloted_by": 0, "contact": 1, "partner": 2}[x["role"]],
-                        ),
-                    ),
-                }
-            )
-        results.sort(
-            key=lambda r: (
-                -sum(x["role"] == "piloted_by" for x in r["actions"]),
-                -len(r["actions"]),
-                r["actor"]["name"],
-            )
-        )
-        return {"query": {"what": what, "where": where, "theme": theme}, "results": results}
-
     def document_summary(self, doc_id: str | None) -> dict[str, Any] | None:
         node = f"document:{doc_id}"
         if node not in self.g:
@@ -309,139 +237,3 @@ class Queries:
             out["successor"] = {"id": successor, "name": succ, "since": a.get("successor_since")}
             out["display"] = f"{a['label']} (aujourd'hui {succ})"
         return out
-
-    # -- coverage -----------------------------------------------------------------------------------------
-
-    def coverage(
-        self, theme: str, *, level: str = "departement", within: str | None = None
-    ) -> dict[str, Any]:
-        """For a theme, the territories of `level` with actions (counted, local or via a wider territory)
-        and without."""
-        if level not in ("region", "departement"):
-            raise InputError(f"unknown level {level!r}", where="level", valid="region, departement")
-        units = self.ref.regions() if level == "region" else self.ref.departements()
-        if within:
-            place = self.place(within)
-            inside = set(self.ref.descendants(place.territory.id)) | {place.territory.id}
-            units = [u for u in units if u.id in inside]
-        acts = self.actions(theme=theme)
-        rows = []
-        for unit in units:
-            place = Place(unit, f"territory:{unit.id}")
-            down, up = self.below(place), self.above(place)
-            local, wider = [], []
-            for item in acts:
-                targets = {dst for _, dst, e in self.g.out_edges(item["id"], data=True) if e["kind"] == "in"}
-                if targets & down:
-                    local.append(item["id"].removeprefix("action:"))
-                elif targets & set(up):
-                    wider.append(item["id"].removeprefix("action:"))
-            rows.append(
-                {
-                    "territory": {"id": unit.id, "name": unit.name, "code": unit.code},
-                    "local": local,
-                    "wider": wider,
-                }
-            )
-        return {
-            "theme": theme,
-            "level": level,
-            "with": [r for r in rows if r["local"] or r["wider"]],
-            "without": [r["territory"] for r in rows if not (r["local"] or r["wider"])],
-        }
-
-    # -- dispositifs and neighbourhoods ---------------------------------------------------------------------
-
-    def dispositifs(self) -> dict[str, Any]:
-        """Every dispositif: the thesaurus and the local schemes named in the documents, with their use."""
-        g = self.g
-        items = []
-        for node, d in g.nodes(data=True):
-            if d.get("type") == "dispositif":
-                count = sum(1 for _, _, e in g.in_edges(node, data=True) if e["kind"] == "mobilises")
-                items.append(
-                    {
-                        "id": node,
-                        "name": d["label"],
-                        "kind": d.get("kind"),
-                        "scope": d.get("scope"),
-                        "actions": count,
-                    }
-                )
-        for d in self.reference.dispositifs:
-            if d.id not in g:
-                items.append({"id": d.id, "name": d.label, "kind": d.kind, "scope": d.scope, "actions": 0})
-        items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
-        return {"total": len(items), "items": items}
-
-    def dispositif(self, dispositif_id: str) -> dict[str, Any]:
-        """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise
-        it."""
-        node = dispositif_id if dispositif_id.startswith("dispositif:") else f"dispositif:{dispositif_id}"
-        g = self.g
-        d = self.reference.dispositifs.get(node)
-        if d is None and node not in g:
-            raise NotFound(
-                f"no dispositif {dispositif_id!r}",
-                where="dispositif_id",
-                valid="an id listed by /dispositifs",
-            )
-        out: dict[str, Any] = {"id": node}
-        if d is not None:
-            out.update(
-                name=d.label,
-                aliases=list(d.alt_labels),
-                definition=d.definition,
-                kind=d.kind,
-                operator=list(d.operator),
-                publics=list(d.publics),
-                needs=list(d.needs),
-                min_age=d.min_age,
-                max_age=d.max_age,
-                age_exceptions=[{"status": e.status, "max_age": e.max_age} for e in d.age_exceptions],
-                requires_status=list(d.requires_status),
-                requires_all_status=list(d.requires_all_status),
-                requires_residence=list(d.requires_residence),
-                other_conditions=list(d.other_conditions),
-                scope=d.scope,
-                link=d.link,
-                checked=d.checked.isoformat() if d.checked else None,
-                replaced_by=d.replaced_by,
-                replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
-                territory=d.territory,
-            )
-        else:
-            data = g.nodes[node]
-            out.update(
-                name=data["label"], kind=data.get("kind"), scope=data.get("scope"), region=data.get("region")
-            )
-        out["actions"] = [
-            {
-                "id": src.removeprefix("action:"),
-                "title": g.nodes[src]["label"],
-                "region": g.nodes[src].get("region"),
-                "evidence": {"doc": e.get("doc"), "line_start": e.get("line_start"), "quote": e.get("quote")},
-            }
-            for src, _, e in (g.in_edges(node, data=True) if node in g else [])
-            if e["kind"] == "mobilises"
-        ]
-        return out
-
-    def neighbourhood(self, node: str, limit: int = 40) -> dict[str, Any]:
-        """A node and its neighbours (one step), for the small graph view."""
-        g = self.g
-        if node not in g:
-            raise NotFound(
-                f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…"
-            )
-        edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
-        edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]
-        edges = edges[:limit]
-        ids = {node} | {a for a, _, _ in edges} | {b for _, b, _ in edges}
-        return {
-            "center": node,
-            "nodes": [
-                {"id": n, "label": g.nodes[n].get("label", n), "type": g.nodes[n].get("type")} for n in ids
-            ],
-            "edges": [{"source": a, "target": b, "kind": k} for a, b, k in edges],
-        }

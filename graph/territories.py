@@ -101,6 +101,14 @@ class Territory:
         return f"{self.level}:{self.code}"
 
 
+@dataclass
+class Place:
+    """A territory as a query resolved it, with its node in the knowledge graph."""
+
+    territory: Territory
+    node: str
+
+
 class Referential:
     """In-memory referential with containment, exact name/code lookup and prefix search."""
 

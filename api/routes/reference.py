@@ -1,32 +1,18 @@
-"""Reference data: dispositifs, territory autocomplete, the profile vocabulary."""
+"""Reference data: territory autocomplete, the profile vocabulary, a theme's coverage."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import TEXT_MAX, ServiceDep, respond
-from api.models import DispositifDetail, DispositifList, TerritoryResponse, Vocabulary
+from api.deps import TEXT_MAX, Level, ServiceDep, respond
+from api.models import (
+    CoverageResponse,
+    TerritoryResponse,
+    Vocabulary,
+)
 
 router = APIRouter()
-
-
-@router.get(
-    "/dispositifs",
-    summary="Dispositifs: national thesaurus and local schemes found in the documents",
-    response_model=DispositifList,
-)
-def dispositifs(service: ServiceDep) -> Response:
-    return respond(DispositifList, service.dispositifs())
-
-
-@router.get(
-    "/dispositifs/{dispositif_id}",
-    summary="A dispositif: conditions, operator, lineage, actions",
-    response_model=DispositifDetail,
-)
-def dispositif(service: ServiceDep, dispositif_id: str) -> Response:
-    return respond(DispositifDetail, service.dispositif(dispositif_id))
 
 
 @router.get(
@@ -52,3 +38,19 @@ def territories(
 )
 def vocabulary(service: ServiceDep) -> Response:
     return respond(Vocabulary, service.vocabulary())
+
+
+@router.get(
+    "/coverage",
+    summary="For a theme, the territories with and without actions",
+    response_model=CoverageResponse,
+)
+def coverage(
+    service: ServiceDep,
+    theme: Annotated[str, Query(max_length=TEXT_MAX, description="Theme slug.")],
+    level: Annotated[Level, Query(description="region or departement.")] = "departement",
+    within: Annotated[
+        str | None, Query(max_length=TEXT_MAX, description="Only the territories inside this one.")
+    ] = None,
+) -> Response:
+    return respond(CoverageResponse, service.coverage(theme, level=level, within=within))

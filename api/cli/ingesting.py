@@ -1,0 +1,84 @@
+"""`qfq build` and `qfq ingest`: read documents into the data directory, then index them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.common import DataDir, Force, IndexNow, ReportJson, app, err, print_body, settings_for
+from api.cli.report import print_report
+from api.models import IngestReportBody
+from api.report import IngestReport
+from api.service import Progress as OnFile
+from api.service import Service
+
+
+@contextmanager
+def _progress() -> Iterator[OnFile]:
+    """A progress bar of the ingest on stderr (when it is a terminal), and the callback that moves it."""
+    columns = (
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_file(path: Path, rank: int, total: int) -> None:
+            progress.update(task, completed=rank, total=total, description=path.name)
+
+        yield on_file
+
+
+@app.command()
+def build(
+    corpus: Annotated[
+        list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")
+    ] = None,
+    data: DataDir = None,
+    force: Force = False,
+    index: IndexNow = True,
+    json_out: ReportJson = False,
+) -> None:
+    """Ingest every document under the corpus directories into the data directory, then index it."""
+    service = Service(settings_for(data))
+    with _progress() as on_file:
+        report = service.build(corpus or None, force=force, on_file=on_file)
+    _finish(report, json_out, service if index else None)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Documents to add or replace.")],
+    data: DataDir = None,
+    force: Force = False,
+    index: IndexNow = True,
+    json_out: ReportJson = False,
+) -> None:
+    """Add or replace documents incrementally (vectors are recomputed only for what changed)."""
+    service = Service(settings_for(data))
+    with _progress() as on_file:
+        report = service.ingest(files, force=force, on_file=on_file)
+    _finish(report, json_out, service if index else None)
+
+
+def _finish(report: IngestReport, json_out: bool, index_with: Service | None = None) -> None:
+    if json_out:
+        print_body(IngestReportBody, report.to_dict())
+    else:
+        print_report(report)
+    if report.documents and report.errors == len(report.documents):
+        raise typer.Exit(1)
+    if index_with is None:
+        return
+    with err.status("indexation (vecteurs des passages)…"):
+        info = index_with.index()
+    if info is not None:
+        err.print(f"index: {info['chunks']} passages ({info['encoder']}, {info['similar_encoder']})")

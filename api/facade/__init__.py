@@ -1,0 +1,1 @@
+"""The parts of the service facade, one module per area (mixed into :class:`api.service.Service`)."""

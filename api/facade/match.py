@@ -1,0 +1,38 @@
+"""Matching a person with dispositifs, and the dispositifs themselves."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class MatchFacade:
+    """Mixed into :class:`api.service.Service`, whose state (settings, store, knowledge, answers) it uses."""
+
+    def match(
+        self,
+        *,
+        age: int | None = None,
+        statuses: list[str] | None = None,
+        where: str | None = None,
+        needs: list[str] | None = None,
+    ) -> dict[str, Any]:
+        from graph.match import Matcher, Profile
+
+        profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
+        return self._answer(
+            "match",
+            lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
+            age,
+            sorted(profile.statuses),
+            where,
+            sorted(profile.needs),
+        )
+
+    def dispositifs(self) -> dict[str, Any]:
+        return self.knowledge.queries.dispositifs()
+
+    def dispositif(self, dispositif_id: str) -> dict[str, Any]:
+        return self.knowledge.queries.dispositif(dispositif_id)

@@ -1,0 +1,109 @@
+"""Search and similar actions: encoders, vector cache, indexes, warm-up."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cached_property
+from typing import Any
+
+from api.memory import settle_memory
+from graph.filters import Filters
+
+log = logging.getLogger(__name__)
+
+
+class SearchFacade:
+    """Mixed into :class:`api.service.Service`, whose state (settings, store, knowledge, answers) it uses."""
+
+    @cached_property
+    def encoders(self) -> dict[str, Any]:
+        from embeddings.encoder import build_encoder
+
+        s = self.settings
+        from embeddings.threads import QueryThreads
+
+        # one set of query threads for both encoders: one team-starting thread for the process
+        counts = {"threads": s.threads, "query_threads": s.query_threads, "teams": QueryThreads()}
+        main = build_encoder(s.encoder, **counts)
+        other = main if s.similar_encoder == s.encoder else build_encoder(s.similar_encoder, **counts)
+        return {"search": main, "similar": other}
+
+    @cached_property
+    def vector_cache(self):
+        from embeddings.vectors import VectorCache
+
+        return VectorCache(self.settings.vector_cache or self.settings.data / "vectors.sqlite")
+
+    @property
+    def search_engine(self):
+        """The search engine of the current knowledge base (rebuilt after an ingest; vectors are cached)."""
+        from embeddings.engine import SearchEngine
+        from embeddings.search import SearchConfig
+
+        kb = self.knowledge
+        with self._search_lock:
+            engine = self.__dict__.get("_engine")
+            if engine is None or engine.kb is not kb:
+                s = self.settings
+                config = SearchConfig(
+                    bm25_weight=s.bm25_weight,
+                    dense_weight=s.dense_weight,
+                    second_dense_weight=s.second_dense_weight,
+                    rrf_k=s.rrf_k,
+                    hnsw_threshold=s.hnsw_threshold,
+                )
+                engine = SearchEngine(
+                    kb,
+                    self.store.lines,
+                    self.encoders["search"],
+                    self.encoders["similar"],
+                    self.vector_cache,
+                    config,
+                    index_dir=s.data,
+                )
+                self.__dict__["_engine"] = engine
+                settle_memory()
+            return engine
+
+    def warm_up(self) -> None:
+        """Build now what the first requests would build — knowledge graph, search indexes, encoders — then
+        move all of it out of the garbage collector's reach: loaded later, the encoders' objects (~375k) would
+        make every full collection pause all requests for ~200 ms (bench/load.py)."""
+        started = time.perf_counter()
+        self.search_engine  # noqa: B018 - builds the knowledge base too
+        for encoder in self.encoders.values():
+            encoder.warm_up()
+        settle_memory()
+        log.info(
+            "warmed up in %.1f s: knowledge graph, search indexes, encoders %s",
+            time.perf_counter() - started,
+            ", ".join(sorted({e.name for e in self.encoders.values()})),
+        )
+
+    def index(self) -> dict[str, Any] | None:
+        """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache);
+        None when the store holds no action."""
+        if not self.store.count_actions():
+            return None
+        engine = self.search_engine
+        return {
+            "chunks": len(engine.index.chunks),
+            "encoder": self.encoders["search"].name,
+            "similar_encoder": self.encoders["similar"].name,
+        }
+
+    def search(self, text: str, *, k: int = 10, **filters: Any) -> dict[str, Any]:
+        """Hybrid search; ``filters`` are the fields of :class:`graph.filters.Filters`."""
+        return self._answer(
+            "search",
+            lambda: self.search_engine.search(text, k=k, filters=Filters(**filters)),
+            text,
+            k,
+            sorted(filters.items()),
+        )
+
+    def similar(self, action_id: str, *, k: int = 5, scope: str = "other-regions") -> dict[str, Any]:
+        return self._answer(
+            "similar", lambda: self.search_engine.similar(action_id, k=k, scope=scope), action_id, k, scope
+        )

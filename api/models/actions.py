@@ -1,0 +1,21 @@
+"""Pages of actions and the health answer."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.models.base import Body
+from graph.actions_export import ActionRow
+
+
+class ActionPage(Body):
+    total: int = Field(description="Actions matching the filters.")
+    limit: int
+    offset: int
+    items: list[ActionRow]
+
+
+class Health(Body):
+    status: str = Field(examples=["ok"])
+    documents: int
+    actions: int

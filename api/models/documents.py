@@ -1,0 +1,56 @@
+"""Documents, passages and the ingest report."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.models.base import Body
+
+
+class PassageLine(Body):
+    n: int
+    text: str
+    hit: bool = Field(description="True for the lines of the evidence span.")
+
+
+class PassageResponse(Body):
+    doc: str
+    title: str | None = None
+    file: str = Field(description="The document's file name.")
+    start: int
+    end: int
+    lines: list[PassageLine]
+
+
+class DocumentResult(Body):
+    file: str
+    doc_id: str | None = None
+    status: str = Field(description="ingested, unchanged or error.")
+    actions: int
+    fields_missing: dict[str, int]
+    warnings: list[str]
+    error: str | None = None
+    shapes: dict[str, int]
+    hierarchy: dict[str, int] = Field(
+        description="Grouping levels found, top first, with their counts, then the number of actions."
+    )
+    passages: dict[str, int] = Field(description="Typed sections kept apart (édito, diagnostic…), by type.")
+
+
+class IngestTotals(Body):
+    documents: int
+    actions: int
+    entities: int = Field(description="Distinct organisations named as pilots or partners.")
+    territories: int
+    unmatched_territories: int
+    errors: int
+
+
+class IngestReportBody(Body):
+    """The ingest report (`POST /documents`, `qfq build --json`, `qfq ingest --json`)."""
+
+    documents: list[DocumentResult]
+    totals: IngestTotals
+    unmatched_territories: list[str] = Field(
+        description="Places without an official code, with their document."
+    )

@@ -1,0 +1,136 @@
+"""Matching a person with dispositifs and local actions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from api.models.base import Body
+from api.models.who import ActorSummary, DocumentSummary
+
+
+class MatchRequest(BaseModel):
+    """A job seeker's profile."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "age": 24,
+                    "statuses": ["demandeur_emploi"],
+                    "where": "Vire",
+                    "needs": ["mobilite", "garde_enfants"],
+                }
+            ]
+        }
+    }
+
+    age: int | None = Field(None, description="Age in years (14 to 99).")
+    statuses: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=30, description="Statuses, e.g. demandeur_emploi, beneficiaire_rsa."
+    )
+    where: str = Field(..., max_length=200, description="Commune name, postal code or INSEE code.")
+    needs: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=30, description="Needs, e.g. mobilite, garde_enfants, logement."
+    )
+
+
+class Place(Body):
+    id: str
+    name: str
+    level: str | None = None
+    code: str | None = None
+
+
+class MatchProfile(Body):
+    age: int | None = None
+    statuses: list[str]
+    needs: list[str]
+    where: Place = Field(description="The territory the place given resolves to.")
+
+
+class MatchDispositif(Body):
+    id: str
+    name: str
+    kind: str | None = None
+    scope: str | None = None
+    operator: list[str]
+    definition: str | None = None
+    link: str | None = None
+    checked: str | None = Field(None, description="When the thesaurus entry was last checked (ISO date).")
+
+
+class Eligible(Body):
+    dispositif: MatchDispositif
+    needs: list[str] = Field(description="The person's needs the dispositif serves.")
+    reasons: list[str] = Field(description="The conditions met.")
+    to_check: list[str] = Field(description="Conditions a profile cannot decide, for the adviser to check.")
+    actions: list[str] = Field(description="Ids of the local actions (below) that mobilise it.")
+
+
+class Excluded(Body):
+    dispositif: MatchDispositif
+    needs: list[str]
+    failed: list[str] = Field(description="The conditions that fail.")
+
+
+class Undecided(Body):
+    dispositif: MatchDispositif
+    needs: list[str]
+    reasons: list[str] = Field(description="The conditions met.")
+    missing: list[str] = Field(description="What the profile does not say.")
+    to_check: list[str]
+
+
+class Reason(Body):
+    why: str
+    quote: str | None = None
+    line: int | None = None
+
+
+class Contact(Body):
+    actor: str
+    value: str | None = None
+
+
+class MatchEvidence(Body):
+    doc: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    quote: str | None = None
+
+
+class TurnedAway(Body):
+    rule: str
+    quote: str
+    line: int
+
+
+class MatchAction(Body):
+    id: str
+    title: str
+    doc: str | None = None
+    ref: str | None = None
+    scope: str | None = None
+    territories: list[str]
+    pilots: list[ActorSummary]
+    contacts: list[Contact]
+    dispositifs: list[str] = Field(description="Dispositif ids the action mobilises and the person may use.")
+    reasons: list[Reason]
+    document: DocumentSummary | None = None
+    evidence: MatchEvidence
+    excluded_by: TurnedAway | None = Field(
+        None, description="The action's own sentence that turns the person away."
+    )
+
+
+class MatchResponse(Body):
+    profile: MatchProfile
+    eligible: list[Eligible] = Field(description="Dispositifs that apply, each with the conditions met.")
+    excluded: list[Excluded] = Field(description="Dispositifs that do not apply, with the failed condition.")
+    undecided: list[Undecided] = Field(
+        description="Dispositifs the profile cannot decide, with what is missing."
+    )
+    actions: list[MatchAction] = Field(description="Local actions for the needs, with pilots and contacts.")
+    actions_excluded: list[MatchAction] = Field(description="Actions whose own text turns the person away.")

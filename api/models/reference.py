@@ -1,0 +1,84 @@
+"""Reference data: territories, dispositifs, vocabulary."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.models.base import Body
+from api.models.match import MatchEvidence
+
+
+class TerritoryHit(Body):
+    id: str
+    name: str
+    level: str
+    code: str | None = None
+    parents: list[str] = Field(description="Names of its département and région.")
+
+
+class TerritoryResponse(Body):
+    query: str
+    results: list[TerritoryHit]
+
+
+class DispositifSummary(Body):
+    id: str = Field(examples=["dispositif:pmsmp"])
+    name: str
+    kind: str | None = None
+    scope: str | None = None
+    actions: int = Field(description="Actions of the corpus that mobilise it.")
+
+
+class DispositifList(Body):
+    total: int
+    items: list[DispositifSummary]
+
+
+class AgeException(Body):
+    status: str
+    max_age: int | None = None
+
+
+class MobilisingAction(Body):
+    id: str
+    title: str
+    region: str | None = None
+    evidence: MatchEvidence
+
+
+class DispositifDetail(Body):
+    """A dispositif of the thesaurus (conditions as data) or a local scheme found in a document."""
+
+    id: str = Field(examples=["dispositif:cej"])
+    name: str
+    aliases: list[str] | None = None
+    definition: str | None = None
+    kind: str | None = None
+    operator: list[str] | None = None
+    publics: list[str] | None = None
+    needs: list[str] | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    age_exceptions: list[AgeException] | None = None
+    requires_status: list[str] | None = Field(None, description="One of these statuses.")
+    requires_all_status: list[str] | None = Field(None, description="Each of these statuses.")
+    requires_residence: list[str] | None = None
+    other_conditions: list[str] | None = None
+    scope: str | None = None
+    link: str | None = None
+    checked: str | None = None
+    replaced_by: str | None = None
+    replaced_on: str | None = None
+    territory: str | None = None
+    region: str | None = Field(None, description="A local scheme's région.")
+    actions: list[MobilisingAction] = Field(description="Actions that mobilise it, with the evidence.")
+
+
+class Term(Body):
+    slug: str
+    label: str
+
+
+class Vocabulary(Body):
+    statuses: list[Term]
+    needs: list[Term]
