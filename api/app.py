@@ -11,7 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import Busy, status_of, validation_error
@@ -23,6 +24,7 @@ from api.service import Service
 from api.settings import Settings
 from ingest.errors import QfqError
 
+SWAGGER = "/static/vendor/swagger-ui"  # vendored by scripts/vendor_frontend.py: /docs needs no CDN
 ERRORS = {code: {"model": ErrorBody} for code in (403, 404, 413, 415, 422, 503)}
 ROUTERS = (
     page.router,
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         responses=ERRORS,
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored files, not from FastAPI's CDN
+        redoc_url=None,
         description="Who does what, where: actions of French employment, insertion and "
         "ecological-transition plans, with the evidence of every answer.",
     )
@@ -74,6 +78,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Guards, settings=settings)
     for router in ROUTERS:
         app.include_router(router)
+    _docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.service = service
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """The interactive API documentation (Swagger UI) at /docs, from the files vendored into /static."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        )
