@@ -1,23 +1,59 @@
-"""`qfq coverage`: for a theme, the territories with and without actions."""
+"""`qfq coverage`: for a theme or a dispositif, the territories with and without actions."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 
-from api.cli.common import DataDir, app, print_body, settings_for
+from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
 from api.models import CoverageResponse
 from api.service import Service
+
+LEVELS = {"region": "région", "departement": "département"}
 
 
 @app.command()
 def coverage(
-    theme: Annotated[str, typer.Argument(help="Theme slug.")],
-    level: Annotated[str, typer.Option(help="region or departement.")] = "departement",
-    within: Annotated[str | None, typer.Option(help="Only the territories inside this one.")] = None,
+    theme: Annotated[
+        str | None, typer.Argument(help="Thème : slug ou libellé (voir qfq themes).", show_default=False)
+    ] = None,
+    dispositif: Annotated[
+        str | None, typer.Option(help="Un dispositif (identifiant ou nom) au lieu d'un thème.")
+    ] = None,
+    level: Annotated[str, typer.Option(help="Niveau : region ou departement.")] = "departement",
+    within: Annotated[
+        str | None, typer.Option(help="Seulement les territoires compris dans celui-ci.")
+    ] = None,
+    json: RouteJson = False,
     data: DataDir = None,
 ) -> None:
-    """For a theme, the territories with and without actions."""
-    body = Service(settings_for(data)).coverage(theme, level=level, within=within)
-    print_body(CoverageResponse, body)
+    """Pour un thème ou un dispositif, les territoires qui ont des actions et ceux qui n'en ont pas."""
+    body = Service(settings_for(data)).coverage(theme, dispositif=dispositif, level=level, within=within)
+    if json:
+        print_body(CoverageResponse, body)
+    else:
+        out.print(coverage_table(body))
+        without = ", ".join(t["name"] for t in body["without"]) or "aucun"
+        out.print(f"Sans action ({len(body['without'])}) : {without}", soft_wrap=True)
+
+
+def coverage_table(body: dict[str, Any]) -> Table:
+    """Territories with actions, most local actions first: counts and the first titles."""
+    unit = LEVELS.get(body["level"], body["level"])
+    table = Table(
+        title=f"Couverture — {body['label']} ({len(body['with'])} {unit}s avec des actions)",
+        title_justify="left",
+    )
+    table.add_column(unit.capitalize())
+    table.add_column("Code")
+    table.add_column("Actions locales", justify="right")
+    table.add_column("Actions plus larges", justify="right")
+    table.add_column("Exemples")
+    rows = sorted(body["with"], key=lambda r: (-len(r["local"]), -len(r["wider"]), r["territory"]["name"]))
+    for r in rows:
+        examples = "; ".join(body["titles"].get(i, i) for i in (r["local"] or r["wider"])[:2])
+        t = r["territory"]
+        table.add_row(t["name"], t.get("code") or "", str(len(r["local"])), str(len(r["wider"])), examples)
+    return table

@@ -15,19 +15,23 @@ from graph.exports import EXPORTS
 
 
 @app.command(
-    help="Export the knowledge base: "
+    help="Exporter la base de connaissances : "
     + ", ".join(f"{e.name} ({e.description})" for e in EXPORTS.values())
-    + ". --territory and --theme keep what happens on a territory and/or of a theme."
+    + ". --territory et --theme ne gardent que ce qui se passe sur un territoire et/ou d'un thème. "
+    "Écrivez le fichier hors du dépôt, par ex. -o /tmp/qfq.gexf."
 )
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(EXPORTS)}.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help=f"Un de : {', '.join(EXPORTS)}.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("-o", "--output", help="Fichier à écrire (par défaut : la sortie standard)."),
     ] = None,
     territory: Annotated[
-        str | None, typer.Option(help="Only what happens on this territory (any level).")
+        str | None, typer.Option(help="Seulement ce qui se passe sur ce territoire (tout niveau).")
     ] = None,
-    theme: Annotated[str | None, typer.Option(help="Only the actions of this theme (slug).")] = None,
+    theme: Annotated[
+        str | None, typer.Option(help="Seulement les actions de ce thème (slug, voir qfq themes).")
+    ] = None,
     data: DataDir = None,
 ) -> None:
     service = Service(settings_for(data))
@@ -37,14 +41,14 @@ def export(
         return
     with atomic_write(output, "wb") as fh:
         service.export(fmt, fh, territory=territory, theme=theme)
-    err.print(f"{fmt} written to {output}")
+    err.print(f"{fmt} écrit dans {output}")
 
 
 @app.command()
 def sparql(
-    query: Annotated[str, typer.Argument(help="A read-only SPARQL 1.1 query (or @file.rq).")],
+    query: Annotated[str, typer.Argument(help="Une requête SPARQL 1.1 en lecture seule (ou @fichier.rq).")],
     data: DataDir = None,
 ) -> None:
-    """Run a read-only SPARQL query on the knowledge graph (time limit and row cap from the settings)."""
+    """Interroger le graphe en SPARQL, en lecture seule (durée et lignes limitées par les réglages)."""
     text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
     print_body(SparqlResponse, Service(settings_for(data)).sparql(text))

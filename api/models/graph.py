@@ -25,6 +25,18 @@ class Neighbourhood(Body):
     edges: list[GraphEdge]
 
 
+class PlacedNode(GraphNode):
+    x: float
+    y: float
+    degree: int
+
+
+class WholeGraph(Body):
+    nodes: list[PlacedNode]
+    edges: list[GraphEdge]
+    truncated: bool = Field(description="True when the busiest nodes only are kept.")
+
+
 class ExportInfo(Body):
     name: str = Field(examples=["gexf"])
     media_type: str
