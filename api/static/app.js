@@ -1,4 +1,5 @@
-// qfq web page: plain JavaScript, no external library. Every answer shows its evidence and a link to the passage.
+// qfq web page: plain JavaScript; the graph pictures use sigma.js + graphology, vendored from npm into
+// /static/vendor (scripts/vendor_frontend.py). Every answer shows its evidence and a link to the passage.
 "use strict";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -8,7 +9,8 @@ async function api(path, options) {
   const response = await fetch(path, options);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const msg = body.message ? `${body.message}${body.valid ? " — valeurs possibles : " + body.valid : ""}` : `erreur ${response.status}`;
+    const where = body.where ? `${body.where} : ` : "";
+    const msg = body.message ? `${where}${body.message}${body.valid ? " — valeurs possibles : " + body.valid : ""}` : `échec de la requête (code ${response.status})`;
     throw new Error(msg);
   }
   return body;
@@ -17,6 +19,21 @@ async function api(path, options) {
 function showError(target, error) {
   target.innerHTML = `<p class="ko" role="alert">${esc(error.message)}</p>`;
 }
+
+// -- French names of what the graph holds, and of the documents (from /library) ----------------------------
+const TYPE_LABELS = { action: "action", actor: "acteur", territory: "territoire", dispositif: "dispositif", public: "public", theme: "thème", document: "document" };
+const EDGE_LABELS = {
+  piloted_by: "pilote", partner: "partenaire", contact: "contact", theme: "thème", targets: "public visé",
+  in: "territoire", from: "document", part_of: "fait partie de", based_in: "implanté à", mobilises: "mobilise",
+  operated_by: "opéré par", successor: "successeur",
+};
+const typeLabel = (t) => TYPE_LABELS[t] || "autre";
+const edgeLabel = (k) => EDGE_LABELS[k] || "lien";
+const documents = {};
+const docName = (id) => (documents[id] && documents[id].display) || "document " + id;
+const library = api("/library")
+  .then((body) => { for (const d of body.items) documents[d.id] = d; })
+  .catch(() => {});
 
 // -- exports (the formats come from /exports) -----------------------------------------------------------------
 api("/exports")
@@ -65,7 +82,7 @@ document.querySelectorAll('input[list="places"]').forEach((input) => {
 // -- evidence ------------------------------------------------------------------------------------------------
 function evidence(ev) {
   if (!ev || !ev.quote) return "";
-  const where = ev.line_start ? ` — <button type="button" class="link source" data-doc="${esc(ev.doc)}" data-start="${ev.line_start}" data-end="${ev.line_end || ev.line_start}">${esc(ev.doc)}, ligne ${ev.line_start}</button>` : "";
+  const where = ev.line_start ? ` — <button type="button" class="link source" data-doc="${esc(ev.doc)}" data-start="${ev.line_start}" data-end="${ev.line_end || ev.line_start}">${esc(docName(ev.doc))}, ligne ${ev.line_start}</button>` : "";
   return `<blockquote class="quote">« ${esc(ev.quote)} »${where}</blockquote>`;
 }
 
@@ -74,7 +91,7 @@ document.addEventListener("click", async (e) => {
   if (source) {
     const { doc, start, end } = source.dataset;
     const body = await api(`/documents/${encodeURIComponent(doc)}/passage?start=${start}&end=${end}&context=3`);
-    $("#passage-title").textContent = `Passage source : ${body.title || body.doc}, lignes ${body.start}-${body.end}`;
+    $("#passage-title").textContent = `Passage source : ${documents[body.doc] ? docName(body.doc) : body.title || body.file}, lignes ${body.start}-${body.end}`;
     $("#passage-body").innerHTML = `<div class="passage">${body.lines
       .map((l) => `<div class="${l.hit ? "hit" : ""}"><span class="meta">${l.n}</span> ${esc(l.text)}</div>`)
       .join("")}</div>`;
@@ -82,7 +99,7 @@ document.addEventListener("click", async (e) => {
     return;
   }
   const open = e.target.closest("button.open-action");
-  if (open) openAction(open.dataset.id);
+  if (open) openAction(open.dataset.id.replace(/^action:/, ""));
 });
 
 // -- action page -----------------------------------------------------------------------------------------------
@@ -95,12 +112,13 @@ async function openAction(id) {
   body.innerHTML = "<p>Chargement…</p>";
   try {
     const a = await api(`/actions/${id}`);
+    await library;
     const territories = a.territories.map((t) => `<span class="tag">${esc(t.official_name || t.name)}${t.code ? " (" + esc(t.code) + ")" : ""}</span>`).join("");
     const keys = (a.keys_to_success || []).map((k) => `<li>${esc(k)}</li>`).join("");
     const contacts = (a.contacts || []).map((c) => `<li>${esc(c.org || "")} ${esc(c.person || "")} : ${esc(c.value)}</li>`).join("");
     body.innerHTML = `
       <h2 id="action-title">${esc(a.title)}</h2>
-      <p class="meta">${esc(a.ref || "")} · ${esc(a.region || "")} · document ${esc(a.doc)}</p>
+      <p class="meta">${[a.ref, a.region, docName(a.doc)].filter(Boolean).map(esc).join(" · ")}</p>
       <p><strong>Pilotes :</strong> ${names(a.pilots)}</p>
       <p><strong>Partenaires :</strong> ${names(a.partners)}</p>
       <p><strong>Territoires :</strong> ${territories || "—"}</p>
@@ -108,52 +126,25 @@ async function openAction(id) {
       ${keys ? `<h3>Clés pour réussir</h3><ul>${keys}</ul>` : ""}
       ${contacts ? `<h3>Contacts</h3><ul>${contacts}</ul>` : ""}
       <h3>Preuve</h3>${evidence(a.provenance)}
-      <h3>Voisinage dans le graphe</h3><div id="graph-view"></div>
+      <h3 id="graph-view-title">Voisinage dans le graphe</h3><div id="graph-view"></div>
       <h3>Actions similaires dans d'autres régions</h3><div id="similar-list">Recherche…</div>`;
     panel.scrollIntoView({ behavior: "smooth" });
     $("#action-title").focus?.();
-    drawGraph(`action:${id}`);
+    drawNeighbourhood(`action:${id}`, $("#graph-view"));
     const similar = await api(`/actions/${id}/similar?k=5`);
-    const same = similar.same_action.map((s) => `<div class="card"><strong>Même action racontée ailleurs :</strong> <button type="button" class="link open-action" data-id="${esc(s.id)}">${esc(s.title)}</button> <span class="meta">(${esc(s.doc)})</span></div>`).join("");
+    const same = similar.same_action.map((s) => `<div class="card"><strong>Même action racontée ailleurs :</strong> <button type="button" class="link open-action" data-id="${esc(s.id)}">${esc(s.title)}</button> <span class="meta">(${esc(docName(s.doc))})</span></div>`).join("");
     $("#similar-list").innerHTML = same + (similar.results.map((s) => {
       const e = s.explanation;
-      const shared = ["themes", "dispositifs", "publics"].map((k) => (e[k] || []).map((x) => `<span class="tag">${esc(x)}</span>`).join("")).join("");
+      const shared = ["themes", "dispositifs", "publics"].map((k) => (e[k] || []).map((x) => `<span class="tag">${esc(x.label || x.name || x)}</span>`).join("")).join("");
       const pair = e.passages ? `<details><summary>Passages qui se répondent</summary>${e.passages.map((p) => evidence({ quote: p.text.slice(0, 300), doc: p.doc, line_start: p.line_start, line_end: p.line_end })).join("")}</details>` : "";
       return `<div class="card similar"><h4><button type="button" class="link open-action" data-id="${esc(s.id)}">${esc(s.title)}</button></h4>
-        <p class="meta">${esc(s.region || "")} · score ${s.score}</p><p>En commun : ${shared || "—"}</p>${pair}</div>`;
+        <p class="meta">${[s.region, s.doc ? docName(s.doc) : ""].filter(Boolean).map(esc).join(" · ")}</p><p>En commun : ${shared || "—"}</p>${pair}</div>`;
     }).join("") || "<p>Aucune action similaire trouvée.</p>");
   } catch (error) {
     showError(body, error);
   }
 }
 $("#close-detail").addEventListener("click", () => { $("#detail").hidden = true; });
-
-// -- small neighbourhood graph (SVG, radial layout) ------------------------------------------------------------
-const COLORS = { action: "#1f5fbf", actor: "#c0392b", territory: "#2e8b57", dispositif: "#8e44ad", public: "#d68910", theme: "#16a085", document: "#7f8c8d" };
-
-async function drawGraph(node) {
-  const target = $("#graph-view");
-  try {
-    const g = await api(`/graph/neighbourhood?node=${encodeURIComponent(node)}`);
-    const others = g.nodes.filter((n) => n.id !== g.center);
-    const w = 900, h = 380, cx = w / 2, cy = h / 2, r = 150;
-    const pos = { [g.center]: [cx, cy] };
-    others.forEach((n, i) => {
-      const a = (2 * Math.PI * i) / Math.max(1, others.length);
-      pos[n.id] = [cx + r * 1.7 * Math.cos(a), cy + r * Math.sin(a)];
-    });
-    const lines = g.edges.map((e) => `<line x1="${pos[e.source][0]}" y1="${pos[e.source][1]}" x2="${pos[e.target][0]}" y2="${pos[e.target][1]}"><title>${esc(e.kind)}</title></line>`).join("");
-    const dots = g.nodes.map((n) => {
-      const [x, y] = pos[n.id];
-      return `<g><circle cx="${x}" cy="${y}" r="${n.id === g.center ? 10 : 6}" fill="${COLORS[n.type] || "#555"}"><title>${esc(n.type)} : ${esc(n.label)}</title></circle>
-        <text x="${x + 9}" y="${y + 4}">${esc(String(n.label).slice(0, 38))}</text></g>`;
-    }).join("");
-    target.innerHTML = `<svg class="graph" viewBox="0 0 ${w} ${h}" role="img" aria-label="Voisinage de l'action : ${g.nodes.length} nœuds">${lines}${dots}</svg>
-      <p class="meta">${Object.entries(COLORS).map(([k, c]) => `<span style="color:${c}">●</span> ${k}`).join(" · ")}</p>`;
-  } catch (error) {
-    showError(target, error);
-  }
-}
 
 // -- search ------------------------------------------------------------------------------------------------------
 $("#search-form").addEventListener("submit", async (e) => {
@@ -164,11 +155,12 @@ $("#search-form").addEventListener("submit", async (e) => {
   out.innerHTML = "<p>Recherche…</p>";
   try {
     const body = await api(`/search?${params}`);
+    await library;
     out.innerHTML = body.results.map((r) => {
       const title = r.type === "action" ? `<button type="button" class="link open-action" data-id="${esc(r.id)}">${esc(r.title)}</button>` : esc(r.title);
       const p = r.passage;
       return `<article class="card result"><h3>${title}</h3>
-        <p class="meta">${esc(r.type)} · ${esc(r.region || "")} ${r.territories ? "· " + esc(r.territories.join(", ")) : ""} ${r.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}</p>
+        <p class="meta">${esc(typeLabel(r.type))}${r.doc ? " · " + esc(docName(r.doc)) : ""} · ${esc(r.region || "")} ${r.territories ? "· " + esc(r.territories.join(", ")) : ""} ${r.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}</p>
         ${p && p.line_start ? evidence({ quote: p.text.slice(0, 400), doc: p.doc, line_start: p.line_start, line_end: p.line_end }) : `<p>${esc((r.definition || p.text || "").slice(0, 300))}</p>`}
       </article>`;
     }).join("") || "<p>Aucun résultat.</p>";
