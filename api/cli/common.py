@@ -21,11 +21,11 @@ err = Console(stderr=True)
 out = Console()
 
 # options several commands share
-DataDir = Annotated[Path | None, typer.Option(help="Data directory (env QFQ_DATA).")]
-Force = Annotated[bool, typer.Option(help="Re-read documents even when unchanged.")]
-IndexNow = Annotated[bool, typer.Option(help="Also compute the search vectors now.")]
-ReportJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
-RouteJson = Annotated[bool, typer.Option("--json", help="Print the JSON body of the matching HTTP route.")]
+DataDir = Annotated[Path | None, typer.Option(help="Répertoire des données (variable QFQ_DATA).")]
+Force = Annotated[bool, typer.Option(help="Relire les documents même inchangés.")]
+IndexNow = Annotated[bool, typer.Option(help="Calculer aussi maintenant les vecteurs de recherche.")]
+ReportJson = Annotated[bool, typer.Option("--json", help="Afficher le rapport en JSON.")]
+RouteJson = Annotated[bool, typer.Option("--json", help="Afficher en JSON la réponse de la route HTTP correspondante.")]
 
 
 def print_body(model: type[BaseModel], answer: Any) -> None:
