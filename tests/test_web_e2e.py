@@ -1,8 +1,12 @@
-"""End to end: `qfq serve` on 127.0.0.1, the web page driven in headless Chromium (Playwright): search, the
-profile form, an action page with its evidence, a similar action followed, the source passage shown."""
+"""End to end: `qfq serve` on 127.0.0.1, the web page driven in headless Chromium (Playwright): search, an
+action page with its evidence and its neighbourhood drawn by sigma.js, a similar action followed, the source
+passage shown; the whole graph with a click on an action node; the profile form with an undecided
+dispositif; the coverage map of a theme with a click to a territory's actions. No English word of the list
+(tests/test_french.py) on any view; screenshots of the views go to tests/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,12 +20,14 @@ import pytest
 
 from api.service import Service
 from api.settings import Settings
+from tests.test_french import english_words
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless=new",
     "--no-sandbox",
-    "--disable-gpu",
+    "--use-angle=swiftshader",  # WebGL for sigma.js without a GPU
+    "--enable-unsafe-swiftshader",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
@@ -29,6 +35,7 @@ ARGS = [
     "--disable-sync",
 ]
 DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -87,10 +94,28 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_ca
     proc.wait(10)
 
 
+def _french(page, view: str) -> None:
+    """The view is French: no word of the list in what the page shows; and a screenshot of it."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{view}.png"), full_page=True)
+    words = english_words(page.inner_text("body"))
+    assert words == [], f"English on the {view} view: {words}"
+
+
+def _post(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
 def test_the_page_answers_with_evidence(server: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server + "/")
         assert page.title().startswith("qfq")
         page.wait_for_selector("#export-links a[href='/export/gexf']")  # formats listed by /exports
@@ -102,18 +127,26 @@ def test_the_page_answers_with_evidence(server: str) -> None:
         page.wait_for_selector("article.result", timeout=60_000)
         assert "Macigogne" in page.inner_text("#search-results")
         assert page.locator("#search-results blockquote.quote").count() > 0
+        _french(page, "1-search")
 
-        # an action page with its evidence and the similar actions of other regions
+        # an action page with its evidence, its neighbourhood drawn, the similar actions of other regions
         page.click("#search-results button.open-action >> text=Macigogne.fr")
         page.wait_for_selector("#similar-list .similar", timeout=60_000)
         detail = page.inner_text("#detail")
         assert "Pôle emploi (aujourd'hui France Travail)" in detail and "La Roche-sur-Yon" in detail
-        assert page.locator("#graph-view svg circle").count() >= 3
+        assert "score" not in detail
+        page.wait_for_selector("#neighbourhood-picture canvas")  # sigma drew it (WebGL)
+        assert page.locator("#graph-view table tbody tr").count() >= 3  # its text equivalent
+        assert "pilote" in page.text_content("#graph-view table") and "acteur" in page.inner_text(".legend")
+        doc_title = "Plan régional d'action pour l'emploi"
+        assert doc_title in page.inner_text("#detail .meta >> nth=0")  # the document by its title
+        _french(page, "2-action-page")
 
         # the source passage of the evidence, lines highlighted
         page.click("#detail button.source >> nth=0")
         page.wait_for_selector("#passage-dialog[open] .hit")
         assert "Macigogne" in page.inner_text("#passage-dialog")
+        assert doc_title in page.inner_text("#passage-title")
         page.click("#passage-dialog button")
 
         # follow a similar action: the page now shows that action
@@ -121,6 +154,35 @@ def test_the_page_answers_with_evidence(server: str) -> None:
         title = first_similar.inner_text()
         first_similar.click()
         page.wait_for_function("t => document.querySelector('#action-title')?.textContent === t", arg=title)
+
+        # the whole graph; a click on an action node in the picture opens that action
+        page.click("#tab-graph")
+        page.click("#graph-form button[type=submit]")
+        page.wait_for_selector("#graph-picture canvas")
+        page.wait_for_timeout(500)  # sigma renders on the next animation frames
+        node = page.evaluate(  # the action node farthest from any other, so that the click hits it alone
+            """() => {
+              const r = window.qfqRenderers.whole, g = r.getGraph();
+              const at = (id) => r.framedGraphToViewport(r.getNodeDisplayData(id));
+              const all = g.nodes().map((id) => ({ id, ...at(id) }));
+              let best = null;
+              for (const id of g.filterNodes((n, a) => a.kind === "action")) {
+                const p = at(id);
+                const others = all.filter((o) => o.id !== id);
+                const gap = Math.min(...others.map((o) => Math.hypot(o.x - p.x, o.y - p.y)));
+                if (!best || gap > best.gap) best = { id, gap, title: g.getNodeAttribute(id, "label"), ...p };
+              }
+              return best;
+            }"""
+        )
+        box = page.locator("#graph-picture").bounding_box()
+        page.mouse.click(box["x"] + node["x"], box["y"] + node["y"])
+        page.wait_for_function(
+            "t => (document.querySelector('#action-title')?.textContent || '').startsWith(t)",
+            arg=node["title"][:30],
+        )
+        page.click("#tab-graph")
+        _french(page, "3-graph")
 
         # the adviser's profile form
         page.click("#tab-match")
@@ -134,9 +196,50 @@ def test_the_page_answers_with_evidence(server: str) -> None:
         assert "Macigogne" in results and "demandeur d'emploi ✓" in results
         assert "La Roche-sur-Yon" in results
 
+        # without a status, a dispositif is undecided: the page says so and asks what is missing
+        page.evaluate("() => { document.querySelector('#match-results').innerHTML = ''; }")
+        page.uncheck("input[value=demandeur_emploi]")
+        page.uncheck("input[value=garde_enfants]")
+        page.click("#match-form button[type=submit]")
+        undecided = _post(server + "/match", {"age": 24, "where": "85000", "statuses": [], "needs": []})
+        assert undecided["undecided"]
+        name = undecided["undecided"][0]["dispositif"]["name"]
+        page.wait_for_function(
+            "n => document.querySelector('#match-results').innerText.includes(n)", arg=name
+        )
+        assert name not in page.inner_text("#eligible")
+        results = page.inner_text("#match-results")
+        assert "préciser" in results.lower() or "?" in results
+        _french(page, "4-match-undecided")
+
         # an unknown place is a readable error, not a crash
         page.fill("#match-where", "Atlantide")
         page.click("#match-form button[type=submit]")
         page.wait_for_selector("#match-results [role=alert]")
         assert "Atlantide" in page.inner_text("#match-results")
+
+        # the coverage map of a theme; a click on a département lists its actions, one opens
+        page.click("#tab-coverage")
+        page.wait_for_selector("#coverage-theme option[value=garde_enfants]", state="attached")
+        page.select_option("#coverage-theme", "garde_enfants")
+        page.click("#coverage-form button[type=submit]")
+        page.wait_for_selector("svg.map path[data-code='85']")
+        assert "Vendée" in page.inner_text(".coverage-table")  # the text equivalent beside the map
+        page.click("svg.map path[data-code='85']")
+        page.wait_for_selector("#coverage-territory li button.open-action")
+        assert "Macigogne.fr" in page.inner_text("#coverage-territory")
+        _french(page, "5-coverage")
+        page.focus("svg.map path[data-code='85']")  # the map by keyboard too
+        page.keyboard.press("Enter")
+        page.click("#coverage-territory button.open-action >> text=Macigogne.fr")
+        page.wait_for_function(
+            "() => document.querySelector('#action-title')?.textContent === 'Macigogne.fr'"
+        )
+
+        # the vocabularies, and the coverage of a region level
+        page.click("#tab-vocabulary")
+        page.wait_for_selector("#vocabulary-results table.concepts")
+        assert "Garde d'enfants" in page.inner_text("#vocabulary-results")
+        _french(page, "6-vocabulary")
+        assert errors == [], errors
         browser.close()

@@ -160,7 +160,7 @@ $("#search-form").addEventListener("submit", async (e) => {
       const title = r.type === "action" ? `<button type="button" class="link open-action" data-id="${esc(r.id)}">${esc(r.title)}</button>` : esc(r.title);
       const p = r.passage;
       return `<article class="card result"><h3>${title}</h3>
-        <p class="meta">${esc(typeLabel(r.type))}${r.doc ? " · " + esc(docName(r.doc)) : ""} · ${esc(r.region || "")} ${r.territories ? "· " + esc(r.territories.join(", ")) : ""} ${r.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}</p>
+        <p class="meta">${[typeLabel(r.type), r.doc ? docName(r.doc) : "", r.region, (r.territories || []).join(", ")].filter(Boolean).map(esc).join(" · ")} ${r.scope === "wider" ? '<span class="wider">(territoire plus large)</span>' : ""}</p>
         ${p && p.line_start ? evidence({ quote: p.text.slice(0, 400), doc: p.doc, line_start: p.line_start, line_end: p.line_end }) : `<p>${esc((r.definition || p.text || "").slice(0, 300))}</p>`}
       </article>`;
     }).join("") || "<p>Aucun résultat.</p>";

@@ -6,6 +6,7 @@
 const COLORS = { action: "#1f5fbf", actor: "#c0392b", territory: "#2e8b57", dispositif: "#8e44ad", public: "#d68910", theme: "#0aa5c9", document: "#7f8c8d" };
 const GRAPH_TYPES = ["action", "actor", "territory", "dispositif", "public", "theme"];
 const renderers = {};
+window.qfqRenderers = renderers; // for the end-to-end test, which clicks a node of the picture
 
 function legend(types) {
   return `<ul class="legend" aria-label="Légende">${types.map((t) => `<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill="${COLORS[t]}"></circle></svg> ${esc(typeLabel(t))}</li>`).join("")}</ul>`;
