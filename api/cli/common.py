@@ -25,7 +25,7 @@ DataDir = Annotated[Path | None, typer.Option(help="Répertoire des données (va
 Force = Annotated[bool, typer.Option(help="Relire les documents même inchangés.")]
 IndexNow = Annotated[bool, typer.Option(help="Calculer aussi maintenant les vecteurs de recherche.")]
 ReportJson = Annotated[bool, typer.Option("--json", help="Afficher le rapport en JSON.")]
-RouteJson = Annotated[bool, typer.Option("--json", help="Afficher en JSON la réponse de la route HTTP correspondante.")]
+RouteJson = Annotated[bool, typer.Option("--json", help="Afficher la réponse JSON de la route HTTP.")]
 
 
 def print_body(model: type[BaseModel], answer: Any) -> None:
