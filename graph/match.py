@@ -121,6 +121,7 @@ class Matcher:
                 where="where",
                 valid="un nom de commune, un code postal ou un code INSEE",
             )
+        homonyms = self._homonyms(profile.where)
         place = self.q.place(profile.where)
         chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
 
@@ -186,6 +187,7 @@ class Matcher:
                     "name": place.territory.name,
                     "level": place.territory.level,
                     "code": place.territory.code,
+                    "homonyms": homonyms,
                 },
             },
             "eligible": eligible,
@@ -195,6 +197,29 @@ class Matcher:
             "actions": actions,
             "actions_excluded": turned_away,
         }
+
+    def _homonyms(self, where: str) -> list[str]:
+        """Communes of the same name: an error listing them when two are places people live in (the second
+        at least a tenth of the first's population), else the others, for the adviser to check."""
+        ref = self.q.ref
+        same = ref.homonyms(where, levels=("region", "departement", "epci", "commune"))
+        if not same:
+            return []
+
+        def shown(t) -> str:
+            dep = ref.departement_of(t.id)
+            return f"{t.name} ({dep.code}, {dep.name})" if dep else t.name
+
+        if ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
+            choices = "; ".join(
+                f"« {t.name} ({ref.departement_of(t.id).code}) » pour {shown(t)}" for t in same
+            )
+            raise InputError(
+                f"« {where} » désigne plusieurs communes : précisez laquelle",
+                where="where",
+                valid=f"{choices} ; ou un code postal, ou un code INSEE",
+            )
+        return [shown(t) for t in same[1:]]
 
     @staticmethod
     def _question(missing, thesaurus) -> dict[str, Any]:

@@ -92,6 +92,19 @@ def test_an_action_that_turns_minors_away_is_not_proposed(built: Service) -> Non
     assert "000_1ad84331eee1d4b1/proposition-1-6" in {a["id"] for a in adult["actions"]}
 
 
+def test_an_ambiguous_commune_asks_which_one_and_a_short_name_is_accepted(built: Service) -> None:
+    with pytest.raises(InputError, match="plusieurs communes") as err:
+        built.match(age=30, where="Saint-Denis")
+    assert "« Saint-Denis (93) »" in err.value.valid and "La Réunion" in err.value.valid
+    chosen = built.match(age=30, where="Saint-Denis (93)")
+    assert chosen["profile"]["where"]["code"] == "93066"
+    cherbourg = built.match(age=30, where="Cherbourg")
+    assert cherbourg["profile"]["where"]["name"] == "Cherbourg-en-Cotentin"
+    valence = built.match(age=30, where="Valence")  # one big commune: answered, the others said
+    assert valence["profile"]["where"]["code"] == "26362"
+    assert any("Tarn-et-Garonne" in h for h in valence["profile"]["where"]["homonyms"])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
     [

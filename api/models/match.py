@@ -52,6 +52,9 @@ class Place(Body):
     name: str
     level: str | None = None
     code: str | None = None
+    homonyms: list[str] = Field(
+        default_factory=list, description="Other communes of that name (à vérifier), with their département."
+    )
 
 
 class MatchProfile(Body):
