@@ -120,10 +120,22 @@ def describe(node: Node, terms: ProfileTerms, vocabulary: Facts, constants: dict
     return f"{fact.label} {sign} {shown}"
 
 
+_DESCRIBED: dict[int, tuple[Node, str]] = {}  # id(node) -> (node, its text): rules live as long as the data
+
+
 class _Evaluator:
     def __init__(self, s: Situation):
         self.s = s
-        self.desc = functools.partial(describe, terms=s.terms, vocabulary=s.vocabulary, constants=s.constants)
+
+    def desc(self, node: Node) -> str:
+        known = _DESCRIBED.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        text = describe(node, self.s.terms, self.s.vocabulary, self.s.constants)
+        if len(_DESCRIBED) > 100_000:
+            _DESCRIBED.clear()
+        _DESCRIBED[id(node)] = (node, text)
+        return text
 
     def run(self, node: Node) -> _Result:
         if node.op == "all":

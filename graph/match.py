@@ -4,6 +4,7 @@ failed, what is missing — and every action comes with the evidence of why it w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,11 +106,16 @@ class Matcher:
         self.valid_statuses = statuses(vocabularies)
         self.need_of_theme = {f"theme:{c.slug}": c.need for c in vocabularies.concepts("theme") if c.need}
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 -- a Matcher lives for one answer
+    def _territory(self, name: str) -> str | None:
+        """The id of the territory a dispositif or a condition names."""
+        hits = self.q.ref.lookup(name, levels=("region", "departement", "epci", "commune"))
+        return hits[0].id if hits else None
+
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
         if d.scope == "national" or not d.territory:
             return True
-        hits = self.q.ref.lookup(d.territory, levels=("region", "departement", "epci", "commune"))
-        return bool(hits) and hits[0].id in chain
+        return self._territory(d.territory) in chain
 
     def match(self, profile: Profile) -> dict[str, Any]:
         profile.validate(self.valid_statuses, list(self.reference.profile.needs))
@@ -126,8 +132,8 @@ class Matcher:
         chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
 
         def inside(name: str) -> tuple[bool, str] | None:
-            hits = self.q.ref.lookup(name, levels=("region", "departement", "epci", "commune"))
-            return (hits[0].id in chain, place.territory.name) if hits else None
+            found = self._territory(name)
+            return (found in chain, place.territory.name) if found else None
 
         held = set(profile.statuses)
         residence = held & RESIDENCE
@@ -275,9 +281,11 @@ class Matcher:
             if not reasons:
                 continue
             d = self.g.nodes[node]
-            span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
             summary = self._summary(node, item["scope"], reasons, dispositifs)
-            why_not = own_exclusion(span, d["line_start"], profile)
+            why_not = None
+            if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away
+                span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
+                why_not = own_exclusion(span, d["line_start"], profile)
             if why_not:
                 turned_away.append({**summary, "excluded_by": why_not})
             else:
