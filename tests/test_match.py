@@ -3,6 +3,8 @@ local actions by containment, an action whose own text turns the person away, an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -168,3 +170,59 @@ def test_http_match_get_post_and_422(built: Service) -> None:
         assert r.status_code == 422
         vocabulary = client.get("/vocabulary").json()
         assert "promesse_embauche" in {f["fact"] for f in vocabulary["facts"]}
+
+
+def test_cli_match_in_french_with_facts(built: Service) -> None:
+    import subprocess
+    import sys
+
+    data = str(built.settings.data)
+    repo = Path(__file__).resolve().parents[1]
+
+    def qfq(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", "match", *argv, "--data", data],
+            capture_output=True,
+            text=True,
+            cwd=repo,
+        )
+
+    helped = qfq("--help")
+    assert "Quels dispositifs" in helped.stdout and "--fait" in helped.stdout
+    asked = qfq(
+        "--age",
+        "24",
+        "--status",
+        "demandeur_emploi",
+        "--status",
+        "parent_isole",
+        "--where",
+        "85000",
+        "--need",
+        "garde_enfants",
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "question : La personne a-t-elle des enfants à charge, et de quel âge ?" in asked.stdout
+    assert "--fait enfants=…" in asked.stdout
+    told = qfq(
+        "--age",
+        "24",
+        "--status",
+        "demandeur_emploi",
+        "--status",
+        "parent_isole",
+        "--where",
+        "85000",
+        "--need",
+        "garde_enfants",
+        "--fait",
+        "enfants=2",
+        "--fait",
+        "are_journaliere=0",
+        "--fait",
+        "reprise=cdi",
+    )
+    assert told.returncode == 0, told.stderr
+    assert "enfant de moins de 10 ans : 2 ans ✓" in told.stdout
+    bad = qfq("--where", "85000", "--fait", "licorne=oui")
+    assert bad.returncode != 0 and "fait inconnu" in (bad.stdout + bad.stderr)
