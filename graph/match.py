@@ -218,7 +218,8 @@ class Matcher:
 
         if ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
             choices = "; ".join(
-                f"« {t.name} ({ref.departement_of(t.id).code}) » pour {shown(t)}" for t in same
+                f"« {t.name} ({dep.code}) » pour {shown(t)}" if (dep := ref.departement_of(t.id)) else t.code
+                for t in same
             )
             raise InputError(
                 f"« {where} » désigne plusieurs communes : précisez laquelle",
