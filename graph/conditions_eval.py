@@ -194,7 +194,7 @@ class _Evaluator:
             ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)
             return True, ok, f"{s.age} ans", "age", question
         if node.op == "status":
-            question = f"La personne est-elle {s.terms.status(node.name)} ?"
+            question = s.terms.status_question(node.name)
             if node.name in s.held:
                 return True, True, "", "", ""
             return bool(s.statuses), False, "", f"status:{node.name}", question
