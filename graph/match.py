@@ -257,6 +257,7 @@ class Matcher:
     def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
         out, turned_away = [], []
         need_labels = self.reference.profile.needs
+        texts: dict[str, list[str]] = {}  # a document's lines, read once per answer
         for item in self.q.actions(where=profile.where):
             node = item["id"]
             reasons, dispositifs = [], []
@@ -285,7 +286,9 @@ class Matcher:
             summary = self._summary(node, item["scope"], reasons, dispositifs)
             why_not = None
             if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away
-                span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
+                if d["doc"] not in texts:
+                    texts[d["doc"]] = self.lines_of(d["doc"])
+                span = texts[d["doc"]][d["line_start"] - 1 : d["line_end"]]
                 why_not = own_exclusion(span, d["line_start"], profile)
             if why_not:
                 turned_away.append({**summary, "excluded_by": why_not})
