@@ -35,6 +35,21 @@ class DispositifQueries:
         items.sort(key=lambda x: (-x["actions"], fold(x["name"])))
         return {"total": len(items), "items": items}
 
+    def _rule_of(self, d) -> dict[str, Any]:
+        """The rule in French, what the adviser verifies, and where it was checked."""
+        from graph.conditions_eval import describe
+
+        c = d.conditions
+        if c is None:
+            return {}
+        thesaurus, terms = self.reference.dispositifs, self.reference.profile
+        return {
+            "rule": describe(c.rule, terms, thesaurus.facts, thesaurus.constants),
+            "to_verify": list(c.verify),
+            "source": c.source,
+            "operator_url": c.operator_url,
+        }
+
     def dispositif(self, dispositif_id: str) -> dict[str, Any]:
         """A dispositif: thesaurus facts (conditions, operator, link, lineage) and the actions that mobilise
         it."""
@@ -65,6 +80,7 @@ class DispositifQueries:
                 requires_residence=list(d.requires_residence),
                 other_conditions=list(d.other_conditions),
                 scope=d.scope,
+                **self._rule_of(d),
                 link=d.link,
                 checked=d.checked.isoformat() if d.checked else None,
                 replaced_by=d.replaced_by,

@@ -1,4 +1,4 @@
-"""The dispositif thesaurus: loading, mention detection in text, and eligibility of a profile.
+"""The dispositif thesaurus: loading (with each dispositif's conditions) and mention detection in text.
 
 Data: ``graph/data/dispositifs.ttl``, a curated SKOS thesaurus (namespace
 ``https://qfq.example.org/dispositif/``) whose conventions are written at the top of the file. Dispositif ids
@@ -9,19 +9,25 @@ Matching works on word tokens (an Aho-Corasick-like walk over a trie of label to
 match case-insensitively, with accents, apostrophes, hyphens and plurals tolerated; short acronyms (four
 letters or fewer, or written all in capitals) match only in their own case and as whole words; the longest
 label wins.
+
+Eligibility is data beside the thesaurus: ``conditions.toml`` (the rule of every dispositif, read by
+:mod:`graph.conditions`) with its typed facts ``facts.toml``; :mod:`graph.conditions_eval` evaluates it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.conditions import Conditions, Constant, load_conditions, summary
+from graph.conditions_facts import Facts
 from graph.profile import ProfileTerms
 from ingest.errors import InputError
 from ingest.text import strip_accents
@@ -32,21 +38,6 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "dispositifs.ttl"
 DISP_NS = "https://qfq.example.org/dispositif/"
 QFQ_NS = "https://qfq.example.org/ns#"
 ID_PREFIX = "dispositif:"
-
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -69,21 +60,23 @@ class Dispositif:
     operator: tuple[str, ...]
     publics: tuple[str, ...]
     needs: tuple[str, ...]
-    min_age: int | None
-    max_age: int | None
-    age_exceptions: tuple[AgeException, ...]
-    requires_status: tuple[str, ...]  # one of them
-    requires_residence: tuple[str, ...]  # one of them
-    other_conditions: tuple[str, ...]
+    other_conditions: tuple[str, ...]  # the conditions in prose
     scope: str
     link: str | None
     checked: dt.date | None
     replaced_by: str | None
     replaced_on: dt.date | None
     territory: str | None
+    # derived from the rule (conditions.toml) by with_conditions(), for readers of /dispositifs
+    min_age: int | None = None
+    max_age: int | None = None
+    age_exceptions: tuple[AgeException, ...] = ()
+    requires_status: tuple[str, ...] = ()  # one of them
+    requires_residence: tuple[str, ...] = ()
     requires_all_status: tuple[str, ...] = ()  # each of them
     broader: tuple[str, ...] = ()
     hidden_labels: tuple[str, ...] = ()
+    conditions: Conditions | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -105,7 +98,23 @@ class Dispositif:
             "replaced_by": self.replaced_by,
             "replaced_on": self.replaced_on.isoformat() if self.replaced_on else None,
             "checked": self.checked.isoformat() if self.checked else None,
+            "source": self.conditions.source if self.conditions else None,
         }
+
+    def with_conditions(self, conditions: Conditions) -> Dispositif:
+        """This dispositif with its rule, and the age and status summary a reader expects derived from it."""
+        s = summary(conditions.rule)
+        return dataclasses.replace(
+            self,
+            conditions=conditions,
+            min_age=s["min_age"],
+            max_age=s["max_age"],
+            age_exceptions=tuple(AgeException(e["status"], e["max_age"]) for e in s["age_exceptions"]),
+            requires_status=tuple(s["one_of"]),
+            requires_all_status=tuple(s["each"]),
+            requires_residence=(),
+            checked=conditions.checked or self.checked,
+        )
 
 
 def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
@@ -149,15 +158,6 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 where=str(path),
                 valid="see the conventions at the top of the file",
             )
-        exceptions = tuple(
-            sorted(
-                (
-                    AgeException(str(one(b, qfq.status)), one(b, qfq.maxAge))
-                    for b in graph.objects(concept, qfq.ageException)
-                ),
-                key=lambda e: e.status,
-            )
-        )
         replaced_by, link = graph.value(concept, DCTERMS.isReplacedBy), graph.value(concept, RDFS.seeAlso)
         out.append(
             Dispositif(
@@ -169,11 +169,6 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 operator=texts(concept, qfq.operator),
                 publics=texts(concept, qfq.targetPublic),
                 needs=texts(concept, qfq.need),
-                min_age=one(concept, qfq.minAge),
-                max_age=one(concept, qfq.maxAge),
-                age_exceptions=exceptions,
-                requires_status=texts(concept, qfq.requiresStatus),
-                requires_residence=texts(concept, qfq.requiresResidence),
                 other_conditions=texts(concept, qfq.otherCondition),
                 scope=str(scope),
                 link=str(link) if link is not None else None,
@@ -181,7 +176,6 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 replaced_by=ident(replaced_by) if replaced_by is not None else None,
                 replaced_on=one(concept, qfq.replacedOn),
                 territory=one(concept, qfq.territory),
-                requires_all_status=texts(concept, qfq.requiresAllStatus),
                 broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
                 hidden_labels=texts(concept, SKOS.hiddenLabel),
             )
@@ -191,15 +185,38 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
 
 
 class Thesaurus:
-    """The dispositifs of a thesaurus file, by id, with their mention matcher (built on first use)."""
+    """The dispositifs of a thesaurus file, by id, with their mention matcher (built on first use), the fact
+    vocabulary their conditions use and the constants (SMIC…) the rules name."""
 
-    def __init__(self, dispositifs: Iterable[Dispositif]):
+    def __init__(
+        self,
+        dispositifs: Iterable[Dispositif],
+        facts: Facts | None = None,
+        constants: dict[str, Constant] | None = None,
+    ):
         self.items: tuple[Dispositif, ...] = tuple(sorted(dispositifs, key=lambda d: d.id))
         self.index: dict[str, Dispositif] = {d.id: d for d in self.items}
+        self.facts = facts if facts is not None else Facts.load()
+        self.constants = constants or {}
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> Thesaurus:
-        return cls(load_dispositifs(path))
+        """The thesaurus at ``path`` with the conditions (``conditions.toml``, ``facts.toml`` and
+        ``profile.toml`` beside it, else the packaged ones), checked against each other."""
+
+        def beside(name: str) -> Path:
+            sibling = Path(path).parent / name
+            return sibling if sibling.exists() else DATA_FILE.parent / name
+
+        dispositifs = load_dispositifs(path)
+        facts = Facts.load(beside("facts.toml"))
+        terms = ProfileTerms.load(beside("profile.toml"))
+        slugs = [d.id.removeprefix(ID_PREFIX) for d in dispositifs]
+        conditions, constants = load_conditions(
+            slugs, set(terms.status_phrases), facts, beside("conditions.toml")
+        )
+        attached = [d.with_conditions(conditions[d.id.removeprefix(ID_PREFIX)]) for d in dispositifs]
+        return cls(attached, facts, constants)
 
     def __iter__(self):
         return iter(self.items)
@@ -334,145 +351,3 @@ class DispositifMatcher:
         before = capital_word(i - 1, (tokens[i - 1][1], tokens[i][0])) if i > 0 else None
         after = capital_word(i + 1, (tokens[i][1], tokens[i + 1][0])) if i + 1 < len(tokens) else None
         return bool(before) and after is not False
-
-
-# ---------------------------------------------------------------- eligibility
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What a profile meets, fails and leaves unknown; ``to_check`` are conditions a profile cannot decide.
-
-    ``decision`` is "excluded" when a condition fails, "undecided" when a decidable condition lacks data,
-    "eligible" otherwise (the adviser still checks ``to_check``).
-    """
-
-    dispositif_id: str
-    decision: str
-    met: tuple[str, ...]
-    failed: tuple[str, ...]
-    unknown: tuple[str, ...]
-    to_check: tuple[str, ...]
-
-
-def french_date(day: dt.date) -> str:
-    """2022-03-01 -> "1er mars 2022"."""
-    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def age_rule(disp: Dispositif, terms: ProfileTerms) -> str | None:
-    """The age condition as an adviser reads it, e.g. "16-25 ans (29 ans pour un travailleur handicapé)"."""
-    if disp.min_age is not None and disp.max_age is not None:
-        rule = f"{disp.min_age}-{disp.max_age} ans"
-    elif disp.max_age is not None:
-        rule = f"âge maximum {disp.max_age} ans"
-    elif disp.min_age is not None:
-        rule = f"âge minimum {disp.min_age} ans"
-    else:
-        return None
-    if disp.max_age is not None and disp.age_exceptions:
-        parts = [
-            (f"{e.max_age} ans" if e.max_age is not None else "sans limite d'âge")
-            + f" pour un {terms.status(e.status)}"
-            for e in disp.age_exceptions
-        ]
-        rule += f" ({' ; '.join(parts)})"
-    return rule
-
-
-def eligibility(
-    disp: Dispositif,
-    age: int | None,
-    statuses: set[str],
-    residence: set[str],
-    *,
-    terms: ProfileTerms,
-    thesaurus: Thesaurus | None = None,
-    on: dt.date | None = None,
-) -> Decision:
-    """Check a profile against the conditions of ``disp`` that a profile can decide.
-
-    ``statuses`` are the statuses the adviser declared: an empty set means "not known", while a status
-    missing from a non-empty set counts as not held. ``residence`` only proves residence: a missing slug is
-    unknown (living in a QPV is decided on the address). A dispositif replaced before ``on`` (default:
-    today) is excluded with its successor named.
-    """
-    held = terms.with_implied(statuses)
-    trace = _Trace()
-    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
-        successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
-        name = successor.label if successor else disp.replaced_by
-        since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
-        trace.failed.append(f"dispositif remplacé par « {name} »{since} ✗")
-    _check_age(disp, age, held, terms, trace)
-    _check_statuses(disp, statuses, held, terms, trace)
-    _check_residence(disp, residence, terms, trace)
-    decision = "excluded" if trace.failed else "undecided" if trace.unknown else "eligible"
-    return Decision(
-        disp.id, decision, tuple(trace.met), tuple(trace.failed), tuple(trace.unknown), disp.other_conditions
-    )
-
-
-@dataclass
-class _Trace:
-    """The readable lines of an eligibility check, in the order the conditions are checked."""
-
-    met: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
-
-def _check_age(disp: Dispositif, age: int | None, held: set[str], terms: ProfileTerms, trace: _Trace) -> None:
-    """The age condition; a held status with an age exception raises the ceiling."""
-    rule = age_rule(disp, terms)
-    if rule is None:
-        return
-    if age is None:
-        trace.unknown.append(f"{rule} : âge inconnu")
-        return
-    ceiling, via = disp.max_age, None
-    for exc in disp.age_exceptions:
-        if exc.status in held and ceiling is not None and (exc.max_age is None or exc.max_age > ceiling):
-            ceiling, via = exc.max_age, exc.status
-    too_young = disp.min_age is not None and age < disp.min_age
-    too_old = ceiling is not None and age > ceiling
-    if too_young or too_old:
-        trace.failed.append(f"{rule} : {age} ans ✗")
-    elif via is not None and disp.max_age is not None and age > disp.max_age:
-        trace.met.append(f"{rule} : {age} ans, {terms.status(via)} ✓")
-    else:
-        trace.met.append(f"{rule} : {age} ans ✓")
-
-
-def _check_statuses(
-    disp: Dispositif, statuses: set[str], held: set[str], terms: ProfileTerms, trace: _Trace
-) -> None:
-    """One of the required statuses, then each status required together; unknown when none is declared."""
-    if disp.requires_status:
-        wanted = " ou ".join(terms.status(s) for s in disp.requires_status)
-        found = [s for s in disp.requires_status if s in held]
-        if found:
-            trace.met.append(f"{terms.status(found[0])} ✓")
-        elif not statuses:
-            trace.unknown.append(f"{wanted} : inconnu")
-        else:
-            trace.failed.append(f"statut requis : {wanted} ✗")
-    for status in disp.requires_all_status:
-        if status in held:
-            trace.met.append(f"{terms.status(status)} ✓")
-        elif not statuses:
-            trace.unknown.append(f"{terms.status(status)} : inconnu")
-        else:
-            trace.failed.append(f"{terms.status(status)} ✗")
-
-
-def _check_residence(disp: Dispositif, residence: set[str], terms: ProfileTerms, trace: _Trace) -> None:
-    """The required residence: met when proved, else unknown (never failed)."""
-    if not disp.requires_residence:
-        return
-    wanted = " ou ".join(terms.residence(r) for r in disp.requires_residence)
-    found = [r for r in disp.requires_residence if r in residence]
-    if found:
-        trace.met.append(f"{terms.residence(found[0])} ✓")
-    else:
-        trace.unknown.append(f"{wanted} : inconnu")

@@ -4,11 +4,14 @@ failed, what is missing — and every action comes with the evidence of why it w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.dispositifs import Dispositif, eligibility
+from graph.conditions_eval import NO_CONDITION, eligibility
+from graph.conditions_facts import Facts
+from graph.dispositifs import Dispositif
 from graph.profile import ProfileTerms
 from graph.queries import Queries
 from graph.vocabularies import Vocabularies
@@ -32,12 +35,16 @@ def statuses(vocabularies: Vocabularies) -> list[str]:
     return sorted(c.slug for c in vocabularies.concepts("public") if c.profile_status)
 
 
-def vocabulary(vocabularies: Vocabularies, terms: ProfileTerms) -> dict[str, list[dict[str, str]]]:
-    """The profile vocabulary with French labels, for forms."""
+def vocabulary(
+    vocabularies: Vocabularies, terms: ProfileTerms, facts: Facts | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The profile vocabulary with French labels, for forms: statuses, needs and the optional facts."""
     labels = {c.slug: c.label for c in vocabularies.concepts("public")}
+    facts = facts if facts is not None else Facts.load()
     return {
         "statuses": [{"slug": s, "label": labels[s]} for s in statuses(vocabularies)],
         "needs": [{"slug": n, "label": label} for n, label in terms.needs.items()],
+        "facts": [f.form() for name, f in sorted(facts.index.items()) if name != "age"],
     }
 
 
@@ -47,22 +54,25 @@ class Profile:
     statuses: list[str] = field(default_factory=list)
     where: str | None = None
     needs: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)  # optional typed facts (graph/data/facts.toml)
 
     def validate(self, valid_statuses: list[str], valid_needs: list[str]) -> None:
         if self.age is not None and not MIN_AGE <= self.age <= MAX_AGE:
             raise InputError(
-                f"impossible age {self.age}", where="age", valid=f"an integer from {MIN_AGE} to {MAX_AGE}"
+                f"âge impossible : {self.age}", where="age", valid=f"un entier de {MIN_AGE} à {MAX_AGE}"
             )
         valid = valid_statuses
         unknown = [s for s in self.statuses if s not in valid]
         if unknown:
             raise InputError(
-                f"unknown status {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid)
+                f"statut inconnu : {', '.join(map(repr, unknown))}", where="statuses", valid=", ".join(valid)
             )
         unknown = [n for n in self.needs if n not in valid_needs]
         if unknown:
             raise InputError(
-                f"unknown need {', '.join(map(repr, unknown))}", where="needs", valid=", ".join(valid_needs)
+                f"besoin inconnu : {', '.join(map(repr, unknown))}",
+                where="needs",
+                valid=", ".join(valid_needs),
             )
 
 
@@ -96,27 +106,40 @@ class Matcher:
         self.valid_statuses = statuses(vocabularies)
         self.need_of_theme = {f"theme:{c.slug}": c.need for c in vocabularies.concepts("theme") if c.need}
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 -- a Matcher lives for one answer
+    def _territory(self, name: str) -> str | None:
+        """The id of the territory a dispositif or a condition names."""
+        hits = self.q.ref.lookup(name, levels=("region", "departement", "epci", "commune"))
+        return hits[0].id if hits else None
+
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
         if d.scope == "national" or not d.territory:
             return True
-        hits = self.q.ref.lookup(d.territory, levels=("region", "departement", "epci", "commune"))
-        return bool(hits) and hits[0].id in chain
+        return self._territory(d.territory) in chain
 
     def match(self, profile: Profile) -> dict[str, Any]:
         profile.validate(self.valid_statuses, list(self.reference.profile.needs))
+        thesaurus = self.reference.dispositifs
+        facts = thesaurus.facts.parse(profile.facts)
         if not profile.where:
             raise InputError(
-                "the person's commune is needed",
+                "la commune de la personne est nécessaire",
                 where="where",
-                valid="a commune name, a postal code or an INSEE code",
+                valid="un nom de commune, un code postal ou un code INSEE",
             )
+        homonyms = self._homonyms(profile.where)
         place = self.q.place(profile.where)
         chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
+
+        def inside(name: str) -> tuple[bool, str] | None:
+            found = self._territory(name)
+            return (found in chain, place.territory.name) if found else None
+
         held = set(profile.statuses)
         residence = held & RESIDENCE
         eligible, excluded, undecided = [], [], []
         wanted = set(profile.needs)
-        thesaurus = self.reference.dispositifs
+        questions: dict[str, dict[str, Any]] = {}
         for d in thesaurus:
             if not self._dispositif_applies_here(d, chain) or (d.publics and set(d.publics) <= NOT_PERSONS):
                 continue
@@ -124,22 +147,33 @@ class Matcher:
             if wanted and not serves:
                 continue
             decision = eligibility(
-                d, profile.age, held, residence, terms=self.reference.profile, thesaurus=thesaurus
+                d,
+                profile.age,
+                held,
+                residence,
+                terms=self.reference.profile,
+                thesaurus=thesaurus,
+                facts=facts,
+                place=inside,
             )
             entry = {"dispositif": self._dispositif(d), "needs": serves}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})
             elif decision.decision == "undecided":
+                asked = [self._question(m, thesaurus) for m in decision.missing]
+                for q in asked:
+                    questions.setdefault(q["fact"], {**q, "dispositifs": []})["dispositifs"].append(d.id)
                 undecided.append(
                     {
                         **entry,
                         "reasons": list(decision.met),
                         "missing": list(decision.unknown),
+                        "questions": asked,
                         "to_check": list(decision.to_check),
                     }
                 )
             else:
-                reasons = list(decision.met) or ["aucune condition d'âge, de statut ou de résidence"]
+                reasons = list(decision.met) or [NO_CONDITION]
                 eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
         eligible.sort(
             key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
@@ -153,19 +187,57 @@ class Matcher:
                 "age": profile.age,
                 "statuses": profile.statuses,
                 "needs": profile.needs,
+                "facts": facts,
                 "where": {
                     "id": place.territory.id,
                     "name": place.territory.name,
                     "level": place.territory.level,
                     "code": place.territory.code,
+                    "homonyms": homonyms,
                 },
             },
             "eligible": eligible,
             "excluded": excluded,
             "undecided": undecided,
+            "questions": list(questions.values()),
             "actions": actions,
             "actions_excluded": turned_away,
         }
+
+    def _homonyms(self, where: str) -> list[str]:
+        """Communes of the same name: an error listing them when two are places people live in (the second
+        at least a tenth of the first's population), else the others, for the adviser to check."""
+        ref = self.q.ref
+        same = ref.homonyms(where, levels=("region", "departement", "epci", "commune"))
+        if not same:
+            return []
+
+        def shown(t) -> str:
+            dep = ref.departement_of(t.id)
+            return f"{t.name} ({dep.code}, {dep.name})" if dep else t.name
+
+        if ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
+            choices = "; ".join(
+                f"« {t.name} ({dep.code}) » pour {shown(t)}" if (dep := ref.departement_of(t.id)) else t.code
+                for t in same
+            )
+            raise InputError(
+                f"« {where} » désigne plusieurs communes : précisez laquelle",
+                where="where",
+                valid=f"{choices} ; ou un code postal, ou un code INSEE",
+            )
+        return [shown(t) for t in same[1:]]
+
+    @staticmethod
+    def _question(missing, thesaurus) -> dict[str, Any]:
+        """A missing fact as a form asks it: the fact's type and values, or the status or age."""
+        if missing.fact.startswith("status:"):
+            form = {"fact": missing.fact, "type": "status", "status": missing.fact.removeprefix("status:")}
+        elif missing.fact == "where":
+            form = {"fact": "where", "type": "place"}
+        else:
+            form = thesaurus.facts.get(missing.fact).form()
+        return {**form, "question": missing.question, "condition": missing.condition}
 
     @staticmethod
     def _dispositif(d: Dispositif) -> dict[str, Any]:
@@ -178,10 +250,14 @@ class Matcher:
             "definition": d.definition,
             "link": d.link,
             "checked": d.checked.isoformat() if d.checked else None,
+            "source": d.conditions.source if d.conditions else None,
+            "operator_url": d.conditions.operator_url if d.conditions else None,
         }
 
     def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
         out, turned_away = [], []
+        need_labels = self.reference.profile.needs
+        texts: dict[str, list[str]] = {}  # a document's lines, read once per answer
         for item in self.q.actions(where=profile.where):
             node = item["id"]
             reasons, dispositifs = [], []
@@ -189,7 +265,7 @@ class Matcher:
                 if e["kind"] == "theme" and self.need_of_theme.get(dst) in wanted:
                     reasons.append(
                         {
-                            "why": f"besoin « {self.need_of_theme[dst]} » : thématique "
+                            "why": f"besoin « {need_labels.get(self.need_of_theme[dst])} » : thématique "
                             f"{self.g.nodes[dst]['label']}",
                             "quote": e.get("quote"),
                             "line": e.get("line_start"),
@@ -207,9 +283,13 @@ class Matcher:
             if not reasons:
                 continue
             d = self.g.nodes[node]
-            span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
             summary = self._summary(node, item["scope"], reasons, dispositifs)
-            why_not = own_exclusion(span, d["line_start"], profile)
+            why_not = None
+            if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away
+                if d["doc"] not in texts:
+                    texts[d["doc"]] = self.lines_of(d["doc"])
+                span = texts[d["doc"]][d["line_start"] - 1 : d["line_end"]]
+                why_not = own_exclusion(span, d["line_start"], profile)
             if why_not:
                 turned_away.append({**summary, "excluded_by": why_not})
             else:

@@ -3,6 +3,7 @@ for statuses and residences, statuses that entail others, and the kinds of dispo
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ class ProfileTerms:
     residence_phrases: dict[str, str]
     implied_statuses: dict[str, frozenset[str]]
     dispositif_kinds: dict[str, str]
+    status_questions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> ProfileTerms:
@@ -37,12 +39,21 @@ class ProfileTerms:
             )
         implied = {k: frozenset(v) for k, v in raw["implied_statuses"].items()}
         return cls(
-            raw["needs"], raw["status_phrases"], raw["residence_phrases"], implied, raw["dispositif_kinds"]
+            raw["needs"],
+            raw["status_phrases"],
+            raw["residence_phrases"],
+            implied,
+            raw["dispositif_kinds"],
+            raw.get("status_questions", {}),
         )
 
     def status(self, slug: str) -> str:
         """How a condition names a status ("demandeur d'emploi"); an unknown slug as words, visibly."""
         return self.status_phrases.get(slug, slug.replace("_", " "))
+
+    def status_question(self, slug: str) -> str:
+        """The question that asks for a status ("La personne est-elle salariée ?")."""
+        return self.status_questions.get(slug) or f"La personne est-elle {self.status(slug)} ?"
 
     def residence(self, slug: str) -> str:
         return self.residence_phrases.get(slug, slug.replace("_", " "))

@@ -19,6 +19,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
+from graph.vocabularies import load_alignments
 from ingest.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ def to_rdf(g: nx.MultiDiGraph, ontology: Ontology) -> Graph:
         _add_node(rdf, node, data)
     for src, dst, data in g.edges(data=True):
         _add_edge(rdf, src, dst, data)
+    rdf += load_alignments()  # publics, themes and dispositifs aligned on data·inclusion (SKOS)
     ontology.check_closed(rdf)
     return rdf
 

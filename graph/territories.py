@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import ConfigError
 from ingest.text import case_key, fold, place_key
 
 LEVELS = ("region", "departement", "epci", "commune")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 DATA_FILE = Path(__file__).resolve().parent / "data" / "territories.json.gz"
+ALIASES_FILE = DATA_FILE.parent / "territory_aliases.toml"
 
 _ARTICLES = frozenset({"le", "la", "les", "l", "de", "du", "des", "d"})
 _LEVEL_WORDS = {
@@ -158,9 +160,27 @@ class Referential:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Referential:
-        """Load the referential from ``path`` (default: the packaged ``data/territories.json.gz``)."""
+        """Load the referential from ``path`` (default: the packaged ``data/territories.json.gz``), with the
+        short forms of ``territory_aliases.toml`` beside it (else the packaged one)."""
         with gzip.open(path or DATA_FILE, "rb") as fh:
-            return cls(json.loads(fh.read()))
+            data = json.loads(fh.read())
+        sibling = Path(path or DATA_FILE).parent / ALIASES_FILE.name
+        data["aliases"] = [*data["aliases"], *short_forms(sibling if sibling.exists() else ALIASES_FILE)]
+        return cls(data)
+
+    def homonyms(self, text: str, levels: tuple[str, ...] | None = None) -> list[Territory]:
+        """The communes ``text`` names equally well when it names several (« Saint-Denis »: four communes
+        of that very name), best known first; empty when the name designates one place. A code, a
+        département hint (« Saint-Denis (93) ») or a different spelling is not ambiguous."""
+        hits = self.lookup(text, levels=levels)
+        if len(hits) < 2 or hits[0].level != "commune" or _DEP_HINT_RE.fullmatch(text.strip()):
+            return []
+        same = [t for t in hits if t.level == "commune" and case_key(t.name) == case_key(hits[0].name)]
+        return same if len(same) > 1 and case_key(text.strip()) == case_key(hits[0].name) else []
+
+    def departement_of(self, territory_id: str) -> Territory | None:
+        """The département a commune (or EPCI) lies in."""
+        return next((p for p in self.parents(territory_id) if p.level == "departement"), None)
 
     def __len__(self) -> int:
         return len(self._t)
@@ -412,6 +432,24 @@ class Referential:
                     i += 1
         ranked = sorted(found, key=lambda tid: (_RANK[self._t[tid].level], -self._pop.get(tid, 0), tid))
         return [self._t[tid] for tid in ranked[:limit]]
+
+
+def short_forms(path: Path) -> list[list[str]]:
+    """The short forms of ``territory_aliases.toml`` as aliases ``[name, INSEE code, "usage"]``."""
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read the territory aliases: {exc}", where=str(path), valid="a TOML file"
+        ) from exc
+    aliases = raw.get("aliases", {})
+    bad = [k for k, v in aliases.items() if not (isinstance(v, str) and _INSEE_RE.fullmatch(v))]
+    if bad:
+        raise ConfigError(
+            f"not an INSEE code for {bad}", where=f"{path} [aliases]", valid='"Cherbourg" = "50129"'
+        )
+    return [[name, code, "usage"] for name, code in aliases.items()]
 
 
 def load_former_regions(path: Path) -> dict[str, tuple[str, str]]:

@@ -378,3 +378,44 @@ def action_text(action: Any) -> str:
                     kept.append(segment.strip())
                     seen += "\n" + squashed
     return "\n".join(kept)
+
+
+ALIGNMENTS_FILE = Path(__file__).resolve().parent / "data" / "data_inclusion.ttl"
+_DI_SCHEMES = {
+    "publics": ("Public",),
+    "categories": ("Categorie",),
+    "thematiques": ("Thematique",),
+    "types-de-services": ("TypeService",),
+    "reseaux-porteurs": ("ReseauPorteur",),
+}
+DI_BASE = "https://qfq.example.org/data-inclusion/v1/"
+
+
+@functools.lru_cache(maxsize=4)
+def load_alignments(path: Path = ALIGNMENTS_FILE):
+    """The SKOS alignment of qfq's publics, themes and dispositifs on the data·inclusion referentials
+    (``graph/data/data_inclusion.ttl``), every data·inclusion value checked against the installed
+    ``data-inclusion-schema`` package; an unknown value is an error naming it and the valid ones."""
+    from data_inclusion.schema import v1  # core dependency (pyproject), imported when used
+    from rdflib import Graph, URIRef
+
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot read the alignments: {exc}", where=str(path), valid="a Turtle file"
+        ) from exc
+    for node in {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(DI_BASE)}:
+        scheme, _, value = str(node)[len(DI_BASE) :].partition("/")
+        if not value:
+            continue
+        enums = [getattr(v1, name) for name in _DI_SCHEMES.get(scheme, ())]
+        valid = {m.value for e in enums for m in e}
+        if value not in valid:
+            raise ConfigError(
+                f"{value!r} is not a data·inclusion value of {scheme!r}",
+                where=str(path),
+                valid=", ".join(sorted(valid)) or ", ".join(_DI_SCHEMES),
+            )
+    return graph

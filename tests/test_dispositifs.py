@@ -10,11 +10,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from graph.conditions_eval import eligibility
 from graph.dispositifs import (
     DATA_FILE,
     DispositifMatcher,
     Thesaurus,
-    eligibility,
     load_dispositifs,
 )
 from graph.match import statuses
@@ -77,9 +77,10 @@ def test_vocabulary_values_are_known_slugs() -> None:
         assert set(d.publics) <= STATUSES | EXTRA_PUBLICS, d.id
         assert set(d.needs) <= NEEDS, d.id
         assert set(d.requires_status) | set(d.requires_all_status) <= STATUSES | {"alternant"}, d.id
-        assert set(d.requires_residence) <= {"residant_qpv", "residant_zrr"}, d.id
+        statuses_in_rule = {n.name for n in d.conditions.rule.walk() if n.op == "status"}
+        assert statuses_in_rule <= STATUSES | {"alternant"}, d.id
         assert d.operator, d.id
-        assert d.checked == dt.date(2026, 11, 22), d.id
+        assert d.checked in {dt.date(2026, 11, 22), dt.date(2026, 12, 1)}, d.id
         if d.scope == "regional":
             assert d.territory, d.id
 
@@ -106,7 +107,10 @@ def test_dataclasses_and_hierarchy() -> None:
     assert [(e.status, e.max_age) for e in cej.age_exceptions] == [("travailleur_handicape", 29)]
     apprentissage = index["dispositif:contrat_apprentissage"]
     assert [(e.status, e.max_age) for e in apprentissage.age_exceptions] == [("travailleur_handicape", None)]
-    assert index["dispositif:emplois_francs"].requires_residence == ("residant_qpv",)
+    emplois_francs = {
+        n.name for n in index["dispositif:emplois_francs"].conditions.rule.walk() if n.op == "fact"
+    }
+    assert "qpv" in emplois_francs
     assert (
         index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
     )
@@ -217,38 +221,55 @@ def check(*args, **kwargs):
 def test_cej_eligibility() -> None:
     ok = check(disp("cej"), 22, {"demandeur_emploi"}, set())
     assert ok.decision == "eligible"
-    assert "16-25 ans (29 ans pour un travailleur handicapé) : 22 ans ✓" in ok.met
-    assert "demandeur d'emploi ✓" in ok.met
+    assert ok.met == ("16–25 ans : 22 ans ✓", "pas étudiant ✓", "pas bénéficiaire du RSA ✓")
     assert ok.to_check  # conditions the adviser checks
     too_old = check(disp("cej"), 27, {"demandeur_emploi"}, set())
     assert too_old.decision == "excluded"
-    assert too_old.failed == ("16-25 ans (29 ans pour un travailleur handicapé) : 27 ans ✗",)
+    assert too_old.failed == ("16–25 ans : 27 ans ✗ ou travailleur handicapé : non ✗",)
     rqth = check(disp("cej"), 27, {"demandeur_emploi", "travailleur_handicape"}, set())
     assert rqth.decision == "eligible" and not rqth.failed
-    assert any("27 ans, travailleur handicapé ✓" in m for m in rqth.met)
+    assert rqth.met[:2] == ("travailleur handicapé ✓", "16–29 ans : 27 ans ✓")
+    student = check(disp("cej"), 20, {"etudiant"}, set())
+    assert student.decision == "excluded" and student.failed == ("étudiant : exclu ✗",)
     unknown_age = check(disp("cej"), None, {"demandeur_emploi"}, set())
-    assert unknown_age.decision == "undecided" and any("âge inconnu" in u for u in unknown_age.unknown)
+    assert unknown_age.decision == "undecided" and unknown_age.unknown == ("Quel âge a la personne ?",)
+    assert [m.fact for m in unknown_age.missing] == ["age"]
 
 
-def test_emplois_francs_needs_the_address() -> None:
+def test_emplois_francs_needs_the_address_and_a_job_offer() -> None:
     d = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
     assert d.decision == "undecided"
-    assert any(u.startswith("résider en QPV") for u in d.unknown)
-    assert check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}).decision == "eligible"
+    assert [m.fact for m in d.missing] == ["qpv", "promesse_embauche"]
+    assert "La personne a-t-elle une promesse d'embauche ?" in d.unknown
+    qpv = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"})
+    assert qpv.decision == "undecided" and [m.fact for m in qpv.missing] == ["promesse_embauche"]
+    hired = {"promesse_embauche": True}
+    assert (
+        check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}, facts=hired).decision
+        == "eligible"
+    )
+    no_qpv = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set(), facts={**hired, "qpv": False})
+    assert no_qpv.decision == "excluded" and no_qpv.failed == (
+        "résidence en quartier prioritaire (QPV) : non ✗",
+    )
     assert check(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
 
 
 def test_apprenticeship_has_no_age_limit_for_disabled_workers() -> None:
     d = check(disp("contrat_apprentissage"), 40, {"travailleur_handicape"}, set())
-    assert d.decision != "excluded" and not d.failed
-    assert any("sans limite d'âge pour un travailleur handicapé" in m for m in d.met)
+    assert d.decision == "eligible" and not d.failed
+    assert d.met == ("travailleur handicapé ✓", "au moins 15 ans : 40 ans ✓")
     assert check(disp("contrat_apprentissage"), 40, {"demandeur_emploi"}, set()).decision == "excluded"
 
 
 def test_statuses_all_of_implied_and_unknown() -> None:
-    assert check(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set()).decision == "eligible"
-    assert check(disp("agepi"), 30, {"demandeur_emploi"}, set()).decision == "excluded"
-    assert check(disp("agepi"), 30, set(), set()).decision == "undecided"
+    facts = {"enfants": [4], "are_journaliere": 0, "reprise": "cdi"}
+    assert (
+        check(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set(), facts=facts).decision
+        == "eligible"
+    )
+    assert check(disp("agepi"), 30, {"demandeur_emploi"}, set(), facts=facts).decision == "excluded"
+    assert check(disp("agepi"), 30, set(), set(), facts=facts).decision == "undecided"
     assert check(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
 
 

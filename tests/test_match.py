@@ -3,6 +3,8 @@ local actions by containment, an action whose own text turns the person away, an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,13 +18,33 @@ def names(entries: list[dict]) -> set[str]:
 
 
 def test_parent_job_seeker_in_vendee(built: Service) -> None:
-    body = built.match(
-        age=24, statuses=["demandeur_emploi", "parent_isole"], where="85000", needs=["garde_enfants"]
+    who = {
+        "age": 24,
+        "statuses": ["demandeur_emploi", "parent_isole"],
+        "where": "85000",
+        "needs": ["garde_enfants"],
+    }
+    asked = built.match(**who)
+    undecided = {e["dispositif"]["id"]: e for e in asked["undecided"]}
+    assert {"dispositif:avip", "dispositif:agepi"} <= set(undecided)
+    assert (
+        "La personne a-t-elle des enfants à charge, et de quel âge ?"
+        in undecided["dispositif:avip"]["missing"]
     )
+    questions = {q["fact"]: q for q in asked["questions"]}
+    assert (
+        questions["enfants"]["type"] == "ages" and "dispositif:agepi" in questions["enfants"]["dispositifs"]
+    )
+    assert "promesse_embauche" not in questions  # asked only when an undecided dispositif needs it
+    body = built.match(**who, facts={"enfants": "2", "are_journaliere": 0, "reprise": "cdi"})
     assert body["profile"]["where"]["name"] == "La Roche-sur-Yon"
+    assert body["profile"]["facts"] == {"enfants": [2], "are_journaliere": 0.0, "reprise": "cdi"}
     eligible = {e["dispositif"]["id"]: e for e in body["eligible"]}
     assert {"dispositif:macigogne", "dispositif:avip", "dispositif:agepi"} <= set(eligible)
     assert "demandeur d'emploi ✓" in eligible["dispositif:avip"]["reasons"]
+    assert "enfant de moins de 3 ans : 2 ans ✓" in eligible["dispositif:avip"]["reasons"]
+    assert eligible["dispositif:agepi"]["to_check"]  # "à vérifier" items
+    assert eligible["dispositif:agepi"]["dispositif"]["source"].startswith("http")
     actions = {a["id"]: a for a in body["actions"]}
     macigogne = actions["001_7091df44cd1e8194/macigogne-fr"]
     assert macigogne["scope"] == "local" and macigogne["contacts"]
@@ -30,6 +52,9 @@ def test_parent_job_seeker_in_vendee(built: Service) -> None:
     assert all(r["quote"] for r in macigogne["reasons"])
     assert "001_7091df44cd1e8194/macigogne-fr" in eligible["dispositif:macigogne"]["actions"]
     assert not any("000_1ad84331eee1d4b1" in a for a in actions)  # Normandie's actions are not in Vendée
+    whys = [r["why"] for a in body["actions"] for r in a["reasons"]]
+    assert whys and not any("garde_enfants" in w for w in whys)  # slugs never leak
+    assert any("besoin « Faire garder ses enfants »" in w for w in whys)
 
 
 def test_age_conditions_and_their_exceptions(built: Service) -> None:
@@ -69,12 +94,27 @@ def test_an_action_that_turns_minors_away_is_not_proposed(built: Service) -> Non
     assert "000_1ad84331eee1d4b1/proposition-1-6" in {a["id"] for a in adult["actions"]}
 
 
+def test_an_ambiguous_commune_asks_which_one_and_a_short_name_is_accepted(built: Service) -> None:
+    with pytest.raises(InputError, match="plusieurs communes") as err:
+        built.match(age=30, where="Saint-Denis")
+    assert "« Saint-Denis (93) »" in err.value.valid and "La Réunion" in err.value.valid
+    chosen = built.match(age=30, where="Saint-Denis (93)")
+    assert chosen["profile"]["where"]["code"] == "93066"
+    cherbourg = built.match(age=30, where="Cherbourg")
+    assert cherbourg["profile"]["where"]["name"] == "Cherbourg-en-Cotentin"
+    valence = built.match(age=30, where="Valence")  # one big commune: answered, the others said
+    assert valence["profile"]["where"]["code"] == "26362"
+    assert any("Tarn-et-Garonne" in h for h in valence["profile"]["where"]["homonyms"])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
     [
-        ({"age": 150, "where": "Caen"}, "impossible age"),
-        ({"age": 20, "statuses": ["astronaute"], "where": "Caen"}, "unknown status"),
-        ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "unknown need"),
+        ({"age": 150, "where": "Caen"}, "âge impossible"),
+        ({"age": 20, "statuses": ["astronaute"], "where": "Caen"}, "statut inconnu"),
+        ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "besoin inconnu"),
+        ({"age": 20, "where": "Caen", "facts": {"licorne": True}}, "fait inconnu"),
+        ({"age": 20, "where": "Caen", "facts": {"enfants": "deux"}}, "invalide"),
         ({"age": 20, "where": "Atlantide"}, "unknown place"),
     ],
 )
@@ -100,3 +140,89 @@ def test_http_match_get_post_and_422(built: Service) -> None:
         body = bad.json()
         assert body["where"] == "statuses" and "demandeur_emploi" in body["valid"]
         assert client.get("/match", params={"where": "Atlantide"}).status_code == 422
+        facts = client.get(
+            "/match",
+            params={
+                "age": 35,
+                "status": ["salarie"],
+                "where": "Vire",
+                "need": ["logement"],
+                "fact": "salaire_net_mensuel=1400",
+            },
+        )
+        visale = next(e for e in facts.json()["eligible"] if e["dispositif"]["id"] == "dispositif:visale")
+        assert "salaire net mensuel ≤ 1\u202f500 € : 1\u202f400 € ✓" in visale["reasons"]
+        posted = client.post(
+            "/match",
+            json={
+                "age": 35,
+                "statuses": ["salarie"],
+                "where": "Vire",
+                "needs": ["logement"],
+                "facts": {"salaire_net_mensuel": 1400},
+            },
+        )
+        assert posted.json() == facts.json()
+        for bad in ({"fact": "licorne=oui"}, {"fact": "enfants"}, {"fact": "reprise=stage"}):
+            r = client.get("/match", params={"age": 30, "where": "Vire", **bad})
+            assert r.status_code == 422 and r.json()["valid"], bad
+        r = client.post("/match", json={"age": 30, "where": "Vire", "facts": {"reprise": ["cdi"]}})
+        assert r.status_code == 422
+        vocabulary = client.get("/vocabulary").json()
+        assert "promesse_embauche" in {f["fact"] for f in vocabulary["facts"]}
+
+
+def test_cli_match_in_french_with_facts(built: Service) -> None:
+    import subprocess
+    import sys
+
+    data = str(built.settings.data)
+    repo = Path(__file__).resolve().parents[1]
+
+    def qfq(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", "match", *argv, "--data", data],
+            capture_output=True,
+            text=True,
+            cwd=repo,
+        )
+
+    helped = qfq("--help")
+    assert "Quels dispositifs" in helped.stdout and "--fait" in helped.stdout
+    asked = qfq(
+        "--age",
+        "24",
+        "--status",
+        "demandeur_emploi",
+        "--status",
+        "parent_isole",
+        "--where",
+        "85000",
+        "--need",
+        "garde_enfants",
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "question : La personne a-t-elle des enfants à charge, et de quel âge ?" in asked.stdout
+    assert "--fait enfants=…" in asked.stdout
+    told = qfq(
+        "--age",
+        "24",
+        "--status",
+        "demandeur_emploi",
+        "--status",
+        "parent_isole",
+        "--where",
+        "85000",
+        "--need",
+        "garde_enfants",
+        "--fait",
+        "enfants=2",
+        "--fait",
+        "are_journaliere=0",
+        "--fait",
+        "reprise=cdi",
+    )
+    assert told.returncode == 0, told.stderr
+    assert "enfant de moins de 10 ans : 2 ans ✓" in told.stdout
+    bad = qfq("--where", "85000", "--fait", "licorne=oui")
+    assert bad.returncode != 0 and "fait inconnu" in (bad.stdout + bad.stderr)

@@ -173,3 +173,25 @@ def test_search(ref: Referential) -> None:
     assert ids(ref.search("1400"))[0] == "commune:14118"
     assert len(ref.search("saint", limit=5)) == 5
     assert ref.search("") == []
+
+
+def test_homonyms_and_short_forms() -> None:
+    ref = Referential.load()
+    levels = ("region", "departement", "epci", "commune")
+    same = ref.homonyms("Saint-Denis", levels)
+    assert {t.code for t in same} >= {"93066", "97411"}
+    assert {ref.departement_of(t.id).code for t in same} >= {"93", "974"}
+    assert ref.homonyms("Saint-Denis (93)", levels) == []  # a département hint decides
+    assert ref.lookup("Saint-Denis (93)", levels=levels)[0].code == "93066"
+    assert ref.homonyms("93066", levels) == [] and ref.homonyms("Caen", levels) == []
+    assert ref.lookup("Cherbourg", levels=levels)[0].code == "50129"  # a short form, as data
+
+
+def test_short_forms_file_is_checked(tmp_path) -> None:
+    from graph.territories import short_forms
+    from ingest.errors import ConfigError
+
+    bad = tmp_path / "territory_aliases.toml"
+    bad.write_text('[aliases]\n"Cherbourg" = "Cherbourg-en-Cotentin"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="INSEE"):
+        short_forms(bad)

@@ -273,3 +273,70 @@ def test_fold_maps_every_folded_character_back_to_its_source(text: str) -> None:
     for i, ch in enumerate(text):
         expected = fold(ch)[0]
         assert runs.get(i, "") == expected, (i, ch)
+
+
+# ---------------------------------------------------------------- data·inclusion referentials
+
+
+def _di_values(*enums: str) -> set[str]:
+    from data_inclusion.schema import v1
+
+    return {m.value for name in enums for m in getattr(v1, name)}
+
+
+def test_data_inclusion_values_come_from_the_package() -> None:
+    publics, themes = _di_values("Public"), _di_values("Categorie", "Thematique")
+    for c in V.concepts("public"):
+        assert c.data_inclusion is None or c.data_inclusion in publics, c.slug
+    for c in V.concepts("theme"):
+        assert c.data_inclusion is None or c.data_inclusion in themes, c.slug
+
+
+def test_alignments_are_skos_and_cover_the_profile_vocabulary() -> None:
+    g = voc.load_alignments()
+    matches = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
+    pub, th = (
+        rdflib.Namespace("https://qfq.example.org/public/"),
+        rdflib.Namespace("https://qfq.example.org/theme/"),
+    )
+    for status in STATUSES:
+        targets = {str(o).rsplit("/", 1)[1] for p in matches for o in g.objects(pub[status], p)}
+        assert targets, status
+        closest = V.get(f"public:{status}").data_inclusion
+        assert closest is None or closest in targets, status  # agrees with qfq:dataInclusion
+    for c in V.concepts("theme"):
+        if c.need:
+            assert any(g.objects(th[c.slug], p) for p in matches), c.slug
+    assert (
+        pub.demandeur_emploi,
+        SKOS.exactMatch,
+        rdflib.URIRef(voc.DI_BASE + "publics/demandeurs-emploi"),
+    ) in g
+    # the réseaux porteurs and types of services of the dispositifs are package values too
+    disp = rdflib.Namespace("https://qfq.example.org/dispositif/")
+    reseaux = {str(o).rsplit("/", 1)[1] for o in g.objects(disp.visale, rdflib.namespace.DCTERMS.contributor)}
+    assert reseaux == {"action-logement"} and reseaux <= _di_values("ReseauPorteur")
+
+
+def test_an_unknown_data_inclusion_value_is_an_error(tmp_path: Path) -> None:
+    from ingest.errors import ConfigError
+
+    bad = tmp_path / "data_inclusion.ttl"
+    bad.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<https://qfq.example.org/public/jeune> skos:exactMatch <{voc.DI_BASE}publics/astronautes> .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="astronautes") as err:
+        voc.load_alignments(bad)
+    assert "demandeurs-emploi" in err.value.valid
+
+
+def test_alignments_are_exported_with_the_rdf_graph() -> None:
+    import networkx as nx
+
+    from graph.rdf import Ontology, to_rdf
+
+    rdf = to_rdf(nx.MultiDiGraph(), Ontology.load(Path(voc.__file__).parent / "data" / "qfq.ttl"))
+    pub = rdflib.Namespace("https://qfq.example.org/public/")
+    assert (pub.jeune, SKOS.exactMatch, rdflib.URIRef(voc.DI_BASE + "publics/jeunes")) in rdf

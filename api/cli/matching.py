@@ -9,27 +9,63 @@ import typer
 from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
 from api.models import MatchResponse
 from api.service import Service
+from graph.conditions_facts import fact_pairs
+
+
+def _option(question: dict) -> str:
+    """The option that answers a question: --age N, --status S or --fait NOM=VALEUR."""
+    if question["fact"] == "age":
+        return "--age N"
+    if question["type"] == "status":
+        return f"--status {question['status']}"
+    if question["type"] == "place":
+        return "--where LIEU"
+    return f"--fait {question['fact']}=…"
 
 
 @app.command()
 def match(
-    where: Annotated[str, typer.Option(help="Commune name, postal code or INSEE code.")],
-    age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
-    status: Annotated[list[str] | None, typer.Option(help="Status slug (repeatable).")] = None,
-    need: Annotated[list[str] | None, typer.Option(help="Need slug (repeatable).")] = None,
+    where: Annotated[str, typer.Option(help="Commune de la personne : nom, code postal ou code INSEE.")],
+    age: Annotated[int | None, typer.Option(help="Âge en années.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Statut (répétable), ex. demandeur_emploi, beneficiaire_rsa.")
+    ] = None,
+    need: Annotated[
+        list[str] | None, typer.Option(help="Besoin (répétable), ex. mobilite, logement.")
+    ] = None,
+    fait: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fait",
+            help="Fait facultatif NOM=VALEUR (répétable), ex. promesse_embauche=oui, enfants=2,5, "
+            "mois_inscription=14 ; la réponse dit lesquels manquent.",
+        ),
+    ] = None,
     json_out: RouteJson = False,
     data: DataDir = None,
 ) -> None:
-    """Which dispositifs and local actions apply to this person, why, and who to call."""
-    body = Service(settings_for(data)).match(age=age, statuses=status, where=where, needs=need)
+    """Quels dispositifs et actions locales s'appliquent à cette personne, pourquoi, et qui appeler."""
+    facts = fact_pairs(fait or [], where="--fait")
+    body = Service(settings_for(data)).match(age=age, statuses=status, where=where, needs=need, facts=facts)
     if json_out:
         print_body(MatchResponse, body)
         return
     out.print(f"[bold]Dispositifs applicables[/bold] ({body['profile']['where']['name']})")
     for e in body["eligible"]:
         out.print(f"  ✓ {e['dispositif']['name']} — {'; '.join(e['reasons'])}")
+        for c in e["to_check"]:
+            out.print(f"      à vérifier : {c}", style="dim")
+    if body["undecided"]:
+        out.print("[bold]À préciser[/bold]")
     for e in body["undecided"]:
-        out.print(f"  ? {e['dispositif']['name']} — manque : {'; '.join(e['missing'])}")
+        out.print(
+            f"  ? {e['dispositif']['name']}" + (f" — {'; '.join(e['reasons'])}" if e["reasons"] else "")
+        )
+        for q in e["missing"]:
+            out.print(f"      question : {q}")
+    if body["questions"]:
+        out.print(f"  pour décider : {' '.join(_option(q) for q in body['questions'])}", style="dim")
+    out.print("[bold]Non applicables[/bold]")
     for e in body["excluded"]:
         out.print(f"  ✗ {e['dispositif']['name']} — {'; '.join(e['failed'])}", style="dim")
     out.print("[bold]Actions locales[/bold]")

@@ -18,10 +18,17 @@ class MatchFacade:
         statuses: list[str] | None = None,
         where: str | None = None,
         needs: list[str] | None = None,
+        facts: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         from graph.match import Matcher, Profile
 
-        profile = Profile(age=age, statuses=list(statuses or []), where=where, needs=list(needs or []))
+        profile = Profile(
+            age=age,
+            statuses=list(statuses or []),
+            where=where,
+            needs=list(needs or []),
+            facts=dict(facts or {}),
+        )
         return self._answer(
             "match",
             lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
@@ -29,6 +36,7 @@ class MatchFacade:
             sorted(profile.statuses),
             where,
             sorted(profile.needs),
+            repr(sorted(profile.facts.items())),
         )
 
     def dispositifs(self) -> dict[str, Any]:

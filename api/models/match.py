@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from api.models.base import Body
 from api.models.who import ActorSummary, DocumentSummary
+
+FactValue = (
+    bool | int | float | Annotated[str, Field(max_length=60)] | Annotated[list[int], Field(max_length=20)]
+)
 
 
 class MatchRequest(BaseModel):
@@ -34,6 +38,13 @@ class MatchRequest(BaseModel):
     needs: list[Annotated[str, Field(max_length=60)]] = Field(
         default_factory=list, max_length=30, description="Needs, e.g. mobilite, garde_enfants, logement."
     )
+    facts: dict[Annotated[str, Field(max_length=60)], FactValue] = Field(
+        default_factory=dict,
+        max_length=40,
+        description="Optional facts (GET /vocabulary lists them): promesse_embauche (oui/non), "
+        "mois_inscription, enfants (list of ages), salaire_net_mensuel, qpv, ass, aah…",
+        examples=[{"promesse_embauche": True, "enfants": [2, 5], "mois_inscription": 14}],
+    )
 
 
 class Place(Body):
@@ -41,12 +52,16 @@ class Place(Body):
     name: str
     level: str | None = None
     code: str | None = None
+    homonyms: list[str] = Field(
+        default_factory=list, description="Other communes of that name (à vérifier), with their département."
+    )
 
 
 class MatchProfile(Body):
     age: int | None = None
     statuses: list[str]
     needs: list[str]
+    facts: dict[str, Any] = Field(default_factory=dict, description="The optional facts, as understood.")
     where: Place = Field(description="The territory the place given resolves to.")
 
 
@@ -58,7 +73,9 @@ class MatchDispositif(Body):
     operator: list[str]
     definition: str | None = None
     link: str | None = None
-    checked: str | None = Field(None, description="When the thesaurus entry was last checked (ISO date).")
+    checked: str | None = Field(None, description="When the rule was last checked (ISO date).")
+    source: str | None = Field(None, description="The official page the rule was checked against.")
+    operator_url: str | None = None
 
 
 class Eligible(Body):
@@ -75,12 +92,27 @@ class Excluded(Body):
     failed: list[str] = Field(description="The conditions that fail.")
 
 
+class Question(Body):
+    """A fact the profile lacks, as the adviser asks it."""
+
+    fact: str = Field(description="A fact name of /vocabulary, 'age', 'where' or 'status:<slug>'.")
+    type: str
+    question: str
+    condition: str | None = Field(None, description="The condition that needs it.")
+    label: str | None = None
+    unit: str | None = None
+    values: list[dict[str, str]] | None = None
+    status: str | None = None
+    dispositifs: list[str] | None = Field(None, description="The undecided dispositifs that need it.")
+
+
 class Undecided(Body):
     dispositif: MatchDispositif
     needs: list[str]
     reasons: list[str] = Field(description="The conditions met.")
-    missing: list[str] = Field(description="What the profile does not say.")
-    to_check: list[str]
+    missing: list[str] = Field(description="What the profile does not say, each as a question.")
+    questions: list[Question] = Field(default_factory=list, description="The missing facts, for a form.")
+    to_check: list[str] = Field(description="À vérifier: what no profile can decide.")
 
 
 class Reason(Body):
@@ -131,6 +163,9 @@ class MatchResponse(Body):
     excluded: list[Excluded] = Field(description="Dispositifs that do not apply, with the failed condition.")
     undecided: list[Undecided] = Field(
         description="Dispositifs the profile cannot decide, with what is missing."
+    )
+    questions: list[Question] = Field(
+        default_factory=list, description="Every fact an undecided dispositif needs, once, for the form."
     )
     actions: list[MatchAction] = Field(description="Local actions for the needs, with pilots and contacts.")
     actions_excluded: list[MatchAction] = Field(description="Actions whose own text turns the person away.")

@@ -64,6 +64,10 @@ class DispositifDetail(Body):
     requires_all_status: list[str] | None = Field(None, description="Each of these statuses.")
     requires_residence: list[str] | None = None
     other_conditions: list[str] | None = None
+    rule: str | None = Field(None, description="The eligibility rule in French (conditions.toml).")
+    to_verify: list[str] | None = Field(None, description="What the adviser checks, no profile can decide.")
+    source: str | None = Field(None, description="The official page the rule was checked against.")
+    operator_url: str | None = None
     scope: str | None = None
     link: str | None = None
     checked: str | None = None
@@ -79,6 +83,24 @@ class Term(Body):
     label: str
 
 
+class FactValue(Body):
+    slug: str
+    label: str
+
+
+class FactForm(Body):
+    """An optional fact of a profile, as a form asks it."""
+
+    fact: str = Field(examples=["promesse_embauche"])
+    type: str = Field(description="bool, int, number, enum, ages (a list of ages), status or place.")
+    label: str | None = None
+    question: str
+    unit: str | None = None
+    values: list[FactValue] | None = None
+    status: str | None = Field(None, description="For type status: the status asked about.")
+
+
 class Vocabulary(Body):
     statuses: list[Term]
     needs: list[Term]
+    facts: list[FactForm] = Field(default_factory=list, description="Optional facts a profile may carry.")

@@ -12,6 +12,7 @@ from api.models import (
     MatchRequest,
     MatchResponse,
 )
+from graph.conditions_facts import fact_pairs
 
 router = APIRouter()
 
@@ -34,8 +35,19 @@ def match_get(
     need: Annotated[
         list[str] | None, Query(max_length=TEXT_MAX, description="Needs (repeat the parameter).")
     ] = None,
+    fact: Annotated[
+        list[str] | None,
+        Query(
+            max_length=TEXT_MAX,
+            description="Optional facts as NAME=VALUE (repeat the parameter), e.g. promesse_embauche=oui, "
+            "enfants=2,5; GET /vocabulary lists them.",
+        ),
+    ] = None,
 ) -> Response:
-    return respond(MatchResponse, service.match(age=age, statuses=status, where=where, needs=need))
+    facts = fact_pairs(fact or [], where="fact")
+    return respond(
+        MatchResponse, service.match(age=age, statuses=status, where=where, needs=need, facts=facts)
+    )
 
 
 @router.post(
@@ -45,7 +57,11 @@ def match_get(
 )
 def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
     answer = service.match(
-        age=profile.age, statuses=profile.statuses, where=profile.where, needs=profile.needs
+        age=profile.age,
+        statuses=profile.statuses,
+        where=profile.where,
+        needs=profile.needs,
+        facts=profile.facts,
     )
     return respond(MatchResponse, answer)
 

@@ -1,0 +1,290 @@
+"""Three-valued evaluation of a dispositif's conditions against a profile, with a readable trace.
+
+Each condition is met (True), failed (False) or undecided (None: a fact is missing), combined with Kleene's
+logic: ``all`` fails when one fails, ``any`` holds when one holds, ``not`` swaps met and failed. The trace
+says, in French, each condition met with the profile's value ("18–30 ans : 22 ans ✓"), the condition that
+failed, and for an undecided one the question to ask ("La personne a-t-elle une promesse d'embauche ?")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graph.conditions import Constant, Node
+from graph.conditions_facts import Facts, number
+from graph.profile import ProfileTerms
+
+if TYPE_CHECKING:
+    from graph.dispositifs import Dispositif, Thesaurus
+
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+NO_CONDITION = "aucune condition d'accès pour la personne"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A fact the profile lacks: ``fact`` is a fact name, ``age`` or ``status:<slug>``."""
+
+    fact: str
+    question: str
+    condition: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a profile meets, fails and leaves unknown; ``to_check`` are conditions a profile cannot decide.
+
+    ``decision`` is "excluded" when the rule fails, "undecided" when it depends on missing facts (``missing``,
+    ``unknown`` their questions), "eligible" otherwise (the adviser still checks ``to_check``).
+    """
+
+    dispositif_id: str
+    decision: str
+    met: tuple[str, ...]
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]
+    to_check: tuple[str, ...]
+    missing: tuple[Missing, ...] = ()
+
+
+@dataclass
+class Situation:
+    """The profile as the evaluation sees it. ``statuses`` empty means the statuses are not known."""
+
+    age: int | None
+    statuses: set[str]
+    held: set[str]
+    facts: dict[str, Any]
+    terms: ProfileTerms
+    vocabulary: Facts
+    constants: dict[str, Constant] = field(default_factory=dict)
+    place: Callable[[str], tuple[bool, str] | None] | None = None  # territory name -> (inside, place name)
+
+
+@dataclass
+class _Result:
+    value: bool | None
+    met: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+
+
+def french_date(day: dt.date) -> str:
+    """2022-03-01 -> "1er mars 2022"."""
+    return f"{'1er' if day.day == 1 else day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def describe(node: Node, terms: ProfileTerms, vocabulary: Facts, constants: dict[str, Constant]) -> str:
+    """A condition in French: "16–25 ans", "demandeur d'emploi", "(a ou b)", "pas étudiant"."""
+    if node.op == "all":
+        return " et ".join(describe(c, terms, vocabulary, constants) for c in node.children) or NO_CONDITION
+    if node.op == "any":
+        return "(" + " ou ".join(describe(c, terms, vocabulary, constants) for c in node.children) + ")"
+    if node.op == "not":
+        return "pas " + describe(node.children[0], terms, vocabulary, constants)
+    if node.op == "age":
+        if node.low is not None and node.high is not None:
+            return f"{node.low:g}–{node.high:g} ans"
+        return f"au moins {node.low:g} ans" if node.low is not None else f"au plus {node.high:g} ans"
+    if node.op == "status":
+        return terms.status(node.name)
+    if node.op == "child_under":
+        return f"enfant de moins de {node.high:g} ans"
+    if node.op == "territory":
+        return f"habiter {node.name}"
+    fact = vocabulary.get(node.name)
+    if node.op == "fact":
+        return fact.label
+    if node.op == "one_of":
+        return f"{fact.label} : " + " ou ".join(fact.describe(v) for v in node.values)
+    sign, bound = ("≥", node.low) if node.op == "min" else ("≤", node.high)
+    shown = f"{number(bound)} {fact.unit}".strip()
+    if node.constant:
+        shown = f"{constants[node.constant].label} ({shown})"
+    return f"{fact.label} {sign} {shown}"
+
+
+_DESCRIBED: dict[int, tuple[Node, str]] = {}  # id(node) -> (node, its text): rules live as long as the data
+
+
+class _Evaluator:
+    def __init__(self, s: Situation):
+        self.s = s
+
+    def desc(self, node: Node) -> str:
+        known = _DESCRIBED.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        text = describe(node, self.s.terms, self.s.vocabulary, self.s.constants)
+        if len(_DESCRIBED) > 100_000:
+            _DESCRIBED.clear()
+        _DESCRIBED[id(node)] = (node, text)
+        return text
+
+    def run(self, node: Node) -> _Result:
+        if node.op == "all":
+            return self._all([self.run(c) for c in node.children])
+        if node.op == "any":
+            return self._any([self.run(c) for c in node.children])
+        if node.op == "not":
+            return self._not(node.children[0], self.run(node.children[0]))
+        return self._leaf(node)
+
+    @staticmethod
+    def _all(parts: list[_Result]) -> _Result:
+        met = [line for p in parts if p.value for line in p.met]
+        if any(p.value is False for p in parts):
+            return _Result(False, met, [line for p in parts if p.value is False for line in p.failed])
+        if any(p.value is None for p in parts):
+            return _Result(None, met, missing=_unique(m for p in parts if p.value is None for m in p.missing))
+        return _Result(True, met)
+
+    @staticmethod
+    def _any(parts: list[_Result]) -> _Result:
+        for p in parts:
+            if p.value:
+                return _Result(True, p.met)
+        if any(p.value is None for p in parts):
+            return _Result(None, missing=_unique(m for p in parts if p.value is None for m in p.missing))
+        branches = list(dict.fromkeys(", ".join(p.failed) for p in parts))
+        return _Result(False, failed=[" ou ".join(branches)])
+
+    def _not(self, child: Node, r: _Result) -> _Result:
+        if r.value is None:
+            return _Result(None, missing=r.missing)
+        if r.value:
+            return _Result(False, failed=[f"{self.desc(child)} : exclu ✗"])
+        return _Result(True, met=[f"pas {self.desc(child)} ✓"])
+
+    def _leaf(self, node: Node) -> _Result:
+        text = self.desc(node)
+        known, value, shown, key, question = self._value(node)
+        if not known:
+            return _Result(None, missing=[Missing(key, question, text)])
+        line = f"{text} : {shown}" if shown else text
+        return (
+            _Result(True, met=[f"{line} ✓"])
+            if value
+            else _Result(False, failed=[f"{line} : non ✗" if not shown else f"{line} ✗"])
+        )
+
+    def _value(self, node: Node) -> tuple[bool, bool, str, str, str]:
+        """(known, holds, the profile's value as shown, missing fact key, its question)."""
+        s = self.s
+        if node.op == "age":
+            question = s.vocabulary.get("age").question
+            if s.age is None:
+                return False, False, "", "age", question
+            ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)
+            return True, ok, f"{s.age} ans", "age", question
+        if node.op == "status":
+            question = s.terms.status_question(node.name)
+            if node.name in s.held:
+                return True, True, "", "", ""
+            return bool(s.statuses), False, "", f"status:{node.name}", question
+        if node.op == "territory":
+            found = s.place(node.name) if s.place else None
+            if found is None:
+                return False, False, "", "where", "Où habite la personne ?"
+            return True, found[0], found[1], "", ""
+        name = "enfants" if node.op == "child_under" else node.name
+        fact = s.vocabulary.get(name)
+        value = s.facts.get(name)
+        if value is None and fact.implied_by and fact.implied_by in s.held:
+            value = True
+        if value is None:
+            return False, False, "", name, fact.question
+        return True, _holds(node, value), fact.describe(value), name, fact.question
+
+
+def _holds(node: Node, value: Any) -> bool:
+    if node.op == "fact":
+        return bool(value)
+    if node.op == "one_of":
+        return value in node.values
+    if node.op == "child_under":
+        return any(age < node.high for age in value)
+    if node.op == "min":
+        return value >= node.low
+    return value <= node.high
+
+
+def _unique(items) -> list[Missing]:
+    seen, out = set(), []
+    for m in items:
+        if m.fact not in seen:
+            seen.add(m.fact)
+            out.append(m)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _default_facts() -> Facts:
+    return Facts.load()
+
+
+def eligibility(
+    disp: Dispositif,
+    age: int | None,
+    statuses: set[str],
+    residence: set[str] | None = None,
+    *,
+    terms: ProfileTerms,
+    thesaurus: Thesaurus | None = None,
+    on: dt.date | None = None,
+    facts: dict[str, Any] | None = None,
+    place: Callable[[str], tuple[bool, str] | None] | None = None,
+) -> Decision:
+    """Evaluate the rule of ``disp`` on a profile.
+
+    ``statuses`` are the statuses the adviser declared: an empty set means "not known", while a status
+    missing from a non-empty set counts as not held. ``residence`` (residant_qpv, residant_zrr) only proves a
+    residence. ``facts`` are the optional typed facts of ``facts.toml``. A dispositif replaced before ``on``
+    (default: today) is excluded with its successor named.
+    """
+    held = terms.with_implied(set(statuses) | set(residence or ()))
+    vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
+    constants = thesaurus.constants if thesaurus is not None else {}
+    situation = Situation(age, set(statuses), held, dict(facts or {}), terms, vocabulary, constants, place)
+    failed: list[str] = []
+    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
+        successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
+        name = successor.label if successor else disp.replaced_by
+        since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
+        failed.append(f"dispositif remplacé par « {name} »{since} ✗")
+    conditions = disp.conditions
+    if conditions is None:
+        result, to_check = _Result(True), disp.other_conditions
+    else:
+        result, to_check = _Evaluator(situation).run(conditions.rule), conditions.verify
+    if failed or result.value is False:
+        decision = "excluded"
+    elif result.value is None:
+        decision = "undecided"
+    else:
+        decision = "eligible"
+    return Decision(
+        disp.id,
+        decision,
+        tuple(result.met),
+        tuple(failed + (result.failed if result.value is False else [])),
+        tuple(m.question for m in result.missing),
+        tuple(to_check),
+        tuple(result.missing),
+    )

@@ -1,0 +1,279 @@
+"""qfq's eligibility against OpenFisca-France's on generated profiles, for each dispositif both model.
+
+OpenFisca-France (AGPL) is used here and in bench/eligibility.py only; qfq's own modules never import it.
+
+Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fiscal / ménage, month 2026-11):
+- age -> ``age``; the main status -> ``activite``: salarie or apprenti -> actif,
+  demandeur_emploi(_longue_duree) -> chomeur, etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
+  apprenti -> ``alternant``;
+  etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
+  travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
+  (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income);
+  parent_isole not held (statuses known) -> a spouse in the famille.
+- facts: boursier -> ``boursier``; contrat_3_mois -> ``salaire_net`` 100 € over the 6 previous months;
+  salaire_brut_mensuel -> ``salaire_de_base``; employeur_prive_non_agricole -> ``peec_employeur``;
+  are_journaliere -> ``allocation_retour_emploi_journaliere``; reprise -> ``contrat_de_travail_type``;
+  contrat_duree_mois -> ``contrat_de_travail_duree``; formation_heures -> ``duree_formation``;
+  enfants -> children of those ages in the famille.
+- fixed, because qfq does not decide them (they are "à vérifier" items): a rented flat (locataire vide,
+  rent 0) entered on 2026-11-15, French nationality, the job or training in metropolitan France, the request
+  made in time, no AGEPI in the last 12 months, income-tax bracket 0.
+- A fact the profile lacks is not given to OpenFisca, which takes its default.
+
+Verdicts: qfq eligible = OpenFisca true, qfq excluded = OpenFisca false. qfq undecided agrees only when the
+profile lacks a fact (or the statuses) that the rule tests and OpenFisca defaulted. Anything else is a
+disagreement, reported with its profile — except the documented divergences below, where the official page
+and OpenFisca's formula differ and qfq follows the official page; they are counted and listed apart.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+PERIOD = "2026-11"
+ACTIVITIES = [
+    "salarie",
+    "apprenti",
+    "demandeur_emploi",
+    "demandeur_emploi",
+    "demandeur_emploi_longue_duree",
+    "etudiant",
+    "sans_emploi_ni_formation",
+]
+# qfq dispositif -> OpenFisca variable (entity Individu unless the variable is on the ménage)
+PAIRS = {
+    "visale": "visale_eligibilite",
+    "avance_loca_pass": "locapass_eligibilite",
+    "mobili_jeune": "mobili_jeune_eligibilite",
+    "agepi": "agepi_eligible",
+    "cej": "contrat_engagement_jeune_eligibilite",
+}
+MENAGE_VARIABLES = {"visale_eligibilite"}
+FACT_VALUES: dict[str, list[Any]] = {
+    "boursier": [True, False],
+    "contrat_3_mois": [True, False],
+    "salaire_brut_mensuel": [0, 900, 1500, 1867, 1868, 2600],
+    "employeur_prive_non_agricole": [True, False],
+    "are_journaliere": [0, 20, 32.13, 32.2, 55],
+    "reprise": ["cdi", "cdd", "ctt", "formation", "aucune"],
+    "contrat_duree_mois": [1, 2, 3, 6, 12],
+    "formation_heures": [20, 39, 40, 120],
+}
+AGES = [15, 16, 17, 18, 19, 22, 25, 26, 27, 29, 30, 31, 35, 45, 60]
+
+
+@dataclass
+class Profile:
+    age: int | None
+    statuses: set[str]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"âge {self.age}, statuts {sorted(self.statuses) or '(inconnus)'}, faits {self.facts}"
+
+
+# Where the official rule (followed by qfq) and OpenFisca's formula differ: (dispositif, why, predicate).
+DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
+    (
+        "avance_loca_pass",
+        "a job seeker aged 30: service-public.fr F18490 says « moins de 30 ans », OpenFisca tests age <= 30",
+        lambda p: p.age == 30 and bool(p.statuses & {"demandeur_emploi", "demandeur_emploi_longue_duree"}),
+    ),
+    (
+        "agepi",
+        "a child aged 0: the rule says « enfant de moins de 10 ans », OpenFisca counts children with age > 0",
+        lambda p: 0 in p.facts.get("enfants", []) and not any(0 < a < 10 for a in p.facts.get("enfants", [])),
+    ),
+]
+
+
+def generate(n: int, seed: int = 12) -> list[Profile]:
+    """``n`` profiles: one main activity (or unknown statuses), extra statuses, each fact present or not."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        age = rng.choice(AGES) if rng.random() > 0.05 else None
+        statuses: set[str] = set()
+        if rng.random() > 0.1:
+            statuses.add(rng.choice(ACTIVITIES))
+            for extra, p in (
+                ("travailleur_handicape", 0.2),
+                ("beneficiaire_rsa", 0.15),
+                ("parent_isole", 0.5),
+            ):
+                if rng.random() < p:
+                    statuses.add(extra)
+        facts = {name: rng.choice(values) for name, values in FACT_VALUES.items() if rng.random() < 0.8}
+        if rng.random() < 0.8:
+            facts["enfants"] = sorted(
+                rng.choice([0, 1, 2, 4, 9, 10, 12]) for _ in range(rng.choice([0, 1, 1, 2]))
+            )
+        out.append(Profile(age, statuses, facts))
+    return out
+
+
+def situation(profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
+    """One OpenFisca situation holding every profile (vectorised), and the id of each profile's person."""
+    months3 = ["2026-08", "2026-09", "2026-10"]
+    individus, familles, foyers, menages, ids = {}, {}, {}, {}, []
+    for i, p in enumerate(profiles):
+        me, s, f = f"p{i}", p.statuses, p.facts
+        individus[me] = _person(p)
+        parents, children = [me], []
+        if s and "parent_isole" not in s:
+            individus[f"c{i}"] = {"age": {PERIOD: 40}}
+            parents.append(f"c{i}")
+        for k, age in enumerate(f.get("enfants", [])):
+            individus[f"e{i}_{k}"] = {"age": {PERIOD: age}}
+            children.append(f"e{i}_{k}")
+        rsa = 500 if "beneficiaire_rsa" in s else 0
+        familles[f"f{i}"] = {
+            "parents": parents,
+            "enfants": children,
+            "rsa": {m: rsa for m in months3},
+            "ppa": {m: 0 for m in months3},
+        }
+        foyers[f"ff{i}"] = {"declarants": parents, "personnes_a_charge": children, "ir_tranche": {"2024": 0}}
+        menages[f"m{i}"] = {
+            "personne_de_reference": [me],
+            **({"conjoint": parents[1:]} if len(parents) > 1 else {}),
+            "enfants": children,
+            "loyer": {PERIOD: 0},
+            "charges_locatives": {PERIOD: 0},
+            "statut_occupation_logement": {PERIOD: "locataire_vide"},
+            "date_entree_logement": {PERIOD: "2026-11-15"},
+        }
+        ids.append(me)
+    return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}, ids
+
+
+def _person(p: Profile) -> dict[str, Any]:
+    """The OpenFisca inputs of a profile's person (see the mapping above)."""
+    s, f = p.statuses, p.facts
+    months6 = [f"2026-{m:02d}" for m in range(5, 11)]
+    person: dict[str, Any] = {"age": {PERIOD: p.age if p.age is not None else 40}}
+    activity = (
+        "actif"
+        if s & {"salarie", "apprenti"}
+        else "chomeur"
+        if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}
+        else "etudiant"
+        if "etudiant" in s
+        else "inactif"
+    )
+    person["activite"] = {PERIOD: activity}
+    person["alternant"] = {PERIOD: "apprenti" in s}
+    person["etudiant"] = {PERIOD: "etudiant" in s}
+    person["handicap"] = {PERIOD: "travailleur_handicape" in s}
+    if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}:
+        person["pole_emploi_categorie_demandeur_emploi"] = {PERIOD: "categorie_1"}
+    person["lieu_emploi_ou_formation"] = {PERIOD: "metropole_hors_corse"}
+    if "boursier" in f:
+        person["boursier"] = {PERIOD: f["boursier"]}
+    if f.get("contrat_3_mois"):
+        person["salaire_net"] = {m: 100 for m in months6}
+    if "salaire_brut_mensuel" in f:
+        person["salaire_de_base"] = {PERIOD: f["salaire_brut_mensuel"]}
+    if "employeur_prive_non_agricole" in f:
+        person["peec_employeur"] = {PERIOD: f["employeur_prive_non_agricole"]}
+    if "are_journaliere" in f:
+        person["allocation_retour_emploi_journaliere"] = {PERIOD: f["are_journaliere"]}
+    if "reprise" in f:
+        person["contrat_de_travail_type"] = {PERIOD: {"aucune": "aucun"}.get(f["reprise"], f["reprise"])}
+    if "contrat_duree_mois" in f:
+        person["contrat_de_travail_duree"] = {PERIOD: f["contrat_duree_mois"]}
+    if "formation_heures" in f:
+        person["duree_formation"] = {PERIOD: f["formation_heures"]}
+    return person
+
+
+def openfisca_verdicts(profiles: list[Profile]) -> dict[str, list[bool]]:
+    """OpenFisca's value of each paired variable for each profile's person."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+    from openfisca_france import FranceTaxBenefitSystem
+
+    tbs = FranceTaxBenefitSystem()
+    data, ids = situation(profiles)
+    sim = SimulationBuilder().build_from_entities(tbs, data)
+    persons = sim.persons.ids
+    row = {pid: k for k, pid in enumerate(persons)}
+    menage_of = sim.populations["menage"].ids
+    out = {}
+    for slug, variable in PAIRS.items():
+        values = sim.calculate(variable, PERIOD)
+        if variable in MENAGE_VARIABLES:
+            index = {mid: k for k, mid in enumerate(menage_of)}
+            out[slug] = [bool(values[index[f"m{i}"]]) for i in range(len(profiles))]
+        else:
+            out[slug] = [bool(values[row[pid]]) for pid in ids]
+    return out
+
+
+@dataclass
+class Report:
+    compared: int = 0
+    decided_agree: int = 0
+    undecided_agree: int = 0
+    divergences: list[str] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+    decisions: dict[str, dict[str, int]] = field(default_factory=dict)  # dispositif -> decision -> count
+
+    @property
+    def agreement(self) -> float:
+        counted = self.compared - len(self.divergences)
+        return (self.decided_agree + self.undecided_agree) / counted if counted else 1.0
+
+
+def crosscheck(profiles: list[Profile]) -> Report:
+    """Compare qfq's decision with OpenFisca's for every profile and paired dispositif."""
+    from graph.conditions_eval import eligibility
+    from graph.dispositifs import Thesaurus
+    from graph.profile import ProfileTerms
+
+    thesaurus, terms = Thesaurus.load(), ProfileTerms.load()
+    verdicts = openfisca_verdicts(profiles)
+    report = Report()
+    for slug in PAIRS:
+        d = thesaurus.get(f"dispositif:{slug}")
+        for p, of in zip(profiles, verdicts[slug], strict=True):
+            report.compared += 1
+            q = eligibility(d, p.age, p.statuses, terms=terms, thesaurus=thesaurus, facts=p.facts)
+            counts = report.decisions.setdefault(slug, {})
+            counts[q.decision] = counts.get(q.decision, 0) + 1
+            if q.decision == "undecided":
+                lacking = [m.fact for m in q.missing if _absent(m.fact, p)]
+                if lacking and len(lacking) == len(q.missing):
+                    report.undecided_agree += 1
+                    continue
+            elif (q.decision == "eligible") == of:
+                report.decided_agree += 1
+                continue
+            line = (
+                f"{slug}: qfq {q.decision} ({'; '.join(q.met + q.failed + q.unknown)}), OpenFisca {of} — {p}"
+            )
+            why = next((why for s, why, hit in DIVERGENCES if s == slug and hit(p)), None)
+            (report.divergences if why else report.disagreements).append(f"{line} [{why}]" if why else line)
+    return report
+
+
+def _absent(fact: str, p: Profile) -> bool:
+    if fact == "age":
+        return p.age is None
+    if fact.startswith("status:"):
+        return not p.statuses
+    return fact not in p.facts
+
+
+def test_qfq_agrees_with_openfisca_on_generated_profiles() -> None:
+    pytest.importorskip("openfisca_france")
+    report = crosscheck(generate(400))
+    assert report.compared == 400 * len(PAIRS)
+    assert not report.disagreements, "\n".join(report.disagreements[:30])
+    assert report.decided_agree > report.compared / 3  # many comparisons are decided, not undecided
+    for slug in PAIRS:  # each pair is seen both eligible and excluded
+        assert report.decisions[slug].get("eligible") and report.decisions[slug].get("excluded"), slug
