@@ -26,13 +26,13 @@ def kb(built: Service):
 
 
 def actors_named(kb, *written: str, prose: bool = False) -> set[str]:
-    """Actor ids reached by edges whose mention was written as one of `written`: the labelled rows and
-    CONTACTS blocks (with `prose`, also the sentences, which name organisations of other régions)."""
+    """Actor ids reached by edges whose mention was written as one of `written`: the labelled rows (with
+    `prose`, also the CONTACTS blocks and sentences, which name the organisations of other régions)."""
     keys = {fold(w) for w in written}
     return {
         dst
         for _, dst, e in kb.graph.edges(data=True)
-        if fold(e.get("written") or "") in keys and (prose or e.get("source") != "sentence")
+        if fold(e.get("written") or "") in keys and (prose or e.get("source") == "row")
     }
 
 
