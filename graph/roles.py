@@ -14,6 +14,7 @@ Rules (generic, no name in code):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ ROLE_LABELS = {
 ACTOR_EDGES = tuple(ROLE_LABELS)
 ROW_ROLES = frozenset({"piloted_by", "partner"})
 QUOTE_MAX = 300
+_QUOTED = re.compile(r"[«“\"]\s*([^»”\"]+?)\s*[»”\"]")
 SHORTEST_NAME = 3  # characters: a shorter name the gazetteer does not know is a parse fragment ("UD")
 
 Edge = Callable[..., None]
@@ -72,6 +74,15 @@ def quote_around(text: str, name: str, limit: int = QUOTE_MAX) -> str:
     if start:
         start = text.find(" ", start - 1) + 1 or start
     return ("… " if start else "") + cut(text[start:], limit)
+
+
+def organisation_name(surface: str) -> str:
+    """The name of an organisation written with its kind before a quoted name: 'l'association « Roues
+    Libres »' is 'Roues Libres' (the same organisation its CONTACTS block writes without the quotes)."""
+    quoted = _QUOTED.search(surface)
+    if quoted and len(quoted.group(1).split()) >= 2:
+        return quoted.group(1).strip()
+    return surface
 
 
 def _evidence(m: MentionRecord) -> dict[str, Any]:
@@ -120,7 +131,7 @@ class RoleEdges:
             if m.block_kind == "contacts":
                 source = "layout"
                 role = "contact" if a.pilots else role
-            actor = self.resolver.resolve(m.surface, ctx, a.context)
+            actor = self.resolver.resolve(organisation_name(m.surface), ctx, a.context)
             kind = ROLE_EDGES.get(role)
             if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
                 continue

@@ -65,15 +65,25 @@ def test_who_groups_by_actor_with_french_roles_and_proving_evidence(built: Servi
     assert not {r["actor"]["id"] for r in page2["results"]} & set(ids)
 
 
-def test_eure_fiches_without_a_place_are_not_calvados_local(built: Service) -> None:
+def test_fiches_without_a_place_are_never_local_elsewhere(built: Service) -> None:
+    """An Eure fiche with a blank perimeter inherits the Eure (its issuer's), not the région: it is not a
+    local answer for the Calvados; a fiche is local there only through a place of its own."""
+    g = built.knowledge.graph
     body = built.who(where="Calvados")
     for r in body["results"]:
         for a in r["actions"]:
-            if a["doc"] == "004_3055f0caa3abf071":
-                assert a["scope"] != "local"
-    eure = built.who(where="Eure")
-    scopes = {a["scope"] for r in eure["results"] for a in r["actions"] if a["doc"] == "004_3055f0caa3abf071"}
-    assert "inherited" in scopes or "local" in scopes
+            if a["scope"] == "local":
+                assert any(not t["inferred"] for t in a["territories"]), a["title"]
+    eure = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and d["doc"].startswith("004")]
+    inherited = [
+        dst
+        for n in eure
+        for _, dst, e in g.out_edges(n, data=True)
+        if e["kind"] == "in" and e.get("inherited")
+    ]
+    assert inherited and set(inherited) == {"territory:departement:27"}
+    scopes = {a["scope"] for r in built.who(where="Eure")["results"] for a in r["actions"]}
+    assert "inherited" in scopes
 
 
 def test_a_theme_named_in_what_is_the_theme_filter_with_its_quote(built: Service) -> None:
