@@ -76,7 +76,7 @@ def _roles(kb: KnowledgeBase, node: str) -> dict[str, Any]:
                     "action": src.removeprefix("action:"),
                     "title": kb.graph.nodes[src].get("label"),
                     "role": label,
-                    "source": e.get("source"),
+                    "source": e.get("evidence_source"),
                     "doc": e.get("doc"),
                     "line": e.get("line_start"),
                     "quote": cut(e.get("quote") or "") or None,

@@ -191,7 +191,7 @@ def _actors(graph: nx.MultiDiGraph, node: str, kind: str) -> list[ActorRef]:
                 display=display,
                 role=e.get("role"),
                 role_label=ROLE_LABELS.get(kind),
-                source=e.get("source"),
+                source=e.get("evidence_source"),
                 confidence=e.get("confidence"),
                 evidence=_line_evidence(e),
             )
@@ -219,7 +219,7 @@ def _places(graph: nx.MultiDiGraph, node: str) -> list[PlaceRef]:
                 code=d.get("code"),
                 written=e.get("written"),
                 role=e.get("role") or ("perimeter" if e["kind"] == "in" else "mentioned"),
-                source=e.get("source"),
+                source=e.get("evidence_source"),
                 inherited=bool(e.get("inherited")),
                 evidence=_line_evidence(e),
             )

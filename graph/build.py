@@ -7,7 +7,7 @@ territory (named with no role), action -in-> territory, action -mobilises-> disp
 action -targets-> public, action -theme-> theme, action -from-> document, territory -part_of-> territory,
 dispositif -operated_by-> actor, dispositif -targets-> public, actor -successor-> actor.
 Every edge drawn from a text carries its provenance: doc, line_start, line_end, quote; actor and place
-edges also their role, source (row, layout, sentence, issuer) and confidence (`graph/roles.py`).
+edges also their role, evidence_source (row, layout, sentence, issuer) and confidence (`graph/roles.py`).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _quote(lines: list[str], line: int | None, limit: int = 300) -> str:
 
 def _row(role: str) -> dict[str, Any]:
     """The evidence attributes of an edge from a labelled row: it outranks any sentence."""
-    return {"role": role, "source": "row", "confidence": 1.0}
+    return {"role": role, "evidence_source": "row", "confidence": 1.0}
 
 
 class GraphBuilder:
@@ -251,7 +251,7 @@ class GraphBuilder:
                 inferred=True,
                 inherited=True,
                 role="perimeter",
-                source="issuer",
+                evidence_source="issuer",
             )
 
     # -- territories and actors ------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ EDGE_ATTRIBUTES = {
     "page": QFQ.page,
     "quote": QFQ.quote,
     "role": QFQ.role,
-    "source": QFQ.evidenceSource,
+    "evidence_source": QFQ.evidenceSource,
     "confidence": QFQ.confidence,
     "cue": QFQ.cue,
     "inherited": QFQ.inherited,

@@ -138,7 +138,7 @@ class RoleEdges:
             if (actor.id, kind) in existing or (kind == "mentions" and actor.id in linked):
                 continue
             evidence = {**_evidence(m), "role": role}
-            self.edge(node, actor.id, kind, doc=a.doc, source=source, **evidence)
+            self.edge(node, actor.id, kind, doc=a.doc, evidence_source=source, **evidence)
             existing.add((actor.id, kind))
             linked.add(actor.id)
             prose.add(actor.id)
@@ -174,7 +174,7 @@ class RoleEdges:
             target = territory_node(linked, a.doc)
             kind = "in" if role == "perimeter" else "mentions"
             evidence = {**_evidence(m), "role": role}
-            self.edge(node, target, kind, doc=a.doc, source="sentence", **evidence)
+            self.edge(node, target, kind, doc=a.doc, evidence_source="sentence", **evidence)
             seen.add(linked.id)
             perimeters += kind == "in"
         return perimeters

@@ -116,7 +116,7 @@ class WhoQueries:
         self, node: str, edges: list[dict[str, Any]], scope: str | None, theme: str | None
     ) -> dict[str, Any]:
         d = self.g.nodes[node]
-        edges = sorted(edges, key=lambda e: (ROLE_ORDER.index(e["kind"]), e.get("source") != "row"))
+        edges = sorted(edges, key=lambda e: (ROLE_ORDER.index(e["kind"]), e.get("evidence_source") != "row"))
         best = edges[0]
         quote = next((q for e in edges if (q := proving_quote(e.get("quote"), e.get("written")))), None)
         proof = next((e for e in edges if proving_quote(e.get("quote"), e.get("written")) == quote), best)
@@ -139,7 +139,7 @@ class WhoQueries:
                 "page": proof.get("page"),
                 "quote": quote or proof.get("written"),
                 "written": proof.get("written"),
-                "source": proof.get("source"),
+                "source": proof.get("evidence_source"),
                 "confidence": proof.get("confidence"),
             },
             "theme_evidence": self._theme_evidence(node, theme) if theme else None,

@@ -32,7 +32,7 @@ def actors_named(kb, *written: str, prose: bool = False) -> set[str]:
     return {
         dst
         for _, dst, e in kb.graph.edges(data=True)
-        if fold(e.get("written") or "") in keys and (prose or e.get("source") == "row")
+        if fold(e.get("written") or "") in keys and (prose or e.get("evidence_source") == "row")
     }
 
 

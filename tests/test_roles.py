@@ -80,10 +80,10 @@ def test_funder_pilot_and_partners_from_sentences(graph) -> None:
     funders = edges(g, "proposition-1-1", "funded_by")
     assert set(funders) == {"actor:region--region-28"}
     e = funders["actor:region--region-28"]
-    assert e["source"] == "sentence" and e["role"] == "funder" and e["cue"] == "cofinancé par"
+    assert e["evidence_source"] == "sentence" and e["role"] == "funder" and e["cue"] == "cofinancé par"
     assert "Région Normandie" in e["quote"] and e["line_start"] == 7 and 0 < e["confidence"] < 1
     pilots = edges(g, "proposition-1-1", "piloted_by")
-    assert pilots["actor:mission-locale-du-bocage"]["source"] == "row"
+    assert pilots["actor:mission-locale-du-bocage"]["evidence_source"] == "row"
     assert pilots["actor:mission-locale-du-bocage"]["confidence"] == 1.0
     assert pilots["actor:association-roues-libres"]["cue"] == "animé par"
     partners = edges(g, "proposition-1-1", "partner")
@@ -109,7 +109,7 @@ def test_perimeter_versus_example_and_homonyms(graph) -> None:
     # places of the description: perimeters; the example ('à l'image de … à Rennes') is only mentioned
     within = edges(g, "proposition-1-1", "in")
     assert {"territory:commune:14762", "territory:commune:14174"} <= set(within)
-    assert all(e["role"] == "perimeter" and e["source"] == "sentence" for e in within.values())
+    assert all(e["role"] == "perimeter" and e["evidence_source"] == "sentence" for e in within.values())
     assert "territory:commune:35238" not in within
     assert edges(g, "proposition-1-1", "mentions")["territory:commune:35238"]["role"] == "mentioned"
     # Flers: the Orne's (the fiche's row), not the homonyms of the Pas-de-Calais or the Somme
@@ -121,7 +121,7 @@ def test_no_place_written_inherits_the_issuer_flagged(graph) -> None:
     within = edges(g, "proposition-1-3", "in")
     assert len(within) == 1
     ((target, e),) = within.items()
-    assert e["inherited"] is True and e["inferred"] is True and e["source"] == "issuer"
+    assert e["inherited"] is True and e["inferred"] is True and e["evidence_source"] == "issuer"
     assert g.nodes[target]["level"] in ("departement", "region")
     # an action with its own places inherits nothing
     assert not any(e.get("inherited") for e in edges(g, "proposition-1-1", "in").values())

@@ -32,7 +32,7 @@ def test_booklet_actions_have_their_contacts_organisation_as_pilot(built: Servic
     node = next(n for n in booklet if g.nodes[n]["label"].startswith("BRETAGNE ALTERNANCE"))
     pilots = {dst: e for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "piloted_by"}
     assert set(pilots) == {"actor:cci--region-53"}
-    assert pilots["actor:cci--region-53"]["source"] == "layout"
+    assert pilots["actor:cci--region-53"]["evidence_source"] == "layout"
 
 
 def test_who_groups_by_actor_with_french_roles_and_proving_evidence(built: Service) -> None:
