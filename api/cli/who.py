@@ -10,6 +10,7 @@ from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_fo
 from api.models import ActorList, WhoResponse
 from api.service import Service
 
+TEXT_PAGE = 20  # actors the text output shows without --limit
 SCOPE_FLAGS = {
     "inherited": " [dim](territoire du porteur du plan, aucun lieu écrit)[/dim]",
     "wider": " [dim](territoire plus large)[/dim]",
@@ -26,7 +27,10 @@ def who(
         typer.Option(help="Où : commune, EPCI, département, région, code postal ou INSEE."),
     ] = None,
     theme: Annotated[str | None, typer.Option(help="Thématique (identifiant, ex. mobilite).")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Nombre d'acteurs affichés.")] = 20,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help=f"Nombre d'acteurs affichés ({TEXT_PAGE} par défaut ; tous avec --json)."),
+    ] = None,
     offset: Annotated[int, typer.Option(min=0, help="Acteurs à passer (pagination).")] = 0,
     mentioned: Annotated[
         bool, typer.Option("--cites", help="Aussi les organisations seulement citées, sans rôle.")
@@ -35,6 +39,8 @@ def who(
     data: DataDir = None,
 ) -> None:
     """Qui fait quoi où : les acteurs, leurs rôles et leurs actions, local d'abord, avec la preuve."""
+    if limit is None and not json_out:
+        limit = TEXT_PAGE  # the JSON is the route's body: the route's default (every actor)
     body = Service(settings_for(data)).who(
         what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset
     )

@@ -32,7 +32,7 @@ def who(
     mentioned: Annotated[
         bool, Query(description="Also the organisations the text only names, with no role (cité).")
     ] = False,
-    limit: Annotated[int, Query(ge=1, le=500, description="Actors per page.")] = 20,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="Actors per page (all by default).")] = None,
     offset: Annotated[int, Query(ge=0, description="Actors to skip.")] = 0,
 ) -> Response:
     body = service.who(what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset)
