@@ -12,11 +12,12 @@ from pathlib import Path
 from api.report import DocumentReport, IngestReport, summarise_hierarchy, summarise_missing
 from graph.actions_export import iter_rows
 from graph.build import GraphBuilder
-from graph.linking import TerritoryLinker
+from graph.linking import TerritoryLinker, mention_gazetteer
 from graph.reference import ReferenceData
 from graph.store import Store
 from ingest.errors import InputError, QfqError, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.mentions.actions import annotate, shared_nlp
 from ingest.pipeline import parse_document
 from ingest.text import fold
 
@@ -55,6 +56,8 @@ def ingest_one(
     try:
         gazetteer = TerritoryLinker(reference.territories).is_place
         parsed = parse_document(path, doc_id=doc_id, gazetteer=gazetteer)
+        nlp = shared_nlp()  # the mentions pass: names in the prose with their roles
+        annotate(parsed, mention_gazetteer(reference, nlp), nlp)
         store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
     except QfqError as exc:
         log.warning("%s", exc)

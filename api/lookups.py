@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.knowledge import KnowledgeBase
+from graph.roles import ACTOR_EDGES, ROLE_LABELS, cut
 from graph.territories import Referential
 from ingest.text import fold
 
@@ -50,7 +51,35 @@ def actor_list(kb: KnowledgeBase, name: str | None = None) -> dict[str, Any]:
             branches=data.get("branches") or [],
             generic=bool(data.get("generic")),
             decisions=decisions.get(node, []),
+            **_roles(kb, node),
         )
         out.append(summary)
     out.sort(key=lambda a: fold(a["name"]))
     return {"query": name, "results": out}
+
+
+EXAMPLES = 5  # role statements shown per actor
+
+
+def _roles(kb: KnowledgeBase, node: str) -> dict[str, Any]:
+    """How many actions per role (French labels), and the first statements with their evidence."""
+    counts: dict[str, int] = {}
+    examples = []
+    for src, _, e in kb.graph.in_edges(node, data=True):
+        if e["kind"] not in ACTOR_EDGES:
+            continue
+        label = ROLE_LABELS[e["kind"]]
+        counts[label] = counts.get(label, 0) + 1
+        if len(examples) < EXAMPLES:
+            examples.append(
+                {
+                    "action": src.removeprefix("action:"),
+                    "title": kb.graph.nodes[src].get("label"),
+                    "role": label,
+                    "source": e.get("evidence_source"),
+                    "doc": e.get("doc"),
+                    "line": e.get("line_start"),
+                    "quote": cut(e.get("quote") or "") or None,
+                }
+            )
+    return {"roles": counts, "examples": examples}

@@ -16,6 +16,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.linking import TerritoryLinker, actor_id
+from graph.roles import ROLE_LABELS
 from graph.store import Store
 from graph.territories import Referential
 from ingest.records import ActionRecord, DocumentRecord
@@ -45,11 +46,35 @@ class ActorRef(_Row):
         None, description="Qualifier of the mention, e.g. 'en lien avec', 'Sous action 1'."
     )
     display: str | None = Field(None, description="Name with today's successor, for a renamed organisation.")
+    role: str | None = Field(
+        None, description="The role as the text gives it: pilot, partner, funder, operator, public, contact."
+    )
+    role_label: str | None = Field(None, description="The role in French: pilote, partenaire, financeur…")
+    source: str | None = Field(
+        None, description="row (a labelled field), layout (a CONTACTS block) or sentence (the prose)."
+    )
+    confidence: float | None = Field(None, description="1.0 for a row, lower for the prose.")
+    evidence: LineEvidence | None = Field(None, description="The row or sentence that names it.")
+
+
+class PlaceRef(_Row):
+    id: str = Field(description="Territory node id.")
+    name: str | None
+    level: str | None = None
+    code: str | None = None
+    written: str | None = None
+    role: str = Field(description="perimeter (where the action applies) or mentioned (an example).")
+    source: str | None = Field(
+        None, description="row, sentence, or issuer (no place written: the plan's issuer's territory)."
+    )
+    inherited: bool = Field(False, description="True when the place is the issuer's, not the action's own.")
+    evidence: LineEvidence | None = None
 
 
 class LineEvidence(_Row):
     line: int | None
     quote: str | None
+    page: int | None = None
 
 
 class ConceptRef(_Row):
@@ -101,8 +126,22 @@ class ActionRow(_Row):
     chapter: str | None
     shape: str = Field(description="The shape it was read from: fiche, numbered, blurb, strategy, sheet.")
     territories: list[TerritoryRef] = Field(description="Linked territories, one per territory id.")
-    pilots: list[ActorRef] = Field(description="Organisations piloting the action.")
+    pilots: list[ActorRef] = Field(
+        description="Organisations piloting the action: its labelled pilot row, its CONTACTS organisation, "
+        "or a sentence (piloté par, porté par…), each with its evidence."
+    )
     partners: list[ActorRef]
+    funders: list[ActorRef] = Field(default_factory=list, description="Financé par, avec le soutien de…")
+    operators: list[ActorRef] = Field(default_factory=list, description="Organisations carrying it out.")
+    beneficiaries: list[ActorRef] = Field(default_factory=list, description="Organisations it is for.")
+    mentioned: list[ActorRef] = Field(
+        default_factory=list, description="Organisations its text names with no role (cité)."
+    )
+    places: list[PlaceRef] = Field(
+        default_factory=list,
+        description="Every place edge of the graph: perimeters (rows, sentences, inherited) and places "
+        "only mentioned, with the evidence.",
+    )
     dispositifs: list[ConceptRef]
     publics: list[ConceptRef]
     themes: list[ConceptRef]
@@ -135,7 +174,7 @@ class ActionRow(_Row):
 def _actors(graph: nx.MultiDiGraph, node: str, kind: str) -> list[ActorRef]:
     out = []
     for _, dst, e in graph.out_edges(node, data=True):
-        if e["kind"] != kind:
+        if e["kind"] != kind or graph.nodes[dst].get("type") != "actor":
             continue
         d = graph.nodes[dst]
         successor = d.get("successor")
@@ -150,6 +189,39 @@ def _actors(graph: nx.MultiDiGraph, node: str, kind: str) -> list[ActorRef]:
                 written=e.get("written"),
                 note=e.get("note"),
                 display=display,
+                role=e.get("role"),
+                role_label=ROLE_LABELS.get(kind),
+                source=e.get("evidence_source"),
+                confidence=e.get("confidence"),
+                evidence=_line_evidence(e),
+            )
+        )
+    return out
+
+
+def _line_evidence(e: dict) -> LineEvidence | None:
+    if not e.get("line_start") and not e.get("quote"):
+        return None
+    return LineEvidence(line=e.get("line_start"), quote=e.get("quote"), page=e.get("page"))
+
+
+def _places(graph: nx.MultiDiGraph, node: str) -> list[PlaceRef]:
+    out = []
+    for _, dst, e in graph.out_edges(node, data=True):
+        d = graph.nodes[dst]
+        if e["kind"] not in ("in", "mentions") or d.get("type") != "territory" or e.get("excluded"):
+            continue
+        out.append(
+            PlaceRef(
+                id=dst,
+                name=d.get("label"),
+                level=d.get("level"),
+                code=d.get("code"),
+                written=e.get("written"),
+                role=e.get("role") or ("perimeter" if e["kind"] == "in" else "mentioned"),
+                source=e.get("evidence_source"),
+                inherited=bool(e.get("inherited")),
+                evidence=_line_evidence(e),
             )
         )
     return out
@@ -175,6 +247,10 @@ def export_row(
     node = f"action:{action.id}"
     if graph is not None and node in graph:
         pilots, partners = _actors(graph, node, "piloted_by"), _actors(graph, node, "partner")
+        roles = {
+            kind: _actors(graph, node, kind) for kind in ("funded_by", "operator", "beneficiary", "mentions")
+        }
+        places = _places(graph, node)
         concepts = {kind: _concepts(graph, node, kind) for kind in ("mobilises", "targets", "theme")}
     else:
         pilots, partners = (
@@ -182,6 +258,8 @@ def export_row(
             for mentions in (action.pilots, action.partners)
         )
         concepts = {"mobilises": [], "targets": [], "theme": []}
+        roles = {kind: [] for kind in ("funded_by", "operator", "beneficiary", "mentions")}
+        places = []
     p = action.provenance
     return ActionRow(
         id=action.id,
@@ -194,6 +272,11 @@ def export_row(
         territories=link_territories(action, linker),
         pilots=pilots,
         partners=partners,
+        funders=roles["funded_by"],
+        operators=roles["operator"],
+        beneficiaries=roles["beneficiary"],
+        mentioned=roles["mentions"],
+        places=places,
         dispositifs=concepts["mobilises"],
         publics=concepts["targets"],
         themes=concepts["theme"],

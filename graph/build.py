@@ -2,10 +2,12 @@
 
 Nodes: document, action, actor, territory, dispositif, public, theme (attribute `type`, `label`).
 Edges (key = edge id, attribute `kind`): action -piloted_by-> actor, action -partner-> actor,
-action -contact-> actor, action -in-> territory, action -mobilises-> dispositif, action -targets-> public,
-action -theme-> theme, action -from-> document, territory -part_of-> territory,
+action -contact-> actor, action -funded_by / operator / beneficiary-> actor, action -mentions-> actor or
+territory (named with no role), action -in-> territory, action -mobilises-> dispositif,
+action -targets-> public, action -theme-> theme, action -from-> document, territory -part_of-> territory,
 dispositif -operated_by-> actor, dispositif -targets-> public, actor -successor-> actor.
-Every edge drawn from a text carries its provenance: doc, line_start, line_end, quote.
+Every edge drawn from a text carries its provenance: doc, line_start, line_end, quote; actor and place
+edges also their role, evidence_source (row, layout, sentence, issuer) and confidence (`graph/roles.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from graph.actors import ActorResolver, DocContext
 from graph.errors import NotFound
 from graph.linking import LinkedTerritory, TerritoryLinker
 from graph.reference import ReferenceData
+from graph.roles import RoleEdges
 from graph.store import Store
 from ingest.records import ActionRecord, DocumentRecord
 from ingest.text import collapse, fold, slug, strip_markup
@@ -47,6 +50,11 @@ def _quote(lines: list[str], line: int | None, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 2].rsplit(" ", 1)[0] + " …"
 
 
+def _row(role: str) -> dict[str, Any]:
+    """The evidence attributes of an edge from a labelled row: it outranks any sentence."""
+    return {"role": role, "evidence_source": "row", "confidence": 1.0}
+
+
 class GraphBuilder:
     def __init__(
         self,
@@ -63,6 +71,7 @@ class GraphBuilder:
         self.today = today or dt.date.today()
         self.g = nx.MultiDiGraph()
         self.resolver = ActorResolver(self.ref, reference.lexicon, reference.aliases)
+        self.roles = RoleEdges(self.resolver, self.ref, self.edge)
         self._edge_n = 0
         self.unmatched: set[str] = set()
 
@@ -145,7 +154,7 @@ class GraphBuilder:
         self.edge(
             node, doc_node, "from", doc=a.doc, line_start=p.line_start, line_end=p.line_end, quote=p.quote
         )
-        self._organisations(node, a, ctx, lines)
+        self._organisations(node, a, ctx, lines, self._prose_context(a, linker, ctx))
         self._territories(node, a, linker, ctx, lines)
         for enrich in self.enrichers:
             for target, attrs, kind, evidence in enrich(a, lines):
@@ -153,34 +162,83 @@ class GraphBuilder:
                     self.g.add_node(target, **attrs)
                 self.edge(node, target, kind, doc=a.doc, **evidence)
 
-    def _organisations(self, node: str, a: ActionRecord, ctx: DocContext, lines: list[str]) -> None:
-        """action -piloted_by / partner / contact-> actor, each with the line that names the organisation."""
+    def _prose_context(self, a: ActionRecord, linker: TerritoryLinker, ctx: DocContext) -> DocContext:
+        """The context prose organisations resolve in: the action's own département when its rows name
+        places of one département only ('la CAF' of an Orne fiche is the Orne's), else the document's."""
+        departments = set()
+        for t in a.territories:
+            linked = linker.link(t.name, t.excluded, a.context)
+            if not linked.id or linked.excluded:
+                continue
+            chain = [self.ref.get(linked.id), *self.ref.parents(linked.id)]
+            departments |= {x.id for x in chain if x is not None and x.level == "departement"}
+        if len(departments) != 1:
+            return ctx
+        department = self.ref.get(departments.pop())
+        if ctx.department is not None and ctx.department.id == department.id:
+            return ctx
+        region = next((p for p in self.ref.parents(department.id) if p.level == "region"), ctx.region)
+        return DocContext(ctx.doc_id, region, department, ctx.glossary)
+
+    def _organisations(
+        self, node: str, a: ActionRecord, ctx: DocContext, lines: list[str], prose_ctx: DocContext
+    ) -> None:
+        """action -piloted_by / partner / contact-> actor from the labelled rows (source "row"), each with the
+        line that names the organisation; then the roles the prose gives (`graph/roles.py`)."""
         context = a.context
-        for role, mentions in (("piloted_by", a.pilots), ("partner", a.partners)):
+        existing: set[tuple[str, str]] = set()
+        for role, kind, mentions in (("pilot", "piloted_by", a.pilots), ("partner", "partner", a.partners)):
             for m in mentions:
                 actor = self.resolver.resolve(m.name, ctx, context)
                 evidence = {"line_start": m.line, "line_end": m.line, "quote": _quote(lines, m.line)}
-                self.edge(node, actor.id, role, doc=a.doc, **evidence, note=m.note, written=m.name)
+                self.edge(
+                    node, actor.id, kind, doc=a.doc, **evidence, note=m.note, written=m.name, **_row(role)
+                )
+                existing.add((actor.id, kind))
         for c in a.contacts:
             if c.org:
                 actor = self.resolver.resolve(c.org, ctx, context)
                 evidence = {"line_start": c.line, "line_end": c.line, "quote": _quote(lines, c.line)}
-                self.edge(node, actor.id, "contact", doc=a.doc, **evidence, written=c.org, value=c.value)
+                self.edge(
+                    node,
+                    actor.id,
+                    "contact",
+                    doc=a.doc,
+                    **evidence,
+                    written=c.org,
+                    value=c.value,
+                    **_row("contact"),
+                )
+                existing.add((actor.id, "contact"))
+        self.roles.organisations(node, a, prose_ctx, existing)
 
     def _territories(
         self, node: str, a: ActionRecord, linker: TerritoryLinker, ctx: DocContext, lines: list[str]
     ) -> None:
-        """action -in-> territory for every place written; a région-wide edge (inferred) when none is."""
+        """action -in-> territory for every place written in a row, then the perimeters the prose names;
+        when there is none, the territory of the document's issuer (its département, else its région),
+        flagged inherited (and inferred), never presented as the action's own place."""
+        row_places: set[str] = set()
         for t in a.territories:
             linked = linker.link(t.name, t.excluded, a.context)
             target = self._territory_node(linked, a.doc)
             evidence = {"line_start": t.line, "line_end": t.line, "quote": _quote(lines, t.line)}
             self.edge(
-                node, target, "in", doc=a.doc, **evidence, written=t.name, excluded=linked.excluded or None
+                node,
+                target,
+                "in",
+                doc=a.doc,
+                **evidence,
+                written=t.name,
+                excluded=linked.excluded or None,
+                **_row("perimeter"),
             )
-        if not a.territories and ctx.region is not None:
-            # no place written: the action is region-wide (flagged as inferred, with the document as evidence)
-            target = self._territory_node(linker.linked_to(ctx.region), a.doc)
+            if linked.id and not linked.excluded:
+                row_places.add(linked.id)
+        prose = self.roles.places(node, a, linker, ctx, row_places, self._territory_node)
+        issuer = ctx.department or ctx.region
+        if not a.territories and not prose and issuer is not None:
+            target = self._territory_node(linker.linked_to(issuer), a.doc)
             p = a.provenance
             self.edge(
                 node,
@@ -191,6 +249,9 @@ class GraphBuilder:
                 line_end=p.line_end,
                 quote=p.quote,
                 inferred=True,
+                inherited=True,
+                role="perimeter",
+                evidence_source="issuer",
             )
 
     # -- territories and actors ------------------------------------------------------------------------------

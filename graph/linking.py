@@ -5,12 +5,19 @@ until it lands, one spelling folded = one actor id."""
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.territories import Referential, Territory
+from ingest.mentions import FrenchNLP, Gazetteer
 from ingest.orgs import spelled_in
 from ingest.records import DocumentRecord, GlossaryEntry
 from ingest.text import fold, slug
+
+if TYPE_CHECKING:
+    from graph.reference import ReferenceData
 
 _QUALIFIERS = re.compile(
     r"^(?:nord|sud|est|ouest|centre|bocage|pays|agglomération|bassin(?:\s+d'emploi)?\s+d[eu']|territoire\s+d[eu']|"
@@ -139,3 +146,43 @@ class TerritoryLinker:
     @staticmethod
     def _linked(name: str, t: Territory, excluded: bool) -> LinkedTerritory:
         return LinkedTerritory(name, t.level, t.code, t.id, official_name=t.name, excluded=excluded)
+
+
+# -- the gazetteer of the mentions pass --------------------------------------------------------------------
+
+COMMUNE_MIN_POPULATION = 2000  # smaller communes come through the NER and `Referential.lookup`
+_gazetteers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_gazetteers_lock = threading.Lock()
+
+
+def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
+    """(surface, kind, key) rows from the reference data: territories (régions, départements, EPCI, communes
+    of at least COMMUNE_MIN_POPULATION inhabitants and their other names), the actor lexicon (names,
+    acronyms, aliases, expansions) and the dispositif thesaurus (labels)."""
+    ref = reference.territories
+    rows: list[tuple[str, str, str]] = []
+    for t in [*ref.regions(), *ref.departements(), *ref.epcis()]:
+        rows.append((t.name, "place", t.id))
+    communes = ref._level("commune")  # noqa: SLF001 - read-only: the referential lists no communes publicly
+    big = {t.code for t in communes if ref.population(t.id) >= COMMUNE_MIN_POPULATION}
+    rows += [(t.name, "place", t.id) for t in communes if t.code in big]
+    rows += [(name, "place", f"commune:{code}") for name, code, _ in ref._aliases if code in big]  # noqa: SLF001
+    for entry in reference.lexicon:
+        if entry.generic:
+            continue
+        for name in {entry.name, entry.acronym, entry.expansion, *entry.aliases} - {None, ""}:
+            rows.append((name, "org", entry.key))
+    for d in reference.dispositifs:
+        for label in d.labels:
+            rows.append((label, "dispositif", d.id))
+    return [r for r in rows if r[0] and r[0].strip()]
+
+
+def mention_gazetteer(reference: ReferenceData, nlp: FrenchNLP) -> Gazetteer:
+    """The gazetteer of one reference data set for one pipeline, built once."""
+    with _gazetteers_lock:
+        per_ref = _gazetteers.setdefault(reference, weakref.WeakKeyDictionary())
+        gazetteer = per_ref.get(nlp)
+        if gazetteer is None:
+            gazetteer = per_ref[nlp] = Gazetteer(gazetteer_rows(reference), nlp)
+        return gazetteer

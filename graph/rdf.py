@@ -46,6 +46,10 @@ PREDICATES = {
     "piloted_by": QFQ.pilotedBy,
     "partner": QFQ.partner,
     "contact": QFQ.contact,
+    "funded_by": QFQ.fundedBy,
+    "operator": QFQ.carriedOutBy,
+    "beneficiary": QFQ.beneficiary,
+    "mentions": QFQ.mentions,
     "in": QFQ.inTerritory,
     "mobilises": QFQ.mobilises,
     "targets": QFQ.targets,
@@ -96,7 +100,13 @@ EDGE_ATTRIBUTES = {
     "excluded": QFQ.excluded,
     "line_start": QFQ.lineStart,
     "line_end": QFQ.lineEnd,
+    "page": QFQ.page,
     "quote": QFQ.quote,
+    "role": QFQ.role,
+    "evidence_source": QFQ.evidenceSource,
+    "confidence": QFQ.confidence,
+    "cue": QFQ.cue,
+    "inherited": QFQ.inherited,
 }
 
 
@@ -187,9 +197,11 @@ def _add_edge(rdf: Graph, src: str, dst: str, data: dict[str, Any]) -> None:
 
 def _edge_literal(attr: str, value: Any) -> Literal:
     """An evidence attribute's value: lines are integers, flags booleans, text French."""
-    if attr.startswith("line"):
+    if attr.startswith("line") or attr == "page":
         return Literal(value, datatype=XSD.integer)
-    if attr in ("inferred", "excluded"):
+    if attr == "confidence":
+        return Literal(float(value), datatype=XSD.decimal)
+    if attr in ("inferred", "excluded", "inherited"):
         return Literal(value, datatype=XSD.boolean)
     return Literal(value, lang="fr")
 

@@ -105,6 +105,27 @@ class GlossaryEntry:
 
 
 @dataclass
+class MentionRecord:
+    """A name found in an action's prose (spaCy + gazetteers, `ingest/mentions`), as written, with the role
+    its sentence or layout gives it and the sentence as evidence. `graph` links it to an actor, a territory
+    or a dispositif."""
+
+    surface: str
+    kind: str  # org, place, person, dispositif
+    role: str  # pilot, partner, funder, operator, public, contact, mentioned; places: perimeter, mentioned
+    quote: str  # the sentence (or CONTACTS entry) that names it, verbatim
+    line: int
+    confidence: float
+    source: str  # gazetteer, ner, parse, layout
+    block_kind: str  # title, description, contacts, keys...
+    page: int | None = None
+    key: str | None = None  # the gazetteer key that matched
+    cue: str | None = None  # the role cue as written ("présidé par")
+    function: str | None = None  # a person's function
+    affiliation: str | None = None  # a person's organisation
+
+
+@dataclass
 class Level:
     """A grouping level above an action as written: its kind ("axe", "sous_axe"...), its ref, its title."""
 
@@ -146,6 +167,7 @@ class ActionRecord:
     priority: str | None = None  # normalised: "élevée", "moyenne", "basse"
     levels: list[Level] = field(default_factory=list)  # the grouping levels above it, top first
     extra: dict[str, str] = field(default_factory=dict)  # labelled values with no field of their own
+    mentions: list[MentionRecord] = field(default_factory=list)  # names found in the prose, with roles
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -162,6 +184,7 @@ class ActionRecord:
             "people": [Person(**p) for p in data.get("people", [])],
             "levels": [Level(**lv) for lv in data.get("levels", [])],
             "extra": dict(data.get("extra", {})),
+            "mentions": [MentionRecord(**m) for m in data.get("mentions", [])],
         }
         return cls(**{**data, **nested})
 

@@ -25,10 +25,15 @@ def kb(built: Service):
     return built.knowledge
 
 
-def actors_named(kb, *written: str) -> set[str]:
-    """Actor ids reached by edges whose mention was written as one of `written`."""
+def actors_named(kb, *written: str, prose: bool = False) -> set[str]:
+    """Actor ids reached by edges whose mention was written as one of `written`: the labelled rows (with
+    `prose`, also the CONTACTS blocks and sentences, which name the organisations of other régions)."""
     keys = {fold(w) for w in written}
-    return {dst for _, dst, e in kb.graph.edges(data=True) if fold(e.get("written") or "") in keys}
+    return {
+        dst
+        for _, dst, e in kb.graph.edges(data=True)
+        if fold(e.get("written") or "") in keys and (prose or e.get("evidence_source") == "row")
+    }
 
 
 def test_pole_emploi_variants_are_one_actor_with_its_branch(kb) -> None:
@@ -53,6 +58,14 @@ def test_typos_merge_and_homonyms_stay_apart(kb) -> None:
     cci = actors_named(kb, "CCI BRETAGNE", "CCI")
     assert "actor:cci--region-53" in cci and "actor:cci--region-53" != "actor:cci--region-28"
     assert len(actors_named(kb, "CRESS")) == 2  # one per région
+
+
+def test_prose_mentions_resolve_in_the_region_of_their_action(kb) -> None:
+    """The booklet's sentences name the DIRECCTE of other régions: each is its région's actor, never
+    Normandie's, and no bare DIRECCTE actor appears."""
+    ids = actors_named(kb, "DIRECCTE", "Direccte", prose=True)
+    assert "actor:direccte--region-28" in ids
+    assert all(i.startswith("actor:direccte--region-") for i in ids)
 
 
 def test_eure_glossary_acronyms_never_give_two_actors(built: Service) -> None:

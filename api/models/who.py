@@ -30,11 +30,23 @@ class Decision(Body):
     detail: str
 
 
+class RoleExample(Body):
+    action: str
+    title: str | None = None
+    role: str = Field(description="pilote, partenaire, financeur, opérateur, public, contact or cité.")
+    source: str | None = Field(None, description="row, layout or sentence.")
+    doc: str | None = None
+    line: int | None = None
+    quote: str | None = None
+
+
 class ActorDetail(ActorSummary):
     aliases: list[str]
     branches: list[str] = Field(description="Territorial branches named for a national actor.")
     generic: bool = Field(description="A generic name (e.g. les partenaires), left out of who answers.")
     decisions: list[Decision] = Field(description="Every resolution decision: the merge log.")
+    roles: dict[str, int] = Field(default_factory=dict, description="Actions per role (French labels).")
+    examples: list[RoleExample] = Field(default_factory=list, description="Its first role statements.")
 
 
 class ActorList(Body):
@@ -64,25 +76,48 @@ class WhoEvidence(Body):
     doc: str | None = None
     line_start: int | None = None
     line_end: int | None = None
-    quote: str | None = None
+    page: int | None = None
+    quote: str | None = Field(
+        None, description="The row or sentence naming the organisation, without phone numbers or addresses."
+    )
     written: str | None = Field(None, description="The organisation as the document writes it.")
+    source: str | None = Field(
+        None, description="row (a labelled field), layout (a CONTACTS block) or sentence (the prose)."
+    )
+    confidence: float | None = Field(None, description="1.0 for a row; lower for what the prose gives.")
+
+
+class ThemeEvidence(Body):
+    line_start: int | None = None
+    quote: str | None = Field(None, description="The words that show the action addresses the theme.")
 
 
 class WhoAction(Body):
     id: str
     title: str
-    role: str = Field(description="piloted_by, partner or contact.")
+    role: str = Field(
+        description="The strongest role: piloted_by, operator, funded_by, partner, contact, beneficiary, "
+        "mentions."
+    )
+    role_label: str = Field(description="The role in French: pilote, opérateur, financeur, partenaire, …")
+    roles: list[str] = Field(description="Every role of the actor in this action, in French.")
     ref: str | None = None
     doc: str | None = None
     document: DocumentSummary | None = None
     region: str | None = None
-    scope: str | None = Field(None, description="local, or wider when the action covers a larger territory.")
+    scope: str | None = Field(
+        None,
+        description="local (a place of its own inside the asked place), inherited (only the territory of "
+        "the plan's issuer is), wider (a larger territory).",
+    )
     territories: list[TerritoryLink]
     evidence: WhoEvidence
+    theme_evidence: ThemeEvidence | None = Field(None, description="With a theme: the quote that shows it.")
 
 
 class WhoResult(Body):
     actor: ActorSummary = Field(description="id, name, kind; display and successor when renamed since.")
+    roles: dict[str, int] = Field(description="How many of its actions per role (French labels).")
     actions: list[WhoAction]
 
 
@@ -92,6 +127,19 @@ class WhoQuery(Body):
     theme: str | None = None
 
 
+class WhoPlace(Body):
+    id: str
+    name: str
+    level: str
+    code: str | None = None
+
+
 class WhoResponse(Body):
     query: WhoQuery
+    place: WhoPlace | None = Field(None, description="The territory the `where` input resolved to.")
+    scope: str | None = Field(None, description="The scope in words: the place, its local territories.")
+    total: int = Field(description="Actors in the answer (all pages).")
+    offset: int = 0
+    limit: int | None = None
+    summary: str = Field(description="One line: actors, actions, local ones, the place understood.")
     results: list[WhoResult]

@@ -29,5 +29,11 @@ def who(
         Query(description="Commune, EPCI, département, région, postal or INSEE code.", examples=["Calvados"]),
     ] = None,
     theme: Annotated[str | None, Query(max_length=TEXT_MAX, description="Theme slug.")] = None,
+    mentioned: Annotated[
+        bool, Query(description="Also the organisations the text only names, with no role (cité).")
+    ] = False,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="Actors per page (all by default).")] = None,
+    offset: Annotated[int, Query(ge=0, description="Actors to skip.")] = 0,
 ) -> Response:
-    return respond(WhoResponse, service.who(what=what, where=where, theme=theme))
+    body = service.who(what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset)
+    return respond(WhoResponse, body)

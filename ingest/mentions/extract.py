@@ -64,6 +64,7 @@ class Mention:
     affiliation: str | None = None  # a person's organisation as written
     territory: str | None = None  # a place written inside an organisation's name ("CCI Bretagne")
     territory_key: str | None = None
+    block_index: int = 0  # the position of its block in the blocks given to extract_mentions
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,21 +107,33 @@ def extract_mentions(
     prepared = [prepare(b.text) for b in blocks]
     for_nlp = (prepare(recase(b.text, lexicon.lower_words, keep_upper))[0] for b in blocks)
     out: list[Mention] = []
-    for block, (original, offsets), doc in zip(blocks, prepared, nlp.pipe(for_nlp), strict=True):
-        candidates = find_candidates(doc, gazetteer, lexicon, original)
-        where = _Where(block, doc, offsets)
-        if block.kind in CONTACT_KINDS:
-            pairs = contact_candidates(doc, original, candidates, lexicon)
-            n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
-            for cand, role in pairs:
-                how = "layout" if n_orgs <= 1 or cand.kind == "person" else "layout_many"
-                out.append(_mention(where, cand, RoleDecision(role, how), candidates))
-            continue
-        cues = matcher.find(doc)
-        for cand in candidates:
-            decision = assign_role(doc, cand, cues, candidates, lexicon, block.kind)
-            out.append(_mention(where, cand, decision, candidates))
+    for index, (block, (original, offsets), doc) in enumerate(
+        zip(blocks, prepared, nlp.pipe(for_nlp), strict=True)
+    ):
+        first = len(out)
+        _block_mentions(out, block, original, offsets, doc, gazetteer, lexicon, matcher)
+        for m in out[first:]:
+            m.block_index = index
     return out
+
+
+def _block_mentions(
+    out: list[Mention], block: Block, original: str, offsets: list[int], doc, gazetteer, lexicon, matcher
+) -> None:
+    """The mentions of one parsed block, appended to `out`."""
+    candidates = find_candidates(doc, gazetteer, lexicon, original)
+    where = _Where(block, doc, offsets)
+    if block.kind in CONTACT_KINDS:
+        pairs = contact_candidates(doc, original, candidates, lexicon)
+        n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
+        for cand, role in pairs:
+            how = "layout" if n_orgs <= 1 or cand.kind == "person" else "layout_many"
+            out.append(_mention(where, cand, RoleDecision(role, how), candidates))
+        return
+    cues = matcher.find(doc)
+    for cand in candidates:
+        decision = assign_role(doc, cand, cues, candidates, lexicon, block.kind)
+        out.append(_mention(where, cand, decision, candidates))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,186 @@
+"""Edges from the mentions of an action's prose (`ActionRecord.mentions`): organisations with the role their
+sentence or layout gives them, places as perimeter or mentioned, each with its quote, line, page, confidence
+and source.
+
+Rules (generic, no name in code):
+- a labelled row outranks a sentence: an organisation already a row's pilot or partner of the action gets no
+  edge from the prose; the CONTACTS organisation of an action is its pilot (source "layout") unless a row
+  names the pilot, when it is a contact;
+- a mention with no role cue is "mentioned" (edge `mentions`), never a pilot, and only for names the
+  gazetteer knows (what the NER alone proposes without a cue is too often a heading word);
+- a place is a perimeter only inside the action's région and, when rows name the action's places, only
+  inside one of them; otherwise it is "mentioned". Places that no referential entry codes are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graph.actors import ActorResolver, DocContext
+from graph.linking import TerritoryLinker
+from graph.territories import Referential
+from ingest.records import ActionRecord, MentionRecord
+from ingest.text import fold
+
+# role as the text gives it -> edge kind
+ROLE_EDGES = {
+    "pilot": "piloted_by",
+    "partner": "partner",
+    "funder": "funded_by",
+    "operator": "operator",
+    "public": "beneficiary",
+    "contact": "contact",
+    "mentioned": "mentions",
+}
+# edge kind -> its French label (what users read)
+ROLE_LABELS = {
+    "piloted_by": "pilote",
+    "partner": "partenaire",
+    "funded_by": "financeur",
+    "operator": "opérateur",
+    "beneficiary": "public",
+    "contact": "contact",
+    "mentions": "cité",
+}
+ACTOR_EDGES = tuple(ROLE_LABELS)
+ROW_ROLES = frozenset({"piloted_by", "partner"})
+QUOTE_MAX = 300
+_QUOTED = re.compile(r"[«“\"]\s*([^»”\"]+?)\s*[»”\"]")
+SHORTEST_NAME = 3  # characters: a shorter name the gazetteer does not know is a parse fragment ("UD")
+
+Edge = Callable[..., None]
+
+
+def cut(text: str, limit: int = QUOTE_MAX) -> str:
+    """A quote on one line, cut at a word boundary when longer than `limit`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 2]
+    return (head.rsplit(" ", 1)[0] if " " in head else head) + " …"
+
+
+def quote_around(text: str, name: str, limit: int = QUOTE_MAX) -> str:
+    """The text on one line, cut at word boundaries to at most `limit` characters around the first place
+    it names `name` (accents and case aside), so that the quote always shows the name."""
+    text = " ".join(text.split())
+    at = fold(text).find(fold(name)) if name else -1
+    if len(text) <= limit or at < 0:
+        return cut(text, limit)
+    start = max(0, at - limit // 3)
+    if start:
+        start = text.find(" ", start - 1) + 1 or start
+    return ("… " if start else "") + cut(text[start:], limit)
+
+
+def organisation_name(surface: str) -> str:
+    """The name of an organisation written with its kind before a quoted name: 'l'association « Roues
+    Libres »' is 'Roues Libres' (the same organisation its CONTACTS block writes without the quotes)."""
+    quoted = _QUOTED.search(surface)
+    if quoted and len(quoted.group(1).split()) >= 2:
+        return quoted.group(1).strip()
+    return surface
+
+
+def _evidence(m: MentionRecord) -> dict[str, Any]:
+    return {
+        "line_start": m.line,
+        "line_end": m.line,
+        "page": m.page,
+        "quote": quote_around(m.quote, m.surface),
+        "written": m.surface,
+        "role": m.role,
+        "confidence": m.confidence,
+        "cue": m.cue,
+    }
+
+
+@dataclass
+class RoleEdges:
+    """The prose edges of one action, given the edges its rows already drew."""
+
+    resolver: ActorResolver
+    referential: Referential
+    edge: Edge
+
+    def organisations(
+        self, node: str, a: ActionRecord, ctx: DocContext, existing: set[tuple[str, str]]
+    ) -> int:
+        """action -role-> actor for the organisations of the prose; returns how many edges were drawn."""
+        row_actors = {actor for actor, kind in existing if kind in ROW_ROLES}
+        linked = {actor for actor, _ in existing}
+        rows: dict[int, list[str]] = {}
+        for o in [*a.pilots, *a.partners]:
+            rows.setdefault(o.line, []).append(fold(o.name))
+        n = 0
+        prose: set[str] = set()
+        # the CONTACTS block first, then the roles of the sentences, then the names with no role
+        order = sorted(a.mentions, key=lambda m: (m.block_kind != "contacts", m.role == "mentioned"))
+        for m in order:
+            if m.kind != "org" or (m.role == "mentioned" and m.source != "gazetteer"):
+                continue
+            if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:
+                continue
+            if any(fold(m.surface) in name for name in rows.get(m.line, ())):
+                continue  # a piece of an organisation its row already names ('Mission locale' of 'Mission
+                # locale du Bocage')
+            role, source = m.role, "sentence"
+            if m.block_kind == "contacts":
+                source = "layout"
+                role = "contact" if a.pilots else role
+            actor = self.resolver.resolve(organisation_name(m.surface), ctx, a.context)
+            kind = ROLE_EDGES.get(role)
+            if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
+                continue
+            if (actor.id, kind) in existing or (kind == "mentions" and actor.id in linked):
+                continue
+            evidence = {**_evidence(m), "role": role}
+            self.edge(node, actor.id, kind, doc=a.doc, evidence_source=source, **evidence)
+            existing.add((actor.id, kind))
+            linked.add(actor.id)
+            prose.add(actor.id)
+            n += 1
+        return n
+
+    def places(
+        self,
+        node: str,
+        a: ActionRecord,
+        linker: TerritoryLinker,
+        ctx: DocContext,
+        row_places: set[str],
+        territory_node: Callable[[Any, str], str],
+    ) -> int:
+        """action -in-> territory (perimeter) or -mentions-> territory; returns the perimeters drawn."""
+        seen = set(row_places)
+        perimeters = 0
+        for m in a.mentions:
+            if m.kind != "place":
+                continue
+            linked = linker.link(m.surface, False, a.context)
+            if not linked.id or linked.id in seen:
+                continue
+            inside = self._within(linked.id, ctx.region.id if ctx.region else None)
+            if not inside and m.surface.isupper():
+                continue  # capitals far from the action ("COURS", "LA RÉUNION DE …"): a heading, not a place
+            role = m.role
+            if role == "perimeter" and not (
+                inside and (not row_places or any(self._within(linked.id, p) for p in row_places))
+            ):
+                role = "mentioned"
+            target = territory_node(linked, a.doc)
+            kind = "in" if role == "perimeter" else "mentions"
+            evidence = {**_evidence(m), "role": role}
+            self.edge(node, target, kind, doc=a.doc, evidence_source="sentence", **evidence)
+            seen.add(linked.id)
+            perimeters += kind == "in"
+        return perimeters
+
+    def _within(self, territory_id: str, container: str | None) -> bool:
+        """Whether a territory is the container or inside it (True when there is no container)."""
+        if container is None or territory_id == container:
+            return True
+        return any(p.id == container for p in self.referential.parents(territory_id))

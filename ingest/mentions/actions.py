@@ -1,0 +1,121 @@
+"""The mentions pass of a parsed document: every block of every action, one NLP pass per document.
+
+An action's blocks are the paragraphs of its lines (title, description, side panels, interviews, keys to
+success, labelled rows), markup stripped line by line so that line numbers stay those of the document; a
+paragraph under a contact label ("CONTACTS") is a `contacts` block, read by its layout. The mentions are kept
+on the action (`ActionRecord.mentions`), persisted with it.
+
+The pipeline is one `FrenchNLP` per process (`shared_nlp()`), loaded on first use; the gazetteer comes from
+the caller (the graph side builds it from its reference data).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from ingest.mentions.extract import Block, Mention, extract_mentions
+from ingest.mentions.gazetteer import Gazetteer
+from ingest.mentions.nlp import FrenchNLP
+from ingest.mentions.normalize import fold
+from ingest.records import ActionRecord, LoadedText, MentionRecord, ParsedDocument
+from ingest.text import strip_markup
+
+log = logging.getLogger(__name__)
+
+CONTACT_HEADINGS = frozenset({"contacts", "contact"})
+BLOCK_MAX = 4000  # characters: a longer paragraph (a whole table without blank lines) is cut at a line
+_shared: FrenchNLP | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_nlp() -> FrenchNLP:
+    """The process's one French pipeline (the model itself is loaded on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = FrenchNLP()
+        return _shared
+
+
+def action_blocks(action: ActionRecord, text: LoadedText) -> list[Block]:
+    """The paragraphs of an action's lines, each with its first line, page and kind."""
+    p = action.provenance
+    lines = [strip_markup(line) for line in text.lines[p.line_start - 1 : p.line_end]]
+    blocks: list[Block] = []
+    start: int | None = None  # index in `lines` of the open paragraph's first line
+    size = 0
+    kind = "description"
+    for i, line in enumerate([*lines, ""]):
+        blank = not line.strip()
+        if start is not None and (blank or size >= BLOCK_MAX):
+            blocks.append(_block(lines, start, i, p.line_start + start, text, kind, action))
+            start, size, kind = None, 0, "description"
+        if blank:
+            continue
+        if fold(line.strip()) in CONTACT_HEADINGS:
+            if start is not None:
+                blocks.append(_block(lines, start, i, p.line_start + start, text, kind, action))
+                start, size = None, 0
+            kind = "contacts"
+            continue
+        if start is None:
+            start = i
+        size += len(line) + 1
+    return [b for b in blocks if b.text.strip()]
+
+
+def _block(
+    lines: list[str], s: int, e: int, line_no: int, text: LoadedText, kind: str, action: ActionRecord
+) -> Block:
+    body = "\n".join(lines[s:e])
+    if kind == "description":
+        if s == 0 or fold(body.strip()) == fold(action.title):
+            kind = "title"
+        elif action.region and fold(body.strip()) == fold(action.region):
+            kind = "region"
+    return Block(body, line_no, text.page_of(line_no), kind)
+
+
+def record_of(m: Mention) -> MentionRecord:
+    return MentionRecord(
+        surface=m.surface,
+        kind=m.kind,
+        role=m.role,
+        quote=m.quote,
+        line=m.line,
+        confidence=m.confidence,
+        source=m.source,
+        block_kind=m.block_kind,
+        page=m.page,
+        key=m.key,
+        cue=m.cue,
+        function=m.function,
+        affiliation=m.affiliation,
+    )
+
+
+def annotate(parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP) -> float:
+    """Set the mentions of every action of a parsed document; returns the seconds the pass took."""
+    if parsed.text is None:
+        return 0.0
+    t0 = time.perf_counter()
+    unique: dict[tuple[int, str, str], int] = {}
+    blocks: list[Block] = []
+    owners: list[list[ActionRecord]] = []
+    for action in parsed.actions:
+        action.mentions = []
+        for b in action_blocks(action, parsed.text):
+            k = unique.setdefault((b.line_start, b.kind, b.text), len(blocks))
+            if k == len(blocks):
+                blocks.append(b)
+                owners.append([])
+            owners[k].append(action)
+    for m in extract_mentions(blocks, gazetteer, nlp):
+        rec = record_of(m)
+        for action in owners[m.block_index]:
+            action.mentions.append(rec)
+    seconds = time.perf_counter() - t0
+    log.debug("%s: mentions of %d blocks in %.2f s", parsed.document.id, len(blocks), seconds)
+    return seconds
