@@ -73,17 +73,27 @@ def test_the_word_list_finds_english_and_spares_french() -> None:
     assert english_words("Utilisation : qfq [PARAMÈTRES] — partenaires, thème, actions, acteurs") == []
 
 
+def prose(text: str) -> str:
+    """A help text without the command names (`qfq actors`, the entries of the command list): they are the
+    stable interface (DESIGN.md), identifiers rather than words a user reads."""
+    text = re.sub(r"qfq (" + "|".join(map(re.escape, COMMANDS)) + r")\b", "qfq", text)
+    head, sep, listing = text.partition("Commandes")
+    for name in COMMANDS:
+        listing = re.sub(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", "", listing, count=1)
+    return head + sep + listing
+
+
 def test_the_main_help_is_french() -> None:
     text = help_text()
     assert "Utilisation : qfq" in text and "Commandes" in text and "Afficher cette aide et quitter" in text
-    assert english_words(text) == []
+    assert english_words(prose(text)) == []
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_the_help_of_each_command_is_french(name: str) -> None:
     text = help_text(name)
     assert "Utilisation : qfq " + name in text
-    assert english_words(text) == [], f"qfq {name} --help: {text}"
+    assert english_words(prose(text)) == [], f"qfq {name} --help: {text}"
 
 
 class _Text(HTMLParser):
