@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 THRESHOLD = 0.6
 LIST_FIELDS = ("pilots", "partners", "territories")
-SCALAR_FIELDS = ("ref", "budget", "status", "priority")
+SCALAR_FIELDS = ("ref", "budget", "status", "priority", "calendar", "indicators")
 _STOP = (
     "a au aux avec ce ces d dans de des du en et l la le les leur leurs n ou par pour qu que qui sa se ses"
 )
@@ -132,3 +132,39 @@ def score(extracted: list[dict], plan: dict) -> Score:
             if name in detail:
                 result.fields.setdefault(name, PR()).add(_scalar_pr(detail[name], action.get(name)))
     return result
+
+
+def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
+    """The hierarchy the parser found, by depth: (level word of the first at that depth, distinct count),
+    then ("action", number of units). ``extracted`` rows carry "levels": [(kind, ref, title), ...]."""
+    by_depth: list[tuple[str, set]] = []
+    for row in extracted:
+        for depth, (kind, ref, title) in enumerate(row.get("levels", [])):
+            if depth == len(by_depth):
+                by_depth.append((kind, set()))
+            by_depth[depth][1].add((ref, title))
+    return [(kind, len(seen)) for kind, seen in by_depth] + [("action", len(extracted))]
+
+
+def levels_agree(expected: list[list], found: list[tuple[str, int]]) -> bool:
+    """Same number of levels, same counts, same level words (an expected word "" accepts any)."""
+    if len(expected) != len(found):
+        return False
+    for (word, count), (kind, n) in zip(expected[:-1], found[:-1], strict=True):
+        if count != n or (word and fold(word) != fold(kind)):
+            return False
+    return expected[-1][1] == found[-1][1]
+
+
+def passages_pr(expected: list[list[str]], found: list[tuple[str, str]]) -> PR:
+    """Typed passages: an expected (type, heading) is matched by a found passage of that type whose heading
+    has the same words; precision over the found passages."""
+    used: set[int] = set()
+    matched = 0
+    for kind, heading in expected:
+        for j, (k, h) in enumerate(found):
+            if j not in used and k == kind and jaccard(heading, h) >= THRESHOLD:
+                used.add(j)
+                matched += 1
+                break
+    return PR(matched, len(found), len(expected))
