@@ -352,9 +352,24 @@ def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
     for idx, rel in enumerate(parts):
         rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
         note = sub_note or (_relation_note(seps[idx - 1]) if idx > 0 else None)
-        for seg in _depth0_split(rel, _SEPARATORS):
+        for seg in _rejoin_continuations(_depth0_split(rel, _SEPARATORS)):
             for seg2 in _depth0_split(seg, _ET):
                 _add_segment(seg2, note, col)
+
+
+_CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de )")  # lower case: the rest of the name before
+
+
+def _rejoin_continuations(segments: list[str]) -> list[str]:
+    """A comma inside a name: "Direction régionale de l'économie, de l'emploi, du travail…" is one name, as a
+    new name never starts with a lower-case "de", "du", "de la"."""
+    out: list[str] = []
+    for seg in segments:
+        if out and _CONTINUATION.match(seg.strip()):
+            out[-1] = f"{out[-1]}, {seg.strip()}"
+        else:
+            out.append(seg)
+    return out
 
 
 def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:

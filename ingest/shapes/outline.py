@@ -231,6 +231,8 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
             continue
         if h.role == "other" and not upper:
             continue
+        if h.role == "passage" and text.endswith(".") and not upper:
+            continue  # a sentence that starts with "Annexe 1 - …" is prose, not a heading
         if h.role in ("level", "unit", "sub", "code") and not h.title:
             continue
         sig = _signature(h, upper)

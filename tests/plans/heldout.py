@@ -73,55 +73,55 @@ def render_strategy_docx(p: Plan, path: Path) -> Path:
 
 
 # -- ODT: outline headings for the groups, bold paragraphs for the actions, bold run-in labels ------------
-def render_runin_odt(p: Plan, path: Path) -> Path:
-    odt = OpenDocumentText()
-    bold = Style(name="Bold", family="text")
-    bold.addElement(TextProperties(fontweight="bold"))
-    odt.automaticstyles.addElement(bold)
-    heads = {}
-    for level in (1, 2):
-        style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
-        style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
-        odt.styles.addElement(style)
-        heads[level] = style
+class _Odt:
+    def __init__(self) -> None:
+        self.odt = OpenDocumentText()
+        self.bold = Style(name="Bold", family="text")
+        self.bold.addElement(TextProperties(fontweight="bold"))
+        self.odt.automaticstyles.addElement(self.bold)
+        self.heads = {}
+        for level in (1, 2):
+            style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
+            style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
+            self.odt.styles.addElement(style)
+            self.heads[level] = style
 
-    def heading(text: str, level: int) -> None:
-        h = H(outlinelevel=level, stylename=heads[level])
+    def heading(self, text: str, level: int) -> None:
+        h = H(outlinelevel=level, stylename=self.heads[level])
         teletype.addTextToElement(h, text)
-        odt.text.addElement(h)
+        self.odt.text.addElement(h)
 
-    def para(text: str, label: str = "", whole_bold: bool = False) -> None:
-        para_ = P()
-        if label:
-            span = Span(stylename=bold)
-            teletype.addTextToElement(span, f"{label} :")
-            para_.addElement(span)
-            teletype.addTextToElement(para_, f" {text}")
-        elif whole_bold:
-            span = Span(stylename=bold)
-            teletype.addTextToElement(span, text)
-            para_.addElement(span)
-        else:
-            teletype.addTextToElement(para_, text)
-        odt.text.addElement(para_)
+    def para(self, text: str, label: str = "", bold: bool = False) -> None:
+        """A paragraph; ``label`` a bold run-in "Label :" before ``text``; ``bold`` all of it in bold."""
+        p = P()
+        if label or bold:
+            span = Span(stylename=self.bold)
+            teletype.addTextToElement(span, f"{label} :" if label else text)
+            p.addElement(span)
+        if label or not bold:
+            teletype.addTextToElement(p, f" {text}" if label else text)
+        self.odt.text.addElement(p)
 
-    para(p.title, whole_bold=True)
-    para(p.issuer)
-    for section in p.before:
-        heading(section.heading, 1)
-        for text in section.paragraphs:
-            para(text)
+    def sections(self, sections) -> None:
+        for section in sections:
+            self.heading(section.heading, 1)
+            for text in section.paragraphs:
+                self.para(text)
+
+
+def render_runin_odt(p: Plan, path: Path) -> Path:
+    doc = _Odt()
+    doc.para(p.title, bold=True)
+    doc.para(p.issuer)
+    doc.sections(p.before)
     for depth, group in walk_groups(p.groups):
-        heading(f"{group.ref} {DASH} {group.title}", min(depth + 1, 2))
+        doc.heading(f"{group.ref} {DASH} {group.title}", min(depth + 1, 2))
         for action in group.actions:
-            para(f"{action.ref} {DASH} {action.title}", whole_bold=True)
+            doc.para(f"{action.ref} {DASH} {action.title}", bold=True)
             for label, value in action.fields:
-                para(value, label=label)
-    for section in p.after:
-        heading(section.heading, 1)
-        for text in section.paragraphs:
-            para(text)
-    odt.save(str(path))
+                doc.para(value, label=label)
+    doc.sections(p.after)
+    doc.odt.save(str(path))
     return path
 
 
@@ -212,6 +212,7 @@ def render_tracking_xlsx(p: Plan, path: Path) -> Path:
     return path
 
 
+FICHES = PdfOptions(style="fiche", footer="page_of", split_table_ref="Action 2.1")
 SPECS: dict[str, Callable[[Path], object]] = {
     "strategie.docx": lambda path: render_strategy_docx(plan("strategie"), path),
     "ville_runin.odt": lambda path: render_runin_odt(plan("ville_runin"), path),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 THRESHOLD = 0.6
@@ -146,12 +147,22 @@ def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
     return [(kind, len(seen)) for kind, seen in by_depth] + [("action", len(extracted))]
 
 
-def levels_agree(expected: list[list], found: list[tuple[str, int]]) -> bool:
-    """Same number of levels, same counts, same level words (an expected word "" accepts any)."""
+def units_and_above(levels: list[list], unit_level: str) -> list[list]:
+    """The expected levels down to the units (expected.toml also lists sub-units below them)."""
+    words = [fold(w) for w, _ in levels]
+    return levels[: words.index(fold(unit_level)) + 1] if fold(unit_level) in words else levels
+
+
+def levels_agree(
+    expected: list[list], found: list[tuple[str, int]], kind_of: Callable[[str], str | None] = lambda w: None
+) -> bool:
+    """Same number of levels, same counts, same level words (an expected word "" accepts any). A found kind
+    may be the word as written ("objectif stratégique") or the normalised key ``kind_of`` gives the expected
+    word (a spreadsheet's "Thématique" column gives levels of kind "theme")."""
     if len(expected) != len(found):
         return False
     for (word, count), (kind, n) in zip(expected[:-1], found[:-1], strict=True):
-        if count != n or (word and fold(word) != fold(kind)):
+        if count != n or (word and fold(kind) not in (fold(word), fold(kind_of(word) or word))):
             return False
     return expected[-1][1] == found[-1][1]
 
