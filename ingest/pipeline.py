@@ -14,7 +14,7 @@ from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument, Passage
-from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy
+from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy, toc
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, fold, slug
@@ -104,6 +104,7 @@ def parse_text(
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)
+    parsed.toc = toc.check(loaded.lines, actions)
     log.debug("%s: %d actions", record.id, len(actions))
     return parsed
 
