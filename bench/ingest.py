@@ -38,8 +38,9 @@ def linearity(args) -> None:
     work = harness.start(args, "ingest-linearity")
     sizes = [float(x) for x in args.sizes.split(",")]
     rows = ingest_linearity.run(sizes, work)
+    cpus = f"{os.cpu_count()} cpus (pinned to 2)"
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cpus (pinned to 2), Python {platform.python_version()}"
+        f"machine: {platform.machine()}, {cpus}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
     print(ingest_linearity.table(rows))
     harness.finish(args, work)

@@ -100,7 +100,8 @@ def run(sizes: list[float], work: Path) -> list[dict]:
 def table(rows: list[dict]) -> str:
     base = rows[0]["seconds"] / rows[0]["size_mb"]
     lines = [
-        "| size, MB | actions written | actions found | parse, s | s per MB | ratio to smallest | peak RSS, MB |",
+        "| size, MB | actions written | actions found | parse, s | s per MB | ratio to smallest "
+        "| peak RSS, MB |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:

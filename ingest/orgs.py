@@ -21,6 +21,7 @@ COMMON_ACRONYMS = frozenset(NAMES["common_acronyms"])
 QUALIFIABLE = frozenset(NAMES["qualifiable"])
 # Multi-token names that look like two acronyms glued together but are one organisation.
 COMPOUNDS = tuple(fold(x) for x in NAMES["compound_names"])
+COMPOUND_SET = frozenset(COMPOUNDS)
 _RELATIONS = re.compile(
     r"\s*(?:\(|\b)(?:en\s+liaison\s+(?:étroite\s+)?avec|en\s+lien\s+(?:étroit\s+)?avec|avec\s+l'appui\s+de|"
     r"à\s+travers|associant|dont|puis|ou)\b\s*",
@@ -123,7 +124,7 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
     m = re.match(r"^(.*?\([^()]*\))\s+([A-ZÉÈ].*)$", name)
     if m:
         return _split_glued(m.group(1), known) + _split_glued(m.group(2), known)
-    if any(fold(name) == c for c in COMPOUNDS):
+    if fold(name) in COMPOUND_SET:
         return [name]
     tokens = name.split()
     if len(tokens) < 2:
@@ -147,14 +148,13 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
     if not rest:
         return [first]
     remainder = " ".join(rest)
+    whole, tail = fold(f"{first} {remainder}"), fold(remainder)
     starts_new = (
-        (_is_acronym(rest[0], known) and rest[0].isupper() and fold(f"{first} {remainder}") not in COMPOUNDS)
+        (_is_acronym(rest[0], known) and rest[0].isupper() and whole not in COMPOUND_SET)
         or "/" in rest[0]
-        or any(fold(remainder).startswith(c) for c in COMPOUNDS)
+        or tail.startswith(COMPOUNDS)
     )
-    if fold(f"{first} {remainder}") in COMPOUNDS or any(
-        fold(f"{first} {remainder}").startswith(c) for c in COMPOUNDS
-    ):
+    if whole in COMPOUND_SET or whole.startswith(COMPOUNDS):
         return [name]
     if starts_new:
         return [first] + _split_glued(remainder, known)
@@ -380,7 +380,8 @@ def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
     depth, open_for = 0, 0
     for tok in tokens:
         prev = items[-1][-1] if items and items[-1] else None
-        compound = prev is not None and any(c.startswith(fold(f"{prev} {tok}")) for c in COMPOUNDS)
+        pair = fold(f"{prev} {tok}") if prev is not None else ""
+        compound = prev is not None and any(c.startswith(pair) for c in COMPOUNDS)
         starts = (
             prev is not None
             and depth == 0

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from ingest.labels import Lexicon, default_lexicon
@@ -73,6 +74,16 @@ def _levels(unit: Heading) -> list[Level]:
     return out
 
 
+class _Skip:
+    """Lines a unit's reader skips: the document's panel lines (shared, never copied) and the unit's own."""
+
+    def __init__(self, shared: set[int], own: set[int]) -> None:
+        self.shared, self.own = shared, own
+
+    def __contains__(self, n: object) -> bool:
+        return n in self.own or n in self.shared
+
+
 class _Units:
     def __init__(self, ctx: Context, lexicon: Lexicon):
         self.ctx, self.lexicon, self.s = ctx, lexicon, structure()
@@ -81,18 +92,18 @@ class _Units:
     def record(self, unit: Heading, panel: tuple[int, int] | None, skip: set[int]) -> ActionRecord:
         body = Body()
         inner = [h for h in unit_descendants(unit)]
-        skip = skip | {h.line for h in inner}
+        skip = _Skip(skip, {h.line for h in inner})  # the panels' lines and this unit's inner headings
         body.steps += [h.title or h.text for h in inner if h.role == "sub"]
         for h in inner:
             if h.role != "sub" and h.end > h.line and self.lexicon.match(h.text):
                 self.reader._line(body, f"{h.text}\t{self._text(h, skip)}", h.line)
-                skip = skip | set(range(h.line, h.end + 1))
+                skip.own.update(range(h.line, h.end + 1))
         self.reader.read(body, unit.line + 1, unit.end, skip)
         if panel:
             self.reader.panel(body, panel[0] + 1, panel[1])
         return self._build(unit, body)
 
-    def _text(self, h: Heading, skip: set[int]) -> str:
+    def _text(self, h: Heading, skip: Container[int]) -> str:
         lines = (self.ctx.line(n) for n in range(h.line + 1, h.end + 1) if n not in skip)
         return " ".join(clean(x) for x in lines if x.strip())
 

@@ -5,6 +5,7 @@ value, side-panel label/value paragraphs. An unknown label keeps its value; it n
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from ingest.labels import Lexicon
@@ -55,7 +56,7 @@ class Reader:
     def __init__(self, ctx: Context, lexicon: Lexicon, s: Structure):
         self.ctx, self.lexicon, self.s = ctx, lexicon, s
 
-    def read(self, body: Body, start: int, end: int, skip: set[int]) -> None:
+    def read(self, body: Body, start: int, end: int, skip: Container[int]) -> None:
         n = start
         pending: tuple[str, int] | None = None  # a label alone on its line waiting for its value
         while n <= end:
@@ -79,7 +80,7 @@ class Reader:
             self._line(body, raw, n)
             n += 1
 
-    def _paragraph(self, n: int, end: int, skip: set[int]) -> tuple[str, int]:
+    def _paragraph(self, n: int, end: int, skip: Container[int]) -> tuple[str, int]:
         parts = []
         while n <= end and n not in skip and self.ctx.line(n).strip():
             parts.append(clean(self.ctx.line(n)))

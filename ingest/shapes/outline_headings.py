@@ -115,9 +115,13 @@ def tree(found: list[Heading], n_lines: int) -> None:
         if h.parent:
             h.parent.children.append(h)
         stack.append(h)
-    for k, h in enumerate(found):
-        nxt = next((o for o in found[k + 1 :] if o.depth <= h.depth), None)
-        h.end = (nxt.line - 1) if nxt else n_lines
+    open_: list[Heading] = []  # each heading ends before the next one at its depth or above (one pass)
+    for h in found:
+        while open_ and open_[-1].depth >= h.depth:
+            open_.pop().end = h.line - 1
+        open_.append(h)
+    for h in open_:
+        h.end = n_lines
 
 
 def in_passage(h: Heading) -> bool:

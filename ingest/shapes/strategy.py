@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from ingest.fields import contacts_in, figures_in
-from ingest.orgs import split_orgs
 from ingest.names import NAMES
+from ingest.orgs import split_orgs
 from ingest.places import REGIONS, places_in_text
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context

@@ -99,14 +99,27 @@ def _summary_table(lines: list[str]) -> tuple[int, list[_Entry]] | None:
 
 
 def _match(entries: list[_Entry], actions: list[ActionRecord]) -> dict[int, int]:
-    """entry index -> action index, one to one: by ref (or number), then by title."""
+    """entry index -> action index, one to one: by ref (or number), then by title. Candidates come from
+    indexes (ref, number, title words), so contents of thousands of entries stay linear."""
+    by_key: dict[str, list[int]] = {}
+    by_word: dict[str, list[int]] = {}
+    for j, a in enumerate(actions):
+        for key in {fold(a.ref or ""), _number(a.ref) or ""} - {""}:
+            by_key.setdefault(key, []).append(j)
+        for w in _words(a.title):
+            by_word.setdefault(w, []).append(j)
     pairs: dict[int, int] = {}
     used: set[int] = set()
     for test in (_same_ref, _same_title):
         for k, e in enumerate(entries):
             if k in pairs:
                 continue
-            j = next((j for j, a in enumerate(actions) if j not in used and test(e, a)), None)
+            if test is _same_ref:
+                candidates = by_key.get(fold(e.ref or ""), []) + by_key.get(e.number or "", [])
+            else:
+                rare = sorted(_words(e.title), key=lambda w: len(by_word.get(w, [])))[:3]
+                candidates = sorted({j for w in rare for j in by_word.get(w, [])})
+            j = next((j for j in candidates if j not in used and test(e, actions[j])), None)
             if j is not None:
                 pairs[k] = j
                 used.add(j)
