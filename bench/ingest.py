@@ -39,9 +39,8 @@ def linearity(args) -> None:
     sizes = [float(x) for x in args.sizes.split(",")]
     rows = ingest_linearity.run(sizes, work)
     cpus = f"{os.cpu_count()} cpus (pinned to 2)"
-    print(
-        f"machine: {platform.machine()}, {cpus}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
-    )
+    load = f"load average {os.getloadavg()[0]:.1f}"
+    print(f"machine: {platform.machine()}, {cpus}, Python {platform.python_version()}, {load}")
     print(ingest_linearity.table(rows))
     harness.finish(args, work)
 

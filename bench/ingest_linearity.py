@@ -94,6 +94,7 @@ def run(sizes: list[float], work: Path) -> list[dict]:
         result.update(size_mb=path.stat().st_size / MB, written_actions=expected)
         rows.append(result)
         path.unlink()
+        print(json.dumps(result), file=sys.stderr, flush=True)  # each size as soon as it is measured
     return rows
 
 
