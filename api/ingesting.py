@@ -81,6 +81,7 @@ def ingest_one(
         shapes=shapes,
         hierarchy=summarise_hierarchy(parsed.actions),
         passages=dict(Counter(p.type for p in parsed.passages)),
+        toc=parsed.toc.to_dict() if parsed.toc else None,
     )
 
 

@@ -21,6 +21,9 @@ class DocumentReport:
     # the hierarchy found: each grouping level's kind -> how many distinct ones, then the units of action
     hierarchy: dict[str, int] = field(default_factory=dict)
     passages: dict[str, int] = field(default_factory=dict)  # typed sections kept apart (édito, diagnostic…)
+    # the table of contents or summary table against the body: source, line, entries, matched,
+    # in_toc_not_found, found_not_in_toc (ingest.records.TocAgreement); None without contents
+    toc: dict[str, Any] | None = None
 
 
 @dataclass

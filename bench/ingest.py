@@ -1,14 +1,20 @@
 """Ingest benchmark: time, linearity and peak memory of `Service.build`.
 
     python bench/ingest.py [--copies 50] [--repeat 3] [--corpus ../shared/corpus] [--work DIR]
+    python bench/ingest.py --linearity [--sizes 1,5,10,25,50] [--work DIR]
 
 Scenarios, in one process: the start-up (imports, territory referential and its name index, through the first
 `Service.territories` call), the corpus ingested into a fresh data directory (--repeat times), the unchanged
 corpus ingested again by a new `Service` (nothing is parsed), and --copies renamed copies of every document
 ingested once. Targets: corpus ingest with the start-up < 10 s on 2 cores, peak RSS < 500 MB.
+
+``--linearity``: parse time alone (no store, no encoding) of text plans of growing size built by
+repeating varied fiches (bench/ingest_linearity.py), with seconds per MB and its ratio to the smallest.
 """
 
 from __future__ import annotations
+
+import os
 
 import harness
 
@@ -19,8 +25,34 @@ def summary(report) -> str:
     return f"{len(report.documents)} documents, {report.actions} actions, {report.errors} errors"
 
 
+def linearity(args) -> None:
+    import importlib.util
+    import platform
+
+    spec = importlib.util.spec_from_file_location(
+        "ingest_linearity", harness.REPO / "bench/ingest_linearity.py"
+    )
+    ingest_linearity = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ingest_linearity)
+
+    work = harness.start(args, "ingest-linearity")
+    sizes = [float(x) for x in args.sizes.split(",")]
+    rows = ingest_linearity.run(sizes, work)
+    cpus = f"{os.cpu_count()} cpus (pinned to 2)"
+    load = f"load average {os.getloadavg()[0]:.1f}"
+    print(f"machine: {platform.machine()}, {cpus}, Python {platform.python_version()}, {load}")
+    print(ingest_linearity.table(rows))
+    harness.finish(args, work)
+
+
 def main() -> None:
-    args = harness.parser(__doc__.splitlines()[0], copies=50).parse_args()
+    ap = harness.parser(__doc__.splitlines()[0], copies=50)
+    ap.add_argument("--linearity", action="store_true", help="parse time of text plans of growing size")
+    ap.add_argument("--sizes", default="1,5,10,25,50", help="sizes in MB for --linearity (1,5,10,25,50)")
+    args = ap.parse_args()
+    if args.linearity:
+        linearity(args)
+        return
     work = harness.start(args, "ingest")
     corpus = args.corpus.resolve()
     runs = iter(range(10**6))

@@ -21,6 +21,7 @@ COMMON_ACRONYMS = frozenset(NAMES["common_acronyms"])
 QUALIFIABLE = frozenset(NAMES["qualifiable"])
 # Multi-token names that look like two acronyms glued together but are one organisation.
 COMPOUNDS = tuple(fold(x) for x in NAMES["compound_names"])
+COMPOUND_SET = frozenset(COMPOUNDS)
 _RELATIONS = re.compile(
     r"\s*(?:\(|\b)(?:en\s+liaison\s+(?:étroite\s+)?avec|en\s+lien\s+(?:étroit\s+)?avec|avec\s+l'appui\s+de|"
     r"à\s+travers|associant|dont|puis|ou)\b\s*",
@@ -123,7 +124,7 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
     m = re.match(r"^(.*?\([^()]*\))\s+([A-ZÉÈ].*)$", name)
     if m:
         return _split_glued(m.group(1), known) + _split_glued(m.group(2), known)
-    if any(fold(name) == c for c in COMPOUNDS):
+    if fold(name) in COMPOUND_SET:
         return [name]
     tokens = name.split()
     if len(tokens) < 2:
@@ -147,14 +148,13 @@ def _split_glued(name: str, known: frozenset[str]) -> list[str]:
     if not rest:
         return [first]
     remainder = " ".join(rest)
+    whole, tail = fold(f"{first} {remainder}"), fold(remainder)
     starts_new = (
-        (_is_acronym(rest[0], known) and rest[0].isupper() and fold(f"{first} {remainder}") not in COMPOUNDS)
+        (_is_acronym(rest[0], known) and rest[0].isupper() and whole not in COMPOUND_SET)
         or "/" in rest[0]
-        or any(fold(remainder).startswith(c) for c in COMPOUNDS)
+        or tail.startswith(COMPOUNDS)
     )
-    if fold(f"{first} {remainder}") in COMPOUNDS or any(
-        fold(f"{first} {remainder}").startswith(c) for c in COMPOUNDS
-    ):
+    if whole in COMPOUND_SET or whole.startswith(COMPOUNDS):
         return [name]
     if starts_new:
         return [first] + _split_glued(remainder, known)
@@ -352,9 +352,24 @@ def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
     for idx, rel in enumerate(parts):
         rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
         note = sub_note or (_relation_note(seps[idx - 1]) if idx > 0 else None)
-        for seg in _depth0_split(rel, _SEPARATORS):
+        for seg in _rejoin_continuations(_depth0_split(rel, _SEPARATORS)):
             for seg2 in _depth0_split(seg, _ET):
                 _add_segment(seg2, note, col)
+
+
+_CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de )")  # lower case: the rest of the name before
+
+
+def _rejoin_continuations(segments: list[str]) -> list[str]:
+    """A comma inside a name: "Direction régionale de l'économie, de l'emploi, du travail…" is one name, as a
+    new name never starts with a lower-case "de", "du", "de la"."""
+    out: list[str] = []
+    for seg in segments:
+        if out and _CONTINUATION.match(seg.strip()):
+            out[-1] = f"{out[-1]}, {seg.strip()}"
+        else:
+            out.append(seg)
+    return out
 
 
 def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
@@ -365,7 +380,8 @@ def split_run(text: str, known: frozenset[str] = COMMON_ACRONYMS) -> list[str]:
     depth, open_for = 0, 0
     for tok in tokens:
         prev = items[-1][-1] if items and items[-1] else None
-        compound = prev is not None and any(c.startswith(fold(f"{prev} {tok}")) for c in COMPOUNDS)
+        pair = fold(f"{prev} {tok}") if prev is not None else ""
+        compound = prev is not None and any(c.startswith(pair) for c in COMPOUNDS)
         starts = (
             prev is not None
             and depth == 0

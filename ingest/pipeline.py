@@ -9,14 +9,15 @@ import unicodedata
 from pathlib import Path
 
 from ingest.errors import NoActionFound
+from ingest.labels import default_lexicon
 from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument, Passage
-from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy
+from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy, toc
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
-from ingest.text import TOC_LINE, slug
+from ingest.text import TOC_LINE, fold, slug
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ def parse_text(
     outline_won = _outline_wins(actions, found_outline.actions)
     if outline_won:
         actions = found_outline.actions
+    else:
+        _graft_levels(actions, found_outline.actions)
     if not actions:
         raise NoActionFound(
             "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs "
@@ -101,6 +104,7 @@ def parse_text(
     )
     parsed.warnings.extend(loaded.warnings)
     _check_toc(parsed)
+    parsed.toc = toc.check(loaded.lines, actions)
     log.debug("%s: %d actions", record.id, len(actions))
     return parsed
 
@@ -113,10 +117,29 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
         return False
     if not shapes:
         return True
-    untitled = sum(1 for a in shapes if a.title.startswith(UNTITLED))
+    untitled = sum(1 for a in shapes if _untitled(a.title))
     if len(general) >= OUTLINE_RATIO * len(shapes):
         return True
     return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
+
+
+def _untitled(title: str) -> bool:
+    """A shape's title that is no title: its placeholder, or a labelled field line ("Budget : 300 000 €")."""
+    if title.startswith(UNTITLED):
+        return True
+    label, colon, _ = title.partition(":")
+    return bool(colon) and default_lexicon().match(label.strip(), prefix=False) is not None
+
+
+def _graft_levels(shapes: list[ActionRecord], general: list[ActionRecord]) -> None:
+    """Shapes that won keep the grouping levels the outline parser found above the same units (by ref)."""
+    by_ref: dict[str, ActionRecord] = {}
+    for a in general:
+        if a.ref and a.levels:
+            by_ref.setdefault(fold(a.ref), a)
+    for a in shapes:
+        if not a.levels and a.ref and (twin := by_ref.get(fold(a.ref))):
+            a.levels = list(twin.levels)
 
 
 def _passages_outside(passages: list[Passage], actions: list[ActionRecord]) -> list[Passage]:

@@ -236,6 +236,22 @@ class Passage:
 
 
 @dataclass
+class TocAgreement:
+    """A table of contents or summary table against the units found in the body: how many entries name a
+    unit, how many of them a unit matches, which are in the contents only, which units in the body only."""
+
+    source: str  # "contents" (title ... page lines) or "summary table" (numbered rows)
+    line: int  # first line of the contents
+    entries: int
+    matched: int
+    in_toc_not_found: list[str] = field(default_factory=list)
+    found_not_in_toc: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class ParsedDocument:
     document: DocumentRecord
     actions: list[ActionRecord]
@@ -245,3 +261,4 @@ class ParsedDocument:
     passages: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     text: LoadedText | None = None
+    toc: TocAgreement | None = None  # the contents cross-checked against the body, when there are contents

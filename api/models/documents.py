@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from api.models.base import Body
@@ -35,6 +37,11 @@ class DocumentResult(Body):
         description="Grouping levels found, top first, with their counts, then the number of actions."
     )
     passages: dict[str, int] = Field(description="Typed sections kept apart (édito, diagnostic…), by type.")
+    toc: dict[str, Any] | None = Field(
+        None,
+        description="Table of contents or summary table against the body: source, line, entries, matched, "
+        "in_toc_not_found, found_not_in_toc; null without contents.",
+    )
 
 
 class IngestTotals(Body):

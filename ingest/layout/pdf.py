@@ -32,7 +32,7 @@ from ingest.layout.model import (
 from ingest.layout.pdf_extract import PageContent, new_fonts, read_page
 from ingest.layout.pdf_lines import Line, Table, build_lines, find_tables
 from ingest.layout.pdf_page import PageStyle, layout_page
-from ingest.layout.textfix import compounds, join_lines, repair_currency
+from ingest.layout.textfix import compounds, join_lines, repair_currency, repair_glyphs
 
 logger = logging.getLogger(__name__)
 
@@ -220,12 +220,17 @@ def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
 
 
 def _repair(blocks: list[Block], warnings: list[str]) -> None:
-    total = 0
+    total, glyphs = 0, 0
     for block in blocks:
         block.text, count = repair_currency(block.text)
-        total += count
+        block.text, fixed = repair_glyphs(block.text)
+        total, glyphs = total + count, glyphs + fixed
         if block.cells:
-            block.cells = [repair_currency(cell)[0] for cell in block.cells]
+            block.cells = [repair_glyphs(repair_currency(cell)[0])[0] for cell in block.cells]
+    if glyphs:
+        warnings.append(
+            f"{glyphs} ligature, space or invisible glyphs of the text layer normalised ('ﬁ' -> 'fi')"
+        )
     if total:
         warnings.append(
             f"{total} '\u00a4' read as '€' beside amounts (the text layer of a font maps the euro glyph"

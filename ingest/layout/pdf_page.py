@@ -85,6 +85,9 @@ def _unframed_panel(lines: list[Line], page_width: float, body_size: float) -> l
     return []
 
 
+CELL_ALIGN = 3.0  # points: a wrapped line of a cell starts where the cell starts
+
+
 def _step(size: float, style: PageStyle) -> float:
     usual = style.steps.get(round(size * 2) / 2, 0.0)
     return max(1.3 * size, 1.12 * usual)
@@ -148,28 +151,52 @@ def _side_by_side(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
-def _row(fragments: list[Line], page: int, style: PageStyle) -> Block:
-    block = _block(fragments, page, style, TABLE_ROW)
-    block.cells = [join_lines([f.text], style.compounds) for f in fragments]
+def _row(cells: list[list[Line]], page: int, style: PageStyle) -> Block:
+    """A row of a table without rules: one cell per fragment on the row's baseline, each with the lines
+    that continue it below (a value wrapping in its column)."""
+    block = _block([line for cell in cells for line in cell], page, style, TABLE_ROW)
+    block.cells = [join_lines([line.text for line in cell], style.compounds) for cell in cells]
     block.text = "\t".join(block.cells)
     return block
+
+
+def _continues_cell(cells: list[list[Line]], line: Line, style: PageStyle) -> bool:
+    """A line alone on its baseline, starting where the row's last cell starts (right of the first cell)
+    and close below that cell's last line: the cell's value wraps."""
+    first, cell = cells[0][0], cells[-1]
+    return (
+        len(cells) > 1
+        and abs(line.x0 - cell[0].x0) <= CELL_ALIGN
+        and line.x0 > first.x1
+        and abs(line.size - cell[-1].size) <= 0.5
+        and 0 < line.top - cell[-1].top <= _step(cell[-1].size, style)
+    )
 
 
 def _paragraphs(lines: list[Line], page: int, style: PageStyle, kind: str | None = None) -> list[Block]:
     blocks: list[Block] = []
     current: list[Line] = []
+    row: list[list[Line]] = []  # the cells of an unruled row still open to wrapped lines
     for group in _side_by_side(lines):
+        if row and len(group) == 1 and _continues_cell(row, group[0], style):
+            row[-1].append(group[0])
+            continue
+        if row:
+            blocks.append(_row(row, page, style))
+            row = []
         if len(group) > 1 and kind is None:
             if current:
                 blocks.append(_block(current, page, style, kind))
                 current = []
-            blocks.append(_row(group, page, style))
+            row = [[fragment] for fragment in group]
             continue
         for line in group:
             if current and _breaks(current[-1], line, style):
                 blocks.append(_block(current, page, style, kind))
                 current = []
             current.append(line)
+    if row:
+        blocks.append(_row(row, page, style))
     if current:
         blocks.append(_block(current, page, style, kind))
     return blocks

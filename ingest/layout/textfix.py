@@ -63,6 +63,32 @@ def _clean_marks(text: str) -> str:
     return text.replace("\u00ad", "").replace("\ufffe", "-").replace("\x02", "-")
 
 
+# Presentation forms a text layer keeps when a font draws a ligature as one glyph, and the spaces and
+# invisible marks that are not words' separators as written ("ﬁnance" -> "finance", thin spaces -> " ").
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+ODD_SPACES = {chr(c): " " for c in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+INVISIBLE = {chr(c): "" for c in (0x200B, 0x2060, 0xFEFF)}
+_GLYPHS = str.maketrans({**LIGATURES, **ODD_SPACES, **INVISIBLE})
+_GLYPH_CHARS = re.compile("[" + "".join(re.escape(c) for c in (*LIGATURES, *ODD_SPACES, *INVISIBLE)) + "]")
+
+
+def repair_glyphs(text: str) -> tuple[str, int]:
+    """Ligature glyphs spelled out, odd spaces made plain, invisible marks and inner soft hyphens dropped;
+    returns the text and the number of characters repaired."""
+    count = len(_GLYPH_CHARS.findall(text)) + text.count("\u00ad")
+    if not count:
+        return text, 0
+    return text.translate(_GLYPHS).replace("\u00ad", ""), count
+
+
 def repair_currency(text: str) -> tuple[str, int]:
     """'12 M¤', '300 ¤', '¤ 300' -> '€'; returns the text and the number of repairs."""
     count = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ingest.fields import contacts_in, figures_in
+from ingest.names import NAMES
 from ingest.orgs import split_orgs
 from ingest.places import REGIONS, places_in_text
 from ingest.records import ActionRecord
@@ -71,8 +72,12 @@ def _heading(ctx: Context, n: int) -> tuple[str, str, str] | None:
 
 
 _REGION_NAMES = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(REGIONS, key=len, reverse=True))
+_SUBJECT_NAMES = "|".join(
+    re.escape(name).replace(r"\ ", r"\s+") for name in sorted(NAMES["pilot_subjects"], key=len, reverse=True)
+)
 _PILOT_SUBJECT = re.compile(
-    rf"\b((?:la\s+)?Région(?:\s+(?:{_REGION_NAMES}))?|l'État|l'Etat|Pôle\s+emploi|le\s+CARIF-OREF[\w ]*?)\s+"
+    rf"\b((?:la\s+)?Région(?:\s+(?:{_REGION_NAMES}))?|l'État|l'Etat|(?:(?:le|la|les)\s+|l')?(?:{_SUBJECT_NAMES})"
+    r"(?:\s+(?-i:[A-ZÉ][\w-]*))*)\s+"
     r"(?:propose|met\s+en\s+œuvre|souhaite|développera|s'appuiera|constituera|mettra|soutient|s'engage|crée|"
     r"a\s+choisi|proposera|encouragera|veillera|renforce|vient)",
     re.I,

@@ -140,9 +140,9 @@ def _section(raw: dict) -> Section:
     )
 
 
-def load_plan(key: str) -> Plan:
-    """The invented plan ``sources/<key>.toml``."""
-    path = SOURCES / f"{key}.toml"
+def load_plan(key: str, directory: Path = SOURCES) -> Plan:
+    """The invented plan ``<directory>/<key>.toml`` (``sources/`` by default)."""
+    path = directory / f"{key}.toml"
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     head = raw["plan"]
     return Plan(

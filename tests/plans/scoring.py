@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 THRESHOLD = 0.6
 LIST_FIELDS = ("pilots", "partners", "territories")
-SCALAR_FIELDS = ("ref", "budget", "status", "priority")
+SCALAR_FIELDS = ("ref", "budget", "status", "priority", "calendar", "indicators")
 _STOP = (
     "a au aux avec ce ces d dans de des du en et l la le les leur leurs n ou par pour qu que qui sa se ses"
 )
@@ -132,3 +133,49 @@ def score(extracted: list[dict], plan: dict) -> Score:
             if name in detail:
                 result.fields.setdefault(name, PR()).add(_scalar_pr(detail[name], action.get(name)))
     return result
+
+
+def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
+    """The hierarchy the parser found, by depth: (level word of the first at that depth, distinct count),
+    then ("action", number of units). ``extracted`` rows carry "levels": [(kind, ref, title), ...]."""
+    by_depth: list[tuple[str, set]] = []
+    for row in extracted:
+        for depth, (kind, ref, title) in enumerate(row.get("levels", [])):
+            if depth == len(by_depth):
+                by_depth.append((kind, set()))
+            by_depth[depth][1].add((ref, title))
+    return [(kind, len(seen)) for kind, seen in by_depth] + [("action", len(extracted))]
+
+
+def units_and_above(levels: list[list], unit_level: str) -> list[list]:
+    """The expected levels down to the units (expected.toml also lists sub-units below them)."""
+    words = [fold(w) for w, _ in levels]
+    return levels[: words.index(fold(unit_level)) + 1] if fold(unit_level) in words else levels
+
+
+def levels_agree(
+    expected: list[list], found: list[tuple[str, int]], kind_of: Callable[[str], str | None] = lambda w: None
+) -> bool:
+    """Same number of levels, same counts, same level words (an expected word "" accepts any). A found kind
+    may be the word as written ("objectif stratégique") or the normalised key ``kind_of`` gives the expected
+    word (a spreadsheet's "Thématique" column gives levels of kind "theme")."""
+    if len(expected) != len(found):
+        return False
+    for (word, count), (kind, n) in zip(expected[:-1], found[:-1], strict=True):
+        if count != n or (word and fold(kind) not in (fold(word), fold(kind_of(word) or word))):
+            return False
+    return expected[-1][1] == found[-1][1]
+
+
+def passages_pr(expected: list[list[str]], found: list[tuple[str, str]]) -> PR:
+    """Typed passages: an expected (type, heading) is matched by a found passage of that type whose heading
+    has the same words; precision over the found passages."""
+    used: set[int] = set()
+    matched = 0
+    for kind, heading in expected:
+        for j, (k, h) in enumerate(found):
+            if j not in used and k == kind and jaccard(heading, h) >= THRESHOLD:
+                used.add(j)
+                matched += 1
+                break
+    return PR(matched, len(found), len(expected))

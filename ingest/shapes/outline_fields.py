@@ -1,0 +1,138 @@
+"""A unit's body read into labelled pairs, prose and steps through the label lexicon: 2-cell tab rows,
+``Label : value`` lines and bullets, bold run-in labels, a known label alone on its line followed by its
+value, side-panel label/value paragraphs. An unknown label keeps its value; it never swallows what follows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass, field
+
+from ingest.labels import Lexicon
+from ingest.shapes.context import Context
+from ingest.shapes.outline_headings import BULLET, HASH, clean
+from ingest.shapes.outline_words import Structure, classify
+from ingest.text import collapse, strip_heading
+
+MAX_UNKNOWN_LABEL_WORDS = 5
+_RUN_IN = re.compile(r"^(?:\*\*|__)?\s*([^:*_\t]{1,80}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$")
+
+
+@dataclass
+class Body:
+    pairs: list[tuple[str, str, int]] = field(default_factory=list)  # (label, value, line)
+    prose: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+    def add(self, label: str, value: str, line: int) -> None:
+        label, value = collapse(label.strip("*_ ")), value.strip()
+        if value:
+            self.pairs.append((label, value, line))
+
+    def extend_last(self, value: str) -> None:
+        if self.pairs and value.strip():
+            label, old, line = self.pairs[-1]
+            self.pairs[-1] = (label, f"{old} {value.strip()}", line)
+
+
+def _label_ok(label: str, lexicon: Lexicon) -> bool:
+    label = label.strip("*_ ")
+    if not label or len(label) > 60:
+        return False
+    if lexicon.match(label):
+        return True
+    words = label.split()
+    return len(words) <= MAX_UNKNOWN_LABEL_WORDS and label[0].isupper() and not label.endswith(".")
+
+
+def _sub_step(label: str, value: str, s: Structure) -> str | None:
+    h = classify(f"{label} : {value}", s)
+    return (h.title or value) if h.role == "sub" else None
+
+
+class Reader:
+    """Reads a unit's body lines into labelled pairs, prose and steps."""
+
+    def __init__(self, ctx: Context, lexicon: Lexicon, s: Structure):
+        self.ctx, self.lexicon, self.s = ctx, lexicon, s
+
+    def read(self, body: Body, start: int, end: int, skip: Container[int]) -> None:
+        n = start
+        pending: tuple[str, int] | None = None  # a label alone on its line waiting for its value
+        while n <= end:
+            raw = self.ctx.line(n)
+            if n in skip:
+                n += 1
+                continue
+            text = raw.strip()
+            if not text:
+                n += 1
+                continue
+            if pending:
+                value, n = self._paragraph(n, end, skip)
+                body.add(pending[0], value, pending[1])
+                pending = None
+                continue
+            if self._alone_label(n, text, end):
+                pending = (clean(text), n)
+                n += 1
+                continue
+            self._line(body, raw, n)
+            n += 1
+
+    def _paragraph(self, n: int, end: int, skip: Container[int]) -> tuple[str, int]:
+        parts = []
+        while n <= end and n not in skip and self.ctx.line(n).strip():
+            parts.append(clean(self.ctx.line(n)))
+            n += 1
+        return " ".join(parts), n
+
+    def _alone_label(self, n: int, text: str, end: int, panel: bool = False) -> bool:
+        """A known label alone on its line, its value below ('CONTACTS', 'Impacts attendus')."""
+        label = clean(text)
+        if "\t" in text or ":" in label or len(label) > 60 or label.endswith((".", "?")) or n >= end:
+            return False
+        prev = self.ctx.line(n - 1).strip()
+        if prev and not HASH.match(prev) and not prev.startswith("#"):
+            return False
+        return bool(self.lexicon.match(label)) or (panel and len(label.split()) <= MAX_UNKNOWN_LABEL_WORDS)
+
+    def _line(self, body: Body, raw: str, n: int) -> None:
+        if "\t" in raw:
+            cells = [c.strip() for c in raw.split("\t")]
+            if not cells[0] and any(cells[1:]):
+                body.extend_last(" ".join(c for c in cells[1:] if c))
+                return
+            if len(cells) >= 2 and _label_ok(cells[0], self.lexicon):
+                self._pair(body, cells[0], " ".join(c for c in cells[1:] if c), n)
+                return
+        text = BULLET.sub("", raw.strip(), count=1)
+        text = strip_heading(text) if text.startswith("#") else text
+        m = _RUN_IN.match(text)
+        if m and _label_ok(m.group(1), self.lexicon):
+            self._pair(body, m.group(1), m.group(2), n)
+            return
+        body.prose.append(collapse(text.replace("\t", " ")))
+
+    def _pair(self, body: Body, label: str, value: str, n: int) -> None:
+        value = value.strip("*_ ").strip()
+        if (step := _sub_step(label, value, self.s)) is not None:
+            body.steps.append(step)
+        else:
+            body.add(label, value, n)
+
+    def panel(self, body: Body, start: int, end: int) -> None:
+        """Label / value paragraphs of a side panel (any short line is a label there)."""
+        n = start
+        while n <= end:
+            text = self.ctx.line(n).strip()
+            if text and self._alone_label(n, text, end, panel=True):
+                value, n = self._paragraph(self._next_text(n + 1, end), end, set())
+                body.add(clean(text), value, n)
+                continue
+            n += 1
+
+    def _next_text(self, n: int, end: int) -> int:
+        while n <= end and not self.ctx.line(n).strip():
+            n += 1
+        return n

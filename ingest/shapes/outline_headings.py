@@ -1,0 +1,162 @@
+"""The heading tree of a plan: heading lines found by ``#`` depth, or in plain text by their label word,
+numbering or capitals (each kind keeping the depth it first appeared at); then the relative roles (a unit
+below a unit is a sub-unit, units inside a typed passage are not units, units promoted when no unit word
+is used)."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.labels import Lexicon
+from ingest.shapes.context import Context
+from ingest.shapes.outline_words import Heading, Structure, _parts, classify, structure
+from ingest.text import collapse, fold, is_upper_text, strip_heading
+
+MAX_HEADING = 180  # characters: a longer line is prose
+HASH = re.compile(r"^(#{1,6})\s+(.*)$")
+BULLET = re.compile(r"^\s*[-*•–]\s+")
+
+
+def clean(line: str) -> str:
+    return collapse(strip_heading(line)).strip()
+
+
+def standalone(lines: list[str], i: int) -> bool:
+    """A line alone in its paragraph, or the first line of one (a fiche title above its table rows)."""
+    before = lines[i - 1].strip() if i > 0 else ""
+    return not before or bool(HASH.match(before))
+
+
+def _is_candidate(text: str, raw: str, s: Structure) -> bool:
+    return bool(text) and len(text) <= MAX_HEADING and "\t" not in raw and not s.toc.search(raw)
+
+
+class _Depths:
+    """Depths for headings without ``#``: each kind of heading keeps the depth it first appeared at."""
+
+    def __init__(self) -> None:
+        self.by_sig: dict[tuple, int] = {}
+        self.open: list[Heading] = []
+
+    def depth(self, h: Heading, sig: tuple) -> int:
+        if sig not in self.by_sig:
+            container = next(
+                (o for o in reversed(self.open) if o.role in ("level", "unit", "numbered")), None
+            )
+            self.by_sig[sig] = container.depth + 1 if container else 1
+        d = self.by_sig[sig]
+        self.open = [o for o in self.open if o.depth < d] + [h]
+        return d
+
+
+def _signature(h: Heading, upper: bool) -> tuple | None:
+    if h.role in ("level", "unit", "sub"):
+        return ("word", fold(h.word or ""))
+    if h.role == "code":
+        return ("code",)
+    if h.role == "numbered":
+        return ("numbered", _parts(h.number))
+    if h.role == "passage" or upper:
+        return ("caps",)
+    return None
+
+
+def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
+    """The document's headings, in order, with their depth."""
+    s = structure()
+    lines = ctx.lines
+    has_hash = any(HASH.match(x) for x in lines)
+    out: list[Heading] = []
+    last_hash = 0
+    depths = _Depths()
+    for i, raw in enumerate(lines):
+        if m := HASH.match(raw):
+            last_hash = len(m.group(1))
+            text = clean(m.group(2))
+            if text and not s.toc.search(raw):
+                h = classify(text, s)
+                h.line, h.depth = i + 1, last_hash
+                out.append(h)
+            continue
+        if BULLET.match(raw) or not standalone(lines, i):
+            continue
+        text = clean(raw)
+        if not _is_candidate(text, raw, s):
+            continue
+        h = classify(text, s)
+        if has_hash:
+            if h.role in ("unit", "sub", "code") and h.title and not text.endswith("."):
+                h.line, h.depth = i + 1, last_hash + 1
+                out.append(h)
+            continue
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        upper = is_upper_text(text) and len(text) <= 100 and not lexicon.match(text)
+        if h.role == "numbered" and (nxt or text.endswith(".") and not h.title.endswith("?")):
+            continue
+        if h.role == "other" and not upper:
+            continue
+        if h.role == "passage" and text.endswith(".") and not upper:
+            continue  # a sentence that starts with "Annexe 1 - …" is prose, not a heading
+        if h.role in ("level", "unit", "sub", "code") and not h.title:
+            continue
+        sig = _signature(h, upper)
+        h.line = i + 1
+        h.depth = depths.depth(h, sig)
+        out.append(h)
+    return out
+
+
+def tree(found: list[Heading], n_lines: int) -> None:
+    stack: list[Heading] = []
+    for h in found:
+        while stack and stack[-1].depth >= h.depth:
+            stack.pop()
+        h.parent = stack[-1] if stack else None
+        if h.parent:
+            h.parent.children.append(h)
+        stack.append(h)
+    open_: list[Heading] = []  # each heading ends before the next one at its depth or above (one pass)
+    for h in found:
+        while open_ and open_[-1].depth >= h.depth:
+            open_.pop().end = h.line - 1
+        open_.append(h)
+    for h in open_:
+        h.end = n_lines
+
+
+def in_passage(h: Heading) -> bool:
+    return any(a.role == "passage" for a in h.ancestors())
+
+
+def _promote(live: list[Heading], s: Structure) -> None:
+    """With no unit word: deep-numbered levels, codes sharing a prefix, or the deepest bare-numbered
+    headings are the units."""
+    deep = [h for h in live if h.role == "level" and _parts(h.number) >= s.deep_numbering]
+    codes = [h for h in live if h.role == "code"]
+    prefixes = [re.match(r"[A-Z]+", c.code or "").group(0) for c in codes]
+    if deep or (codes and max(prefixes.count(p) for p in prefixes) >= 2):
+        for h in deep or codes:
+            h.role = "unit"
+        return
+    numbered = [h for h in live if h.role == "numbered"]
+    leaves = [h for h in numbered if not any(c.role == "numbered" for c in h.children)]
+    parts = [_parts(h.number) for h in leaves]
+    if parts and parts.count(max(parts)) >= s.min_bare_units and max(parts) > 1:
+        for h in leaves:
+            if _parts(h.number) == max(parts):
+                h.role = "unit"
+
+
+def roles(found: list[Heading], s: Structure) -> None:
+    """Relative roles: a unit below a unit is a sub-unit; a passage inside a unit is part of it."""
+    for h in found:
+        if h.role == "passage" and any(a.role == "unit" for a in h.ancestors()):
+            h.role = "other"
+    live = [h for h in found if not in_passage(h) and h.role != "passage"]
+    if not any(h.role == "unit" for h in live):
+        _promote(live, s)
+    for h in found:
+        if h.role == "unit" and any(a.role == "unit" for a in h.ancestors()):
+            h.role = "sub"
+        if h.role == "unit" and in_passage(h):
+            h.role = "other"
