@@ -15,7 +15,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from embeddings.chunks import Chunk, all_chunks
+from embeddings.chunks import Chunk, PassageItem, all_chunks
 from embeddings.french import tokens
 from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.vectors import VectorCache
@@ -52,7 +52,7 @@ class Retriever:
         self.position = {c.id: i for i, c in enumerate(chunks)}
         started = time.perf_counter()
         self.bm25 = bm25s.BM25()
-        corpus_tokens = [tokens(c.text) or ["_"] for c in chunks]
+        corpus_tokens = [tokens(c.keywords) or ["_"] for c in chunks]
         self.bm25.index(corpus_tokens, show_progress=False)
         digests = [c.digest(encoder.name) for c in chunks]
         vectors = self._vectors(digests, cache, progress)
@@ -79,6 +79,8 @@ class Retriever:
             )
             fresh: dict[str, np.ndarray] = {}
             step = self.config.batch_size
+            if progress:
+                progress(0, len(missing))
             for start in range(0, len(missing), step):
                 batch = missing[start : start + step]
                 vecs = self.encoder.encode_document([self.chunks[i].text for i in batch])
@@ -144,7 +146,9 @@ def index_path(directory: Path, encoder_name: str) -> Path:
 
 
 class SearchIndex:
-    """The search side of the knowledge base: chunks of the graph, a retriever per encoder."""
+    """The search side of the knowledge base: chunks of the documents and the graph (cut once), a retriever
+    per encoder. `passages_of(doc)` gives a document's typed passages; `progress(done, total)` is called as
+    chunks are encoded."""
 
     def __init__(
         self,
@@ -155,10 +159,13 @@ class SearchIndex:
         config: SearchConfig,
         index_dir: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
+        passages_of: Callable[[str], list] | None = None,
     ):
         self.graph = graph
         self.config = config
-        self.chunks = all_chunks(graph, lines_of)
+        chunking = all_chunks(graph, lines_of, passages_of)
+        self.chunks = chunking.chunks
+        self.passages: dict[str, PassageItem] = chunking.passages
         self.items: dict[str, list[int]] = {}
         for i, c in enumerate(self.chunks):
             self.items.setdefault(c.item, []).append(i)
