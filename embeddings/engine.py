@@ -16,10 +16,11 @@ from typing import Any
 import networkx as nx
 
 from embeddings.chunks import PassageItem
+from embeddings.french import tokens
 from embeddings.search import Retriever, SearchConfig, SearchIndex, index_path
 from embeddings.similar import Similar
 from embeddings.vectors import VectorCache
-from embeddings.why import reasons
+from embeddings.why import names, reasons
 from graph.errors import NotFound
 from graph.filters import Filters
 from ingest.errors import InputError
@@ -51,6 +52,8 @@ class SearchEngine:
         self.graph: nx.MultiDiGraph = kb.graph
         self.pages_of = pages_of
         self._pages: dict[str, list[int] | None] = {}
+        self._stems: dict[str, frozenset[str]] = {}  # chunk id -> its stems, for the results shown
+        self._names: dict[str, tuple] = {}  # node -> label, folded names, stems
 
         def step(name: str):
             return (lambda done, total: progress(name, done, total)) if progress else None
@@ -187,6 +190,19 @@ class SearchEngine:
         elif kind == "dispositif":
             out["definition"] = d.get("definition")
         return out
+
+    def stems_of(self, chunk) -> frozenset[str]:
+        """The stems of a chunk's words and extra words (computed once, for the chunks results show)."""
+        found = self._stems.get(chunk.id)
+        if found is None:
+            found = self._stems[chunk.id] = frozenset(tokens(chunk.keywords))
+        return found
+
+    def names_of(self, node: str) -> tuple[str, frozenset[str], frozenset[str]]:
+        found = self._names.get(node)
+        if found is None:
+            found = self._names[node] = names(self.graph, node)
+        return found
 
     def _passage_body(self, chunk) -> dict[str, Any]:
         body = {

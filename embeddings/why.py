@@ -23,9 +23,8 @@ PASSAGE_LABELS = {
 }
 
 
-def matched_words(query: str, text: str) -> list[str]:
-    """The query's words whose stem is in `text` (accents and case aside), in query order, once each."""
-    present = set(tokens(text))
+def matched_words(query: str, present: set[str] | frozenset[str]) -> list[str]:
+    """The query's words whose stem is in `present` (a text's stems), in query order, once each."""
     out: list[str] = []
     for word in query.replace("’", "'").split():
         word = word.strip(".,;:!?()«»\"'")
@@ -35,17 +34,21 @@ def matched_words(query: str, text: str) -> list[str]:
     return out
 
 
-def _named(label: str, query_stems: set[str], wanted: set[str]) -> bool:
-    """A label the query names (every meaningful word of it), or that a filter asked for."""
-    stems = set(tokens(label))
-    return fold(label) in wanted or bool(stems) and stems <= query_stems
+def names(g, node: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """A node's label, its folded names (label, id, aliases) and its label's stems: what a query or a filter
+    may name it by (a theme, a place, a dispositif, a public is named when every stem of its label is in the
+    query)."""
+    d = g.nodes[node]
+    label = d.get("label") or node
+    folded = {fold(label), fold(node.split(":")[-1])} | {fold(a) for a in d.get("aliases") or []}
+    return label, frozenset(folded), frozenset(tokens(label))
 
 
 def reasons(
     engine: Any, query: str, item: str, chunk: Chunk, filters: Any, scope: str | None
 ) -> dict[str, Any]:
     """The `why` of one result: words, themes, places, dispositifs, passage type, scope, and a sentence."""
-    words = matched_words(query, chunk.keywords)
+    words = matched_words(query, engine.stems_of(chunk))
     query_stems = set(tokens(query))
     wanted = {fold(v) for v in (filters.where, filters.theme, filters.public, filters.dispositif) if v}
     if filters.theme:
@@ -55,10 +58,11 @@ def reasons(
     if item in g and g.nodes[item].get("type") == "action":
         for _, dst, e in g.out_edges(item, data=True):
             key = _EDGES.get(e["kind"])
-            d = g.nodes[dst]
-            label = d.get("label") or dst
-            names = {fold(label), fold(dst.split(":")[-1])} | {fold(a) for a in d.get("aliases") or []}
-            if key and (names & wanted or _named(label, query_stems, wanted)) and label not in found[key]:
+            if not key:
+                continue
+            label, names, stems = engine.names_of(dst)
+            named = names & wanted or (stems and stems <= query_stems)
+            if named and label not in found[key]:
                 found[key].append(label)
     passage = engine.index.passages.get(item)
     out = {

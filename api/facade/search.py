@@ -59,6 +59,7 @@ class SearchFacade:
                     second_dense_weight=s.second_dense_weight,
                     rrf_k=s.rrf_k,
                     hnsw_threshold=s.hnsw_threshold,
+                    passage_weight=s.passage_weight,
                 )
                 engine = SearchEngine(
                     kb,
