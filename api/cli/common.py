@@ -94,7 +94,7 @@ def _store_id(settings: Settings) -> str | None:
     if not path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         finally:
