@@ -67,8 +67,18 @@ class Service(
     @cached_property
     def knowledge_cache(self) -> KnowledgeCache:
         return KnowledgeCache(
-            self.store, self.reference, enrichers=enrichers(self.reference), on_built=settle_memory
+            self.store,
+            self.reference,
+            enrichers=enrichers(self.reference),
+            on_built=settle_memory,
+            prepare=self._prepare,
         )
+
+    def _prepare(self, kb: KnowledgeBase) -> None:
+        """Before a knowledge base rebuilt in the background is swapped in: build its search engine too, if
+        this process searches (so that the first search after the swap does not wait for it)."""
+        if "_engine" in self.__dict__:
+            self.engine_for(kb)
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -81,8 +91,11 @@ class Service(
             self.vector_cache.close()
 
     def health(self) -> dict[str, Any]:
+        current = self.knowledge_cache.current if "knowledge_cache" in self.__dict__ else None
         return {
             "status": "ok",
             "documents": len(self.store.documents()),
             "actions": self.store.count_actions(),
+            "store": self.store.store_id(),
+            "generation": current.generation if current is not None else None,
         }

@@ -91,6 +91,17 @@ class Settings(BaseSettings):
         description="Largest request body of a route other than POST /documents (413 beyond).",
     )
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
+    # search issue (appended): the CLI's query commands and a running server
+    cli_server: bool = Field(
+        True,
+        description="Query commands of the CLI ask a `qfq serve` listening on 127.0.0.1:<port> that serves "
+        "the same store, instead of loading the indexes and encoders themselves.",
+    )
+    passage_weight: float = Field(
+        0.85,
+        ge=0,
+        description="Factor on the fused score of a passage that is no action (1: ranked as actions).",
+    )
 
     @field_validator("log_level")
     @classmethod

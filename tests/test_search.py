@@ -60,8 +60,10 @@ def test_results_carry_the_matching_passage_and_its_place(engine_service: Servic
 def test_filters_apply_inside_retrieval(engine_service: Service) -> None:
     body = engine_service.search("logement", k=20, where="Vendée")
     assert body["results"], body
-    for r in body["results"]:
-        assert r["type"] == "action"
+    for r in body["results"]:  # actions there or around, passages of a document covering it
+        assert r["type"] in ("action", "passage") and r["scope"] in ("local", "wider"), r
+    actions = engine_service.search("logement", k=20, where="Vendée", type="action")
+    assert actions["results"] and all(r["type"] == "action" for r in actions["results"])
     # an action far down the unfiltered ranking is still found when the filter selects it
     narrow = engine_service.search("économie circulaire", k=3, where="Maine-et-Loire")
     assert "001_7091df44cd1e8194/eit-49" in ids(narrow)

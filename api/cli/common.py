@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
+import socket
+import sqlite3
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import typer
 from pydantic import BaseModel
@@ -15,17 +21,27 @@ from rich.logging import RichHandler
 
 from api.answers import body
 from api.settings import Settings
+from ingest.errors import ConfigError, InputError, QfqError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="qfq — qui fait quoi, où.")
 err = Console(stderr=True)
 out = Console()
 
-# options several commands share
+# options several commands share (help texts are French: users read them)
 DataDir = Annotated[Path | None, typer.Option(help="Répertoire des données (variable QFQ_DATA).")]
 Force = Annotated[bool, typer.Option(help="Relire les documents même inchangés.")]
-IndexNow = Annotated[bool, typer.Option(help="Calculer aussi maintenant les vecteurs de recherche.")]
+IndexNow = Annotated[bool, typer.Option(help="Calculer aussi les vecteurs de recherche maintenant.")]
 ReportJson = Annotated[bool, typer.Option("--json", help="Afficher le rapport en JSON.")]
-RouteJson = Annotated[bool, typer.Option("--json", help="Afficher la réponse JSON de la route HTTP.")]
+RouteJson = Annotated[
+    bool, typer.Option("--json", help="Afficher le corps JSON de la route HTTP correspondante.")
+]
+Local = Annotated[
+    bool,
+    typer.Option(
+        "--local",
+        help="Calculer la réponse dans ce processus, sans interroger un `qfq serve` en cours.",
+    ),
+]
 
 
 def print_body(model: type[BaseModel], answer: Any) -> None:
@@ -64,3 +80,80 @@ def atomic_write(path: Path, mode: str):
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# -- answering through a running server ------------------------------------------------------------------
+
+CONNECT_TIMEOUT = 0.2  # seconds: a refused or silent port costs no more than this
+ANSWER_TIMEOUT = 30.0
+
+
+def _store_id(settings: Settings) -> str | None:
+    """The id of the store of the data directory, read without creating or migrating anything."""
+    path = settings.store_path
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _get(port: int, target: str, timeout: float) -> tuple[int, dict[str, Any]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", target, headers={"Accept": "application/json"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def from_server(settings: Settings, route: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON answer of `route` from a `qfq serve` listening on 127.0.0.1:<port> that serves this data
+    directory's store (same store id), or None when there is none (the command then computes the answer
+    itself). An error answer is raised as the error the command would have raised."""
+    if not settings.cli_server:
+        return None
+    try:
+        with socket.create_connection(("127.0.0.1", settings.port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError:
+        return None
+    mine = _store_id(settings)
+    try:
+        status, health = _get(settings.port, "/health", ANSWER_TIMEOUT)
+        if status != 200 or mine is None or health.get("store") != mine:
+            return None
+        query = urlencode({k: v for k, v in params.items() if v is not None})
+        status, answer = _get(settings.port, f"{route}?{query}" if query else route, ANSWER_TIMEOUT)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        logging.getLogger(__name__).debug("no answer from the server on port %s (%s)", settings.port, exc)
+        return None
+    if status == 200:
+        return answer
+    raise _error(answer, status)
+
+
+def _error(answer: dict[str, Any], status: int) -> QfqError:
+    from graph.errors import NotFound
+
+    classes: dict[str, Callable[..., QfqError]] = {"NotFound": NotFound, "ConfigError": ConfigError}
+    cls = classes.get(answer.get("error", ""), InputError)
+    message = answer.get("message") or f"HTTP {status}"
+    return cls(message, where=answer.get("where"), valid=answer.get("valid"))
+
+
+def answer_of(
+    settings: Settings, local: bool, route: str, params: dict[str, Any], compute: Callable[[], Any]
+) -> Any:
+    """A query command's answer: from a running server when one serves this store (unless `local`), else
+    `compute()` in this process. The one line a query command needs:
+    ``body = answer_of(settings, local, "/who", {"q": q, ...}, lambda: Service(settings).who(q, ...))``."""
+    found = None if local else from_server(settings, route, params)
+    return compute() if found is None else found

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from api.cli.common import DataDir, Force, IndexNow, ReportJson, app, err, print_body, settings_for
 from api.cli.report import print_report
@@ -40,14 +47,14 @@ def _progress() -> Iterator[OnFile]:
 @app.command()
 def build(
     corpus: Annotated[
-        list[Path] | None, typer.Option("--corpus", help="Directory of documents (repeatable).")
+        list[Path] | None, typer.Option("--corpus", help="Répertoire de documents (option répétable).")
     ] = None,
     data: DataDir = None,
     force: Force = False,
     index: IndexNow = True,
     json_out: ReportJson = False,
 ) -> None:
-    """Ingest every document under the corpus directories into the data directory, then index it."""
+    """Lire tous les documents des répertoires du corpus dans le répertoire des données, puis les indexer."""
     service = Service(settings_for(data))
     with _progress() as on_file:
         report = service.build(corpus or None, force=force, on_file=on_file)
@@ -56,13 +63,13 @@ def build(
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Documents to add or replace.")],
+    files: Annotated[list[Path], typer.Argument(help="Documents à ajouter ou remplacer.")],
     data: DataDir = None,
     force: Force = False,
     index: IndexNow = True,
     json_out: ReportJson = False,
 ) -> None:
-    """Add or replace documents incrementally (vectors are recomputed only for what changed)."""
+    """Ajouter ou remplacer des documents (seuls les passages modifiés sont encodés de nouveau)."""
     service = Service(settings_for(data))
     with _progress() as on_file:
         report = service.ingest(files, force=force, on_file=on_file)
@@ -78,7 +85,33 @@ def _finish(report: IngestReport, json_out: bool, index_with: Service | None = N
         raise typer.Exit(1)
     if index_with is None:
         return
-    with err.status("indexation (vecteurs des passages)…"):
-        info = index_with.index()
+    with _encoding_bar() as on_encoded:
+        info = index_with.index(progress=on_encoded)
     if info is not None:
-        err.print(f"index: {info['chunks']} passages ({info['encoder']}, {info['similar_encoder']})")
+        err.print(
+            f"index : {info['chunks']} extraits, dont {info['passages']} passages hors actions "
+            f"({info['encoder']}, {info['similar_encoder']})"
+        )
+
+
+@contextmanager
+def _encoding_bar() -> Iterator:
+    """A bar per encoder on stderr (when it is a terminal): chunks encoded, of how many, time left."""
+    columns = (
+        TextColumn("[bold]encodage {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("extraits"),
+        TimeElapsedColumn(),
+        TextColumn("reste"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_encoded(encoder: str, done: int, total: int) -> None:
+            if encoder not in tasks:
+                tasks[encoder] = progress.add_task(encoder, total=total)
+            progress.update(tasks[encoder], completed=done, total=total)
+
+        yield on_encoded

@@ -1,41 +1,55 @@
-"""`qfq search` and `qfq similar`."""
+"""`qfq search` and `qfq similar`: answered by a running `qfq serve` of the same store when there is one (over
+127.0.0.1, the route's JSON), else computed here; printed the same way."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 
-from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
 from api.models import SearchResponse, SimilarResponse
-from api.service import Service
+
+
+def _service(settings):
+    from api.service import Service  # only when the answer is computed here
+
+    return Service(settings)
 
 
 @app.command()
 def search(
-    text: Annotated[str, typer.Argument(help="What you are looking for, in French.")],
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many results.")] = 10,
-    where: Annotated[str | None, typer.Option(help="Territory (containment applies).")] = None,
-    theme: Annotated[str | None, typer.Option(help="Theme slug.")] = None,
-    public: Annotated[str | None, typer.Option(help="Public slug.")] = None,
-    dispositif: Annotated[str | None, typer.Option(help="Dispositif id or label.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor name (former names included).")] = None,
-    doc: Annotated[str | None, typer.Option(help="Document id.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="action, dispositif or actor.")] = None,
+    text: Annotated[str, typer.Argument(help="Ce que vous cherchez, en français.")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="Nombre de résultats.")] = 10,
+    where: Annotated[str | None, typer.Option(help="Territoire (ceux qu'il contient aussi).")] = None,
+    theme: Annotated[str | None, typer.Option(help="Thème (slug).")] = None,
+    public: Annotated[str | None, typer.Option(help="Public (slug).")] = None,
+    dispositif: Annotated[str | None, typer.Option(help="Dispositif (id ou libellé).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Acteur (anciens noms compris).")] = None,
+    doc: Annotated[str | None, typer.Option(help="Identifiant de document.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="action, passage, dispositif ou actor.")] = None,
     json_out: RouteJson = False,
+    local: Local = False,
     data: DataDir = None,
 ) -> None:
-    """Search actions, dispositifs and actors (keywords and meaning, with filters)."""
-    body = Service(settings_for(data)).search(
-        text,
-        k=k,
-        where=where,
-        theme=theme,
-        public=public,
-        dispositif=dispositif,
-        actor=actor,
-        doc=doc,
-        type=type_,
+    """Chercher actions, passages, dispositifs et acteurs (mots et sens, avec filtres)."""
+    settings = settings_for(data)
+    filters = {
+        "where": where,
+        "theme": theme,
+        "public": public,
+        "dispositif": dispositif,
+        "actor": actor,
+        "doc": doc,
+        "type": type_,
+    }
+    body = answer_of(
+        settings,
+        local,
+        "/search",
+        {"q": text, "k": k, **filters},
+        lambda: _service(settings).search(text, k=k, **filters),
     )
     if json_out:
         print_body(SearchResponse, body)
@@ -43,23 +57,36 @@ def search(
     for r in body["results"]:
         p = r["passage"]
         where_txt = f" — {', '.join(r.get('territories') or [])}" if r.get("territories") else ""
-        out.print(f"[bold]{r['title']}[/bold] [dim]({r['type']}, {r['id']}){where_txt}[/dim]")
+        kind = r["type"] if r["type"] != "passage" else f"passage : {r.get('passage_type')}"
+        out.print(f"[bold]{r['title']}[/bold] [dim]({kind}, {r['id']}){where_txt}[/dim]")
         if p.get("line_start"):
             out.print(f"   [dim]{p['doc']}, l. {p['line_start']}-{p['line_end']} :[/dim] {p['text'][:240]}")
+        if r.get("why"):
+            out.print(f"   [dim]pourquoi : {r['why']['summary']}[/dim]")
     if not body["results"]:
         out.print("Aucun résultat.")
 
 
 @app.command()
 def similar(
-    action_id: Annotated[str, typer.Argument(help="An action id (see `qfq export actions`).")],
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="How many results.")] = 5,
-    scope: Annotated[str, typer.Option(help="other-regions, all or same-region.")] = "other-regions",
+    action_id: Annotated[str, typer.Argument(help="Identifiant d'action (voir `qfq export actions`).")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="Nombre de résultats.")] = 5,
+    scope: Annotated[
+        str, typer.Option(help="other-regions (autres régions), all (toutes) ou same-region (même région).")
+    ] = "other-regions",
     json_out: RouteJson = False,
+    local: Local = False,
     data: DataDir = None,
 ) -> None:
-    """Actions elsewhere that address the same problem, with what they share."""
-    body = Service(settings_for(data)).similar(action_id, k=k, scope=scope)
+    """Les actions d'ailleurs qui traitent le même problème, et ce qu'elles partagent."""
+    settings = settings_for(data)
+    body = answer_of(
+        settings,
+        local,
+        f"/actions/{quote(action_id, safe='')}/similar",
+        {"k": k, "scope": scope},
+        lambda: _service(settings).similar(action_id, k=k, scope=scope),
+    )
     if json_out:
         print_body(SimilarResponse, body)
         return

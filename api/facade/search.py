@@ -38,10 +38,17 @@ class SearchFacade:
     @property
     def search_engine(self):
         """The search engine of the current knowledge base (rebuilt after an ingest; vectors are cached)."""
+        return self.engine_for(self.knowledge)
+
+    def engine_for(self, kb, progress=None):
+        """The search engine of `kb`: the current one if it was built on `kb`, else a new one (kept).
+        `progress(encoder, done, total)` is called as chunks are encoded."""
         from embeddings.engine import SearchEngine
         from embeddings.search import SearchConfig
 
-        kb = self.knowledge
+        engine = self.__dict__.get("_engine")
+        if engine is not None and engine.kb is kb:
+            return engine
         with self._search_lock:
             engine = self.__dict__.get("_engine")
             if engine is None or engine.kb is not kb:
@@ -52,6 +59,7 @@ class SearchFacade:
                     second_dense_weight=s.second_dense_weight,
                     rrf_k=s.rrf_k,
                     hnsw_threshold=s.hnsw_threshold,
+                    passage_weight=s.passage_weight,
                 )
                 engine = SearchEngine(
                     kb,
@@ -61,8 +69,15 @@ class SearchFacade:
                     self.vector_cache,
                     config,
                     index_dir=s.data,
+                    passages_of=lambda doc: [p for _, p in self.store.passages(doc)],
+                    pages_of=self.store.pages,
+                    progress=progress,
                 )
-                self.__dict__["_engine"] = engine
+                if (
+                    self.__dict__.get("_engine") is None
+                    or self.__dict__["_engine"].kb.generation <= kb.generation
+                ):
+                    self.__dict__["_engine"] = engine
                 settle_memory()
             return engine
 
@@ -81,14 +96,16 @@ class SearchFacade:
             ", ".join(sorted({e.name for e in self.encoders.values()})),
         )
 
-    def index(self) -> dict[str, Any] | None:
+    def index(self, progress=None) -> dict[str, Any] | None:
         """Build the graph and the search indexes now (encoding only chunks not yet in the vector cache);
-        None when the store holds no action."""
+        None when the store holds no action. `progress(encoder, done, total)` is called as chunks are
+        encoded."""
         if not self.store.count_actions():
             return None
-        engine = self.search_engine
+        engine = self.engine_for(self.knowledge, progress)
         return {
             "chunks": len(engine.index.chunks),
+            "passages": len(engine.index.passages),
             "encoder": self.encoders["search"].name,
             "similar_encoder": self.encoders["similar"].name,
         }

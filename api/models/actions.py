@@ -19,3 +19,7 @@ class Health(Body):
     status: str = Field(examples=["ok"])
     documents: int
     actions: int
+    store: str | None = Field(None, description="The store's random id: tells two data directories apart.")
+    generation: int | None = Field(
+        None, description="The store generation the knowledge base being served was built from."
+    )

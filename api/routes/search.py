@@ -1,14 +1,15 @@
 """Hybrid search (keywords and meaning) with the structured filters of the action listing."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import TEXT_MAX, ActionFilters, NodeType, ServiceDep, respond
+from api.deps import TEXT_MAX, ActionFilters, ServiceDep, respond
 from api.models import SearchResponse
 
 router = APIRouter()
+ResultType = Literal["action", "passage", "dispositif", "actor"]
 
 
 @router.get(
@@ -28,7 +29,12 @@ def search(
         ),
     ],
     k: Annotated[int, Query(ge=1, le=100)] = 10,
-    type: Annotated[NodeType | None, Query(description="action, dispositif or actor.")] = None,
+    type: Annotated[
+        ResultType | None,
+        Query(
+            description="action, passage (a section of a document that is no action), dispositif or actor."
+        ),
+    ] = None,
     *,
     filters: ActionFilters,
 ) -> Response:
