@@ -185,7 +185,7 @@ def _parse(path: Path, doc_id: str, rel: str, digest: str, reference: ReferenceD
 
 
 @dataclass(frozen=True)
-class Request:
+class IngestRequest:
     """One file to ingest: its path, id, the name the store keeps, and what the caller asked."""
 
     path: Path
@@ -195,7 +195,7 @@ class Request:
     replace: bool = False
 
 
-def ingest_one(store: Store, reference: ReferenceData, req: Request, limits: Limits) -> DocumentReport:
+def ingest_one(store: Store, reference: ReferenceData, req: IngestRequest, limits: Limits) -> DocumentReport:
     """Read one document into the store (one transaction). Its failure is reported, never raised."""
     path, doc_id = req.path, req.doc_id
     stored = _stored_path(store, doc_id)

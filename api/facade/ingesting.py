@@ -9,8 +9,8 @@ from typing import Any
 
 from api.guards import check_upload_token
 from api.ingesting import (
+    IngestRequest,
     Limits,
-    Request,
     discover,
     fill_totals,
     ingest_file,
@@ -89,7 +89,7 @@ class IngestFacade:
             if doc_id in taken:
                 report.documents.append(_same_id(path, doc_id, taken[doc_id]))
                 continue
-            request = Request(path, doc_id, relative_name(path, roots), force=force, replace=replace)
+            request = IngestRequest(path, doc_id, relative_name(path, roots), force=force, replace=replace)
             result = ingest_one(self.store, self.reference, request, limits)
             if result.status != "error":  # a failed file leaves its id to the next one of the call
                 taken[doc_id] = path
