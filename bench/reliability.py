@@ -110,6 +110,9 @@ def http_load(args, port: int, pid: int) -> tuple[str, list]:
     bad = sum(not 200 <= load.get(port, p)[0] < 300 for p in paths)
     r = load.wrk(args, port, paths, pid)
     errors = r["non2xx"] + r["socket"] + bad
+    harness.log.info(
+        "wrk: %.0f req/s, p99 %.1f ms, errors %d, RSS %s", r["rps"], r["p99"] / 1000, errors, r["rss"]
+    )
     ms = [f"{r[k] / 1000:,.1f}" for k in ("p50", "p99", "lat_max")]
     head = "URLs | req/s | p50 ms | p99 ms | max ms | non-2xx / socket / check | RSS MiB before → after"
     row = (len(paths), f"{r['rps']:,.0f}", *ms, f"{r['non2xx']} / {r['socket']} / {bad}", r["rss"])
