@@ -14,8 +14,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
-from api.errors import Busy, status_of, validation_error
+from api.errors import Busy, http_error, status_of, validation_error
 from api.guards import Guards
 from api.models import ErrorBody
 from api.routes import actions, documents, exports, graph, match, page, reference, search, sparql, who
@@ -50,6 +51,12 @@ async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:  # 
     return JSONResponse(status_code=422, content=validation_error(exc.errors()).to_dict())
 
 
+async def _no_route(request: Request, exc: HTTPException) -> JSONResponse:  # type: ignore[override]
+    """A path or method no route takes, in the one error shape."""
+    body = http_error(exc.status_code, request.method, request.url.path)
+    return JSONResponse(status_code=exc.status_code, content=body, headers=getattr(exc, "headers", None))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     service = Service(settings)
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_exception_handler(QfqError, _qfq_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _no_route)
     app.add_middleware(Guards, settings=settings)
     for router in ROUTERS:
         app.include_router(router)

@@ -64,3 +64,17 @@ def validation_error(errors: list[dict[str, Any]]) -> InputError:
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e['ctx']}" for e in errors if e.get("ctx")
     )
     return InputError(f"invalid request: {message}", where=where or None, valid=valid or None)
+
+
+def http_error(status: int, method: str, path: str) -> dict[str, Any]:
+    """A request no route takes (Starlette's 404 or 405, raised before any route runs) in the one error shape
+    (not ``{"detail": …}``); the path is echoed at most 200 characters long."""
+    where = f"{method} {path[:200]}"
+    if status == 404:
+        return NotFound("no route for this path", where=where, valid="the paths listed at /docs").to_dict()
+    if status == 405:
+        error = InputError(
+            "method not allowed on this path", where=where, valid="the methods listed at /docs"
+        )
+        return {**error.to_dict(), "error": "MethodNotAllowed"}
+    return InputError(f"HTTP {status}", where=where).to_dict()

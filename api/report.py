@@ -7,16 +7,24 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+# the statuses of a report line (stable slugs of the JSON report) and how the CLI says them
+STATUSES = {
+    "ingested": "intégré",
+    "unchanged": "inchangé",
+    "error": "erreur",
+    "skipped": "ignoré",
+}
+
 
 @dataclass
 class DocumentReport:
     file: str
     doc_id: str | None
-    status: str  # "ingested", "unchanged", "error"
+    status: str  # one of STATUSES: "ingested", "unchanged", "error", "skipped" (a file qfq does not read)
     actions: int = 0
     fields_missing: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # why the file failed or was skipped
     shapes: dict[str, int] = field(default_factory=dict)
     # the hierarchy found: each grouping level's kind -> how many distinct ones, then the units of action
     hierarchy: dict[str, int] = field(default_factory=dict)
@@ -41,14 +49,24 @@ class IngestReport:
     def errors(self) -> int:
         return sum(d.status == "error" for d in self.documents)
 
+    @property
+    def skipped(self) -> int:
+        return sum(d.status == "skipped" for d in self.documents)
+
     def without_paths(self) -> IngestReport:
         """The report for a remote client: each file by its name only, never a path of the server machine
-        (in the file field and in the error text)."""
+        (in the file field and in the error and warning texts)."""
         documents = []
         for d in self.documents:
             name = Path(d.file).name
-            error = d.error.replace(d.file, name) if d.error else None
-            documents.append(replace(d, file=name, error=error))
+            folder = str(Path(d.file).parent)
+
+            def strip(text: str, file: str = d.file, name: str = name, folder: str = folder) -> str:
+                text = text.replace(file, name)
+                return text.replace(folder + "/", "") if folder not in ("", ".") else text
+
+            error = strip(d.error) if d.error else None
+            documents.append(replace(d, file=name, error=error, warnings=[strip(w) for w in d.warnings]))
         return replace(self, documents=documents)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +79,7 @@ class IngestReport:
                 "territories": self.territories,
                 "unmatched_territories": len(self.unmatched_territories),
                 "errors": self.errors,
+                "skipped": self.skipped,
             },
             "unmatched_territories": self.unmatched_territories,
         }

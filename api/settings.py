@@ -68,6 +68,18 @@ class Settings(BaseSettings):
         None, description="Bearer token for POST /documents (unset: uploads disabled)."
     )
     upload_max_bytes: int = Field(20_000_000, ge=1, description="Largest document POST /documents accepts.")
+    document_max_bytes: int = Field(
+        30_000_000,
+        ge=1,
+        description="Largest document file `qfq build`, `qfq ingest` and POST /documents read (refused "
+        "beyond, before it is read).",
+    )
+    document_max_lines: int = Field(
+        30_000,
+        ge=1,
+        description="Most lines a document may have once loaded (a PDF of 300 pages has about 15,000); "
+        "refused beyond, before any shape runs, so that ingest and indexing stay bounded.",
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS (empty: CORS off)."
     )

@@ -35,8 +35,11 @@ def test_cli_build_then_export(tmp_path: Path, corpus_dir: Path) -> None:
     (docs / "broken.pdf").write_bytes(b"not a pdf at all")
     build = _qfq("build", "--corpus", str(docs), "--data", str(data), "--no-index", cwd=repo)
     assert build.returncode == 0, build.stderr
-    assert "actions: 23" in build.stdout and "errors: 1" in build.stdout
-    assert "broken.pdf" in build.stdout
+    assert "actions : 23" in build.stdout and "erreurs : 1" in build.stdout
+    assert "Rapport de lecture" in build.stdout
+    # not a terminal: each row on one line, its error whole (never folded to 80 columns)
+    (row,) = [line for line in build.stdout.splitlines() if "broken.pdf" in line]
+    assert "erreur" in row and "not a PDF: the content does not start with %PDF" in row
     out = tmp_path / "actions.jsonl"
     export = _qfq("export", "actions", "-o", str(out), "--data", str(data), cwd=repo)
     assert export.returncode == 0, export.stderr
@@ -75,7 +78,7 @@ def test_cli_build_without_a_corpus_fails_clearly(tmp_path: Path) -> None:
     res = _qfq("build", "--data", str(tmp_path / "d"), "--no-index", cwd=cwd, env=env)
     assert res.returncode == 2, res.stdout
     assert "no corpus directory given" in res.stderr and "--corpus" in res.stderr
-    assert not (tmp_path / "d" / "qfq.sqlite").exists() and "Ingest report" not in res.stdout
+    assert not (tmp_path / "d" / "qfq.sqlite").exists() and "Rapport de lecture" not in res.stdout
 
 
 def test_cli_export_filters_the_actions_too(tmp_path: Path, corpus_dir: Path) -> None:

@@ -122,7 +122,7 @@ def test_two_files_with_the_same_id_are_refused(service: Service, corpus_dir: Pa
     b = _copy(corpus_dir, BLURB_DOC, tmp_path / "b")
     report = service.ingest([a, b])
     assert [d.status for d in report.documents] == ["ingested", "error"]
-    assert "same document id" in report.documents[1].error
+    assert "même identifiant de document" in report.documents[1].error
 
 
 def test_report_totals_count_as_the_knowledge_graph_resolves(built: Service) -> None:

@@ -68,11 +68,19 @@ def ingest(
     force: Force = False,
     index: IndexNow = True,
     json_out: ReportJson = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--remplacer",
+            "--replace",
+            help="Remplacer un document enregistré d'un autre fichier qui a le même identifiant.",
+        ),
+    ] = False,
 ) -> None:
     """Ajouter ou remplacer des documents (seuls les passages modifiés sont encodés de nouveau)."""
     service = Service(settings_for(data))
     with _progress() as on_file:
-        report = service.ingest(files, force=force, on_file=on_file)
+        report = service.ingest(files, force=force, replace=replace, on_file=on_file)
     _finish(report, json_out, service if index else None)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -27,11 +27,14 @@ class PassageResponse(Body):
 class DocumentResult(Body):
     file: str
     doc_id: str | None = None
-    status: str = Field(description="ingested, unchanged or error.")
+    status: Literal["ingested", "unchanged", "error", "skipped"] = Field(
+        description="ingested, unchanged, error (the file was not read: see error) or skipped (a file qfq "
+        "does not read, such as an unsupported suffix: see error)."
+    )
     actions: int
     fields_missing: dict[str, int]
     warnings: list[str]
-    error: str | None = None
+    error: str | None = Field(None, description="Why the file failed or was skipped (in French).")
     shapes: dict[str, int]
     hierarchy: dict[str, int] = Field(
         description="Grouping levels found, top first, with their counts, then the number of actions."
@@ -51,6 +54,7 @@ class IngestTotals(Body):
     territories: int
     unmatched_territories: int
     errors: int
+    skipped: int = Field(0, description="Files found but not read (unsupported suffix, link to a folder).")
 
 
 class IngestReportBody(Body):

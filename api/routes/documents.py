@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -24,9 +24,22 @@ async def upload(
     service: ServiceDep,
     file: Annotated[UploadFile, File(description="The document.")],
     authorization: Annotated[str | None, Header(description="Bearer <token>")] = None,
+    replace: Annotated[
+        bool,
+        Form(
+            description="Replace a stored document of another file that has the same id (refused without "
+            "it). Also accepted as the query parameter `replace`."
+        ),
+    ] = False,
+    replace_query: Annotated[
+        bool, Query(alias="replace", description="The same as the form field `replace`.")
+    ] = False,
 ) -> Response:
-    data = await file.read(service.settings.upload_max_bytes + 1)  # one byte more tells a file too large
-    report = await run_in_threadpool(service.upload, file.filename or "", data, authorization)
+    limit = min(service.settings.upload_max_bytes, service.settings.document_max_bytes)
+    data = await file.read(limit + 1)  # one byte more tells a file too large
+    report = await run_in_threadpool(
+        lambda: service.upload(file.filename or "", data, authorization, replace=replace or replace_query)
+    )
     return respond(IngestReportBody, report, status_code=422 if report["totals"]["errors"] else 200)
 
 

@@ -155,6 +155,26 @@ def _mismatch(data: bytes, fmt: str, claimed: str | None, suffix: str, where: st
     return [f"content is {fmt.upper()} although the suffix is {suffix or '(none)'!r}"]
 
 
+def _check_odt_xml(data: bytes, where: str) -> None:
+    """Every XML member of an ODT well formed and of ordinary depth, before odfpy (which prints and then fails
+    on a broken member) reads it."""
+    from lxml import etree  # a dependency of python-docx, already loaded by the DOCX loader
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            if not member.endswith(".xml"):
+                continue
+            try:
+                etree.fromstring(archive.read(member), parser)
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                raise UnreadableDocument(
+                    f"not a readable ODT: {member} is not well-formed XML ({exc})",
+                    where=where,
+                    valid=_ZIP_FORMATS["odt"],
+                ) from None
+
+
 def load(path: Path) -> LoadedText:
     """Read a document into lines; raise an `InputError` subclass saying what is wrong."""
     path = Path(path)
@@ -171,7 +191,17 @@ def load(path: Path) -> LoadedText:
     else:
         warnings += _mismatch(data, fmt, _FORMATS.get(suffix), suffix, where)
     logger.debug("loading %s as %s", where, fmt)
-    loaded = _LOADERS[fmt](data, where) if fmt in _LOADERS else load_text(data, where, fmt)
+    if fmt == "odt":
+        _check_odt_xml(data, where)
+    try:
+        loaded = _LOADERS[fmt](data, where) if fmt in _LOADERS else load_text(data, where, fmt)
+    except RecursionError:  # markup nested deeper than any loader's walk goes (a forged or broken file)
+        raise UnreadableDocument(
+            f"structure {fmt.upper()} imbriquée trop profondément pour être lue "
+            "(balisage malformé ou piégé ?)",
+            where=where,
+            valid=f"un fichier {fmt.upper()} d'imbrication ordinaire",
+        ) from None
     if warnings:
         loaded = LoadedText(
             loaded.lines, loaded.format, loaded.pages, warnings + loaded.warnings, loaded.sheets

@@ -13,7 +13,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from ingest.errors import EmptyDocument
+from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.text import check_not_binary, decode_text, join_blocks
 from ingest.records import LoadedText
 from ingest.text import collapse_ascii_spaces
@@ -33,6 +33,7 @@ _BLOCKS = frozenset(
 _BLOCK_NAMES = sorted(_BLOCKS)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+MAX_DEPTH = 200  # nested elements a page may have (real pages stay under 40; the walk below is recursive)
 
 
 def decode_html(data: bytes, where: str) -> tuple[str, list[str]]:
@@ -153,6 +154,19 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
         _walk(tag, blocks)
 
 
+def nesting_depth(root: Tag, limit: int) -> int:
+    """How deep elements nest under ``root`` (iteratively), counting up to ``limit + 1`` at most."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in tag.children if isinstance(child, Tag))
+    return deepest
+
+
 def load_html(data: bytes, where: str) -> LoadedText:
     """Visible text of an HTML page; script, style, nav and head are dropped."""
     text, warnings = decode_html(data, where)
@@ -162,6 +176,12 @@ def load_html(data: bytes, where: str) -> LoadedText:
             tag.decompose()
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()
+    if nesting_depth(soup, MAX_DEPTH) > MAX_DEPTH:
+        raise UnreadableDocument(
+            f"HTML imbriqué sur plus de {MAX_DEPTH} niveaux d'éléments (balisage malformé ou piégé)",
+            where=where,
+            valid=f"une page d'au plus {MAX_DEPTH} niveaux d'éléments imbriqués",
+        )
     blocks: list[list[str]] = []
     _walk(soup.body or soup, blocks)
     lines = join_blocks(blocks)
