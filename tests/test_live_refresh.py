@@ -179,3 +179,39 @@ def test_the_cli_answers_through_the_running_server(live) -> None:
         timeout=300,
     )
     assert other.returncode == 2
+
+
+def _cli_json(env: dict[str, str], *args: str) -> dict:
+    run = subprocess.run(
+        [sys.executable, "-m", "api.cli", *args, "--json"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_who_match_and_coverage_answer_through_the_running_server(live, tmp_path) -> None:
+    base, env, _ = live
+    # reference data this process cannot read: only an answer from the server can succeed
+    (tmp_path / "territories.json.gz").write_bytes(b"not gzip")
+    cli_env = {**env, "QFQ_REFERENCE_DIR": str(tmp_path)}
+    assert _cli_json(cli_env, "who", "--where", "Calvados") == _get(base, "/who", where="Calvados")[1]
+    profile = ["--where", "14000", "--age", "24", "--status", "demandeur_emploi", "--need", "mobilite"]
+    matched = _cli_json(cli_env, "match", *profile, "--status", "beneficiaire_rsa")
+    assert matched["profile"]["where"]["name"]
+    assert {"demandeur_emploi", "beneficiaire_rsa"} <= set(matched["profile"]["statuses"])
+    assert _cli_json(cli_env, "coverage", "mobilite") == _get(base, "/coverage", theme="mobilite")[1]
+    # and this process indeed cannot answer by itself
+    local = subprocess.run(
+        [sys.executable, "-m", "api.cli", "who", "--where", "Calvados", "--local"],
+        env=cli_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert local.returncode != 0

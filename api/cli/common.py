@@ -130,7 +130,7 @@ def from_server(settings: Settings, route: str, params: dict[str, Any]) -> dict[
         status, health = _get(settings.port, "/health", ANSWER_TIMEOUT)
         if status != 200 or mine is None or health.get("store") != mine:
             return None
-        query = urlencode({k: v for k, v in params.items() if v is not None})
+        query = urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
         status, answer = _get(settings.port, f"{route}?{query}" if query else route, ANSWER_TIMEOUT)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         logging.getLogger(__name__).debug("no answer from the server on port %s (%s)", settings.port, exc)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
 from api.models import CoverageResponse
 from api.service import Service
 
@@ -27,10 +27,13 @@ def coverage(
         str | None, typer.Option(help="Seulement les territoires compris dans celui-ci.")
     ] = None,
     json: RouteJson = False,
+    local: Local = False,
     data: DataDir = None,
 ) -> None:
     """Pour un thème ou un dispositif, les territoires qui ont des actions et ceux qui n'en ont pas."""
-    body = Service(settings_for(data)).coverage(theme, dispositif=dispositif, level=level, within=within)
+    settings = settings_for(data)
+    params = {"theme": theme, "dispositif": dispositif, "level": level, "within": within}
+    body = answer_of(settings, local, "/coverage", params, lambda: Service(settings).coverage(**params))
     if json:
         print_body(CoverageResponse, body)
     else:

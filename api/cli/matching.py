@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
 from api.models import MatchResponse
 from api.service import Service
 from graph.conditions_facts import fact_pairs
@@ -42,11 +42,20 @@ def match(
         ),
     ] = None,
     json_out: RouteJson = False,
+    local: Local = False,
     data: DataDir = None,
 ) -> None:
     """Quels dispositifs et actions locales s'appliquent à cette personne, pourquoi, et qui appeler."""
     facts = fact_pairs(fait or [], where="--fait")
-    body = Service(settings_for(data)).match(age=age, statuses=status, where=where, needs=need, facts=facts)
+    settings = settings_for(data)
+    params = {"where": where, "age": age, "status": status, "need": need, "fact": fait}
+    body = answer_of(
+        settings,
+        local,
+        "/match",
+        params,
+        lambda: Service(settings).match(age=age, statuses=status, where=where, needs=need, facts=facts),
+    )
     if json_out:
         print_body(MatchResponse, body)
         return

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
 from api.models import ActorList, WhoResponse
 from api.service import Service
 
@@ -36,13 +36,20 @@ def who(
         bool, typer.Option("--cites", help="Aussi les organisations seulement citées, sans rôle.")
     ] = False,
     json_out: RouteJson = False,
+    local: Local = False,
     data: DataDir = None,
 ) -> None:
     """Qui fait quoi où : les acteurs, leurs rôles et leurs actions, local d'abord, avec la preuve."""
     if limit is None and not json_out:
         limit = TEXT_PAGE  # the JSON is the route's body: the route's default (every actor)
-    body = Service(settings_for(data)).who(
-        what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset
+    settings = settings_for(data)
+    params = {"what": what, "where": where, "theme": theme, "mentioned": mentioned, "limit": limit}
+    body = answer_of(
+        settings,
+        local,
+        "/who",
+        {**params, "offset": offset},
+        lambda: Service(settings).who(**params, offset=offset),
     )
     if json_out:
         print_body(WhoResponse, body)
