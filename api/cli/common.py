@@ -149,6 +149,14 @@ def _error(answer: dict[str, Any], status: int) -> QfqError:
     return cls(message, where=answer.get("where"), valid=answer.get("valid"))
 
 
+def service(settings: Settings):
+    """The service facade, imported only when a command computes its answer here: a command a running server
+    answers never pays for importing the graph, the search engine and the loaders."""
+    from api.service import Service
+
+    return Service(settings)
+
+
 def answer_of(
     settings: Settings, local: bool, route: str, params: dict[str, Any], compute: Callable[[], Any]
 ) -> Any:

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import CoverageResponse
-from api.service import Service
 
 LEVELS = {"region": "région", "departement": "département"}
 
@@ -33,7 +32,7 @@ def coverage(
     """Pour un thème ou un dispositif, les territoires qui ont des actions et ceux qui n'en ont pas."""
     settings = settings_for(data)
     params = {"theme": theme, "dispositif": dispositif, "level": level, "within": within}
-    body = answer_of(settings, local, "/coverage", params, lambda: Service(settings).coverage(**params))
+    body = answer_of(settings, local, "/coverage", params, lambda: service(settings).coverage(**params))
     if json:
         print_body(CoverageResponse, body)
     else:

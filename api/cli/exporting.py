@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import DataDir, app, atomic_write, err, print_body, settings_for
+from api.cli.common import DataDir, app, atomic_write, err, print_body, service, settings_for
 from api.models import SparqlResponse
-from api.service import Service
 from graph.exports import EXPORTS
 
 
@@ -34,13 +33,13 @@ def export(
     ] = None,
     data: DataDir = None,
 ) -> None:
-    service = Service(settings_for(data))
+    facade = service(settings_for(data))
     if output is None:
-        service.export(fmt, sys.stdout.buffer, territory=territory, theme=theme)
+        facade.export(fmt, sys.stdout.buffer, territory=territory, theme=theme)
         sys.stdout.buffer.flush()
         return
     with atomic_write(output, "wb") as fh:
-        service.export(fmt, fh, territory=territory, theme=theme)
+        facade.export(fmt, fh, territory=territory, theme=theme)
     err.print(f"{fmt} écrit dans {output}")
 
 
@@ -51,4 +50,4 @@ def sparql(
 ) -> None:
     """Interroger le graphe en SPARQL, en lecture seule (durée et lignes limitées par les réglages)."""
     text = Path(query[1:]).read_text(encoding="utf-8") if query.startswith("@") else query
-    print_body(SparqlResponse, Service(settings_for(data)).sparql(text))
+    print_body(SparqlResponse, service(settings_for(data)).sparql(text))

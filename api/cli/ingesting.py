@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -17,12 +17,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from api.cli.common import DataDir, Force, IndexNow, ReportJson, app, err, print_body, settings_for
+from api.cli.common import DataDir, Force, IndexNow, ReportJson, app, err, print_body, service, settings_for
 from api.cli.report import print_report
 from api.models import IngestReportBody
 from api.report import IngestReport
-from api.service import Progress as OnFile
-from api.service import Service
+
+if TYPE_CHECKING:
+    from api.service import Progress as OnFile
+    from api.service import Service
 
 
 @contextmanager
@@ -55,10 +57,10 @@ def build(
     json_out: ReportJson = False,
 ) -> None:
     """Lire tous les documents des répertoires du corpus dans le répertoire des données, puis les indexer."""
-    service = Service(settings_for(data))
+    facade = service(settings_for(data))
     with _progress() as on_file:
-        report = service.build(corpus or None, force=force, on_file=on_file)
-    _finish(report, json_out, service if index else None)
+        report = facade.build(corpus or None, force=force, on_file=on_file)
+    _finish(report, json_out, facade if index else None)
 
 
 @app.command()
@@ -78,10 +80,10 @@ def ingest(
     ] = False,
 ) -> None:
     """Ajouter ou remplacer des documents (seuls les passages modifiés sont encodés de nouveau)."""
-    service = Service(settings_for(data))
+    facade = service(settings_for(data))
     with _progress() as on_file:
-        report = service.ingest(files, force=force, replace=replace, on_file=on_file)
-    _finish(report, json_out, service if index else None)
+        report = facade.ingest(files, force=force, replace=replace, on_file=on_file)
+    _finish(report, json_out, facade if index else None)
 
 
 def _finish(report: IngestReport, json_out: bool, index_with: Service | None = None) -> None:

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import MatchResponse
-from api.service import Service
 from graph.conditions_facts import fact_pairs
 
 
@@ -54,7 +53,7 @@ def match(
         local,
         "/match",
         params,
-        lambda: Service(settings).match(age=age, statuses=status, where=where, needs=need, facts=facts),
+        lambda: service(settings).match(age=age, statuses=status, where=where, needs=need, facts=facts),
     )
     if json_out:
         print_body(MatchResponse, body)

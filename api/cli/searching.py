@@ -8,14 +8,8 @@ from urllib.parse import quote
 
 import typer
 
-from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import SearchResponse, SimilarResponse
-
-
-def _service(settings):
-    from api.service import Service  # only when the answer is computed here
-
-    return Service(settings)
 
 
 @app.command()
@@ -49,7 +43,7 @@ def search(
         local,
         "/search",
         {"q": text, "k": k, **filters},
-        lambda: _service(settings).search(text, k=k, **filters),
+        lambda: service(settings).search(text, k=k, **filters),
     )
     if json_out:
         print_body(SearchResponse, body)
@@ -85,7 +79,7 @@ def similar(
         local,
         f"/actions/{quote(action_id, safe='')}/similar",
         {"k": k, "scope": scope},
-        lambda: _service(settings).similar(action_id, k=k, scope=scope),
+        lambda: service(settings).similar(action_id, k=k, scope=scope),
     )
     if json_out:
         print_body(SimilarResponse, body)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from api.cli.common import DataDir, RouteJson, app, out, print_body, settings_for
+from api.cli.common import DataDir, RouteJson, app, out, print_body, service, settings_for
 from api.models import ConceptList
-from api.service import Service
 
 
 def _show(scheme: str, json: bool, data) -> None:
-    body = Service(settings_for(data)).concepts(scheme)
+    body = service(settings_for(data)).concepts(scheme)
     if json:
         print_body(ConceptList, body)
         return

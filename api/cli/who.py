@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, settings_for
+from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import ActorList, WhoResponse
-from api.service import Service
 
 TEXT_PAGE = 20  # actors the text output shows without --limit
 SCOPE_FLAGS = {
@@ -49,7 +48,7 @@ def who(
         local,
         "/who",
         {**params, "offset": offset},
-        lambda: Service(settings).who(**params, offset=offset),
+        lambda: service(settings).who(**params, offset=offset),
     )
     if json_out:
         print_body(WhoResponse, body)
@@ -95,7 +94,7 @@ def actors(
 ) -> None:
     """Les acteurs, leurs alias et leur filiation, leurs rôles, et pourquoi chaque mention leur a été
     rattachée."""
-    body = Service(settings_for(data)).actors(name)
+    body = service(settings_for(data)).actors(name)
     if json_out:
         print_body(ActorList, body)
         return

@@ -64,7 +64,7 @@ FORMATS: dict[str, ExportFormat] = {
         "application/zip",
         ".csv.zip",
         write_csv_zip,
-        "nodes.csv + edges.csv (Gephi spreadsheet), zipped",
+        "nodes.csv + edges.csv (tableur de Gephi), en zip",
     ),
 }
 
@@ -149,7 +149,7 @@ EXPORTS: dict[str, Export] = {
     e.name: e
     for e in (
         Export(
-            "actions", "application/x-ndjson", ".jsonl", "JSON Lines, one object per action", write_actions
+            "actions", "application/x-ndjson", ".jsonl", "JSON Lines, un objet par action", write_actions
         ),
         *(_graph_file(f) for f in FORMATS.values()),
         Export("ttl", "text/turtle", ".ttl", "Turtle (RDF)", _rdf_writer("ttl")),
