@@ -148,9 +148,7 @@ def _graph_file(fmt: ExportFormat) -> Export:
 EXPORTS: dict[str, Export] = {
     e.name: e
     for e in (
-        Export(
-            "actions", "application/x-ndjson", ".jsonl", "JSON Lines, un objet par action", write_actions
-        ),
+        Export("actions", "application/x-ndjson", ".jsonl", "JSON Lines, un objet par action", write_actions),
         *(_graph_file(f) for f in FORMATS.values()),
         Export("ttl", "text/turtle", ".ttl", "Turtle (RDF)", _rdf_writer("ttl")),
         Export("jsonld", "application/ld+json", ".jsonld", "JSON-LD (RDF)", _rdf_writer("jsonld")),
