@@ -297,8 +297,10 @@ def _compute_totals(store: Store, reference: ReferenceData) -> dict:
 
 
 def _totals_key(store: Store, reference: ReferenceData) -> str:
-    """What the totals depend on: every stored document and every reference file (name, size, time)."""
-    parts = [[d.id, d.sha256, d.path] for d in store.documents()]
+    """What the totals depend on: every stored document, the store's write counter (a forced re-ingest keeps
+    the hashes but may change the records) and every reference file (name, size, time)."""
+    parts: list[list] = [["generation", store.generation()]]
+    parts += [[d.id, d.sha256, d.path] for d in store.documents()]
     for part, source in sorted(reference.sources.items()):
         try:
             stat = os.stat(source)

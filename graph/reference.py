@@ -36,6 +36,11 @@ FILES = {
     "aliases": "aliases.toml",
     "ontology": "qfq.ttl",
     "profile": "profile.toml",
+    # read beside the files above (territories, the thesaurus), listed so that reports and caches see them
+    "territory_aliases": "territory_aliases.toml",
+    "facts": "facts.toml",
+    "conditions": "conditions.toml",
+    "data_inclusion": "data_inclusion.ttl",
 }
 
 

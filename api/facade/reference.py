@@ -120,7 +120,9 @@ class ReferenceFacade:
     def vocabulary(self) -> dict[str, Any]:
         from graph.match import vocabulary
 
-        return vocabulary(self.reference.vocabularies, self.reference.profile)
+        return vocabulary(
+            self.reference.vocabularies, self.reference.profile, self.reference.dispositifs.facts
+        )
 
     def territories(self, q: str, limit: int = 10) -> dict[str, Any]:
         return territory_hits(self.referential, q, limit)
