@@ -447,7 +447,9 @@ def short_forms(path: Path) -> list[list[str]]:
     bad = [k for k, v in aliases.items() if not (isinstance(v, str) and _INSEE_RE.fullmatch(v))]
     if bad:
         raise ConfigError(
-            f"not an INSEE code for {bad}", where=f"{path} [aliases]", valid='"Cherbourg" = "50129"'
+            f"pas un code INSEE pour {bad}",
+            where=f"{path} [aliases]",
+            valid='un nom court et le code INSEE de sa commune, ex. "Nom court" = "12345"',
         )
     return [[name, code, "usage"] for name, code in aliases.items()]
 

@@ -165,7 +165,7 @@ class WhoQueries:
         return {"id": place.node, "name": t.name, "level": t.level, "code": t.code}
 
     def _scope_line(self, place, by_actor: dict[str, list[dict[str, Any]]]) -> str:
-        """'Calvados, dont Caen la Mer, Vire Normandie… ; actions sur un territoire plus large à part'."""
+        """'<place>, dont <narrower places with actions>… ; actions sur un territoire plus large à part'."""
         local_places: Counter[str] = Counter()
         seen: set[str] = set()
         wider = 0
