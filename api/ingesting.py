@@ -22,10 +22,9 @@ from graph.linking import TerritoryLinker, mention_gazetteer
 from graph.reference import ReferenceData
 from graph.store import Store
 from ingest.errors import InputError, QfqError, TooLarge, UnreadableDocument, UnsupportedFormat
-from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.mentions.actions import annotate, shared_nlp
-from ingest.pipeline import parse_text
-from ingest.records import DocumentRecord
+from ingest.pipeline import parse_document
 from ingest.text import fold
 
 log = logging.getLogger(__name__)
@@ -164,27 +163,6 @@ def _read(path: Path, limits: Limits) -> bytes:
     return path.read_bytes()
 
 
-def _parse(path: Path, doc_id: str, rel: str, digest: str, reference: ReferenceData, limits: Limits):
-    """Load (the format sniffed), check the line cap before any shape runs, then parse."""
-    loaded = load(path)
-    if len(loaded.lines) > limits.max_lines:
-        raise TooLarge(
-            f"document de {len(loaded.lines)} lignes, plus que le plafond de {limits.max_lines} lignes",
-            where=str(path),
-            valid=f"au plus {limits.max_lines} lignes (réglage QFQ_DOCUMENT_MAX_LINES)",
-        )
-    record = DocumentRecord(
-        id=doc_id,
-        path=rel,
-        sha256=digest,
-        format=loaded.format,
-        line_count=len(loaded.lines),
-        page_count=max(loaded.pages) if loaded.pages else None,
-    )
-    gazetteer = TerritoryLinker(reference.territories).is_place
-    return parse_text(loaded, record, gazetteer=gazetteer)
-
-
 @dataclass(frozen=True)
 class IngestRequest:
     """One file to ingest: its path, id, the name the store keeps, and what the caller asked."""
@@ -220,7 +198,10 @@ def ingest_one(store: Store, reference: ReferenceData, req: IngestRequest, limit
             warnings=store.warnings(doc_id),
         )
     try:
-        parsed = _parse(path, doc_id, req.rel, digest, reference, limits)
+        gazetteer = TerritoryLinker(reference.territories).is_place
+        parsed = parse_document(
+            path, doc_id=doc_id, gazetteer=gazetteer, rel=req.rel, digest=digest, max_lines=limits.max_lines
+        )
         nlp = shared_nlp()  # the mentions pass: names in the prose with their roles
         annotate(parsed, mention_gazetteer(reference, nlp), nlp)
         store.replace_document(parsed, parsed.text.lines, parsed.text.pages)

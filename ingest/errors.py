@@ -20,7 +20,7 @@ class QfqError(Exception):
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.valid:
-            text += f" (valid: {self.valid})"
+            text += f" (valeurs valides : {self.valid})"
         return text
 
     def to_dict(self) -> dict[str, str | None]:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ingest.errors import NoActionFound
+from ingest.errors import NoActionFound, TooLarge
 from ingest.labels import default_lexicon
 from ingest.loaders import load
 from ingest.metadata import describe
@@ -39,15 +39,30 @@ def document_id(path: Path) -> str:
 
 
 def parse_document(
-    path: Path, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None
+    path: Path,
+    *,
+    doc_id: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    rel: str | None = None,
+    digest: str | None = None,
+    max_lines: int | None = None,
 ) -> ParsedDocument:
-    """Read a file and return its actions and document facts. Raises an `InputError` subclass on bad input."""
-    data = path.read_bytes()
+    """Read a file and return its actions and document facts. Raises an `InputError` subclass on bad input.
+
+    The one path from a file to its records, for the service and for tests and benchmarks alike: `rel` is the
+    name the store keeps (default: the path), `digest` the file's SHA-256 when the caller already read it, and
+    `max_lines` the line cap checked after loading and before any shape runs."""
     loaded = load(path)
+    if max_lines is not None and len(loaded.lines) > max_lines:
+        raise TooLarge(
+            f"document de {len(loaded.lines)} lignes, plus que le plafond de {max_lines} lignes",
+            where=str(path),
+            valid=f"au plus {max_lines} lignes (réglage QFQ_DOCUMENT_MAX_LINES)",
+        )
     record = DocumentRecord(
         id=doc_id or document_id(path),
-        path=str(path),
-        sha256=hashlib.sha256(data).hexdigest(),
+        path=rel if rel is not None else str(path),
+        sha256=digest or hashlib.sha256(path.read_bytes()).hexdigest(),
         format=loaded.format,
         line_count=len(loaded.lines),
         page_count=max(loaded.pages) if loaded.pages else None,
