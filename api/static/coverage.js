@@ -33,7 +33,7 @@ const LEGEND = `<ul class="legend" aria-label="Légende de la carte">
   <li>${swatch(PALETTE[0])} aucune action</li>
   <li>${swatch(PALETTE[1])} seulement des actions d'un territoire plus large</li>
   <li>${swatch(PALETTE[2])} 1 action locale</li><li>${swatch(PALETTE[3])} 2 à 3</li>
-  <li>${swatch(PALETTE[4])} 4 à 7</li><li>${swatch(PALETTE[5])} 8 et plus</li></ul>`;
+  <li>${swatch(PALETTE[4])} 4 à 7</li><li>${swatch(PALETTE[5])} 8 et plus</li>`;
 
 // one territory of the map: its shapes (a département's path, or a région's départements), focusable if it has actions
 function territoryShape(tag, drawing, code, row, name, inner = "") {
@@ -72,8 +72,9 @@ function mapPicture(map, body, byCode) {
   const label = `Carte de la couverture par ${region ? "région" : "département"} (France métropolitaine) ; le tableau à côté donne les mêmes nombres`;
   const svg = `<svg class="map${region ? " regions" : ""}" viewBox="${esc(map.departements.viewBox)}" role="group" aria-label="${esc(label)}">
     ${region ? regionMap(map, byCode) : departementMap(map, byCode)}</svg>`;
-  const note = off.length ? `<p class="meta map-note">Absents de la carte, dont le fichier de contours ne couvre que la France métropolitaine (voir le tableau) : ${off.map((t) => esc(t.name)).join(", ")}.</p>` : "";
-  return svg + LEGEND + note;
+  const note = off.length ? `<p class="meta map-note">Absents de la carte, le fichier de contours ne couvrant que la France métropolitaine (voir le tableau) : ${off.map((t) => esc(t.name)).join(", ")}.</p>` : "";
+  const counted = region ? "<li>le nombre écrit sur une région : ses actions locales</li>" : "";
+  return `${svg}${LEGEND}${counted}</ul>${note}`;
 }
 
 function coverageList(body) {
