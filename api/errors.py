@@ -54,16 +54,48 @@ def status_of(error: QfqError) -> int:
     return 500
 
 
+# pydantic's error types in French (the ones a query string or a JSON body meets); others keep pydantic's text
+_PYDANTIC_FR = {
+    "missing": "paramètre obligatoire absent",
+    "int_parsing": "un nombre entier est attendu",
+    "int_from_float": "un nombre entier est attendu",
+    "float_parsing": "un nombre est attendu",
+    "bool_parsing": "un booléen est attendu (true ou false)",
+    "string_type": "un texte est attendu",
+    "list_type": "une liste est attendue",
+    "dict_type": "un objet JSON est attendu",
+    "model_attributes_type": "un objet JSON est attendu",
+    "json_invalid": "JSON mal formé",
+    "extra_forbidden": "champ inconnu",
+    "greater_than": "valeur trop petite",
+    "greater_than_equal": "valeur trop petite",
+    "less_than": "valeur trop grande",
+    "less_than_equal": "valeur trop grande",
+    "string_too_short": "texte trop court",
+    "string_too_long": "texte trop long",
+    "too_short": "trop peu d'éléments",
+    "too_long": "trop d'éléments",
+    "literal_error": "valeur non permise",
+    "enum": "valeur non permise",
+    "string_pattern_mismatch": "texte de forme non permise",
+}
+_CTX_FR = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "min_length": "longueur ≥", "max_length": "longueur ≤"}
+
+
+def _ctx(ctx: dict[str, Any]) -> str:
+    return ", ".join(f"{_CTX_FR.get(k, k)} {v}" for k, v in ctx.items() if k != "error")
+
+
 def validation_error(errors: list[dict[str, Any]]) -> InputError:
     """FastAPI's validation errors as one `InputError`: which parameters, what was wrong, what is valid."""
     where = ", ".join(
         ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body")) for e in errors
     )
-    message = "; ".join(f"{e.get('msg', 'invalid')}" for e in errors)
+    message = "; ".join(_PYDANTIC_FR.get(e.get("type", ""), e.get("msg", "invalide")) for e in errors)
     valid = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e['ctx']}" for e in errors if e.get("ctx")
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} : {_ctx(e['ctx'])}" for e in errors if e.get("ctx")
     )
-    return InputError(f"invalid request: {message}", where=where or None, valid=valid or None)
+    return InputError(f"requête invalide : {message}", where=where or None, valid=valid or None)
 
 
 def http_error(status: int, method: str, path: str) -> dict[str, Any]:
@@ -71,10 +103,11 @@ def http_error(status: int, method: str, path: str) -> dict[str, Any]:
     (not ``{"detail": …}``); the path is echoed at most 200 characters long."""
     where = f"{method} {path[:200]}"
     if status == 404:
-        return NotFound("no route for this path", where=where, valid="the paths listed at /docs").to_dict()
+        error = NotFound("aucune route pour ce chemin", where=where, valid="les chemins listés sur /docs")
+        return error.to_dict()
     if status == 405:
         error = InputError(
-            "method not allowed on this path", where=where, valid="the methods listed at /docs"
+            "méthode non permise sur ce chemin", where=where, valid="les méthodes listées sur /docs"
         )
         return {**error.to_dict(), "error": "MethodNotAllowed"}
     return InputError(f"HTTP {status}", where=where).to_dict()

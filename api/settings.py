@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     def _level(cls, value: str) -> str:
         value = value.upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ValueError("valid: DEBUG, INFO, WARNING, ERROR")
+            raise ValueError("valeurs possibles : DEBUG, INFO, WARNING, ERROR")
         return value
 
     @property

@@ -79,7 +79,9 @@ class CoverageQueries:
         g = self.g
         if node not in g:
             raise NotFound(
-                f"no node {node!r}", where="node", valid="an id such as action:…, actor:…, territory:…"
+                f"aucun nœud {node!r}",
+                where="node",
+                valid="un identifiant comme action:…, actor:…, territory:…",
             )
         edges = [(node, dst, e["kind"]) for _, dst, e in g.out_edges(node, data=True) if e["kind"] != "from"]
         edges += [(src, node, e["kind"]) for src, _, e in g.in_edges(node, data=True)]

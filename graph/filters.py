@@ -36,9 +36,9 @@ def dispositif_node(queries: Queries, value: str) -> str:
         }:
             return n
     raise InputError(
-        f"unknown dispositif {value!r}",
+        f"dispositif inconnu {value!r}",
         where="dispositif",
-        valid="a dispositif id, label or alias: " + ", ".join(sorted(known)),
+        valid="un identifiant, un libellé ou un alias de dispositif : " + ", ".join(sorted(known)),
     )
 
 
@@ -75,16 +75,17 @@ class Filters:
         """Graph nodes the filters allow (None: no restriction), the type included. With action filters,
         ``scopes`` (when given) is filled with each kept action's scope."""
         if self.type and self.type not in TYPES:
-            raise InputError(f"unknown type {self.type!r}", where="type", valid=", ".join(TYPES))
+            raise InputError(f"type inconnu {self.type!r}", where="type", valid=", ".join(TYPES))
         if not self.any_action_filter():
             if not self.type:
                 return None
             return {n for n, d in queries.g.nodes(data=True) if d.get("type") == self.type}
         if self.type and self.type != "action":
             raise InputError(
-                "territory, theme, public, dispositif, actor, document and word filters select actions",
+                "les filtres de territoire, thème, public, dispositif, acteur, document et mots "
+                "ne retiennent que des actions",
                 where="type",
-                valid="action (or no type)",
+                valid="action (ou aucun type)",
             )
         matched = self.actions(queries)
         if scopes is not None:

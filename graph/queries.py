@@ -86,10 +86,10 @@ class Queries(WhoQueries, CoverageQueries, DispositifQueries):
         if not hits:
             suggestions = ", ".join(t.name for t in self.ref.search(where, limit=5)) or "aucune"
             raise InputError(
-                f"unknown place {where!r}",
+                f"lieu inconnu {where!r}",
                 where="where",
-                valid=f"a commune, EPCI, département or région name, a postal or INSEE code "
-                f"(suggestions: {suggestions})",
+                valid=f"un nom de commune, d'EPCI, de département ou de région, un code postal ou INSEE "
+                f"(suggestions : {suggestions})",
             )
         return Place(hits[0], f"territory:{hits[0].id}")
 

@@ -139,7 +139,7 @@ def _compile(sources: Iterable[str], where: str) -> re.Pattern[str] | None:
     try:
         return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
     except re.error as exc:
-        raise ConfigError(f"invalid keyword or pattern: {exc}", where=where) from exc
+        raise ConfigError(f"mot-clé ou motif invalide : {exc}", where=where) from exc
 
 
 @dataclass(frozen=True)
@@ -178,20 +178,20 @@ class Vocabularies:
         bad = [c.slug for c in self._concepts if not _SLUG_RE.fullmatch(c.slug)]
         if bad or len(self._by_slug) != len(self._concepts):
             raise ConfigError(
-                f"slugs must be unique lower-case ASCII: {bad or 'duplicates'}",
+                f"slugs non uniques ou hors de l'ASCII minuscule : {bad or 'doublons'}",
                 where=self.source,
-                valid="[a-z][a-z0-9_]*, unique across schemes",
+                valid="[a-z][a-z0-9_]*, uniques dans tous les schémas",
             )
         for c in self._concepts:
             if any(b not in self._by_slug or self._by_slug[b].scheme != c.scheme for b in c.broader):
                 raise ConfigError(
-                    f"{c.id}: broader {c.broader} not all of scheme {c.scheme}", where=self.source
+                    f"{c.id} : concepts plus larges {c.broader} hors du schéma {c.scheme}", where=self.source
                 )
 
     def concepts(self, scheme: str | None = None) -> list[Concept]:
         """All concepts, or those of one scheme (``"public"`` or ``"theme"``), by scheme then slug."""
         if scheme is not None and scheme not in SCHEMES:
-            raise InputError(f"unknown scheme {scheme!r}", where="scheme", valid=", ".join(SCHEMES))
+            raise InputError(f"schéma inconnu {scheme!r}", where="scheme", valid=", ".join(SCHEMES))
         return [c for c in self._concepts if scheme is None or c.scheme == scheme]
 
     def get(self, slug: str) -> Concept:
@@ -199,7 +199,7 @@ class Vocabularies:
         concept = self._by_slug.get(slug.split(":", 1)[-1])
         if concept is None:
             raise NotFound(
-                f"no public or theme {slug!r}", where="slug", valid=", ".join(sorted(self._by_slug))
+                f"aucun public ni thème {slug!r}", where="slug", valid=", ".join(sorted(self._by_slug))
             )
         return concept
 
@@ -303,7 +303,7 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
     try:
         graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser-specific types
-        raise ConfigError(f"cannot parse vocabulary file: {exc}", where=str(path)) from exc
+        raise ConfigError(f"fichier de vocabulaire illisible : {exc}", where=str(path)) from exc
     q = rdflib.Namespace(QFQ)
 
     def texts(subject: Any, prop: Any) -> list[str]:
@@ -329,7 +329,7 @@ def load(path: Path | str = DATA_FILE) -> Vocabularies:
                 continue
             slug = french(s, SKOS.notation) or slug_of(s)
             if slug != slug_of(s):
-                raise ConfigError(f"notation {slug!r} differs from the IRI {s}", where=str(path))
+                raise ConfigError(f"la notation {slug!r} diffère de l'IRI {s}", where=str(path))
             min_hits = graph.value(s, q.minHits)
             concepts.append(
                 Concept(
@@ -404,7 +404,7 @@ def load_alignments(path: Path = ALIGNMENTS_FILE):
         graph.parse(path, format="turtle")
     except (OSError, SyntaxError, ValueError) as exc:
         raise ConfigError(
-            f"cannot read the alignments: {exc}", where=str(path), valid="a Turtle file"
+            f"alignements illisibles : {exc}", where=str(path), valid="un fichier Turtle"
         ) from exc
     for node in {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(DI_BASE)}:
         scheme, _, value = str(node)[len(DI_BASE) :].partition("/")
@@ -414,7 +414,7 @@ def load_alignments(path: Path = ALIGNMENTS_FILE):
         valid = {m.value for e in enums for m in e}
         if value not in valid:
             raise ConfigError(
-                f"{value!r} is not a data·inclusion value of {scheme!r}",
+                f"{value!r} n'est pas une valeur data·inclusion de {scheme!r}",
                 where=str(path),
                 valid=", ".join(sorted(valid)) or ", ".join(_DI_SCHEMES),
             )

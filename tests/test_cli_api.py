@@ -104,7 +104,7 @@ def test_cli_unknown_export_format_is_a_clear_error(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[1]
     res = _qfq("export", "pdf", "--data", str(tmp_path / "d"), cwd=repo)
     assert res.returncode == 2
-    assert "unknown export format 'pdf'" in res.stderr and "actions" in res.stderr
+    assert "format d'export inconnu 'pdf'" in res.stderr and "actions" in res.stderr
 
 
 def test_cli_ingest_only_bad_files_exits_non_zero(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ The same list is used by the end-to-end test on every page it visits (tests/test
 
 from __future__ import annotations
 
+import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -125,3 +126,158 @@ def test_the_page_is_french() -> None:
     text = " ".join(parser.parts)
     assert "Rechercher" in text and "Couverture" in text
     assert english_words(text) == []
+
+
+# -- the texts of qfq's errors ------------------------------------------------------------------------------
+# English words an error message or its list of valid values would use; none is a French word (an acronym in
+# capitals, such as ARE, is not read as one)
+ERROR_WORDS = frozenset(
+    {
+        "the",
+        "is",
+        "are",
+        "unknown",
+        "must",
+        "cannot",
+        "refused",
+        "not",
+        "invalid",
+        "expected",
+        "missing",
+        "should",
+        "only",
+        "file",
+        "query",
+        "found",
+        "and",
+        "with",
+        "for",
+        "of",
+        "no",
+        "does",
+        "has",
+        "allowed",
+        "exist",
+        "exists",
+        "empty",
+        "than",
+        "least",
+        "most",
+        "request",
+        "method",
+        "error",
+        "value",
+        "values",
+        "setting",
+        "unsupported",
+        "larger",
+        "between",
+        "be",
+    }
+)
+PACKAGES = ("api", "graph", "ingest", "embeddings")
+ROOT = Path(api.cli.__file__).resolve().parents[2]
+
+
+def error_classes() -> set[str]:
+    """The names of QfqError and of every subclass of it (each layer's errors imported, so all are known)."""
+    import api.errors  # noqa: F401  (AccessDenied, Busy)
+    import graph.errors  # noqa: F401  (NotFound, StoreError)
+    from ingest.errors import QfqError
+
+    found, todo = set(), [QfqError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return found
+
+
+def _literal(node: ast.AST | None, names: dict[str, list[ast.AST]]) -> str:
+    """The literal text of an expression: a string, the constant parts of an f-string, concatenations,
+    both branches of a conditional, the receiver of ``.format``/``.join``, what a local variable is set to."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else ""
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal(node.left, names) + " " + _literal(node.right, names)
+    if isinstance(node, ast.IfExp):
+        return _literal(node.body, names) + " " + _literal(node.orelse, names)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("format", "join")
+    ):
+        return _literal(node.func.value, names)
+    if isinstance(node, ast.Name):
+        return " ".join(_literal(v, {}) for v in names.get(node.id, []))
+    return ""
+
+
+def _assignments(scope: ast.AST) -> dict[str, list[ast.AST]]:
+    names: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.setdefault(target.id, []).append(node.value)
+    return names
+
+
+def error_texts(path: Path, classes: set[str]) -> list[tuple[int, str]]:
+    """(line, text) of every error of `classes` built in a module (``raise X(…)`` or an error built to be
+    raised or returned): the message and the ``valid=`` text, literal parts only."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    scopes = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    owner = {id(n): s for s in scopes for n in ast.walk(s)}  # innermost last: nested functions overwrite
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name not in classes:
+            continue
+        names = _assignments(owner[id(node)]) if id(node) in owner else {}
+        parts = node.args[:1] + [k.value for k in node.keywords if k.arg in ("message", "valid")]
+        found.append((node.lineno, " | ".join(_literal(p, names) for p in parts)))
+    return sorted(found)
+
+
+def english_in_error(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z]+", text)
+    return sorted({w for w in words if w.lower() in ERROR_WORDS and not (w.isupper() and len(w) > 1)})
+
+
+def test_the_error_scan_finds_english_and_spares_french(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "def f(x):\n"
+        "    message = 'the file is empty'\n"
+        "    if x:\n"
+        "        raise InputError(message)\n"
+        "    raise errors.NotFound(f'thème inconnu {x!r}', where='theme', valid='one of ' + ', '.join(x))\n"
+        "raise ConfigError('aucune ARE connue', valid='not ' if x else 'un fichier TOML')\n"
+        "raise ValueError('the rest is not ours')\n",
+        encoding="utf-8",
+    )
+    texts = error_texts(module, {"InputError", "NotFound", "ConfigError"})
+    assert [(line, english_in_error(t)) for line, t in texts] == [
+        (4, ["empty", "file", "is", "the"]),
+        (5, ["of"]),
+        (6, ["not"]),
+    ]
+
+
+def test_every_error_text_is_french() -> None:
+    classes = error_classes()
+    assert {"QfqError", "InputError", "NotFound", "ConfigError", "AccessDenied", "TooLarge"} <= classes
+    english = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for line, text in error_texts(path, classes):
+                words = english_in_error(text)
+                if words:
+                    english.append(f"{path.relative_to(ROOT)}:{line}: {words} in {text.strip()!r}")
+    assert english == [], f"{len(english)} error texts in English:\n" + "\n".join(english)

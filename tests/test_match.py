@@ -115,7 +115,7 @@ def test_an_ambiguous_commune_asks_which_one_and_a_short_name_is_accepted(built:
         ({"age": 20, "needs": ["bonheur"], "where": "Caen"}, "besoin inconnu"),
         ({"age": 20, "where": "Caen", "facts": {"licorne": True}}, "fait inconnu"),
         ({"age": 20, "where": "Caen", "facts": {"enfants": "deux"}}, "invalide"),
-        ({"age": 20, "where": "Atlantide"}, "unknown place"),
+        ({"age": 20, "where": "Atlantide"}, "lieu inconnu"),
     ],
 )
 def test_bad_profiles_are_clear_errors(built: Service, kwargs: dict, needle: str) -> None:

@@ -4,7 +4,9 @@ docs served from the vendored files, and `qfq coverage` / `themes` / `serve` as 
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import re
 import socket
 from contextlib import redirect_stdout
@@ -121,6 +123,7 @@ def test_api_docs_come_from_the_vendored_files(client: TestClient) -> None:
         "graphology/graphology.min.js",
         "sigma/sigma.min.js",
         "france-departements/departements.json",
+        "france-departements/regions.json",
     ):
         assert client.get(f"/static/vendor/{name}").status_code == 200
 
@@ -155,3 +158,108 @@ def test_serve_refuses_a_busy_port_before_warming_up(tmp_path: Path) -> None:
             run("serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(tmp_path / "data"))
     assert caught.value.where == "--port" and str(port) in caught.value.message
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
+
+
+def _vendoring():
+    """scripts/vendor_frontend.py as a module (it is a script, not a package)."""
+    import importlib.util
+    import sys
+
+    if "vendor_frontend" not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "scripts" / "vendor_frontend.py"
+        spec = importlib.util.spec_from_file_location("vendor_frontend", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["vendor_frontend"] = module  # its dataclass looks its module up there
+        spec.loader.exec_module(module)
+    return sys.modules["vendor_frontend"]
+
+
+def _area(ring: list[tuple[float, float]]) -> float:
+    return (
+        abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
+    )
+
+
+def test_region_outline_of_two_squares_cancels_their_border() -> None:
+    vendoring = _vendoring()
+    # two unit squares side by side in one région, the shared side written 0.01 apart; a third in another
+    departements = {
+        "viewBox": "0 0 3 1",
+        "locations": [
+            {"id": "01", "name": "A", "path": "m 0,0 1,0 0,1 -1,0 z"},
+            {"id": "02", "name": "B", "path": "M 1.01,0 2,0 2,1 1,1 Z"},
+            {"id": "03", "name": "C", "path": "m 2,0 1,0 0,1 -1,0 z"},
+        ],
+    }
+    territories = {
+        "regions": [
+            {"code": "91", "nom": "AB"},
+            {"code": "92", "nom": "C"},
+            {"code": "93", "nom": "ailleurs"},
+        ],
+        "departements": [
+            {"code": "01", "region": "91"},
+            {"code": "02", "region": "91"},
+            {"code": "03", "region": "92"},
+            {"code": "971", "region": "93"},
+        ],
+    }
+    out = vendoring.region_outlines(departements, territories)
+    assert [r["code"] for r in out["regions"]] == ["91", "92"]  # a région without outlines is left out
+    ab = out["regions"][0]
+    assert ab["departements"] == ["01", "02"] and ab["open_chains"] == 0
+    rings = vendoring.path_rings(ab["path"], "AB")
+    assert len(rings) == 1 and _area(rings[0]) == pytest.approx(2.0)
+    assert not any(0.5 < y < 1 and x == pytest.approx(1, abs=0.02) for x, y in rings[0])  # no inner border
+    assert ab["label"] == pytest.approx([1.0, 0.5], abs=0.01)
+
+
+def test_the_vendored_region_outlines_are_the_union_of_their_departements() -> None:
+    vendoring = _vendoring()
+    folder = VENDOR / "france-departements"
+    assert (folder / "regions.json").is_file(), "run scripts/vendor_frontend.py"
+    assert "Attribution 4.0 International" in (folder / "LICENSE.md").read_text(encoding="utf-8")  # CC BY 4.0
+    regions = json.loads((folder / "regions.json").read_text(encoding="utf-8"))["regions"]
+    departements = json.loads((folder / "departements.json").read_text(encoding="utf-8"))["locations"]
+    rings = {d["id"]: vendoring.path_rings(d["path"], d["id"]) for d in departements}
+    # every département of metropolitan France in exactly one région, as the referential says
+    with gzip.open(vendoring.TERRITORIES, "rb") as fh:
+        territories = json.loads(fh.read())
+    region_of = {d["code"]: d["region"] for d in territories["departements"]}
+    assert sorted(d for r in regions for d in r["departements"]) == sorted(rings)
+    assert all(region_of[d] == r["code"] for r in regions for d in r["departements"])
+    for r in regions:
+        assert r["open_chains"] == 0, r["name"]
+        outline = vendoring.path_rings(r["path"], r["code"])
+        inside = sum(_area(ring) for d in r["departements"] for ring in rings[d])
+        # the largest ring is the mainland: the départements less their islands (plus an enclave of another
+        # région inside it, a hole)
+        assert max(map(_area, outline)) <= inside * 1.01
+        assert sum(map(_area, outline)) >= inside * 0.98, r["name"]
+    # a département enclosed by its région (each vertex also one of another département's, each of those of
+    # the same région: no coast, no frontier, no other région) has only inner borders: none is on the outline
+    cells = {d: _keys(rs, around=False) for d, rs in rings.items()}
+    near = {d: _keys(rs) for d, rs in rings.items()}
+    checked = 0
+    for r in regions:
+        on_outline = _keys(vendoring.path_rings(r["path"], r["code"]))
+        for d in r["departements"]:
+            neighbours = {o for o in rings if o != d and near[o] & cells[d]}
+            shared = set().union(*(near[o] for o in neighbours))
+            if neighbours <= set(r["departements"]) and cells[d] <= shared:
+                assert not cells[d] & on_outline, (r["name"], d)
+                checked += 1
+    assert checked >= 3  # e.g. the inner départements of the région of the capital
+
+
+def _keys(rings: list[list[tuple[float, float]]], around: bool = True) -> set[tuple[int, int]]:
+    """The cells (0.1 wide) of the vertices, and with `around` the cells next to them: a vertex less than
+    0.05 from another one is in the other's cells around."""
+    steps = (-1, 0, 1) if around else (0,)
+    return {
+        (round(x * 10) + i, round(y * 10) + j)
+        for ring in rings
+        for x, y in ring
+        for i in steps
+        for j in steps
+    }

@@ -1,8 +1,9 @@
 """End to end: `qfq serve` on 127.0.0.1, the web page driven in headless Chromium (Playwright): search, an
 action page with its evidence and its neighbourhood drawn by sigma.js, a similar action followed, the source
 passage shown; the whole graph with a click on an action node; the profile form with an undecided
-dispositif; the coverage map of a theme with a click to a territory's actions. No English word of the list
-(tests/test_french.py) on any view; screenshots of the views go to tests/screenshots/ (git-ignored)."""
+dispositif; the coverage map of a theme by département and by région with a click (and Enter) to a
+territory's actions. No English word of the list (tests/test_french.py) on any view; screenshots of the views
+go to tests/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ ARGS = [
 ]
 DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
+VENDOR = Path(__file__).resolve().parents[1] / "api" / "static" / "vendor"
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -236,7 +238,46 @@ def test_the_page_answers_with_evidence(server: str) -> None:
             "() => document.querySelector('#action-title')?.textContent === 'Macigogne.fr'"
         )
 
-        # the vocabularies, and the coverage of a region level
+        # the same theme by région: each région the group of its départements' paths, filled alike, under
+        # its outline, with its count; overseas ones are named beside the map; a click lists its actions
+        regions = json.loads((VENDOR / "france-departements" / "regions.json").read_text(encoding="utf-8"))
+        outlined = {r["code"]: r for r in regions["regions"]}
+        with urllib.request.urlopen(server + "/coverage?theme=garde_enfants&level=region", timeout=60) as r:
+            body = json.load(r)
+        rows = [r for r in body["with"] if r["territory"]["code"] in outlined]
+        row = max(rows, key=lambda r: len(r["local"]))
+        code, name = row["territory"]["code"], row["territory"]["name"]
+        page.click("#tab-coverage")
+        page.select_option("#coverage-level", "region")
+        page.click("#coverage-form button[type=submit]")
+        shape = f"svg.map.regions g[data-code='{code}']"
+        page.wait_for_selector(shape)
+        assert page.locator(f"{shape} path").count() == len(outlined[code]["departements"])
+        assert page.locator("svg.map .region-borders path").count() == len(outlined)
+        assert page.locator("svg.map .counts text").count() == len(rows)
+        label = page.get_attribute(shape, "aria-label")
+        assert label.startswith(f"{name} : {len(row['local'])} action(s) locale(s)")
+        assert page.locator("svg.map.regions g[role=button]").count() == len(rows)
+        everywhere = [*(r["territory"] for r in body["with"]), *body["without"]]
+        off = [t["name"] for t in everywhere if t["code"] not in outlined]
+        assert off, "the referential has overseas régions, which the outlines do not cover"
+        note = page.inner_text(".map-note")
+        assert all(n in note for n in off)
+        assert "8 et plus" in page.inner_text(".coverage-map .legend")
+        page.click(f"{shape} path >> nth=0")
+        page.wait_for_function(
+            "n => (document.querySelector('#territory-title')?.textContent || '').startsWith(n)", arg=name
+        )
+        listed = page.locator("#coverage-territory ul.territory-actions li").count()
+        assert listed == len(row["local"]) > 0
+        page.focus(shape)  # by keyboard: the focused région's outline is highlighted, Enter lists its actions
+        assert page.locator(f"svg.map [data-border='{code}'].focused").count() == 1
+        page.evaluate("() => { document.querySelector('#coverage-territory').innerHTML = ''; }")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#coverage-territory ul.territory-actions li")
+        _french(page, "5b-coverage-regions")
+
+        # the vocabularies
         page.click("#tab-vocabulary")
         page.wait_for_selector("#vocabulary-results table.concepts")
         assert "Garde d'enfants" in page.inner_text("#vocabulary-results")

@@ -15,6 +15,6 @@ class ErrorBody(BaseModel):
     """The one error shape of qfq."""
 
     error: str = Field(description="Error class, e.g. InputError, NotFound.", examples=["InputError"])
-    message: str = Field(description="What was wrong.", examples=["unknown place 'Atlantide'"])
+    message: str = Field(description="What was wrong.", examples=["lieu inconnu 'Atlantide'"])
     where: str | None = Field(None, description="Which parameter, file or line.", examples=["where"])
     valid: str | None = Field(None, description="What is valid instead.")

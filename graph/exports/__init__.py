@@ -160,7 +160,7 @@ def export_format(name: str, where: str = "format") -> Export:
     """The export called ``name``; an unknown name is an :class:`InputError` listing the valid ones."""
     found = EXPORTS.get(name)
     if found is None:
-        raise InputError(f"unknown export format {name!r}", where=where, valid=", ".join(EXPORTS))
+        raise InputError(f"format d'export inconnu {name!r}", where=where, valid=", ".join(EXPORTS))
     return found
 
 
