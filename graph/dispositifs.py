@@ -128,9 +128,9 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
         graph.parse(path, format="turtle")
     except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
         raise InputError(
-            f"cannot read the dispositif thesaurus: {exc}",
+            f"thésaurus des dispositifs illisible : {exc}",
             where=str(path),
-            valid="a Turtle file with SKOS concepts",
+            valid="un fichier Turtle de concepts SKOS",
         ) from exc
 
     def ident(node: object) -> str:
@@ -154,9 +154,10 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
         )
         if len(labels) != 1 or not definition or not kind or not scope:
             raise InputError(
-                f"concept {concept} needs one French prefLabel, a definition, a kind and a scope",
+                f"le concept {concept} demande un prefLabel français, une définition, une nature (kind) "
+                "et une portée (scope)",
                 where=str(path),
-                valid="see the conventions at the top of the file",
+                valid="voir les conventions en tête du fichier",
             )
         replaced_by, link = graph.value(concept, DCTERMS.isReplacedBy), graph.value(concept, RDFS.seeAlso)
         out.append(

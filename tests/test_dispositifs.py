@@ -268,7 +268,7 @@ def test_statuses_all_of_implied_and_unknown() -> None:
         check(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set(), facts=facts).decision
         == "eligible"
     )
-    assert check(disp("agepi"), 30, {"demandeur_emploi"}, set(), facts=facts).decision == "excluded"
+    assert check(disp("agepi"), 30, {"salarie", "parent_isole"}, set(), facts=facts).decision == "excluded"
     assert check(disp("agepi"), 30, set(), set(), facts=facts).decision == "undecided"
     assert check(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
 
