@@ -67,6 +67,7 @@ class Dispositif:
     replaced_by: str | None
     replaced_on: dt.date | None
     territory: str | None
+    ended_on: dt.date | None = None  # closed to new entries from that date, with no successor
     # derived from the rule (conditions.toml) by with_conditions(), for readers of /dispositifs
     min_age: int | None = None
     max_age: int | None = None
@@ -176,6 +177,7 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 checked=one(concept, qfq.checked),
                 replaced_by=ident(replaced_by) if replaced_by is not None else None,
                 replaced_on=one(concept, qfq.replacedOn),
+                ended_on=one(concept, qfq.endedOn),
                 territory=one(concept, qfq.territory),
                 broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
                 hidden_labels=texts(concept, SKOS.hiddenLabel),
