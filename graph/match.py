@@ -124,6 +124,13 @@ class Matcher:
         self._summaries: dict[str, dict[str, Any]] = {}
         self._no_minors: dict[str, tuple[str, int] | None] = {}
         self._dispositifs: dict[str, dict[str, Any]] = {}
+        self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
+        self._for_persons = [
+            (d, frozenset(d.needs))
+            for d in self.thesaurus
+            if not (d.publics and set(d.publics) <= NOT_PERSONS)
+        ]
 
     def _territory(self, name: str) -> str | None:
         """The id of the territory a dispositif or a condition names."""
@@ -169,10 +176,10 @@ class Matcher:
         eligible, excluded, undecided = [], [], []
         wanted = set(profile.needs)
         questions: dict[str, dict[str, Any]] = {}
-        for d in thesaurus:
-            if not self._dispositif_applies_here(d, chain) or (d.publics and set(d.publics) <= NOT_PERSONS):
+        for d, needs in self._for_persons:
+            if not self._dispositif_applies_here(d, chain):
                 continue
-            serves = sorted(set(d.needs) & wanted)
+            serves = sorted(needs & wanted)
             if wanted and not serves:
                 continue
             decision = eligibility(
@@ -319,27 +326,31 @@ class Matcher:
     def _reasons(self, node: str, wanted: set[str], eligible_ids: set[str]) -> tuple[list[dict], list[str]]:
         """Why an action answers this person: a theme of one of their needs, a dispositif they may have."""
         reasons, dispositifs = [], []
-        need_labels = self.terms.needs
-        for kind, dst, e in self._out(node):
-            if kind == "theme" and self.need_of_theme.get(dst) in wanted:
-                reasons.append(
-                    {
-                        "why": f"besoin « {need_labels.get(self.need_of_theme[dst])} » : thématique "
-                        f"{self.g.nodes[dst]['label']}",
-                        "quote": e.get("quote"),
-                        "line": e.get("line_start"),
-                    }
-                )
-            elif kind == "mobilises" and dst in eligible_ids:
-                dispositifs.append(dst)
-                reasons.append(
-                    {
-                        "why": f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit",
-                        "quote": e.get("quote"),
-                        "line": e.get("line_start"),
-                    }
-                )
+        for kind, key, reason in self._why_of(node):
+            if kind == "theme" and key in wanted:
+                reasons.append(reason)
+            elif kind == "mobilises" and key in eligible_ids:
+                dispositifs.append(key)
+                reasons.append(reason)
         return reasons, dispositifs
+
+    def _why_of(self, node: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """An action's possible reasons, in edge order: ("theme", need, reason), ("mobilises", id, reason)."""
+        found = self._why.get(node)
+        if found is not None:
+            return found
+        found, need_labels = [], self.terms.needs
+        for kind, dst, e in self._out(node):
+            where = {"quote": e.get("quote"), "line": e.get("line_start")}
+            if kind == "theme" and self.need_of_theme.get(dst):
+                need = self.need_of_theme[dst]
+                why = f"besoin « {need_labels.get(need)} » : thématique {self.g.nodes[dst]['label']}"
+                found.append((kind, need, {"why": why, **where}))
+            elif kind == "mobilises":
+                why = f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit"
+                found.append((kind, dst, {"why": why, **where}))
+        self._why[node] = found
+        return found
 
     def _minors_refused(self, node: str) -> tuple[str, int] | None:
         """The sentence of an action's own text that turns minors away, and its line (read once)."""
