@@ -161,9 +161,14 @@ def test_agepi_checks_the_return_to_work() -> None:
 
 
 def test_registration_length_and_minima_sociaux() -> None:
-    assert check(
-        "aide_permis", 30, {"demandeur_emploi"}, {"mois_inscription": 3, "are_journaliere": 0}
-    ).decision == ("excluded")
+    short = {"mois_inscription": 3, "are_journaliere": 0}
+    assert check("aide_permis", 30, {"demandeur_emploi"}, {**short, "promesse_embauche": False}).decision == (
+        "excluded"
+    )
+    asks = check("aide_permis", 30, {"demandeur_emploi"}, short)  # the derogation for a promise of a job
+    assert asks.decision == "undecided" and [m.fact for m in asks.missing][0] == "promesse_embauche"
+    promised = {**short, "promesse_embauche": True, "reprise": "cdd", "contrat_duree_mois": 3}
+    assert check("aide_permis", 30, {"demandeur_emploi"}, promised).decision == "eligible"
     assert check(
         "aide_permis", 30, {"demandeur_emploi"}, {"mois_inscription": 8, "are_journaliere": 0}
     ).decision == ("eligible")
