@@ -109,7 +109,8 @@ class Matcher:
     (never a profile), filled on first use; two threads may fill an entry twice with equal values."""
 
     def __init__(self, queries: Queries, lines_of):
-        self.q = queries
+        # a proxy: the matcher is the value of a weak-keyed map on its queries and must not keep them alive
+        self.q = weakref.proxy(queries)
         self.g = queries.g
         self.lines_of = lines_of
         self.reference = queries.reference

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.service import Service
+from graph.reference import ReferenceData
 from ingest.errors import InputError
 
 
@@ -210,3 +211,21 @@ def test_cli_match_in_french_with_facts(
     shown = " ".join((done.stdout if succeeds else done.stdout + done.stderr).split())  # lines wrap at 80
     for needle in needles:
         assert needle in shown, needle
+
+
+def test_a_matcher_goes_with_its_knowledge_base(reference: ReferenceData) -> None:
+    import gc
+    import weakref
+
+    import networkx as nx
+
+    from graph.match import matcher_for
+    from graph.queries import Queries
+
+    queries = Queries(nx.MultiDiGraph(), reference)
+    made = matcher_for(queries, lambda doc: [])
+    assert matcher_for(queries, lambda doc: []) is made  # one matcher per knowledge base
+    gone = weakref.ref(queries)
+    del queries, made
+    gc.collect()
+    assert gone() is None  # an old knowledge base is not kept alive by its matcher
