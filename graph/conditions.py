@@ -68,70 +68,74 @@ class _Parser:
 
     def node(self, raw: Any) -> Node:
         if not isinstance(raw, list) or not raw or not isinstance(raw[0], str):
-            self.fail("a condition is an array whose first item names it", raw, ", ".join(LOGIC + LEAVES))
+            self.fail(
+                "une condition est un tableau dont le premier élément la nomme",
+                raw,
+                ", ".join(LOGIC + LEAVES),
+            )
         op, args = raw[0], raw[1:]
         if op in LOGIC:
             if op == "not" and len(args) != 1:
-                self.fail("'not' takes one condition", raw, '["not", ["status", "etudiant"]]')
+                self.fail("« not » prend une seule condition", raw, '["not", ["status", "etudiant"]]')
             if op == "any" and len(args) < 2:
-                self.fail("'any' takes at least two conditions", raw, '["any", c1, c2, …]')
+                self.fail("« any » prend au moins deux conditions", raw, '["any", c1, c2, …]')
             return Node(op, tuple(self.node(a) for a in args))
         method = getattr(self, f"leaf_{op}", None)
         if op not in LEAVES or method is None:
-            self.fail("unknown condition", op, ", ".join(LOGIC + LEAVES))
+            self.fail("condition inconnue", op, ", ".join(LOGIC + LEAVES))
         return method(raw, args)
 
     def _int(self, raw: Any, value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120:
-            self.fail("an age is a whole number of years", raw, "0 to 120")
+            self.fail("un âge est un nombre entier d'années", raw, "de 0 à 120")
         return value
 
     def leaf_age(self, raw, args) -> Node:
         if len(args) != 2:
-            self.fail("'age' takes a minimum and a maximum", raw, '["age", 16, 25]')
+            self.fail("« age » prend un minimum et un maximum", raw, '["age", 16, 25]')
         low, high = self._int(raw, args[0]), self._int(raw, args[1])
         if low > high:
-            self.fail("minimum above maximum", raw, "min <= max")
+            self.fail("minimum supérieur au maximum", raw, "min <= max")
         return Node("age", low=low, high=high)
 
     def leaf_age_min(self, raw, args) -> Node:
         if len(args) != 1:
-            self.fail("'age_min' takes one age", raw, '["age_min", 18]')
+            self.fail("« age_min » prend un âge", raw, '["age_min", 18]')
         return Node("age", low=self._int(raw, args[0]))
 
     def leaf_age_max(self, raw, args) -> Node:
         if len(args) != 1:
-            self.fail("'age_max' takes one age", raw, '["age_max", 29]')
+            self.fail("« age_max » prend un âge", raw, '["age_max", 29]')
         return Node("age", high=self._int(raw, args[0]))
 
     def leaf_status(self, raw, args) -> Node:
         if len(args) != 1 or args[0] not in self.statuses:
-            self.fail("unknown status", raw, ", ".join(sorted(self.statuses)))
+            self.fail("statut inconnu", raw, ", ".join(sorted(self.statuses)))
         return Node("status", name=args[0])
 
     def _fact(self, raw, name, types: tuple[str, ...]):
         fact = self.facts.get(name) if isinstance(name, str) else None
         if fact is None or fact.type not in types:
             valid = ", ".join(n for n in self.facts.names() if self.facts.get(n).type in types)
-            self.fail(f"unknown fact or not of type {'/'.join(types)}", raw, valid)
+            self.fail(f"fait inconnu ou pas de type {'/'.join(types)}", raw, valid)
         return fact
 
     def leaf_fact(self, raw, args) -> Node:
         if len(args) != 1:
-            self.fail("'fact' takes a fact name", raw, '["fact", "promesse_embauche"]')
+            self.fail("« fact » prend un nom de fait", raw, '["fact", "promesse_embauche"]')
         return Node("fact", name=self._fact(raw, args[0], ("bool",)).name)
 
     def _bound(self, raw, args, op: str) -> Node:
         if len(args) != 2:
-            self.fail(f"'{op}' takes a fact and a number", raw, f'["{op}", "salaire_net_mensuel", 1500]')
+            self.fail(f"« {op} » prend un fait et un nombre", raw, f'["{op}", "salaire_net_mensuel", 1500]')
         fact = self._fact(raw, args[0], ("int", "number"))
         value, constant = args[1], None
         if isinstance(value, str):
             if value not in self.constants:
-                self.fail("unknown constant", raw, ", ".join(sorted(self.constants)))
+                self.fail("constante inconnue", raw, ", ".join(sorted(self.constants)))
             constant, value = value, self.constants[value].value
         if not isinstance(value, int | float) or isinstance(value, bool):
-            self.fail("a bound is a number or a constant's name", raw, "a number")
+            self.fail("une borne est un nombre ou le nom d'une constante", raw, "un nombre")
         low, high = (value, None) if op == "min" else (None, value)
         return Node(op, name=fact.name, low=low, high=high, constant=constant)
 
@@ -143,21 +147,23 @@ class _Parser:
 
     def leaf_one_of(self, raw, args) -> Node:
         if len(args) != 2 or not isinstance(args[1], list) or not args[1]:
-            self.fail("'one_of' takes a fact and a list of values", raw, '["one_of", "reprise", ["cdi"]]')
+            self.fail(
+                "« one_of » prend un fait et une liste de valeurs", raw, '["one_of", "reprise", ["cdi"]]'
+            )
         fact = self._fact(raw, args[0], ("enum",))
         wrong = [v for v in args[1] if v not in fact.values]
         if wrong:
-            self.fail(f"values not of {fact.name}", wrong, ", ".join(fact.values))
+            self.fail(f"valeurs étrangères à {fact.name}", wrong, ", ".join(fact.values))
         return Node("one_of", name=fact.name, values=tuple(args[1]))
 
     def leaf_child_under(self, raw, args) -> Node:
         if len(args) != 1:
-            self.fail("'child_under' takes an age", raw, '["child_under", 10]')
+            self.fail("« child_under » prend un âge", raw, '["child_under", 10]')
         return Node("child_under", high=self._int(raw, args[0]))
 
     def leaf_territory(self, raw, args) -> Node:
         if len(args) != 1 or not isinstance(args[0], str) or not args[0].strip():
-            self.fail("'territory' takes a territory name", raw, '["territory", "Vendée"]')
+            self.fail("« territory » prend un nom de territoire", raw, '["territory", "Vendée"]')
         return Node("territory", name=args[0])
 
 
@@ -169,7 +175,7 @@ def load_conditions(
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read the conditions: {exc}", where=str(path), valid="a TOML file") from exc
+        raise ConfigError(f"conditions illisibles : {exc}", where=str(path), valid="un fichier TOML") from exc
     constants = {
         name: Constant(name, float(c["value"]), c.get("since"), c.get("label", name))
         for name, c in raw.pop("constants", {}).items()
@@ -178,23 +184,27 @@ def load_conditions(
     missing = sorted(set(slugs) - set(raw))
     if unknown or missing:
         raise ConfigError(
-            f"conditions of unknown dispositifs {unknown} or dispositifs without conditions {missing}",
+            f"conditions de dispositifs inconnus {unknown} ou dispositifs sans conditions {missing}",
             where=str(path),
-            valid="one table per dispositif slug of dispositifs.ttl",
+            valid="une table par identifiant de dispositif de dispositifs.ttl",
         )
     out = {}
     for slug, spec in raw.items():
         where = f"{path} [{slug}]"
         if "rule" not in spec:
-            raise ConfigError(f"dispositif {slug!r} has no rule", where=where, valid='rule = ["all", …]')
+            raise ConfigError(
+                f"le dispositif {slug!r} n'a pas de règle (rule)", where=where, valid='rule = ["all", …]'
+            )
         verify = spec.get("verify", [])
         if not isinstance(verify, list) or not all(isinstance(v, str) for v in verify):
             raise ConfigError(
-                f"verify of {slug!r} is not a list of texts", where=where, valid='verify = ["…"]'
+                f"verify de {slug!r} n'est pas une liste de textes", where=where, valid='verify = ["…"]'
             )
         checked = spec.get("checked")
         if checked is not None and not isinstance(checked, dt.date):
-            raise ConfigError(f"checked of {slug!r} is not a date", where=where, valid="checked = 2026-12-01")
+            raise ConfigError(
+                f"checked de {slug!r} n'est pas une date", where=where, valid="checked = 2026-12-01"
+            )
         rule = _Parser(where, statuses, facts, constants).node(spec["rule"])
         out[slug] = Conditions(rule, tuple(verify), spec.get("source"), spec.get("operator_url"), checked)
     return out, constants

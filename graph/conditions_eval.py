@@ -256,7 +256,7 @@ def eligibility(
     ``statuses`` are the statuses the adviser declared: an empty set means "not known", while a status
     missing from a non-empty set counts as not held. ``residence`` (residant_qpv, residant_zrr) only proves a
     residence. ``facts`` are the optional typed facts of ``facts.toml``. A dispositif replaced before ``on``
-    (default: today) is excluded with its successor named.
+    (default: today) is excluded with its successor named, one closed before ``on`` with its closing date.
     """
     held = terms.with_implied(set(statuses) | set(residence or ()))
     vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
@@ -268,6 +268,8 @@ def eligibility(
         name = successor.label if successor else disp.replaced_by
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
         failed.append(f"dispositif remplacé par « {name} »{since} ✗")
+    elif disp.ended_on and disp.ended_on <= (on or dt.date.today()):
+        failed.append(f"dispositif fermé aux nouvelles entrées depuis le {french_date(disp.ended_on)} ✗")
     conditions = disp.conditions
     if conditions is None:
         result, to_check = _Result(True), disp.other_conditions

@@ -76,18 +76,20 @@ class Facts:
             with open(path, "rb") as fh:
                 raw = tomllib.load(fh)
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read the facts: {exc}", where=str(path), valid="a TOML file") from exc
+            raise ConfigError(f"faits illisibles : {exc}", where=str(path), valid="un fichier TOML") from exc
         out = {}
         for name, spec in raw.items():
             if spec.get("type") not in TYPES or not spec.get("label") or not spec.get("question"):
                 raise ConfigError(
-                    f"fact {name!r} needs a type, a label and a question",
+                    f"le fait {name!r} demande un type, un libellé (label) et une question",
                     where=f"{path} [{name}]",
-                    valid=f"type one of {', '.join(TYPES)}",
+                    valid=f"type parmi {', '.join(TYPES)}",
                 )
             if spec["type"] == "enum" and not spec.get("values"):
                 raise ConfigError(
-                    f"enum fact {name!r} has no values", where=f"{path} [{name}]", valid="values = [...]"
+                    f"le fait énuméré {name!r} n'a pas de valeurs",
+                    where=f"{path} [{name}]",
+                    valid="values = [...]",
                 )
             out[name] = Fact(
                 name,

@@ -58,9 +58,9 @@ class DispositifQueries:
         d = self.reference.dispositifs.get(node)
         if d is None and node not in g:
             raise NotFound(
-                f"no dispositif {dispositif_id!r}",
+                f"aucun dispositif {dispositif_id!r}",
                 where="dispositif_id",
-                valid="an id listed by /dispositifs",
+                valid="un identifiant donné par /dispositifs",
             )
         out: dict[str, Any] = {"id": node}
         if d is not None:

@@ -67,6 +67,7 @@ class Dispositif:
     replaced_by: str | None
     replaced_on: dt.date | None
     territory: str | None
+    ended_on: dt.date | None = None  # closed to new entries from that date, with no successor
     # derived from the rule (conditions.toml) by with_conditions(), for readers of /dispositifs
     min_age: int | None = None
     max_age: int | None = None
@@ -128,9 +129,9 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
         graph.parse(path, format="turtle")
     except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
         raise InputError(
-            f"cannot read the dispositif thesaurus: {exc}",
+            f"thésaurus des dispositifs illisible : {exc}",
             where=str(path),
-            valid="a Turtle file with SKOS concepts",
+            valid="un fichier Turtle de concepts SKOS",
         ) from exc
 
     def ident(node: object) -> str:
@@ -154,9 +155,10 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
         )
         if len(labels) != 1 or not definition or not kind or not scope:
             raise InputError(
-                f"concept {concept} needs one French prefLabel, a definition, a kind and a scope",
+                f"le concept {concept} demande un prefLabel français, une définition, une nature (kind) "
+                "et une portée (scope)",
                 where=str(path),
-                valid="see the conventions at the top of the file",
+                valid="voir les conventions en tête du fichier",
             )
         replaced_by, link = graph.value(concept, DCTERMS.isReplacedBy), graph.value(concept, RDFS.seeAlso)
         out.append(
@@ -175,6 +177,7 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 checked=one(concept, qfq.checked),
                 replaced_by=ident(replaced_by) if replaced_by is not None else None,
                 replaced_on=one(concept, qfq.replacedOn),
+                ended_on=one(concept, qfq.endedOn),
                 territory=one(concept, qfq.territory),
                 broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
                 hidden_labels=texts(concept, SKOS.hiddenLabel),

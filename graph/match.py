@@ -4,8 +4,9 @@ failed, what is missing — and every action comes with the evidence of why it w
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,41 +77,77 @@ class Profile:
             )
 
 
-def own_exclusion(lines: list[str], first: int, profile: Profile) -> dict[str, Any] | None:
-    """The sentence of an action's own text (its lines, the first numbered `first`) that turns this person
-    away, with its line — e.g. an accommodation offer that takes no minors."""
-    if profile.age is None or profile.age >= 18:
-        return None
+def no_minors_sentence(lines: list[str], first: int) -> tuple[str, int] | None:
+    """The sentence of these lines (the first numbered `first`) saying minors are not taken, and its line."""
     for offset, raw in enumerate(lines):
         for paragraph in html_paragraphs(raw):
             m = _NO_MINORS.search(paragraph)
             if m:
                 start = paragraph.rfind(".", 0, m.start()) + 1
                 end = paragraph.find(".", m.end())
-                sentence = collapse(paragraph[start : end + 1 if end != -1 else len(paragraph)])
-                return {
-                    "rule": f"n'accueille pas les mineurs : {profile.age} ans ✗",
-                    "quote": sentence,
-                    "line": first + offset,
-                }
+                return collapse(paragraph[start : end + 1 if end != -1 else len(paragraph)]), first + offset
     return None
 
 
+_MATCHERS: weakref.WeakKeyDictionary[Queries, Matcher] = weakref.WeakKeyDictionary()
+_MATCHERS_LOCK = threading.Lock()
+
+
+def matcher_for(queries: Queries, lines_of) -> Matcher:
+    """The matcher of a knowledge base's queries, made once: what it derives from the graph and the
+    referential (territory ids, action summaries, an action's own exclusions) is kept for the next answers,
+    and goes with the knowledge base."""
+    with _MATCHERS_LOCK:
+        found = _MATCHERS.get(queries)
+        if found is None:
+            found = _MATCHERS[queries] = Matcher(queries, lines_of)
+        return found
+
+
 class Matcher:
+    """Matches profiles on one knowledge base. Its caches hold only what the graph and the referential decide
+    (never a profile), filled on first use; two threads may fill an entry twice with equal values."""
+
     def __init__(self, queries: Queries, lines_of):
-        self.q = queries
+        # a proxy: the matcher is the value of a weak-keyed map on its queries and must not keep them alive
+        self.q = weakref.proxy(queries)
         self.g = queries.g
         self.lines_of = lines_of
         self.reference = queries.reference
         vocabularies = self.reference.vocabularies
         self.valid_statuses = statuses(vocabularies)
+        self.valid_needs = list(self.reference.profile.needs)
+        self.terms = self.reference.profile
+        self.thesaurus = self.reference.dispositifs
         self.need_of_theme = {f"theme:{c.slug}": c.need for c in vocabularies.concepts("theme") if c.need}
+        self._territories: dict[str, str | None] = {}
+        self._edges: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        self._summaries: dict[str, dict[str, Any]] = {}
+        self._no_minors: dict[str, tuple[str, int] | None] = {}
+        self._dispositifs: dict[str, dict[str, Any]] = {}
+        self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
+        self._for_persons = [
+            (d, frozenset(d.needs))
+            for d in self.thesaurus
+            if not (d.publics and set(d.publics) <= NOT_PERSONS)
+        ]
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 -- a Matcher lives for one answer
     def _territory(self, name: str) -> str | None:
         """The id of the territory a dispositif or a condition names."""
-        hits = self.q.ref.lookup(name, levels=("region", "departement", "epci", "commune"))
-        return hits[0].id if hits else None
+        if name not in self._territories:
+            hits = self.q.ref.lookup(name, levels=("region", "departement", "epci", "commune"))
+            self._territories[name] = hits[0].id if hits else None
+        return self._territories[name]
+
+    def _out(self, node: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """A node's out-edges as (kind, target, data)."""
+        found = self._edges.get(node)
+        if found is None:
+            found = self._edges[node] = [
+                (e["kind"], dst, e) for _, dst, e in self.g.out_edges(node, data=True)
+            ]
+        return found
 
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
         if d.scope == "national" or not d.territory:
@@ -118,8 +155,8 @@ class Matcher:
         return self._territory(d.territory) in chain
 
     def match(self, profile: Profile) -> dict[str, Any]:
-        profile.validate(self.valid_statuses, list(self.reference.profile.needs))
-        thesaurus = self.reference.dispositifs
+        profile.validate(self.valid_statuses, self.valid_needs)
+        thesaurus = self.thesaurus
         facts = thesaurus.facts.parse(profile.facts)
         if not profile.where:
             raise InputError(
@@ -140,10 +177,10 @@ class Matcher:
         eligible, excluded, undecided = [], [], []
         wanted = set(profile.needs)
         questions: dict[str, dict[str, Any]] = {}
-        for d in thesaurus:
-            if not self._dispositif_applies_here(d, chain) or (d.publics and set(d.publics) <= NOT_PERSONS):
+        for d, needs in self._for_persons:
+            if not self._dispositif_applies_here(d, chain):
                 continue
-            serves = sorted(set(d.needs) & wanted)
+            serves = sorted(needs & wanted)
             if wanted and not serves:
                 continue
             decision = eligibility(
@@ -151,7 +188,7 @@ class Matcher:
                 profile.age,
                 held,
                 residence,
-                terms=self.reference.profile,
+                terms=self.terms,
                 thesaurus=thesaurus,
                 facts=facts,
                 place=inside,
@@ -239,57 +276,41 @@ class Matcher:
             form = thesaurus.facts.get(missing.fact).form()
         return {**form, "question": missing.question, "condition": missing.condition}
 
-    @staticmethod
-    def _dispositif(d: Dispositif) -> dict[str, Any]:
-        return {
-            "id": d.id,
-            "name": d.label,
-            "kind": d.kind,
-            "scope": d.scope,
-            "operator": list(d.operator),
-            "definition": d.definition,
-            "link": d.link,
-            "checked": d.checked.isoformat() if d.checked else None,
-            "source": d.conditions.source if d.conditions else None,
-            "operator_url": d.conditions.operator_url if d.conditions else None,
-        }
+    def _dispositif(self, d: Dispositif) -> dict[str, Any]:
+        found = self._dispositifs.get(d.id)
+        if found is None:
+            found = self._dispositifs[d.id] = {
+                "id": d.id,
+                "name": d.label,
+                "kind": d.kind,
+                "scope": d.scope,
+                "operator": list(d.operator),
+                "definition": d.definition,
+                "link": d.link,
+                "checked": d.checked.isoformat() if d.checked else None,
+                "source": d.conditions.source if d.conditions else None,
+                "operator_url": d.conditions.operator_url if d.conditions else None,
+            }
+        return found
 
     def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
         out, turned_away = [], []
-        need_labels = self.reference.profile.needs
-        texts: dict[str, list[str]] = {}  # a document's lines, read once per answer
         for item in self.q.actions(where=profile.where):
             node = item["id"]
-            reasons, dispositifs = [], []
-            for _, dst, e in self.g.out_edges(node, data=True):
-                if e["kind"] == "theme" and self.need_of_theme.get(dst) in wanted:
-                    reasons.append(
-                        {
-                            "why": f"besoin « {need_labels.get(self.need_of_theme[dst])} » : thématique "
-                            f"{self.g.nodes[dst]['label']}",
-                            "quote": e.get("quote"),
-                            "line": e.get("line_start"),
-                        }
-                    )
-                elif e["kind"] == "mobilises" and dst in eligible_ids:
-                    dispositifs.append(dst)
-                    reasons.append(
-                        {
-                            "why": f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit",
-                            "quote": e.get("quote"),
-                            "line": e.get("line_start"),
-                        }
-                    )
+            reasons, dispositifs = self._reasons(node, wanted, eligible_ids)
             if not reasons:
                 continue
-            d = self.g.nodes[node]
-            summary = self._summary(node, item["scope"], reasons, dispositifs)
+            summary = {**self._static(node), "scope": item["scope"], "dispositifs": dispositifs}
+            summary["reasons"] = reasons
             why_not = None
             if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away
-                if d["doc"] not in texts:
-                    texts[d["doc"]] = self.lines_of(d["doc"])
-                span = texts[d["doc"]][d["line_start"] - 1 : d["line_end"]]
-                why_not = own_exclusion(span, d["line_start"], profile)
+                found = self._minors_refused(node)
+                if found is not None:
+                    why_not = {
+                        "rule": f"n'accueille pas les mineurs : {profile.age} ans ✗",
+                        "quote": found[0],
+                        "line": found[1],
+                    }
             if why_not:
                 turned_away.append({**summary, "excluded_by": why_not})
             else:
@@ -303,25 +324,63 @@ class Matcher:
         )
         return out, turned_away
 
-    def _summary(self, node: str, scope: str, reasons: list[dict], dispositifs: list[str]) -> dict[str, Any]:
+    def _reasons(self, node: str, wanted: set[str], eligible_ids: set[str]) -> tuple[list[dict], list[str]]:
+        """Why an action answers this person: a theme of one of their needs, a dispositif they may have."""
+        reasons, dispositifs = [], []
+        for kind, key, reason in self._why_of(node):
+            if kind == "theme" and key in wanted:
+                reasons.append(reason)
+            elif kind == "mobilises" and key in eligible_ids:
+                dispositifs.append(key)
+                reasons.append(reason)
+        return reasons, dispositifs
+
+    def _why_of(self, node: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """An action's possible reasons, in edge order: ("theme", need, reason), ("mobilises", id, reason)."""
+        found = self._why.get(node)
+        if found is not None:
+            return found
+        found, need_labels = [], self.terms.needs
+        for kind, dst, e in self._out(node):
+            where = {"quote": e.get("quote"), "line": e.get("line_start")}
+            if kind == "theme" and self.need_of_theme.get(dst):
+                need = self.need_of_theme[dst]
+                why = f"besoin « {need_labels.get(need)} » : thématique {self.g.nodes[dst]['label']}"
+                found.append((kind, need, {"why": why, **where}))
+            elif kind == "mobilises":
+                why = f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit"
+                found.append((kind, dst, {"why": why, **where}))
+        self._why[node] = found
+        return found
+
+    def _minors_refused(self, node: str) -> tuple[str, int] | None:
+        """The sentence of an action's own text that turns minors away, and its line (read once)."""
+        if node not in self._no_minors:
+            d = self.g.nodes[node]
+            span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
+            self._no_minors[node] = no_minors_sentence(span, d["line_start"])
+        return self._no_minors[node]
+
+    def _static(self, node: str) -> dict[str, Any]:
+        """What an action's summary says whoever asks: title, places, pilots, contacts, document, evidence."""
+        found = self._summaries.get(node)
+        if found is not None:
+            return found
         d = self.g.nodes[node]
         pilots, contacts = [], []
-        for _, dst, e in self.g.out_edges(node, data=True):
-            if e["kind"] == "piloted_by" and not self.g.nodes[dst].get("generic"):
+        for kind, dst, e in self._out(node):
+            if kind == "piloted_by" and not self.g.nodes[dst].get("generic"):
                 pilots.append(self.q.actor_summary(dst))
-            elif e["kind"] == "contact":
+            elif kind == "contact":
                 contacts.append({"actor": self.g.nodes[dst]["label"], "value": e.get("value")})
-        return {
+        found = self._summaries[node] = {
             "id": node.removeprefix("action:"),
             "title": d["label"],
             "doc": d.get("doc"),
             "ref": d.get("ref"),
-            "scope": scope,
             "territories": [t["name"] for t in self.q.territories_of(node)],
             "pilots": pilots,
             "contacts": contacts,
-            "dispositifs": dispositifs,
-            "reasons": reasons,
             "document": self.q.document_summary(d.get("doc")),
             "evidence": {
                 "doc": d.get("doc"),
@@ -330,3 +389,4 @@ class Matcher:
                 "quote": d.get("quote"),
             },
         }
+        return found

@@ -30,12 +30,12 @@ class ProfileTerms:
                 raw = tomllib.load(fh)
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(
-                f"cannot read the profile terms: {exc}", where=str(path), valid="a TOML file"
+                f"termes du profil illisibles : {exc}", where=str(path), valid="un fichier TOML"
             ) from exc
         missing = [t for t in _TABLES if t not in raw]
         if missing:
             raise ConfigError(
-                f"tables missing: {', '.join(missing)}", where=str(path), valid=", ".join(_TABLES)
+                f"tables manquantes : {', '.join(missing)}", where=str(path), valid=", ".join(_TABLES)
             )
         implied = {k: frozenset(v) for k, v in raw["implied_statuses"].items()}
         return cls(

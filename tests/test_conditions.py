@@ -49,13 +49,13 @@ def test_every_dispositif_has_a_rule_and_the_file_loads() -> None:
 @pytest.mark.parametrize(
     ("rule", "needle"),
     [
-        ('["status", "astronaute"]', "unknown status"),
-        ('["fact", "licorne"]', "unknown fact"),
-        ('["age", 30, 18]', "minimum above maximum"),
-        ('["any", ["age_min", 18]]', "at least two"),
-        ('["max", "salaire_net_mensuel", "plafond_inconnu"]', "unknown constant"),
-        ('["one_of", "reprise", ["stage"]]', "values not of reprise"),
-        ('["ou", ["age_min", 18]]', "unknown condition"),
+        ('["status", "astronaute"]', "statut inconnu"),
+        ('["fact", "licorne"]', "fait inconnu"),
+        ('["age", 30, 18]', "minimum supérieur au maximum"),
+        ('["any", ["age_min", 18]]', "au moins deux"),
+        ('["max", "salaire_net_mensuel", "plafond_inconnu"]', "constante inconnue"),
+        ('["one_of", "reprise", ["stage"]]', "valeurs étrangères à reprise"),
+        ('["ou", ["age_min", 18]]', "condition inconnue"),
     ],
 )
 def test_a_bad_rule_names_the_dispositif(tmp_path: Path, rule: str, needle: str) -> None:
@@ -67,7 +67,7 @@ def test_a_bad_rule_names_the_dispositif(tmp_path: Path, rule: str, needle: str)
 
 def test_every_dispositif_needs_its_table(tmp_path: Path) -> None:
     path = write(tmp_path, '[visale]\nrule = ["all"]\n')
-    with pytest.raises(ConfigError, match="without conditions \\['cej'\\]"):
+    with pytest.raises(ConfigError, match="sans conditions \\['cej'\\]"):
         load_conditions(["visale", "cej"], STATUSES, FACTS, path)
     assert CONDITIONS_FILE.exists()
 
@@ -139,21 +139,36 @@ def test_childcare_without_a_declared_child_asks_for_it() -> None:
 
 
 def test_agepi_checks_the_return_to_work() -> None:
+    # the aide à la garde d'enfants (AGE) that replaced the AGEPI on 2024-05-01: every parent, children under
+    # 12, a contract of at least 28 days, an allowance up to 1,3 × the minimum ARE
     base = {"enfants": [4], "are_journaliere": 10}
     who = {"demandeur_emploi", "parent_isole"}
-    assert check("agepi", 30, who, {**base, "reprise": "cdd", "contrat_duree_mois": 2}).decision == "excluded"
-    assert check("agepi", 30, who, {**base, "reprise": "cdd", "contrat_duree_mois": 3}).decision == "eligible"
+    assert check("agepi", 30, who, {**base, "reprise": "cdd", "contrat_duree_mois": 0}).decision == "excluded"
+    assert check("agepi", 30, who, {**base, "reprise": "cdd", "contrat_duree_mois": 1}).decision == "eligible"
+    couple = check("agepi", 30, {"demandeur_emploi"}, {**base, "enfants": [11], "reprise": "cdi"})
+    assert couple.decision == "eligible"
+    assert "enfant de moins de 12 ans : 11 ans ✓" in couple.met
+    assert check("agepi", 30, who, {**base, "enfants": [12], "reprise": "cdi"}).decision == "excluded"
+    assert (
+        check("agepi", 30, who, {**base, "are_journaliere": 41.77, "reprise": "cdi"}).decision == "eligible"
+    )
     high = check("agepi", 30, who, {**base, "are_journaliere": 50, "reprise": "cdi"})
     assert high.decision == "excluded"
     assert high.failed == (
-        "allocation chômage journalière ≤ ARE minimale journalière (32,13 € par jour) : 50 € par jour ✗",
+        "allocation chômage journalière ≤ 1,3 × ARE minimale journalière (41,77 € par jour) : "
+        "50 € par jour ✗",
     )
 
 
 def test_registration_length_and_minima_sociaux() -> None:
-    assert check(
-        "aide_permis", 30, {"demandeur_emploi"}, {"mois_inscription": 3, "are_journaliere": 0}
-    ).decision == ("excluded")
+    short = {"mois_inscription": 3, "are_journaliere": 0}
+    assert check("aide_permis", 30, {"demandeur_emploi"}, {**short, "promesse_embauche": False}).decision == (
+        "excluded"
+    )
+    asks = check("aide_permis", 30, {"demandeur_emploi"}, short)  # the derogation for a promise of a job
+    assert asks.decision == "undecided" and [m.fact for m in asks.missing][0] == "promesse_embauche"
+    promised = {**short, "promesse_embauche": True, "reprise": "cdd", "contrat_duree_mois": 3}
+    assert check("aide_permis", 30, {"demandeur_emploi"}, promised).decision == "eligible"
     assert check(
         "aide_permis", 30, {"demandeur_emploi"}, {"mois_inscription": 8, "are_journaliere": 0}
     ).decision == ("eligible")

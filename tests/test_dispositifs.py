@@ -237,22 +237,32 @@ def test_cej_eligibility() -> None:
 
 
 def test_emplois_francs_needs_the_address_and_a_job_offer() -> None:
-    d = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set())
+    before_end = dt.date(2024, 6, 1)  # the scheme took contracts signed until 2024-12-31
+    d = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set(), on=before_end)
     assert d.decision == "undecided"
     assert [m.fact for m in d.missing] == ["qpv", "promesse_embauche"]
     assert "La personne a-t-elle une promesse d'embauche ?" in d.unknown
-    qpv = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"})
+    qpv = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}, on=before_end)
     assert qpv.decision == "undecided" and [m.fact for m in qpv.missing] == ["promesse_embauche"]
     hired = {"promesse_embauche": True}
     assert (
-        check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}, facts=hired).decision
+        check(
+            disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}, facts=hired, on=before_end
+        ).decision
         == "eligible"
     )
-    no_qpv = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, set(), facts={**hired, "qpv": False})
+    no_qpv = check(
+        disp("emplois_francs"), 35, {"demandeur_emploi"}, set(), facts={**hired, "qpv": False}, on=before_end
+    )
     assert no_qpv.decision == "excluded" and no_qpv.failed == (
         "résidence en quartier prioritaire (QPV) : non ✗",
     )
-    assert check(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}).decision == "excluded"
+    assert (
+        check(disp("emplois_francs"), 35, {"salarie"}, {"residant_qpv"}, on=before_end).decision == "excluded"
+    )
+    closed = check(disp("emplois_francs"), 35, {"demandeur_emploi"}, {"residant_qpv"}, facts=hired)
+    assert closed.decision == "excluded"
+    assert closed.failed == ("dispositif fermé aux nouvelles entrées depuis le 1er janvier 2025 ✗",)
 
 
 def test_apprenticeship_has_no_age_limit_for_disabled_workers() -> None:
@@ -268,7 +278,7 @@ def test_statuses_all_of_implied_and_unknown() -> None:
         check(disp("agepi"), 30, {"demandeur_emploi", "parent_isole"}, set(), facts=facts).decision
         == "eligible"
     )
-    assert check(disp("agepi"), 30, {"demandeur_emploi"}, set(), facts=facts).decision == "excluded"
+    assert check(disp("agepi"), 30, {"salarie", "parent_isole"}, set(), facts=facts).decision == "excluded"
     assert check(disp("agepi"), 30, set(), set(), facts=facts).decision == "undecided"
     assert check(disp("aif"), 45, {"demandeur_emploi_longue_duree"}, set()).decision == "eligible"
 

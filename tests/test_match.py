@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.service import Service
+from graph.reference import ReferenceData
 from ingest.errors import InputError
 
 
@@ -172,57 +173,59 @@ def test_http_match_get_post_and_422(built: Service) -> None:
         assert "promesse_embauche" in {f["fact"] for f in vocabulary["facts"]}
 
 
-def test_cli_match_in_french_with_facts(built: Service) -> None:
+PARENT = ["--age", "24", "--status", "demandeur_emploi", "--status", "parent_isole", "--where", "85000"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "succeeds", "needles"),
+    [
+        (["--help"], True, ["Quels dispositifs", "--fait"]),
+        (
+            [*PARENT, "--need", "garde_enfants"],
+            True,
+            ["question : La personne a-t-elle des enfants à charge, et de quel âge ?", "--fait enfants=…"],
+        ),
+        (
+            [*PARENT, "--need", "garde_enfants", "--fait", "enfants=2", "--fait", "are_journaliere=0"]
+            + ["--fait", "reprise=cdi"],
+            True,
+            ["enfant de moins de 12 ans : 2 ans ✓"],
+        ),
+        (["--where", "85000", "--fait", "licorne=oui"], False, ["fait inconnu"]),
+    ],
+    ids=["help", "asks", "told", "unknown-fact"],
+)
+def test_cli_match_in_french_with_facts(
+    built: Service, argv: list[str], succeeds: bool, needles: list[str]
+) -> None:
     import subprocess
     import sys
 
-    data = str(built.settings.data)
-    repo = Path(__file__).resolve().parents[1]
-
-    def qfq(*argv: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "api.cli", "match", *argv, "--data", data],
-            capture_output=True,
-            text=True,
-            cwd=repo,
-        )
-
-    helped = qfq("--help")
-    assert "Quels dispositifs" in helped.stdout and "--fait" in helped.stdout
-    asked = qfq(
-        "--age",
-        "24",
-        "--status",
-        "demandeur_emploi",
-        "--status",
-        "parent_isole",
-        "--where",
-        "85000",
-        "--need",
-        "garde_enfants",
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "match", *argv, "--data", str(built.settings.data)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
     )
-    assert asked.returncode == 0, asked.stderr
-    assert "question : La personne a-t-elle des enfants à charge, et de quel âge ?" in asked.stdout
-    assert "--fait enfants=…" in asked.stdout
-    told = qfq(
-        "--age",
-        "24",
-        "--status",
-        "demandeur_emploi",
-        "--status",
-        "parent_isole",
-        "--where",
-        "85000",
-        "--need",
-        "garde_enfants",
-        "--fait",
-        "enfants=2",
-        "--fait",
-        "are_journaliere=0",
-        "--fait",
-        "reprise=cdi",
-    )
-    assert told.returncode == 0, told.stderr
-    assert "enfant de moins de 10 ans : 2 ans ✓" in told.stdout
-    bad = qfq("--where", "85000", "--fait", "licorne=oui")
-    assert bad.returncode != 0 and "fait inconnu" in (bad.stdout + bad.stderr)
+    assert (done.returncode == 0) is succeeds, done.stderr
+    shown = " ".join((done.stdout if succeeds else done.stdout + done.stderr).split())  # lines wrap at 80
+    for needle in needles:
+        assert needle in shown, needle
+
+
+def test_a_matcher_goes_with_its_knowledge_base(reference: ReferenceData) -> None:
+    import gc
+    import weakref
+
+    import networkx as nx
+
+    from graph.match import matcher_for
+    from graph.queries import Queries
+
+    queries = Queries(nx.MultiDiGraph(), reference)
+    made = matcher_for(queries, lambda doc: [])
+    assert matcher_for(queries, lambda doc: []) is made  # one matcher per knowledge base
+    gone = weakref.ref(queries)
+    del queries, made
+    gc.collect()
+    assert gone() is None  # an old knowledge base is not kept alive by its matcher

@@ -20,7 +20,7 @@ class MatchFacade:
         needs: list[str] | None = None,
         facts: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        from graph.match import Matcher, Profile
+        from graph.match import Profile, matcher_for
 
         profile = Profile(
             age=age,
@@ -31,7 +31,7 @@ class MatchFacade:
         )
         return self._answer(
             "match",
-            lambda: Matcher(self.knowledge.queries, self.store.lines).match(profile),
+            lambda: matcher_for(self.knowledge.queries, self.store.lines).match(profile),
             age,
             sorted(profile.statuses),
             where,
