@@ -107,12 +107,12 @@ class Similar:
         node = action_id if action_id.startswith("action:") else f"action:{action_id}"
         if node not in self.facts:
             raise NotFound(
-                f"no action with id {action_id!r}",
+                f"aucune action d'identifiant {action_id!r}",
                 where="action_id",
-                valid="an id listed by /actions or `qfq export actions`",
+                valid="un identifiant listé par /actions ou `qfq export actions`",
             )
         if scope not in SCOPES:
-            raise InputError(f"unknown scope {scope!r}", where="scope", valid=", ".join(SCOPES))
+            raise InputError(f"portée inconnue : {scope!r}", where="scope", valid=", ".join(SCOPES))
         # every other action is scored: a retelling in another document counts whatever its region
         candidates = [b for b in self.actions if b != node]
         fused, best_for = self.ranking(node, candidates)
