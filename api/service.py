@@ -98,4 +98,6 @@ class Service(
             "actions": self.store.count_actions(),
             "store": self.store.store_id(),
             "generation": current.generation if current is not None else None,
+            "store_generation": self.store.generation(),
+            "answers": self.settings.answers_fingerprint(),
         }

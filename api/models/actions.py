@@ -23,3 +23,9 @@ class Health(Body):
     generation: int | None = Field(
         None, description="The store generation the knowledge base being served was built from."
     )
+    store_generation: int | None = Field(
+        None, description="The store's generation now (bumped by every write)."
+    )
+    answers: str | None = Field(
+        None, description="A digest of the settings and reference files the answers depend on."
+    )
