@@ -1,11 +1,18 @@
 """Read-only SPARQL over the knowledge graph's RDF view: the query is parsed and its algebra walked before it
 runs (only SELECT / ASK / CONSTRUCT / DESCRIBE, no SERVICE, no FROM / FROM NAMED anywhere), then it runs in a
-forked process that cannot reach the network, killed at the time limit, its rows capped."""
+forked process that cannot reach the network, at a low priority (nice), stopped when it has used its CPU time
+(not wall-clock time: a niced child that waits for the CPU is not killed for waiting), with a generous
+wall-clock backstop, its rows capped."""
 
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
+import os
+import resource
+import signal
+import threading
 from typing import Any
 
 from rdflib import BNode, Graph, URIRef
@@ -18,15 +25,15 @@ from ingest.errors import InputError
 # by URL). The validated algebra itself, not the text again, is what the forked child evaluates.
 
 _VALID = (
-    "a read-only SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) over this graph, "
-    "without SERVICE, FROM or FROM NAMED"
+    "une requête SPARQL 1.1 en lecture seule (SELECT, ASK, CONSTRUCT ou DESCRIBE) sur ce graphe, "
+    "sans SERVICE, FROM ni FROM NAMED"
 )
 _QUERY_FORMS = {"SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"}
-_UPDATES = "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)"
+_UPDATES = "les mises à jour (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)"
 # node names of rdflib's parse tree and algebra, and keys of their nodes, that reach outside the graph
 _REFUSED_NODES = {
-    "ServiceGraphPattern": "SERVICE clauses (calls to other SPARQL endpoints)",
-    "DatasetClause": "FROM and FROM NAMED clauses (they load other graphs)",
+    "ServiceGraphPattern": "les clauses SERVICE (appels à d'autres points d'accès SPARQL)",
+    "DatasetClause": "les clauses FROM et FROM NAMED (elles chargent d'autres graphes)",
     **{
         name: _UPDATES
         for name in (
@@ -45,6 +52,11 @@ _CHILD_REFUSED_EVENTS = frozenset({
     "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto",
     "socket.sendmsg", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
 })  # fmt: skip
+
+
+# rdflib's SPARQL grammar (pyparsing) is not thread-safe: two parses at once in one process fail at random
+# ("<lambda>() missing 1 required positional argument"); a query is parsed in milliseconds, one at a time
+_PARSING = threading.Lock()
 
 
 def _nodes(root: Any) -> Any:
@@ -75,7 +87,7 @@ def _refuse_outside(root: Any) -> None:
         refused = _REFUSED_NODES.get(node.name)
         refused = refused or next((what for key, what in _REFUSED_KEYS.items() if dict.get(node, key)), None)
         if refused:
-            raise InputError(f"{refused} are refused", where="query", valid=_VALID)
+            raise InputError(f"{refused} sont refusées", where="query", valid=_VALID)
 
 
 def _is_update(query: str) -> bool:
@@ -90,6 +102,11 @@ def _is_update(query: str) -> bool:
 
 def prepare_query(query: str) -> Any:
     """The rdflib algebra of a read-only query over this graph alone; an InputError says what is refused."""
+    with _PARSING:
+        return _prepare(query)
+
+
+def _prepare(query: str) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -97,17 +114,17 @@ def prepare_query(query: str) -> Any:
         tree = parseQuery(query)
     except Exception as exc:
         if _is_update(query):
-            refused = f"{_UPDATES} are refused: the graph is read-only"
+            refused = f"{_UPDATES} sont refusées : le graphe est en lecture seule"
             raise InputError(refused, where="query", valid=_VALID) from exc
-        raise InputError(f"the query does not parse: {exc}", where="query", valid=_VALID) from exc
+        raise InputError(f"la requête ne s'analyse pas : {exc}", where="query", valid=_VALID) from exc
     form = getattr(tree[-1], "name", None) if len(tree) else None
     if form not in _QUERY_FORMS:
-        raise InputError(f"the query form {form!r} is refused", where="query", valid=_VALID)
+        raise InputError(f"la forme de requête {form!r} est refusée", where="query", valid=_VALID)
     _refuse_outside(tree)
     try:
         prepared = translateQuery(tree)
     except Exception as exc:
-        raise InputError(f"the query does not parse: {exc}", where="query", valid=_VALID) from exc
+        raise InputError(f"la requête ne s'analyse pas : {exc}", where="query", valid=_VALID) from exc
     _refuse_outside(prepared.algebra)
     return prepared
 
@@ -148,12 +165,12 @@ def _run(rdf: Graph, query: Any, limit: int) -> dict[str, Any]:
 
 def _refuse_event(event: str, args: Any) -> None:
     if event in _CHILD_REFUSED_EVENTS:
-        raise PermissionError(f"{event} is refused while a SPARQL query runs")
+        raise PermissionError(f"{event} est refusé pendant qu'une requête SPARQL s'exécute")
 
 
 def _refuse_service(ctx: Any, part: Any) -> Any:
     if part.name == "ServiceGraphPattern":
-        raise PermissionError("SERVICE is refused while a SPARQL query runs")
+        raise PermissionError("SERVICE est refusé pendant qu'une requête SPARQL s'exécute")
     raise NotImplementedError  # rdflib then evaluates the part itself
 
 
@@ -175,40 +192,110 @@ def _lock_down() -> None:
     sys.addaudithook(_refuse_event)
 
 
-def _child(rdf: Graph, query: Any, limit: int, conn: Any) -> None:
+class CpuTimeUp(BaseException):
+    """Raised in the child when its CPU time is used up (a BaseException: rdflib's ``except Exception``
+    blocks do not swallow it)."""
+
+
+def _on_cpu_time_up(signum: int, frame: Any) -> None:
+    raise CpuTimeUp
+
+
+def _limit_child(cpu_seconds: float, nice: int) -> None:
+    """In the child: a lower priority, and a CPU-time limit (not wall-clock: waiting for the CPU costs
+    nothing). ITIMER_PROF (process CPU time, to the millisecond) raises :class:`CpuTimeUp` between two Python
+    steps; RLIMIT_CPU, one second later, is the kernel's stop for a step that never returns to Python (a
+    regular expression running in C): SIGXCPU ends the process (no core file), SIGKILL a second after."""
+    current = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice > current:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    soft = math.ceil(cpu_seconds) + 1
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    wanted = soft + 1 if hard == resource.RLIM_INFINITY else min(soft + 1, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (min(soft, wanted), wanted))
+    signal.signal(signal.SIGPROF, _on_cpu_time_up)
+    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+
+
+def _child(rdf: Graph, query: Any, limit: int, conn: Any, cpu_seconds: float, nice: int) -> None:
     try:
+        _limit_child(cpu_seconds, nice)
         _lock_down()
-        conn.send(("ok", json.dumps(_run(rdf, query, limit))))
+        answer = json.dumps(_run(rdf, query, limit))
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        conn.send(("ok", answer))
+    except CpuTimeUp:
+        conn.send(("cpu", ""))
     except Exception as exc:  # reported to the parent, which raises it as an InputError
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-def run_prepared(rdf: Graph, prepared: Any, *, timeout: float, limit: int) -> dict[str, Any]:
-    """Evaluate an already prepared query in a forked process that is killed at `timeout` seconds."""
+_NARROWER = "une requête plus étroite (ajouter un LIMIT, restreindre les motifs)"
+
+
+def _cpu_time_up(timeout: float) -> InputError:
+    return InputError(
+        f"la requête a utilisé plus de {timeout:g} s de calcul et a été arrêtée",
+        where="query",
+        valid=_NARROWER + " ; la limite est QFQ_SPARQL_TIMEOUT",
+    )
+
+
+def _receive(parent: Any, proc: Any, timeout: float, wall: float) -> tuple[str, str]:
+    if not parent.poll(wall):
+        raise InputError(
+            f"la requête a duré plus de {wall:g} s (temps écoulé) et a été arrêtée",
+            where="query",
+            valid=_NARROWER + " ; la limite est QFQ_SPARQL_WALL_TIMEOUT",
+        )
+    try:
+        status, payload = parent.recv()
+    except EOFError:  # the child ended without an answer: killed by the kernel at RLIMIT_CPU, or crashed
+        proc.join(5)
+        if proc.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise _cpu_time_up(timeout) from None
+        status, payload = "error", f"le processus de la requête s'est terminé (code {proc.exitcode})"
+    if status == "cpu":
+        raise _cpu_time_up(timeout)
+    return status, payload
+
+
+def run_prepared(
+    rdf: Graph, prepared: Any, *, timeout: float, limit: int, nice: int = 0, wall: float | None = None
+) -> dict[str, Any]:
+    """Evaluate an already prepared query in a forked process niced to `nice`, stopped once it has used
+    `timeout` seconds of CPU time, killed after `wall` seconds of wall-clock time (default: 6 × timeout)."""
+    wall = wall if wall is not None else 6 * timeout
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(rdf, prepared, limit, child), daemon=True)
+    proc = ctx.Process(target=_child, args=(rdf, prepared, limit, child, timeout, nice), daemon=True)
     proc.start()
     child.close()
     try:
-        if not parent.poll(timeout):
-            proc.kill()
-            raise InputError(
-                f"the query ran longer than {timeout:g} s and was stopped",
-                where="query",
-                valid="a narrower query (add a LIMIT, restrict the patterns)",
-            )
-        status, payload = parent.recv()
+        status, payload = _receive(parent, proc, timeout, max(wall, timeout))
     finally:
+        if proc.is_alive():
+            proc.kill()
         proc.join(1)
         parent.close()
     if status != "ok":
-        raise InputError(f"the query failed: {payload}", where="query", valid="a SPARQL 1.1 query")
+        raise InputError(
+            f"la requête a échoué : {payload}", where="query", valid="une requête SPARQL 1.1 valide"
+        )
     return json.loads(payload)
 
 
-def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
-    """Run a read-only SPARQL query, validated first, in a forked process killed at `timeout` seconds."""
-    return run_prepared(rdf, prepare_query(query), timeout=timeout, limit=limit)
+def sparql(
+    rdf: Graph,
+    query: str,
+    *,
+    timeout: float = 10.0,
+    limit: int = 1000,
+    nice: int = 0,
+    wall: float | None = None,
+) -> dict[str, Any]:
+    """Run a read-only SPARQL query, validated first, in a forked process (see :func:`run_prepared`)."""
+    return run_prepared(rdf, prepare_query(query), timeout=timeout, limit=limit, nice=nice, wall=wall)
