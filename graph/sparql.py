@@ -7,17 +7,15 @@ wall-clock backstop, its rows capped."""
 from __future__ import annotations
 
 import json
-import math
-import multiprocessing as mp
-import os
-import resource
-import signal
 import threading
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 
+from graph.sparql_child import CpuTimeUp, _limit_child, run_in_child, zygotes
 from ingest.errors import InputError
+
+__all__ = ["CpuTimeUp", "_limit_child", "prepare_query", "run_prepared", "sparql"]
 
 # A query is parsed with rdflib's own SPARQL parser, and both its parse tree and its algebra are walked (every
 # node, every value, every list) before anything runs: only the four read-only query forms pass, and nothing
@@ -46,14 +44,6 @@ _REFUSED_KEYS = {
     "service_string": _REFUSED_NODES["ServiceGraphPattern"],
     "datasetClause": _REFUSED_NODES["DatasetClause"],
 }
-# audit events refused in the child that evaluates a query: it has no reason to open a connection or a process
-_CHILD_REFUSED_EVENTS = frozenset({
-    "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect", "webbrowser.open",
-    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto",
-    "socket.sendmsg", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-})  # fmt: skip
-
-
 # rdflib's SPARQL grammar (pyparsing) is not thread-safe: two parses at once in one process fail at random
 # ("<lambda>() missing 1 required positional argument"); a query is parsed in milliseconds, one at a time
 _PARSING = threading.Lock()
@@ -129,163 +119,37 @@ def _prepare(query: str) -> Any:
     return prepared
 
 
-def _term_json(term: Any) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _run(rdf: Graph, query: Any, limit: int) -> dict[str, Any]:
-    result = rdf.query(query)
-    if result.type == "ASK":
-        return {"head": {}, "boolean": bool(result.askAnswer)}
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples = Graph()
-        for i, t in enumerate(result):
-            if i >= limit:
-                break
-            triples.add(t)
-        return {"turtle": triples.serialize(format="turtle"), "truncated": len(result) > limit}
-    names = [str(v) for v in result.vars]
-    rows, truncated = [], False
-    for i, row in enumerate(result):
-        if i >= limit:
-            truncated = True
-            break
-        rows.append({n: _term_json(row[n]) for n in names if row[n] is not None})
-    return {"head": {"vars": names}, "results": {"bindings": rows}, "truncated": truncated}
-
-
-def _refuse_event(event: str, args: Any) -> None:
-    if event in _CHILD_REFUSED_EVENTS:
-        raise PermissionError(f"{event} est refusé pendant qu'une requête SPARQL s'exécute")
-
-
-def _refuse_service(ctx: Any, part: Any) -> Any:
-    if part.name == "ServiceGraphPattern":
-        raise PermissionError("SERVICE est refusé pendant qu'une requête SPARQL s'exécute")
-    raise NotImplementedError  # rdflib then evaluates the part itself
-
-
-def _lock_down() -> None:
-    """In the child only (a fork: the parent keeps its settings), a second wall behind the validator.
-
-    rdflib fetches remote data in two places: SERVICE (`evaluate.evalServiceQuery`, urlopen) and the dataset
-    clause (`sparql.QueryContext.load`, Graph.parse of the FROM IRI, also file: IRIs). SPARQL_LOAD_GRAPHS off
-    stops the loading; a custom evaluation refuses SERVICE before rdflib's own; and an audit hook (hooks
-    cannot be removed, so only the short-lived child gets it) refuses any connection or process it opens.
-    """
-    import sys
-
-    import rdflib.plugins.sparql as rdflib_sparql
-
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    rdflib_sparql.CUSTOM_EVALS.clear()
-    rdflib_sparql.CUSTOM_EVALS["qfq_refuse_service"] = _refuse_service
-    sys.addaudithook(_refuse_event)
-
-
-class CpuTimeUp(BaseException):
-    """Raised in the child when its CPU time is used up (a BaseException: rdflib's ``except Exception``
-    blocks do not swallow it)."""
-
-
-def _on_cpu_time_up(signum: int, frame: Any) -> None:
-    raise CpuTimeUp
-
-
-def _limit_child(cpu_seconds: float, nice: int) -> None:
-    """In the child: a lower priority, and a CPU-time limit (not wall-clock: waiting for the CPU costs
-    nothing). ITIMER_PROF (process CPU time, to the millisecond) raises :class:`CpuTimeUp` between two Python
-    steps; RLIMIT_CPU, one second later, is the kernel's stop for a step that never returns to Python (a
-    regular expression running in C): SIGXCPU ends the process (no core file), SIGKILL a second after."""
-    current = os.getpriority(os.PRIO_PROCESS, 0)
-    if nice > current:
-        os.setpriority(os.PRIO_PROCESS, 0, nice)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    soft = math.ceil(cpu_seconds) + 1
-    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-    wanted = soft + 1 if hard == resource.RLIM_INFINITY else min(soft + 1, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (min(soft, wanted), wanted))
-    signal.signal(signal.SIGPROF, _on_cpu_time_up)
-    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
-
-
-def _child(rdf: Graph, query: Any, limit: int, conn: Any, cpu_seconds: float, nice: int) -> None:
-    try:
-        _limit_child(cpu_seconds, nice)
-        _lock_down()
-        answer = json.dumps(_run(rdf, query, limit))
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        conn.send(("ok", answer))
-    except CpuTimeUp:
-        conn.send(("cpu", ""))
-    except Exception as exc:  # reported to the parent, which raises it as an InputError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 _NARROWER = "une requête plus étroite (ajouter un LIMIT, restreindre les motifs)"
 
 
-def _cpu_time_up(timeout: float) -> InputError:
-    return InputError(
-        f"la requête a utilisé plus de {timeout:g} s de calcul et a été arrêtée",
-        where="query",
-        valid=_NARROWER + " ; la limite est QFQ_SPARQL_TIMEOUT",
-    )
-
-
-def _receive(parent: Any, proc: Any, timeout: float, wall: float) -> tuple[str, str]:
-    if not parent.poll(wall):
+def _answer(status: str, payload: str, timeout: float, wall: float) -> dict[str, Any]:
+    """The answer of a child, or the InputError that says why there is none."""
+    if status == "ok":
+        return json.loads(payload)
+    if status == "cpu":
+        raise InputError(
+            f"la requête a utilisé plus de {timeout:g} s de calcul et a été arrêtée",
+            where="query",
+            valid=_NARROWER + " ; la limite est QFQ_SPARQL_TIMEOUT",
+        )
+    if status == "wall":
         raise InputError(
             f"la requête a duré plus de {wall:g} s (temps écoulé) et a été arrêtée",
             where="query",
             valid=_NARROWER + " ; la limite est QFQ_SPARQL_WALL_TIMEOUT",
         )
-    try:
-        status, payload = parent.recv()
-    except EOFError:  # the child ended without an answer: killed by the kernel at RLIMIT_CPU, or crashed
-        proc.join(5)
-        if proc.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
-            raise _cpu_time_up(timeout) from None
-        status, payload = "error", f"le processus de la requête s'est terminé (code {proc.exitcode})"
-    if status == "cpu":
-        raise _cpu_time_up(timeout)
-    return status, payload
+    raise InputError(f"la requête a échoué : {payload}", where="query", valid="une requête SPARQL 1.1 valide")
 
 
 def run_prepared(
     rdf: Graph, prepared: Any, *, timeout: float, limit: int, nice: int = 0, wall: float | None = None
 ) -> dict[str, Any]:
-    """Evaluate an already prepared query in a forked process niced to `nice`, stopped once it has used
-    `timeout` seconds of CPU time, killed after `wall` seconds of wall-clock time (default: 6 × timeout)."""
-    wall = wall if wall is not None else 6 * timeout
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(rdf, prepared, limit, child, timeout, nice), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        status, payload = _receive(parent, proc, timeout, max(wall, timeout))
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1)
-        parent.close()
-    if status != "ok":
-        raise InputError(
-            f"la requête a échoué : {payload}", where="query", valid="une requête SPARQL 1.1 valide"
-        )
-    return json.loads(payload)
+    """Evaluate an already prepared query in a process forked from this one, niced to `nice`, stopped once it
+    has used `timeout` seconds of CPU time, killed after `wall` seconds of wall-clock time (default:
+    6 × timeout)."""
+    wall = max(wall if wall is not None else 6 * timeout, timeout)
+    status, payload = run_in_child(rdf, prepared, timeout=timeout, limit=limit, nice=nice, wall=wall)
+    return _answer(status, payload, timeout, wall)
 
 
 def sparql(
@@ -297,5 +161,10 @@ def sparql(
     nice: int = 0,
     wall: float | None = None,
 ) -> dict[str, Any]:
-    """Run a read-only SPARQL query, validated first, in a forked process (see :func:`run_prepared`)."""
-    return run_prepared(rdf, prepare_query(query), timeout=timeout, limit=limit, nice=nice, wall=wall)
+    """Run a read-only SPARQL query, validated first, in a process forked for it by a zygote of `rdf`
+    (`graph/sparql_child.py`), with the limits of :func:`run_prepared`."""
+    prepare_query(query)  # the InputError of a refused query comes from here
+    wall = max(wall if wall is not None else 6 * timeout, timeout)
+    pool = zygotes(rdf, _prepare, nice, _PARSING)
+    status, payload = pool.run(query, timeout=timeout, limit=limit, wall=wall)
+    return _answer(status, payload, timeout, wall)
