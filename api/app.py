@@ -18,11 +18,13 @@ from starlette.exceptions import HTTPException
 
 from api.errors import Busy, http_error, status_of, validation_error
 from api.guards import Guards
+from api.health import HealthAnswer
 from api.models import ErrorBody
 from api.routes import actions, documents, exports, graph, match, page, reference, search, sparql, who
 from api.routes.page import STATIC
 from api.service import Service
 from api.settings import Settings
+from api.slots import Slots
 from ingest.errors import QfqError
 
 SWAGGER = "/static/vendor/swagger-ui"  # vendored by scripts/vendor_frontend.py: /docs needs no CDN
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(service.warm_up)
         yield
         service.close()
+        app.state.health.close()
 
     app = FastAPI(
         title="qfq — qui fait quoi, où",
@@ -89,7 +92,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _docs(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.service = service
+    app.state.slots = slots(settings)
+    app.state.health = HealthAnswer()
     return app
+
+
+def slots(settings: Settings) -> dict[str, Slots]:
+    """The bounded slots of the costly routes (see `api/slots.py`), by route."""
+    s = settings
+    return {
+        "sparql": Slots(
+            "requêtes SPARQL",
+            s.sparql_concurrency,
+            s.sparql_wait,
+            setting="QFQ_SPARQL_CONCURRENCY",
+            retry_after=max(1, round(s.sparql_timeout)),
+            where="query",
+        ),
+        "search": Slots(
+            "recherches",
+            s.search_concurrency,
+            s.search_wait,
+            setting="QFQ_SEARCH_CONCURRENCY",
+            retry_after=max(1, round(s.search_wait)),
+            where="q",
+        ),
+    }
 
 
 def _docs(app: FastAPI) -> None:

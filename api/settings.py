@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     answer_cache_size: int = Field(
         1024, ge=0, description="Answers of read queries kept in memory (0: none)."
     )
-    sparql_timeout: float = Field(10.0, gt=0, le=300, description="Seconds a SPARQL query may run.")
+    sparql_timeout: float = Field(10.0, gt=0, le=300, description="CPU seconds a SPARQL query may use.")
     sparql_concurrency: int = Field(
         4,
         ge=1,
@@ -105,6 +105,30 @@ class Settings(BaseSettings):
         description="Largest request body of a route other than POST /documents (413 beyond).",
     )
     sparql_limit: int = Field(1000, ge=1, description="Most rows a SPARQL query returns.")
+    # reliability (appended): SPARQL and search under load
+    sparql_nice: int = Field(
+        19, ge=0, le=19, description="Nice value of the process that runs a SPARQL query (19: lowest)."
+    )
+    sparql_wall_timeout: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="Wall-clock seconds after which a SPARQL query is killed whatever its CPU time "
+        "(QFQ_SPARQL_TIMEOUT is CPU time: a niced query that waits for the CPU is not stopped for waiting).",
+    )
+    sparql_wait: float = Field(
+        2.0,
+        ge=0,
+        le=60,
+        description="Seconds a SPARQL query beyond QFQ_SPARQL_CONCURRENCY waits for a slot before its 503.",
+    )
+    search_concurrency: int = Field(2, ge=1, description="Searches (GET /search) run at once.")
+    search_wait: float = Field(
+        5.0,
+        ge=0,
+        le=60,
+        description="Seconds a search beyond QFQ_SEARCH_CONCURRENCY waits for a slot before its 503.",
+    )
     # search issue (appended): the CLI's query commands and a running server
     cli_server: bool = Field(
         True,

@@ -224,7 +224,7 @@ class Ontology:
             onto = Graph().parse(path, format="turtle")
         except (OSError, SyntaxError, ValueError) as exc:  # rdflib raises BadSyntax, a SyntaxError
             raise ConfigError(
-                f"cannot read the ontology: {exc}", where=str(path), valid="a Turtle file"
+                f"l'ontologie ne se lit pas : {exc}", where=str(path), valid="un fichier Turtle"
             ) from exc
         declared = frozenset(
             s for s in onto.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(QFQ))
@@ -238,7 +238,9 @@ class Ontology:
         unknown = sorted(str(t) for t in used - self.declared)
         if unknown:
             raise ConfigError(
-                f"terms not declared in the qfq ontology: {', '.join(unknown)}", where=self.source
+                f"termes non déclarés dans l'ontologie qfq : {', '.join(unknown)}",
+                where=self.source,
+                valid="des termes que l'ontologie déclare",
             )
 
 
@@ -257,4 +259,4 @@ def serialize(rdf: Graph, fmt: str) -> str:
             "id": str(ID),
         }
         return rdf.serialize(format="json-ld", context=context, auto_compact=True)
-    raise InputError(f"unknown RDF format {fmt!r}", where="format", valid="ttl, jsonld")
+    raise InputError(f"format RDF inconnu : {fmt!r}", where="format", valid="ttl, jsonld")

@@ -1,16 +1,21 @@
 """Read-only SPARQL over the knowledge graph's RDF view: the query is parsed and its algebra walked before it
 runs (only SELECT / ASK / CONSTRUCT / DESCRIBE, no SERVICE, no FROM / FROM NAMED anywhere), then it runs in a
-forked process that cannot reach the network, killed at the time limit, its rows capped."""
+forked process that cannot reach the network, at a low priority (nice), stopped when it has used its CPU time
+(not wall-clock time: a niced child that waits for the CPU is not killed for waiting), with a generous
+wall-clock backstop, its rows capped."""
 
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
+import threading
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 
+from graph.sparql_child import CpuTimeUp, _limit_child, run_in_child, zygotes
 from ingest.errors import InputError
+
+__all__ = ["CpuTimeUp", "_limit_child", "prepare_query", "run_prepared", "sparql"]
 
 # A query is parsed with rdflib's own SPARQL parser, and both its parse tree and its algebra are walked (every
 # node, every value, every list) before anything runs: only the four read-only query forms pass, and nothing
@@ -18,15 +23,15 @@ from ingest.errors import InputError
 # by URL). The validated algebra itself, not the text again, is what the forked child evaluates.
 
 _VALID = (
-    "a read-only SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) over this graph, "
-    "without SERVICE, FROM or FROM NAMED"
+    "une requête SPARQL 1.1 en lecture seule (SELECT, ASK, CONSTRUCT ou DESCRIBE) sur ce graphe, "
+    "sans SERVICE, FROM ni FROM NAMED"
 )
 _QUERY_FORMS = {"SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"}
-_UPDATES = "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)"
+_UPDATES = "les mises à jour (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY)"
 # node names of rdflib's parse tree and algebra, and keys of their nodes, that reach outside the graph
 _REFUSED_NODES = {
-    "ServiceGraphPattern": "SERVICE clauses (calls to other SPARQL endpoints)",
-    "DatasetClause": "FROM and FROM NAMED clauses (they load other graphs)",
+    "ServiceGraphPattern": "les clauses SERVICE (appels à d'autres points d'accès SPARQL)",
+    "DatasetClause": "les clauses FROM et FROM NAMED (elles chargent d'autres graphes)",
     **{
         name: _UPDATES
         for name in (
@@ -39,12 +44,9 @@ _REFUSED_KEYS = {
     "service_string": _REFUSED_NODES["ServiceGraphPattern"],
     "datasetClause": _REFUSED_NODES["DatasetClause"],
 }
-# audit events refused in the child that evaluates a query: it has no reason to open a connection or a process
-_CHILD_REFUSED_EVENTS = frozenset({
-    "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect", "webbrowser.open",
-    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sendto",
-    "socket.sendmsg", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
-})  # fmt: skip
+# rdflib's SPARQL grammar (pyparsing) is not thread-safe: two parses at once in one process fail at random
+# ("<lambda>() missing 1 required positional argument"); a query is parsed in milliseconds, one at a time
+_PARSING = threading.Lock()
 
 
 def _nodes(root: Any) -> Any:
@@ -75,7 +77,7 @@ def _refuse_outside(root: Any) -> None:
         refused = _REFUSED_NODES.get(node.name)
         refused = refused or next((what for key, what in _REFUSED_KEYS.items() if dict.get(node, key)), None)
         if refused:
-            raise InputError(f"{refused} are refused", where="query", valid=_VALID)
+            raise InputError(f"{refused} sont refusées", where="query", valid=_VALID)
 
 
 def _is_update(query: str) -> bool:
@@ -90,6 +92,11 @@ def _is_update(query: str) -> bool:
 
 def prepare_query(query: str) -> Any:
     """The rdflib algebra of a read-only query over this graph alone; an InputError says what is refused."""
+    with _PARSING:
+        return _prepare(query)
+
+
+def _prepare(query: str) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -97,118 +104,67 @@ def prepare_query(query: str) -> Any:
         tree = parseQuery(query)
     except Exception as exc:
         if _is_update(query):
-            refused = f"{_UPDATES} are refused: the graph is read-only"
+            refused = f"{_UPDATES} sont refusées : le graphe est en lecture seule"
             raise InputError(refused, where="query", valid=_VALID) from exc
-        raise InputError(f"the query does not parse: {exc}", where="query", valid=_VALID) from exc
+        raise InputError(f"la requête ne s'analyse pas : {exc}", where="query", valid=_VALID) from exc
     form = getattr(tree[-1], "name", None) if len(tree) else None
     if form not in _QUERY_FORMS:
-        raise InputError(f"the query form {form!r} is refused", where="query", valid=_VALID)
+        raise InputError(f"la forme de requête {form!r} est refusée", where="query", valid=_VALID)
     _refuse_outside(tree)
     try:
         prepared = translateQuery(tree)
     except Exception as exc:
-        raise InputError(f"the query does not parse: {exc}", where="query", valid=_VALID) from exc
+        raise InputError(f"la requête ne s'analyse pas : {exc}", where="query", valid=_VALID) from exc
     _refuse_outside(prepared.algebra)
     return prepared
 
 
-def _term_json(term: Any) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
+_NARROWER = "une requête plus étroite (ajouter un LIMIT, restreindre les motifs)"
 
 
-def _run(rdf: Graph, query: Any, limit: int) -> dict[str, Any]:
-    result = rdf.query(query)
-    if result.type == "ASK":
-        return {"head": {}, "boolean": bool(result.askAnswer)}
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples = Graph()
-        for i, t in enumerate(result):
-            if i >= limit:
-                break
-            triples.add(t)
-        return {"turtle": triples.serialize(format="turtle"), "truncated": len(result) > limit}
-    names = [str(v) for v in result.vars]
-    rows, truncated = [], False
-    for i, row in enumerate(result):
-        if i >= limit:
-            truncated = True
-            break
-        rows.append({n: _term_json(row[n]) for n in names if row[n] is not None})
-    return {"head": {"vars": names}, "results": {"bindings": rows}, "truncated": truncated}
+def _answer(status: str, payload: str, timeout: float, wall: float) -> dict[str, Any]:
+    """The answer of a child, or the InputError that says why there is none."""
+    if status == "ok":
+        return json.loads(payload)
+    if status == "cpu":
+        raise InputError(
+            f"la requête a utilisé plus de {timeout:g} s de calcul et a été arrêtée",
+            where="query",
+            valid=_NARROWER + " ; la limite est QFQ_SPARQL_TIMEOUT",
+        )
+    if status == "wall":
+        raise InputError(
+            f"la requête a duré plus de {wall:g} s (temps écoulé) et a été arrêtée",
+            where="query",
+            valid=_NARROWER + " ; la limite est QFQ_SPARQL_WALL_TIMEOUT",
+        )
+    raise InputError(f"la requête a échoué : {payload}", where="query", valid="une requête SPARQL 1.1 valide")
 
 
-def _refuse_event(event: str, args: Any) -> None:
-    if event in _CHILD_REFUSED_EVENTS:
-        raise PermissionError(f"{event} is refused while a SPARQL query runs")
+def run_prepared(
+    rdf: Graph, prepared: Any, *, timeout: float, limit: int, nice: int = 0, wall: float | None = None
+) -> dict[str, Any]:
+    """Evaluate an already prepared query in a process forked from this one, niced to `nice`, stopped once it
+    has used `timeout` seconds of CPU time, killed after `wall` seconds of wall-clock time (default:
+    6 × timeout)."""
+    wall = max(wall if wall is not None else 6 * timeout, timeout)
+    status, payload = run_in_child(rdf, prepared, timeout=timeout, limit=limit, nice=nice, wall=wall)
+    return _answer(status, payload, timeout, wall)
 
 
-def _refuse_service(ctx: Any, part: Any) -> Any:
-    if part.name == "ServiceGraphPattern":
-        raise PermissionError("SERVICE is refused while a SPARQL query runs")
-    raise NotImplementedError  # rdflib then evaluates the part itself
-
-
-def _lock_down() -> None:
-    """In the child only (a fork: the parent keeps its settings), a second wall behind the validator.
-
-    rdflib fetches remote data in two places: SERVICE (`evaluate.evalServiceQuery`, urlopen) and the dataset
-    clause (`sparql.QueryContext.load`, Graph.parse of the FROM IRI, also file: IRIs). SPARQL_LOAD_GRAPHS off
-    stops the loading; a custom evaluation refuses SERVICE before rdflib's own; and an audit hook (hooks
-    cannot be removed, so only the short-lived child gets it) refuses any connection or process it opens.
-    """
-    import sys
-
-    import rdflib.plugins.sparql as rdflib_sparql
-
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    rdflib_sparql.CUSTOM_EVALS.clear()
-    rdflib_sparql.CUSTOM_EVALS["qfq_refuse_service"] = _refuse_service
-    sys.addaudithook(_refuse_event)
-
-
-def _child(rdf: Graph, query: Any, limit: int, conn: Any) -> None:
-    try:
-        _lock_down()
-        conn.send(("ok", json.dumps(_run(rdf, query, limit))))
-    except Exception as exc:  # reported to the parent, which raises it as an InputError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-def run_prepared(rdf: Graph, prepared: Any, *, timeout: float, limit: int) -> dict[str, Any]:
-    """Evaluate an already prepared query in a forked process that is killed at `timeout` seconds."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(rdf, prepared, limit, child), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(timeout):
-            proc.kill()
-            raise InputError(
-                f"the query ran longer than {timeout:g} s and was stopped",
-                where="query",
-                valid="a narrower query (add a LIMIT, restrict the patterns)",
-            )
-        status, payload = parent.recv()
-    finally:
-        proc.join(1)
-        parent.close()
-    if status != "ok":
-        raise InputError(f"the query failed: {payload}", where="query", valid="a SPARQL 1.1 query")
-    return json.loads(payload)
-
-
-def sparql(rdf: Graph, query: str, *, timeout: float = 10.0, limit: int = 1000) -> dict[str, Any]:
-    """Run a read-only SPARQL query, validated first, in a forked process killed at `timeout` seconds."""
-    return run_prepared(rdf, prepare_query(query), timeout=timeout, limit=limit)
+def sparql(
+    rdf: Graph,
+    query: str,
+    *,
+    timeout: float = 10.0,
+    limit: int = 1000,
+    nice: int = 0,
+    wall: float | None = None,
+) -> dict[str, Any]:
+    """Run a read-only SPARQL query, validated first, in a process forked for it by a zygote of `rdf`
+    (`graph/sparql_child.py`), with the limits of :func:`run_prepared`."""
+    prepare_query(query)  # the InputError of a refused query comes from here
+    wall = max(wall if wall is not None else 6 * timeout, timeout)
+    pool = zygotes(rdf, _prepare, nice, _PARSING)
+    status, payload = pool.run(query, timeout=timeout, limit=limit, wall=wall)
+    return _answer(status, payload, timeout, wall)

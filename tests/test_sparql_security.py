@@ -203,7 +203,7 @@ def _unparsed(u: str) -> list[str]:
     ]
 
 
-EXPECTED = {"query": "refused", "update": "refused", "unparsed": "does not parse"}
+EXPECTED = {"query": "refusée", "update": "refusées", "unparsed": "ne s'analyse pas"}
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +236,7 @@ def test_sparql_refuses_the_fuzz_set_and_fetches_nothing(
     for kind, q in malicious:
         with pytest.raises(InputError, match=EXPECTED[kind]) as err:
             sparql(tiny, q)
-        assert err.value.where == "query" and "SELECT, ASK, CONSTRUCT or DESCRIBE" in err.value.valid, q
+        assert err.value.where == "query" and "SELECT, ASK, CONSTRUCT ou DESCRIBE" in err.value.valid, q
     assert len(tiny) == before
     assert listener.connections() == []
 
@@ -251,7 +251,7 @@ def test_http_refuses_the_fuzz_set_and_fetches_nothing(
             assert r.status_code == 422, (q, r.status_code, r.text)
             body = r.json()
             assert body["where"] == "query" and EXPECTED[kind] in body["message"], (q, body)
-            assert "SELECT, ASK, CONSTRUCT or DESCRIBE" in body["valid"], (q, body)
+            assert "SELECT, ASK, CONSTRUCT ou DESCRIBE" in body["valid"], (q, body)
     assert listener.connections() == []
 
 
@@ -260,13 +260,13 @@ def test_messages_name_what_is_refused(tiny: Graph, listener: Listener) -> None:
     cases = {
         f"SELECT * WHERE {{ FILTER(1 < 2) SERVICE <{u}> {{ ?s ?p ?o }} }}": "SERVICE",
         f"SELECT * FROM NAMED <{u}> WHERE {{ ?s ?p ?o }}": "FROM NAMED",
-        f"LOAD <{u}>": "updates",
-        "DROP ALL": "read-only",
+        f"LOAD <{u}>": "mises à jour",
+        "DROP ALL": "lecture seule",
     }
     for q, word in cases.items():
         with pytest.raises(InputError, match=word):
             sparql(tiny, q)
-    with pytest.raises(InputError, match="does not parse"):
+    with pytest.raises(InputError, match="ne s'analyse pas"):
         sparql(tiny, "SELEKT ?x WHERE { ?x ?p ?o }")
 
 
@@ -277,7 +277,7 @@ def test_the_child_refuses_service_even_without_the_validator(tiny: Graph, liste
         f"SELECT * WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ SERVICE <{u}> {{}} }} }}",
     ):
-        with pytest.raises(InputError, match="refused while a SPARQL query runs"):
+        with pytest.raises(InputError, match="refusé pendant qu'une requête SPARQL s'exécute"):
             run_prepared(tiny, translateQuery(parseQuery(q)), timeout=30, limit=10)
     assert listener.connections() == []
 

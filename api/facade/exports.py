@@ -75,6 +75,10 @@ class ExportFacade:
             )
         try:
             rdf = self.knowledge.rdf
-            return sparql(rdf, query, timeout=self.settings.sparql_timeout, limit=self.settings.sparql_limit)
+            s = self.settings
+            return sparql(
+                rdf, query, timeout=s.sparql_timeout, limit=s.sparql_limit, nice=s.sparql_nice,
+                wall=s.sparql_wall_timeout,
+            )  # fmt: skip
         finally:
             self._sparql_slots.release()

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from api.deps import ServiceDep, respond
+from api.deps import ServiceDep
 from api.models import Health
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -13,8 +13,9 @@ router = APIRouter()
 
 
 @router.get("/health", summary="Service status and store size", response_model=Health)
-def health(service: ServiceDep) -> Response:
-    return respond(Health, service.health())
+async def health(request: Request, service: ServiceDep) -> Response:
+    """On the event loop, from memory (`api/health.py`): never queued behind a busy threadpool."""
+    return Response(await request.app.state.health.body(service), media_type="application/json")
 
 
 @router.get("/", include_in_schema=False)

@@ -2,11 +2,12 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import TEXT_MAX, ActionFilters, ServiceDep, respond
 from api.models import SearchResponse
+from api.service import Service
 
 router = APIRouter()
 ResultType = Literal["action", "passage", "dispositif", "actor"]
@@ -17,7 +18,8 @@ ResultType = Literal["action", "passage", "dispositif", "actor"]
     summary="Hybrid search (keywords + meaning) with structured filters",
     response_model=SearchResponse,
 )
-def search(
+async def search(
+    request: Request,
     service: ServiceDep,
     q: Annotated[
         str,
@@ -38,5 +40,9 @@ def search(
     *,
     filters: ActionFilters,
 ) -> Response:
-    answer = service.search(q, k=k, type=type, **filters)
-    return respond(SearchResponse, answer)
+    # at most QFQ_SEARCH_CONCURRENCY at once, the slot taken on the event loop (api/slots.py)
+    return await request.app.state.slots["search"].run(_answer, service, q, k, type, filters)
+
+
+def _answer(service: Service, q: str, k: int, type: str | None, filters: dict[str, str | None]) -> Response:
+    return respond(SearchResponse, service.search(q, k=k, type=type, **filters))
