@@ -11,7 +11,7 @@ import pytest
 from ingest.labels import default_lexicon
 from ingest.pipeline import parse_document
 from tests.plans import heldout
-from tests.plans.scoring import found_levels, levels_agree, passages_pr, score, units_and_above
+from tests.plans.scoring import action_view, found_levels, levels_agree, passages_pr, score, units_and_above
 
 EXPECTED = heldout.expected()
 NAMES = sorted(heldout.SPECS)
@@ -23,22 +23,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
 
 
 def _rows(parsed) -> list[dict]:
-    return [
-        {
-            "title": a.title,
-            "ref": a.ref,
-            "pilots": [o.name for o in a.pilots],
-            "partners": [o.name for o in a.partners],
-            "territories": [t.name for t in a.territories],
-            "budget": a.budget,
-            "status": a.status,
-            "priority": a.priority,
-            "calendar": a.calendar,
-            "indicators": a.indicators,
-            "levels": [(lv.kind, lv.ref, lv.title) for lv in a.levels],
-        }
-        for a in parsed.actions
-    ]
+    return [action_view(a) for a in parsed.actions]
 
 
 def test_every_held_out_document_has_expectations() -> None:

@@ -135,6 +135,24 @@ def score(extracted: list[dict], plan: dict) -> Score:
     return result
 
 
+def action_view(action) -> dict:
+    """The scored view of one parsed action (an ``ingest.records`` action): what ``score`` and
+    ``found_levels`` read."""
+    return {
+        "title": action.title,
+        "ref": action.ref,
+        "pilots": [o.name for o in action.pilots],
+        "partners": [o.name for o in action.partners],
+        "territories": [t.name for t in action.territories],
+        "budget": action.budget,
+        "status": action.status,
+        "priority": action.priority,
+        "calendar": action.calendar,
+        "indicators": action.indicators,
+        "levels": [(lv.kind, lv.ref, lv.title) for lv in action.levels],
+    }
+
+
 def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
     """The hierarchy the parser found, by depth: (level word of the first at that depth, distinct count),
     then ("action", number of units). ``extracted`` rows carry "levels": [(kind, ref, title), ...]."""
