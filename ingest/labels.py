@@ -32,6 +32,7 @@ _HEAD_NUMBER = re.compile(r"^([a-z][a-z ]*?)\s+(?:n\s*°\s*)?\d+(?:[.\-]\d+)*\s*
 _NUMBERED_REST = re.compile(r"^(?:n )?\d")  # "fiche action n 1 1": a numbered heading, not a label
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
 _MIN_PREFIX_WORDS = 2
+_MIN_WORD_LABEL = 4  # letters of a one-word label matched inside a longer header
 _FUZZY_MIN = 8
 _FUZZY_CUTOFF = 0.88
 
@@ -78,9 +79,9 @@ class Lexicon:
             }
         except (KeyError, TypeError) as exc:
             raise InputError(
-                f"bad label lexicon ({exc!r})",
+                f"lexique des libellés invalide ({exc!r})",
                 where=where,
-                valid="[fields.<key>] tables with record and labels",
+                valid="des tables [fields.<clé>] avec record et labels",
             ) from exc
         self._exact: dict[str, str] = {}
         self._singular: dict[str, str] = {}
@@ -123,6 +124,14 @@ class Lexicon:
     def spec(self, label: str) -> FieldSpec | None:
         key = self.match(label)
         return self.fields[key] if key else None
+
+    def spec_by_word(self, label: str) -> FieldSpec | None:
+        """The field of the first word of ``label`` that is a one-word label itself ("Structure
+        responsable" -> pilots, "Communes bénéficiaires" -> commune): a column header's second chance."""
+        for word in label_key(label).split():
+            if len(word) >= _MIN_WORD_LABEL and (key := self._exact.get(word) or self._singular.get(word)):
+                return self.fields[key]
+        return None
 
     def labels_of(self, *records: str) -> list[str]:
         """The labels of the fields that fill one of ``records`` (for messages), first label first."""
@@ -173,7 +182,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"the label lexicon is not valid TOML ({exc})", where=where) from exc
+        raise InputError(f"le lexique des libellés n'est pas du TOML valide ({exc})", where=where) from exc
     return Lexicon(data, where)
 
 

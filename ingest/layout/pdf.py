@@ -39,8 +39,8 @@ logger = logging.getLogger(__name__)
 _FINAL = ".!?:;…»)]"
 MIN_PAGE_CHARS = 4  # letters and digits a page needs (besides headers and footers) to count as text
 SCANNED = (
-    "no text layer: the PDF is probably scanned (pages as images); qfq reads the text layer and does no "
-    "OCR; run OCR first (e.g. ocrmypdf) and give the result"
+    "aucune couche de texte : le PDF est sans doute numérisé (pages en images) ; qfq lit la couche de "
+    "texte et ne fait pas d'OCR ; passez-le d'abord dans un OCR (par exemple ocrmypdf) et donnez le résultat"
 )
 
 
@@ -57,8 +57,8 @@ def _open(data: bytes, where: str) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise UnreadableDocument("encrypted PDF; give the unencrypted file", where=where) from exc
-        raise UnreadableDocument(f"damaged or truncated PDF ({exc})", where=where) from exc
+            raise UnreadableDocument("PDF chiffré ; donnez le fichier non chiffré", where=where) from exc
+        raise UnreadableDocument(f"PDF abîmé ou tronqué ({exc})", where=where) from exc
 
 
 def _read_pages(pdf: pdfium.PdfDocument, warnings: list[str]) -> tuple[list[PageContent | None], int]:
@@ -258,9 +258,9 @@ def read_pdf(data: bytes, where: str) -> LayoutDocument:
     finally:
         pdf.close()
     if count == 0:
-        raise EmptyDocument("the PDF has no pages", where=where)
+        raise EmptyDocument("le PDF n'a aucune page", where=where)
     if failed == count:
-        raise UnreadableDocument(f"damaged PDF: no page could be read ({warnings[0]})", where=where)
+        raise UnreadableDocument(f"PDF abîmé : aucune page n'a pu être lue ({warnings[0]})", where=where)
     pages = []
     for content in contents:
         if content is None:
