@@ -144,13 +144,16 @@ def _merge_row(prev: Block, row: Block, style: PageStyle) -> None:
 
 
 def _continued(prev: Block | None, block: Block) -> bool:
-    """A paragraph cut at the bottom of a column or a page: no final punctuation, the next column or
-    page goes on in lower case in the same font."""
-    if prev is None or prev.kind != PARAGRAPH or block.kind != PARAGRAPH or not prev.text or not block.text:
+    """A paragraph or a heading cut at the bottom of a column or a page: no final punctuation, the next
+    column or page goes on in lower case (or with a parenthesis) in the same font."""
+    if prev is None or prev.kind not in (PARAGRAPH, HEADING) or block.kind != prev.kind:
+        return False
+    if not prev.text or not block.text:
         return False
     new_column = block.page != prev.page or block.bbox[1] < prev.bbox[3] - 1
     same_font = abs(prev.font_size - block.font_size) <= 0.5 and prev.bold == block.bold
-    return new_column and same_font and block.text[0].islower() and prev.text[-1] not in _FINAL
+    goes_on = block.text[0].islower() or block.text[0] == "("
+    return new_column and same_font and goes_on and prev.text[-1] not in _FINAL
 
 
 def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) -> list[Block]:

@@ -65,11 +65,17 @@ def _panels(ctx: Context, found: list[Heading], units: list[Heading]) -> dict[in
     return out
 
 
+def _unnamed_kind(title: str) -> str:
+    """The kind of a level no word names: "question" when its title asks one (recueils of practices
+    grouped by question), else "section"."""
+    return "question" if title.rstrip().endswith("?") else "section"
+
+
 def _levels(unit: Heading) -> list[Level]:
     out = []
     for a in unit.ancestors():
         if a.role == "level" or (a.role == "numbered" and a.title):
-            kind = collapse(a.word.lower()) if a.word else "section"
+            kind = collapse(a.word.lower()) if a.word else _unnamed_kind(a.title or a.text)
             out.append(Level(kind=kind, title=a.title or a.text, ref=a.ref))
     return out
 

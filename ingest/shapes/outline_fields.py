@@ -27,7 +27,7 @@ class Body:
 
     def add(self, label: str, value: str, line: int) -> None:
         label, value = collapse(label.strip("*_ ")), value.strip()
-        if value:
+        if value and not any(label == a and value == b for a, b, _ in self.pairs):  # a panel printed again
             self.pairs.append((label, value, line))
 
     def extend_last(self, value: str) -> None:
