@@ -84,6 +84,7 @@ class Lexicon:
                 valid="des tables [fields.<clé>] avec record et labels",
             ) from exc
         self._exact: dict[str, str] = {}
+        self._memo: dict[tuple[str, bool], str | None] = {}
         self._singular: dict[str, str] = {}
         for spec in self.fields.values():
             for label in spec.labels:
@@ -107,6 +108,12 @@ class Lexicon:
         return found
 
     def _lookup(self, key: str, prefix: bool) -> str | None:
+        """The field ``key`` names (cached per lexicon: the fuzzy match is costly and labels repeat)."""
+        if (key, prefix) not in self._memo:
+            self._memo[(key, prefix)] = self._find(key, prefix)
+        return self._memo[(key, prefix)]
+
+    def _find(self, key: str, prefix: bool) -> str | None:
         if key in self._exact:
             return self._exact[key]
         if singular(key) in self._singular:
