@@ -114,7 +114,9 @@ def _nest_units(found: list[Heading]) -> None:
     of its "Fiche action n° 1.1.1" headings) go one level below it, with what they contain."""
     level: Heading | None = None
     for i, h in enumerate(found):
-        if level is not None and (h.depth > level.depth or h.role in ("unit", "sub")):
+        if level is not None and (
+            h.depth > level.depth or (h.depth == level.depth and h.role in ("unit", "sub"))
+        ):
             h.depth += 1
             continue
         level = None
