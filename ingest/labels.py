@@ -32,6 +32,7 @@ _HEAD_NUMBER = re.compile(r"^([a-z][a-z ]*?)\s+(?:n\s*°\s*)?\d+(?:[.\-]\d+)*\s*
 _NUMBERED_REST = re.compile(r"^(?:n )?\d")  # "fiche action n 1 1": a numbered heading, not a label
 _NON_WORD = re.compile(r"[^a-z0-9*]+")
 _MIN_PREFIX_WORDS = 2
+_MIN_WORD_LABEL = 4  # letters of a one-word label matched inside a longer header
 _FUZZY_MIN = 8
 _FUZZY_CUTOFF = 0.88
 
@@ -78,11 +79,12 @@ class Lexicon:
             }
         except (KeyError, TypeError) as exc:
             raise InputError(
-                f"bad label lexicon ({exc!r})",
+                f"lexique des libellés invalide ({exc!r})",
                 where=where,
-                valid="[fields.<key>] tables with record and labels",
+                valid="des tables [fields.<clé>] avec record et labels",
             ) from exc
         self._exact: dict[str, str] = {}
+        self._memo: dict[tuple[str, bool], str | None] = {}
         self._singular: dict[str, str] = {}
         for spec in self.fields.values():
             for label in spec.labels:
@@ -106,6 +108,12 @@ class Lexicon:
         return found
 
     def _lookup(self, key: str, prefix: bool) -> str | None:
+        """The field ``key`` names (cached per lexicon: the fuzzy match is costly and labels repeat)."""
+        if (key, prefix) not in self._memo:
+            self._memo[(key, prefix)] = self._find(key, prefix)
+        return self._memo[(key, prefix)]
+
+    def _find(self, key: str, prefix: bool) -> str | None:
         if key in self._exact:
             return self._exact[key]
         if singular(key) in self._singular:
@@ -123,6 +131,14 @@ class Lexicon:
     def spec(self, label: str) -> FieldSpec | None:
         key = self.match(label)
         return self.fields[key] if key else None
+
+    def spec_by_word(self, label: str) -> FieldSpec | None:
+        """The field of the first word of ``label`` that is a one-word label itself ("Structure
+        responsable" -> pilots, "Communes bénéficiaires" -> commune): a column header's second chance."""
+        for word in label_key(label).split():
+            if len(word) >= _MIN_WORD_LABEL and (key := self._exact.get(word) or self._singular.get(word)):
+                return self.fields[key]
+        return None
 
     def labels_of(self, *records: str) -> list[str]:
         """The labels of the fields that fill one of ``records`` (for messages), first label first."""
@@ -173,7 +189,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"the label lexicon is not valid TOML ({exc})", where=where) from exc
+        raise InputError(f"le lexique des libellés n'est pas du TOML valide ({exc})", where=where) from exc
     return Lexicon(data, where)
 
 

@@ -39,7 +39,7 @@ _ROLE_WORDS = frozenset(
 )
 _ARTICLE = re.compile(r"^(?:l'|l’|L'|L’|la\s+|le\s+|les\s+|un\s+|une\s+|des\s+)")
 _GENERIC_LEAD = re.compile(
-    r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?|les\s+\d+\s+|entreprises\s+(?=[A-Z]))",
+    r"^(?:\d+\s+pilotes?\s+(?:par|désignés?\s+dans)\s+(?:chaque\s+)?|les\s+\d+\s+|entreprises\s+(?=(?-i:[A-Z])))",
     re.I,
 )
 _TRAILING_CLAUSE = re.compile(

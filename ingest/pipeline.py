@@ -99,8 +99,8 @@ def parse_text(
         _graft_levels(actions, found_outline.actions)
     if not actions:
         raise NoActionFound(
-            "no action recognised (no fiche table, numbered action titles, 'Pilote :' blurbs "
-            "or strategy measures)",
+            "aucune action reconnue (ni tableau de fiche, ni titres d'actions numérotés, ni blocs "
+            "« Pilote : », ni mesures de stratégie)",
             where=record.path,
         )
     actions.sort(key=lambda a: a.provenance.line_start)
@@ -126,8 +126,8 @@ def parse_text(
 
 def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bool:
     """The general outline parser replaces the document shapes when they found nothing, when it finds as
-    many titled units as they did and theirs are mostly untitled, or when it finds OUTLINE_RATIO times as
-    many."""
+    many titled units as they did and theirs are mostly untitled, when it finds OUTLINE_RATIO times as
+    many, or when it finds every one of theirs (same titles) and more."""
     if not general:
         return False
     if not shapes:
@@ -135,6 +135,8 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
     untitled = sum(1 for a in shapes if _untitled(a.title))
     if len(general) >= OUTLINE_RATIO * len(shapes):
         return True
+    if len(general) > len(shapes) and {fold(a.title) for a in shapes} <= {fold(a.title) for a in general}:
+        return True  # the outline found every unit the shapes found, and more
     return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
 
 
@@ -147,14 +149,28 @@ def _untitled(title: str) -> bool:
 
 
 def _graft_levels(shapes: list[ActionRecord], general: list[ActionRecord]) -> None:
-    """Shapes that won keep the grouping levels the outline parser found above the same units (by ref)."""
+    """Shapes that won keep the grouping levels the outline parser found above the same units: the unit
+    of the same ref, else the one whose lines overlap the shape's the most."""
     by_ref: dict[str, ActionRecord] = {}
     for a in general:
         if a.ref and a.levels:
             by_ref.setdefault(fold(a.ref), a)
+    placed = [a for a in general if a.levels]
     for a in shapes:
-        if not a.levels and a.ref and (twin := by_ref.get(fold(a.ref))):
+        if a.levels:
+            continue
+        twin = by_ref.get(fold(a.ref)) if a.ref else None
+        if twin is None and placed:
+            twin = max(placed, key=lambda g: _overlap(a, g))
+            twin = twin if _overlap(a, twin) > 0 else None
+        if twin is not None:
             a.levels = list(twin.levels)
+
+
+def _overlap(a: ActionRecord, b: ActionRecord) -> int:
+    """How many lines two actions share."""
+    pa, pb = a.provenance, b.provenance
+    return min(pa.line_end, pb.line_end) - max(pa.line_start, pb.line_start) + 1
 
 
 def _passages_outside(passages: list[Passage], actions: list[ActionRecord]) -> list[Passage]:
@@ -171,7 +187,8 @@ def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:
     actions, warnings = sheet.detect(ctx)
     if not actions:
         raise NoActionFound(
-            "no action recognised: the spreadsheet's header was found but no row below it has a title",
+            "aucune action reconnue : la ligne d'en-tête du tableur a été trouvée mais aucune ligne en "
+            "dessous n'a de titre",
             where=record.path,
         )
     _assign_ids(record.id, actions)

@@ -67,12 +67,18 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+_EMPHASIS = re.compile(r"(?<!\w)\*(\S[^*]*\S|\S)\*(?!\w)")
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML tags and markdown emphasis, decode entities, collapse spaces."""
-    text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    text = text.replace("**", "").replace("__", "")
-    text = re.sub(r"(?<!\w)\*(\S[^*]*\S|\S)\*(?!\w)", r"\1", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "*" in text or "_" in text:
+        text = text.replace("**", "").replace("__", "")
+        text = _EMPHASIS.sub(r"\1", text)
     return collapse(text)
 
 
@@ -89,8 +95,10 @@ def strip_heading(line: str) -> str:
     return strip_markup(m.group(1) if m else line)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lowercase, accents removed, apostrophes unified, spaces collapsed: a key for matching."""
+    """Lowercase, accents removed, apostrophes unified, spaces collapsed: a key for matching (cached: the
+    parsers fold the same headings and labels many times)."""
     text = unify_apostrophes(strip_markup(text)).lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))

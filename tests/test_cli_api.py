@@ -39,7 +39,7 @@ def test_cli_build_then_export(tmp_path: Path, corpus_dir: Path) -> None:
     assert "Rapport de lecture" in build.stdout
     # not a terminal: each row on one line, its error whole (never folded to 80 columns)
     (row,) = [line for line in build.stdout.splitlines() if "broken.pdf" in line]
-    assert "erreur" in row and "not a PDF: the content does not start with %PDF" in row
+    assert "erreur" in row and "pas un PDF : le contenu ne commence pas par %PDF" in row
     out = tmp_path / "actions.jsonl"
     export = _qfq("export", "actions", "-o", str(out), "--data", str(data), cwd=repo)
     assert export.returncode == 0, export.stderr
@@ -113,7 +113,7 @@ def test_cli_ingest_only_bad_files_exits_non_zero(tmp_path: Path) -> None:
     bad.write_text("")
     res = _qfq("ingest", str(bad), "--data", str(tmp_path / "d"), "--no-index", cwd=repo)
     assert res.returncode == 1
-    assert "empty" in res.stdout.lower()
+    assert "vide" in res.stdout.lower()
 
 
 def test_api_actions_pagination_and_detail(built: Service) -> None:

@@ -168,12 +168,12 @@ def test_a_lexicon_file_replaces_the_packaged_one(tmp_path: Path):
 def test_a_bad_lexicon_file_says_where_and_what(tmp_path: Path):
     bad = tmp_path / "labels.toml"
     bad.write_text("[fields.pilots\n", encoding="utf-8")
-    with pytest.raises(InputError, match="not valid TOML") as caught:
+    with pytest.raises(InputError, match="pas du TOML valide") as caught:
         load_lexicon(bad)
     assert caught.value.where == str(bad)
     no_labels = tmp_path / "nolabels.toml"
     no_labels.write_text('[fields.pilots]\nrecord = "pilots"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="bad label lexicon"):
+    with pytest.raises(InputError, match="lexique des libellés invalide"):
         load_lexicon(no_labels)
 
 

@@ -227,7 +227,7 @@ def test_scanned_pdf_without_text_layer_is_refused(tmp_path: Path) -> None:
     pdf.save()
     path = tmp_path / "scan.pdf"
     path.write_bytes(buffer.getvalue())
-    with pytest.raises(EmptyDocument, match="scanned") as caught:
+    with pytest.raises(EmptyDocument, match="numérisé") as caught:
         load(path)
     assert "OCR" in str(caught.value) and caught.value.where == str(path)
 
@@ -282,5 +282,5 @@ def test_to_lines_follows_the_docx_and_html_conventions() -> None:
     ]
     assert loaded.pages == [1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
     assert LayoutDocument(blocks, format="docx").to_lines().pages is None
-    with pytest.raises(ValueError, match="unknown block kind"):
+    with pytest.raises(ValueError, match="type de bloc inconnu"):
         Block("caption", "x")

@@ -89,7 +89,7 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
 def test_binary_given_as_text(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(content)
-    with pytest.raises(UnreadableDocument, match="binary content, not text"):
+    with pytest.raises(UnreadableDocument, match="contenu binaire, pas du texte"):
         load(path)
 
 
@@ -142,7 +142,7 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
     path = _pdf(tmp_path / "secret.pdf", [["Intitulé de l'action"]], encrypt="secret")
-    with pytest.raises(UnreadableDocument, match="encrypted PDF"):
+    with pytest.raises(UnreadableDocument, match="PDF chiffré"):
         load(path)
 
 
@@ -156,14 +156,14 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     whole = _pdf(tmp_path / "whole.pdf", [["Fiche 1"], ["Fiche 2"]]).read_bytes()
     path = tmp_path / "truncated.pdf"
     path.write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(UnreadableDocument, match="damaged or truncated PDF"):
+    with pytest.raises(UnreadableDocument, match="PDF abîmé ou tronqué"):
         load(path)
 
 
 def test_pdf_suffix_on_text_content(tmp_path: Path) -> None:
     path = tmp_path / "plan.pdf"
     path.write_text("Intitulé\tFiche 1", encoding="utf-8")
-    with pytest.raises(UnreadableDocument, match="not a PDF"):
+    with pytest.raises(UnreadableDocument, match="pas un PDF"):
         load(path)
 
 
@@ -227,7 +227,7 @@ def test_not_a_docx(tmp_path: Path) -> None:
     with zipfile.ZipFile(other_zip, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
     for path in (not_zip, other_zip):
-        with pytest.raises(UnreadableDocument, match="not a DOCX"):
+        with pytest.raises(UnreadableDocument, match="pas un DOCX"):
             load(path)
 
 

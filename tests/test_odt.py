@@ -146,12 +146,12 @@ def test_odt_sniffing_and_refusals(tmp_path: Path):
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
-    with pytest.raises(UnreadableDocument, match="not a ODT: the ZIP archive has no content.xml"):
+    with pytest.raises(UnreadableDocument, match="pas un ODT : l'archive ZIP n'a pas de content.xml"):
         load(fake)
     misnamed = tmp_path / "classeur.odt"
     with zipfile.ZipFile(misnamed, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(UnreadableDocument, match="it is an XLSX file"):
+    with pytest.raises(UnreadableDocument, match="c'est un fichier XLSX"):
         load(misnamed)
 
 

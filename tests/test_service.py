@@ -49,12 +49,12 @@ def test_bad_documents_are_reported_and_do_not_stop_the_others(
     by_name = {Path(d.file).name: d for d in report.documents}
     assert by_name[good.name].status == "ingested" and by_name[good.name].actions == 14
     for name, needle in (
-        ("empty.txt", "empty"),
-        ("binary.txt", "binary"),
+        ("empty.txt", "vide"),
+        ("binary.txt", "binaire"),
         ("truncated.pdf", "pdf"),
         ("notes.xyz", ".txt"),
-        ("prose.md", "no action"),
-        ("latin1.txt", "no action"),
+        ("prose.md", "aucune action"),
+        ("latin1.txt", "aucune action"),
     ):
         d = by_name[name]
         assert d.status == "error", name

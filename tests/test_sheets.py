@@ -177,7 +177,7 @@ def test_no_header_lists_headers_found_and_expected(docs):
         parse_document(docs["budget_sans_entete.xlsx"])
     error = caught.value
     assert error.where == str(docs["budget_sans_entete.xlsx"])
-    assert "no recognisable header" in error.message
+    assert "aucune ligne d'en-tête reconnue" in error.message
     assert "2024, 2025, 2026" in error.message  # the headers found
     for expected in ("titre de l'action", "intitulé", "pilote", "axe"):
         assert expected in error.valid
@@ -186,7 +186,7 @@ def test_no_header_lists_headers_found_and_expected(docs):
 def test_a_binary_csv_is_refused(tmp_path: Path):
     path = tmp_path / "plan.csv"
     path.write_bytes(b"\x00\x01\x02PK\x00" * 50)
-    with pytest.raises(UnreadableDocument, match="binary"):
+    with pytest.raises(UnreadableDocument, match="binaire"):
         load(path)
 
 
@@ -271,7 +271,7 @@ def test_a_spreadsheet_goes_through_the_service(service, docs):
     statuses = {Path(d.file).name: d for d in report.documents}
     assert statuses["pcaet_template.csv"].status == "ingested"
     assert statuses["budget_sans_entete.xlsx"].status == "error"
-    assert "no recognisable header" in statuses["budget_sans_entete.xlsx"].error
+    assert "aucune ligne d'en-tête reconnue" in statuses["budget_sans_entete.xlsx"].error
     stored = service.store.actions("pcaet_template")
     assert len(stored) == EXPECTED["plans"]["pcaet"]["units"]
     assert {a.extra.get(UNMAPPED) for a in stored} >= {"Fiche BAT-01 relue"}

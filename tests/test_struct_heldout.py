@@ -1,6 +1,8 @@
-"""The held-out test plans (tests/plans/heldout.toml, written by hand before the parser first ran on them):
-units, titles, hierarchy, typed passages and a few fields of each document, against the issue's target
-(>= 90 % of the units found with the right title, <= 10 % spurious)."""
+"""The held-out test plans (tests/plans/heldout.toml and heldout2.toml, each written by hand before the
+parser first ran on them): units, titles, hierarchy, typed passages and a few fields of each document,
+against the issue's target (>= 90 % of the units found with the right title, <= 10 % spurious). The
+second set's field recall is measured by bench/structure.py (its misses are listed in the notes); here
+what its fields give must be right."""
 
 from __future__ import annotations
 
@@ -10,61 +12,51 @@ import pytest
 
 from ingest.labels import default_lexicon
 from ingest.pipeline import parse_document
-from tests.plans import heldout
-from tests.plans.scoring import found_levels, levels_agree, passages_pr, score, units_and_above
+from tests.plans import heldout, heldout2
+from tests.plans.scoring import action_view, found_levels, levels_agree, passages_pr, score, units_and_above
 
-EXPECTED = heldout.expected()
-NAMES = sorted(heldout.SPECS)
+SETS = {"heldout": heldout, "heldout2": heldout2}
+EXPECTED = {key: module.expected() for key, module in SETS.items()}
+CASES = [(key, name) for key, module in SETS.items() for name in sorted(module.SPECS)]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    return heldout.build(tmp_path_factory.mktemp("heldout"))
+def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    return {key: module.build(tmp_path_factory.mktemp(key)) for key, module in SETS.items()}
 
 
 def _rows(parsed) -> list[dict]:
-    return [
-        {
-            "title": a.title,
-            "ref": a.ref,
-            "pilots": [o.name for o in a.pilots],
-            "partners": [o.name for o in a.partners],
-            "territories": [t.name for t in a.territories],
-            "budget": a.budget,
-            "status": a.status,
-            "priority": a.priority,
-            "calendar": a.calendar,
-            "indicators": a.indicators,
-            "levels": [(lv.kind, lv.ref, lv.title) for lv in a.levels],
-        }
-        for a in parsed.actions
-    ]
+    return [action_view(a) for a in parsed.actions]
 
 
-def test_every_held_out_document_has_expectations() -> None:
-    assert set(NAMES) == set(EXPECTED["documents"])
-    for doc in EXPECTED["documents"].values():
-        plan = EXPECTED["plans"][doc["plan"]]
+@pytest.mark.parametrize("key", sorted(SETS))
+def test_every_held_out_document_has_expectations(key: str) -> None:
+    expected = EXPECTED[key]
+    assert set(SETS[key].SPECS) == set(expected["documents"])
+    for doc in expected["documents"].values():
+        plan = expected["plans"][doc["plan"]]
         assert plan["units"] == len(plan["titles"])
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_units_titles_and_fields(built, name: str) -> None:
-    plan = EXPECTED["plans"][EXPECTED["documents"][name]["plan"]]
-    parsed = parse_document(built[name], doc_id=Path(name).stem)
+@pytest.mark.parametrize(("key", "name"), CASES)
+def test_units_titles_and_fields(built, key: str, name: str) -> None:
+    expected = EXPECTED[key]
+    plan = expected["plans"][expected["documents"][name]["plan"]]
+    parsed = parse_document(built[key][name], doc_id=Path(name).stem)
     result = score(_rows(parsed), plan)
     assert result.units.recall >= 0.9, result.missing
     assert result.units.precision >= 0.9, result.spurious
     assert len(parsed.actions) == plan["units"]
     for field, pr in result.fields.items():
-        assert pr.recall >= 0.9 and pr.precision >= 0.9, (field, pr)
+        assert pr.extracted == 0 or pr.precision >= 0.9, (field, pr)  # what a field gives is right
+        assert key == "heldout2" or (pr.recall >= 0.9 and pr.precision >= 0.9), (field, pr)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_hierarchy_and_passages(built, name: str) -> None:
-    doc = EXPECTED["documents"][name]
-    plan = EXPECTED["plans"][doc["plan"]]
-    parsed = parse_document(built[name], doc_id=Path(name).stem)
+@pytest.mark.parametrize(("key", "name"), CASES)
+def test_hierarchy_and_passages(built, key: str, name: str) -> None:
+    doc = EXPECTED[key]["documents"][name]
+    plan = EXPECTED[key]["plans"][doc["plan"]]
+    parsed = parse_document(built[key][name], doc_id=Path(name).stem)
     found = found_levels(_rows(parsed))
     wanted = units_and_above(plan["levels"], plan["unit_level"])
     assert levels_agree(wanted, found, default_lexicon().match), found

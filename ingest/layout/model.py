@@ -55,7 +55,7 @@ class Block:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown block kind {self.kind!r} (valid: {', '.join(KINDS)})")
+            raise ValueError(f"type de bloc inconnu {self.kind!r} (valides : {', '.join(KINDS)})")
 
     def line(self) -> str:
         """The block as the one line the shape detectors read."""

@@ -39,8 +39,8 @@ logger = logging.getLogger(__name__)
 _FINAL = ".!?:;…»)]"
 MIN_PAGE_CHARS = 4  # letters and digits a page needs (besides headers and footers) to count as text
 SCANNED = (
-    "no text layer: the PDF is probably scanned (pages as images); qfq reads the text layer and does no "
-    "OCR; run OCR first (e.g. ocrmypdf) and give the result"
+    "aucune couche de texte : le PDF est sans doute numérisé (pages en images) ; qfq lit la couche de "
+    "texte et ne fait pas d'OCR ; passez-le d'abord dans un OCR (par exemple ocrmypdf) et donnez le résultat"
 )
 
 
@@ -57,8 +57,8 @@ def _open(data: bytes, where: str) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise UnreadableDocument("encrypted PDF; give the unencrypted file", where=where) from exc
-        raise UnreadableDocument(f"damaged or truncated PDF ({exc})", where=where) from exc
+            raise UnreadableDocument("PDF chiffré ; donnez le fichier non chiffré", where=where) from exc
+        raise UnreadableDocument(f"PDF abîmé ou tronqué ({exc})", where=where) from exc
 
 
 def _read_pages(pdf: pdfium.PdfDocument, warnings: list[str]) -> tuple[list[PageContent | None], int]:
@@ -144,13 +144,16 @@ def _merge_row(prev: Block, row: Block, style: PageStyle) -> None:
 
 
 def _continued(prev: Block | None, block: Block) -> bool:
-    """A paragraph cut at the bottom of a column or a page: no final punctuation, the next column or
-    page goes on in lower case in the same font."""
-    if prev is None or prev.kind != PARAGRAPH or block.kind != PARAGRAPH or not prev.text or not block.text:
+    """A paragraph or a heading cut at the bottom of a column or a page: no final punctuation, the next
+    column or page goes on in lower case (or with a parenthesis) in the same font."""
+    if prev is None or prev.kind not in (PARAGRAPH, HEADING) or block.kind != prev.kind:
+        return False
+    if not prev.text or not block.text:
         return False
     new_column = block.page != prev.page or block.bbox[1] < prev.bbox[3] - 1
     same_font = abs(prev.font_size - block.font_size) <= 0.5 and prev.bold == block.bold
-    return new_column and same_font and block.text[0].islower() and prev.text[-1] not in _FINAL
+    goes_on = block.text[0].islower() or block.text[0] == "("
+    return new_column and same_font and goes_on and prev.text[-1] not in _FINAL
 
 
 def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) -> list[Block]:
@@ -258,9 +261,9 @@ def read_pdf(data: bytes, where: str) -> LayoutDocument:
     finally:
         pdf.close()
     if count == 0:
-        raise EmptyDocument("the PDF has no pages", where=where)
+        raise EmptyDocument("le PDF n'a aucune page", where=where)
     if failed == count:
-        raise UnreadableDocument(f"damaged PDF: no page could be read ({warnings[0]})", where=where)
+        raise UnreadableDocument(f"PDF abîmé : aucune page n'a pu être lue ({warnings[0]})", where=where)
     pages = []
     for content in contents:
         if content is None:

@@ -52,7 +52,11 @@ _FORMATS = {
     ".xlsx": "xlsx",
 }
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-_ZIP_FORMATS = {"docx": "a Word .docx file", "xlsx": "an Excel .xlsx file", "odt": "a LibreOffice .odt file"}
+_ZIP_FORMATS = {
+    "docx": "un fichier Word .docx",
+    "xlsx": "un fichier Excel .xlsx",
+    "odt": "un fichier LibreOffice .odt",
+}
 _LOADERS = {
     "pdf": load_pdf,
     "docx": load_docx,
@@ -106,19 +110,22 @@ def sniff(data: bytes) -> str | None:
 _WHAT_IS_MISSING = {
     "docx": "word/document.xml",
     "xlsx": "xl/workbook.xml",
-    "odt": "content.xml with the OpenDocument text mimetype",
+    "odt": "content.xml avec le type MIME OpenDocument texte",
 }
-_LEGACY = {"docx": "a legacy Word .doc; save it as .docx", "xlsx": "a legacy Excel .xls; save it as .xlsx"}
+_LEGACY = {
+    "docx": "un ancien fichier Word .doc ; enregistrez-le en .docx",
+    "xlsx": "un ancien fichier Excel .xls ; enregistrez-le en .xlsx",
+}
 
 
 def _not_a_zip_format(data: bytes, fmt: str) -> str:
     """Why bytes given as .docx / .xlsx / .odt are not that format."""
     name = fmt.upper()
     if data.startswith(_OLE_MAGIC) and fmt in _LEGACY:
-        return f"not a {name} but {_LEGACY[fmt]}"
+        return f"pas un {name} mais {_LEGACY[fmt]}"
     if not data.startswith(_ZIP_MAGIC) or _zip_members(data) is None:
-        return f"not a {name}: the file is not a ZIP archive (damaged or truncated?)"
-    return f"not a {name}: the ZIP archive has no {_WHAT_IS_MISSING[fmt]}"
+        return f"pas un {name} : le fichier n'est pas une archive ZIP (abîmé ou tronqué ?)"
+    return f"pas un {name} : l'archive ZIP n'a pas de {_WHAT_IS_MISSING[fmt]}"
 
 
 def _format_from_suffix(data: bytes, path: Path, where: str) -> str:
@@ -127,15 +134,15 @@ def _format_from_suffix(data: bytes, path: Path, where: str) -> str:
     claimed = _FORMATS.get(suffix)
     if claimed is None:
         raise UnsupportedFormat(
-            f"unsupported file type {suffix or '(no suffix)'!r} for {path.name}",
+            f"type de fichier non pris en charge {suffix or '(sans extension)'!r} pour {path.name}",
             where=where,
             valid=", ".join(SUPPORTED_SUFFIXES),
         )
     if not data.strip():
-        raise EmptyDocument("empty file", where=where)
+        raise EmptyDocument("fichier vide", where=where)
     if claimed == "pdf":
         raise UnreadableDocument(
-            "not a PDF: the content does not start with %PDF", where=where, valid="a real PDF file"
+            "pas un PDF : le contenu ne commence pas par %PDF", where=where, valid="un vrai fichier PDF"
         )
     if claimed in _ZIP_FORMATS:
         raise UnreadableDocument(_not_a_zip_format(data, claimed), where=where, valid=_ZIP_FORMATS[claimed])
@@ -148,7 +155,7 @@ def _mismatch(data: bytes, fmt: str, claimed: str | None, suffix: str, where: st
         return []
     if claimed in _ZIP_FORMATS and fmt in _ZIP_FORMATS:
         raise UnreadableDocument(
-            f"{_not_a_zip_format(data, claimed)}: it is an {fmt.upper()} file (rename it .{fmt})",
+            f"{_not_a_zip_format(data, claimed)} : c'est un fichier {fmt.upper()} (renommez-le en .{fmt})",
             where=where,
             valid=_ZIP_FORMATS[claimed],
         )
@@ -169,7 +176,7 @@ def _check_odt_xml(data: bytes, where: str) -> None:
                 etree.fromstring(archive.read(member), parser)
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise UnreadableDocument(
-                    f"not a readable ODT: {member} is not well-formed XML ({exc})",
+                    f"ODT illisible : {member} n'est pas du XML bien formé ({exc})",
                     where=where,
                     valid=_ZIP_FORMATS["odt"],
                 ) from None
@@ -183,7 +190,9 @@ def load(path: Path) -> LoadedText:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableDocument(f"cannot read the file ({exc.strerror or exc})", where=where) from exc
+        raise UnreadableDocument(
+            f"impossible de lire le fichier ({exc.strerror or exc})", where=where
+        ) from exc
     fmt = sniff(data)
     warnings: list[str] = []
     if fmt is None:

@@ -115,13 +115,13 @@ def load_docx(data: bytes, where: str) -> LoadedText:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # BadZipFile, KeyError, PackageNotFoundError, ValueError...
         raise UnreadableDocument(
-            f"not a readable DOCX ({type(exc).__name__}: {exc})", where=where, valid="a Word .docx file"
+            f"DOCX illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier Word .docx"
         ) from exc
     blocks: list[list[str]] = []
     kinds: list[str] = []
     _walk(document.element.body, document, blocks, kinds)
     lines = join_blocks(blocks)
     if not lines:
-        raise EmptyDocument("the DOCX body has no text", where=where)
+        raise EmptyDocument("le corps du DOCX ne contient aucun texte", where=where)
     logger.debug("%s: %d blocks, %d lines", where, len(blocks), len(lines))
     return LoadedText(lines=lines, format="docx", pages=None, warnings=[])

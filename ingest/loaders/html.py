@@ -186,6 +186,6 @@ def load_html(data: bytes, where: str) -> LoadedText:
     _walk(soup.body or soup, blocks)
     lines = join_blocks(blocks)
     if not lines:
-        raise EmptyDocument("the HTML page has no visible text", where=where)
+        raise EmptyDocument("la page HTML n'a aucun texte visible", where=where)
     logger.debug("%s: %d lines", where, len(lines))
     return LoadedText(lines=lines, format="html", pages=None, warnings=warnings)

@@ -1,7 +1,8 @@
 """ODT (LibreOffice, OpenDocument text) with odfpy: the body in document order, as the DOCX loader writes it.
 
 Headings (``text:h`` with their outline level) become Markdown ``#`` lines, paragraphs their lines, list
-items ``- `` lines (consecutive items one block), tables one tab-separated line per row (a cell of several
+items ``- `` lines (consecutive items one block; an item of a numbered list level a paragraph "2. …"
+numbered as the list style draws it), tables one tab-separated line per row (a cell of several
 paragraphs as ``<p>…</p>``; a horizontally merged cell once; a cell covered by a vertical merge empty).
 Headers and footers live in the styles part and are left out, as are notes. One blank line between blocks.
 """
@@ -12,7 +13,7 @@ import io
 import logging
 from typing import Any
 
-from odf.namespaces import TABLENS, TEXTNS
+from odf.namespaces import STYLENS, TABLENS, TEXTNS
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.text import join_blocks
@@ -120,10 +121,31 @@ def _table_rows(element: Any) -> list[str]:
     return rows
 
 
+_LIST_STYLE, _NUMBER_LEVEL = (TEXTNS, "list-style"), (TEXTNS, "list-level-style-number")
+
+
+def numbered_levels(document: Any) -> dict[str, dict[int, str]]:
+    """List style name -> {level: number suffix} of its numbered levels (``text:list-level-style-number``
+    with a number format), from the document's styles and automatic styles."""
+    found: dict[str, dict[int, str]] = {}
+    for part in (document.styles, document.automaticstyles):
+        for style in part.childNodes:
+            if style.nodeType != style.ELEMENT_NODE or style.qname != _LIST_STYLE:
+                continue
+            levels = found.setdefault(_attr(style, STYLENS, "name") or "", {})
+            for level in style.childNodes:
+                numbered = level.nodeType == level.ELEMENT_NODE and level.qname == _NUMBER_LEVEL
+                if numbered and _attr(level, STYLENS, "num-format"):
+                    suffix = _attr(level, STYLENS, "num-suffix") or "."
+                    levels[int(_attr(level, TEXTNS, "level") or 1)] = suffix
+    return found
+
+
 class _Blocks:
-    def __init__(self) -> None:
+    def __init__(self, numbered: dict[str, dict[int, str]] | None = None) -> None:
         self.blocks: list[list[str]] = []
         self.kinds: list[str] = []
+        self.numbered = numbered or {}
 
     def add(self, lines: list[str], kind: str) -> None:
         if lines:
@@ -137,6 +159,44 @@ class _Blocks:
         else:
             self.add([item], "list")
 
+    def list(self, element: Any, style: str, level: int) -> None:
+        """A list: items of a numbered level as numbered paragraphs ("2. Title", the number the list
+        style draws), their other paragraphs as text; bulleted items as '- ' lines; nested lists inside."""
+        style = _attr(element, TEXTNS, "style-name") or style
+        suffix = self.numbered.get(style, {}).get(level)
+        number = 0
+        for item in element.childNodes:
+            if item.nodeType != item.ELEMENT_NODE or item.qname not in (_ITEM, _HEADER):
+                continue
+            if suffix is None:
+                self._bulleted(item, style, level)
+                continue
+            number += 1
+            first = True
+            for node in item.childNodes:
+                if node.nodeType != node.ELEMENT_NODE:
+                    continue
+                if node.qname == _LIST:
+                    self.list(node, style, level + 1)
+                elif (text := collapse_ascii_spaces(text_of(node)).strip()) and first:
+                    self.add([f"{number}{suffix} {text}"], "text")
+                    first = False
+                elif text:
+                    self.add([text], "text")
+
+    def _bulleted(self, item: Any, style: str, level: int) -> None:
+        for node in item.childNodes:
+            if node.nodeType != node.ELEMENT_NODE:
+                continue
+            if node.qname == _LIST:
+                self.list(node, style, level + 1)
+            elif node.qname in (_P, _H) and text_of(node).strip():
+                self.item(text_of(node))
+            else:
+                for p in _paragraphs(node):
+                    if text_of(p).strip():
+                        self.item(text_of(p))
+
     def walk(self, element: Any) -> None:
         for node in element.childNodes:
             if node.nodeType != node.ELEMENT_NODE:
@@ -149,9 +209,7 @@ class _Blocks:
             elif node.qname == _P:
                 self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
             elif node.qname == _LIST:
-                for p in _paragraphs(node):
-                    if text_of(p).strip():
-                        self.item(text_of(p))
+                self.list(node, _attr(node, TEXTNS, "style-name") or "", 1)
             elif node.qname == _TABLE:
                 self.add(_table_rows(node), "table")
             elif node.qname in _CONTAINERS:
@@ -166,12 +224,12 @@ def load_odt(data: bytes, where: str) -> LoadedText:
         document = load(io.BytesIO(data))
     except Exception as exc:  # BadZipFile, KeyError, XML errors...
         raise UnreadableDocument(
-            f"not a readable ODT ({type(exc).__name__}: {exc})", where=where, valid="a LibreOffice .odt file"
+            f"ODT illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier LibreOffice .odt"
         ) from exc
-    blocks = _Blocks()
+    blocks = _Blocks(numbered_levels(document))
     blocks.walk(document.text)
     lines = join_blocks(blocks.blocks)
     if not lines:
-        raise EmptyDocument("the ODT body has no text", where=where)
+        raise EmptyDocument("le corps de l'ODT ne contient aucun texte", where=where)
     logger.debug("%s: %d blocks, %d lines", where, len(blocks.blocks), len(lines))
     return LoadedText(lines=lines, format="odt", pages=None, warnings=[])

@@ -33,25 +33,23 @@ def check_pdf(data: bytes, where: str) -> int:
                 result = reader.decrypt("")
             except DependencyError as exc:
                 raise UnreadableDocument(
-                    f"encrypted PDF that needs the 'cryptography' package to open ({exc})",
+                    f"PDF chiffré : il faut le paquet « cryptography » pour l'ouvrir ({exc})",
                     where=where,
-                    valid="install pypdf[crypto], or give the unencrypted file",
+                    valid="installez pypdf[crypto], ou donnez le fichier non chiffré",
                 ) from exc
             if result == PasswordType.NOT_DECRYPTED:
-                raise UnreadableDocument("encrypted PDF; give the unencrypted file", where=where)
+                raise UnreadableDocument("PDF chiffré ; donnez le fichier non chiffré", where=where)
         return len(reader.pages)  # reads the page tree: fails here on a damaged file
     except UnreadableDocument:
         raise
     except Exception as exc:  # pypdf raises many types on damaged input
-        raise UnreadableDocument(
-            f"damaged or truncated PDF ({type(exc).__name__}: {exc})", where=where
-        ) from exc
+        raise UnreadableDocument(f"PDF abîmé ou tronqué ({type(exc).__name__} : {exc})", where=where) from exc
 
 
 def load_pdf(data: bytes, where: str) -> LoadedText:
     """Lines of the PDF's blocks in reading order, one empty line between blocks."""
     if check_pdf(data, where) == 0:
-        raise EmptyDocument("the PDF has no pages", where=where)
+        raise EmptyDocument("le PDF n'a aucune page", where=where)
     loaded = read_pdf(data, where).to_lines()
     logger.debug("%s: %d lines", where, len(loaded.lines))
     return loaded

@@ -30,6 +30,7 @@ HEADER_SCAN = 20  # rows of a sheet where the header is looked for
 DELIMITERS = ";,\t|"
 TITLE_RECORDS = ("title", "sub_title")
 _MIN_KNOWN = 2
+_MIN_UNTITLED, _MIN_UNTITLED_KNOWN, _MAX_HEADER_CELL = 5, 4, 60  # a header with no title column
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 RawRow = tuple[int, list[str]]  # (row number in the sheet, cells)
@@ -70,13 +71,21 @@ def find_header(rows: list[RawRow], lexicon: Lexicon) -> int | None:
     for i, (_, cells) in enumerate(rows[:HEADER_SCAN]):
         specs = [lexicon.spec(c) for c in cells if c and "\n" not in c]
         known = [s for s in specs if s is not None]
-        if (
-            len(known) >= _MIN_KNOWN
-            and any(s.record in TITLE_RECORDS for s in known)
-            and len(known) > best_known
-        ):
+        titled = any(s.record in TITLE_RECORDS for s in known)
+        header = len(known) >= _MIN_KNOWN and (titled or _untitled_header(cells, len(known), lexicon))
+        if header and len(known) > best_known:
             best, best_known = i, len(known)
     return best
+
+
+def _untitled_header(cells: list[str], known: int, lexicon: Lexicon) -> bool:
+    """A header without a title column (the shape finds it by its values): short text cells only, enough
+    of them known, by label or by one of their words."""
+    texts = [c for c in cells if c.strip()]
+    if len(texts) < _MIN_UNTITLED or any(len(c) > _MAX_HEADER_CELL or not c[0].isalpha() for c in texts):
+        return False
+    by_word = sum(1 for c in texts if lexicon.spec(c) is None and lexicon.spec_by_word(c) is not None)
+    return known + by_word >= _MIN_UNTITLED_KNOWN
 
 
 def _headers_found(rows: list[RawRow]) -> list[str]:
@@ -91,7 +100,7 @@ def _headers_found(rows: list[RawRow]) -> list[str]:
 def no_header_error(tables: list[tuple[str, list[RawRow]]], where: str, lexicon: Lexicon) -> NoActionFound:
     """The error of a spreadsheet with no recognisable header: headers found, expected column names."""
     found = "; ".join(
-        f"{name}: {', '.join(_headers_found(rows)[:12]) or '(empty)'}" for name, rows in tables if rows
+        f"{name}: {', '.join(_headers_found(rows)[:12]) or '(vide)'}" for name, rows in tables if rows
     )
     titles = ", ".join(lexicon.labels_of(*TITLE_RECORDS)[:6])
     others = ", ".join(
@@ -100,9 +109,13 @@ def no_header_error(tables: list[tuple[str, list[RawRow]]], where: str, lexicon:
         if key in lexicon.fields
     )
     return NoActionFound(
-        f"no recognisable header in the first {HEADER_SCAN} rows of the spreadsheet (headers found: {found})",
+        f"aucune ligne d'en-tête reconnue dans les {HEADER_SCAN} premières lignes du tableur "
+        f"(en-têtes trouvés : {found})",
         where=where,
-        valid=f"a header row with a title column ({titles}…) and other known columns ({others}…)",
+        valid=(
+            f"une ligne d'en-tête avec une colonne de titre ({titles}…) et d'autres colonnes connues "
+            f"({others}…)"
+        ),
     )
 
 
@@ -111,7 +124,7 @@ def build(tables: list[tuple[str, list[RawRow]]], where: str, fmt: str) -> Loade
     lexicon = default_lexicon()
     kept = [(name, rows, find_header(rows, lexicon)) for name, rows in tables if rows]
     if not kept:
-        raise EmptyDocument(f"the {fmt.upper()} file has no cell with text", where=where)
+        raise EmptyDocument(f"le fichier {fmt.upper()} n'a aucune cellule avec du texte", where=where)
     with_header = [(name, rows, h) for name, rows, h in kept if h is not None]
     if not with_header:
         raise no_header_error(tables, where, lexicon)
@@ -166,11 +179,11 @@ def csv_rows(text: str) -> list[RawRow]:
 def load_csv(data: bytes, where: str) -> LoadedText:
     text, warnings = decode_text(data, where)
     if not text.strip():
-        raise EmptyDocument("the CSV file has no text", where=where)
+        raise EmptyDocument("le fichier CSV ne contient aucun texte", where=where)
     try:
         rows = csv_rows(text)
     except csv.Error as exc:
-        raise UnreadableDocument(f"not a readable CSV ({exc})", where=where, valid="a CSV file") from exc
+        raise UnreadableDocument(f"CSV illisible ({exc})", where=where, valid="un fichier CSV") from exc
     loaded = build([("CSV", rows)], where, "csv")
     return LoadedText(loaded.lines, "csv", None, warnings + loaded.warnings, loaded.sheets)
 
@@ -217,7 +230,7 @@ def xlsx_tables(data: bytes, where: str) -> list[tuple[str, list[RawRow]]]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # InvalidFileException, BadZipFile, KeyError, ValueError...
         raise UnreadableDocument(
-            f"not a readable XLSX ({type(exc).__name__}: {exc})", where=where, valid="an Excel .xlsx file"
+            f"XLSX illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier Excel .xlsx"
         ) from exc
     tables = []
     try:

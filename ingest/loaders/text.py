@@ -17,7 +17,7 @@ from ingest.records import LoadedText
 
 logger = logging.getLogger(__name__)
 
-BINARY_MESSAGE = "binary content, not text"
+BINARY_MESSAGE = "contenu binaire, pas du texte"
 # Control bytes that never occur in text files (tab, LF, VT, FF, CR and ESC are allowed).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
 _MAX_CONTROL_RATIO = 0.05
@@ -32,10 +32,12 @@ def check_not_binary(data: bytes, where: str) -> None:
     if data.startswith(_UTF16_BOMS):
         return
     if b"\x00" in data:
-        raise UnreadableDocument(f"{BINARY_MESSAGE} (NUL bytes)", where=where, valid="a text file")
+        raise UnreadableDocument(f"{BINARY_MESSAGE} (octets NUL)", where=where, valid="un fichier texte")
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if data and controls / len(data) > _MAX_CONTROL_RATIO:
-        raise UnreadableDocument(f"{BINARY_MESSAGE} (control bytes)", where=where, valid="a text file")
+        raise UnreadableDocument(
+            f"{BINARY_MESSAGE} (octets de contrôle)", where=where, valid="un fichier texte"
+        )
 
 
 def _check_printable(text: str, where: str) -> None:
@@ -49,7 +51,7 @@ def _check_printable(text: str, where: str) -> None:
         or (unicodedata.category(char) in _UNPRINTABLE_CATEGORIES and char not in "\t\n\r\f\v\x1b")
     )
     if bad / len(text) > _MAX_CONTROL_RATIO:
-        raise UnreadableDocument(BINARY_MESSAGE, where=where, valid="a text file")
+        raise UnreadableDocument(BINARY_MESSAGE, where=where, valid="un fichier texte")
 
 
 def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
@@ -61,7 +63,7 @@ def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
         try:
             return data.decode("utf-16"), ["decoded as utf-16 (not UTF-8)"]
         except UnicodeDecodeError as exc:
-            raise UnreadableDocument(f"invalid UTF-16 text ({exc})", where=where) from exc
+            raise UnreadableDocument(f"texte UTF-16 invalide ({exc})", where=where) from exc
     check_not_binary(data, where)
     try:
         return data.decode("utf-8-sig"), []
@@ -70,10 +72,10 @@ def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
     best = charset_normalizer.from_bytes(data).best()
     if best is None or not best.encoding:
         raise UnreadableDocument(
-            f"cannot tell the text encoding: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
-            " and no other encoding fits",
+            f"encodage du texte indéterminé : pas de l'UTF-8 ({utf8_error.reason} à l'octet "
+            f"{utf8_error.start}) et aucun autre encodage ne convient",
             where=where,
-            valid="text in UTF-8 (re-save the file as UTF-8)",
+            valid="du texte en UTF-8 (réenregistrez le fichier en UTF-8)",
         )
     encoding = codecs.lookup(best.encoding).name.replace("-", "_")
     if encoding in _CP1252_ALIASES:
@@ -111,5 +113,5 @@ def load_text(data: bytes, where: str, fmt: str = "txt") -> LoadedText:
     """Load a plain text or Markdown file, kept verbatim except for line endings."""
     text, warnings = decode_text(data, where)
     if not text.strip():
-        raise EmptyDocument("the file has no text", where=where)
+        raise EmptyDocument("le fichier ne contient aucun texte", where=where)
     return LoadedText(lines=split_lines(text), format=fmt, pages=None, warnings=warnings)

@@ -144,18 +144,35 @@ def _row(line_no: int, line: str) -> _Row | None:
     return _Row(line_no, canon, strip_markup(label_cell), value) if canon else None
 
 
+def _side_by_side(line: str) -> list[str] | None:
+    """A row of label/value pairs side by side ("Porteur | X | Durée | Y"): one "label<TAB>value" line
+    per pair; None for any other line."""
+    cells = line.split("\t")
+    if len(cells) < 4 or len(cells) % 2:
+        return None
+    labels = cells[0::2]
+    if not all(label_of(c) or default_lexicon().match(strip_markup(c)) for c in labels):
+        return None
+    return [f"{label}\t{value}" for label, value in zip(labels, cells[1::2], strict=True)]
+
+
+def _line_rows(line_no: int, line: str) -> list[_Row | None]:
+    pairs = _side_by_side(line) if "\t" in line else None
+    return [_row(line_no, pair) for pair in pairs] if pairs else [_row(line_no, line)]
+
+
 def _runs(ctx: Context) -> list[list[_Row]]:
     runs: list[list[_Row]] = []
     current: list[_Row] = []
     for i, line in enumerate(ctx.lines, start=1):
-        row = _row(i, line)
-        if row is not None and ((row.label and row.label != EXTRA) or current):
-            current.append(row)
-        elif not line.strip() and current:
-            continue
-        elif current:
-            runs.append(current)
-            current = []
+        for row in _line_rows(i, line):
+            if row is not None and ((row.label and row.label != EXTRA) or current):
+                current.append(row)
+            elif not line.strip() and current:
+                continue
+            elif current:
+                runs.append(current)
+                current = []
     if current:
         runs.append(current)
     return runs
@@ -352,8 +369,18 @@ def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[
         if canon:
             setattr(action, slot, canon)
             continue
+        if spec is not None and spec.record == "partners":  # funders, co-financeurs: partners too
+            _add_partners(action, parts, lines[key])
         action.extra[label] = value
         if spec is None:
             action.warnings.append(
                 f"ligne {lines[key]} : libellé non reconnu « {label} » (gardé comme champ supplémentaire)"
             )
+
+
+def _add_partners(action: ActionRecord, parts: list[str], line: int) -> None:
+    """The organisations of a partner-like row (funders) the partners do not already name."""
+    known = {fold(o.name) for o in action.partners + action.pilots}
+    found, people = split_orgs(parts, line, frozenset())
+    action.partners += [o for o in found if fold(o.name) not in known]
+    action.people += people

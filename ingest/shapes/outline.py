@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Container
 from dataclasses import dataclass
@@ -59,17 +60,23 @@ def _panels(ctx: Context, found: list[Heading], units: list[Heading]) -> dict[in
         if h.role in ("unit", "sub") and h.number and not h.title and fold(h.ref or "") in by_ref:
             heads.append((i + 1, by_ref[fold(h.ref or "")]))
     for k, (line, unit) in enumerate(heads):
-        stops = [x for x in starts if x > line] + [heads[k + 1][0]] if k + 1 < len(heads) else []
-        stops = [x for x in starts if x > line] + ([heads[k + 1][0]] if k + 1 < len(heads) else [])
+        at = bisect.bisect_right(starts, line)  # the first heading below the panel's head
+        stops = starts[at : at + 1] + ([heads[k + 1][0]] if k + 1 < len(heads) else [])
         out[unit.line] = (line, (min(stops) - 1) if stops else len(ctx.lines))
     return out
+
+
+def _unnamed_kind(title: str) -> str:
+    """The kind of a level no word names: "question" when its title asks one (recueils of practices
+    grouped by question), else "section"."""
+    return "question" if title.rstrip().endswith("?") else "section"
 
 
 def _levels(unit: Heading) -> list[Level]:
     out = []
     for a in unit.ancestors():
         if a.role == "level" or (a.role == "numbered" and a.title):
-            kind = collapse(a.word.lower()) if a.word else "section"
+            kind = collapse(a.word.lower()) if a.word else _unnamed_kind(a.title or a.text)
             out.append(Level(kind=kind, title=a.title or a.text, ref=a.ref))
     return out
 

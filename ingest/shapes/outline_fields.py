@@ -15,6 +15,7 @@ from ingest.shapes.outline_words import Structure, classify
 from ingest.text import collapse, strip_heading
 
 MAX_UNKNOWN_LABEL_WORDS = 5
+MIN_HEADER_CELLS = 3  # a table row of this many known labels heads the values of the rows below
 _RUN_IN = re.compile(r"^(?:\*\*|__)?\s*([^:*_\t]{1,80}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$")
 
 
@@ -26,7 +27,7 @@ class Body:
 
     def add(self, label: str, value: str, line: int) -> None:
         label, value = collapse(label.strip("*_ ")), value.strip()
-        if value:
+        if value and not any(label == a and value == b for a, b, _ in self.pairs):  # a panel printed again
             self.pairs.append((label, value, line))
 
     def extend_last(self, value: str) -> None:
@@ -55,6 +56,7 @@ class Reader:
 
     def __init__(self, ctx: Context, lexicon: Lexicon, s: Structure):
         self.ctx, self.lexicon, self.s = ctx, lexicon, s
+        self._header: list[str] | None = None  # the known labels heading the columns of a table
 
     def read(self, body: Body, start: int, end: int, skip: Container[int]) -> None:
         n = start
@@ -99,13 +101,10 @@ class Reader:
 
     def _line(self, body: Body, raw: str, n: int) -> None:
         if "\t" in raw:
-            cells = [c.strip() for c in raw.split("\t")]
-            if not cells[0] and any(cells[1:]):
-                body.extend_last(" ".join(c for c in cells[1:] if c))
+            if self._table_row(body, [c.strip() for c in raw.split("\t")], n):
                 return
-            if len(cells) >= 2 and _label_ok(cells[0], self.lexicon):
-                self._pair(body, cells[0], " ".join(c for c in cells[1:] if c), n)
-                return
+        else:
+            self._header = None
         text = BULLET.sub("", raw.strip(), count=1)
         text = strip_heading(text) if text.startswith("#") else text
         m = _RUN_IN.match(text)
@@ -113,6 +112,32 @@ class Reader:
             self._pair(body, m.group(1), m.group(2), n)
             return
         body.prose.append(collapse(text.replace("\t", " ")))
+
+    def _table_row(self, body: Body, cells: list[str], n: int) -> bool:
+        """A table row: a header of known labels (the rows below give their values column by column),
+        a continuation row (empty label), label/value pairs side by side, or one label and its value."""
+        header, self._header = self._header, None
+        if len(cells) >= MIN_HEADER_CELLS and all(c and self.lexicon.match(c) for c in cells):
+            self._header = cells
+            return True
+        if header and len(cells) == len(header):
+            self._header = header
+            for label, value in zip(header, cells, strict=True):
+                if value:
+                    self._pair(body, label, value, n)
+            return True
+        if not cells[0] and any(cells[1:]):
+            body.extend_last(" ".join(c for c in cells[1:] if c))
+            return True
+        labels = cells[0::2]
+        if len(cells) >= 4 and len(cells) % 2 == 0 and all(c and self.lexicon.match(c) for c in labels):
+            for label, value in zip(labels, cells[1::2], strict=True):
+                self._pair(body, label, value, n)
+            return True
+        if len(cells) >= 2 and _label_ok(cells[0], self.lexicon):
+            self._pair(body, cells[0], " ".join(c for c in cells[1:] if c), n)
+            return True
+        return False
 
     def _pair(self, body: Body, label: str, value: str, n: int) -> None:
         value = value.strip("*_ ").strip()

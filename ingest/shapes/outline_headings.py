@@ -84,12 +84,15 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
         if not _is_candidate(text, raw, s):
             continue
         h = classify(text, s)
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if has_hash:
-            if h.role in ("unit", "sub", "code") and h.title and not text.endswith("."):
+            numbered = (
+                h.role == "numbered" and not nxt and _parts(h.number) == 1 and h.number.endswith((".", ")"))
+            )
+            if (h.role in ("unit", "sub", "code") or numbered) and h.title and not text.endswith("."):
                 h.line, h.depth = i + 1, last_hash + 1
                 out.append(h)
             continue
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         upper = is_upper_text(text) and len(text) <= 100 and not lexicon.match(text)
         if h.role == "numbered" and (nxt or text.endswith(".") and not h.title.endswith("?")):
             continue
@@ -106,7 +109,24 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
     return out
 
 
+def _nest_units(found: list[Heading]) -> None:
+    """Units printed at the depth of the grouping level above them (an "Objectif 1.1" heading in the size
+    of its "Fiche action n° 1.1.1" headings) go one level below it, with what they contain."""
+    level: Heading | None = None
+    for i, h in enumerate(found):
+        if level is not None and (
+            h.depth > level.depth or (h.depth == level.depth and h.role in ("unit", "sub"))
+        ):
+            h.depth += 1
+            continue
+        level = None
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if h.role == "level" and nxt is not None and nxt.role == "unit" and nxt.depth == h.depth:
+            level = h
+
+
 def tree(found: list[Heading], n_lines: int) -> None:
+    _nest_units(found)
     stack: list[Heading] = []
     for h in found:
         while stack and stack[-1].depth >= h.depth:
@@ -145,6 +165,12 @@ def _promote(live: list[Heading], s: Structure) -> None:
         for h in leaves:
             if _parts(h.number) == max(parts):
                 h.role = "unit"
+        return
+    # numbered paragraphs right below the grouping levels ("1. Title" items of a numbered list)
+    listed = [h for h in leaves if h.parent is not None and h.parent.role == "level" and h.end > h.line]
+    if len(listed) >= s.min_bare_units and len(listed) == len(leaves):
+        for h in listed:
+            h.role = "unit"
 
 
 def roles(found: list[Heading], s: Structure) -> None:

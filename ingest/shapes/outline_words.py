@@ -94,10 +94,28 @@ def _parts(number: str | None) -> int:
     return len(re.findall(r"\d+|[IVXLC]+|[A-Za-z]", number)) if number else 0
 
 
+_FIELDS = ("role", "kind", "word", "number", "code", "title")
+
+
 def classify(text: str, s: Structure | None = None) -> Heading:
     """A heading's role from its words: 'Fiche action n° 1.1.2 : Titre' -> a unit, ref 'Fiche action n°
-    1.1.2', title 'Titre'."""
-    s = s or structure()
+    1.1.2', title 'Titre'. (With the data file's structure words, cached by text: a fresh Heading each
+    call, the callers set its line and depth.)"""
+    if s is not None and s is not structure():
+        return _classify(text, s)
+    h = Heading(0, 0, text)
+    for name, value in zip(_FIELDS, _classified(text), strict=True):
+        setattr(h, name, value)
+    return h
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _classified(text: str) -> tuple:
+    h = _classify(text, structure())
+    return tuple(getattr(h, name) for name in _FIELDS)
+
+
+def _classify(text: str, s: Structure) -> Heading:
     h = Heading(0, 0, text, title=text)
     if m := s.words.match(text):
         word = fold(m.group(1)).replace("-", " ")

@@ -33,6 +33,7 @@ SUB_NOTE = "sous-action"
 _LEVEL_REF = re.compile(r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))[.)\-:]?\s+(\S.*)$")
 _CURRENCY = re.compile(r"(k€|m€|€)\s*(ht|ttc)?", re.I)
 _NUMBER = re.compile(r"^-?\d[\d  .,]*$")
+TITLE_SHARE = 0.8  # share of title-like values that makes an unknown column the title column
 _LIST_SPLIT = re.compile(r"\s*[;\n]\s*")
 
 
@@ -66,6 +67,49 @@ def map_columns(header: list[str], lexicon: Lexicon) -> list[_Column]:
         key = name if seen[name] == 1 else f"{name} ({seen[name]})"
         columns.append(_Column(i, name, lexicon.spec(raw) if raw.strip() else None, key))
     return columns
+
+
+_REF_VALUE = re.compile(r"^[A-Za-z]{0,5}\s?[-.]?\s?\d{1,3}(?:[.\-]\d{1,3})*[a-z]?$")
+
+
+def _column_values(sheet: Sheet, col: _Column) -> list[str]:
+    return [v for r in sheet.rows if (v := (r.cells[col.index] if col.index < len(r.cells) else "").strip())]
+
+
+def _title_like(values: list[str]) -> float:
+    """Share of values that read as titles: 3 to 20 words, not a sentence run on."""
+    ok = [v for v in values if 3 <= len(v.split()) <= 20 and not v.rstrip().endswith(".") and "\n" not in v]
+    return len(ok) / len(values) if values else 0.0
+
+
+def infer_columns(columns: list[_Column], sheet: Sheet, lexicon: Lexicon) -> list[str]:
+    """A header with no title column: columns named by one of their words ("Structure responsable"),
+    then the title, ref and grouping columns found by their values among the columns still unknown
+    (distinct title-like texts; distinct short codes; a few texts repeated over the rows, left of the
+    title). Returns the headers so inferred."""
+    if any(c.spec and c.spec.record == "title" for c in columns):
+        return []
+    for col in columns:  # a header of the kind the loader took for a title-less one: words count too
+        col.spec = col.spec or lexicon.spec_by_word(col.header)
+    free = [(c, _column_values(sheet, c)) for c in columns if c.spec is None]
+    free = [(c, v) for c, v in free if v]
+    titles = [(c, v) for c, v in free if len(set(v)) == len(v) and _title_like(v) >= TITLE_SHARE]
+    if not titles:
+        return []
+    title = max(titles, key=lambda cv: (_title_like(cv[1]), -cv[0].index))[0]
+    title.spec = lexicon.fields["title"]
+    inferred = [title.header]
+    for col, values in free:
+        if col is title:
+            continue
+        if len(set(values)) == len(values) and all(_REF_VALUE.match(v) for v in values):
+            col.spec = lexicon.fields["ref"]
+        elif col.index < title.index and len(values) >= 2 and len(set(values)) * 2 <= len(values):
+            col.spec = lexicon.fields["theme"]
+        else:
+            continue
+        inferred.append(col.header)
+    return inferred
 
 
 def _level(column: _Column, value: str) -> Level:
@@ -325,6 +369,7 @@ def _sheet_actions(
     columns = map_columns(sheet.header, lexicon)
     used = {i for r in sheet.rows for i, c in enumerate(r.cells) if c.strip()}
     columns = [c for c in columns if c.index in used or c.header != f"colonne {c.index + 1}"]
+    inferred = infer_columns(columns, sheet, lexicon)
     level_columns = [c for c in columns if c.spec and c.spec.record == "level"]
     has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
     builder = RecordBuilder(ctx, lexicon, has_places)
@@ -332,7 +377,8 @@ def _sheet_actions(
     for row in sheet.rows:
         builder.add(read_row(row, columns, levels.of(level_columns, row)))
     unknown = [c.header for c in columns if c.spec is None]
-    return builder.actions, unknown, builder.warnings
+    notes = [f"colonne reconnue par ses valeurs : {h}" for h in inferred]
+    return builder.actions, unknown, notes + builder.warnings
 
 
 def detect(ctx: Context) -> tuple[list[ActionRecord], list[str]]:

@@ -73,6 +73,7 @@ class Layout:
     anchors: dict[str, int] = field(default_factory=dict)
     page: int = 0
     _notes: list[Flowable] = field(default_factory=list)
+    repeat_panel: Any = None  # a callable giving the panel of every page a flow opens (None: no panel)
     _frames: list[tuple[str, Frame]] = field(default_factory=list)
     _index: int = 0
 
@@ -87,6 +88,8 @@ class Layout:
         self._draw_header()
         self._frames = [(f"col{i + 1}", frame) for i, frame in enumerate(self._column_frames())]
         self._index = 0
+        if panel is None and self.repeat_panel is not None:
+            panel = self.repeat_panel()
         if panel:
             self._fill_panel(panel)
 

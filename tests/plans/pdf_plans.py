@@ -40,6 +40,7 @@ class PdfOptions:
     split_table_ref: str = ""  # fiche style: this fiche's table continues over a page break
     panel_labels: tuple[str, ...] = ()  # fields shown in the panel when an action has no explicit panel
     continuous: bool = False  # panel style: actions flow on; each panel sits beside where its action starts
+    panel_every_page: bool = False  # panel style: the action's panel repeated on each page it runs over
     euro_as: str = ""  # e.g. "\u00a4": the text layer maps the drawn euro glyph to this character
 
 
@@ -190,11 +191,16 @@ def _render_panel_style(plan: Plan, layout: Layout, st: Styles, options: PdfOpti
         head = para(_heading(action.ref, action.title), st.h2, anchor=action.ref)
         if options.continuous:
             head.notes = [para(action.ref, st.h3)] + _panel(rows, st)
+        elif options.panel_every_page:
+            layout.repeat_panel = None
+            layout.new_page(columns=2, panel=[para(action.ref, st.h3)] + _panel(rows, st))
+            layout.repeat_panel = lambda rows=rows, ref=action.ref: [para(ref, st.h3)] + _panel(rows, st)
         else:
             layout.new_page(columns=2, panel=_panel(rows, st))
         skip = {k for k, _ in rows}
         layout.flow(_group_heads(path, st) + [head] + _action_body(action, st, skip))
     layout.panel = False
+    layout.repeat_panel = None
 
 
 def _render_fiche_style(plan: Plan, layout: Layout, st: Styles, options: PdfOptions) -> None:

@@ -105,8 +105,15 @@ def _norm(value: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", fold(value)))
 
 
-def _scalar_pr(expected: str, extracted: str | None) -> PR:
+def _ref_norm(value: str) -> str:
+    """A ref without its "n°" ("Fiche n°1" and "Fiche 1" name the same unit)."""
+    return re.sub(r"\bn\s*°\s*", "", value, flags=re.IGNORECASE)
+
+
+def _scalar_pr(expected: str, extracted: str | None, name: str = "") -> PR:
     given = 1 if extracted else 0
+    if name == "ref" and extracted:
+        expected, extracted = _ref_norm(expected), _ref_norm(extracted)
     return PR(1 if given and _norm(expected) == _norm(extracted) else 0, given, 1)
 
 
@@ -131,8 +138,26 @@ def score(extracted: list[dict], plan: dict) -> Score:
                 result.fields.setdefault(name, PR()).add(_list_pr(detail[name], list(action.get(name, []))))
         for name in SCALAR_FIELDS:
             if name in detail:
-                result.fields.setdefault(name, PR()).add(_scalar_pr(detail[name], action.get(name)))
+                result.fields.setdefault(name, PR()).add(_scalar_pr(detail[name], action.get(name), name))
     return result
+
+
+def action_view(action) -> dict:
+    """The scored view of one parsed action (an ``ingest.records`` action): what ``score`` and
+    ``found_levels`` read."""
+    return {
+        "title": action.title,
+        "ref": action.ref,
+        "pilots": [o.name for o in action.pilots],
+        "partners": [o.name for o in action.partners],
+        "territories": [t.name for t in action.territories],
+        "budget": action.budget,
+        "status": action.status,
+        "priority": action.priority,
+        "calendar": action.calendar,
+        "indicators": action.indicators,
+        "levels": [(lv.kind, lv.ref, lv.title) for lv in action.levels],
+    }
 
 
 def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
@@ -150,6 +175,8 @@ def found_levels(extracted: list[dict]) -> list[tuple[str, int]]:
 def units_and_above(levels: list[list], unit_level: str) -> list[list]:
     """The expected levels down to the units (expected.toml also lists sub-units below them)."""
     words = [fold(w) for w, _ in levels]
+    if not unit_level:  # units no word names: the last level written "" (no sub-level below them)
+        return levels
     return levels[: words.index(fold(unit_level)) + 1] if fold(unit_level) in words else levels
 
 
