@@ -96,8 +96,11 @@ def record_of(m: Mention) -> MentionRecord:
     )
 
 
-def annotate(parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP) -> float:
-    """Set the mentions of every action of a parsed document; returns the seconds the pass took."""
+def annotate(
+    parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP, *, select: bool = True
+) -> float:
+    """Set the mentions of every action of a parsed document; returns the seconds the pass took.
+    `select`: parse only the sentences that can hold a mention (see `extract_mentions`)."""
     if parsed.text is None:
         return 0.0
     t0 = time.perf_counter()
@@ -112,7 +115,7 @@ def annotate(parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP
                 blocks.append(b)
                 owners.append([])
             owners[k].append(action)
-    for m in extract_mentions(blocks, gazetteer, nlp):
+    for m in extract_mentions(blocks, gazetteer, nlp, select=select):
         rec = record_of(m)
         for action in owners[m.block_index]:
             action.mentions.append(rec)
