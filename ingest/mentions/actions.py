@@ -6,7 +6,9 @@ paragraph under a contact label ("CONTACTS") is a `contacts` block, read by its 
 on the action (`ActionRecord.mentions`), persisted with it.
 
 The pipeline is one `FrenchNLP` per process (`shared_nlp()`), loaded on first use; the gazetteer comes from
-the caller (the graph side builds it from its reference data).
+the caller (the graph side builds it from its reference data), extended with the document's own
+organisations (its participant list and the organisations of its glossary, `ingest.mentions.document`), so
+that the prose of an action that names them gives them their role.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import logging
 import threading
 import time
 
-from ingest.mentions.extract import Block, Mention, extract_mentions
+from ingest.mentions.document import document_entries
+from ingest.mentions.extract import Block, Mention, default_lexicon, extract_mentions
 from ingest.mentions.gazetteer import Gazetteer
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import fold
@@ -104,6 +107,10 @@ def annotate(
     if parsed.text is None:
         return 0.0
     t0 = time.perf_counter()
+    if gazetteer is not None:  # the document's own organisations (participants, glossary) are names too
+        gazetteer = gazetteer.extended(
+            document_entries(parsed.glossary, parsed.participants, default_lexicon())
+        )
     unique: dict[tuple[int, str, str], int] = {}
     blocks: list[Block] = []
     owners: list[list[ActionRecord]] = []
