@@ -87,7 +87,7 @@ class Reader:
 
     def __init__(self, nlp: FrenchNLP, gazetteer: Gazetteer | None, lexicon: Lexicon) -> None:
         self.nlp, self.gazetteer, self.lexicon = nlp, gazetteer, lexicon
-        self.matcher = CueMatcher(lexicon, nlp)
+        self.matcher = cue_matcher(nlp, lexicon)
         self.selector = Selector(lexicon, nlp, gazetteer)
         self._memo: OrderedDict[tuple[str, str, str], _Read] = OrderedDict()
         self._lock = threading.Lock()
@@ -128,24 +128,41 @@ class _Read:
     decided: list[tuple[Candidate, RoleDecision]]
 
 
-_readers: weakref.WeakKeyDictionary[FrenchNLP, dict[tuple[int, int], Reader]] = weakref.WeakKeyDictionary()
+READERS = 8  # readers kept (a document with names of its own has a reader of its own)
+_readers: OrderedDict[tuple[int, int, int], Reader] = OrderedDict()
 _readers_lock = threading.Lock()
+_matchers: weakref.WeakKeyDictionary[FrenchNLP, dict[int, CueMatcher]] = weakref.WeakKeyDictionary()
 
 
 def reader(nlp: FrenchNLP, gazetteer: Gazetteer | None, lexicon: Lexicon) -> Reader:
-    """One reader per (pipeline owner, gazetteer, lexicon), built on first use."""
+    """The reader of a (pipeline owner, gazetteer, lexicon), built on first use; the last READERS kept."""
+    key = (id(nlp), id(gazetteer), id(lexicon))
     with _readers_lock:
-        per_nlp = _readers.setdefault(nlp, {})
-        key = (id(gazetteer), id(lexicon))
-        found = per_nlp.get(key)
-        if found is None or found.gazetteer is not gazetteer or found.lexicon is not lexicon:
-            found = per_nlp[key] = Reader(nlp, gazetteer, lexicon)
-        return found
+        found = _readers.get(key)
+        if (
+            found is not None
+            and found.nlp is nlp
+            and found.gazetteer is gazetteer
+            and found.lexicon is lexicon
+        ):
+            _readers.move_to_end(key)
+            return found
+    found = Reader(nlp, gazetteer, lexicon)
+    with _readers_lock:
+        _readers[key] = found
+        while len(_readers) > READERS:
+            _readers.popitem(last=False)
+    return found
 
 
 def cue_matcher(nlp: FrenchNLP, lexicon: Lexicon) -> CueMatcher:
-    """The cue matcher of a pipeline owner and a lexicon (that of its reader without a gazetteer)."""
-    return reader(nlp, None, lexicon).matcher
+    """One cue matcher per (pipeline owner, lexicon), built on first use."""
+    with _readers_lock:
+        per_nlp = _matchers.setdefault(nlp, {})
+        matcher = per_nlp.get(id(lexicon))
+        if matcher is None or matcher.lexicon is not lexicon:
+            matcher = per_nlp[id(lexicon)] = CueMatcher(lexicon, nlp)
+        return matcher
 
 
 def as_block(block: Block | tuple) -> Block:

