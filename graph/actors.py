@@ -115,7 +115,9 @@ class DocContext:
         return self._reverse
 
 
-Aliases = tuple[dict[str, str], list[set[str]]]  # forced merges (folded name -> canonical), names kept apart
+# forced merges (folded name -> canonical), names kept apart, and optionally the collectivity prefixes
+# (folded prefix -> territory level: "ville de" -> "commune")
+Aliases = tuple[dict[str, str], list[set[str]]] | tuple[dict[str, str], list[set[str]], dict[str, str]]
 
 
 def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
@@ -130,7 +132,8 @@ def load_aliases(path: Path = DATA / "aliases.toml") -> Aliases:
         raw = tomllib.load(fh)
     merges = {fold(n): m["canonical"] for m in raw.get("merge", []) for n in m["names"]}
     separate = [{fold(n) for n in s["names"]} for s in raw.get("separate", [])]
-    return merges, separate
+    collectivity = {fold(p): c["level"] for c in raw.get("collectivity", []) for p in c["prefixes"]}
+    return merges, separate, collectivity
 
 
 class ActorResolver:
@@ -142,7 +145,8 @@ class ActorResolver:
     ):
         self.ref = referential
         self.lexicon = {e.key: e for e in lexicon}
-        self.merges, self.separate = aliases
+        self.merges, self.separate = aliases[0], aliases[1]
+        self.collectivity_prefixes: dict[str, str] = aliases[2] if len(aliases) > 2 else {}
         self.index: dict[str, str] = {}
         for e in self.lexicon.values():
             for name in (e.name, e.acronym, e.expansion, *e.aliases):
@@ -335,7 +339,32 @@ class ActorResolver:
             actor.branches.add(territory.name)
         return actor
 
+    def commune_named(self, name: str, ctx: DocContext) -> Territory | None:
+        """The territory of a name written as a collectivity prefix then a place ("Ville d'Agde"; prefixes
+        are data: aliases.toml [[collectivity]]), the document's département and région first."""
+        folded = fold(name.strip())
+        for prefix, level in self.collectivity_prefixes.items():
+            rest = name.strip()[len(prefix) :].strip()
+            if (
+                not folded.startswith(prefix)
+                or not rest
+                or (prefix[-1].isalpha() and folded[len(prefix)] != " ")
+            ):
+                continue
+            hits = self.ref.lookup(
+                rest,
+                levels=(level,),
+                prefer_region=ctx.region.code if ctx.region else None,
+                prefer_departement=ctx.department.code if ctx.department else None,
+            )
+            if hits:
+                return hits[0]
+        return None
+
     def _as_collectivity(self, name: str, ctx: DocContext) -> Territory | None:
+        commune = self.commune_named(name, ctx)
+        if commune is not None:
+            return commune
         if not re.search(
             r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$",
             name,

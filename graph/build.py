@@ -26,6 +26,8 @@ from graph.linking import LinkedTerritory, TerritoryLinker
 from graph.reference import ReferenceData
 from graph.roles import RoleEdges
 from graph.store import Store
+from ingest.mentions.document import organisation_glossary, participant_names
+from ingest.mentions.extract import default_lexicon
 from ingest.records import ActionRecord, DocumentRecord
 from ingest.text import collapse, fold, slug, strip_markup
 
@@ -112,13 +114,48 @@ class GraphBuilder:
             past=bool(doc.period_end and doc.period_end < self.today.year),
             file=doc.file_name,
         )
-        linker = TerritoryLinker.for_document(self.ref, doc, self.store.glossary(doc.id))
+        glossary = self.store.glossary(doc.id)
+        linker = TerritoryLinker.for_document(self.ref, doc, glossary)
         lines = self.store.lines(doc.id)
         base_ctx = DocContext(
             doc.id, linker.region, linker.department, {fold(k): v for k, v in linker.glossary.items()}
         )
         for action in self.store.actions(doc.id):
             self._action(action, doc_node, linker, self._context(action, base_ctx), lines)
+        self._document_actors(doc_node, doc.id, glossary, base_ctx, lines)
+
+    def _document_actors(
+        self, doc_node: str, doc_id: str, glossary: list, ctx: DocContext, lines: list[str]
+    ) -> None:
+        """document -mentions-> actor for the organisations of its participant list (role "participant")
+        and of its glossary (role "mentioned"), each with its line; never a pilot, and an action gets them
+        only where its own text names them (the mentions pass reads these names in its prose)."""
+        named = [
+            (name, line, "participant", "participants")
+            for name, line in participant_names(self.store.participants(doc_id))
+        ]
+        named += [
+            (g.acronym, g.line, "mentioned", "glossary")
+            for g in organisation_glossary(glossary, default_lexicon())
+        ]
+        seen: set[str] = set()
+        for name, line, role, source in named:
+            actor = self.resolver.resolve(name, ctx)
+            if actor.generic or actor.id in seen:
+                continue
+            seen.add(actor.id)
+            evidence = {"line_start": line, "line_end": line, "quote": _quote(lines, line)}
+            self.edge(
+                doc_node,
+                actor.id,
+                "mentions",
+                doc=doc_id,
+                written=name,
+                role=role,
+                evidence_source=source,
+                confidence=1.0,
+                **evidence,
+            )
 
     def _context(self, a: ActionRecord, base_ctx: DocContext) -> DocContext:
         """The document's context, or the action's own région when its region line names another one."""

@@ -15,6 +15,11 @@ from ingest.records import ActionRecord
 from ingest.text import collapse, fold, slug, strip_markup
 
 _LOCAL_SCHEME = re.compile(r"\b(?:le\s+|du\s+|au\s+|un\s+)?dispositif\s+«\s*([^»]{3,60}?)\s*»", re.I)
+# "le dispositif Prépa Compétences": a scheme named by capitalised words after the word, without quotes
+_NAMED_SCHEME = re.compile(
+    r"\b[Dd]ispositif\s+((?:[A-ZÀ-Ý][\w'’\-]*)(?:\s+(?:[A-ZÀ-Ý][\w'’\-]*|d[eu]s?|de\s+la|d['’]|à|et)){0,5})"
+)
+_NAME_TAIL = re.compile(r"(?:\s+(?:d[eu]s?|de\s+la|d['’]|à|et))+$")
 
 
 Statement = tuple[
@@ -61,11 +66,14 @@ def dispositifs(thesaurus: Thesaurus, action: ActionRecord, lines: list[str]) ->
                 },
             )
         )
-    for m in _LOCAL_SCHEME.finditer(text):
-        name = collapse(strip_markup(m.group(1))).strip(" .")
+    national = [(m.start, m.end) for m in thesaurus.matcher.find(text)]
+    for m in [*_LOCAL_SCHEME.finditer(text), *_NAMED_SCHEME.finditer(text)]:
+        name = _NAME_TAIL.sub("", collapse(strip_markup(m.group(1))).strip(" ."))
         node = f"dispositif:local-{slug(name, 50)}"
         if node in seen or len(name) < 3:
             continue
+        if m.re is _NAMED_SCHEME and any(s < m.end(1) and m.start(1) < e for s, e in national):
+            continue  # a national dispositif of the thesaurus, not a local one
         seen.add(node)
         line = first + text.count("\n", 0, m.start())
         out.append(

@@ -163,10 +163,14 @@ def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for t in [*ref.regions(), *ref.departements(), *ref.epcis()]:
         rows.append((t.name, "place", t.id))
-    communes = ref._level("commune")  # noqa: SLF001 - read-only: the referential lists no communes publicly
-    big = {t.code for t in communes if ref.population(t.id) >= COMMUNE_MIN_POPULATION}
-    rows += [(t.name, "place", t.id) for t in communes if t.code in big]
-    rows += [(name, "place", f"commune:{code}") for name, code, _ in ref._aliases if code in big]  # noqa: SLF001
+    communes = ref.communes()
+    big = {t.id for t in communes if ref.population(t.id) >= COMMUNE_MIN_POPULATION}
+    rows += [(t.name, "place", t.id) for t in communes if t.id in big]
+    rows += [
+        (name, "place", tid)
+        for name, tid, _ in ref.other_names()
+        if tid in big or tid.startswith(("region:", "departement:"))  # short forms, abbreviations ("BFC")
+    ]
     for entry in reference.lexicon:
         if entry.generic:
             continue

@@ -9,7 +9,9 @@ Rules (generic, no name in code):
 - a mention with no role cue is "mentioned" (edge `mentions`), never a pilot, and only for names the
   gazetteer knows (what the NER alone proposes without a cue is too often a heading word);
 - a place is a perimeter only inside the action's région and, when rows name the action's places, only
-  inside one of them; otherwise it is "mentioned". Places that no referential entry codes are left out.
+  inside one of them; otherwise it is "mentioned". Places that no referential entry codes are left out;
+- an organisation written as a collectivity of a commune ("Ville de X", prefixes in aliases.toml) is also
+  that commune as a place: a perimeter when the organisation acts (pilot, partner, funder, operator).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ ROLE_LABELS = {
 }
 ACTOR_EDGES = tuple(ROLE_LABELS)
 ROW_ROLES = frozenset({"piloted_by", "partner"})
+# roles of an organisation that acts in the action: a commune acting there ("la Ville de X") is a perimeter
+ACTING_ROLES = frozenset({"pilot", "partner", "funder", "operator"})
 QUOTE_MAX = 300
 _QUOTED = re.compile(r"[«“\"]\s*([^»”\"]+?)\s*[»”\"]")
 SHORTEST_NAME = 3  # characters: a shorter name the gazetteer does not know is a parse fragment ("UD")
@@ -158,15 +162,13 @@ class RoleEdges:
         seen = set(row_places)
         perimeters = 0
         for m in a.mentions:
-            if m.kind != "place":
-                continue
-            linked = linker.link(m.surface, False, a.context)
-            if not linked.id or linked.id in seen:
+            linked = self._place_of(m, linker, a, ctx)
+            if linked is None or not linked.id or linked.id in seen:
                 continue
             inside = self._within(linked.id, ctx.region.id if ctx.region else None)
             if not inside and m.surface.isupper():
                 continue  # capitals far from the action ("COURS", "LA RÉUNION DE …"): a heading, not a place
-            role = m.role
+            role = "perimeter" if m.kind == "org" and m.role in ACTING_ROLES else m.role
             if role == "perimeter" and not (
                 inside and (not row_places or any(self._within(linked.id, p) for p in row_places))
             ):
@@ -178,6 +180,15 @@ class RoleEdges:
             seen.add(linked.id)
             perimeters += kind == "in"
         return perimeters
+
+    def _place_of(self, m: MentionRecord, linker: TerritoryLinker, a: ActionRecord, ctx: DocContext):
+        """The territory of a place mention, or of an organisation that is a commune ("Ville d'Agde")."""
+        if m.kind == "place":
+            return linker.link(m.surface, False, a.context)
+        if m.kind == "org":
+            commune = self.resolver.commune_named(organisation_name(m.surface), ctx)
+            return linker.linked_to(commune) if commune is not None else None
+        return None
 
     def _within(self, territory_id: str, container: str | None) -> bool:
         """Whether a territory is the container or inside it (True when there is no container)."""

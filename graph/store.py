@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.errors import NotFound, StoreError
 from ingest.errors import InputError
-from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, ParsedDocument, Passage
+from ingest.records import ActionRecord, DocumentRecord, GlossaryEntry, OrgMention, ParsedDocument, Passage
 from ingest.text import strip_markup
 
 log = logging.getLogger(__name__)
@@ -281,6 +281,11 @@ class Store:
             "SELECT acronym, expansion, line, source FROM glossary WHERE doc_id = ?", (doc_id,)
         )
         return [GlossaryEntry(*r) for r in rows]
+
+    def participants(self, doc_id: str) -> list[OrgMention]:
+        """The organisations of a document's participant list, as written, with their line."""
+        rows = self.conn.execute("SELECT name, line FROM participants WHERE doc_id = ?", (doc_id,))
+        return [OrgMention(name, line) for name, line in rows]
 
     def passages(self, doc_id: str | None = None) -> list[tuple[str, Passage]]:
         """The typed passages (diagnostic, édito, glossaire…) of a document or of all, each with its document

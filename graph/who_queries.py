@@ -4,11 +4,14 @@ stated, the theme filter real (the quote that shows the theme), paginated."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from graph.roles import ACTOR_EDGES, ROLE_LABELS, cut, quote_around
+from ingest.errors import InputError
 from ingest.text import fold
 
 # the best role first: an actor's entry for an action shows its strongest role
@@ -39,20 +42,51 @@ def theme_quote(quote: str | None) -> str | None:
     return text or None
 
 
+@dataclass(frozen=True)
+class WhoQuery:
+    """One `who` question, as the HTTP route and the CLI pass it to the facade and the facade to the
+    queries: what (free text, an actor, a theme or a dispositif), where (a place), theme (a slug), whether
+    generic collectives and organisations only named (no role) count, and the page."""
+
+    what: str | None = None
+    where: str | None = None
+    theme: str | None = None
+    include_generic: bool = False
+    mentioned: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+    def checked(self) -> WhoQuery:
+        """The query itself when it is valid; else an InputError saying which parameter is wrong."""
+        if self.limit is not None and self.limit < 1:
+            raise InputError(
+                f"limit doit valoir au moins 1, reçu {self.limit}", where="limit", valid="1 ou plus"
+            )
+        if self.offset < 0:
+            raise InputError(
+                f"offset doit valoir 0 ou plus, reçu {self.offset}", where="offset", valid="0 ou plus"
+            )
+        if not (self.what or self.where or self.theme):
+            raise InputError(
+                "dites quoi, où ou quelle thématique",
+                where="what/where/theme",
+                valid="--what TEXTE, --where LIEU et/ou --theme IDENTIFIANT",
+            )
+        return self
+
+    def key(self) -> tuple[Any, ...]:
+        """The query as a tuple (the facade's answer cache key)."""
+        return dataclasses.astuple(self)
+
+
 class WhoQueries:
     """Mixed into :class:`graph.queries.Queries`: uses its graph, reference data and place helpers."""
 
-    def who(
-        self,
-        *,
-        what: str | None = None,
-        where: str | None = None,
-        theme: str | None = None,
-        include_generic: bool = False,
-        mentioned: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> dict[str, Any]:
+    def who(self, query: WhoQuery | None = None, /, **fields: Any) -> dict[str, Any]:
+        """The answer to a `who` query (a WhoQuery, or its fields as keywords)."""
+        q = query if query is not None else WhoQuery(**fields)
+        what, where, theme, limit, offset = q.what, q.where, q.theme, q.limit, q.offset
+        include_generic, mentioned = q.include_generic, q.mentioned
         # a `what` that names an actor (today's or an old name) asks for that actor's actions, lineage
         # included; a `what` that names a theme is the theme filter
         as_actor = what if what and self.actor_family(what) else None

@@ -118,7 +118,7 @@ def test_containment_finds_narrower_and_flags_wider(built: Service) -> None:
 def test_unknown_place_is_a_clear_error(built: Service) -> None:
     with pytest.raises(InputError, match="lieu inconnu 'Atlantide'"):
         built.who(where="Atlantide")
-    with pytest.raises(InputError, match="what, where or which theme"):
+    with pytest.raises(InputError, match="quoi, où ou quelle thématique"):
         built.who()
 
 

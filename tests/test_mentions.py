@@ -162,9 +162,9 @@ def test_longest_match_wins_and_homonyms_are_kept(nlp):
 
 
 def test_gazetteer_rejects_bad_rows(nlp):
-    with pytest.raises(ConfigError, match="kind"):
+    with pytest.raises(ConfigError, match="a le type"):
         Gazetteer([("Vire", "town", "x")], nlp)
-    with pytest.raises(ConfigError, match="empty"):
+    with pytest.raises(ConfigError, match="forme ou une clé vide"):
         Gazetteer([(" ", "place", "x")], nlp)
 
 
@@ -234,7 +234,7 @@ def test_missing_model_names_the_package_to_install():
     owner = FrenchNLP("fr_core_news_absent")
     with pytest.raises(ConfigError) as err:
         owner.tokenize("x")
-    assert "fr-core-news-absent" in str(err.value) and "never downloads" in str(err.value)
+    assert "fr-core-news-absent" in str(err.value) and "ne télécharge jamais" in str(err.value)
     with pytest.raises(ConfigError, match="batch_size"):
         FrenchNLP(batch_size=0)
 
@@ -366,3 +366,47 @@ def test_corpus_contacts_blocks_name_organisations(corpus_dir, nlp, gazetteer):
     cci = next(m for m in ms if m.surface == "CCI BRETAGNE")
     assert cci.key == "cci" and cci.territory_key == "region:53" and cci.role == "pilot"
     assert lines[cci.line - 1].startswith("CCI BRETAGNE")
+
+
+def test_only_sentences_that_can_hold_a_mention_are_parsed(nlp: FrenchNLP, gazetteer: Gazetteer) -> None:
+    from ingest.mentions.select import Selector, sentence_spans
+
+    text = (
+        "Un atelier ouvre chaque semaine. Il est animé par la Mission locale. Les horaires restent souples."
+    )
+    assert [text[s:e] for s, e in sentence_spans(text)][1] == "Il est animé par la Mission locale."
+    selector = Selector(load_lexicon(), nlp, gazetteer)
+    pieces = [text[s:e] for s, e in selector.pieces(text)]
+    assert pieces == ["Il est animé par la Mission locale."]
+    whole = extract_mentions([Block(text, 1)], gazetteer, nlp, select=False)
+    before = nlp.parsed
+    chosen = extract_mentions([Block(text, 1), Block(text, 9)], gazetteer, nlp)
+    assert nlp.parsed - before == 1, "the one sentence that names someone, parsed once for two blocks"
+    found = [(m.surface, m.role, m.quote) for m in chosen[: len(chosen) // 2]]
+    assert found == [(m.surface, m.role, m.quote) for m in whole]
+    assert chosen[-1].line == 9 and chosen[-1].block_index == 1
+
+
+def test_a_document_extends_the_gazetteer_with_its_own_names(nlp: FrenchNLP, gazetteer: Gazetteer) -> None:
+    from ingest.mentions.document import document_entries
+    from ingest.records import GlossaryEntry, OrgMention
+
+    rows = document_entries(
+        [
+            GlossaryEntry("ARIO", "Association Régionale pour l'Insertion", 3),
+            GlossaryEntry("BRSA", "Bénéficiaires du RSA", 4),
+        ],
+        [OrgMention("Fondation Lumière Emploi", 8), OrgMention("BRSA : Bénéficiaires du RSA", 4)],
+        load_lexicon(),
+    )
+    assert {r[0] for r in rows} == {
+        "ARIO",
+        "Association Régionale pour l'Insertion",
+        "Fondation Lumière Emploi",
+    }
+    extended = gazetteer.extended(rows)
+    assert gazetteer.extended([]) is gazetteer and len(extended) == len(gazetteer) + 3
+    text = "Les jeunes sont accompagnés par l'ARIO et la Fondation Lumière Emploi."
+    found = by_surface(extract_mentions([Block(text, 1)], extended, nlp))
+    assert found["ario"].kind == "org" and found["ario"].source == "gazetteer"
+    assert found["fondation lumiere emploi"].role == found["ario"].role != "mentioned"

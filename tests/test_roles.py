@@ -171,3 +171,76 @@ def test_quotes_are_cut_at_word_boundaries_around_the_name() -> None:
     q = quote_around(text, "Région Normandie")
     assert "Région Normandie" in q and len(q) <= 305 and q.startswith("… ")
     assert cut("un deux trois", 9) == "un …"
+
+
+DOC_PLAN = """Plan d'actions pour l'emploi en Occitanie 2024
+
+Proposition 1-1 : Logements pour apprentis
+Intitulé de l'action\tLogements pour apprentis
+Pilote du projet\tAction Logement
+Périmètre géographique\t
+Description détaillée du projet\tLe projet associe la Ville d'Agde et l'ADEME BFC. Les jeunes sont \
+accompagnés par l'ARIO.
+Calendrier\t2024
+
+Proposition 1-2 : Forum des employeurs
+Intitulé de l'action\tForum des employeurs
+Pilote du projet\tRégion Occitanie
+Périmètre géographique\tHérault
+Description détaillée du projet\tUn forum annuel réunit les employeurs du secteur.
+Calendrier\t2024
+
+Liste des participants
+
+- Fondation Lumière Emploi
+- ARIO (Association Régionale pour l'Insertion en Occitanie)
+
+GLOSSAIRE
+
+- ARIO : Association Régionale pour l'Insertion en Occitanie
+- BRSA : Bénéficiaires du RSA
+"""
+
+
+@pytest.fixture(scope="module")
+def doc_graph(tmp_path_factory: pytest.TempPathFactory, reference: ReferenceData):
+    work = tmp_path_factory.mktemp("doc_roles")
+    path = work / "plan-doc.txt"
+    path.write_text(DOC_PLAN, encoding="utf-8")
+    nlp = shared_nlp()
+    parsed = parse_document(path, gazetteer=TerritoryLinker(reference.territories).is_place)
+    annotate(parsed, mention_gazetteer(reference, nlp), nlp)
+    store = Store(work / "store.db")
+    store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
+    return GraphBuilder(store, reference).build().graph
+
+
+def test_a_commune_written_as_its_town_is_an_organisation_and_its_place(doc_graph) -> None:
+    node = "action:plan-doc/proposition-1-1"
+    out = {(dst, e["kind"]): e for _, dst, e in doc_graph.out_edges(node, data=True)}
+    partner = out[("actor:collectivite--commune-34003", "partner")]
+    assert partner["written"] == "Ville d'Agde" and "Ville d'Agde" in partner["quote"]
+    place = out[("territory:commune:34003", "in")]
+    assert place["role"] == "perimeter" and place["evidence_source"] == "sentence"
+
+
+def test_a_regional_branch_written_with_the_region_abbreviation_is_one_actor(doc_graph) -> None:
+    node = "action:plan-doc/proposition-1-1"
+    partners = {dst: e for _, dst, e in doc_graph.out_edges(node, data=True) if e["kind"] == "partner"}
+    assert partners["actor:ademe"]["written"] == "ADEME BFC"
+    assert "Bourgogne-Franche-Comté" in doc_graph.nodes["actor:ademe"].get("branches", [])
+    assert not [n for n in doc_graph if n.startswith("actor:ademe-")]
+
+
+def test_document_blocks_give_document_actors_and_reach_actions_only_through_their_text(doc_graph) -> None:
+    doc = {
+        dst: e for _, dst, e in doc_graph.out_edges("document:plan-doc", data=True) if e["kind"] == "mentions"
+    }
+    assert doc["actor:fondation-lumiere-emploi"]["role"] == "participant"
+    ario = "actor:association-regionale-pour-l-insertion-en-occitanie"
+    assert doc[ario]["evidence_source"] == "participants" and doc[ario]["line_start"] == 20
+    assert not any("brsa" in n for n in doc), "a glossary entry of a public is no actor"
+    first = {dst: e for _, dst, e in doc_graph.out_edges("action:plan-doc/proposition-1-1", data=True)}
+    assert first[ario]["kind"] == "operator" and first[ario]["evidence_source"] == "sentence"
+    second = {dst for _, dst, _ in doc_graph.out_edges("action:plan-doc/proposition-1-2", data=True)}
+    assert ario not in second and "actor:fondation-lumiere-emploi" not in second

@@ -195,3 +195,22 @@ def test_short_forms_file_is_checked(tmp_path) -> None:
     bad.write_text('[aliases]\n"Cherbourg" = "Cherbourg-en-Cotentin"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="INSEE"):
         short_forms(bad)
+
+
+def test_region_abbreviations_are_data_and_the_referential_lists_its_names(
+    ref: Referential, tmp_path
+) -> None:
+    from graph.territories import abbreviations
+    from ingest.errors import ConfigError
+
+    assert ids(ref.lookup("BFC")) == ["region:27"]
+    assert ids(ref.lookup("PDL", levels=("region", "departement"))) == ["region:52"]
+    names = ref.other_names()
+    assert ("BFC", "region:27", "abréviation") in names
+    assert ("Cherbourg", "commune:50129", "usage") in names
+    communes = ref.communes()
+    assert len(communes) > 30_000 and all(t.level == "commune" for t in communes)
+    bad = tmp_path / "territory_aliases.toml"
+    bad.write_text('[abbreviations]\n"XYZ" = "27"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="identifiant de région"):
+        abbreviations(bad)

@@ -128,3 +128,19 @@ def test_actors_listing_has_roles_and_examples(built: Service) -> None:
     bretagne = next(a for a in body["results"] if a["id"] == "actor:cci--region-53")
     assert bretagne["roles"].get("pilote", 0) >= 1
     assert any(x["source"] == "layout" and x["quote"] for x in bretagne["examples"])
+
+
+def test_a_who_query_object_is_what_the_facade_and_the_queries_take(built: Service) -> None:
+    import pytest
+
+    from graph.who_queries import WhoQuery
+    from ingest.errors import InputError
+
+    query = WhoQuery(where="Calvados", limit=3)
+    body = built.who(query)
+    assert body is built.who(where="Calvados", limit=3), "one query, one cached answer, whatever the form"
+    assert body == built.knowledge.queries.who(query) and len(body["results"]) == 3
+    with pytest.raises(InputError, match="limit doit valoir au moins 1"):
+        built.who(WhoQuery(where="Calvados", limit=0))
+    with pytest.raises(InputError, match="offset doit valoir 0 ou plus"):
+        built.who(WhoQuery(where="Calvados", offset=-1))

@@ -43,13 +43,13 @@ def who(
         limit = TEXT_PAGE  # the JSON is the route's body: the route's default (every actor)
     settings = settings_for(data)
     params = {"what": what, "where": where, "theme": theme, "mentioned": mentioned, "limit": limit}
-    body = answer_of(
-        settings,
-        local,
-        "/who",
-        {**params, "offset": offset},
-        lambda: service(settings).who(**params, offset=offset),
-    )
+
+    def here() -> dict:
+        from graph.who_queries import WhoQuery  # here: `import api.cli` stays light (see cli.common.service)
+
+        return service(settings).who(WhoQuery(**params, offset=offset))
+
+    body = answer_of(settings, local, "/who", {**params, "offset": offset}, here)
     if json_out:
         print_body(WhoResponse, body)
         return

@@ -9,6 +9,7 @@ from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import (
     WhoResponse,
 )
+from graph.who_queries import WhoQuery
 
 router = APIRouter()
 
@@ -35,5 +36,6 @@ def who(
     limit: Annotated[int | None, Query(ge=1, le=500, description="Actors per page (all by default).")] = None,
     offset: Annotated[int, Query(ge=0, description="Actors to skip.")] = 0,
 ) -> Response:
-    body = service.who(what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset)
+    query = WhoQuery(what=what, where=where, theme=theme, mentioned=mentioned, limit=limit, offset=offset)
+    body = service.who(query)
     return respond(WhoResponse, body)

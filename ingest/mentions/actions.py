@@ -6,7 +6,9 @@ paragraph under a contact label ("CONTACTS") is a `contacts` block, read by its 
 on the action (`ActionRecord.mentions`), persisted with it.
 
 The pipeline is one `FrenchNLP` per process (`shared_nlp()`), loaded on first use; the gazetteer comes from
-the caller (the graph side builds it from its reference data).
+the caller (the graph side builds it from its reference data), extended with the document's own
+organisations (its participant list and the organisations of its glossary, `ingest.mentions.document`), so
+that the prose of an action that names them gives them their role.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import logging
 import threading
 import time
 
-from ingest.mentions.extract import Block, Mention, extract_mentions
+from ingest.mentions.document import document_entries
+from ingest.mentions.extract import Block, Mention, default_lexicon, extract_mentions
 from ingest.mentions.gazetteer import Gazetteer
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import fold
@@ -96,11 +99,18 @@ def record_of(m: Mention) -> MentionRecord:
     )
 
 
-def annotate(parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP) -> float:
-    """Set the mentions of every action of a parsed document; returns the seconds the pass took."""
+def annotate(
+    parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP, *, select: bool = True
+) -> float:
+    """Set the mentions of every action of a parsed document; returns the seconds the pass took.
+    `select`: parse only the sentences that can hold a mention (see `extract_mentions`)."""
     if parsed.text is None:
         return 0.0
     t0 = time.perf_counter()
+    if gazetteer is not None:  # the document's own organisations (participants, glossary) are names too
+        gazetteer = gazetteer.extended(
+            document_entries(parsed.glossary, parsed.participants, default_lexicon())
+        )
     unique: dict[tuple[int, str, str], int] = {}
     blocks: list[Block] = []
     owners: list[list[ActionRecord]] = []
@@ -112,7 +122,7 @@ def annotate(parsed: ParsedDocument, gazetteer: Gazetteer | None, nlp: FrenchNLP
                 blocks.append(b)
                 owners.append([])
             owners[k].append(action)
-    for m in extract_mentions(blocks, gazetteer, nlp):
+    for m in extract_mentions(blocks, gazetteer, nlp, select=select):
         rec = record_of(m)
         for action in owners[m.block_index]:
             action.mentions.append(rec)

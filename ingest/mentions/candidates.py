@@ -9,6 +9,7 @@ mission locale") may contain an organisation, and both are kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
@@ -47,7 +48,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
-    known = _attach_territories(doc, known)
+    known = _collectivities(doc, _attach_territories(doc, known), lexicon)
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
@@ -81,6 +82,32 @@ def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
                 continue
         out.append(c)
         i += 1
+    return out
+
+
+def _collectivities(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
+    """'Ville d'Agde', 'Commune de Vire': a territory head word, 'de', then a known place is the organisation
+    of that collectivity, the place its territory."""
+    out = []
+    for c in known:
+        s = c.start
+        if (
+            c.kind == "place"
+            and s >= 2
+            and fold(doc[s - 1].text) in ("de", "d'", "du")
+            and fold(doc[s - 2].text) in lexicon.territory_heads
+        ):
+            c = replace(
+                c,
+                start=s - 2,
+                kind="org",
+                source="parse",
+                key=None,
+                other_keys=(),
+                territory=(c.start, c.end),
+                territory_key=c.key,
+            )
+        out.append(c)
     return out
 
 
@@ -206,10 +233,15 @@ def _persons(doc, lexicon: Lexicon, entities: list[Candidate]) -> list[Candidate
     return out
 
 
+@lru_cache(maxsize=8)
+def _title_words(person_titles: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
+    titles = frozenset(tuple(fold(w) for w in title.split()) for title in person_titles)
+    return titles, max((len(t) for t in titles), default=0)
+
+
 def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Spans 'title + complement' ("préfet de région"), up to a punctuation, a verb or FUNCTION_MAX tokens."""
-    titles = {tuple(fold(w) for w in title.split()) for title in lexicon.person_titles}
-    longest = max((len(t) for t in titles), default=0)
+    titles, longest = _title_words(lexicon.person_titles)
     folded = [fold(t.text) for t in doc]
     spans = []
     i = 0

@@ -51,6 +51,7 @@ class Lexicon:
     org_alone: frozenset[str]
     org_not_heads: frozenset[str]
     loc_is_org_words: frozenset[str]
+    territory_heads: frozenset[str]
     person_titles: tuple[str, ...]
     civilities: frozenset[str]
     lower_words: frozenset[str]
@@ -65,9 +66,13 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     except OSError as exc:
-        raise ConfigError(f"cannot read the role cue lexicon: {exc}", where=str(path)) from exc
+        raise ConfigError(
+            f"impossible de lire le lexique des indices de rôle : {exc}", where=str(path)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"the role cue lexicon is not valid TOML: {exc}", where=str(path)) from exc
+        raise ConfigError(
+            f"le lexique des indices de rôle n'est pas un TOML valide : {exc}", where=str(path)
+        ) from exc
     try:
         roles = {}
         for role in ORG_ROLES:
@@ -90,6 +95,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             org_alone=frozenset(fold(w) for w in orgs["alone"]),
             org_not_heads=frozenset(fold(w) for w in orgs.get("not_heads", [])),
             loc_is_org_words=frozenset(fold(w) for w in orgs["loc_is_org_words"]),
+            territory_heads=frozenset(fold(w) for w in orgs.get("territory_heads", [])),
             person_titles=_expand_all(persons["titles"]),
             civilities=frozenset(fold(w) for w in persons["civilities"]),
             lower_words=frozenset(fold(w) for w in raw["recase"]["lower_words"]),
@@ -98,10 +104,10 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
         )
     except (KeyError, TypeError) as exc:
         raise ConfigError(
-            f"the role cue lexicon lacks or misspells {exc}",
+            f"il manque au lexique des indices de rôle (ou il y est mal écrit) : {exc}",
             where=str(path),
-            valid=f"tables roles.{{{','.join(ORG_ROLES)}}}, places, contractions, organisations, persons, "
-            "recase, contacts",
+            valid=f"les tables roles.{{{','.join(ORG_ROLES)}}}, places, contractions, organisations, "
+            "persons, recase, contacts",
         ) from exc
 
 

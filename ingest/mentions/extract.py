@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from ingest.mentions.gazetteer import Gazetteer
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import prepare, recase
 from ingest.mentions.roles import RoleDecision, assign_role, sentence_of
+from ingest.mentions.select import Selector
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +77,87 @@ def default_lexicon() -> Lexicon:
     return load_lexicon()
 
 
+MEMO_SIZE = 8192  # pieces whose candidates and roles are kept per reader
+
+
+class Reader:
+    """What one (pipeline, gazetteer, lexicon) needs to read pieces of text, built once: the cue matcher, the
+    sentence selector, and a memo of the candidates and roles of each piece read (a piece's mentions depend
+    only on its text, its case as written and its block's kind)."""
+
+    def __init__(self, nlp: FrenchNLP, gazetteer: Gazetteer | None, lexicon: Lexicon) -> None:
+        self.nlp, self.gazetteer, self.lexicon = nlp, gazetteer, lexicon
+        self.matcher = cue_matcher(nlp, lexicon)
+        self.selector = Selector(lexicon, nlp, gazetteer)
+        self._memo: OrderedDict[tuple[str, str, str], _Read] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, doc, original: str, kind: str) -> _Read:
+        key = (doc.text, original, kind)
+        with self._lock:
+            found = self._memo.get(key)
+            if found is not None:
+                self._memo.move_to_end(key)
+                return found
+        found = self._read(doc, original, kind)
+        with self._lock:
+            self._memo[key] = found
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return found
+
+    def _read(self, doc, original: str, kind: str) -> _Read:
+        lexicon = self.lexicon
+        candidates = find_candidates(doc, self.gazetteer, lexicon, original)
+        if kind in CONTACT_KINDS:
+            pairs = contact_candidates(doc, original, candidates, lexicon)
+            n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
+            decided = [
+                (c, RoleDecision(role, "layout" if n_orgs <= 1 or c.kind == "person" else "layout_many"))
+                for c, role in pairs
+            ]
+            return _Read(candidates, decided)
+        cues = self.matcher.find(doc)
+        decided = [(c, assign_role(doc, c, cues, candidates, lexicon, kind)) for c in candidates]
+        return _Read(candidates, decided)
+
+
+@dataclass(frozen=True)
+class _Read:
+    candidates: list[Candidate]
+    decided: list[tuple[Candidate, RoleDecision]]
+
+
+READERS = 8  # readers kept (a document with names of its own has a reader of its own)
+_readers: OrderedDict[tuple[int, int, int], Reader] = OrderedDict()
+_readers_lock = threading.Lock()
 _matchers: weakref.WeakKeyDictionary[FrenchNLP, dict[int, CueMatcher]] = weakref.WeakKeyDictionary()
-_matchers_lock = threading.Lock()
+
+
+def reader(nlp: FrenchNLP, gazetteer: Gazetteer | None, lexicon: Lexicon) -> Reader:
+    """The reader of a (pipeline owner, gazetteer, lexicon), built on first use; the last READERS kept."""
+    key = (id(nlp), id(gazetteer), id(lexicon))
+    with _readers_lock:
+        found = _readers.get(key)
+        if (
+            found is not None
+            and found.nlp is nlp
+            and found.gazetteer is gazetteer
+            and found.lexicon is lexicon
+        ):
+            _readers.move_to_end(key)
+            return found
+    found = Reader(nlp, gazetteer, lexicon)
+    with _readers_lock:
+        _readers[key] = found
+        while len(_readers) > READERS:
+            _readers.popitem(last=False)
+    return found
 
 
 def cue_matcher(nlp: FrenchNLP, lexicon: Lexicon) -> CueMatcher:
     """One cue matcher per (pipeline owner, lexicon), built on first use."""
-    with _matchers_lock:
+    with _readers_lock:
         per_nlp = _matchers.setdefault(nlp, {})
         matcher = per_nlp.get(id(lexicon))
         if matcher is None or matcher.lexicon is not lexicon:
@@ -98,42 +174,41 @@ def extract_mentions(
     gazetteer: Gazetteer | None,
     nlp: FrenchNLP,
     lexicon: Lexicon | None = None,
+    *,
+    select: bool = True,
 ) -> list[Mention]:
-    """Every mention of every block, in block order then text order."""
+    """Every mention of every block, in block order then text order.
+
+    With `select` (the default), only the sentences that can hold a mention are parsed
+    (`ingest.mentions.select`), each on its own; CONTACTS blocks are parsed whole. Parsed texts are cached
+    per pipeline (`FrenchNLP.pipe_cached`).
+    """
     lexicon = lexicon or default_lexicon()
     blocks = [as_block(b) for b in blocks]
-    matcher = cue_matcher(nlp, lexicon)
+    read = reader(nlp, gazetteer, lexicon)
     keep_upper = gazetteer.acronyms if gazetteer is not None else frozenset()
-    prepared = [prepare(b.text) for b in blocks]
-    for_nlp = (prepare(recase(b.text, lexicon.lower_words, keep_upper))[0] for b in blocks)
+    jobs: list[tuple[int, str, list[int], int, int]] = []  # block, original, offsets, piece start, end
+    texts: list[str] = []
+    for index, block in enumerate(blocks):
+        original, offsets = prepare(block.text)
+        for_nlp = prepare(recase(block.text, lexicon.lower_words, keep_upper))[0]
+        if not select or block.kind in CONTACT_KINDS:
+            pieces = [(0, len(for_nlp))]
+        else:
+            pieces = read.selector.pieces(for_nlp, original)
+        for s, e in pieces:
+            jobs.append((index, original, offsets, s, e))
+            texts.append(for_nlp[s:e])
     out: list[Mention] = []
-    for index, (block, (original, offsets), doc) in enumerate(
-        zip(blocks, prepared, nlp.pipe(for_nlp), strict=True)
-    ):
-        first = len(out)
-        _block_mentions(out, block, original, offsets, doc, gazetteer, lexicon, matcher)
-        for m in out[first:]:
+    for (index, original, offsets, s, e), doc in zip(jobs, nlp.pipe_cached(texts), strict=True):
+        block = blocks[index]
+        found = read.read(doc, original[s:e], block.kind)
+        where = _Where(block, doc, offsets[s : e + 1])
+        for cand, decision in found.decided:
+            m = _mention(where, cand, decision, found.candidates)
             m.block_index = index
+            out.append(m)
     return out
-
-
-def _block_mentions(
-    out: list[Mention], block: Block, original: str, offsets: list[int], doc, gazetteer, lexicon, matcher
-) -> None:
-    """The mentions of one parsed block, appended to `out`."""
-    candidates = find_candidates(doc, gazetteer, lexicon, original)
-    where = _Where(block, doc, offsets)
-    if block.kind in CONTACT_KINDS:
-        pairs = contact_candidates(doc, original, candidates, lexicon)
-        n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
-        for cand, role in pairs:
-            how = "layout" if n_orgs <= 1 or cand.kind == "person" else "layout_many"
-            out.append(_mention(where, cand, RoleDecision(role, how), candidates))
-        return
-    cues = matcher.find(doc)
-    for cand in candidates:
-        decision = assign_role(doc, cand, cues, candidates, lexicon, block.kind)
-        out.append(_mention(where, cand, decision, candidates))
 
 
 @dataclass(frozen=True)

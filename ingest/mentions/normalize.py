@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from functools import lru_cache
 
 _SAME_LENGTH = str.maketrans(
     {
@@ -31,8 +32,10 @@ _WORD = re.compile(r"[^\W\d_][\w'\-]*", re.UNICODE)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """The key two spellings share: lower case, no accents, straight apostrophes, no ligatures."""
+    """The key two spellings share: lower case, no accents, straight apostrophes, no ligatures (memoised:
+    the matchers fold the same words over and over)."""
     text = text.translate(_SAME_LENGTH).translate(_LIGATURES).lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
