@@ -50,12 +50,14 @@ def check_upload_token(settings: Settings, authorization: str | None) -> None:
     expected = settings.upload_token
     if expected is None:
         raise AccessDenied(
-            "uploads are disabled", where="POST /documents", valid="set QFQ_UPLOAD_TOKEN to enable them"
+            "les dépôts de documents sont désactivés",
+            where="POST /documents",
+            valid="réglez QFQ_UPLOAD_TOKEN pour les permettre",
         )
     token = bearer_token(authorization)
     if token is None or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
         raise AccessDenied(
-            "missing or wrong token", where="Authorization", valid="Authorization: Bearer <token>"
+            "jeton absent ou faux", where="Authorization", valid="Authorization: Bearer <token>"
         )
 
 
@@ -85,9 +87,9 @@ class Guards:
 
     def _too_large(self, path: str, size: int | str) -> TooLarge:
         return TooLarge(
-            f"request body of {size} bytes",
+            f"corps de requête de {size} octets",
             where=path,
-            valid=f"at most {self._limit(path)} bytes"
+            valid=f"au plus {self._limit(path)} octets"
             + (" (QFQ_UPLOAD_MAX_BYTES)" if path == UPLOAD_PATH else " (QFQ_BODY_MAX_BYTES)"),
         )
 

@@ -59,7 +59,7 @@ def survey(dirs: Iterable[Path]) -> Survey:
     for d in dirs:
         d = Path(d)
         if not d.is_dir():
-            raise InputError("is not a directory", where=str(d), valid="a directory of documents")
+            raise InputError("n'est pas un dossier", where=str(d), valid="un dossier de documents")
 
         def unreadable(exc: OSError, d: Path = d) -> None:
             where = exc.filename or str(d)
@@ -317,7 +317,7 @@ def upload_name(name: str) -> str:
     safe = Path(name).name
     if not safe or Path(safe).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormat(
-            "not a supported document name", where=name, valid=", ".join(SUPPORTED_SUFFIXES)
+            "nom de document d'un format non lu", where=name, valid=", ".join(SUPPORTED_SUFFIXES)
         )
     return safe
 

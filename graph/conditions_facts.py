@@ -89,7 +89,7 @@ class Facts:
                 raise ConfigError(
                     f"le fait énuméré {name!r} n'a pas de valeurs",
                     where=f"{path} [{name}]",
-                    valid="values = [...]",
+                    valid="une liste `values = [...]`",
                 )
             out[name] = Fact(
                 name,

@@ -80,7 +80,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the store ({exc})", where=str(self.path)) from exc
+            raise StoreError(f"impossible d'ouvrir la base ({exc})", where=str(self.path)) from exc
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -98,9 +98,10 @@ class Store:
             version = int(row[0]) if row else SCHEMA_VERSION
             if version not in MIGRATIONS and version != SCHEMA_VERSION:
                 raise StoreError(
-                    f"store schema version {version} is not a version this qfq reads (1 to {SCHEMA_VERSION})",
+                    f"version de schéma de la base {version} : cette version de qfq lit les versions "
+                    f"1 à {SCHEMA_VERSION}",
                     where=str(self.path),
-                    valid="rebuild the data directory with `qfq build`",
+                    valid="reconstruisez le dossier de données avec `qfq build`",
                 )
             for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
                 cur.execute(statement)  # every table: the ones a migration adds are created here
@@ -244,7 +245,7 @@ class Store:
     def document(self, doc_id: str) -> DocumentRecord:
         row = self.conn.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no document with id {doc_id!r}", where="doc")
+            raise NotFound(f"aucun document d'identifiant {doc_id!r}", where="doc")
         return DocumentRecord.from_dict(json.loads(row[0]))
 
     def actions(
@@ -270,9 +271,9 @@ class Store:
         row = self.conn.execute("SELECT record FROM actions WHERE id = ?", (action_id,)).fetchone()
         if row is None:
             raise NotFound(
-                f"no action with id {action_id!r}",
+                f"aucune action d'identifiant {action_id!r}",
                 where="action_id",
-                valid="an id listed by /actions or `qfq export actions`",
+                valid="un identifiant listé par /actions ou `qfq export actions`",
             )
         return ActionRecord.from_dict(json.loads(row[0]))
 
@@ -314,7 +315,7 @@ class Store:
         lines = self.lines(doc_id)
         if not 1 <= start <= end <= len(lines):
             raise InputError(
-                f"lines {start}-{end} are outside the document",
+                f"les lignes {start}-{end} sont hors du document",
                 where="start/end",
                 valid=f"1 <= start <= end <= {len(lines)}",
             )

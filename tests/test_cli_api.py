@@ -77,7 +77,7 @@ def test_cli_build_without_a_corpus_fails_clearly(tmp_path: Path) -> None:
     env = {"PYTHONPATH": os.pathsep.join(filter(None, (str(repo), os.environ.get("PYTHONPATH"))))}
     res = _qfq("build", "--data", str(tmp_path / "d"), "--no-index", cwd=cwd, env=env)
     assert res.returncode == 2, res.stdout
-    assert "no corpus directory given" in res.stderr and "--corpus" in res.stderr
+    assert "aucun dossier de documents donné" in res.stderr and "--corpus" in res.stderr
     assert not (tmp_path / "d" / "qfq.sqlite").exists() and "Rapport de lecture" not in res.stdout
 
 

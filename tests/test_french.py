@@ -246,7 +246,7 @@ def error_texts(path: Path, classes: set[str]) -> list[tuple[int, str]]:
 
 
 def english_in_error(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z]+", text)
+    words = re.findall(r"[A-Za-z]+", re.sub(r"`[^`]*`", " ", text))  # `code` (a key, a command) is not prose
     return sorted({w for w in words if w.lower() in ERROR_WORDS and not (w.isupper() and len(w) > 1)})
 
 

@@ -71,7 +71,7 @@ def test_store_keeps_typed_passages_and_migrates_a_version_1_store(tmp_path: Pat
     conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match="schema version 9"):
+    with pytest.raises(StoreError, match="version de schéma de la base 9"):
         Store(path)
 
 

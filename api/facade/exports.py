@@ -68,7 +68,7 @@ class ExportFacade:
         others are refused at once (Busy: 503 with Retry-After) rather than queued behind them."""
         if not self._sparql_slots.acquire(blocking=False):
             raise Busy(
-                f"{self.settings.sparql_concurrency} SPARQL queries are already running",
+                f"{self.settings.sparql_concurrency} requêtes SPARQL tournent déjà",
                 where="query",
                 valid="retry in a moment (QFQ_SPARQL_CONCURRENCY)",
                 retry_after=max(1, round(self.settings.sparql_timeout)),

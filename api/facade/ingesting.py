@@ -46,9 +46,9 @@ class IngestFacade:
         dirs = list(dirs) if dirs else list(self.settings.corpus)
         if not dirs:
             raise InputError(
-                "no corpus directory given and ../shared/corpus does not exist",
+                "aucun dossier de documents donné, et ../shared/corpus n'existe pas",
                 where="--corpus",
-                valid="one or more directories of documents",
+                valid="un ou plusieurs dossiers de documents",
             )
         found = survey(dirs)
         report = self._ingest(found.files, roots=dirs, force=force, replace=False, on_file=on_file)
