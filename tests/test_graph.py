@@ -184,7 +184,7 @@ def test_sparql_is_read_only_capped_and_timed(built: Service) -> None:
     assert len(capped["results"]["bindings"]) == built.settings.sparql_limit and capped["truncated"]
     slow = Service(built.settings.model_copy(update={"sparql_timeout": 0.5}))
     slow.__dict__["knowledge_cache"] = built.knowledge_cache
-    with pytest.raises(InputError, match="de calcul et a été arrêtée"):
+    with pytest.raises(InputError, match="et a été arrêtée"):  # CPU limit, or wall clock under load
         slow.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
 
 
