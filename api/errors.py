@@ -54,7 +54,7 @@ def status_of(error: QfqError) -> int:
     return 500
 
 
-# pydantic's error types in French (the ones a query string or a JSON body meets); others keep pydantic's text
+# pydantic's error types in French (those a query string or a JSON body meets); another is named by its type
 _PYDANTIC_FR = {
     "missing": "paramètre obligatoire absent",
     "int_parsing": "un nombre entier est attendu",
@@ -79,11 +79,25 @@ _PYDANTIC_FR = {
     "enum": "valeur non permise",
     "string_pattern_mismatch": "texte de forme non permise",
 }
-_CTX_FR = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "min_length": "longueur ≥", "max_length": "longueur ≤"}
+_CTX_FR = {
+    "ge": "≥",
+    "gt": ">",
+    "le": "≤",
+    "lt": "<",
+    "min_length": "longueur ≥",
+    "max_length": "longueur ≤",
+    "expected": "valeurs permises :",
+    "pattern": "de la forme",
+    "multiple_of": "multiple de",
+}
 
 
 def _ctx(ctx: dict[str, Any]) -> str:
     return ", ".join(f"{_CTX_FR.get(k, k)} {v}" for k, v in ctx.items() if k != "error")
+
+
+def _french_type(kind: str) -> str:
+    return _PYDANTIC_FR.get(kind, f"valeur invalide ({kind})")
 
 
 def validation_error(errors: list[dict[str, Any]]) -> InputError:
@@ -91,7 +105,7 @@ def validation_error(errors: list[dict[str, Any]]) -> InputError:
     where = ", ".join(
         ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body")) for e in errors
     )
-    message = "; ".join(_PYDANTIC_FR.get(e.get("type", ""), e.get("msg", "invalide")) for e in errors)
+    message = "; ".join(_french_type(e.get("type", "?")) for e in errors)
     valid = "; ".join(
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} : {_ctx(e['ctx'])}" for e in errors if e.get("ctx")
     )

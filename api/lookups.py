@@ -66,8 +66,8 @@ def _roles(kb: KnowledgeBase, node: str) -> dict[str, Any]:
     counts: dict[str, int] = {}
     examples = []
     for src, _, e in kb.graph.in_edges(node, data=True):
-        if e["kind"] not in ACTOR_EDGES:
-            continue
+        if e["kind"] not in ACTOR_EDGES or not src.startswith("action:"):
+            continue  # a document naming the actor (participants, glossary) is not one of its actions
         label = ROLE_LABELS[e["kind"]]
         counts[label] = counts.get(label, 0) + 1
         if len(examples) < EXAMPLES:

@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     passage_weight: float = Field(
         0.85,
         ge=0,
-        description="Factor on the fused score of a passage that is no action (1: ranked as actions).",
+        description="Factor on the fused score of a passage that is no action, or of an actor (1: none).",
     )
 
     def answers_fingerprint(self) -> str:

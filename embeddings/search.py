@@ -28,6 +28,9 @@ MIN_FUZZY = 4  # stems shorter than this are never corrected
 FUZZY_CUTOFF = 80  # rapidfuzz ratio from which an unknown stem is taken for a known one
 
 
+SECONDARY_KINDS = frozenset({"passage", "actor"})  # results ranked a little below an action that ranks alike
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     bm25_weight: float = 1.0
@@ -35,8 +38,9 @@ class SearchConfig:
     second_dense_weight: float = 1.0  # the similar-actions encoder's ranking, also used for search
     rrf_k: int = 60
     candidates: int = 50
-    # a passage's fused score is multiplied by this: below 1, an action and a passage that rank alike show the
-    # action first (bench/search_eval.py: hit@5 0.829 -> 0.865 at 0.85; 0.7 loses most passage answers)
+    # a passage's or an actor's fused score is multiplied by this: below 1, an action and a passage (or the
+    # actor whose summary repeats the action's title) that rank alike show the action first
+    # (bench/search_eval.py: hit@5 0.829 -> 0.865 at 0.85; 0.7 loses most passage answers)
     passage_weight: float = 0.85
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
     batch_size: int = 32
@@ -236,7 +240,7 @@ class SearchIndex:
         fused = fuse(rankings, self.chunks, self.config.rrf_k)
         if self.config.passage_weight != 1.0:
             for hit in fused:
-                if self.chunks[hit["chunk"]].kind == "passage":
+                if self.chunks[hit["chunk"]].kind in SECONDARY_KINDS:
                     hit["score"] *= self.config.passage_weight
             fused.sort(key=lambda h: -h["score"])
         return fused[:k]

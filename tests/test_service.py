@@ -63,7 +63,7 @@ def test_bad_documents_are_reported_and_do_not_stop_the_others(
 
 
 def test_discover_rejects_a_missing_directory(service: Service, tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="not a directory"):
+    with pytest.raises(Exception, match="n.est pas un dossier"):
         service.build([tmp_path / "nope"])
 
 

@@ -144,3 +144,16 @@ def test_a_who_query_object_is_what_the_facade_and_the_queries_take(built: Servi
         built.who(WhoQuery(where="Calvados", limit=0))
     with pytest.raises(InputError, match="offset doit valoir 0 ou plus"):
         built.who(WhoQuery(where="Calvados", offset=-1))
+
+
+def test_an_actor_named_by_a_document_is_not_counted_as_one_of_its_actions(built: Service) -> None:
+    graph = built.knowledge.graph
+    named = {v for u, v, e in graph.edges(data=True) if u.startswith("document:") and e["kind"] == "mentions"}
+    assert named, "the corpus has participant lists and glossaries naming organisations"
+    body = built.actors()
+    listed = [a for a in body["results"] if a["id"] in named]
+    assert listed
+    for actor in listed:
+        from_actions = sum(1 for u, _, e in graph.in_edges(actor["id"], data=True) if u.startswith("action:"))
+        assert sum(actor["roles"].values()) <= from_actions
+        assert all(not x["action"].startswith("document:") for x in actor["examples"])
