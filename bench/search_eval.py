@@ -187,7 +187,10 @@ def main() -> None:
     builder = service_for(args, reference, CONFIGS[DEFAULT])
     builder.build()
     builder.close()
-    names = list(CONFIGS) if args.configs == "all" else [n.strip() for n in args.configs.split(",")]
+    if args.configs in ("all", "default"):
+        names = list(CONFIGS) if args.configs == "all" else [DEFAULT]
+    else:
+        names = [n.strip() for n in args.configs.split(",")]
     rows, pair_rows, types = evaluate(args, reference, labelled, names)
     out = io.StringIO()
     with redirect_stdout(out):

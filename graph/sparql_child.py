@@ -123,21 +123,6 @@ def _limit_child(cpu_seconds: float, nice: int) -> None:
     signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
 
 
-def _child(rdf: Graph, query: Any, limit: int, conn: Any, cpu_seconds: float, nice: int) -> None:
-    try:
-        _limit_child(cpu_seconds, nice)
-        _lock_down()
-        answer = json.dumps(_run(rdf, query, limit))
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        conn.send(("ok", answer))
-    except CpuTimeUp:
-        conn.send(("cpu", ""))
-    except Exception as exc:  # reported to the parent, which raises it as an InputError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 def _wait(ctx: Any, target: Callable[..., None], args: tuple, wall: float) -> tuple[str, str]:
     """Fork `target(*args, conn)`, wait at most `wall` seconds for its answer: (status, payload), status one
     of ok (payload: the JSON answer), cpu (CPU time used up), wall (wall-clock time up), error."""

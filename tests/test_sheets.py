@@ -37,17 +37,12 @@ def parsed(docs, gazetteer):
     return {name: parse_document(docs[name], gazetteer=gazetteer) for name in SHEETS[:3]}
 
 
+SCORED = ("title", "ref", "pilots", "partners", "territories", "budget", "status", "priority")
+
+
 def as_scored(action: ActionRecord) -> dict:
-    return {
-        "title": action.title,
-        "ref": action.ref,
-        "pilots": [o.name for o in action.pilots],
-        "partners": [o.name for o in action.partners],
-        "territories": [t.name for t in action.territories],
-        "budget": action.budget,
-        "status": action.status,
-        "priority": action.priority,
-    }
+    view = scoring.action_view(action)
+    return {key: view[key] for key in SCORED}
 
 
 def by_title(parsed_doc, title: str) -> ActionRecord:

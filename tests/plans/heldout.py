@@ -230,9 +230,16 @@ SPECS: dict[str, Callable[[Path], object]] = {
 
 def build(directory: Path, names: set[str] | None = None) -> dict[str, Path]:
     """Write the held-out documents into ``directory``; returns name -> path."""
+    return write(SPECS, directory, names)
+
+
+def write(
+    specs: dict[str, Callable[[Path], object]], directory: Path, names: set[str] | None
+) -> dict[str, Path]:
+    """Write the documents of ``specs`` (name -> renderer) into ``directory``, only ``names`` when given."""
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, make in SPECS.items():
+    for name, make in specs.items():
         if names is None or name in names:
             make(directory / name)
             written[name] = directory / name

@@ -34,6 +34,7 @@ from odf.opendocument import OpenDocumentText
 from odf.style import ListLevelProperties, Style, TextProperties
 from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
 
+from . import heldout
 from .model import SOURCES, Plan, load_plan, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
 
@@ -314,10 +315,4 @@ SPECS: dict[str, Callable[[Path], object]] = {
 
 def build(directory: Path, names: set[str] | None = None) -> dict[str, Path]:
     """Write the second held-out documents into ``directory``; returns name -> path."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for name, make in SPECS.items():
-        if names is None or name in names:
-            make(directory / name)
-            written[name] = directory / name
-    return written
+    return heldout.write(SPECS, directory, names)
