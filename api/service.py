@@ -60,6 +60,14 @@ class Service(
     def reference(self) -> ReferenceData:
         return ReferenceData(self.settings.reference_dir)
 
+    @cached_property
+    def answers_fingerprint(self) -> str:
+        """`Settings.answers_fingerprint` of the reference files as this service loaded them: computed once,
+        right after loading them (the files are not read again while the service runs, so neither are their
+        names, sizes and times — /health recomputed them on every change of the store)."""
+        self.reference  # noqa: B018 -- loaded first: the digest describes what this service answers with
+        return self.settings.answers_fingerprint()
+
     @property
     def referential(self) -> Referential:
         return self.reference.territories
@@ -99,5 +107,5 @@ class Service(
             "store": self.store.store_id(),
             "generation": current.generation if current is not None else None,
             "store_generation": self.store.generation(),
-            "answers": self.settings.answers_fingerprint(),
+            "answers": self.answers_fingerprint,
         }

@@ -20,7 +20,7 @@ from embeddings.french import tokens
 from embeddings.search import Retriever, SearchConfig, SearchIndex, index_path
 from embeddings.similar import Similar
 from embeddings.vectors import VectorCache
-from embeddings.why import names, reasons
+from embeddings.why import Asked, names, reasons
 from graph.errors import NotFound
 from graph.filters import Filters
 from ingest.errors import InputError
@@ -154,11 +154,12 @@ class SearchEngine:
         if filters.where:  # on a territory, what happens there comes before what covers a wider territory
             hits.sort(key=lambda h: scopes.get(h["item"]) == "wider")
         results = []
+        asked = Asked(text, filters)
         for h in hits[:k]:
             r = self.describe(h["item"], h["score"], h["chunk"])
             if filters.where:
                 r["scope"] = scopes.get(h["item"])
-            r["why"] = reasons(self, text, h["item"], self.index.chunks[h["chunk"]], filters, r.get("scope"))
+            r["why"] = reasons(self, asked, h["item"], self.index.chunks[h["chunk"]], r.get("scope"))
             results.append(r)
         return {"query": text, "results": results}
 

@@ -38,8 +38,12 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return strip_accents(_stemmer().stemWord(word))
+def _stem(part: str) -> str | None:
+    """The folded stem of one lower-case word part, None for a stop word or a single letter (cached: the
+    accents of every word of every query and passage were stripped again on each call)."""
+    if len(part) < 2 or strip_accents(part) in STOPWORDS:
+        return None
+    return strip_accents(_stemmer().stemWord(part))
 
 
 def tokens(text: str) -> list[str]:
@@ -48,7 +52,7 @@ def tokens(text: str) -> list[str]:
     out = []
     for word in _WORD.findall(text):
         for part in word.split("-"):
-            if len(part) < 2 or strip_accents(part) in STOPWORDS:
-                continue
-            out.append(_stem(part))
+            stem = _stem(part)
+            if stem is not None:
+                out.append(stem)
     return out

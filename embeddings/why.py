@@ -23,15 +23,26 @@ PASSAGE_LABELS = {
 }
 
 
-def matched_words(query: str, present: set[str] | frozenset[str]) -> list[str]:
-    """The query's words whose stem is in `present` (a text's stems), in query order, once each."""
-    out: list[str] = []
-    for word in query.replace("’", "'").split():
-        word = word.strip(".,;:!?()«»\"'")
-        stems = tokens(word)
-        if stems and all(s in present for s in stems) and word not in out:
-            out.append(word)
-    return out
+class Asked:
+    """What a query and its filters ask, worked out once per search (not once per result): the query's
+    words with their stems, the query's stems, the folded names the filters give."""
+
+    def __init__(self, query: str, filters: Any) -> None:
+        self.words: list[tuple[str, list[str]]] = []
+        for word in query.replace("’", "'").split():
+            word = word.strip(".,;:!?()«»\"'")
+            stems = tokens(word)
+            if stems and all(w != word for w, _ in self.words):
+                self.words.append((word, stems))
+        self.stems = frozenset(tokens(query))
+        wanted = {fold(v) for v in (filters.where, filters.theme, filters.public, filters.dispositif) if v}
+        if filters.theme:
+            wanted.add(fold(filters.theme.removeprefix("theme:")))
+        self.wanted = frozenset(wanted)
+
+    def matched_words(self, present: set[str] | frozenset[str]) -> list[str]:
+        """The query's words whose every stem is in `present` (a text's stems), in query order, once each."""
+        return [word for word, stems in self.words if all(s in present for s in stems)]
 
 
 def names(g, node: str) -> tuple[str, frozenset[str], frozenset[str]]:
@@ -44,15 +55,9 @@ def names(g, node: str) -> tuple[str, frozenset[str], frozenset[str]]:
     return label, frozenset(folded), frozenset(tokens(label))
 
 
-def reasons(
-    engine: Any, query: str, item: str, chunk: Chunk, filters: Any, scope: str | None
-) -> dict[str, Any]:
+def reasons(engine: Any, asked: Asked, item: str, chunk: Chunk, scope: str | None) -> dict[str, Any]:
     """The `why` of one result: words, themes, places, dispositifs, passage type, scope, and a sentence."""
-    words = matched_words(query, engine.stems_of(chunk))
-    query_stems = set(tokens(query))
-    wanted = {fold(v) for v in (filters.where, filters.theme, filters.public, filters.dispositif) if v}
-    if filters.theme:
-        wanted.add(fold(filters.theme.removeprefix("theme:")))
+    words = asked.matched_words(engine.stems_of(chunk))
     found: dict[str, list[str]] = {key: [] for key in _EDGES.values()}
     g = engine.graph
     if item in g and g.nodes[item].get("type") == "action":
@@ -61,7 +66,7 @@ def reasons(
             if not key:
                 continue
             label, names, stems = engine.names_of(dst)
-            named = names & wanted or (stems and stems <= query_stems)
+            named = names & asked.wanted or (stems and stems <= asked.stems)
             if named and label not in found[key]:
                 found[key].append(label)
     passage = engine.index.passages.get(item)
