@@ -62,6 +62,7 @@ async def _no_route(request: Request, exc: HTTPException) -> JSONResponse:  # ty
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     service = Service(settings)
+    service.query_nice = settings.search_nice  # searches yield the CPU to the event loop and cheap routes
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         service.close()
         app.state.health.close()
+        for slot in app.state.slots.values():
+            slot.close()
 
     app = FastAPI(
         title="qfq — qui fait quoi, où",
@@ -116,6 +119,7 @@ def slots(settings: Settings) -> dict[str, Slots]:
             setting="QFQ_SEARCH_CONCURRENCY",
             retry_after=max(1, round(s.search_wait)),
             where="q",
+            nice=s.search_nice,
         ),
     }
 

@@ -44,6 +44,8 @@ class Service(
         self._search_lock = threading.Lock()
         self._sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)
         self.answers = AnswerCache(settings.answer_cache_size)
+        # nice value added to the threads that encode queries and documents (a server sets it before any use)
+        self.query_nice = 0
 
     def _answer(self, name: str, compute: Callable[[], dict[str, Any]], *key: Any) -> dict[str, Any]:
         """Answers of the read queries, kept for the current knowledge base (an ingest starts a new one).

@@ -129,6 +129,13 @@ class Settings(BaseSettings):
         le=60,
         description="Seconds a search beyond QFQ_SEARCH_CONCURRENCY waits for a slot before its 503.",
     )
+    search_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="Nice value added to the threads of a server's searches and encodings (Linux): the "
+        "event loop and cheap routes (/health) come first; 0: same priority.",
+    )
     # search issue (appended): the CLI's query commands and a running server
     cli_server: bool = Field(
         True,

@@ -24,7 +24,8 @@ class SearchFacade:
         from embeddings.threads import QueryThreads
 
         # one set of query threads for both encoders: one team-starting thread for the process
-        counts = {"threads": s.threads, "query_threads": s.query_threads, "teams": QueryThreads()}
+        teams = QueryThreads(nice=self.query_nice)  # niced by a server (api/app.py), not by a CLI command
+        counts = {"threads": s.threads, "query_threads": s.query_threads, "teams": teams}
         main = build_encoder(s.encoder, **counts)
         other = main if s.similar_encoder == s.encoder else build_encoder(s.similar_encoder, **counts)
         return {"search": main, "similar": other}
