@@ -61,10 +61,11 @@ class Settings(BaseSettings):
         None, ge=1, description="Threads for encoding documents (default: all cores)."
     )
     query_threads: int | None = Field(
-        None,
+        1,
         ge=1,
-        description="Threads for encoding a query when no other search "
-        "is running (default: all cores); overlapping searches use one each.",
+        description="Threads for encoding a query when no other search is running (default 1: a thread "
+        "team saved 6 ms of a lone 27 ms search on the corpus but cost 55 % more CPU, and on 50 copies made "
+        "the search p95 1.4 s instead of 50 ms); overlapping searches use one each.",
     )
     upload_token: SecretStr | None = Field(
         None, description="Bearer token for POST /documents (unset: uploads disabled)."
