@@ -132,8 +132,10 @@ def test_childcare_without_a_declared_child_asks_for_it() -> None:
     d = check("paje", 30, {"demandeur_emploi"})
     assert d.decision == "undecided" and d.unknown == (
         "La personne a-t-elle des enfants à charge, et de quel âge ?",
+        "La personne attend-elle un enfant (grossesse ou adoption en cours) ?",
     )
-    assert check("paje", 30, {"demandeur_emploi"}, {"enfants": []}).decision == "excluded"
+    none = {"enfants": [], "naissance_attendue": False}
+    assert check("paje", 30, {"demandeur_emploi"}, none).decision == "excluded"
     ok = check("paje", 30, {"demandeur_emploi"}, {"enfants": [8, 2]})
     assert ok.met == ("enfant de moins de 6 ans : 2 ans et 8 ans ✓",)
 
