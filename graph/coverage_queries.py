@@ -3,6 +3,8 @@ whole graph laid out for the page's picture."""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -13,6 +15,36 @@ from ingest.errors import InputError
 
 GRAPH_TYPES = ("action", "actor", "territory", "dispositif", "public", "theme")
 GRAPH_MAX_NODES = 1500  # the picture stays readable and the layout quick
+LEVELS = ("region", "departement")
+
+
+@dataclass(frozen=True)
+class CoverageQuery:
+    """One coverage question, as the HTTP route and the CLI pass it to the facade and the facade (with the
+    theme and the dispositif resolved to node ids) to the queries: a theme or a dispositif (exactly one;
+    slug, id or label), the level of the territories, and the territory they must lie in (with
+    containment: the régions or départements inside it)."""
+
+    theme: str | None = None
+    dispositif: str | None = None
+    level: str = "departement"
+    within: str | None = None
+
+    def checked(self) -> CoverageQuery:
+        """The query itself when it is valid; else an InputError naming the parameter and what is valid."""
+        if (self.theme is None) == (self.dispositif is None):
+            raise InputError(
+                "donnez un thème ou un dispositif (un seul)",
+                where="theme, dispositif",
+                valid="theme=… ou dispositif=…",
+            )
+        if self.level not in LEVELS:
+            raise InputError(f"niveau inconnu {self.level!r}", where="level", valid=", ".join(LEVELS))
+        return self
+
+    def key(self) -> tuple[Any, ...]:
+        """The query as a tuple (a cache key)."""
+        return dataclasses.astuple(self)
 
 
 class CoverageQueries:
@@ -20,19 +52,17 @@ class CoverageQueries:
 
     # -- coverage -----------------------------------------------------------------------------------------
 
-    def coverage(
-        self,
-        theme: str | None = None,
-        *,
-        dispositif: str | None = None,
-        level: str = "departement",
-        within: str | None = None,
-    ) -> dict[str, Any]:
-        """For a theme or a dispositif (node ids, already validated), the territories of `level` with actions
-        (local, or via a wider territory) and without. Territories without a population (uninhabited ones)
-        are left out."""
-        if level not in ("region", "departement"):
-            raise InputError(f"niveau inconnu {level!r}", where="level", valid="region, departement")
+    def coverage(self, query: CoverageQuery | str | None = None, /, **fields: Any) -> dict[str, Any]:
+        """For a theme or a dispositif (node ids, already resolved: a CoverageQuery, or the theme and the
+        other fields as keywords), the territories of `level` with actions (local, or via a wider
+        territory) and without. Territories without a population (uninhabited ones) are left out."""
+        if isinstance(query, CoverageQuery):
+            q = query
+        else:
+            q = CoverageQuery(theme=query, **fields) if query is not None else CoverageQuery(**fields)
+        if q.level not in LEVELS:
+            raise InputError(f"niveau inconnu {q.level!r}", where="level", valid=", ".join(LEVELS))
+        theme, dispositif, level, within = q.theme, q.dispositif, q.level, q.within
         units = self.ref.regions() if level == "region" else self.ref.departements()
         units = [u for u in units if self.ref.population(u.id) > 0]
         if within:

@@ -182,31 +182,42 @@ def _aliases_toml(path: Path) -> dict[str, Any]:
         ) from exc
 
 
+def _alias_table(
+    path: Path, table: str, value: re.Pattern[str], usage: str, wrong: str, valid: str
+) -> list[list[str]]:
+    """The rows of one table of ``territory_aliases.toml`` as aliases ``[name, value, usage]``; a value
+    that `value` does not match is a ConfigError naming the file, the table and the names (`wrong`: what
+    such a value is not; `valid`: an example row)."""
+    raw = _aliases_toml(path).get(table, {})
+    bad = [k for k, v in raw.items() if not (isinstance(v, str) and value.fullmatch(v))]
+    if bad:
+        raise ConfigError(f"pas {wrong} pour {bad}", where=f"{path} [{table}]", valid=valid)
+    return [[name, v, usage] for name, v in raw.items()]
+
+
 def short_forms(path: Path) -> list[list[str]]:
     """The short forms of ``territory_aliases.toml`` as aliases ``[name, INSEE code, "usage"]``."""
-    aliases = _aliases_toml(path).get("aliases", {})
-    bad = [k for k, v in aliases.items() if not (isinstance(v, str) and INSEE_RE.fullmatch(v))]
-    if bad:
-        raise ConfigError(
-            f"pas un code INSEE pour {bad}",
-            where=f"{path} [aliases]",
-            valid='un nom court et le code INSEE de sa commune, ex. "Nom court" = "12345"',
-        )
-    return [[name, code, "usage"] for name, code in aliases.items()]
+    return _alias_table(
+        path,
+        "aliases",
+        INSEE_RE,
+        "usage",
+        "un code INSEE",
+        'un nom court et le code INSEE de sa commune, ex. "Nom court" = "12345"',
+    )
 
 
 def abbreviations(path: Path) -> list[list[str]]:
     """The abbreviations of régions and départements of ``territory_aliases.toml`` (« BFC ») as aliases
     ``[abbreviation, territory id, "abréviation"]``."""
-    raw = _aliases_toml(path).get("abbreviations", {})
-    bad = [k for k, v in raw.items() if not (isinstance(v, str) and _TERRITORY_ID.fullmatch(v))]
-    if bad:
-        raise ConfigError(
-            f"pas un identifiant de région ou de département pour {bad}",
-            where=f"{path} [abbreviations]",
-            valid='une abréviation et l\'identifiant du territoire, ex. "XYZ" = "region:27"',
-        )
-    return [[name, tid, "abréviation"] for name, tid in raw.items()]
+    return _alias_table(
+        path,
+        "abbreviations",
+        _TERRITORY_ID,
+        "abréviation",
+        "un identifiant de région ou de département",
+        'une abréviation et l\'identifiant du territoire, ex. "XYZ" = "region:27"',
+    )
 
 
 def load_former_regions(path: Path) -> dict[str, tuple[str, str]]:

@@ -387,6 +387,41 @@ def test_only_sentences_that_can_hold_a_mention_are_parsed(nlp: FrenchNLP, gazet
     assert chosen[-1].line == 9 and chosen[-1].block_index == 1
 
 
+def test_a_capital_that_starts_a_clause_is_not_a_name(nlp: FrenchNLP, gazetteer: Gazetteer) -> None:
+    from ingest.mentions.select import Selector
+
+    selector = Selector(load_lexicon(), nlp, gazetteer)
+    assert not selector.can_mention("Mesure n°12 : Créer des ateliers de soutien scolaire en soirée")
+    assert not selector.can_mention("Objectif : Renforcer le lien entre les acteurs")
+    assert selector.can_mention("Porteur : Wimbrelle")  # the clause is the one word: a name
+    assert selector.can_mention("Partenaires : Wimbrelle, associations de quartier")
+    assert selector.can_mention("Installer une couveuse dans le quartier de l'Estranière")  # after an elision
+    assert selector.can_mention("Objectif : soutenir les jeunes avec Wimbrelle")
+
+
+def test_the_gazetteer_prefilter_never_hides_a_match(nlp: FrenchNLP, gazetteer: Gazetteer) -> None:
+    from ingest.mentions.trie import PhraseTrie
+
+    names = [e.surface for e in gazetteer.entries]
+    texts = ["Une formation est ouverte aux demandeurs d'emploi.", "Rien ici ne nomme qui que ce soit."]
+    for name in names:  # each name as written, in lower case, and inside a sentence (elided, hyphenated)
+        texts += [name, f"suivis par {name.lower()} cette année", f"l'antenne d'{name}-Ouest ouvre"]
+    matched = 0
+    for text in texts:
+        if gazetteer.match(nlp.tokenize(text), text):
+            matched += 1
+            assert gazetteer.may_match(text), text
+    assert matched >= len(names)
+    assert not gazetteer.may_match("Rien ici ne nomme qui que ce soit.")
+    trie: PhraseTrie[str] = PhraseTrie()
+    trie.add(("pole", "emploi"), "a")
+    trie.add(("pole",), "b")
+    trie.add(("emploi", "normandie"), "c")
+    words = ["le", "pole", "emploi", "normandie"]
+    assert list(trie.find(words)) == [(1, 2, ["b"]), (1, 3, ["a"]), (2, 4, ["c"])]
+    assert trie.get(("pole", "emploi")) == ["a"] and trie.get(("emploi",)) == [] and len(trie) == 3
+
+
 def test_a_document_extends_the_gazetteer_with_its_own_names(nlp: FrenchNLP, gazetteer: Gazetteer) -> None:
     from ingest.mentions.document import document_entries
     from ingest.records import GlossaryEntry, OrgMention

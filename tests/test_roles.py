@@ -48,18 +48,22 @@ Calendrier\t2024
 """
 
 
-@pytest.fixture(scope="module")
-def graph(tmp_path_factory: pytest.TempPathFactory, reference: ReferenceData):
-    work = tmp_path_factory.mktemp("roles")
-    path = work / "plan-roles.txt"
-    path.write_text(PLAN, encoding="utf-8")
+def plan_graph(work: Path, name: str, text: str, reference: ReferenceData):
+    """A plan written to `work`/`name`, read as `qfq build` reads it (parse, mentions pass, store), and
+    its knowledge graph: (graph, store)."""
+    path = work / name
+    path.write_text(text, encoding="utf-8")
     nlp = shared_nlp()
     parsed = parse_document(path, gazetteer=TerritoryLinker(reference.territories).is_place)
     annotate(parsed, mention_gazetteer(reference, nlp), nlp)
     store = Store(work / "store.db")
     store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
-    built = GraphBuilder(store, reference).build()
-    return built.graph, store
+    return GraphBuilder(store, reference).build().graph, store
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory, reference: ReferenceData):
+    return plan_graph(tmp_path_factory.mktemp("roles"), "plan-roles.txt", PLAN, reference)
 
 
 def edges(g, action: str, kind: str | None = None) -> dict[str, dict]:
@@ -204,15 +208,7 @@ GLOSSAIRE
 
 @pytest.fixture(scope="module")
 def doc_graph(tmp_path_factory: pytest.TempPathFactory, reference: ReferenceData):
-    work = tmp_path_factory.mktemp("doc_roles")
-    path = work / "plan-doc.txt"
-    path.write_text(DOC_PLAN, encoding="utf-8")
-    nlp = shared_nlp()
-    parsed = parse_document(path, gazetteer=TerritoryLinker(reference.territories).is_place)
-    annotate(parsed, mention_gazetteer(reference, nlp), nlp)
-    store = Store(work / "store.db")
-    store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
-    return GraphBuilder(store, reference).build().graph
+    return plan_graph(tmp_path_factory.mktemp("doc_roles"), "plan-doc.txt", DOC_PLAN, reference)[0]
 
 
 def test_a_commune_written_as_its_town_is_an_organisation_and_its_place(doc_graph) -> None:

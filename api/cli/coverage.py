@@ -9,6 +9,8 @@ from rich.table import Table
 
 from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import CoverageResponse
+from graph.coverage_queries import LEVELS as LEVEL_SLUGS
+from graph.coverage_queries import CoverageQuery
 
 LEVELS = {"region": "région", "departement": "département"}
 
@@ -21,7 +23,7 @@ def coverage(
     dispositif: Annotated[
         str | None, typer.Option(help="Un dispositif (identifiant ou nom) au lieu d'un thème.")
     ] = None,
-    level: Annotated[str, typer.Option(help="Niveau : region ou departement.")] = "departement",
+    level: Annotated[str, typer.Option(help=f"Niveau : {' ou '.join(LEVEL_SLUGS)}.")] = "departement",
     within: Annotated[
         str | None, typer.Option(help="Seulement les territoires compris dans celui-ci.")
     ] = None,
@@ -31,8 +33,9 @@ def coverage(
 ) -> None:
     """Pour un thème ou un dispositif, les territoires qui ont des actions et ceux qui n'en ont pas."""
     settings = settings_for(data)
+    query = CoverageQuery(theme=theme, dispositif=dispositif, level=level, within=within).checked()
     params = {"theme": theme, "dispositif": dispositif, "level": level, "within": within}
-    body = answer_of(settings, local, "/coverage", params, lambda: service(settings).coverage(**params))
+    body = answer_of(settings, local, "/coverage", params, lambda: service(settings).coverage(query))
     if json:
         print_body(CoverageResponse, body)
     else:

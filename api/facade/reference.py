@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from api.lookups import territory_hits
+from graph.coverage_queries import CoverageQuery
 from ingest.errors import InputError
 from ingest.text import fold
 
@@ -20,30 +22,23 @@ def _key(text: str) -> str:
 class ReferenceFacade:
     """Mixed into :class:`api.service.Service`, whose state (settings, store, knowledge, answers) it uses."""
 
-    def coverage(
-        self,
-        theme: str | None = None,
-        *,
-        dispositif: str | None = None,
-        level: str = "departement",
-        within: str | None = None,
-    ) -> dict[str, Any]:
-        """Coverage of a theme or of a dispositif (a slug, an id or a label; validated, exactly one)."""
-        if (theme is None) == (dispositif is None):
-            raise InputError(
-                "donnez un thème ou un dispositif (un seul)",
-                where="theme, dispositif",
-                valid="theme=… ou dispositif=…",
-            )
-        queries = self.knowledge.queries
-        if theme is not None:
-            node = f"theme:{self.theme_slug(theme)}"
-            answer = queries.coverage(node, level=level, within=within)
-            answer["theme"] = node.removeprefix("theme:")
-            answer["label"] = self.reference.vocabularies.get(answer["theme"]).label
+    def coverage(self, query: CoverageQuery | str | None = None, /, **fields: Any) -> dict[str, Any]:
+        """Coverage of a theme or of a dispositif (a slug, an id or a label; exactly one): a CoverageQuery
+        (from the route or the CLI), or the theme and the other fields as keywords."""
+        if isinstance(query, CoverageQuery):
+            q = query
         else:
-            node, label = self.dispositif_node(dispositif)
-            answer = queries.coverage(dispositif=node, level=level, within=within)
+            q = CoverageQuery(theme=query, **fields) if query is not None else CoverageQuery(**fields)
+        q = q.checked()
+        queries = self.knowledge.queries
+        if q.theme is not None:
+            slug = self.theme_slug(q.theme)
+            answer = queries.coverage(dataclasses.replace(q, theme=f"theme:{slug}"))
+            answer["theme"] = slug
+            answer["label"] = self.reference.vocabularies.get(slug).label
+        else:
+            node, label = self.dispositif_node(q.dispositif)
+            answer = queries.coverage(dataclasses.replace(q, dispositif=node))
             answer["label"] = label
         return answer
 

@@ -13,6 +13,7 @@ from api.models import (
     TerritoryResponse,
     Vocabulary,
 )
+from graph.coverage_queries import CoverageQuery
 
 router = APIRouter()
 
@@ -76,5 +77,6 @@ def coverage(
         str | None, Query(max_length=TEXT_MAX, description="Only the territories inside this one.")
     ] = None,
 ) -> Response:
-    body = service.coverage(theme, dispositif=dispositif, level=level, within=within)
+    query = CoverageQuery(theme=theme, dispositif=dispositif, level=level, within=within)
+    body = service.coverage(query)
     return respond(CoverageResponse, body)

@@ -42,10 +42,15 @@ def shared_nlp() -> FrenchNLP:
         return _shared
 
 
-def action_blocks(action: ActionRecord, text: LoadedText) -> list[Block]:
-    """The paragraphs of an action's lines, each with its first line, page and kind."""
+def action_blocks(action: ActionRecord, text: LoadedText, stripped: list[str] | None = None) -> list[Block]:
+    """The paragraphs of an action's lines, each with its first line, page and kind. `stripped`: the
+    document's lines with their markup stripped, when the caller has them (an action's lines overlap its
+    sub-actions': each line is stripped once per document)."""
     p = action.provenance
-    lines = [strip_markup(line) for line in text.lines[p.line_start - 1 : p.line_end]]
+    if stripped is None:
+        lines = [strip_markup(line) for line in text.lines[p.line_start - 1 : p.line_end]]
+    else:
+        lines = stripped[p.line_start - 1 : p.line_end]
     blocks: list[Block] = []
     start: int | None = None  # index in `lines` of the open paragraph's first line
     size = 0
@@ -114,9 +119,10 @@ def annotate(
     unique: dict[tuple[int, str, str], int] = {}
     blocks: list[Block] = []
     owners: list[list[ActionRecord]] = []
+    stripped = [strip_markup(line) for line in parsed.text.lines]
     for action in parsed.actions:
         action.mentions = []
-        for b in action_blocks(action, parsed.text):
+        for b in action_blocks(action, parsed.text, stripped):
             k = unique.setdefault((b.line_start, b.kind, b.text), len(blocks))
             if k == len(blocks):
                 blocks.append(b)

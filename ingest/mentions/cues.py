@@ -11,6 +11,7 @@ from pathlib import Path
 from ingest.errors import ConfigError
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import fold
+from ingest.mentions.trie import PhraseTrie
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "role_cues.toml"
 ORG_ROLES = ("pilot", "partner", "funder", "operator", "public", "contact")
@@ -127,24 +128,21 @@ class Cue:
 
 
 class CueMatcher:
-    """Finds the lexicon's cues in a doc: phrases on folded tokens, verbs on folded lemmas."""
+    """Finds the lexicon's cues in a doc: phrases on folded tokens (a word trie), verbs on folded lemmas."""
 
     def __init__(self, lexicon: Lexicon, nlp: FrenchNLP) -> None:
-        from spacy.matcher import PhraseMatcher
-
         self.lexicon = lexicon
-        self._vocab = nlp.nlp.vocab
-        self._matcher = PhraseMatcher(self._vocab, attr="ORTH")
-        groups: dict[str, list[str]] = {}
+        self._trie: PhraseTrie[tuple[str, str, str]] = PhraseTrie()
+        groups: dict[tuple[str, str, str], list[str]] = {}
         for role, cues in lexicon.roles.items():
-            groups[f"org|{role}|after"] = list(cues.cues)
-            groups[f"org|{role}|subject"] = list(cues.subject_forms)
-        groups["place|perimeter|after"] = list(lexicon.perimeter)
-        groups["place|mentioned|after"] = list(lexicon.mentioned)
+            groups["org", role, "after"] = list(cues.cues)
+            groups["org", role, "subject"] = list(cues.subject_forms)
+        groups["place", "perimeter", "after"] = list(lexicon.perimeter)
+        groups["place", "mentioned", "after"] = list(lexicon.mentioned)
         for label, phrases in groups.items():
-            docs = [self._folded(words) for p in phrases for words in self._variants(nlp, p)]
-            if docs:
-                self._matcher.add(label, docs)
+            for words in dict.fromkeys(tuple(w) for p in phrases for w in self._variants(nlp, p)):
+                if label not in self._trie.get(words):
+                    self._trie.add(words, label)
 
     def _variants(self, nlp: FrenchNLP, phrase: str) -> list[list[str]]:
         words = [fold(t.text) for t in nlp.tokenize(phrase) if not t.is_space]
@@ -153,21 +151,17 @@ class CueMatcher:
             out += [words[:-1] + [c] for c in self.lexicon.contractions[words[-1]]]
         return out
 
-    def _folded(self, words: list[str]):
-        from spacy.tokens import Doc
-
-        return Doc(self._vocab, words=words)
-
     def find(self, doc) -> list[Cue]:
         """The cues of a doc, longest first where they overlap, in text order."""
         if len(doc) == 0:
             return []
-        folded = [fold(t.text) or t.text for t in doc]
+        tokens = list(doc)
+        folded = [fold(t.text) or t.text for t in tokens]
         found = []
-        for match_id, s, e in self._matcher(self._folded(folded)):
-            target, role, direction = self._vocab.strings[match_id].split("|")
-            found.append(Cue(s, e, role, target, direction, doc[s:e].text))
-        for t in doc:
+        for s, e, labels in self._trie.find(folded):
+            for target, role, direction in labels:
+                found.append(Cue(s, e, role, target, direction, doc[s:e].text))
+        for t in tokens:
             if t.pos_ in ("NOUN", "PROPN", "DET", "ADP", "PUNCT"):
                 continue
             lemma = fold(t.lemma_)

@@ -4,7 +4,8 @@ The caller (the graph side) passes plain data: (surface form, entity kind, key) 
 an organisation name or acronym with its lexicon key, a dispositif label with its thesaurus id. `ingest` knows
 no name itself.
 
-Matching is token-based with two spaCy `PhraseMatcher`s, so names are whole words by construction:
+Matching is token-based with two word tries (`ingest.mentions.trie`, over the tokens of spaCy's tokenizer),
+so names are whole words by construction:
 - names, on a folded copy of the tokens (case, accents, apostrophes and ligatures ignored; a hyphen and a
   space are the same), with one guard: a one-word name written with a capital ("Eu") is not found in a
   lower-case word ("eu");
@@ -22,9 +23,12 @@ from dataclasses import dataclass
 from ingest.errors import ConfigError
 from ingest.mentions.nlp import FrenchNLP
 from ingest.mentions.normalize import fold
+from ingest.mentions.trie import PhraseTrie
 
 KINDS = ("org", "place", "person", "dispositif")
 ACRONYM_MAX = 6
+_RUN = re.compile(r"[^\W_]+")
+_ALWAYS = ""  # the keyword of an entry without letters or digits: every text may hold it
 _ACRONYM = re.compile(r"^[A-Z0-9ÉÈÀ&][A-Z0-9ÉÈÀ&\-]*$")
 
 
@@ -73,11 +77,10 @@ class Gazetteer:
                 )
             self.entries.append(entry)
         self._nlp = nlp
-        self._folded: dict[tuple[str, ...], list[GazetteerEntry]] = {}
-        self._exact: dict[tuple[str, ...], list[GazetteerEntry]] = {}
-        self._matchers = None
+        self._tries: tuple[PhraseTrie[GazetteerEntry], PhraseTrie[GazetteerEntry]] | None = None
         self._lock = threading.Lock()
         self._acronyms: frozenset[str] | None = None
+        self._keywords: dict[str, set[frozenset[str]]] | None = None  # for `may_match`
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -89,29 +92,37 @@ class Gazetteer:
             self._acronyms = frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
         return self._acronyms
 
+    def may_match(self, text: str) -> bool:
+        """Whether a name of the gazetteer can occur in `text`, without tokenising it: a name matches only
+        where every run of letters and digits of its folded form is one of the text's. False only when no
+        name can match; True does not promise a match (`match` decides)."""
+        if self._keywords is None:
+            self._keywords = _keywords(self.entries)
+        if _ALWAYS in self._keywords:
+            return True
+        runs = set(_RUN.findall(fold(text)))
+        return any(
+            others <= runs for run in runs.intersection(self._keywords) for others in self._keywords[run]
+        )
+
     def extended(self, entries: Iterable[GazetteerEntry | tuple[str, str, str]]) -> Gazetteer:
         """This gazetteer plus `entries` (a document's own names); itself when there are none."""
         entries = list(entries)
         return ExtendedGazetteer(self, entries) if entries else self
 
-    def _build(self):
-        from spacy.matcher import PhraseMatcher
-
-        vocab = self._nlp.nlp.vocab
-        folded_m = PhraseMatcher(vocab, attr="ORTH")
-        exact_m = PhraseMatcher(vocab, attr="ORTH")
+    def _build(self) -> tuple[PhraseTrie[GazetteerEntry], PhraseTrie[GazetteerEntry]]:
+        """The names (folded words) and the short acronyms (as written), each a trie of token sequences."""
+        folded: PhraseTrie[GazetteerEntry] = PhraseTrie()
+        exact: PhraseTrie[GazetteerEntry] = PhraseTrie()
         for entry in self.entries:
-            if is_acronym(entry.surface.strip()):
-                words = tuple(t.text for t in self._nlp.tokenize(entry.surface.strip()))
-                self._exact.setdefault(words, []).append(entry)
+            surface = entry.surface.strip()
+            if is_acronym(surface):
+                exact.add(tuple(t.text for t in self._nlp.tokenize(surface)), entry)
                 continue
-            for variant in {entry.surface.strip(), entry.surface.strip().replace("-", " ")}:
+            for variant in dict.fromkeys((surface, surface.replace("-", " "))):
                 words = tuple(fold(t.text) for t in self._nlp.tokenize(variant) if not t.is_space)
-                if words:
-                    self._folded.setdefault(words, []).append(entry)
-        folded_m.add("GAZ", [_doc(vocab, list(w)) for w in self._folded])
-        exact_m.add("ACR", [_doc(vocab, list(w)) for w in self._exact])
-        return folded_m, exact_m
+                folded.add(words, entry)
+        return folded, exact
 
     def match(self, doc, original: str | None = None) -> list[GazetteerMatch]:
         """Non-overlapping matches in a parsed doc, longest first then leftmost, in text order.
@@ -124,33 +135,36 @@ class Gazetteer:
         return self._match(doc, original)
 
     def _match(self, doc, original: str | None) -> list[GazetteerMatch]:
-        if self._matchers is None:
+        if self._tries is None:
             with self._lock:
-                if self._matchers is None:
-                    self._matchers = self._build()
-        folded_m, exact_m = self._matchers
-        vocab = doc.vocab
-        words = [t.text for t in doc if not t.is_space]
+                if self._tries is None:
+                    self._tries = self._build()
+        folded_t, exact_t = self._tries
         index = [t.i for t in doc if not t.is_space]
-        if not words:
+        if not index:
             return []
-        as_written = [(original or doc.text)[doc[i].idx : doc[i].idx + len(doc[i])] for i in index]
-        folded = [fold(w) or w for w in words]
+        written = original or doc.text
+        as_written = [written[doc[i].idx : doc[i].idx + len(doc[i])] for i in index]
+        folded = [fold(doc[i].text) or doc[i].text for i in index]
         found: list[GazetteerMatch] = []
-        for _, s, e in folded_m(_doc(vocab, folded)):
-            candidates = self._folded.get(tuple(folded[s:e]), [])
+        for s, e, candidates in folded_t.find(folded):
             if e - s == 1 and not any(c.isupper() for c in as_written[s]):
                 candidates = [c for c in candidates if c.surface == c.surface.lower()]
             found.extend(_matches(index, s, e, candidates))
-        for _, s, e in exact_m(_doc(vocab, as_written)):
-            found.extend(_matches(index, s, e, self._exact.get(tuple(as_written[s:e]), [])))
+        for s, e, candidates in exact_t.find(as_written):
+            found.extend(_matches(index, s, e, candidates))
         return _longest(found)
 
 
-def _doc(vocab, words: list[str]):
-    from spacy.tokens import Doc
-
-    return Doc(vocab, words=words)
+def _keywords(entries: Iterable[GazetteerEntry]) -> dict[str, set[frozenset[str]]]:
+    """The runs of letters and digits of each entry's folded form, under its longest one (`_ALWAYS` if an
+    entry has none)."""
+    out: dict[str, set[frozenset[str]]] = {}
+    for entry in entries:
+        runs = _RUN.findall(fold(entry.surface))
+        key = max(runs, key=len) if runs else _ALWAYS
+        out.setdefault(key, set()).add(frozenset(runs))
+    return out
 
 
 def _matches(index: list[int], s: int, e: int, entries: list[GazetteerEntry]) -> list[GazetteerMatch]:
@@ -196,6 +210,9 @@ class ExtendedGazetteer(Gazetteer):
     def acronyms(self) -> frozenset[str]:
         own = frozenset(fold(e.surface) for e in self.entries if is_acronym(e.surface))
         return self.base.acronyms | own
+
+    def may_match(self, text: str) -> bool:
+        return self.base.may_match(text) or bool(self.entries) and super().may_match(text)
 
     def match(self, doc, original: str | None = None) -> list[GazetteerMatch]:
         own = self._match(doc, original) if self.entries and len(doc) else []

@@ -2,9 +2,12 @@
 
 The parse (tagger, dependency parser, NER) is most of the cost of the mentions pass, and most sentences of a
 plan's prose name no organisation, place, person or dispositif. A sentence is parsed only when something in
-it can start a mention: a name the gazetteer knows, a capitalised word after the first one (what the NER
-reads), an all-capitals word anywhere, or a word of the lexicon that heads an organisation or a person's
-function ("la chambre d'agriculture", "le préfet"). The others cannot yield a mention and are skipped.
+it can start a mention: a name the gazetteer knows, a capitalised word that does not start a clause (what
+the NER reads; the part after an elision counts: "l'Épinette"), an all-capitals word anywhere, or a word of
+the lexicon that heads an organisation or a person's function ("la chambre d'agriculture", "le préfet").
+The others cannot yield a mention and are skipped. A clause starts a sentence and after a colon or a bullet
+("Mesure 3 : Créer…", "Objectif : Renforcer…"): a capital there is the writing's, not a name's — unless the
+clause is that one word ("Pilote : Wimoov").
 
 Sentences are cut cheaply (a terminal punctuation, then a space and a capital, a digit or a quote), which is
 also where `roles.sentence_of` joins the parser's sentences, so that a role and its quote stay inside one
@@ -25,6 +28,8 @@ from ingest.mentions.normalize import fold
 # a sentence ends at . ! ? ; … (not after an initial such as "M." or "J.") before a capital, digit or quote
 _SENTENCE_END = re.compile(r"(?<![\s.][A-Z])(?<!\bM)[.!?;…]+[»\")]*\s+(?=[A-ZÀ-ÖØ-Ý0-9«\"(•\-–])")
 _WORD = re.compile(r"[^\W_][\w'\-]*", re.UNICODE)
+_CLAUSE_MARKS = frozenset(":•")  # a clause starts after these
+_CLAUSE_ENDS = frozenset(':;,.!?()•/«»"')
 SEEN_MAX = 50_000  # sentences whose answer is kept
 PIECE_MIN = 200  # characters: shorter neighbouring sentences are parsed together (fewer, longer docs)
 
@@ -46,6 +51,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if s < e:
             out.append((s, e))
     return out
+
+
+def _starts_clause(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """Whether word i starts a clause: the first word, or the first after a colon or a bullet."""
+    return i == 0 or any(c in _CLAUSE_MARKS for c in text[words[i - 1].end() : words[i].start()])
+
+
+def _alone(text: str, words: list[re.Match[str]], i: int) -> bool:
+    """Whether word i is its clause on its own: the sentence's one word, or after a colon or a bullet the
+    last word, or one followed by a punctuation."""
+    if i == 0 or i + 1 == len(words):
+        return len(words) == 1 or i > 0
+    return any(c in _CLAUSE_ENDS for c in text[words[i].end() : words[i + 1].start()])
+
+
+def _capital(word: str, clause_start: bool, alone: bool) -> bool:
+    """A capital that can be a name's: an all-capitals word; a capitalised word that does not start its
+    clause, or does and is the whole clause; the part after an elision ("l'Épinette", "d'Agde")."""
+    if word[:1].isupper() and (word.isupper() or not clause_start or alone):
+        return True
+    _, apostrophe, tail = word.rpartition("'")
+    return bool(apostrophe) and tail[:1].isupper()
 
 
 @dataclass(frozen=True)
@@ -75,15 +102,19 @@ class Selector:
         return found
 
     def _can_mention(self, sentence: str, original: str | None) -> bool:
-        words = _WORD.findall(original if original is not None else sentence)
+        text = original if original is not None else sentence
+        words = list(_WORD.finditer(text))
         triggers = self.trigger_words
-        for i, w in enumerate(words):
-            if w[:1].isupper() and (i > 0 or w.isupper() or len(words) == 1):
+        for i, m in enumerate(words):
+            w = m.group(0)
+            if _capital(w, _starts_clause(text, words, i), _alone(text, words, i)):
                 return True
             folded = fold(w)
             if folded in triggers or folded.rstrip("sx") in triggers:  # plurals: "réseaux", "écoles"
                 return True
         if self.gazetteer is None or not len(self.gazetteer):
+            return False
+        if not self.gazetteer.may_match(sentence):  # most sentences: no name can be there, no tokenising
             return False
         return bool(self.gazetteer.match(self.nlp.tokenize(sentence), original))
 
