@@ -99,7 +99,8 @@ class _Units:
     def record(self, unit: Heading, panel: tuple[int, int] | None, skip: set[int]) -> ActionRecord:
         body = Body()
         inner = [h for h in unit_descendants(unit)]
-        skip = _Skip(skip, {h.line for h in inner})  # the panels' lines and this unit's inner headings
+        own = {h.line for h in inner} | {h.title_line for h in (unit, *inner) if h.title_line}
+        skip = _Skip(skip, own)  # the panels' lines, this unit's inner headings and titles below them
         body.steps += [h.title or h.text for h in inner if h.role == "sub"]
         for h in inner:
             if h.role != "sub" and h.end > h.line and self.lexicon.match(h.text):
