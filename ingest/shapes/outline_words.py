@@ -29,6 +29,7 @@ class Structure:
     passages: list[tuple[str, str]]  # (folded heading start, type), longest first
     deep_numbering: int
     min_bare_units: int
+    min_labelled_fields: int
     breadcrumb: re.Pattern  # the separator of a breadcrumb line ("Engagement 1 > Fiche 1.2")
     table_header_values: frozenset[str]  # folded value cells of a table's header row ("contenu")
 
@@ -58,6 +59,7 @@ def structure() -> Structure:
         ),
         deep_numbering=int(units["deep_numbering"]),
         min_bare_units=int(units["min_bare_units"]),
+        min_labelled_fields=int(units["min_labelled_fields"]),
         breadcrumb=re.compile(data["layout"]["breadcrumb"]),
         table_header_values=frozenset(fold(w) for w in data["layout"]["table_header_values"]),
     )
