@@ -8,6 +8,8 @@ from pathlib import Path
 from ingest.loaders import load
 from ingest.pipeline import parse_document
 from tests.plans.heldout3 import _OutlineOdt
+from tests.plans.model import Action, Group, Plan
+from tests.plans.pdf_plans import PdfOptions, render_pdf
 
 
 def _write(tmp_path: Path, name: str, lines: list[str]) -> Path:
@@ -127,3 +129,15 @@ def test_sheet_group_cell_number_dash_title(tmp_path: Path) -> None:
         ("2", "Emploi"),
     ]
     assert [t.name for t in parsed.actions[0].territories] == ["Centre", "Gare"]
+
+
+def test_pdf_heading_lines_of_one_style_stay_apart(tmp_path: Path) -> None:
+    """An objective heading printed in the size of the action heading right below it: two headings."""
+    fields = [("Pilote", "Commune de Test"), ("Budget", "1 000 €"), ("Calendrier", "2026")]
+    actions = [Action(f"Action 1.1.{k}", f"Rénover l'école numéro {k}", fields=fields) for k in (1, 2)]
+    plan = Plan("t", "Plan de test", "Commune de Test", groups=[Group("Axe 1", "Agir", groups=[])])
+    plan.groups[0].groups.append(Group("Objectif 1.1", "Habiter mieux", actions=actions))
+    path = render_pdf(plan, tmp_path / "plan.pdf", PdfOptions(style="fiche")).path
+    parsed = parse_document(path, doc_id="plan")
+    assert [a.title for a in parsed.actions] == ["Rénover l'école numéro 1", "Rénover l'école numéro 2"]
+    assert [lv.title for lv in parsed.actions[0].levels] == ["Agir", "Habiter mieux"]
