@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import docx
-
 from ingest.loaders import load
 from ingest.pipeline import parse_document
 from tests.plans.heldout3 import _OutlineOdt
@@ -143,19 +141,3 @@ def test_pdf_heading_lines_of_one_style_stay_apart(tmp_path: Path) -> None:
     parsed = parse_document(path, doc_id="plan")
     assert [a.title for a in parsed.actions] == ["Rénover l'école numéro 1", "Rénover l'école numéro 2"]
     assert [lv.title for lv in parsed.actions[0].levels] == ["Agir", "Habiter mieux"]
-
-
-def test_docx_line_breaks_in_a_cell_separate_its_values(tmp_path: Path) -> None:
-    document = docx.Document()
-    for k in (1, 2):
-        document.add_heading(f"Fiche {k} : Ouvrir le jardin numéro {k}", level=2)
-        rows = [("Pilote", "Commune de Test"), ("Partenaires", "Association Verte\nÉcole du Centre")]
-        rows += [("Budget", "3 000 €"), ("Calendrier", "2027")]
-        table = document.add_table(rows=len(rows), cols=2)
-        for r, (label, value) in enumerate(rows):
-            table.cell(r, 0).text, table.cell(r, 1).text = label, value  # "\n": a line break (w:br)
-    document.save(str(tmp_path / "plan.docx"))
-    parsed = parse_document(tmp_path / "plan.docx", doc_id="plan")
-    assert [[o.name for o in a.partners] for a in parsed.actions] == [
-        ["Association Verte", "École du Centre"]
-    ] * 2

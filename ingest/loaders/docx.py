@@ -73,10 +73,8 @@ def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) 
 
 
 def _cell_text(tc: Any, parent: Any) -> str:
-    """A cell's paragraphs (nested tables included; a line break starts one too); several ones are
-    wrapped in <p>...</p>."""
-    lines = (line for p in tc.iter(qn("w:p")) for line in Paragraph(p, parent).text.split("\n"))
-    texts = [collapse_ascii_spaces(line) for line in lines]
+    """A cell's paragraphs (nested tables included); several ones are wrapped in <p>...</p>."""
+    texts = [collapse_ascii_spaces(Paragraph(p, parent).text) for p in tc.iter(qn("w:p"))]
     texts = [text for text in texts if text]
     if len(texts) == 1:
         return texts[0]
