@@ -93,8 +93,20 @@ def _step(size: float, style: PageStyle) -> float:
     return max(1.3 * size, 1.12 * usual)
 
 
+_GLYPH_WIDTH = 0.55  # an average glyph's width, in font sizes (for "would the next word have fit")
+
+
+def _hard_break(prev: Line, line: Line) -> bool:
+    """A bold line (a heading) whose next line's first word would have fitted after it: the heading ended
+    there and the next bold line is another heading ("Objectif 1.2 : …" above "Action 1.2.1 : …")."""
+    if not prev.bold:
+        return False
+    word = line.text.split(" ", 1)[0]
+    return prev.x1 + (len(word) + 1) * _GLYPH_WIDTH * line.size < line.x1
+
+
 def _breaks(prev: Line, line: Line, style: PageStyle) -> bool:
-    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold:
+    if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold or _hard_break(prev, line):
         return True
     if line.text[:1] in BULLETS and line.text[1:2] == " ":
         return True

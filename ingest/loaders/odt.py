@@ -1,6 +1,7 @@
 """ODT (LibreOffice, OpenDocument text) with odfpy: the body in document order, as the DOCX loader writes it.
 
-Headings (``text:h`` with their outline level) become Markdown ``#`` lines, paragraphs their lines, list
+Headings (``text:h`` with their outline level) become Markdown ``#`` lines, after the number the styles'
+outline numbering draws ("III.1."), paragraphs their lines, list
 items ``- `` lines (consecutive items one block; an item of a numbered list level a paragraph "2. …"
 numbered as the list style draws it), tables one tab-separated line per row (a cell of several
 paragraphs as ``<p>…</p>``; a horizontally merged cell once; a cell covered by a vertical merge empty).
@@ -141,11 +142,74 @@ def numbered_levels(document: Any) -> dict[str, dict[int, str]]:
     return found
 
 
+_OUTLINE_STYLE, _OUTLINE_LEVEL = (TEXTNS, "outline-style"), (TEXTNS, "outline-level-style")
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
+_ROMAN += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """``n`` in an ODF number format: "1", "I", "i", "A", "a" (other formats as digits)."""
+    if fmt in ("I", "i"):
+        out = ""
+        for value, letters in _ROMAN:
+            while n >= value:
+                out, n = out + letters, n - value
+        return out.upper() if fmt == "I" else out
+    if fmt in ("A", "a") and n > 0:
+        out = ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            out = chr(ord(fmt) + r) + out
+        return out
+    return str(n)
+
+
+def outline_numbering(document: Any) -> dict[int, tuple[str, str, str, int]]:
+    """Heading level -> (number format, prefix, suffix, levels shown) of the styles' outline numbering
+    (``text:outline-style``): the numbers LibreOffice draws before headings, absent from their text."""
+    found: dict[int, tuple[str, str, str, int]] = {}
+    for style in document.styles.childNodes:
+        if style.nodeType != style.ELEMENT_NODE or style.qname != _OUTLINE_STYLE:
+            continue
+        for level in style.childNodes:
+            if level.nodeType != level.ELEMENT_NODE or level.qname != _OUTLINE_LEVEL:
+                continue
+            if fmt := _attr(level, STYLENS, "num-format"):
+                prefix = _attr(level, STYLENS, "num-prefix") or ""
+                suffix = _attr(level, STYLENS, "num-suffix") or ""
+                shown = int(_attr(level, TEXTNS, "display-levels") or 1)
+                found[int(_attr(level, TEXTNS, "level") or 1)] = (fmt, prefix, suffix, shown)
+    return found
+
+
+class _Outline:
+    """The running numbers of numbered heading levels: "III.1." before the first level-2 heading of the
+    third level-1 heading."""
+
+    def __init__(self, levels: dict[int, tuple[str, str, str, int]]) -> None:
+        self.levels, self.counts = levels, [0] * 11
+
+    def number(self, level: int) -> str:
+        if level not in self.levels or level > 10:
+            return ""
+        self.counts[level] += 1
+        self.counts[level + 1 :] = [0] * (10 - level)
+        fmt, prefix, suffix, shown = self.levels[level]
+        first = max(1, level - shown + 1)
+        parts = [
+            _format_number(self.counts[k], self.levels.get(k, (fmt,))[0]) for k in range(first, level + 1)
+        ]
+        return f"{prefix}{'.'.join(parts)}{suffix} "
+
+
 class _Blocks:
-    def __init__(self, numbered: dict[str, dict[int, str]] | None = None) -> None:
+    def __init__(
+        self, numbered: dict[str, dict[int, str]] | None = None, outline: _Outline | None = None
+    ) -> None:
         self.blocks: list[list[str]] = []
         self.kinds: list[str] = []
         self.numbered = numbered or {}
+        self.outline = outline or _Outline({})
 
     def add(self, lines: list[str], kind: str) -> None:
         if lines:
@@ -205,7 +269,9 @@ class _Blocks:
                 text = text_of(node)
                 if text.strip():
                     level = max(1, int(_attr(node, TEXTNS, "outline-level") or 1))
-                    self.add(["#" * level + " " + collapse_ascii_spaces(text)], "heading")
+                    header = _attr(node, TEXTNS, "is-list-header") == "true"
+                    number = "" if header else self.outline.number(level)
+                    self.add(["#" * level + " " + number + collapse_ascii_spaces(text)], "heading")
             elif node.qname == _P:
                 self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
             elif node.qname == _LIST:
@@ -226,7 +292,7 @@ def load_odt(data: bytes, where: str) -> LoadedText:
         raise UnreadableDocument(
             f"ODT illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier LibreOffice .odt"
         ) from exc
-    blocks = _Blocks(numbered_levels(document))
+    blocks = _Blocks(numbered_levels(document), _Outline(outline_numbering(document)))
     blocks.walk(document.text)
     lines = join_blocks(blocks.blocks)
     if not lines:

@@ -11,7 +11,7 @@ from ingest.text import quote_of, strip_heading
 
 NUMBERED_HEADING = re.compile(
     r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(Proposition|Fiche|Action|Mesure|Projet)\s*(?:n°\s*)?"
-    r"(\d{1,2}(?:\s*[-.]\s*\d{1,2})?)\s*(?:[:.\-–]\s*|\s+|$)(.*?)\s*(?:\*\*)?\s*$",
+    r"((?:[A-Z]\.)?\d{1,2}(?:\s*[-.]\s*\d{1,2}){0,2})\s*(?:[:.\-–]\s*|\s+|$)(.*?)\s*(?:\*\*)?\s*$",
     re.I,
 )
 

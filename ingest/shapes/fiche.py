@@ -13,6 +13,7 @@ from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context, numbered_heading
+from ingest.shapes.outline_words import structure
 from ingest.text import TOC_LINE, collapse, fold, html_paragraphs, strip_heading, strip_markup
 
 # canonical field -> label variants (folded: lowercase, no accents)
@@ -161,14 +162,30 @@ def _line_rows(line_no: int, line: str) -> list[_Row | None]:
     return [_row(line_no, pair) for pair in pairs] if pairs else [_row(line_no, line)]
 
 
+def _header_row(row: _Row) -> bool:
+    """A table's header row ("Intitulé | Contenu"): its value cell names a column, it holds no value."""
+    return fold(strip_markup(row.value)).strip(" :") in structure().table_header_values
+
+
+def _section_row(ctx: Context, i: int, line: str) -> bool:
+    """A row across a fiche table ("Mise en œuvre", one merged cell) between two label/value rows: a
+    sub-heading of the fiche, which goes on."""
+    if "\t" in line or not _looks_like_label(line) or numbered_heading(line) or line.startswith("#"):
+        return False
+    before, after = ctx.line(i - 1) if i > 1 else "", ctx.line(i + 1) if i < len(ctx.lines) else ""
+    return "\t" in before and "\t" in after and bool(label_of(after.partition("\t")[0]))
+
+
 def _runs(ctx: Context) -> list[list[_Row]]:
     runs: list[list[_Row]] = []
     current: list[_Row] = []
     for i, line in enumerate(ctx.lines, start=1):
         for row in _line_rows(i, line):
+            if row is not None and not current and _header_row(row):
+                continue
             if row is not None and ((row.label and row.label != EXTRA) or current):
                 current.append(row)
-            elif not line.strip() and current:
+            elif current and (not line.strip() or _section_row(ctx, i, line.strip())):
                 continue
             elif current:
                 runs.append(current)

@@ -26,8 +26,8 @@ from ingest.labels import Lexicon, default_lexicon
 from ingest.orgs import split_orgs
 from ingest.records import ActionRecord, Level, Passage, SheetRow
 from ingest.shapes.context import Context
-from ingest.shapes.outline_fields import Body, Reader
-from ingest.shapes.outline_headings import clean, headings, in_passage, roles, standalone, tree
+from ingest.shapes.outline_fields import _RUN_IN, Body, Reader
+from ingest.shapes.outline_headings import BULLET, clean, headings, in_passage, roles, standalone, tree
 from ingest.shapes.outline_words import Heading, classify, structure
 from ingest.shapes.sheet import PLACE_RECORDS, RecordBuilder, map_columns, read_row
 from ingest.text import collapse, fold
@@ -99,7 +99,8 @@ class _Units:
     def record(self, unit: Heading, panel: tuple[int, int] | None, skip: set[int]) -> ActionRecord:
         body = Body()
         inner = [h for h in unit_descendants(unit)]
-        skip = _Skip(skip, {h.line for h in inner})  # the panels' lines and this unit's inner headings
+        own = {h.line for h in inner} | {h.title_line for h in (unit, *inner) if h.title_line}
+        skip = _Skip(skip, own)  # the panels' lines, this unit's inner headings and titles below them
         body.steps += [h.title or h.text for h in inner if h.role == "sub"]
         for h in inner:
             if h.role != "sub" and h.end > h.line and self.lexicon.match(h.text):
@@ -166,12 +167,41 @@ def _passages(found: list[Heading]) -> list[Passage]:
     ]
 
 
+def _labelled_lines(ctx: Context, h: Heading, lexicon: Lexicon) -> int:
+    """How many lines of a heading's own text are a known label with its value ("Pilote : X", a tab row)."""
+    n = 0
+    for k in range(h.line + 1, h.end + 1):
+        raw = BULLET.sub("", ctx.line(k)).strip()
+        m = _RUN_IN.match(raw) if "\t" not in raw else None
+        label = raw.partition("\t")[0] if "\t" in raw else (m.group(1) if m else "")
+        n += bool(label.strip("*_ ") and lexicon.match(label.strip("*_ ")))
+    return n
+
+
+def _promote_labelled(ctx: Context, found: list[Heading], lexicon: Lexicon) -> None:
+    """With no unit word, numbering or code: the headings without sub-headings whose text gives labelled
+    fields are the units (a plan whose heading styles carry no number); the headings above them are
+    grouping levels, unless they hold typed passages too (the document's title)."""
+    s = structure()
+    leaves = [h for h in found if h.role == "other" and not h.children and not in_passage(h)]
+    units = [h for h in leaves if _labelled_lines(ctx, h, lexicon) >= s.min_labelled_fields]
+    if len(units) < s.min_bare_units:
+        return
+    for h in units:
+        h.role = "unit"
+        for a in h.ancestors():
+            if a.role == "other" and not any(d.role == "passage" for d in unit_descendants(a)):
+                a.role = "level"
+
+
 def detect(ctx: Context) -> Outline:
     """Units of action of any plan with headings, their fields, and the typed passages."""
     lexicon = default_lexicon()
     found = headings(ctx, lexicon)
     tree(found, len(ctx.lines))
     roles(found, structure())
+    if not any(h.role == "unit" for h in found):
+        _promote_labelled(ctx, found, lexicon)
     units = [h for h in found if h.role == "unit"]
     panels = _panels(ctx, found, units)
     skip = {n for first, last in panels.values() for n in range(first, last + 1)}

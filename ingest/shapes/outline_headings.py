@@ -9,7 +9,7 @@ import re
 
 from ingest.labels import Lexicon
 from ingest.shapes.context import Context
-from ingest.shapes.outline_words import Heading, Structure, _parts, classify, structure
+from ingest.shapes.outline_words import Heading, Structure, _parts, classify, passage_kind, structure
 from ingest.text import collapse, fold, is_upper_text, strip_heading
 
 MAX_HEADING = 180  # characters: a longer line is prose
@@ -61,6 +61,50 @@ def _signature(h: Heading, upper: bool) -> tuple | None:
     return None
 
 
+def _breadcrumb_tail(text: str, s: Structure) -> str:
+    """The last part of a breadcrumb line ("Engagement 1 > Fiche 1.2" -> "Fiche 1.2"), else the text."""
+    parts = s.breadcrumb.split(text)
+    return parts[-1].strip() if len(parts) > 1 and parts[-1].strip() else text
+
+
+def _title_below(h: Heading, lines: list[str], i: int, s: Structure, lexicon: Lexicon) -> str:
+    """The title of a numbered heading that has none ("Fiche 1.2"), written alone on the next line (the
+    last line of the paragraph); "" when the next line is a label, a heading, a list item or prose."""
+    if h.role not in ("level", "unit", "sub") or h.title or not h.number or i + 1 >= len(lines):
+        return ""
+    raw = lines[i + 1]
+    text = clean(raw)
+    after = lines[i + 2].strip() if i + 2 < len(lines) else ""
+    if after or not _is_candidate(text, raw, s) or HASH.match(raw) or BULLET.match(raw):
+        return ""
+    if lexicon.match(text) or text.endswith((".", ":")) or classify(text, s).role != "other":
+        return ""
+    return text
+
+
+def _hash_heading(m: re.Match[str], raw: str, s: Structure) -> Heading | None:
+    """A ``#`` heading; a top one numbered by the outline ("II. Bilan du schéma") typed by its words."""
+    text = clean(m.group(2))
+    if not text or s.toc.search(raw):
+        return None
+    h = classify(text, s)
+    h.depth = len(m.group(1))
+    if h.depth == 1 and h.role == "numbered" and (kind := passage_kind(h.title, s)):
+        h.role, h.kind = "passage", kind
+    return h
+
+
+def _plain_heading(h: Heading, text: str, nxt: str, upper: bool) -> bool:
+    """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals)."""
+    if h.role == "numbered" and (nxt or text.endswith(".") and not h.title.endswith("?")):
+        return False
+    if h.role == "other" and not upper:
+        return False
+    if h.role == "passage" and text.endswith(".") and not upper:
+        return False  # a sentence that starts with "Annexe 1 - …" is prose, not a heading
+    return not (h.role in ("level", "unit", "sub", "code") and not h.title)
+
+
 def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
     """The document's headings, in order, with their depth."""
     s = structure()
@@ -72,18 +116,18 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
     for i, raw in enumerate(lines):
         if m := HASH.match(raw):
             last_hash = len(m.group(1))
-            text = clean(m.group(2))
-            if text and not s.toc.search(raw):
-                h = classify(text, s)
-                h.line, h.depth = i + 1, last_hash
+            if h := _hash_heading(m, raw, s):
+                h.line = i + 1
                 out.append(h)
             continue
         if BULLET.match(raw) or not standalone(lines, i):
             continue
-        text = clean(raw)
+        text = _breadcrumb_tail(clean(raw), s)
         if not _is_candidate(text, raw, s):
             continue
         h = classify(text, s)
+        if title := _title_below(h, lines, i, s, lexicon):
+            h.title, h.title_line = title, i + 2
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if has_hash:
             numbered = (
@@ -94,13 +138,7 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
                 out.append(h)
             continue
         upper = is_upper_text(text) and len(text) <= 100 and not lexicon.match(text)
-        if h.role == "numbered" and (nxt or text.endswith(".") and not h.title.endswith("?")):
-            continue
-        if h.role == "other" and not upper:
-            continue
-        if h.role == "passage" and text.endswith(".") and not upper:
-            continue  # a sentence that starts with "Annexe 1 - …" is prose, not a heading
-        if h.role in ("level", "unit", "sub", "code") and not h.title:
+        if not _plain_heading(h, text, nxt, upper):
             continue
         sig = _signature(h, upper)
         h.line = i + 1

@@ -29,6 +29,9 @@ class Structure:
     passages: list[tuple[str, str]]  # (folded heading start, type), longest first
     deep_numbering: int
     min_bare_units: int
+    min_labelled_fields: int
+    breadcrumb: re.Pattern  # the separator of a breadcrumb line ("Engagement 1 > Fiche 1.2")
+    table_header_values: frozenset[str]  # folded value cells of a table's header row ("contenu")
 
 
 @functools.cache
@@ -56,6 +59,9 @@ def structure() -> Structure:
         ),
         deep_numbering=int(units["deep_numbering"]),
         min_bare_units=int(units["min_bare_units"]),
+        min_labelled_fields=int(units["min_labelled_fields"]),
+        breadcrumb=re.compile(data["layout"]["breadcrumb"]),
+        table_header_values=frozenset(fold(w) for w in data["layout"]["table_header_values"]),
     )
 
 
@@ -71,6 +77,7 @@ class Heading:
     code: str | None = None
     title: str = ""
     end: int = 0
+    title_line: int = 0  # the line of a title written below its heading ("Fiche 1.2" then the title)
     parent: Heading | None = None
     children: list[Heading] = field(default_factory=list)
 
@@ -138,9 +145,15 @@ def _classify(text: str, s: Structure) -> Heading:
     if m := s.bare.match(text):
         h.number, h.title, h.role = m.group(1).strip(), m.group(2).strip(), "numbered"
         return h
+    if kind := passage_kind(text, s):
+        h.role, h.kind = "passage", kind
+    return h
+
+
+def passage_kind(text: str, s: Structure) -> str | None:
+    """The passage type a heading's words name ("Glossaire" -> "glossaire"), else None."""
     key = fold(text)
     for start, kind in s.passages:
         if key == start or key.startswith(start + " ") or key.startswith(start + " :"):
-            h.role, h.kind = "passage", kind
-            break
-    return h
+            return kind
+    return None

@@ -30,7 +30,9 @@ from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
-_LEVEL_REF = re.compile(r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))[.)\-:]?\s+(\S.*)$")
+_LEVEL_REF = re.compile(
+    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))(?:\s*[.)\-:–])?\s+(\S.*)$"
+)
 _CURRENCY = re.compile(r"(k€|m€|€)\s*(ht|ttc)?", re.I)
 _NUMBER = re.compile(r"^-?\d[\d  .,]*$")
 TITLE_SHARE = 0.8  # share of title-like values that makes an unknown column the title column
@@ -226,7 +228,7 @@ def _places(row: _Row, gazetteer) -> list[TerritoryMention]:
     line = row.row.line
     out = []
     if perimeter := row.text("perimeter", " / "):
-        out += places_in_field(perimeter, line, gazetteer)
+        out += places_in_field(perimeter.replace("\n", " / "), line, gazetteer)  # a multi-line cell: a list
     out += _coded(row.values("commune"), row.values("insee"), line)
     out += _coded(row.values("epci"), row.values("siren"), line)
     return out

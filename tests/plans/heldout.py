@@ -10,7 +10,6 @@ only by "1.1.1" with a dotted table of contents, a tracking sheet with a groupin
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,21 +20,11 @@ from odf.opendocument import OpenDocumentText
 from odf.style import Style, TextProperties
 from odf.text import H, P, Span
 
-from .model import SOURCES, Action, Plan, load_plan, walk_actions, walk_groups
+from .model import DASH, Action, HeldOutSet, Plan, walk_actions, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
 
-HERE = Path(__file__).resolve().parent
-EXPECTED = HERE / "heldout.toml"
-HELDOUT = SOURCES / "heldout"
-DASH = "\u2013"
-
-
-def expected() -> dict:
-    return tomllib.loads(EXPECTED.read_text(encoding="utf-8"))
-
-
-def plan(key: str) -> Plan:
-    return load_plan(key, HELDOUT)
+SET = HeldOutSet("heldout")
+expected, plan = SET.expected, SET.plan
 
 
 # -- DOCX: a summary table, then Heading 1-3 and "Label : value" paragraphs ------------------------------

@@ -22,7 +22,6 @@ layouts that neither the development set nor the first held-out set have:
 from __future__ import annotations
 
 import textwrap
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -35,21 +34,11 @@ from odf.style import ListLevelProperties, Style, TextProperties
 from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
 
 from . import heldout
-from .model import SOURCES, Plan, load_plan, walk_groups
+from .model import DASH, HeldOutSet, Plan, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
 
-HERE = Path(__file__).resolve().parent
-EXPECTED = HERE / "heldout2.toml"
-HELDOUT2 = SOURCES / "heldout2"
-DASH = "\u2013"
-
-
-def expected() -> dict:
-    return tomllib.loads(EXPECTED.read_text(encoding="utf-8"))
-
-
-def plan(key: str) -> Plan:
-    return load_plan(key, HELDOUT2)
+SET = HeldOutSet("heldout2")
+expected, plan = SET.expected, SET.plan
 
 
 # -- text: the dump of a paged document ---------------------------------------------------------------------

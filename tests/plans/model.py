@@ -155,3 +155,28 @@ def load_plan(key: str, directory: Path = SOURCES) -> Plan:
         groups=[_group(g, path.name) for g in raw.get("groups", [])],
         actions=[_action(a, path.name) for a in raw.get("actions", [])],
     )
+
+
+DASH = "\u2013"  # the en dash the renderers put between a ref and a title
+
+
+@dataclass(frozen=True)
+class HeldOutSet:
+    """A held-out set of plans: sources in ``sources/<name>/``, expectations in ``<name>.toml`` beside this
+    module (written by hand before the parser first ran on the documents)."""
+
+    name: str
+
+    @property
+    def expected_path(self) -> Path:
+        return Path(__file__).resolve().parent / f"{self.name}.toml"
+
+    @property
+    def sources(self) -> Path:
+        return SOURCES / self.name
+
+    def expected(self) -> dict:
+        return tomllib.loads(self.expected_path.read_text(encoding="utf-8"))
+
+    def plan(self, key: str) -> Plan:
+        return load_plan(key, self.sources)
