@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from api.settings import Settings
 from graph.reference import ReferenceData
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# the two corpus documents of the search, passage, model and page tests (a regional plan, a national booklet)
+TWO_DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +54,29 @@ def built(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, reference:
     assert report.errors == 0, report.to_dict()
     yield svc
     svc.close()
+
+
+@pytest.fixture(scope="session")
+def two_docs(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A folder with the two documents of ``TWO_DOCS`` (read-only: copy it to change a file)."""
+    folder = tmp_path_factory.mktemp("two-docs")
+    for name in TWO_DOCS:
+        shutil.copyfile(corpus_dir / name, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def two_docs_data(
+    tmp_path_factory: pytest.TempPathFactory, two_docs: Path, vector_cache: Path, reference: ReferenceData
+) -> Path:
+    """A data directory built and indexed once over ``two_docs`` (its store, its saved indexes, the vectors in
+    the session cache): a template that each test copies (``shutil.copytree``), never opens in place."""
+    data = tmp_path_factory.mktemp("two-docs-built") / "data"
+    svc = Service(Settings(data=data, corpus=[two_docs], vector_cache=vector_cache), reference=reference)
+    try:
+        report = svc.build()
+        assert report.errors == 0, report.to_dict()
+        svc.index()
+    finally:
+        svc.close()
+    return data

@@ -16,8 +16,6 @@ from api.answers import body
 from api.service import Service
 from api.settings import Settings
 
-DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
-
 
 def check(model: type[BaseModel], answer: dict) -> None:
     model.model_validate(answer)  # raises on a field the model does not declare (extra="forbid")
@@ -25,14 +23,13 @@ def check(model: type[BaseModel], answer: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def searchable(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cache: Path) -> Service:
-    root = tmp_path_factory.mktemp("models")
-    docs = root / "docs"
-    docs.mkdir()
-    for name in DOCS:
-        shutil.copyfile(corpus_dir / name, docs / name)
-    svc = Service(Settings(data=root / "data", corpus=[docs], vector_cache=vector_cache, warm_up=False))
-    assert svc.build().errors == 0
+def searchable(
+    tmp_path_factory: pytest.TempPathFactory, two_docs: Path, two_docs_data: Path, vector_cache: Path
+) -> Service:
+    """A copy of the session's store over the two documents, with its saved indexes."""
+    data = tmp_path_factory.mktemp("models") / "data"
+    shutil.copytree(two_docs_data, data)
+    svc = Service(Settings(data=data, corpus=[two_docs], vector_cache=vector_cache, warm_up=False))
     yield svc
     svc.close()
 

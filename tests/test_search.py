@@ -17,18 +17,16 @@ from api.settings import Settings
 from graph.errors import NotFound
 from ingest.errors import InputError
 
-DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
-
 
 @pytest.fixture(scope="module")
-def engine_service(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cache: Path) -> Service:
-    root = tmp_path_factory.mktemp("search")
-    docs = root / "docs"
-    docs.mkdir()
-    for name in DOCS:
-        shutil.copyfile(corpus_dir / name, docs / name)
-    svc = Service(Settings(data=root / "data", corpus=[docs], vector_cache=vector_cache))
-    assert svc.build().errors == 0
+def engine_service(
+    tmp_path_factory: pytest.TempPathFactory, two_docs: Path, two_docs_data: Path, vector_cache: Path
+) -> Service:
+    """A copy of the session's store over the two documents, built and indexed (its vectors cached)."""
+    data = tmp_path_factory.mktemp("search") / "data"
+    shutil.copytree(two_docs_data, data)
+    svc = Service(Settings(data=data, corpus=[two_docs], vector_cache=vector_cache))
+    assert svc.build().errors == 0  # the copied store: every document unchanged
     svc.index()
     yield svc
     svc.close()

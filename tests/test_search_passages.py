@@ -22,26 +22,30 @@ BOOKLET = "002_60c96a901df60f3b"
 
 
 @pytest.fixture(scope="module")
-def docs(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    folder = tmp_path_factory.mktemp("passage-docs")
-    for name in DOCS:
-        shutil.copyfile(corpus_dir / name, folder / name)
-    return folder
+def docs(two_docs: Path) -> Path:
+    assert sorted(p.name for p in two_docs.iterdir()) == list(DOCS)
+    return two_docs
 
 
 @pytest.fixture(scope="module")
-def engine_service(tmp_path_factory: pytest.TempPathFactory, docs: Path, vector_cache: Path) -> Service:
-    root = tmp_path_factory.mktemp("passages")
-    svc = Service(Settings(data=root / "data", corpus=[docs], vector_cache=vector_cache))
-    assert svc.build().errors == 0
+def engine_service(
+    tmp_path_factory: pytest.TempPathFactory, docs: Path, two_docs_data: Path, vector_cache: Path
+) -> Service:
+    """A copy of the session's store over the two documents, built and indexed (its vectors cached)."""
+    data = tmp_path_factory.mktemp("passages") / "data"
+    shutil.copytree(two_docs_data, data)
+    svc = Service(Settings(data=data, corpus=[docs], vector_cache=vector_cache))
+    assert svc.build().errors == 0  # the copied store: every document unchanged
     svc.index()
     yield svc
     svc.close()
 
 
-def test_store_keeps_typed_passages_and_migrates_a_version_1_store(tmp_path: Path, docs: Path) -> None:
+def test_store_keeps_typed_passages_and_migrates_a_version_1_store(
+    tmp_path: Path, docs: Path, two_docs_data: Path
+) -> None:
+    shutil.copytree(two_docs_data, tmp_path / "data")  # the two documents as a build stored them
     svc = Service(Settings(data=tmp_path / "data", corpus=[docs]))
-    svc.build()
     passages = svc.store.passages(BOOKLET)
     assert passages and passages[0][1].type == "edito" and passages[0][1].line_start == 1
     generation = svc.store.generation()
@@ -150,12 +154,13 @@ def test_territory_filter_reaches_passages_by_their_document(engine_service: Ser
 
 
 def test_a_changed_document_encodes_only_its_own_chunks(
-    tmp_path: Path, docs: Path, vector_cache: Path, engine_service: Service
+    tmp_path: Path, docs: Path, two_docs_data: Path, vector_cache: Path
 ) -> None:
     folder = tmp_path / "docs"
     shutil.copytree(docs, folder)
+    shutil.copytree(two_docs_data, tmp_path / "data")  # the same files in another folder: unchanged
     svc = Service(Settings(data=tmp_path / "data", corpus=[folder], vector_cache=vector_cache))
-    svc.build()
+    assert {d.status for d in svc.build().documents} == {"unchanged"}
     svc.index()  # every vector is in the shared cache already
     before = {c.digest(e.name) for c in svc.search_engine.index.chunks for e in svc.encoders.values()}
     counted = svc.vector_cache.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]

@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from api.service import Service
-from api.settings import Settings
 from tests.test_french import english_words
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,17 +51,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, vector_cache: Path):
+def server(tmp_path_factory: pytest.TempPathFactory, two_docs: Path, two_docs_data: Path, vector_cache: Path):
+    assert sorted(p.name for p in two_docs.iterdir()) == list(DOCS)
     root = tmp_path_factory.mktemp("web")
-    docs = root / "docs"
-    docs.mkdir()
-    for name in DOCS:
-        shutil.copyfile(corpus_dir / name, docs / name)
     data = root / "data"
-    svc = Service(Settings(data=data, corpus=[docs], vector_cache=vector_cache))
-    assert svc.build().errors == 0
-    svc.index()  # vectors computed here (or reused from the session cache) so the server starts warm
-    svc.close()
+    # a copy of the session's store over the two documents, indexed (vectors in the session cache), so the
+    # server starts warm
+    shutil.copytree(two_docs_data, data)
     port = _free_port()
     env = {
         **os.environ,
