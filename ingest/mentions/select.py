@@ -7,7 +7,7 @@ the NER reads; the part after an elision counts: "l'Épinette"), an all-capitals
 the lexicon that heads an organisation or a person's function ("la chambre d'agriculture", "le préfet").
 The others cannot yield a mention and are skipped. A clause starts a sentence and after a colon or a bullet
 ("Mesure 3 : Créer…", "Objectif : Renforcer…"): a capital there is the writing's, not a name's — unless the
-clause is that one word ("Pilote : Wimoov").
+clause is that one word ("Pilote : Wimbrelle").
 
 Sentences are cut cheaply (a terminal punctuation, then a space and a capital, a digit or a quote), which is
 also where `roles.sentence_of` joins the parser's sentences, so that a role and its quote stay inside one
