@@ -80,3 +80,19 @@ def two_docs_data(
     finally:
         svc.close()
     return data
+
+
+@pytest.fixture(scope="session")
+def copied_two_docs(two_docs_data: Path, vector_cache: Path):
+    """``make(folder, corpus)``: a service over a copy of ``two_docs_data`` in ``folder``, whose corpus is
+    ``corpus`` (the two documents), built (every document unchanged) and indexed; the caller closes it."""
+
+    def make(folder: Path, corpus: Path) -> Service:
+        data = folder / "data"
+        shutil.copytree(two_docs_data, data)
+        svc = Service(Settings(data=data, corpus=[corpus], vector_cache=vector_cache))
+        assert svc.build().errors == 0  # the copied store: every document unchanged
+        svc.index()
+        return svc
+
+    return make

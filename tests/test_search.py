@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,21 +12,14 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.service import Service
-from api.settings import Settings
 from graph.errors import NotFound
 from ingest.errors import InputError
 
 
 @pytest.fixture(scope="module")
-def engine_service(
-    tmp_path_factory: pytest.TempPathFactory, two_docs: Path, two_docs_data: Path, vector_cache: Path
-) -> Service:
+def engine_service(tmp_path_factory: pytest.TempPathFactory, two_docs: Path, copied_two_docs) -> Service:
     """A copy of the session's store over the two documents, built and indexed (its vectors cached)."""
-    data = tmp_path_factory.mktemp("search") / "data"
-    shutil.copytree(two_docs_data, data)
-    svc = Service(Settings(data=data, corpus=[two_docs], vector_cache=vector_cache))
-    assert svc.build().errors == 0  # the copied store: every document unchanged
-    svc.index()
+    svc = copied_two_docs(tmp_path_factory.mktemp("search"), two_docs)
     yield svc
     svc.close()
 

@@ -28,15 +28,9 @@ def docs(two_docs: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def engine_service(
-    tmp_path_factory: pytest.TempPathFactory, docs: Path, two_docs_data: Path, vector_cache: Path
-) -> Service:
+def engine_service(tmp_path_factory: pytest.TempPathFactory, docs: Path, copied_two_docs) -> Service:
     """A copy of the session's store over the two documents, built and indexed (its vectors cached)."""
-    data = tmp_path_factory.mktemp("passages") / "data"
-    shutil.copytree(two_docs_data, data)
-    svc = Service(Settings(data=data, corpus=[docs], vector_cache=vector_cache))
-    assert svc.build().errors == 0  # the copied store: every document unchanged
-    svc.index()
+    svc = copied_two_docs(tmp_path_factory.mktemp("passages"), docs)
     yield svc
     svc.close()
 

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import docx
 import openpyxl
 from odf import teletype
 from odf.opendocument import OpenDocumentText
@@ -36,6 +35,7 @@ from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumb
 from . import heldout
 from .model import DASH, HeldOutSet, Plan, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
+from .render_docx import render_fiche_docx
 
 SET = HeldOutSet("heldout2")
 expected, plan = SET.expected, SET.plan
@@ -140,27 +140,7 @@ def _fiche_table(document, fields: list[tuple[str, str]]) -> None:
 
 
 def render_merged_docx(p: Plan, path: Path) -> Path:
-    document = docx.Document()
-    section = document.sections[0]
-    section.header.paragraphs[0].text = p.running_header or p.title
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    for part in p.before:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
-    for group in p.groups:
-        document.add_heading(f"{group.ref} : {group.title}", level=1)
-        for action in group.actions:
-            document.add_heading(f"{action.ref} {DASH} {action.title}", level=2)
-            _fiche_table(document, action.fields)
-            document.add_paragraph("")
-    for part in p.after:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
-    document.save(str(path))
-    return path
+    return render_fiche_docx(p, path, _fiche_table, group_sep=":", action_sep=DASH)
 
 
 # -- ODT: actions as items of an automatically numbered list -------------------------------------------------

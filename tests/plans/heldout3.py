@@ -26,7 +26,6 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-import docx
 import openpyxl
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -39,6 +38,7 @@ from openpyxl.styles import Alignment
 from . import heldout
 from .model import DASH, Action, Group, HeldOutSet, Plan, walk_actions, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
+from .render_docx import render_fiche_docx
 
 SET = HeldOutSet("heldout3")
 expected, plan = SET.expected, SET.plan
@@ -91,27 +91,7 @@ def _fiche_table(document, fields: list[tuple[str, str]]) -> None:
 
 
 def render_fiche_table_docx(p: Plan, path: Path) -> Path:
-    document = docx.Document()
-    document.sections[0].header.paragraphs[0].text = p.running_header or p.title
-    document.sections[0].footer.paragraphs[0].text = p.issuer
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    for part in p.before:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
-    for group in p.groups:
-        document.add_heading(f"{group.ref} {DASH} {group.title}", level=1)
-        for action in group.actions:
-            document.add_heading(f"{action.ref} : {action.title}", level=2)
-            _fiche_table(document, action.fields)
-            document.add_paragraph("")
-    for part in p.after:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
-    document.save(str(path))
-    return path
+    return render_fiche_docx(p, path, _fiche_table, group_sep=DASH, action_sep=":", footer=True)
 
 
 # -- Markdown: lettered axes, bold run-in labels, lettered sub-actions ---------------------------------------

@@ -7,13 +7,14 @@ documents made with a French word processor carry them; ``"en"`` keeps "Heading 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from .model import Action, Group, Plan, Section
+from .model import DASH, Action, Group, Plan, Section
 
 FRENCH = {1: "Titre 1", 2: "Titre 2", 3: "Titre 3", 4: "Titre 4"}
 
@@ -118,4 +119,41 @@ def render_docx(plan: Plan, path: Path, *, heading_names: str = "en", table: boo
     for section in plan.after:
         _section(document, section, heading_names)
     document.save(path)
+    return path
+
+
+def render_fiche_docx(
+    p: Plan,
+    path: Path,
+    fiche_table: Callable[[object, list[tuple[str, str]]], None],
+    *,
+    group_sep: str = ":",
+    action_sep: str = DASH,
+    footer: bool = False,
+) -> Path:
+    """A DOCX whose groups and actions are Heading 1 / Heading 2 (``ref <sep> title``), each action's fields
+    in a table drawn by ``fiche_table(document, fields)``; the plan's running header (and, with ``footer``,
+    its issuer as footer) in the section."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = p.running_header or p.title
+    if footer:
+        section.footer.paragraphs[0].text = p.issuer
+    document.add_paragraph(p.title, style="Title")
+    document.add_paragraph(p.issuer)
+    for part in p.before:
+        document.add_heading(part.heading, level=1)
+        for text in part.paragraphs:
+            document.add_paragraph(text)
+    for group in p.groups:
+        document.add_heading(f"{group.ref} {group_sep} {group.title}", level=1)
+        for action in group.actions:
+            document.add_heading(f"{action.ref} {action_sep} {action.title}", level=2)
+            fiche_table(document, action.fields)
+            document.add_paragraph("")
+    for part in p.after:
+        document.add_heading(part.heading, level=1)
+        for text in part.paragraphs:
+            document.add_paragraph(text)
+    document.save(str(path))
     return path
