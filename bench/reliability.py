@@ -230,8 +230,12 @@ def fuzz_all(args, data: Path) -> tuple[str, list]:
 
     settings = Settings(data=data, corpus=[args.corpus.resolve()], warm_up=False, upload_token="jeton")
     roots = [str(data.resolve()), str(args.corpus.resolve()), *MACHINE_PATHS]
+    app = create_app(settings)
+    # warmed up first, as `qfq serve` is before it listens: the first search would otherwise load the encoder
+    # and build the indexes (≈ 20 s) inside one case, past the client's 10 s read timeout
+    app.state.service.warm_up()
     t0 = time.perf_counter()
-    counts = fuzz(create_app(settings), roots, args.fuzz_examples)
+    counts = fuzz(app, roots, args.fuzz_examples)
     failures = counts.pop("failure_texts")
     for text in failures[:20]:
         harness.log.warning("fuzz failure: %s", text)
