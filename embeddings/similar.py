@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from embeddings.french import tokens
-from embeddings.search import Retriever, fuse
+from embeddings.search import Retriever
 from graph.errors import NotFound
 from ingest.errors import InputError
 
@@ -44,26 +44,31 @@ class Pairs:
     cosine: np.ndarray
     own: np.ndarray
     position: np.ndarray
-    actions: list[str]
+    index: dict[str, int]  # action node -> its number (the `action` values)
 
     @classmethod
     def none(cls) -> Pairs:
         empty = np.zeros(0, np.int64)
-        return cls(empty, np.zeros(0), empty, empty, [])
+        return cls(empty, np.zeros(0), empty, empty, {})
 
     def get(self, node: str) -> tuple[float, int, int] | None:
         """(cosine, own position, other position) of `node`, None when it has no chunk."""
-        j = self._at.get(node)
-        if j is None:
+        number = self.index.get(node)
+        if number is None or not len(self.action):
+            return None
+        j = int(self._slot[number]) if number < len(self._slot) else -1
+        if j < 0:
             return None
         return float(self.cosine[j]), int(self.own[j]), int(self.position[j])
 
     @property
-    def _at(self) -> dict[str, int]:
-        found = self.__dict__.get("_by_node")
+    def _slot(self) -> np.ndarray:
+        """Action number -> its row here (-1: none), one array write rather than a dict per answer."""
+        found = self.__dict__.get("_slots")
         if found is None:
-            found = {self.actions[int(a)]: j for j, a in enumerate(self.action)}
-            object.__setattr__(self, "_by_node", found)
+            found = np.full(int(self.action.max()) + 1, -1, np.int64)
+            found[self.action] = np.arange(len(self.action))
+            object.__setattr__(self, "_slots", found)
         return found
 
 
@@ -178,38 +183,64 @@ class Similar:
         if scope not in SCOPES:
             raise InputError(f"portée inconnue : {scope!r}", where="scope", valid=", ".join(SCOPES))
         # every other action is scored: a retelling in another document counts whatever its region
-        fused, best_for = self.ranking(node, scope)
+        numbers, scores, best_for = self.ranking(node, scope)
         closest = self._closest(best_for)
+        # only a document's closest action can be a retelling (see _same_action): the others are skipped
+        # without a test, and the walk stops once the results are full and every candidate was seen
+        candidates = {other for _, other in closest.values()}
         results, same = [], []
-        for hit in fused:  # explanations are built for what is shown only
-            other = hit["item"]
+        for number, score in zip(numbers.tolist(), scores.tolist(), strict=True):  # explained when shown
+            other = self.actions[number]
+            if len(results) >= k and not candidates:
+                break
+            retold = other in candidates
+            candidates.discard(other)
+            shown = len(results) < k and self._in_scope(node, other, scope)
+            if not (retold or shown):
+                continue
             best = best_for.get(other)
-            if self._same_action(node, other, best, closest):
-                same.append(self._explain(node, other, hit["score"], best, same_action=True))
-            elif len(results) < k and self._in_scope(node, other, scope):
-                results.append(self._explain(node, other, hit["score"], best, same_action=False))
+            if retold and self._same_action(node, other, best, closest):
+                same.append(self._explain(node, other, score, best, same_action=True))
+            elif shown:
+                results.append(self._explain(node, other, score, best, same_action=False))
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
 
-    def ranking(self, node: str, scope: str = "all") -> tuple[list[dict[str, Any]], Pairs]:
-        """Every other action, fused from three rankings: the best pair of passages (dense), the action's own
-        words (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard weighted by
-        each feature's rarity, `GRAPH_WEIGHT` times the others). The dense and graph rankings are cut after
-        their `DEPTH`-th action in `scope` (the ranks before the cut are those of the whole ranking)."""
+    def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:
+        """Every other action (numbers, best first, and their scores), fused from three rankings: the best
+        pair of passages (dense), the action's own words (BM25) and what the graph says they share (themes,
+        dispositifs, publics; Jaccard weighted by each feature's rarity, `GRAPH_WEIGHT` times the others).
+        The dense and graph rankings are cut after their `DEPTH`-th action in `scope` (the ranks before the
+        cut are those of the whole ranking)."""
         r = self.r
         own = self.items.get(node, [])
         if not own or len(self.held) < 2:
-            return [], Pairs.none()
+            return np.zeros(0, np.int64), np.zeros(0), Pairs.none()
         me = self.index[node]
         in_scope = self._scope_mask(me, scope)
         best_for = self._best_pairs(own, me)
         order = np.argsort(-best_for.cosine, kind="stable")
         order = _cut(order, in_scope[best_for.action[order]])
-        rankings = [(1.0, [(int(best_for.position[j]), float(best_for.cosine[j])) for j in order])]
         words = [w for w, _ in Counter(t for i in own for t in tokens(r.chunks[i].text)).most_common(64)]
         allowed = np.delete(self.positions, np.flatnonzero(np.isin(self.positions, own)))
-        rankings.append((1.0, r.keyword_ranking(words, allowed, DEPTH)))
-        rankings.append((GRAPH_WEIGHT, self._graph_ranking(me, in_scope)))
-        return fuse(rankings, r.chunks, self.rrf_k), best_for
+        keyword = [pos for pos, _ in r.keyword_ranking(words, allowed, DEPTH)]
+        rankings = [
+            (1.0, best_for.action[order]),
+            (1.0, self._chunk_action[np.asarray(keyword, np.int64)]),
+            (GRAPH_WEIGHT, self._graph_ranking(me, in_scope)),
+        ]
+        numbers, scores = fuse_numbers(rankings, len(self.actions), self.rrf_k)
+        return numbers, scores, best_for
+
+    @property
+    def _chunk_action(self) -> np.ndarray:
+        """Chunk position -> the number of its action (-1: not an action's chunk)."""
+        found = self.__dict__.get("_action_of_chunk")
+        if found is None:
+            found = np.full(len(self.r.chunks), -1, np.int64)
+            sizes = np.diff(np.append(self.starts, len(self.positions)))
+            found[self.positions] = np.repeat(self.held, sizes)
+            self.__dict__["_action_of_chunk"] = found
+        return found
 
     def _scope_mask(self, me: int, scope: str) -> np.ndarray:
         """Which actions are in `scope` of action number `me`."""
@@ -219,31 +250,36 @@ class Similar:
         same = (self.region_code == region) & (region >= 0)
         return same if scope == "same-region" else ~same
 
-    def _graph_ranking(self, me: int, in_scope: np.ndarray) -> list[tuple[int, float]]:
-        """The other actions sharing a feature with action number `me`, by weighted Jaccard (their first
-        chunk), best first, ties in the order of the actions."""
+    def _graph_ranking(self, me: int, in_scope: np.ndarray) -> np.ndarray:
+        """The other actions with chunks sharing a feature with action number `me` (numbers), by weighted
+        Jaccard, best first, ties in the order of the actions."""
         mine = self.weights[me]
         if not mine.any():
-            return []
+            return np.zeros(0, np.int64)
         shared = np.minimum(self.weights, mine).sum(axis=1)  # the weights of the features both have
         union = self.weight_sums + self.weight_sums[me] - shared
         overlap = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
         overlap[me] = 0.0
         order = np.argsort(-overlap, kind="stable")
         order = _cut(order[overlap[order] > 0], in_scope[order[overlap[order] > 0]])
-        return [
-            (self.items[self.actions[i]][0], float(overlap[i]))
-            for i in order
-            if self.items.get(self.actions[i])
-        ]
+        return order[self._has_chunks[order]]
+
+    @property
+    def _has_chunks(self) -> np.ndarray:
+        found = self.__dict__.get("_with_chunks")
+        if found is None:
+            found = np.zeros(len(self.actions), bool)
+            found[self.held] = True
+            self.__dict__["_with_chunks"] = found
+        return found
 
     def _best_pairs(self, own: list[int], me: int) -> Pairs:
         """For each other action with chunks, its closest chunk to any of `own`: cosine, own position, its
         position. The per-action maximum is one `reduceat` over the action chunks (grouped by action)."""
         vectors = self.r.dense.vectors
-        # every chunk x own chunks, then transposed: no copy of the candidates' vectors, and the product
-        # BLAS does fastest for a few columns (measured 3-9x faster than own @ vectors.T)
-        sims = (vectors @ vectors[own].T).T[:, self.positions]
+        # the action chunks x own chunks, then transposed: the product BLAS does fastest for a few columns
+        # (measured 3-9x faster than own @ vectors.T), over the action chunks' vectors kept together
+        sims = (self._action_vectors @ vectors[own].T).T
         rows = np.argmax(sims, axis=0)
         best = sims[rows, np.arange(len(self.positions))]
         top = np.maximum.reduceat(best, self.starts)
@@ -255,7 +291,18 @@ class Similar:
         mask = self.held[group] != me
         first, group = first[mask], group[mask]
         own_arr = np.asarray(own, np.int64)
-        return Pairs(self.held[group], best[first], own_arr[rows[first]], self.positions[first], self.actions)
+        return Pairs(self.held[group], best[first], own_arr[rows[first]], self.positions[first], self.index)
+
+    @property
+    def _action_vectors(self) -> np.ndarray:
+        """The vectors of the action chunks (grouped by action, as `positions`), one contiguous copy: the
+        passages' chunks stay out of the product, and no column gather follows it."""
+        found = self.__dict__.get("_vectors_of_actions")
+        if found is None:
+            found = self.__dict__["_vectors_of_actions"] = np.ascontiguousarray(
+                self.r.dense.vectors[self.positions]
+            )
+        return found
 
     def _closest(self, pairs: Pairs) -> dict[str | None, tuple[float, str]]:
         """Each document's action closest to the action asked (the largest cosine, then the largest id)."""
@@ -349,3 +396,28 @@ def _cut(order: np.ndarray, in_scope: np.ndarray, depth: int = DEPTH) -> np.ndar
     """`order` up to its `depth`-th entry in scope (`in_scope`, aligned with `order`), all of it if fewer."""
     seen = np.flatnonzero(in_scope)
     return order if len(seen) <= depth else order[: seen[depth - 1] + 1]
+
+
+def fuse_numbers(
+    rankings: list[tuple[float, np.ndarray]], count: int, rrf_k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted reciprocal-rank fusion over numbered items (as `embeddings.search.fuse` over chunks, in array
+    work): each ranking lists item numbers best first, an item's rank being that of its first entry there;
+    returns the items ranked (best first) and their scores, ties in the order the items first appear. The
+    sums are made in the same order as `fuse` makes them: the same floats."""
+    scores = np.zeros(count)
+    never = np.iinfo(np.int64).max
+    first = np.full(count, never, np.int64)  # where each item first appears, over the rankings in order
+    offset = 0
+    for weight, items in rankings:
+        if not len(items):
+            continue
+        unique, at = np.unique(items, return_index=True)
+        order = np.argsort(at, kind="stable")
+        items_once, where = unique[order], at[order]
+        scores[items_once] += weight / (rrf_k + np.arange(1, len(items_once) + 1))
+        first[items_once] = np.minimum(first[items_once], offset + where)
+        offset += len(items)
+    seen = np.flatnonzero(first != never)
+    order = np.lexsort((first[seen], -scores[seen]))
+    return seen[order], scores[seen][order]
