@@ -256,10 +256,13 @@ class E5Int8:
         x = f.layer_norm(x, (h.hidden,), *self.embed_norm, h.eps)
         linear = torch.ops.quantized.linear_dynamic
         head = h.hidden // h.heads
+        scale = head**-0.5
         for layer in self.layers:
             qkv = linear(x, layer["qkv"]).view(count, 3, h.heads, head).permute(1, 2, 0, 3)
-            context = f.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2])
-            context = context.transpose(0, 1).reshape(count, h.hidden)
+            # plain matmuls: for one short unmasked sequence, a third of the layer's time less than
+            # scaled_dot_product_attention's dispatch (same result to 1e-7)
+            weights = torch.softmax(torch.matmul(qkv[0] * scale, qkv[1].transpose(1, 2)), dim=-1)
+            context = torch.matmul(weights, qkv[2]).transpose(0, 1).reshape(count, h.hidden)
             x = f.layer_norm(x + linear(context, layer["ao"]), (h.hidden,), *layer["aln"], h.eps)
             mid = f.gelu(linear(x, layer["fi"]))
             x = f.layer_norm(x + linear(mid, layer["fo"]), (h.hidden,), *layer["oln"], h.eps)
