@@ -29,7 +29,7 @@ from graph.reference import ReferenceData  # noqa: E402
 from ingest.errors import InputError  # noqa: E402
 from ingest.labels import default_lexicon  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
-from tests.plans import documents, heldout, heldout2, heldout3  # noqa: E402
+from tests.plans import documents, heldout, heldout2, heldout3, heldout4  # noqa: E402
 from tests.plans.scoring import (  # noqa: E402
     PR,
     action_view,
@@ -122,7 +122,7 @@ def _levels_text(levels: list[tuple[str, int]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="Where to write the documents (default: a temp dir).")
-    parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "all"), default="all")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="qfq-structure-"))
     gazetteer = TerritoryLinker(ReferenceData().territories).is_place
@@ -147,6 +147,13 @@ def main() -> None:
             "third held-out set (heldout3.toml)",
             heldout3.build(out / "heldout3"),
             heldout3.expected(),
+            gazetteer,
+        )
+    if args.set in ("heldout4", "all"):
+        run_set(
+            "fourth held-out set (heldout4.toml)",
+            heldout4.build(out / "heldout4"),
+            heldout4.expected(),
             gazetteer,
         )
 
