@@ -137,7 +137,11 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
         return True
     if len(general) > len(shapes) and {fold(a.title) for a in shapes} <= {fold(a.title) for a in general}:
         return True  # the outline found every unit the shapes found, and more
-    return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
+    if untitled * 2 < len(shapes):
+        return False
+    # mostly untitled shapes: the outline wins with as many units, or when every shape lies inside one of
+    # its units (a table's header row repeated after a page break is no unit of its own)
+    return len(general) >= len(shapes) or all(any(_overlap(s, g) > 0 for g in general) for s in shapes)
 
 
 def _untitled(title: str) -> bool:

@@ -11,8 +11,8 @@ from importlib import resources
 
 from ingest.text import collapse, fold
 
-_PUNCT = frozenset(":.-–—)")
-_SEP = r"\s*(?:[:.\-–—)]\s*|\s+|$)"
+_PUNCT = frozenset(":.-–—)·")
+_SEP = r"\s*(?:[:.\-–—)·]\s*|\s+|$)"
 
 
 @dataclass(frozen=True)

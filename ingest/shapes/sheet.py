@@ -158,19 +158,30 @@ def _unit(header: str) -> str:
     return " ".join(p for p in (m.group(1), (m.group(2) or "").upper()) if p) if m else ""
 
 
+# fields kept apart whose value, when it is an amount, is the budget of an action that has no budget field
+# ("Moyens : 90 000 € par an", "Impact budgétaire : 4 M€ par an")
+BUDGET_FALLBACK = ("means", "budget_impact")
+_AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:k€|m€|€|euros?\b)", re.I)
+
+
 def _budget(row: _Row) -> str | None:
     parts = []
     for col, value in row.by_record.get("budget", []):
         unit = _unit(col.header) if _NUMBER.match(value) else ""
         parts.append(f"{value} {unit}".strip())
+    if not parts:
+        fallback = [v for c, v in row.by_record.get("extra", []) if c.spec and c.spec.key in BUDGET_FALLBACK]
+        parts = [v for v in fallback if _AMOUNT.search(v)][:1]
     return " ; ".join(parts) or None
 
 
 def _calendar(row: _Row) -> str | None:
     if text := row.text("calendar"):
         return text
-    dates = [f"{c.header} : {v}" for r in ("start_date", "end_date") for c, v in row.by_record.get(r, [])]
-    return " ; ".join(dates) or None
+    dates = [(c, v) for r in ("start_date", "end_date") for c, v in row.by_record.get(r, [])]
+    if len(dates) == 1 and dates[0][0] in [c for c, _ in row.by_record.get("start_date", [])]:
+        return dates[0][1]  # a start date alone is the calendar ("Démarrage : 2025" -> "2025")
+    return " ; ".join(f"{c.header} : {v}" for c, v in dates) or None
 
 
 def _extra(row: _Row) -> dict[str, str]:
