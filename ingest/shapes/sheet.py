@@ -26,6 +26,7 @@ from ingest.places import places_in_field, region_of
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
 from ingest.shapes.fiche import REQUIRED
+from ingest.shapes.outline_words import classify, structure
 from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
@@ -204,10 +205,20 @@ def _extra(row: _Row) -> dict[str, str]:
     return extra
 
 
+_CELL_PARAGRAPH = re.compile(r"\s*</p>\s*<p>\s*")
+
+
+def _cell_lines(value: str) -> list[str]:
+    """A value's lines: a table cell's paragraphs ("<p>a</p> <p>b</p>", one organisation each) or lines."""
+    if value.startswith("<p>") and value.endswith("</p>"):
+        value = "\n".join(_CELL_PARAGRAPH.split(value[3:-4]))
+    return value.split("\n")
+
+
 def _orgs(row: _Row, record: str, known: frozenset[str]) -> tuple[list[OrgMention], list[Person]]:
     orgs, people = [], []
     for col, value in row.by_record.get(record, []):
-        found, persons = split_orgs(value.split("\n"), row.row.line, known)
+        found, persons = split_orgs(_cell_lines(value), row.row.line, known)
         if col.spec and col.spec.role:
             for o in found:
                 o.note = o.note or col.spec.role
@@ -394,14 +405,44 @@ def _sheet_actions(
     return builder.actions, unknown, notes + builder.warnings
 
 
+def _is_summary(sheet: Sheet) -> bool:
+    """A sheet named as a summary ("Synthèse", "Récapitulatif": structure.toml ``summary_sheets``)."""
+    name = fold(sheet.name).strip()
+    return any(name == w or name.startswith(w + " ") for w in structure().summary_sheets)
+
+
+def _sheet_level(ctx: Context, sheet: Sheet) -> Level | None:
+    """The grouping level a sheet stands for in a workbook of several: its title line above the header
+    ("Programme 1 – Accompagner vers l'emploi"), else its name, when a level word names it."""
+    above = ctx.line(sheet.header_line - 1).split("\t")[0] if sheet.header_line > 1 else ""
+    for text in (collapse(above), collapse(sheet.name)):
+        h = classify(text) if text and not text.startswith("#") else None
+        if h is not None and h.role == "level" and h.number:
+            return Level(fold(h.word or ""), h.title or text, collapse(f"{h.word} {h.number}"))
+    return None
+
+
 def detect(ctx: Context) -> tuple[list[ActionRecord], list[str]]:
-    """Actions of every sheet of a spreadsheet, and the document's warnings (unknown columns once each)."""
+    """Actions of every sheet of a spreadsheet, and the document's warnings (unknown columns once each).
+    In a workbook of several sheets, a summary sheet is skipped and a sheet named by a level word ("Programme
+    1") is the grouping level of its rows."""
     lexicon = default_lexicon()
     actions: list[ActionRecord] = []
     unknown: list[str] = []
     warnings: list[str] = []
-    for sheet in ctx.loaded.sheets:
-        found, headers, notes = _sheet_actions(ctx, sheet, lexicon)
+    by_sheet = [(sheet, *_sheet_actions(ctx, sheet, lexicon)) for sheet in ctx.loaded.sheets]
+    several = sum(1 for _, found, _, _ in by_sheet if found) > 1
+    for sheet, found, headers, notes in by_sheet:
+        if several and _is_summary(sheet):
+            warnings.append(
+                f"feuille « {sheet.name} » lue comme une synthèse : ses lignes ne sont pas des actions"
+            )
+            continue
+        level = _sheet_level(ctx, sheet) if several else None
+        for action in found:
+            if level is not None and not action.levels:
+                action.levels = [level]
+                action.chapter = action.chapter or level.title
         actions += found
         unknown += [h for h in headers if h not in unknown]
         warnings += notes
