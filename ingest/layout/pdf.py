@@ -238,13 +238,27 @@ def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
     return blocks
 
 
+def _unit_end(body: list[Block], k: int) -> int:
+    """The index of the first heading below block ``k`` that follows some text of its own (the headings
+    right under a unit's heading are its title going on or its sub-headings)."""
+    text_seen = False
+    for j in range(k + 1, len(body)):
+        if body[j].kind == HEADING and text_seen:
+            return j
+        text_seen = text_seen or body[j].kind != HEADING
+    return len(body)
+
+
 def _place_panels(body: list[Block], panels: list[Block]) -> list[Block]:
-    """The page's body with each side panel block read at the end of the unit it flanks (before the next
-    heading below that unit), so that two units on a page keep their own panels."""
+    """The page's body then its side panels; when the panels flank several units of the page, each panel
+    block is read at the end of the unit it flanks (before the next heading below it), so that two units
+    on a page keep their own panels."""
+    if len({p.flanks for p in panels}) < 2:
+        return body + panels
     at: dict[int, list[Block]] = {}
     for panel in panels:
         k = panel.flanks if panel.flanks is not None else len(body) - 1
-        end = next((j for j in range(k + 1, len(body)) if body[j].kind == HEADING), len(body))
+        end = _unit_end(body, k)
         at.setdefault(end, []).append(panel)
     out: list[Block] = []
     for k, block in enumerate(body):
