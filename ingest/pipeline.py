@@ -14,7 +14,7 @@ from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument, Passage
-from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy, toc
+from ingest.shapes import blurbs, fiche, numbered, outline, strategy, toc, workbook
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, fold, slug
@@ -188,7 +188,7 @@ def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:
     loaded = ctx.loaded
     describe(record, loaded.lines, [])
     ctx.region = record.region if record.region != "France" else None
-    actions, warnings = sheet.detect(ctx)
+    actions, warnings = workbook.detect(ctx)
     if not actions:
         raise NoActionFound(
             "aucune action reconnue : la ligne d'en-tête du tableur a été trouvée mais aucune ligne en "
