@@ -3,12 +3,13 @@
 tests/plans, per document and in all, plus the fields, the hierarchy and the typed passages where the
 expectations name them.
 
-Four sets, reported apart: the development set (expected.toml, written alongside the parser), the
+Five sets, reported apart: the development set (expected.toml, written alongside the parser), the
 held-out set (heldout.toml, written by hand before the parser was first run on those documents, since used
 for fixes), the second held-out set (heldout2.toml, written the same way after the first was spent, since
-used for fixes) and the third (heldout3.toml, written the same way after the second was spent).
+used for fixes), the third (heldout3.toml, written the same way after the second was spent, since used for
+fixes) and the fourth (heldout4.toml, written the same way after the third was spent).
 
-    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|heldout2|heldout3|all]
+    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout4|all]
 
 Issue 9's target on real plans: >= 90 % of actions found with the right title, <= 10 % spurious.
 """
@@ -29,17 +30,15 @@ from graph.reference import ReferenceData  # noqa: E402
 from ingest.errors import InputError  # noqa: E402
 from ingest.labels import default_lexicon  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
-from tests.plans import documents, heldout, heldout2, heldout3  # noqa: E402
-from tests.plans.scoring import (  # noqa: E402
-    PR,
-    action_view,
-    found_levels,
-    levels_agree,
-    passages_pr,
-    score,
-    units_and_above,
-)
+from tests.plans import documents, heldout, heldout2, heldout3, heldout4  # noqa: E402
+from tests.plans.scoring import PR, action_view, score_rows  # noqa: E402
 
+HELD_OUT = {
+    "heldout": ("held-out set", heldout),
+    "heldout2": ("second held-out set", heldout2),
+    "heldout3": ("third held-out set", heldout3),
+    "heldout4": ("fourth held-out set", heldout4),
+}
 FIELDS = ("pilots", "partners", "territories", "budget", "status", "calendar", "indicators")
 
 
@@ -70,23 +69,19 @@ def run_set(label: str, written: dict[str, Path], expected: dict, gazetteer) -> 
         if plan is None:
             continue
         rows, found_passages, toc, error = extracted(path, gazetteer)
-        result = score(rows, plan)
+        tabular = spec.get("format") in ("csv", "xlsx")  # a spreadsheet has no passages to find
+        measured = score_rows(rows, found_passages, plan, default_lexicon().match, tabular)
+        result, agree, pp = measured.result, measured.hierarchy, measured.passages
         total.add(result.units)
         for key, pr in fields.items():
             if key in result.fields:
                 pr.add(result.fields[key])
-        agree = None
-        if "levels" in plan:
-            wanted = units_and_above(plan["levels"], plan.get("unit_level", ""))
-            agree = levels_agree(wanted, found_levels(rows), default_lexicon().match)
         levels_n += agree is not None
         levels_ok += bool(agree)
-        tabular = spec.get("format") in ("csv", "xlsx")  # a spreadsheet has no passages to find
-        pp = passages_pr([] if tabular else plan.get("passages", []), found_passages)
         passages.add(pp)
         u = result.units
         note = error or (f"missing e.g. « {result.missing[0][:50]} »" if result.missing else "")
-        hier = "-" if agree is None else ("yes" if agree else "no: " + _levels_text(found_levels(rows)))
+        hier = "-" if agree is None else ("yes" if agree else "no: " + _levels_text(measured.levels))
         toc_text = f"{toc['matched']}/{toc['entries']}" if toc else "-"
         cells = [
             name,
@@ -122,7 +117,7 @@ def _levels_text(levels: list[tuple[str, int]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="Where to write the documents (default: a temp dir).")
-    parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", *HELD_OUT, "all"), default="all")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="qfq-structure-"))
     gazetteer = TerritoryLinker(ReferenceData().territories).is_place
@@ -133,22 +128,9 @@ def main() -> None:
         run_set(
             "development set (expected.toml)", documents.build(out / "dev"), documents.expected(), gazetteer
         )
-    if args.set in ("heldout", "all"):
-        run_set("held-out set (heldout.toml)", heldout.build(out / "heldout"), heldout.expected(), gazetteer)
-    if args.set in ("heldout2", "all"):
-        run_set(
-            "second held-out set (heldout2.toml)",
-            heldout2.build(out / "heldout2"),
-            heldout2.expected(),
-            gazetteer,
-        )
-    if args.set in ("heldout3", "all"):
-        run_set(
-            "third held-out set (heldout3.toml)",
-            heldout3.build(out / "heldout3"),
-            heldout3.expected(),
-            gazetteer,
-        )
+    for key, (label, module) in HELD_OUT.items():
+        if args.set in (key, "all"):
+            run_set(f"{label} ({key}.toml)", module.build(out / key), module.expected(), gazetteer)
 
 
 if __name__ == "__main__":

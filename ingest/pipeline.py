@@ -14,7 +14,7 @@ from ingest.loaders import load
 from ingest.metadata import describe
 from ingest.places import Gazetteer
 from ingest.records import ActionRecord, DocumentRecord, LoadedText, ParsedDocument, Passage
-from ingest.shapes import blurbs, fiche, numbered, outline, sheet, strategy, toc
+from ingest.shapes import blurbs, fiche, numbered, outline, strategy, toc, workbook
 from ingest.shapes.context import Context, numbered_heading
 from ingest.shapes.glossary import glossary, participants
 from ingest.text import TOC_LINE, fold, slug
@@ -137,7 +137,11 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
         return True
     if len(general) > len(shapes) and {fold(a.title) for a in shapes} <= {fold(a.title) for a in general}:
         return True  # the outline found every unit the shapes found, and more
-    return untitled * 2 >= len(shapes) and len(general) >= len(shapes)
+    if untitled * 2 < len(shapes):
+        return False
+    # mostly untitled shapes: the outline wins with as many units, or when every shape lies inside one of
+    # its units (a table's header row repeated after a page break is no unit of its own)
+    return len(general) >= len(shapes) or all(any(_overlap(s, g) > 0 for g in general) for s in shapes)
 
 
 def _untitled(title: str) -> bool:
@@ -184,7 +188,7 @@ def _parse_sheets(ctx: Context, record: DocumentRecord) -> ParsedDocument:
     loaded = ctx.loaded
     describe(record, loaded.lines, [])
     ctx.region = record.region if record.region != "France" else None
-    actions, warnings = sheet.detect(ctx)
+    actions, warnings = workbook.detect(ctx)
     if not actions:
         raise NoActionFound(
             "aucune action reconnue : la ligne d'en-tête du tableur a été trouvée mais aucune ligne en "

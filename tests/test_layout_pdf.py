@@ -67,7 +67,8 @@ def page_texts(path: Path) -> list[str]:
 
 def reading_order(path: Path) -> dict[str, float]:
     """found: paragraph starts (40 letters) found on their page; tau: Kendall tau of their positions
-    against columns left to right then the panel (weighted mean over pages); intact: paragraphs whose
+    against columns left to right, and of the side panel's in its own order (weighted mean over pages; a
+    panel is read after the unit it flanks, which may be before the end of the page); intact: paragraphs whose
     whole text is contiguous in the document. A table row continued after a page break (its text starts
     with the empty label: a space) is merged into the row on the earlier page, so it is not looked for
     on its own page."""
@@ -83,7 +84,7 @@ def reading_order(path: Path) -> dict[str, float]:
     for page, entries in by_page.items():
         entries.sort(key=lambda e: REGION_RANK.get(e["region"], 9))
         keys = [letters(e["text"])[:40] for e in entries]
-        positions = []
+        positions: dict[bool, list[int]] = {False: [], True: []}  # body, side panel: each in its order
         for entry, key in zip(entries, keys, strict=True):
             if len(key) < 16 or keys.count(key) > 1:
                 continue
@@ -91,11 +92,12 @@ def reading_order(path: Path) -> dict[str, float]:
             at = pages[page - 1].find(key)
             if at >= 0:
                 found += 1
-                positions.append(at)
+                positions[entry["region"] == "panel"].append(at)
             intact += letters(entry["text"]) in document
-        if len(positions) >= 2:
-            weighted += kendall(positions) * len(positions)
-            weights += len(positions)
+        for part in positions.values():
+            if len(part) >= 2:
+                weighted += kendall(part) * len(part)
+                weights += len(part)
     return {"found": found / total, "tau": weighted / weights if weights else 1.0, "intact": intact / total}
 
 

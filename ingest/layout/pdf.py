@@ -151,9 +151,15 @@ def _continued(prev: Block | None, block: Block) -> bool:
     if not prev.text or not block.text:
         return False
     new_column = block.page != prev.page or block.bbox[1] < prev.bbox[3] - 1
+    # a heading wrapped onto a line of its own (read as a band apart below a line across the columns)
+    under = (
+        block.kind == HEADING
+        and block.page == prev.page
+        and 0 <= block.bbox[1] - prev.bbox[3] <= 0.8 * prev.font_size
+    )
     same_font = abs(prev.font_size - block.font_size) <= 0.5 and prev.bold == block.bold
     goes_on = block.text[0].islower() or block.text[0] == "("
-    return new_column and same_font and goes_on and prev.text[-1] not in _FINAL
+    return (new_column or under) and same_font and goes_on and prev.text[-1] not in _FINAL
 
 
 def _merge_continued(blocks: list[Block], prev: Block | None, style: PageStyle) -> list[Block]:
@@ -183,18 +189,24 @@ def _nearest_unit(panel: Block, body: list[Block]) -> int:
     return body[at].order
 
 
+_PANEL_GAP = 2.5  # font sizes of white between two side panels of a page (one beside each unit)
+
+
 def _attach(panels: list[Block], body: list[Block]) -> None:
     """Each side panel block flanks the body heading its first words repeat, else the body unit
-    nearest to it on the page."""
+    nearest to it on the page (to the first block of each panel apart from the one above it)."""
     target: int | None = None
+    previous: Block | None = None
     for panel in panels:
         key = panel.text.strip().lower()
         same = [b for b in body if b.kind == HEADING and len(key) >= 3 and _repeats(b.text.lower(), key)]
+        apart = previous is not None and panel.bbox[1] - previous.bbox[3] > _PANEL_GAP * panel.font_size
         if same:
             target = same[0].order
-        elif target is None and body:
-            target = _nearest_unit(panel, body)
+        elif (target is None or apart) and body:
+            target = _nearest_unit(panel, body)  # a panel of its own further down flanks another unit
         panel.flanks = target
+        previous = panel
 
 
 def _page_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Block], list[Block], list[Block]]:
@@ -213,13 +225,46 @@ def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
         if body and last_body is not None and _continues(last_body, body[0]):
             _merge_row(last_body, body.pop(0), style)
         body = _merge_continued(body, last_body, style)
-        for block in heads + body + panels + feet:
+        for k, block in enumerate(body):
+            block.order = k
+        _attach(panels, body)
+        for block in heads + _place_panels(body, panels) + feet:
             block.order = len(blocks)
             blocks.append(block)
-        _attach(panels, body)
+        for panel in panels:
+            panel.flanks = body[panel.flanks].order if panel.flanks is not None else None
         if body:
             last_body = body[-1]
     return blocks
+
+
+def _unit_end(body: list[Block], k: int) -> int:
+    """The index of the first heading below block ``k`` that follows some text of its own (the headings
+    right under a unit's heading are its title going on or its sub-headings)."""
+    text_seen = False
+    for j in range(k + 1, len(body)):
+        if body[j].kind == HEADING and text_seen:
+            return j
+        text_seen = text_seen or body[j].kind != HEADING
+    return len(body)
+
+
+def _place_panels(body: list[Block], panels: list[Block]) -> list[Block]:
+    """The page's body then its side panels; when the panels flank several units of the page, each panel
+    block is read at the end of the unit it flanks (before the next heading below it), so that two units
+    on a page keep their own panels."""
+    if len({p.flanks for p in panels}) < 2:
+        return body + panels
+    at: dict[int, list[Block]] = {}
+    for panel in panels:
+        k = panel.flanks if panel.flanks is not None else len(body) - 1
+        end = _unit_end(body, k)
+        at.setdefault(end, []).append(panel)
+    out: list[Block] = []
+    for k, block in enumerate(body):
+        out += at.pop(k, [])
+        out.append(block)
+    return out + [p for k in sorted(at) for p in at[k]]
 
 
 def _repair(blocks: list[Block], warnings: list[str]) -> None:

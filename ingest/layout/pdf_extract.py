@@ -136,7 +136,42 @@ def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list
                 b_at = a + len(part.rstrip()) - 1
                 boxes = _box(textpage, a_at, height), _box(textpage, b_at, height)
                 runs.append(_run(textpage, a_at, text[a_at : b_at + 1], *boxes, fonts))
+    _snap_glyph_boxes(runs)
     return runs
+
+
+_ODD_BOX = 0.1  # a run's box this far (share) from the usual height of its font size is a glyph's own box
+
+
+def _typical_heights(runs: list[Run]) -> dict[float, float]:
+    by_size: dict[float, list[float]] = {}
+    for run in runs:
+        by_size.setdefault(run.size, []).append(run.bottom - run.top)
+    return {size: sorted(h)[len(h) // 2] for size, h in by_size.items()}
+
+
+def _usual(run: Run, typical: dict[float, float]) -> bool:
+    return abs((run.bottom - run.top) - typical[run.size]) <= _ODD_BOX * typical[run.size]
+
+
+def _beside(a: Run, b: Run) -> bool:
+    near = -0.5 * a.size <= a.x0 - b.x1 <= a.size or -0.5 * a.size <= b.x0 - a.x1 <= a.size
+    return near and b.top - 1 <= (a.top + a.bottom) / 2 <= b.bottom + 1
+
+
+def _snap_glyph_boxes(runs: list[Run]) -> None:
+    """A glyph drawn as a text object of its own (a ligature fi, fl, ff; an accented capital) gets a box
+    of its own shape from PDFium, shorter or taller than the boxes of the characters around it, and would
+    be read on a line of its own or out of order: it takes the box of a neighbour in the content stream
+    that sits beside it on the same baseline with the usual box of that font size."""
+    typical = _typical_heights(runs)
+    for k, run in enumerate(runs):
+        if _usual(run, typical):
+            continue
+        for near in (runs[k - 1] if k else None, runs[k + 1] if k + 1 < len(runs) else None):
+            if near is not None and near.size == run.size and _usual(near, typical) and _beside(run, near):
+                run.top, run.bottom = near.top, near.bottom
+                break
 
 
 def _run(textpage, at: int, piece: str, first: tuple, last: tuple, fonts: _Fonts) -> Run:

@@ -8,6 +8,8 @@ the positions of the rules.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 
 from ingest.layout.pdf_extract import Run, Shape
@@ -95,7 +97,62 @@ def build_lines(runs: list[Run], vrules: list[Shape]) -> list[Line]:
             lines.append(
                 Line(run.x0, run.top, run.x1, run.bottom, run.size, run.bold, run.text, len(run.text))
             )
-    return by_position(lines)
+    return join_justified(by_position(lines), vrules)
+
+
+_JUSTIFIED_GAP = 4.0  # font sizes: the widest word space of a justified line in a narrow column
+_NEIGHBOURHOOD = 6.0  # font sizes above and below a row: the lines that tell a word space from a gutter
+_MIN_AROUND = 2
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_COVERED = 0.6  # share of those lines covering the middle of a word space
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    return abs(a.bottom - b.bottom) < 0.3 * a.size and abs(a.size - b.size) < 0.5 and a.bold == b.bold
+
+
+def _word_gap(lines: list[Line], tops: list[float], left: Line, right: Line) -> bool:
+    """Whether the white between two fragments of a row is a word space: most lines above and below that
+    start where the row starts cover its middle, or most rows above and below with text between the two
+    fragments' outer edges have text over its middle (the white of a column gutter, or between a label
+    and its value, runs down through them)."""
+    middle, reach = (left.x1 + right.x0) / 2, _NEIGHBOURHOOD * right.size
+    lo, hi = bisect.bisect_left(tops, right.top - reach), bisect.bisect_right(tops, right.top + reach)
+    around = [x for x in lines[lo:hi] if x is not left and x is not right and not _same_row(x, right)]
+    aligned = [x for x in around if abs(x.x0 - left.x0) <= right.size]  # lines starting where the row does
+    if len(aligned) >= _MIN_AROUND and sum(x.x0 < middle < x.x1 for x in aligned) >= _COVERED * len(aligned):
+        return True
+    rows: dict[int, bool] = {}  # row (by rounded baseline) -> whether it has text over the middle
+    for x in around:
+        if x.x0 < right.x1 and x.x1 > left.x0:
+            key = round(x.bottom / max(0.3 * x.size, 0.5))
+            rows[key] = rows.get(key, False) or x.x0 < middle < x.x1
+    return len(rows) >= _MIN_AROUND and sum(rows.values()) >= _COVERED * len(rows)
+
+
+def join_justified(lines: list[Line], vrules: list[Shape]) -> list[Line]:
+    """Fragments of one baseline apart by stretched word spaces (justified text in a narrow column) are one
+    line, unless the white between them runs down through the lines around (a column gutter) or a
+    vertical rule lies between. ``lines`` come sorted by position."""
+    tops = [x.top for x in lines]
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        gap = line.x0 - prev.x1 if prev else -1.0
+        if (
+            prev is None
+            or not _same_row(prev, line)
+            or not 0 < gap <= _JUSTIFIED_GAP * line.size
+            or _PAGE_NUMBER.match(line.text)  # a table of contents' page number stays apart
+            or _blocked(prev.x1, line.x0, max(prev.top, line.top), min(prev.bottom, line.bottom), vrules)
+            or not _word_gap(lines, tops, prev, line)
+        ):
+            out.append(line)
+            continue
+        prev.text = f"{prev.text} {line.text}"
+        prev.chars += line.chars + 1
+        prev.x1, prev.top, prev.bottom = line.x1, min(prev.top, line.top), max(prev.bottom, line.bottom)
+    return out
 
 
 def _cluster(values: list[float]) -> list[float]:

@@ -112,7 +112,14 @@ def _bands(items: list[Item], spanning: list[Item]) -> list[list[Item]]:
         middle = (item.top + item.bottom) / 2
         k = sum(1 for s in spanning if middle > (s.top + s.bottom) / 2)
         bands[2 * k].append(item)
-    return [b for b in bands if b]
+    out: list[list[Item]] = []
+    for k, band in enumerate(bands):
+        # spanning items one under the other, nothing between (a heading wrapped over two lines): one band
+        if k % 2 and out and k >= 2 and not bands[k - 1] and len(out[-1]) and out[-1] is bands[k - 2]:
+            out[-1].extend(band)
+        elif band:
+            out.append(band)
+    return out
 
 
 def by_position(items: list[T]) -> list[T]:
@@ -128,11 +135,33 @@ def by_position(items: list[T]) -> list[T]:
     return out + sorted(group, key=lambda g: g.x0)
 
 
+_WIDE = 0.45  # of a region's width: an item this wide spans its columns (a heading over them)
+
+
+def _gutters_under_headings(items: list[Item]) -> list[Gutter]:
+    """Gutters found once the items spanning the columns are left out: headings over two columns of a
+    short column stretch can hide the white between the columns."""
+    x_min, x_max = min(i.x0 for i in items), max(i.x1 for i in items)
+    narrow = [i for i in items if i.x1 - i.x0 < _WIDE * (x_max - x_min)]
+    found = gutters(narrow) if 1 < len(narrow) < len(items) else []
+    return [g for g in found if not _row_layout(items, g, x_min, x_max)]
+
+
+def _row_layout(items: list[Item], g: Gutter, x_min: float, x_max: float) -> bool:
+    """A narrow side whose items sit on the baselines of the other side's (page numbers of a table of
+    contents beside titles, values beside labels): rows, not columns."""
+    right = [i for i in items if i.x0 >= g.b - 1]
+    left = [i for i in items if i.x0 < g.a and i.x1 < min((r.x0 for r in right), default=g.b) + 1]
+    narrow_left = (g.a - x_min) < _NARROW * (x_max - x_min)
+    narrow_right = (x_max - g.b) < _NARROW * (x_max - x_min)
+    return (narrow_left and _paired(left, right)) or (narrow_right and _paired(right, left))
+
+
 def order(items: list[Item], depth: int = 0) -> list[list[Item]]:
     """Segments (the items of one column stretch, top to bottom) in reading order."""
     if len(items) <= 1 or depth > 24:
         return [by_position(items)] if items else []
-    found = gutters(items)
+    found = gutters(items) or _gutters_under_headings(items)
     if not found:
         return [by_position(items)]
     clean = [g for g in found if not any(g.crossed_by(i) for i in items)]

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.loaders.docx_numbering import Numbering
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
 from ingest.text import collapse_ascii_spaces
@@ -51,13 +52,16 @@ def _is_list_item(paragraph: Paragraph) -> bool:
     return any(_LIST_STYLE.match(name) for name in _style_names(paragraph))
 
 
-def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) -> None:
-    """Append a paragraph as a block: heading, list item (merged with the previous item) or text."""
+def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str], numbering: Numbering) -> None:
+    """Append a paragraph as a block: heading, list item (merged with the previous item) or text. A
+    heading numbered by automatic list numbering gets its number as a reader sees it."""
     text = paragraph.text
     if not text.strip():
         return
+    number = numbering.label(paragraph)
     level = _heading_level(paragraph)
     if level is not None:
+        text = f"{number} {text}" if number else text
         blocks.append(["#" * level + " " + collapse_ascii_spaces(text)])
         kinds.append("heading")
     elif _is_list_item(paragraph):
@@ -73,9 +77,10 @@ def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str]) 
 
 
 def _cell_text(tc: Any, parent: Any) -> str:
-    """A cell's paragraphs (nested tables included); several ones are wrapped in <p>...</p>."""
-    texts = [collapse_ascii_spaces(Paragraph(p, parent).text) for p in tc.iter(qn("w:p"))]
-    texts = [text for text in texts if text]
+    """A cell's paragraphs (nested tables included) and the lines of each (w:br); several ones are wrapped
+    in <p>...</p>."""
+    lines = [line for p in tc.iter(qn("w:p")) for line in Paragraph(p, parent).text.split("\n")]
+    texts = [text for text in map(collapse_ascii_spaces, lines) if text]  # a line break parts values
     if len(texts) == 1:
         return texts[0]
     return " ".join(f"<p>{text}</p>" for text in texts)
@@ -95,18 +100,18 @@ def _table(tbl: Any, parent: Any) -> list[str]:
     return rows
 
 
-def _walk(element: Any, parent: Any, blocks: list[list[str]], kinds: list[str]) -> None:
+def _walk(element: Any, parent: Any, blocks: list[list[str]], kinds: list[str], numbering: Numbering) -> None:
     """Body children in document order; content controls (w:sdt) are opened."""
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            _paragraph(Paragraph(child, parent), blocks, kinds)
+            _paragraph(Paragraph(child, parent), blocks, kinds, numbering)
         elif child.tag == qn("w:tbl"):
             blocks.append(_table(child, parent))
             kinds.append("table")
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _walk(content, parent, blocks, kinds)
+                _walk(content, parent, blocks, kinds, numbering)
 
 
 def load_docx(data: bytes, where: str) -> LoadedText:
@@ -119,7 +124,7 @@ def load_docx(data: bytes, where: str) -> LoadedText:
         ) from exc
     blocks: list[list[str]] = []
     kinds: list[str] = []
-    _walk(document.element.body, document, blocks, kinds)
+    _walk(document.element.body, document, blocks, kinds, Numbering(document))
     lines = join_blocks(blocks)
     if not lines:
         raise EmptyDocument("le corps du DOCX ne contient aucun texte", where=where)

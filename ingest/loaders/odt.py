@@ -17,6 +17,7 @@ from typing import Any
 from odf.namespaces import STYLENS, TABLENS, TEXTNS
 
 from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.loaders.numbers import format_number
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
 from ingest.text import collapse_ascii_spaces
@@ -82,8 +83,8 @@ def _paragraphs(element: Any) -> list[Any]:
 
 
 def _cell_text(cell: Any) -> str:
-    texts = [collapse_ascii_spaces(text_of(p)) for p in _paragraphs(cell)]
-    texts = [t for t in texts if t]
+    lines = [line for p in _paragraphs(cell) for line in text_of(p).split("\n")]
+    texts = [t for t in map(collapse_ascii_spaces, lines) if t]  # a line break parts values, as in DOCX
     if len(texts) == 1:
         return texts[0]
     return " ".join(f"<p>{t}</p>" for t in texts)
@@ -143,25 +144,6 @@ def numbered_levels(document: Any) -> dict[str, dict[int, str]]:
 
 
 _OUTLINE_STYLE, _OUTLINE_LEVEL = (TEXTNS, "outline-style"), (TEXTNS, "outline-level-style")
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
-_ROMAN += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-
-
-def _format_number(n: int, fmt: str) -> str:
-    """``n`` in an ODF number format: "1", "I", "i", "A", "a" (other formats as digits)."""
-    if fmt in ("I", "i"):
-        out = ""
-        for value, letters in _ROMAN:
-            while n >= value:
-                out, n = out + letters, n - value
-        return out.upper() if fmt == "I" else out
-    if fmt in ("A", "a") and n > 0:
-        out = ""
-        while n > 0:
-            n, r = divmod(n - 1, 26)
-            out = chr(ord(fmt) + r) + out
-        return out
-    return str(n)
 
 
 def outline_numbering(document: Any) -> dict[int, tuple[str, str, str, int]]:
@@ -197,7 +179,7 @@ class _Outline:
         fmt, prefix, suffix, shown = self.levels[level]
         first = max(1, level - shown + 1)
         parts = [
-            _format_number(self.counts[k], self.levels.get(k, (fmt,))[0]) for k in range(first, level + 1)
+            format_number(self.counts[k], self.levels.get(k, (fmt,))[0]) for k in range(first, level + 1)
         ]
         return f"{prefix}{'.'.join(parts)}{suffix} "
 

@@ -13,6 +13,7 @@ import unicodedata
 import charset_normalizer
 
 from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.loaders.markdown import markdown_lines
 from ingest.records import LoadedText
 
 logger = logging.getLogger(__name__)
@@ -110,8 +111,12 @@ def join_blocks(blocks: list[list[str]]) -> list[str]:
 
 
 def load_text(data: bytes, where: str, fmt: str = "txt") -> LoadedText:
-    """Load a plain text or Markdown file, kept verbatim except for line endings."""
+    """Load a plain text or Markdown file, kept verbatim except for line endings (Markdown: front matter,
+    comments and table syntax as a reader sees them, ``markdown_lines``)."""
     text, warnings = decode_text(data, where)
     if not text.strip():
         raise EmptyDocument("le fichier ne contient aucun texte", where=where)
-    return LoadedText(lines=split_lines(text), format=fmt, pages=None, warnings=warnings)
+    lines = split_lines(text)
+    if fmt == "md":
+        lines = markdown_lines(lines)
+    return LoadedText(lines=lines, format=fmt, pages=None, warnings=warnings)

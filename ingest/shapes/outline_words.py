@@ -11,8 +11,8 @@ from importlib import resources
 
 from ingest.text import collapse, fold
 
-_PUNCT = frozenset(":.-–—)")
-_SEP = r"\s*(?:[:.\-–—)]\s*|\s+|$)"
+_PUNCT = frozenset(":.-–—)·")
+_SEP = r"\s*(?:[:.\-–—)·]\s*|\s+|$)"
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Structure:
     min_labelled_fields: int
     breadcrumb: re.Pattern  # the separator of a breadcrumb line ("Engagement 1 > Fiche 1.2")
     table_header_values: frozenset[str]  # folded value cells of a table's header row ("contenu")
+    summary_sheets: tuple[str, ...] = ()  # folded names of a workbook's summary sheets ("synthèse")
 
 
 @functools.cache
@@ -62,6 +63,7 @@ def structure() -> Structure:
         min_labelled_fields=int(units["min_labelled_fields"]),
         breadcrumb=re.compile(data["layout"]["breadcrumb"]),
         table_header_values=frozenset(fold(w) for w in data["layout"]["table_header_values"]),
+        summary_sheets=tuple(fold(w) for w in data["layout"].get("summary_sheets", [])),
     )
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.fields import contacts_in, figures_in
-from ingest.labels import FieldSpec, Lexicon, default_lexicon
+from ingest.labels import FieldSpec, Lexicon
 from ingest.orgs import split_orgs
 from ingest.places import places_in_field, region_of
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
@@ -120,7 +120,7 @@ def _level(column: _Column, value: str) -> Level:
     return Level(column.spec.key, m.group(2), m.group(1)) if m else Level(column.spec.key, text)
 
 
-class _Levels:
+class SheetLevels:
     """Grouping values carried down the rows: an empty cell repeats the one above it."""
 
     def __init__(self) -> None:
@@ -158,19 +158,30 @@ def _unit(header: str) -> str:
     return " ".join(p for p in (m.group(1), (m.group(2) or "").upper()) if p) if m else ""
 
 
+# fields kept apart whose value, when it is an amount, is the budget of an action that has no budget field
+# ("Moyens : 90 000 € par an", "Impact budgétaire : 4 M€ par an")
+BUDGET_FALLBACK = ("means", "budget_impact")
+_AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:k€|m€|€|euros?\b)", re.I)
+
+
 def _budget(row: _Row) -> str | None:
     parts = []
     for col, value in row.by_record.get("budget", []):
         unit = _unit(col.header) if _NUMBER.match(value) else ""
         parts.append(f"{value} {unit}".strip())
+    if not parts:
+        fallback = [v for c, v in row.by_record.get("extra", []) if c.spec and c.spec.key in BUDGET_FALLBACK]
+        parts = [v for v in fallback if _AMOUNT.search(v)][:1]
     return " ; ".join(parts) or None
 
 
 def _calendar(row: _Row) -> str | None:
     if text := row.text("calendar"):
         return text
-    dates = [f"{c.header} : {v}" for r in ("start_date", "end_date") for c, v in row.by_record.get(r, [])]
-    return " ; ".join(dates) or None
+    dates = [(c, v) for r in ("start_date", "end_date") for c, v in row.by_record.get(r, [])]
+    if len(dates) == 1 and dates[0][0] in [c for c, _ in row.by_record.get("start_date", [])]:
+        return dates[0][1]  # a start date alone is the calendar ("Démarrage : 2025" -> "2025")
+    return " ; ".join(f"{c.header} : {v}" for c, v in dates) or None
 
 
 def _extra(row: _Row) -> dict[str, str]:
@@ -193,10 +204,20 @@ def _extra(row: _Row) -> dict[str, str]:
     return extra
 
 
+_CELL_PARAGRAPH = re.compile(r"\s*</p>\s*<p>\s*")
+
+
+def _cell_lines(value: str) -> list[str]:
+    """A value's lines: a table cell's paragraphs ("<p>a</p> <p>b</p>", one organisation each) or lines."""
+    if value.startswith("<p>") and value.endswith("</p>"):
+        value = "\n".join(_CELL_PARAGRAPH.split(value[3:-4]))
+    return value.split("\n")
+
+
 def _orgs(row: _Row, record: str, known: frozenset[str]) -> tuple[list[OrgMention], list[Person]]:
     orgs, people = [], []
     for col, value in row.by_record.get(record, []):
-        found, persons = split_orgs(value.split("\n"), row.row.line, known)
+        found, persons = split_orgs(_cell_lines(value), row.row.line, known)
         if col.spec and col.spec.role:
             for o in found:
                 o.note = o.note or col.spec.role
@@ -363,36 +384,3 @@ def _missing(action: ActionRecord) -> list[str]:
         "indicators": action.indicators,
     }
     return [f for f in REQUIRED if not present[f]]
-
-
-def _sheet_actions(
-    ctx: Context, sheet: Sheet, lexicon: Lexicon
-) -> tuple[list[ActionRecord], list[str], list[str]]:
-    columns = map_columns(sheet.header, lexicon)
-    used = {i for r in sheet.rows for i, c in enumerate(r.cells) if c.strip()}
-    columns = [c for c in columns if c.index in used or c.header != f"colonne {c.index + 1}"]
-    inferred = infer_columns(columns, sheet, lexicon)
-    level_columns = [c for c in columns if c.spec and c.spec.record == "level"]
-    has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
-    builder = RecordBuilder(ctx, lexicon, has_places)
-    levels = _Levels()
-    for row in sheet.rows:
-        builder.add(read_row(row, columns, levels.of(level_columns, row)))
-    unknown = [c.header for c in columns if c.spec is None]
-    notes = [f"colonne reconnue par ses valeurs : {h}" for h in inferred]
-    return builder.actions, unknown, notes + builder.warnings
-
-
-def detect(ctx: Context) -> tuple[list[ActionRecord], list[str]]:
-    """Actions of every sheet of a spreadsheet, and the document's warnings (unknown columns once each)."""
-    lexicon = default_lexicon()
-    actions: list[ActionRecord] = []
-    unknown: list[str] = []
-    warnings: list[str] = []
-    for sheet in ctx.loaded.sheets:
-        found, headers, notes = _sheet_actions(ctx, sheet, lexicon)
-        actions += found
-        unknown += [h for h in headers if h not in unknown]
-        warnings += notes
-    reported = [f"colonne non reconnue : {h} (gardée comme champ supplémentaire)" for h in unknown]
-    return actions, reported + warnings

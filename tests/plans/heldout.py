@@ -22,6 +22,7 @@ from odf.text import H, P, Span
 
 from .model import DASH, Action, HeldOutSet, Plan, walk_actions, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
+from .render_odt import heading_styles
 
 SET = HeldOutSet("heldout")
 expected, plan = SET.expected, SET.plan
@@ -68,12 +69,7 @@ class _Odt:
         self.bold = Style(name="Bold", family="text")
         self.bold.addElement(TextProperties(fontweight="bold"))
         self.odt.automaticstyles.addElement(self.bold)
-        self.heads = {}
-        for level in (1, 2):
-            style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
-            style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
-            self.odt.styles.addElement(style)
-            self.heads[level] = style
+        self.heads = heading_styles(self.odt, 2)
 
     def heading(self, text: str, level: int) -> None:
         h = H(outlinelevel=level, stylename=self.heads[level])

@@ -31,7 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from odf import teletype
 from odf.opendocument import OpenDocumentText
-from odf.style import ListLevelProperties, ParagraphProperties, Style, TextProperties
+from odf.style import ListLevelProperties
 from odf.text import H, OutlineLevelStyle, OutlineStyle, P
 from openpyxl.styles import Alignment
 
@@ -39,6 +39,7 @@ from . import heldout
 from .model import DASH, Action, Group, HeldOutSet, Plan, walk_actions, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
 from .render_docx import render_fiche_docx
+from .render_odt import heading_styles
 
 SET = HeldOutSet("heldout3")
 expected, plan = SET.expected, SET.plan
@@ -124,13 +125,7 @@ def render_lettered_markdown(p: Plan, path: Path) -> Path:
 class _OutlineOdt:
     def __init__(self) -> None:
         self.odt = OpenDocumentText()
-        self.heads = {}
-        for level in (1, 2):
-            style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
-            style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
-            style.addElement(ParagraphProperties(margintop="0.2in"))
-            self.odt.styles.addElement(style)
-            self.heads[level] = style
+        self.heads = heading_styles(self.odt, 2, margin="0.2in")
         outline = OutlineStyle(name="Outline")
         for level, fmt in ((1, "I"), (2, "1")):
             number = OutlineLevelStyle(level=level, numformat=fmt, numsuffix=".", displaylevels=level)

@@ -6,11 +6,24 @@ from pathlib import Path
 
 from odf import teletype
 from odf.opendocument import OpenDocumentText
-from odf.style import Style, TableColumnProperties, TextProperties
+from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, List, ListItem, P
 
 from .model import Action, Group, Plan, Section
+
+
+def heading_styles(odt: OpenDocumentText, levels: int, margin: str | None = None) -> dict[int, Style]:
+    """The "Heading n" paragraph styles (bold, 16 pt down to 10 pt) added to ``odt``: level -> style."""
+    styles = {}
+    for level in range(1, levels + 1):
+        style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
+        style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
+        if margin:
+            style.addElement(ParagraphProperties(margintop=margin))
+        odt.styles.addElement(style)
+        styles[level] = style
+    return styles
 
 
 class _Doc:
@@ -20,12 +33,7 @@ class _Doc:
         bold = Style(name="Bold", family="text")
         bold.addElement(TextProperties(fontweight="bold"))
         self.odt.automaticstyles.addElement(bold)
-        self.headings = {}
-        for level in range(1, 5):
-            style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
-            style.addElement(TextProperties(fontsize=f"{18 - 2 * level}pt", fontweight="bold"))
-            self.odt.styles.addElement(style)
-            self.headings[level] = style
+        self.headings = heading_styles(self.odt, 4)
         self.label_col = Style(name="LabelCol", family="table-column")
         self.label_col.addElement(TableColumnProperties(columnwidth="4.5cm"))
         self.odt.automaticstyles.addElement(self.label_col)

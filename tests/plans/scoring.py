@@ -206,3 +206,39 @@ def passages_pr(expected: list[list[str]], found: list[tuple[str, str]]) -> PR:
                 matched += 1
                 break
     return PR(matched, len(found), len(expected))
+
+
+@dataclass
+class DocumentScore:
+    """One document against its ``[plans.<key>]`` expectations: units and fields, the hierarchy found and
+    whether it agrees (None when the expectations name none), the typed passages."""
+
+    result: Score
+    levels: list[tuple[str, int]]
+    hierarchy: bool | None
+    passages: PR
+
+
+def score_rows(
+    rows: list[dict],
+    passages: list[tuple[str, str]],
+    plan: dict,
+    kind_of: Callable[[str], str | None] = lambda w: None,
+    tabular: bool = False,
+) -> DocumentScore:
+    """The held-out measure of one document from its scored rows (``action_view``) and its (type, heading)
+    passages; a spreadsheet (``tabular``) has no passages to find. What tests and bench/structure.py share."""
+    levels = found_levels(rows)
+    agree = None
+    if "levels" in plan:
+        agree = levels_agree(units_and_above(plan["levels"], plan.get("unit_level", "")), levels, kind_of)
+    wanted = [] if tabular else plan.get("passages", [])
+    return DocumentScore(score(rows, plan), levels, agree, passages_pr(wanted, passages))
+
+
+def score_parsed(
+    parsed, plan: dict, kind_of: Callable[[str], str | None], tabular: bool = False
+) -> DocumentScore:
+    """``score_rows`` of a parsed document (an ``ingest.records.ParsedDocument``)."""
+    rows = [action_view(a) for a in parsed.actions]
+    return score_rows(rows, [(p.type, p.heading) for p in parsed.passages], plan, kind_of, tabular)

@@ -1,0 +1,83 @@
+"""A workbook (or a CSV file) of sheets with a header row: every sheet's actions (``sheet.py`` reads one
+sheet), with what only a workbook of several sheets tells: a summary sheet that sums up the others is not
+a list of actions, and a sheet named by a numbered level word ("Programme 1") is the grouping level of its
+rows."""
+
+from __future__ import annotations
+
+from ingest.labels import Lexicon, default_lexicon
+from ingest.records import ActionRecord, Level, Sheet
+from ingest.shapes.context import Context
+from ingest.shapes.outline_words import classify, structure
+from ingest.shapes.sheet import (
+    PLACE_RECORDS,
+    RecordBuilder,
+    SheetLevels,
+    infer_columns,
+    map_columns,
+    read_row,
+)
+from ingest.text import collapse, fold
+
+
+def _sheet_actions(
+    ctx: Context, sheet: Sheet, lexicon: Lexicon
+) -> tuple[list[ActionRecord], list[str], list[str]]:
+    columns = map_columns(sheet.header, lexicon)
+    used = {i for r in sheet.rows for i, c in enumerate(r.cells) if c.strip()}
+    columns = [c for c in columns if c.index in used or c.header != f"colonne {c.index + 1}"]
+    inferred = infer_columns(columns, sheet, lexicon)
+    level_columns = [c for c in columns if c.spec and c.spec.record == "level"]
+    has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
+    builder = RecordBuilder(ctx, lexicon, has_places)
+    levels = SheetLevels()
+    for row in sheet.rows:
+        builder.add(read_row(row, columns, levels.of(level_columns, row)))
+    unknown = [c.header for c in columns if c.spec is None]
+    notes = [f"colonne reconnue par ses valeurs : {h}" for h in inferred]
+    return builder.actions, unknown, notes + builder.warnings
+
+
+def _is_summary(sheet: Sheet) -> bool:
+    """A sheet named as a summary ("Synthèse", "Récapitulatif": structure.toml ``summary_sheets``)."""
+    name = fold(sheet.name).strip()
+    return any(name == w or name.startswith(w + " ") for w in structure().summary_sheets)
+
+
+def _sheet_level(ctx: Context, sheet: Sheet) -> Level | None:
+    """The grouping level a sheet stands for in a workbook of several: its title line above the header
+    ("Programme 1 – Accompagner vers l'emploi"), else its name, when a level word names it."""
+    above = ctx.line(sheet.header_line - 1).split("\t")[0] if sheet.header_line > 1 else ""
+    for text in (collapse(above), collapse(sheet.name)):
+        h = classify(text) if text and not text.startswith("#") else None
+        if h is not None and h.role == "level" and h.number:
+            return Level(fold(h.word or ""), h.title or text, collapse(f"{h.word} {h.number}"))
+    return None
+
+
+def detect(ctx: Context) -> tuple[list[ActionRecord], list[str]]:
+    """Actions of every sheet of a spreadsheet, and the document's warnings (unknown columns once each).
+    In a workbook of several sheets, a summary sheet is skipped and a sheet named by a level word ("Programme
+    1") is the grouping level of its rows."""
+    lexicon = default_lexicon()
+    actions: list[ActionRecord] = []
+    unknown: list[str] = []
+    warnings: list[str] = []
+    by_sheet = [(sheet, *_sheet_actions(ctx, sheet, lexicon)) for sheet in ctx.loaded.sheets]
+    several = sum(1 for _, found, _, _ in by_sheet if found) > 1
+    for sheet, found, headers, notes in by_sheet:
+        if several and _is_summary(sheet):
+            warnings.append(
+                f"feuille « {sheet.name} » lue comme une synthèse : ses lignes ne sont pas des actions"
+            )
+            continue
+        level = _sheet_level(ctx, sheet) if several else None
+        for action in found:
+            if level is not None and not action.levels:
+                action.levels = [level]
+                action.chapter = action.chapter or level.title
+        actions += found
+        unknown += [h for h in headers if h not in unknown]
+        warnings += notes
+    reported = [f"colonne non reconnue : {h} (gardée comme champ supplémentaire)" for h in unknown]
+    return actions, reported + warnings
