@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 
 from . import heldout
 from .model import DASH, Action, HeldOutSet, Plan
+from .render_docx import add_parts
 
 SET = HeldOutSet("heldout4")
 expected, plan = SET.expected, SET.plan
@@ -118,18 +119,12 @@ def render_numbered_docx(p: Plan, path: Path) -> Path:
     _page_footer(document, p)
     document.add_paragraph(p.title, style="Title")
     document.add_paragraph(p.issuer)
-    for part in p.before:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
+    add_parts(document, p.before)
     for group in p.groups:
         _numbered_heading(document, group.title, 1)
         for action in group.actions:
             _fiche(document, action)
-    for part in p.after:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
+    add_parts(document, p.after)
     document.save(str(path))
     return path
 

@@ -141,19 +141,21 @@ def render_fiche_docx(
         section.footer.paragraphs[0].text = p.issuer
     document.add_paragraph(p.title, style="Title")
     document.add_paragraph(p.issuer)
-    for part in p.before:
-        document.add_heading(part.heading, level=1)
-        for text in part.paragraphs:
-            document.add_paragraph(text)
+    add_parts(document, p.before)
     for group in p.groups:
         document.add_heading(f"{group.ref} {group_sep} {group.title}", level=1)
         for action in group.actions:
             document.add_heading(f"{action.ref} {action_sep} {action.title}", level=2)
             fiche_table(document, action.fields)
             document.add_paragraph("")
-    for part in p.after:
+    add_parts(document, p.after)
+    document.save(str(path))
+    return path
+
+
+def add_parts(document, parts) -> None:
+    """The typed passages before or after the units: a level-1 heading and its paragraphs each."""
+    for part in parts:
         document.add_heading(part.heading, level=1)
         for text in part.paragraphs:
             document.add_paragraph(text)
-    document.save(str(path))
-    return path
