@@ -8,8 +8,9 @@ block, partners from a sentence, places from a description, an example place tha
 homonym resolved by the context), on the corpus and on plans written in that file. The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
 
-- P/R/F1 per category (pilots, partners, territories, dispositifs), micro-averaged over the cases; a case
-  lists the complete expectation of a category, so every other edge of that kind counts against precision;
+- P/R/F1 per category (pilots, partners, funders, operators, territories, dispositifs), micro-averaged
+  over the cases; a case lists the complete expectation of a category, so every other edge of that kind
+  counts against precision (an empty list: no edge of that kind expected);
   a place of `not_territories` drawn as a perimeter is a false positive;
 - split share: of the organisations of `[[same_actor]]`, how many reach more than one actor node;
   wrong merges: `[[different_actors]]` pairs that reach a common node;
@@ -52,6 +53,8 @@ log = logging.getLogger("bench.entities")
 CATEGORIES = {
     "pilots": ("piloted_by",),
     "partners": ("partner",),
+    "funders": ("funded_by",),
+    "operators": ("operator",),
     "territories": ("in",),
     "dispositifs": ("mobilises",),
 }
@@ -203,7 +206,8 @@ def main() -> None:
         gaz = time.perf_counter() - t0
     store = Store(work / "store.db")
     times = ingest(sorted(corpus.glob("*.txt")), store, reference, nlp_on)
-    bench_times = ingest(sorted(work.glob("*.txt")), store, reference, nlp_on)
+    own = sorted(p for p in work.iterdir() if p.suffix in (".txt", ".csv"))  # the benchmark's plans
+    bench_times = ingest(own, store, reference, nlp_on)
     t0 = time.perf_counter()
     graph = GraphBuilder(store, reference, enrichers=enrichers(reference)).build().graph
     build = time.perf_counter() - t0

@@ -49,6 +49,8 @@ def child(pdf: Path, corpus: Path | None) -> dict:
     nlp = shared_nlp()
     gazetteer = mention_gazetteer(reference, nlp)
     gazetteer.match(nlp.tokenize("Caen"))  # the model and the gazetteer's matchers, outside the timing
+    if hasattr(gazetteer, "may_match"):  # and its keyword index, in the revisions that have one
+        gazetteer.may_match("Caen")
     paths = [pdf] + (sorted(corpus.glob("*.txt")) if corpus else [])
     out = {"docs": {}, "load_average": [os.getloadavg()[0]]}
     for path in paths:
@@ -82,8 +84,7 @@ def export(rev: str, into: Path) -> Path:
 
 def run_side(root: Path, pdf: Path, corpus: Path | None) -> dict:
     cmd = [sys.executable, str(HERE / "entities_ab.py"), "--child", str(root), "--pdf-path", str(pdf)]
-    if corpus:
-        cmd += ["--corpus", str(corpus)]
+    cmd += ["--corpus", str(corpus)] if corpus else ["--no-corpus"]
     env = {**os.environ, "PYTHONPATH": str(root)}
     done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd=root)
     return json.loads(done.stdout)

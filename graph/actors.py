@@ -72,6 +72,7 @@ class LexiconEntry:
     since: str | None = None
     template: str | None = None
     generic: bool = False
+    functions: tuple[str, ...] = ()  # a person's functions that stand for it ("préfet de région")
 
 
 @dataclass
@@ -123,7 +124,8 @@ Aliases = tuple[dict[str, str], list[set[str]]] | tuple[dict[str, str], list[set
 def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)["actor"]
-    return tuple(LexiconEntry(**{k: tuple(v) if k == "aliases" else v for k, v in e.items()}) for e in raw)
+    lists = ("aliases", "functions")
+    return tuple(LexiconEntry(**{k: tuple(v) if k in lists else v for k, v in e.items()}) for e in raw)
 
 
 def load_aliases(path: Path = DATA / "aliases.toml") -> Aliases:
@@ -153,12 +155,25 @@ class ActorResolver:
                 if name:
                     self.index.setdefault(_key(name), e.key)
         self._fuzzy_keys = [k for k in self.index if len(k) >= 5]
+        self.functions = {fold(f): e.key for e in self.lexicon.values() for f in e.functions}
         self.actors: dict[str, Actor] = {}
         self.log: list[Decision] = []
         self._by_name: dict[str, str] = {}  # folded name of a non-lexicon actor -> actor id
         self._by_acronym: dict[str, str] = {}  # folded acronym of a non-lexicon actor -> actor id
 
     # -- public ---------------------------------------------------------------------------------------------
+
+    def institution_of(self, function: str | None) -> str | None:
+        """The name of the institution a person's function stands for ("préfet de région Normandie" -> the
+        préfecture), from the lexicon's `functions` (the function as written, or followed by more words);
+        None when no entry lists it."""
+        if not function:
+            return None
+        folded = fold(function)
+        for title, key in self.functions.items():
+            if folded == title or folded.startswith(title + " "):
+                return self.lexicon[key].name
+        return None
 
     def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
         """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""

@@ -188,5 +188,5 @@ def mention_gazetteer(reference: ReferenceData, nlp: FrenchNLP) -> Gazetteer:
         per_ref = _gazetteers.setdefault(reference, weakref.WeakKeyDictionary())
         gazetteer = per_ref.get(nlp)
         if gazetteer is None:
-            gazetteer = per_ref[nlp] = Gazetteer(gazetteer_rows(reference), nlp)
+            gazetteer = per_ref[nlp] = Gazetteer(gazetteer_rows(reference), nlp).warm()
         return gazetteer

@@ -8,6 +8,9 @@ Rules (generic, no name in code):
   names the pilot, when it is a contact;
 - a mention with no role cue is "mentioned" (edge `mentions`), never a pilot, and only for names the
   gazetteer knows (what the NER alone proposes without a cue is too often a heading word);
+- a person with a role stands for the institution of their function when the lexicon lists that function
+  (`functions` in actors.toml: "présidé par le préfet de région" is the préfecture's), and only when no row
+  names the action's pilot or partners (a row outranks a sentence);
 - a place is a perimeter only inside the action's région and, when rows name the action's places, only
   inside one of them; otherwise it is "mentioned". Places that no referential entry codes are left out;
 - an organisation written as a collectivity of a commune ("Ville de X", prefixes in aliases.toml) is also
@@ -124,18 +127,14 @@ class RoleEdges:
         # the CONTACTS block first, then the roles of the sentences, then the names with no role
         order = sorted(a.mentions, key=lambda m: (m.block_kind != "contacts", m.role == "mentioned"))
         for m in order:
-            if m.kind != "org" or (m.role == "mentioned" and m.source != "gazetteer"):
+            written = self._written(m, a, rows)
+            if written is None:
                 continue
-            if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:
-                continue
-            if any(fold(m.surface) in name for name in rows.get(m.line, ())):
-                continue  # a piece of an organisation its row already names ('Mission locale' of 'Mission
-                # locale du Bocage')
             role, source = m.role, "sentence"
             if m.block_kind == "contacts":
                 source = "layout"
                 role = "contact" if a.pilots else role
-            actor = self.resolver.resolve(organisation_name(m.surface), ctx, a.context)
+            actor = self.resolver.resolve(written, ctx, a.context)
             kind = ROLE_EDGES.get(role)
             if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
                 continue
@@ -148,6 +147,23 @@ class RoleEdges:
             prose.add(actor.id)
             n += 1
         return n
+
+    def _written(self, m: MentionRecord, a: ActionRecord, rows: dict[int, list[str]]) -> str | None:
+        """The organisation name a mention gives the action, or None: an organisation of the prose (a name
+        with no role only when the gazetteer knows it), or the institution of a person's function that has
+        a role when no row names the action's pilot or partners ("présidé par le préfet de région")."""
+        if m.kind == "person":
+            if a.pilots or a.partners or m.role not in ACTING_ROLES:
+                return None
+            return self.resolver.institution_of(m.function)
+        if m.kind != "org" or (m.role == "mentioned" and m.source != "gazetteer"):
+            return None
+        if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:
+            return None
+        if any(fold(m.surface) in name for name in rows.get(m.line, ())):
+            return None  # a piece of an organisation its row already names ('Mission locale' of 'Mission
+            # locale du Bocage')
+        return organisation_name(m.surface)
 
     def places(
         self,

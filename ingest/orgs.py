@@ -30,6 +30,11 @@ _RELATIONS = re.compile(
 _SUB_ACTION = re.compile(r"(?<!\()((?:sous[- ]?actions?|étape|etape)\s*\d+)\s*:?\s*(?!\))", re.I)
 _SEPARATORS = re.compile(r"\s*(?:[,;+•▪]|\s[-–—]\s|\s[-–—](?=[A-ZÉ])|(?<=\w)\s*[-–—]\s*$)\s*")
 _ET = re.compile(r"\s+(?:et|&)\s+(?!(?:de|d'|du|des|à|aux|la\s+formation)\b)", re.I)
+_JOINED_BY_ET = tuple(
+    re.compile(r"\b" + r"\s+".join(re.escape(w) for w in fold(phrase).split()) + r"\b")
+    for phrase in NAMES["joined_by_et"]
+)
+_HIDE_ET, _SHOW_ET = str.maketrans("eEtT", "\x01\x02\x03\x04"), str.maketrans("\x01\x02\x03\x04", "eEtT")
 _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _PERSON = re.compile(
     r"\b(?!(?:Le|La|Les|Du|De|Des|Club|Union|Pôle|Pole|Conseil|Région|Réseau)\b)([A-ZÉÈ][a-zéèëïô]+(?:-[A-ZÉ][a-zéèëô]+)?)\s+([A-ZÉÈÀ][A-ZÉÈÀ'\-]{2,}(?:\s+[A-ZÉÈ][A-ZÉÈ'\-]{2,})?)\b"
@@ -353,8 +358,23 @@ def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
         rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
         note = sub_note or (_relation_note(seps[idx - 1]) if idx > 0 else None)
         for seg in _rejoin_continuations(_depth0_split(rel, _SEPARATORS)):
-            for seg2 in _depth0_split(seg, _ET):
+            for seg2 in _split_et(seg):
                 _add_segment(seg2, note, col)
+
+
+def _split_et(segment: str) -> list[str]:
+    """Cut at "et" between two names, not at an "et" inside one (`joined_by_et`: "sociale et solidaire")."""
+    segment = segment.strip()
+    folded = fold(segment)
+    if " et " not in folded or len(folded) != len(segment):
+        return _depth0_split(segment, _ET)
+    hidden = segment
+    for pattern in _JOINED_BY_ET:
+        for m in pattern.finditer(folded):
+            for k in re.finditer(r"\bet\b", m.group(0)):
+                at = m.start() + k.start()
+                hidden = hidden[:at] + hidden[at : at + 2].translate(_HIDE_ET) + hidden[at + 2 :]
+    return [part.translate(_SHOW_ET) for part in _depth0_split(hidden, _ET)]
 
 
 _CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de )")  # lower case: the rest of the name before

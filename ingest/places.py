@@ -141,6 +141,47 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
     return _dedupe(out)
 
 
+_TITLE_CLAUSE = re.compile(r"[:;|«»()\[\]/]|\s[-–—]\s|^")
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:à|au|aux|en|sur|sous|dans|de|du|des|pour|autour\s+de|sur\s+le\s+territoire\s+d[eu]|"
+    r"bassin\s+d[eu']|pays\s+d[eu'])\s*(?:la\s+|le\s+|les\s+|l['’])?|\bd['’]|\bl['’])\s*$",
+    re.I,
+)
+
+
+def places_in_title(title: str, line: int, gazetteer: Gazetteer | None) -> list[TerritoryMention]:
+    """Places a title names, known to the gazetteer, and written as a place: a title's first word is
+    capitalised by the writing, and common words are also communes' names ("Vers un emploi durable", "Job
+    dating à Vire", "Pas de jeune sans solution"). A name is kept when a preposition of place or an article
+    comes before it ("à Vire", "en Normandie", "de Souffrignac"), when it does not start its clause (a
+    capital inside a title written in lower case), when it is its clause on its own ("Vire : garage
+    solidaire"), or when it is a région or a name of several words ("Saint-Omer")."""
+    if gazetteer is None:
+        return []
+    out = []
+    for t in places_in_field(title, line, gazetteer):
+        if (gazetteer(t.name) or region_of(t.name)) and _placed_in_title(title, t.name):
+            out.append(TerritoryMention(t.name, line, source="text"))
+    return out
+
+
+def _placed_in_title(title: str, name: str) -> bool:
+    if region_of(name) or re.search(r"[\s\-]", name.strip()):
+        return True
+    found = re.search(re.escape(name), title, re.I)
+    if found is None:
+        return True  # rewritten by the field reader ("Le Havre" for "du Havre"): it was after a preposition
+    at = found.start()
+    clause_start = max(m.end() for m in _TITLE_CLAUSE.finditer(title[:at]))
+    before, after = title[clause_start:at], title[at + len(name) :]
+    if _PLACE_BEFORE.search(before):
+        return True
+    if not before.strip():  # first word of its clause: a place only if it is the whole clause
+        return not re.match(r"\s*[\w'’]", after) or bool(re.match(r"\s*[-–—:]", after))
+    letters = [c for c in title if c.isalpha()]
+    return sum(c.isupper() for c in letters) < 0.8 * len(letters)  # inside a title written in capitals: no
+
+
 def _excluded_before(text: str, name: str) -> bool:
     idx = text.find(name)
     return idx > 0 and bool(re.search(r"\b(?:hors|sauf)\s+(?:\w+\s+){0,2}$", text[:idx], re.I))

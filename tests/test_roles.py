@@ -240,3 +240,28 @@ def test_document_blocks_give_document_actors_and_reach_actions_only_through_the
     assert first[ario]["kind"] == "operator" and first[ario]["evidence_source"] == "sentence"
     second = {dst for _, dst, _ in doc_graph.out_edges("action:plan-doc/proposition-1-2", data=True)}
     assert ario not in second and "actor:fondation-lumiere-emploi" not in second
+
+
+PACT = """Pacte régional d'investissement dans les compétences des Hauts-de-France 2024-2027
+
+Mesure 1 : Un comité régional des compétences
+Ce comité, présidé par le préfet de région, associera notamment le Conseil régional et France Travail.
+
+Mesure 2 : Des parcours vers l'emploi dans le bâtiment
+Le programme est cofinancé par l'Union européenne. Les formations seront dispensées par l'AFPA.
+"""
+
+
+def test_a_measure_whose_who_is_only_in_the_prose(tmp_path: Path, reference: ReferenceData) -> None:
+    g, _ = plan_graph(tmp_path, "pacte-roles.txt", PACT, reference)
+
+    def out(title: str) -> dict[str, str]:
+        node = next(n for n, d in g.nodes(data=True) if d.get("type") == "action" and d["label"] == title)
+        return {dst: e["kind"] for _, dst, e in g.out_edges(node, data=True) if dst.startswith("actor:")}
+
+    committee = out("Un comité régional des compétences")
+    # the préfet de région presides: with no row naming a pilot, the préfecture de région pilots
+    assert committee["actor:prefecture--region-32"] == "piloted_by"
+    assert committee["actor:region--region-32"] == committee["actor:france-travail"] == "partner"
+    courses = out("Des parcours vers l'emploi dans le bâtiment")
+    assert courses == {"actor:union-europeenne": "funded_by", "actor:afpa": "operator"}

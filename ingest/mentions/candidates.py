@@ -176,6 +176,8 @@ def _capitalised_name_end(doc, head: int, end: int) -> int:
     while i < len(doc) and i - head <= NAME_MAX and doc[i].is_alpha and doc[i].text[:1].isupper():
         if doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?"):
             break
+        if doc[i].pos_ in ("DET", "PRON") or fold(doc[i].text) in _CASE_WORDS:
+            break  # "… des compétences | Ce comité": a line that starts a sentence, not the name going on
         i += 1
     return i
 

@@ -57,6 +57,7 @@ class Lexicon:
     civilities: frozenset[str]
     lower_words: frozenset[str]
     contact_labels: frozenset[str]
+    glossary_heads: frozenset[str] = frozenset()  # more words that head an organisation in a glossary
     source: str = field(default="", compare=False)
 
 
@@ -101,6 +102,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             civilities=frozenset(fold(w) for w in persons["civilities"]),
             lower_words=frozenset(fold(w) for w in raw["recase"]["lower_words"]),
             contact_labels=frozenset(fold(w) for w in raw["contacts"]["labels"]),
+            glossary_heads=frozenset(fold(w) for w in orgs.get("glossary_heads", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:

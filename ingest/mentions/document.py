@@ -3,7 +3,9 @@
 A participant list names organisations; a glossary spells out acronyms, some of organisations ("ARML :
 Association Régionale des Missions Locales"), others of schemes or publics ("BRSA : Bénéficiaires du RSA").
 A glossary entry names an organisation when its expansion is headed by an organisation word of the cue
-lexicon (`ingest/data/role_cues.toml`, [organisations]) — the rule is data, no name is in code.
+lexicon (`ingest/data/role_cues.toml`, [organisations]: its heads, and its glossary heads, words such as
+"centre" that head an organisation's name in a glossary but too many other phrases in the prose) — the rule
+is data, no name is in code.
 
 These names become gazetteer entries of the document (`document_entries`): the mentions pass then finds them
 in the actions' prose, where the sentence gives them their role, and only there — a participant is linked to
@@ -30,7 +32,7 @@ def names_organisation(expansion: str, lexicon: Lexicon) -> bool:
     if not words:
         return False
     first = fold(words[0])
-    return first in lexicon.org_heads or first in lexicon.loc_is_org_words
+    return first in lexicon.org_heads or first in lexicon.loc_is_org_words or first in lexicon.glossary_heads
 
 
 def organisation_glossary(glossary: list[GlossaryEntry], lexicon: Lexicon) -> list[GlossaryEntry]:

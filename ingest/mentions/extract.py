@@ -191,7 +191,8 @@ def extract_mentions(
     texts: list[str] = []
     for index, block in enumerate(blocks):
         original, offsets = prepare(block.text)
-        for_nlp = prepare(recase(block.text, lexicon.lower_words, keep_upper))[0]
+        recased = recase(block.text, lexicon.lower_words, keep_upper)
+        for_nlp = original if recased == block.text else prepare(recased)[0]
         if not select or block.kind in CONTACT_KINDS:
             pieces = [(0, len(for_nlp))]
         else:

@@ -96,14 +96,20 @@ class Gazetteer:
         """Whether a name of the gazetteer can occur in `text`, without tokenising it: a name matches only
         where every run of letters and digits of its folded form is one of the text's. False only when no
         name can match; True does not promise a match (`match` decides)."""
-        if self._keywords is None:
-            self._keywords = _keywords(self.entries)
-        if _ALWAYS in self._keywords:
+        keywords = self._keywords
+        if keywords is None:
+            keywords = self._keywords = _keywords(self.entries)
+        if _ALWAYS in keywords:
             return True
         runs = set(_RUN.findall(fold(text)))
-        return any(
-            others <= runs for run in runs.intersection(self._keywords) for others in self._keywords[run]
-        )
+        # iterate the text's few runs, never the index (set.intersection(dict) walks the whole dict)
+        return any(others <= runs for run in runs if run in keywords for others in keywords[run])
+
+    def warm(self) -> Gazetteer:
+        """Build the matchers and the keyword index now (they are otherwise built on first use)."""
+        self.may_match("")
+        self.match(self._nlp.tokenize("."))
+        return self
 
     def extended(self, entries: Iterable[GazetteerEntry | tuple[str, str, str]]) -> Gazetteer:
         """This gazetteer plus `entries` (a document's own names); itself when there are none."""

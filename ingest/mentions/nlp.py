@@ -101,6 +101,7 @@ class FrenchNLP:
             if name in nlp.pipe_names:
                 nlp.disable_pipe(name)
         nlp.max_length = self.max_length
+        _index_as_sets(nlp)
         self.load_seconds = time.perf_counter() - start
         log.info("loaded spaCy model %s in %.1f s (%s)", self.model, self.load_seconds, nlp.pipe_names)
         return nlp
@@ -141,3 +142,18 @@ class FrenchNLP:
         """Character spans (start, end) of the sentences of a text, from the dependency parse."""
         doc = self.nlp(text)
         return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def _index_as_sets(nlp: Language) -> None:
+    """The lemmatizer's index of known lemmas per part of speech as sets: the French tables store lists
+    (66,000 nouns), which `rule_lemmatize` searches linearly for every new word, and that search was most of
+    the lemmatizer's time. Same lemmas, looked up in constant time; the pipeline is never saved back."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    index = lookups.get_table("lemma_index")
+    for key in list(index.keys()):
+        if isinstance(index[key], list):
+            index[key] = frozenset(index[key])

@@ -27,18 +27,32 @@ _SAME_LENGTH = str.maketrans(
         "\u2011": "-",
     }
 )
+_SPACES = re.compile(r" +")
 _TAG = re.compile(r"<[^>\n]{0,200}>")
 _WORD = re.compile(r"[^\W\d_][\w'\-]*", re.UNICODE)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+
+
+class _FoldTable(dict):
+    """Code point -> its folded form, computed on first sight (for `str.translate`): folding is per
+    character (lower case, compatibility decomposition, combining marks dropped), so a text folds as the
+    concatenation of its characters' folds, in one C loop."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code).translate(_SAME_LENGTH).translate(_LIGATURES).lower()
+        out = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
 
 
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The key two spellings share: lower case, no accents, straight apostrophes, no ligatures (memoised:
     the matchers fold the same words over and over)."""
-    text = text.translate(_SAME_LENGTH).translate(_LIGATURES).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.translate(_FOLD)
 
 
 def prepare(text: str) -> tuple[str, list[int]]:
@@ -52,26 +66,25 @@ def prepare(text: str) -> tuple[str, list[int]]:
     blanked = _TAG.sub(lambda m: " " * len(m.group(0)), text).translate(_SAME_LENGTH)
     out: list[str] = []
     offsets: list[int] = []
-    i, n = 0, len(blanked)
-    while i < n:
-        c = blanked[i]
-        if c == "-" and _line_break_after(text, blanked, i):
-            out.append("-")
-            offsets.append(i)
-            i += 1
-            while i < n and blanked[i] == " ":
-                i += 1
-            continue
-        if c == " ":
-            if out and out[-1] != " ":
-                out.append(" ")
-                offsets.append(i)
-            i += 1
-            continue
-        out.append(c)
-        offsets.append(i)
-        i += 1
-    offsets.append(n)
+    kept = 0  # characters of `blanked` copied so far
+    size = 0  # characters of the result so far
+    for m in _SPACES.finditer(blanked):
+        s, e = m.span()
+        if s > kept:
+            out.append(blanked[kept:s])
+            offsets.extend(range(kept, s))
+            size += s - kept
+        kept = e
+        if s > 0 and blanked[s - 1] == "-" and _line_break_after(text, blanked, s - 1):
+            continue  # "ma-\njeurs": the hyphen kept, the break dropped
+        if size:  # a run of spaces (or a line break) is one space, none at the start
+            out.append(" ")
+            offsets.append(s)
+            size += 1
+    if kept < len(blanked):
+        out.append(blanked[kept:])
+        offsets.extend(range(kept, len(blanked)))
+    offsets.append(len(blanked))
     return "".join(out), offsets
 
 
@@ -87,6 +100,8 @@ def _line_break_after(text: str, blanked: str, i: int) -> bool:
 
 def is_upper_line(line: str) -> bool:
     """A line written in capitals (contacts, signatures): at least two words and 80 % upper-case letters."""
+    if sum(map(str.isupper, line)) < 5:  # fewer than 80 % of 6 letters: most lines, decided in C
+        return False
     letters = [c for c in line if c.isalpha()]
     if len(letters) < 6 or len(_WORD.findall(line)) < 2:
         return False
@@ -99,6 +114,8 @@ def recase(text: str, lower_words: Collection[str], keep_upper: Collection[str])
     Same length as the input; other lines are untouched. `keep_upper` holds the acronyms to keep as they are
     (folded), `lower_words` the function words to write in lower case.
     """
+    if sum(map(str.isupper, text)) < 5:  # no line can be a capital line
+        return text
     lines = text.split("\n")
     return "\n".join(
         _recase_line(line, lower_words, keep_upper) if is_upper_line(line) else line for line in lines

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ingest.fields import contacts_in, figures_in
 from ingest.labels import FieldSpec, Lexicon
 from ingest.orgs import split_orgs
-from ingest.places import places_in_field, region_of
+from ingest.places import places_in_field, places_in_title
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
 from ingest.shapes.fiche import REQUIRED
@@ -253,16 +253,6 @@ def _places(row: _Row, gazetteer) -> list[TerritoryMention]:
     out += _coded(row.values("commune"), row.values("insee"), line)
     out += _coded(row.values("epci"), row.values("siren"), line)
     return out
-
-
-def places_in_title(title: str, line: int, gazetteer) -> list[TerritoryMention]:
-    """Places a title names, kept only when the gazetteer knows them (a title's first word is capitalised)."""
-    if gazetteer is None:
-        return []
-    found = places_in_field(title, line, gazetteer)
-    return [
-        TerritoryMention(t.name, line, source="text") for t in found if gazetteer(t.name) or region_of(t.name)
-    ]
 
 
 class RecordBuilder:
