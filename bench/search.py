@@ -179,10 +179,13 @@ def served_rss(args, work: Path, data: Path, cache: Path, queries: list[str], id
     """Peak RSS (MiB, VmHWM) of a `qfq serve` of the store `data` alone, after it answered every query of
     `queries` and the similar actions of 100 of `ids` (answer cache off): what serving that store costs, apart
     from this process, which holds the other stores of the benchmark too."""
+    import importlib.util
     import urllib.parse
 
-    import load
-
+    # bench/load.py by its path: bench/ is off sys.path (harness), so that its scripts shadow no package
+    spec = importlib.util.spec_from_file_location("bench_load", harness.HERE / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
     args.work_dir = work
     env = dict(os.environ, QFQ_LOG_LEVEL="WARNING", PYTHONPATH=str(harness.REPO))
     env |= {"QFQ_VECTOR_CACHE": str(cache), "QFQ_ANSWER_CACHE_SIZE": "0"}
