@@ -239,6 +239,24 @@ def _default_facts() -> Facts:
     return Facts.load()
 
 
+def situation(
+    age: int | None,
+    statuses: set[str],
+    residence: set[str] | None = None,
+    *,
+    terms: ProfileTerms,
+    thesaurus: Thesaurus | None = None,
+    facts: dict[str, Any] | None = None,
+    place: Callable[[str], tuple[bool, str] | None] | None = None,
+) -> Situation:
+    """A profile as :func:`decide` reads it (the statuses with those they entail): made once per profile,
+    read for every dispositif."""
+    held = terms.with_implied(set(statuses) | set(residence or ()))
+    vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
+    constants = thesaurus.constants if thesaurus is not None else {}
+    return Situation(age, set(statuses), held, dict(facts or {}), terms, vocabulary, constants, place)
+
+
 def eligibility(
     disp: Dispositif,
     age: int | None,
@@ -258,23 +276,25 @@ def eligibility(
     residence. ``facts`` are the optional typed facts of ``facts.toml``. A dispositif replaced before ``on``
     (default: today) is excluded with its successor named, one closed before ``on`` with its closing date.
     """
-    held = terms.with_implied(set(statuses) | set(residence or ()))
-    vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
-    constants = thesaurus.constants if thesaurus is not None else {}
-    situation = Situation(age, set(statuses), held, dict(facts or {}), terms, vocabulary, constants, place)
+    s = situation(age, statuses, residence, terms=terms, thesaurus=thesaurus, facts=facts, place=place)
+    return decide(disp, s, thesaurus, on or dt.date.today())
+
+
+def decide(disp: Dispositif, s: Situation, thesaurus: Thesaurus | None, on: dt.date) -> Decision:
+    """:func:`eligibility` on a profile already read (:func:`situation`), on the day ``on``."""
     failed: list[str] = []
-    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
+    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= on):
         successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
         name = successor.label if successor else disp.replaced_by
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
         failed.append(f"dispositif remplacé par « {name} »{since} ✗")
-    elif disp.ended_on and disp.ended_on <= (on or dt.date.today()):
+    elif disp.ended_on and disp.ended_on <= on:
         failed.append(f"dispositif fermé aux nouvelles entrées depuis le {french_date(disp.ended_on)} ✗")
     conditions = disp.conditions
     if conditions is None:
         result, to_check = _Result(True), disp.other_conditions
     else:
-        result, to_check = _Evaluator(situation).run(conditions.rule), conditions.verify
+        result, to_check = _Evaluator(s).run(conditions.rule), conditions.verify
     if failed or result.value is False:
         decision = "excluded"
     elif result.value is None:

@@ -4,13 +4,14 @@ failed, what is missing — and every action comes with the evidence of why it w
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.conditions_eval import NO_CONDITION, eligibility
+from graph.conditions_eval import NO_CONDITION, decide, situation
 from graph.conditions_facts import Facts
 from graph.dispositifs import Dispositif
 from graph.profile import ProfileTerms
@@ -77,6 +78,19 @@ class Profile:
             )
 
 
+@dataclass(frozen=True)
+class _Where:
+    """A place name as the matcher resolved it (see :meth:`Matcher._place`)."""
+
+    place: Any  # graph.queries.Place
+    shown: dict[str, Any]  # the answer's "where"
+    chain: frozenset[str]  # the territory and those containing it
+    actions: tuple[tuple[str, str | None], ...]  # (action node, "local" or "wider")
+
+
+_PLACES_KEPT = 4096  # place names a matcher keeps resolved
+
+
 def no_minors_sentence(lines: list[str], first: int) -> tuple[str, int] | None:
     """The sentence of these lines (the first numbered `first`) saying minors are not taken, and its line."""
     for offset, raw in enumerate(lines):
@@ -126,6 +140,7 @@ class Matcher:
         self._no_minors: dict[str, tuple[str, int] | None] = {}
         self._dispositifs: dict[str, dict[str, Any]] = {}
         self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        self._places: dict[str, _Where] = {}
         # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
         self._for_persons = [
             (d, frozenset(d.needs))
@@ -154,6 +169,28 @@ class Matcher:
             return True
         return self._territory(d.territory) in chain
 
+    def _place(self, where: str) -> _Where:
+        """Where a place name leads, worked out once per name (the referential and the graph decide it,
+        not the profile): its territory, the homonyms to check, the territories containing it and the
+        actions there. A name that is ambiguous or unknown raises each time and is not kept."""
+        found = self._places.get(where)
+        if found is not None:
+            return found
+        homonyms = self._homonyms(where)
+        place = self.q.place(where)
+        t = place.territory
+        chain = frozenset({t.id, *(p.id for p in self.q.ref.parents(t.id))})
+        found = _Where(
+            place,
+            {"id": t.id, "name": t.name, "level": t.level, "code": t.code, "homonyms": homonyms},
+            chain,
+            tuple((item["id"], item["scope"]) for item in self.q.actions(where=where)),
+        )
+        if len(self._places) >= _PLACES_KEPT:
+            self._places.clear()
+        self._places[where] = found
+        return found
+
     def match(self, profile: Profile) -> dict[str, Any]:
         profile.validate(self.valid_statuses, self.valid_needs)
         thesaurus = self.thesaurus
@@ -164,18 +201,54 @@ class Matcher:
                 where="where",
                 valid="un nom de commune, un code postal ou un code INSEE",
             )
-        homonyms = self._homonyms(profile.where)
-        place = self.q.place(profile.where)
-        chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
+        here = self._place(profile.where)
+        wanted = set(profile.needs)
+        eligible, excluded, undecided, questions = self._dispositifs_for(profile, facts, here, wanted)
+        eligible.sort(
+            key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
+        )
+        eligible_ids = {e["dispositif"]["id"] for e in eligible}
+        actions, turned_away = self._actions(profile, here, wanted, eligible_ids)
+        for e in eligible:
+            e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
+        return {
+            "profile": {
+                "age": profile.age,
+                "statuses": profile.statuses,
+                "needs": profile.needs,
+                "facts": facts,
+                "where": {**here.shown, "homonyms": list(here.shown["homonyms"])},
+            },
+            "eligible": eligible,
+            "excluded": excluded,
+            "undecided": undecided,
+            "questions": list(questions.values()),
+            "actions": actions,
+            "actions_excluded": turned_away,
+        }
 
-        def inside(name: str) -> tuple[bool, str] | None:
-            found = self._territory(name)
-            return (found in chain, place.territory.name) if found else None
+    def _dispositifs_for(self, profile: Profile, facts: dict[str, Any], here: _Where, wanted: set[str]):
+        """The dispositifs of the place and the needs, each decided: eligible, excluded, undecided, and the
+        questions the undecided ones ask (once each)."""
+        chain, name = here.chain, here.place.territory.name
+
+        def inside(territory: str) -> tuple[bool, str] | None:
+            found = self._territory(territory)
+            return (found in chain, name) if found else None
 
         held = set(profile.statuses)
-        residence = held & RESIDENCE
+        thesaurus = self.thesaurus
+        s = situation(
+            profile.age,
+            held,
+            held & RESIDENCE,
+            terms=self.terms,
+            thesaurus=thesaurus,
+            facts=facts,
+            place=inside,
+        )
+        today = dt.date.today()
         eligible, excluded, undecided = [], [], []
-        wanted = set(profile.needs)
         questions: dict[str, dict[str, Any]] = {}
         for d, needs in self._for_persons:
             if not self._dispositif_applies_here(d, chain):
@@ -183,16 +256,7 @@ class Matcher:
             serves = sorted(needs & wanted)
             if wanted and not serves:
                 continue
-            decision = eligibility(
-                d,
-                profile.age,
-                held,
-                residence,
-                terms=self.terms,
-                thesaurus=thesaurus,
-                facts=facts,
-                place=inside,
-            )
+            decision = decide(d, s, thesaurus, today)
             entry = {"dispositif": self._dispositif(d), "needs": serves}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})
@@ -212,34 +276,7 @@ class Matcher:
             else:
                 reasons = list(decision.met) or [NO_CONDITION]
                 eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
-        eligible.sort(
-            key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
-        )
-        eligible_ids = {e["dispositif"]["id"] for e in eligible}
-        actions, turned_away = self._actions(profile, place, wanted, eligible_ids)
-        for e in eligible:
-            e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
-        return {
-            "profile": {
-                "age": profile.age,
-                "statuses": profile.statuses,
-                "needs": profile.needs,
-                "facts": facts,
-                "where": {
-                    "id": place.territory.id,
-                    "name": place.territory.name,
-                    "level": place.territory.level,
-                    "code": place.territory.code,
-                    "homonyms": homonyms,
-                },
-            },
-            "eligible": eligible,
-            "excluded": excluded,
-            "undecided": undecided,
-            "questions": list(questions.values()),
-            "actions": actions,
-            "actions_excluded": turned_away,
-        }
+        return eligible, excluded, undecided, questions
 
     def _homonyms(self, where: str) -> list[str]:
         """Communes of the same name: an error listing them when two are places people live in (the second
@@ -293,14 +330,13 @@ class Matcher:
             }
         return found
 
-    def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
+    def _actions(self, profile: Profile, here: _Where, wanted: set[str], eligible_ids: set[str]):
         out, turned_away = [], []
-        for item in self.q.actions(where=profile.where):
-            node = item["id"]
+        for node, scope in here.actions:
             reasons, dispositifs = self._reasons(node, wanted, eligible_ids)
             if not reasons:
                 continue
-            summary = {**self._static(node), "scope": item["scope"], "dispositifs": dispositifs}
+            summary = {**self._static(node), "scope": scope, "dispositifs": dispositifs}
             summary["reasons"] = reasons
             why_not = None
             if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away

@@ -39,6 +39,13 @@ class MatchFacade:
             repr(sorted(profile.facts.items())),
         )
 
+    def match_ready(self) -> bool:
+        """Whether a match is answered without building anything long: the store is open, the knowledge base
+        and its queries built (the first match otherwise builds them, which takes seconds)."""
+        cache = self.__dict__.get("knowledge_cache")
+        kb = cache.current if cache is not None else None
+        return "store" in self.__dict__ and kb is not None and "queries" in kb.__dict__
+
     def dispositifs(self) -> dict[str, Any]:
         return self.knowledge.queries.dispositifs()
 

@@ -1,8 +1,9 @@
 """A person's profile against the dispositifs and local actions, and the dispositifs themselves."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import TEXT_MAX, ServiceDep, respond
@@ -12,6 +13,7 @@ from api.models import (
     MatchRequest,
     MatchResponse,
 )
+from api.service import Service
 from graph.conditions_facts import fact_pairs
 
 router = APIRouter()
@@ -22,7 +24,7 @@ router = APIRouter()
     summary="Dispositifs and local actions for a job seeker's profile, with reasons",
     response_model=MatchResponse,
 )
-def match_get(
+async def match_get(
     service: ServiceDep,
     where: Annotated[
         str,
@@ -45,9 +47,7 @@ def match_get(
     ] = None,
 ) -> Response:
     facts = fact_pairs(fact or [], where="fact")
-    return respond(
-        MatchResponse, service.match(age=age, statuses=status, where=where, needs=need, facts=facts)
-    )
+    return await _answer(service, age=age, statuses=status, where=where, needs=need, facts=facts)
 
 
 @router.post(
@@ -55,15 +55,28 @@ def match_get(
     summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
     response_model=MatchResponse,
 )
-def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
-    answer = service.match(
+async def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
+    return await _answer(
+        service,
         age=profile.age,
         statuses=profile.statuses,
         where=profile.where,
         needs=profile.needs,
         facts=profile.facts,
     )
-    return respond(MatchResponse, answer)
+
+
+def _respond(service: Service, profile: dict[str, Any]) -> Response:
+    return respond(MatchResponse, service.match(**profile))
+
+
+async def _answer(service: Service, **profile: Any) -> Response:
+    """On the event loop once the knowledge base is built (a match then takes about a millisecond of CPU,
+    less than the hop to a worker thread and back costs); in the threadpool while a first match would build
+    it (seconds)."""
+    if service.match_ready():
+        return _respond(service, profile)
+    return await run_in_threadpool(_respond, service, profile)
 
 
 @router.get(
