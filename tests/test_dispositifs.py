@@ -111,9 +111,10 @@ def test_dataclasses_and_hierarchy() -> None:
         n.name for n in index["dispositif:emplois_francs"].conditions.rule.walk() if n.op == "fact"
     }
     assert "qpv" in emplois_francs
-    assert (
-        index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
-    )
+    macigogne = index["dispositif:macigogne"]
+    # the two territories the corpus plans name (Pays de la Loire: Vendée; Normandie: Eure)
+    assert macigogne.scope == "local" and macigogne.territories == ("Eure", "Vendée")
+    assert macigogne.territory == "Eure, Vendée"
 
 
 def test_no_label_names_two_dispositifs(caplog: pytest.LogCaptureFixture) -> None:
