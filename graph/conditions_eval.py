@@ -148,11 +148,20 @@ class _Evaluator:
 
     @staticmethod
     def _all(parts: list[_Result]) -> _Result:
-        met = [line for p in parts if p.value for line in p.met]
-        if any(p.value is False for p in parts):
-            return _Result(False, met, [line for p in parts if p.value is False for line in p.failed])
-        if any(p.value is None for p in parts):
-            return _Result(None, met, missing=_unique(m for p in parts if p.value is None for m in p.missing))
+        met: list[str] = []
+        failed: list[str] = []
+        unknown: list[_Result] = []
+        for p in parts:  # one pass: the lines met, the lines failed, the parts undecided
+            if p.value:
+                met.extend(p.met)
+            elif p.value is False:
+                failed.extend(p.failed)
+            else:
+                unknown.append(p)
+        if failed or any(p.value is False for p in parts):
+            return _Result(False, met, failed)
+        if unknown:
+            return _Result(None, met, missing=_unique(m for p in unknown for m in p.missing))
         return _Result(True, met)
 
     @staticmethod
@@ -194,10 +203,9 @@ class _Evaluator:
             ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)
             return True, ok, f"{s.age} ans", "age", question
         if node.op == "status":
-            question = s.terms.status_question(node.name)
             if node.name in s.held:
                 return True, True, "", "", ""
-            return bool(s.statuses), False, "", f"status:{node.name}", question
+            return bool(s.statuses), False, "", f"status:{node.name}", s.terms.status_question(node.name)
         if node.op == "territory":
             found = s.place(node.name) if s.place else None
             if found is None:

@@ -141,6 +141,7 @@ class Matcher:
         self._dispositifs: dict[str, dict[str, Any]] = {}
         self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
         self._places: dict[str, _Where] = {}
+        self._questions: dict[Any, dict[str, Any]] = {}  # Missing -> its question, as a form asks it
         # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
         self._for_persons = [
             (d, frozenset(d.needs))
@@ -165,9 +166,9 @@ class Matcher:
         return found
 
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
-        if d.scope == "national" or not d.territory:
+        if d.scope == "national" or not d.territories:
             return True
-        return self._territory(d.territory) in chain
+        return any(self._territory(t) in chain for t in d.territories)
 
     def _place(self, where: str) -> _Where:
         """Where a place name leads, worked out once per name (the referential and the graph decide it,
@@ -302,9 +303,16 @@ class Matcher:
             )
         return [shown(t) for t in same[1:]]
 
+    def _question(self, missing, thesaurus) -> dict[str, Any]:
+        """A missing fact as a form asks it: the fact's type and values, or the status or age (made once per
+        missing fact and condition: the same dict in every answer, read-only like the answers)."""
+        found = self._questions.get(missing)
+        if found is None:
+            found = self._questions[missing] = self._form(missing, thesaurus)
+        return found
+
     @staticmethod
-    def _question(missing, thesaurus) -> dict[str, Any]:
-        """A missing fact as a form asks it: the fact's type and values, or the status or age."""
+    def _form(missing, thesaurus) -> dict[str, Any]:
         if missing.fact.startswith("status:"):
             form = {"fact": missing.fact, "type": "status", "status": missing.fact.removeprefix("status:")}
         elif missing.fact == "where":

@@ -10,6 +10,7 @@ from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import (
     DispositifDetail,
     DispositifList,
+    MatchBody,
     MatchRequest,
     MatchResponse,
 )
@@ -67,7 +68,7 @@ async def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
 
 
 def _respond(service: Service, profile: dict[str, Any]) -> Response:
-    return respond(MatchResponse, service.match(**profile))
+    return respond(MatchBody, service.match(**profile))  # MatchResponse's body, shared parts validated once
 
 
 async def _answer(service: Service, **profile: Any) -> Response:
