@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -26,7 +26,7 @@ router = APIRouter()
     response_model=MatchResponse,
 )
 async def match_get(
-    service: ServiceDep,
+    request: Request,
     where: Annotated[
         str,
         Query(max_length=TEXT_MAX, description="Commune name, postal code or INSEE code.", examples=["Vire"]),
@@ -48,6 +48,7 @@ async def match_get(
     ] = None,
 ) -> Response:
     facts = fact_pairs(fact or [], where="fact")
+    service = request.app.state.service  # not a dependency: one less to solve per request
     return await _answer(service, age=age, statuses=status, where=where, needs=need, facts=facts)
 
 
@@ -56,9 +57,9 @@ async def match_get(
     summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
     response_model=MatchResponse,
 )
-async def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
+async def match_post(request: Request, profile: MatchRequest) -> Response:
     return await _answer(
-        service,
+        request.app.state.service,
         age=profile.age,
         statuses=profile.statuses,
         where=profile.where,
