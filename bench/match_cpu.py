@@ -1,12 +1,13 @@
 """CPU per uncached `/match` request through the whole app (routing, parameters, matcher, validation, JSON),
 without the network: the request is handed to the ASGI app on one event loop, answer cache off.
 
-    python bench/match_cpu.py --data DIR [--tree DIR] [--rounds 9] [--calls 200] [--query QUERY]
+    python bench/match_cpu.py --data DIR [--tree DIR] [--rounds 9] [--calls 200] [--query QUERY] [--service]
 
 Prints the median and the minimum over --rounds of the CPU time per request (process time: every thread, so
 a tree that hops to a worker thread pays for it), the wall time, and the load average. --tree measures another
 checkout's code (e.g. main's) with this script. Run two trees at the same time (same machine state) and
-compare the medians: the ratio is the change of CPU per request.
+compare the medians: the ratio is the change of CPU per request. --service times `Service.match` instead
+(answer cache off, the six profiles of bench/eligibility.py in turn): p50 and p99 of --rounds × --calls calls.
 """
 
 from __future__ import annotations
@@ -69,6 +70,28 @@ async def measure(data: Path, rounds: int, calls: int, query: bytes) -> tuple[li
     return cpu, wall
 
 
+def service_latencies(data: Path, calls: int) -> list[float]:
+    import importlib.util
+
+    from api.service import Service
+    from api.settings import Settings
+
+    spec = importlib.util.spec_from_file_location("bench_eligibility", harness.HERE / "eligibility.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    profiles = module.PROFILES  # bench/eligibility.py's rotation of adviser profiles
+
+    svc = Service(Settings(data=data, answer_cache_size=0, warm_up=False))
+    for p in profiles:
+        svc.match(**p)
+    samples = []
+    for i in range(calls):
+        t = time.perf_counter()
+        svc.match(**profiles[i % len(profiles)])
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="a data directory holding a built store")
@@ -76,10 +99,19 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=200, help="requests per round")
     ap.add_argument("--query", default=QUERY)
     ap.add_argument("--tree", type=Path, default=harness.REPO, help="the checkout whose code is measured")
+    ap.add_argument("--service", action="store_true", help="time Service.match (p50, p99) instead")
     args = ap.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
-    cpu, wall = asyncio.run(measure(args.data, args.rounds, args.calls, args.query.encode()))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    if args.service:
+        samples = sorted(service_latencies(args.data, args.rounds * args.calls))
+        p50, p99 = samples[len(samples) // 2], samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+        print(
+            f"{args.tree}: Service.match p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms; "
+            f"{len(samples)} calls; load average {load}"
+        )
+        return
+    cpu, wall = asyncio.run(measure(args.data, args.rounds, args.calls, args.query.encode()))
     print(
         f"{args.tree}: CPU per request median {statistics.median(cpu):.3f} ms, "
         f"min {min(cpu):.3f} ms; wall median {statistics.median(wall):.3f} ms; "
