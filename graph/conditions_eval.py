@@ -148,11 +148,20 @@ class _Evaluator:
 
     @staticmethod
     def _all(parts: list[_Result]) -> _Result:
-        met = [line for p in parts if p.value for line in p.met]
-        if any(p.value is False for p in parts):
-            return _Result(False, met, [line for p in parts if p.value is False for line in p.failed])
-        if any(p.value is None for p in parts):
-            return _Result(None, met, missing=_unique(m for p in parts if p.value is None for m in p.missing))
+        met: list[str] = []
+        failed: list[str] = []
+        unknown: list[_Result] = []
+        for p in parts:  # one pass: the lines met, the lines failed, the parts undecided
+            if p.value:
+                met.extend(p.met)
+            elif p.value is False:
+                failed.extend(p.failed)
+            else:
+                unknown.append(p)
+        if failed or any(p.value is False for p in parts):
+            return _Result(False, met, failed)
+        if unknown:
+            return _Result(None, met, missing=_unique(m for p in unknown for m in p.missing))
         return _Result(True, met)
 
     @staticmethod
@@ -194,10 +203,9 @@ class _Evaluator:
             ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)
             return True, ok, f"{s.age} ans", "age", question
         if node.op == "status":
-            question = s.terms.status_question(node.name)
             if node.name in s.held:
                 return True, True, "", "", ""
-            return bool(s.statuses), False, "", f"status:{node.name}", question
+            return bool(s.statuses), False, "", f"status:{node.name}", s.terms.status_question(node.name)
         if node.op == "territory":
             found = s.place(node.name) if s.place else None
             if found is None:
@@ -239,6 +247,24 @@ def _default_facts() -> Facts:
     return Facts.load()
 
 
+def situation(
+    age: int | None,
+    statuses: set[str],
+    residence: set[str] | None = None,
+    *,
+    terms: ProfileTerms,
+    thesaurus: Thesaurus | None = None,
+    facts: dict[str, Any] | None = None,
+    place: Callable[[str], tuple[bool, str] | None] | None = None,
+) -> Situation:
+    """A profile as :func:`decide` reads it (the statuses with those they entail): made once per profile,
+    read for every dispositif."""
+    held = terms.with_implied(set(statuses) | set(residence or ()))
+    vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
+    constants = thesaurus.constants if thesaurus is not None else {}
+    return Situation(age, set(statuses), held, dict(facts or {}), terms, vocabulary, constants, place)
+
+
 def eligibility(
     disp: Dispositif,
     age: int | None,
@@ -258,23 +284,25 @@ def eligibility(
     residence. ``facts`` are the optional typed facts of ``facts.toml``. A dispositif replaced before ``on``
     (default: today) is excluded with its successor named, one closed before ``on`` with its closing date.
     """
-    held = terms.with_implied(set(statuses) | set(residence or ()))
-    vocabulary = thesaurus.facts if thesaurus is not None else _default_facts()
-    constants = thesaurus.constants if thesaurus is not None else {}
-    situation = Situation(age, set(statuses), held, dict(facts or {}), terms, vocabulary, constants, place)
+    s = situation(age, statuses, residence, terms=terms, thesaurus=thesaurus, facts=facts, place=place)
+    return decide(disp, s, thesaurus, on or dt.date.today())
+
+
+def decide(disp: Dispositif, s: Situation, thesaurus: Thesaurus | None, on: dt.date) -> Decision:
+    """:func:`eligibility` on a profile already read (:func:`situation`), on the day ``on``."""
     failed: list[str] = []
-    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= (on or dt.date.today())):
+    if disp.replaced_by and (disp.replaced_on is None or disp.replaced_on <= on):
         successor = thesaurus.get(disp.replaced_by) if thesaurus is not None else None
         name = successor.label if successor else disp.replaced_by
         since = f" depuis le {french_date(disp.replaced_on)}" if disp.replaced_on else ""
         failed.append(f"dispositif remplacé par « {name} »{since} ✗")
-    elif disp.ended_on and disp.ended_on <= (on or dt.date.today()):
+    elif disp.ended_on and disp.ended_on <= on:
         failed.append(f"dispositif fermé aux nouvelles entrées depuis le {french_date(disp.ended_on)} ✗")
     conditions = disp.conditions
     if conditions is None:
         result, to_check = _Result(True), disp.other_conditions
     else:
-        result, to_check = _Evaluator(situation).run(conditions.rule), conditions.verify
+        result, to_check = _Evaluator(s).run(conditions.rule), conditions.verify
     if failed or result.value is False:
         decision = "excluded"
     elif result.value is None:

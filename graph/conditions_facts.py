@@ -39,7 +39,7 @@ class Fact:
         if self.type == "enum":
             return (self.value_labels or {}).get(value, value)
         if self.type == "ages":
-            return " et ".join(f"{a} ans" for a in sorted(value)) if value else "aucun enfant"
+            return " et ".join(_years(a) for a in sorted(value)) if value else "aucun enfant"
         return f"{number(value)} {self.unit}".strip()
 
     def form(self) -> dict[str, Any]:
@@ -55,6 +55,11 @@ class Fact:
         if self.values:
             out["values"] = [{"slug": v, "label": (self.value_labels or {}).get(v, v)} for v in self.values]
         return out
+
+
+def _years(age: int) -> str:
+    """A child's age in French: "moins d'un an", "1 an", "5 ans"."""
+    return "moins d'un an" if age < 1 else "1 an" if age == 1 else f"{age} ans"
 
 
 def number(value: float) -> str:

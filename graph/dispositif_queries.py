@@ -86,6 +86,7 @@ class DispositifQueries:
                 replaced_by=d.replaced_by,
                 replaced_on=d.replaced_on.isoformat() if d.replaced_on else None,
                 territory=d.territory,
+                territories=list(d.territories),
             )
         else:
             data = g.nodes[node]

@@ -66,7 +66,7 @@ class Dispositif:
     checked: dt.date | None
     replaced_by: str | None
     replaced_on: dt.date | None
-    territory: str | None
+    territories: tuple[str, ...]  # where a regional or local scheme runs (sorted); empty: national
     ended_on: dt.date | None = None  # closed to new entries from that date, with no successor
     # derived from the rule (conditions.toml) by with_conditions(), for readers of /dispositifs
     min_age: int | None = None
@@ -78,6 +78,11 @@ class Dispositif:
     broader: tuple[str, ...] = ()
     hidden_labels: tuple[str, ...] = ()
     conditions: Conditions | None = None
+
+    @property
+    def territory(self) -> str | None:
+        """The territories of a regional or local scheme as one text ("Eure, Vendée"), None if national."""
+        return ", ".join(self.territories) or None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -178,7 +183,7 @@ def load_dispositifs(path: Path = DATA_FILE) -> list[Dispositif]:
                 replaced_by=ident(replaced_by) if replaced_by is not None else None,
                 replaced_on=one(concept, qfq.replacedOn),
                 ended_on=one(concept, qfq.endedOn),
-                territory=one(concept, qfq.territory),
+                territories=texts(concept, qfq.territory),
                 broader=tuple(sorted(ident(b) for b in graph.objects(concept, SKOS.broader))),
                 hidden_labels=texts(concept, SKOS.hiddenLabel),
             )

@@ -4,31 +4,25 @@ failed, what is missing — and every action comes with the evidence of why it w
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.conditions_eval import NO_CONDITION, eligibility
+from graph.conditions_eval import NO_CONDITION, decide, situation
 from graph.conditions_facts import Facts
 from graph.dispositifs import Dispositif
+from graph.match_actions import MatchActions
 from graph.profile import ProfileTerms
 from graph.queries import Queries
 from graph.vocabularies import Vocabularies
 from ingest.errors import InputError
-from ingest.text import collapse, html_paragraphs
 
 RESIDENCE = {"residant_qpv", "residant_zrr"}
 # Schemes aimed only at households as owners, firms or institutions are not a job seeker's (renovation, PAT…).
 NOT_PERSONS = {"particulier", "entreprise", "professionnel", "collectivite", "tout_public"}
 MIN_AGE, MAX_AGE = 14, 99
-# An action's own text that turns a public away: "L'AFPA n'est pas en mesure de recevoir de publics mineurs".
-_NO_MINORS = re.compile(
-    r"(?:pas|aucun|ne\s+peu[tv]e?n?t?|n'est\s+pas\s+en\s+mesure|interdit|exclu)[^.;]{0,80}\bmineurs?\b"
-    r"|\b(?:réservée?s?|uniquement|exclusivement)\s+(?:aux|à\s+des)\s+(?:personnes\s+)?majeur",
-    re.I,
-)
 
 
 def statuses(vocabularies: Vocabularies) -> list[str]:
@@ -77,16 +71,17 @@ class Profile:
             )
 
 
-def no_minors_sentence(lines: list[str], first: int) -> tuple[str, int] | None:
-    """The sentence of these lines (the first numbered `first`) saying minors are not taken, and its line."""
-    for offset, raw in enumerate(lines):
-        for paragraph in html_paragraphs(raw):
-            m = _NO_MINORS.search(paragraph)
-            if m:
-                start = paragraph.rfind(".", 0, m.start()) + 1
-                end = paragraph.find(".", m.end())
-                return collapse(paragraph[start : end + 1 if end != -1 else len(paragraph)]), first + offset
-    return None
+@dataclass(frozen=True)
+class _Where:
+    """A place name as the matcher resolved it (see :meth:`Matcher._place`)."""
+
+    place: Any  # graph.queries.Place
+    shown: dict[str, Any]  # the answer's "where"
+    chain: frozenset[str]  # the territory and those containing it
+    actions: tuple[tuple[str, str | None], ...]  # (action node, "local" or "wider")
+
+
+_PLACES_KEPT = 4096  # place names a matcher keeps resolved
 
 
 _MATCHERS: weakref.WeakKeyDictionary[Queries, Matcher] = weakref.WeakKeyDictionary()
@@ -104,7 +99,7 @@ def matcher_for(queries: Queries, lines_of) -> Matcher:
         return found
 
 
-class Matcher:
+class Matcher(MatchActions):
     """Matches profiles on one knowledge base. Its caches hold only what the graph and the referential decide
     (never a profile), filled on first use; two threads may fill an entry twice with equal values."""
 
@@ -126,6 +121,10 @@ class Matcher:
         self._no_minors: dict[str, tuple[str, int] | None] = {}
         self._dispositifs: dict[str, dict[str, Any]] = {}
         self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+        self._why_keys: dict[str, frozenset[str]] = {}  # action -> the needs and dispositifs of its reasons
+        self._places: dict[str, _Where] = {}
+        self._candidates_of: dict[tuple[frozenset[str], frozenset[str]], list] = {}
+        self._questions: dict[Any, dict[str, Any]] = {}  # Missing -> its question, as a form asks it
         # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
         self._for_persons = [
             (d, frozenset(d.needs))
@@ -150,9 +149,31 @@ class Matcher:
         return found
 
     def _dispositif_applies_here(self, d: Dispositif, chain: set[str]) -> bool:
-        if d.scope == "national" or not d.territory:
+        if d.scope == "national" or not d.territories:
             return True
-        return self._territory(d.territory) in chain
+        return any(self._territory(t) in chain for t in d.territories)
+
+    def _place(self, where: str) -> _Where:
+        """Where a place name leads, worked out once per name (the referential and the graph decide it,
+        not the profile): its territory, the homonyms to check, the territories containing it and the
+        actions there. A name that is ambiguous or unknown raises each time and is not kept."""
+        found = self._places.get(where)
+        if found is not None:
+            return found
+        homonyms = self._homonyms(where)
+        place = self.q.place(where)
+        t = place.territory
+        chain = frozenset({t.id, *(p.id for p in self.q.ref.parents(t.id))})
+        found = _Where(
+            place,
+            {"id": t.id, "name": t.name, "level": t.level, "code": t.code, "homonyms": homonyms},
+            chain,
+            tuple((item["id"], item["scope"]) for item in self.q.actions(where=where)),
+        )
+        if len(self._places) >= _PLACES_KEPT:
+            self._places.clear()
+        self._places[where] = found
+        return found
 
     def match(self, profile: Profile) -> dict[str, Any]:
         profile.validate(self.valid_statuses, self.valid_needs)
@@ -164,36 +185,77 @@ class Matcher:
                 where="where",
                 valid="un nom de commune, un code postal ou un code INSEE",
             )
-        homonyms = self._homonyms(profile.where)
-        place = self.q.place(profile.where)
-        chain = {place.territory.id, *(p.id for p in self.q.ref.parents(place.territory.id))}
+        here = self._place(profile.where)
+        wanted = set(profile.needs)
+        eligible, excluded, undecided, questions = self._dispositifs_for(profile, facts, here, wanted)
+        eligible.sort(
+            key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
+        )
+        eligible_ids = {e["dispositif"]["id"] for e in eligible}
+        actions, turned_away = self._actions(profile, here, wanted, eligible_ids)
+        for e in eligible:
+            e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
+        return {
+            "profile": {
+                "age": profile.age,
+                "statuses": profile.statuses,
+                "needs": profile.needs,
+                "facts": facts,
+                "where": {**here.shown, "homonyms": list(here.shown["homonyms"])},
+            },
+            "eligible": eligible,
+            "excluded": excluded,
+            "undecided": undecided,
+            "questions": list(questions.values()),
+            "actions": actions,
+            "actions_excluded": turned_away,
+        }
 
-        def inside(name: str) -> tuple[bool, str] | None:
-            found = self._territory(name)
-            return (found in chain, place.territory.name) if found else None
+    def _candidates(self, here: _Where, wanted: set[str]) -> list[tuple[Dispositif, tuple[str, ...]]]:
+        """The dispositifs a person of this place may use that serve the needs (all of them when no need is
+        given), each with the needs it serves; worked out once per place and set of needs."""
+        key = (here.chain, frozenset(wanted))
+        found = self._candidates_of.get(key)
+        if found is None:
+            found = []
+            for d, needs in self._for_persons:
+                if not self._dispositif_applies_here(d, here.chain):
+                    continue
+                serves = tuple(sorted(needs & wanted))
+                if wanted and not serves:
+                    continue
+                found.append((d, serves))
+            if len(self._candidates_of) >= _PLACES_KEPT:
+                self._candidates_of.clear()
+            self._candidates_of[key] = found
+        return found
+
+    def _dispositifs_for(self, profile: Profile, facts: dict[str, Any], here: _Where, wanted: set[str]):
+        """The dispositifs of the place and the needs, each decided: eligible, excluded, undecided, and the
+        questions the undecided ones ask (once each)."""
+        chain, name = here.chain, here.place.territory.name
+
+        def inside(territory: str) -> tuple[bool, str] | None:
+            found = self._territory(territory)
+            return (found in chain, name) if found else None
 
         held = set(profile.statuses)
-        residence = held & RESIDENCE
+        thesaurus = self.thesaurus
+        s = situation(
+            profile.age,
+            held,
+            held & RESIDENCE,
+            terms=self.terms,
+            thesaurus=thesaurus,
+            facts=facts,
+            place=inside,
+        )
+        today = dt.date.today()
         eligible, excluded, undecided = [], [], []
-        wanted = set(profile.needs)
         questions: dict[str, dict[str, Any]] = {}
-        for d, needs in self._for_persons:
-            if not self._dispositif_applies_here(d, chain):
-                continue
-            serves = sorted(needs & wanted)
-            if wanted and not serves:
-                continue
-            decision = eligibility(
-                d,
-                profile.age,
-                held,
-                residence,
-                terms=self.terms,
-                thesaurus=thesaurus,
-                facts=facts,
-                place=inside,
-            )
-            entry = {"dispositif": self._dispositif(d), "needs": serves}
+        for d, serves in self._candidates(here, wanted):
+            decision = decide(d, s, thesaurus, today)
+            entry = {"dispositif": self._dispositif(d), "needs": list(serves)}
             if decision.decision == "excluded":
                 excluded.append({**entry, "failed": list(decision.failed)})
             elif decision.decision == "undecided":
@@ -212,34 +274,7 @@ class Matcher:
             else:
                 reasons = list(decision.met) or [NO_CONDITION]
                 eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
-        eligible.sort(
-            key=lambda e: (-len(e["needs"]), e["dispositif"]["scope"] == "national", e["dispositif"]["name"])
-        )
-        eligible_ids = {e["dispositif"]["id"] for e in eligible}
-        actions, turned_away = self._actions(profile, place, wanted, eligible_ids)
-        for e in eligible:
-            e["actions"] = [a["id"] for a in actions if e["dispositif"]["id"] in a["dispositifs"]]
-        return {
-            "profile": {
-                "age": profile.age,
-                "statuses": profile.statuses,
-                "needs": profile.needs,
-                "facts": facts,
-                "where": {
-                    "id": place.territory.id,
-                    "name": place.territory.name,
-                    "level": place.territory.level,
-                    "code": place.territory.code,
-                    "homonyms": homonyms,
-                },
-            },
-            "eligible": eligible,
-            "excluded": excluded,
-            "undecided": undecided,
-            "questions": list(questions.values()),
-            "actions": actions,
-            "actions_excluded": turned_away,
-        }
+        return eligible, excluded, undecided, questions
 
     def _homonyms(self, where: str) -> list[str]:
         """Communes of the same name: an error listing them when two are places people live in (the second
@@ -265,9 +300,16 @@ class Matcher:
             )
         return [shown(t) for t in same[1:]]
 
+    def _question(self, missing, thesaurus) -> dict[str, Any]:
+        """A missing fact as a form asks it: the fact's type and values, or the status or age (made once per
+        missing fact and condition: the same dict in every answer, read-only like the answers)."""
+        found = self._questions.get(missing)
+        if found is None:
+            found = self._questions[missing] = self._form(missing, thesaurus)
+        return found
+
     @staticmethod
-    def _question(missing, thesaurus) -> dict[str, Any]:
-        """A missing fact as a form asks it: the fact's type and values, or the status or age."""
+    def _form(missing, thesaurus) -> dict[str, Any]:
         if missing.fact.startswith("status:"):
             form = {"fact": missing.fact, "type": "status", "status": missing.fact.removeprefix("status:")}
         elif missing.fact == "where":
@@ -291,102 +333,4 @@ class Matcher:
                 "source": d.conditions.source if d.conditions else None,
                 "operator_url": d.conditions.operator_url if d.conditions else None,
             }
-        return found
-
-    def _actions(self, profile: Profile, place, wanted: set[str], eligible_ids: set[str]):
-        out, turned_away = [], []
-        for item in self.q.actions(where=profile.where):
-            node = item["id"]
-            reasons, dispositifs = self._reasons(node, wanted, eligible_ids)
-            if not reasons:
-                continue
-            summary = {**self._static(node), "scope": item["scope"], "dispositifs": dispositifs}
-            summary["reasons"] = reasons
-            why_not = None
-            if profile.age is not None and profile.age < 18:  # the text is read only when it may turn away
-                found = self._minors_refused(node)
-                if found is not None:
-                    why_not = {
-                        "rule": f"n'accueille pas les mineurs : {profile.age} ans ✗",
-                        "quote": found[0],
-                        "line": found[1],
-                    }
-            if why_not:
-                turned_away.append({**summary, "excluded_by": why_not})
-            else:
-                out.append(summary)
-        out.sort(
-            key=lambda a: (
-                a["scope"] != "local",
-                a["document"]["past"] if a["document"] else False,
-                -len(a["reasons"]),
-            )
-        )
-        return out, turned_away
-
-    def _reasons(self, node: str, wanted: set[str], eligible_ids: set[str]) -> tuple[list[dict], list[str]]:
-        """Why an action answers this person: a theme of one of their needs, a dispositif they may have."""
-        reasons, dispositifs = [], []
-        for kind, key, reason in self._why_of(node):
-            if kind == "theme" and key in wanted:
-                reasons.append(reason)
-            elif kind == "mobilises" and key in eligible_ids:
-                dispositifs.append(key)
-                reasons.append(reason)
-        return reasons, dispositifs
-
-    def _why_of(self, node: str) -> list[tuple[str, str, dict[str, Any]]]:
-        """An action's possible reasons, in edge order: ("theme", need, reason), ("mobilises", id, reason)."""
-        found = self._why.get(node)
-        if found is not None:
-            return found
-        found, need_labels = [], self.terms.needs
-        for kind, dst, e in self._out(node):
-            where = {"quote": e.get("quote"), "line": e.get("line_start")}
-            if kind == "theme" and self.need_of_theme.get(dst):
-                need = self.need_of_theme[dst]
-                why = f"besoin « {need_labels.get(need)} » : thématique {self.g.nodes[dst]['label']}"
-                found.append((kind, need, {"why": why, **where}))
-            elif kind == "mobilises":
-                why = f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit"
-                found.append((kind, dst, {"why": why, **where}))
-        self._why[node] = found
-        return found
-
-    def _minors_refused(self, node: str) -> tuple[str, int] | None:
-        """The sentence of an action's own text that turns minors away, and its line (read once)."""
-        if node not in self._no_minors:
-            d = self.g.nodes[node]
-            span = self.lines_of(d["doc"])[d["line_start"] - 1 : d["line_end"]]
-            self._no_minors[node] = no_minors_sentence(span, d["line_start"])
-        return self._no_minors[node]
-
-    def _static(self, node: str) -> dict[str, Any]:
-        """What an action's summary says whoever asks: title, places, pilots, contacts, document, evidence."""
-        found = self._summaries.get(node)
-        if found is not None:
-            return found
-        d = self.g.nodes[node]
-        pilots, contacts = [], []
-        for kind, dst, e in self._out(node):
-            if kind == "piloted_by" and not self.g.nodes[dst].get("generic"):
-                pilots.append(self.q.actor_summary(dst))
-            elif kind == "contact":
-                contacts.append({"actor": self.g.nodes[dst]["label"], "value": e.get("value")})
-        found = self._summaries[node] = {
-            "id": node.removeprefix("action:"),
-            "title": d["label"],
-            "doc": d.get("doc"),
-            "ref": d.get("ref"),
-            "territories": [t["name"] for t in self.q.territories_of(node)],
-            "pilots": pilots,
-            "contacts": contacts,
-            "document": self.q.document_summary(d.get("doc")),
-            "evidence": {
-                "doc": d.get("doc"),
-                "line_start": d.get("line_start"),
-                "line_end": d.get("line_end"),
-                "quote": d.get("quote"),
-            },
-        }
         return found

@@ -111,9 +111,10 @@ def test_dataclasses_and_hierarchy() -> None:
         n.name for n in index["dispositif:emplois_francs"].conditions.rule.walk() if n.op == "fact"
     }
     assert "qpv" in emplois_francs
-    assert (
-        index["dispositif:macigogne"].scope == "local" and index["dispositif:macigogne"].territory == "Vendée"
-    )
+    macigogne = index["dispositif:macigogne"]
+    # the two territories the corpus plans name (Pays de la Loire: Vendée; Normandie: Eure)
+    assert macigogne.scope == "local" and macigogne.territories == ("Eure", "Vendée")
+    assert macigogne.territory == "Eure, Vendée"
 
 
 def test_no_label_names_two_dispositifs(caplog: pytest.LogCaptureFixture) -> None:
@@ -221,7 +222,12 @@ def check(*args, **kwargs):
 def test_cej_eligibility() -> None:
     ok = check(disp("cej"), 22, {"demandeur_emploi"}, set())
     assert ok.decision == "eligible"
-    assert ok.met == ("16–25 ans : 22 ans ✓", "pas étudiant ✓", "pas bénéficiaire du RSA ✓")
+    assert ok.met == (
+        "16–25 ans : 22 ans ✓",
+        "pas étudiant ✓",
+        "pas alternant ✓",
+        "pas bénéficiaire du RSA ✓",
+    )
     assert ok.to_check  # conditions the adviser checks
     too_old = check(disp("cej"), 27, {"demandeur_emploi"}, set())
     assert too_old.decision == "excluded"
@@ -231,6 +237,8 @@ def test_cej_eligibility() -> None:
     assert rqth.met[:2] == ("travailleur handicapé ✓", "16–29 ans : 27 ans ✓")
     student = check(disp("cej"), 20, {"etudiant"}, set())
     assert student.decision == "excluded" and student.failed == ("étudiant : exclu ✗",)
+    apprentice = check(disp("cej"), 19, {"apprenti"}, set())  # in a formation (Code du travail L5131-6)
+    assert apprentice.decision == "excluded" and apprentice.failed == ("alternant : exclu ✗",)
     unknown_age = check(disp("cej"), None, {"demandeur_emploi"}, set())
     assert unknown_age.decision == "undecided" and unknown_age.unknown == ("Quel âge a la personne ?",)
     assert [m.fact for m in unknown_age.missing] == ["age"]

@@ -94,6 +94,13 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
         "too, tests age < 30)",
         lambda p: p.age == 30 and bool(p.statuses & {"demandeur_emploi", "demandeur_emploi_longue_duree"}),
     ),
+    (
+        "cej",
+        "an apprentice: Code du travail L5131-6 (décret 2022-199) reserves the CEJ to the young who « ne "
+        "suivent pas une formation », and an apprenticeship is one; OpenFisca's "
+        "contrat_engagement_jeune_eligibilite tests only activite != etudiant",
+        lambda p: "apprenti" in p.statuses,
+    ),
 ]
 
 

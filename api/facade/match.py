@@ -29,15 +29,20 @@ class MatchFacade:
             needs=list(needs or []),
             facts=dict(facts or {}),
         )
-        return self._answer(
-            "match",
-            lambda: matcher_for(self.knowledge.queries, self.store.lines).match(profile),
-            age,
-            sorted(profile.statuses),
-            where,
-            sorted(profile.needs),
-            repr(sorted(profile.facts.items())),
+        facts_key = repr(sorted(profile.facts.items()))
+        key = (age, sorted(profile.statuses), where, sorted(profile.needs), facts_key)
+        # as Service._answer, with the knowledge base read once (each read checks the store's generation)
+        kb = self.knowledge
+        return self.answers.get(
+            kb, ("match", repr(key)), lambda: matcher_for(kb.queries, self.store.lines).match(profile)
         )
+
+    def match_ready(self) -> bool:
+        """Whether a match is answered without building anything long: the store is open, the knowledge base
+        and its queries built (the first match otherwise builds them, which takes seconds)."""
+        cache = self.__dict__.get("knowledge_cache")
+        kb = cache.current if cache is not None else None
+        return "store" in self.__dict__ and kb is not None and "queries" in kb.__dict__
 
     def dispositifs(self) -> dict[str, Any]:
         return self.knowledge.queries.dispositifs()

@@ -169,3 +169,71 @@ class MatchResponse(Body):
     )
     actions: list[MatchAction] = Field(description="Local actions for the needs, with pilots and contacts.")
     actions_excluded: list[MatchAction] = Field(description="Actions whose own text turns the person away.")
+
+
+class MatchBody(MatchResponse):
+    """:class:`MatchResponse` as the `/match` routes encode it: the same body, validated faster.
+
+    The parts an answer shares with every other answer of its matcher (the dispositif summaries, the
+    questions, the reasons of the actions, their pilots, contacts, document and evidence: the same dict
+    objects each time, read-only like the answers) are validated once into models and reused; pydantic takes
+    a model instance as it is, with the fields it was given, so the JSON is byte for byte that of
+    ``MatchResponse.model_validate(answer)`` (tests/test_match_body.py compares them)."""
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> MatchResponse:
+        if kwargs or not isinstance(obj, dict):
+            return MatchResponse.model_validate(obj, **kwargs)
+        return MatchResponse.model_validate(_shared_parts(obj))
+
+
+_VALIDATED: dict[int, tuple[Any, BaseModel]] = {}  # id(a shared dict) -> (that dict, its model)
+_VALIDATED_KEPT = 50_000  # entries, before starting again (a new knowledge base makes new shared dicts)
+
+
+def _once(model: type[BaseModel], value: Any) -> Any:
+    """The model of a shared dict, validated on its first use (anything else is returned as it is)."""
+    if not isinstance(value, dict):
+        return value
+    found = _VALIDATED.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    if len(_VALIDATED) >= _VALIDATED_KEPT:
+        _VALIDATED.clear()
+    validated = model.model_validate(value)
+    _VALIDATED[id(value)] = (value, validated)
+    return validated
+
+
+def _shared_parts(answer: dict[str, Any]) -> dict[str, Any]:
+    """A shallow copy of a match answer whose shared parts are their validated models."""
+    out = dict(answer)
+    for key in ("eligible", "excluded", "undecided"):
+        if isinstance(out.get(key), list):
+            out[key] = [_entry(e) for e in out[key]]
+    for key in ("actions", "actions_excluded"):
+        if isinstance(out.get(key), list):
+            out[key] = [_action(a) for a in out[key]]
+    return out
+
+
+def _entry(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    out = dict(entry, dispositif=_once(MatchDispositif, entry.get("dispositif")))
+    if isinstance(entry.get("questions"), list):
+        out["questions"] = [_once(Question, q) for q in entry["questions"]]
+    return out
+
+
+def _action(action: Any) -> Any:
+    if not isinstance(action, dict):
+        return action
+    out = dict(action)
+    for key, model in (("pilots", ActorSummary), ("contacts", Contact), ("reasons", Reason)):
+        if isinstance(action.get(key), list):
+            out[key] = [_once(model, v) for v in action[key]]
+    for key, model in (("document", DocumentSummary), ("evidence", MatchEvidence)):
+        if key in action:
+            out[key] = _once(model, action[key])
+    return out

@@ -74,6 +74,7 @@ class DispositifDetail(Body):
     replaced_by: str | None = None
     replaced_on: str | None = None
     territory: str | None = None
+    territories: list[str] | None = Field(None, description="Where a regional or local scheme runs.")
     region: str | None = Field(None, description="A local scheme's région.")
     actions: list[MobilisingAction] = Field(description="Actions that mobilise it, with the evidence.")
 

@@ -1,17 +1,20 @@
 """A person's profile against the dispositifs and local actions, and the dispositifs themselves."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import TEXT_MAX, ServiceDep, respond
 from api.models import (
     DispositifDetail,
     DispositifList,
+    MatchBody,
     MatchRequest,
     MatchResponse,
 )
+from api.service import Service
 from graph.conditions_facts import fact_pairs
 
 router = APIRouter()
@@ -22,8 +25,8 @@ router = APIRouter()
     summary="Dispositifs and local actions for a job seeker's profile, with reasons",
     response_model=MatchResponse,
 )
-def match_get(
-    service: ServiceDep,
+async def match_get(
+    request: Request,
     where: Annotated[
         str,
         Query(max_length=TEXT_MAX, description="Commune name, postal code or INSEE code.", examples=["Vire"]),
@@ -45,9 +48,8 @@ def match_get(
     ] = None,
 ) -> Response:
     facts = fact_pairs(fact or [], where="fact")
-    return respond(
-        MatchResponse, service.match(age=age, statuses=status, where=where, needs=need, facts=facts)
-    )
+    service = request.app.state.service  # not a dependency: one less to solve per request
+    return await _answer(service, age=age, statuses=status, where=where, needs=need, facts=facts)
 
 
 @router.post(
@@ -55,15 +57,28 @@ def match_get(
     summary="Dispositifs and local actions for a job seeker's profile (JSON body)",
     response_model=MatchResponse,
 )
-def match_post(service: ServiceDep, profile: MatchRequest) -> Response:
-    answer = service.match(
+async def match_post(request: Request, profile: MatchRequest) -> Response:
+    return await _answer(
+        request.app.state.service,
         age=profile.age,
         statuses=profile.statuses,
         where=profile.where,
         needs=profile.needs,
         facts=profile.facts,
     )
-    return respond(MatchResponse, answer)
+
+
+def _respond(service: Service, profile: dict[str, Any]) -> Response:
+    return respond(MatchBody, service.match(**profile))  # MatchResponse's body, shared parts validated once
+
+
+async def _answer(service: Service, **profile: Any) -> Response:
+    """On the event loop once the knowledge base is built (a match then takes about a millisecond of CPU,
+    less than the hop to a worker thread and back costs); in the threadpool while a first match would build
+    it (seconds)."""
+    if service.match_ready():
+        return _respond(service, profile)
+    return await run_in_threadpool(_respond, service, profile)
 
 
 @router.get(
