@@ -27,6 +27,7 @@ In one process, through `Service` and the encoders' public `encode_document`:
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import harness
@@ -88,7 +89,10 @@ def main() -> None:
     state = {}
 
     def cold(i):
-        """A fresh data directory and an empty vector cache; the graph built and the encoders warm."""
+        """A fresh data directory and an empty vector cache; the graph built and the encoders warm (a --work
+        directory of an earlier run keeps its copies' store, never these)."""
+        shutil.rmtree(work / f"cold-{i}", ignore_errors=True)
+        (work / f"vectors-{i}.sqlite").unlink(missing_ok=True)
         svc = harness.service(work / f"cold-{i}", corpus, vector_cache=work / f"vectors-{i}.sqlite")
         svc.build([corpus])
         svc.knowledge  # noqa: B018 -- built first: `index()` then measures the search index alone
@@ -206,10 +210,9 @@ def served_rss(args, work: Path, data: Path, cache: Path, queries: list[str], id
 def changed_document(svc, corpus, work, texts):
     """A scenario: one document of a copy of the corpus gets a paragraph more, is ingested, and `index()`
     runs; `texts` records what the encoders were handed."""
-    import shutil
-
     folder = work / "changed"
-    shutil.copytree(corpus, folder, dirs_exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # a --work directory's earlier run appended to its document
+    shutil.copytree(corpus, folder)
     target = sorted(folder.iterdir())[0]
 
     def setup(_):
