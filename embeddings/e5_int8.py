@@ -30,7 +30,6 @@ MAGIC = b"E5S1"
 BLOCK = 32  # weights per Q4_0 block: a float16 scale then 16 bytes of nibbles
 BLOCK_BYTES = 18
 META = "\u2581"  # SentencePiece's metaspace
-LAYER_TENSORS = ("q", "k", "v", "ao", "aln", "fi", "fo", "oln")
 
 
 class FormatError(ValueError):
