@@ -29,17 +29,15 @@ from pathlib import Path
 import openpyxl
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from odf import teletype
-from odf.opendocument import OpenDocumentText
 from odf.style import ListLevelProperties
-from odf.text import H, OutlineLevelStyle, OutlineStyle, P
+from odf.text import OutlineLevelStyle, OutlineStyle
 from openpyxl.styles import Alignment
 
 from . import heldout
 from .model import DASH, Action, Group, HeldOutSet, Plan, walk_actions, walk_groups
 from .pdf_plans import PdfOptions, render_pdf
 from .render_docx import render_fiche_docx
-from .render_odt import heading_styles
+from .render_odt import OdtWriter, heading_styles
 
 SET = HeldOutSet("heldout3")
 expected, plan = SET.expected, SET.plan
@@ -122,26 +120,16 @@ def render_lettered_markdown(p: Plan, path: Path) -> Path:
 
 
 # -- ODT: headings numbered by the outline style, not in their text -----------------------------------------
-class _OutlineOdt:
+class _OutlineOdt(OdtWriter):
     def __init__(self) -> None:
-        self.odt = OpenDocumentText()
-        self.heads = heading_styles(self.odt, 2, margin="0.2in")
+        super().__init__()
+        self.headings = heading_styles(self.odt, 2, margin="0.2in")
         outline = OutlineStyle(name="Outline")
         for level, fmt in ((1, "I"), (2, "1")):
             number = OutlineLevelStyle(level=level, numformat=fmt, numsuffix=".", displaylevels=level)
             number.addElement(ListLevelProperties(minlabelwidth="0.4in"))
             outline.addElement(number)
         self.odt.styles.addElement(outline)
-
-    def heading(self, text: str, level: int) -> None:
-        h = H(outlinelevel=level, stylename=self.heads[level])
-        teletype.addTextToElement(h, text)
-        self.odt.text.addElement(h)
-
-    def para(self, text: str) -> None:
-        p = P()
-        teletype.addTextToElement(p, text)
-        self.odt.text.addElement(p)
 
 
 def render_outline_odt(p: Plan, path: Path) -> Path:

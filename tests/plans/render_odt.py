@@ -26,9 +26,28 @@ def heading_styles(odt: OpenDocumentText, levels: int, margin: str | None = None
     return styles
 
 
-class _Doc:
-    def __init__(self, plan: Plan) -> None:
+class OdtWriter:
+    """An ODT being written: `headings` (level -> style) for `heading`, plain paragraphs for `para`."""
+
+    def __init__(self) -> None:
         self.odt = OpenDocumentText()
+        self.headings: dict[int, Style] = {}
+
+    def heading(self, text: str, level: int) -> None:
+        level = min(level, max(self.headings))
+        h = H(outlinelevel=level, stylename=self.headings[level])
+        teletype.addTextToElement(h, text)
+        self.odt.text.addElement(h)
+
+    def para(self, text: str) -> None:
+        p = P()
+        teletype.addTextToElement(p, text)
+        self.odt.text.addElement(p)
+
+
+class _Doc(OdtWriter):
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
         self.odt.meta.addElement(_meta_title(plan.title))
         bold = Style(name="Bold", family="text")
         bold.addElement(TextProperties(fontweight="bold"))
@@ -38,17 +57,6 @@ class _Doc:
         self.label_col.addElement(TableColumnProperties(columnwidth="4.5cm"))
         self.odt.automaticstyles.addElement(self.label_col)
         self.tables = 0
-
-    def heading(self, text: str, level: int) -> None:
-        level = min(level, 4)
-        h = H(outlinelevel=level, stylename=self.headings[level])
-        teletype.addTextToElement(h, text)
-        self.odt.text.addElement(h)
-
-    def para(self, text: str) -> None:
-        p = P()
-        teletype.addTextToElement(p, text)
-        self.odt.text.addElement(p)
 
     def bullets(self, items: list[str]) -> None:
         if not items:
