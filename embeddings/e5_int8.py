@@ -207,6 +207,11 @@ class E5Int8:
                         "oln": self._norm(tensors, f"l{i}.oln", h.hidden),
                     }
                 )
+        from embeddings.e5_network import scripted
+
+        self.network = scripted(
+            self.layers, self.position, self.token_type, self.embed_norm, h.hidden, h.heads, h.eps
+        )
 
     def _weights(self, tensors: dict, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
         blocks = np.frombuffer(tensors[name + ".w"][1], dtype=np.uint8)
@@ -247,25 +252,9 @@ class E5Int8:
         return out
 
     def _forward(self, ids: list[int]) -> np.ndarray:
-        torch, h = self.torch, self.header
-        f = torch.nn.functional
         count = len(ids)
-        words = dequantize(self.word_blocks[ids], count, h.hidden)
-        x = torch.from_numpy(words) + self.position[:count] + self.token_type
-        x = f.layer_norm(x, (h.hidden,), *self.embed_norm, h.eps)
-        linear = torch.ops.quantized.linear_dynamic
-        head = h.hidden // h.heads
-        scale = head**-0.5
-        for layer in self.layers:
-            qkv = linear(x, layer["qkv"]).view(count, 3, h.heads, head).permute(1, 2, 0, 3)
-            # plain matmuls: for one short unmasked sequence, a third of the layer's time less than
-            # scaled_dot_product_attention's dispatch (same result to 1e-7)
-            weights = torch.softmax(torch.matmul(qkv[0] * scale, qkv[1].transpose(1, 2)), dim=-1)
-            context = torch.matmul(weights, qkv[2]).transpose(0, 1).reshape(count, h.hidden)
-            x = f.layer_norm(x + linear(context, layer["ao"]), (h.hidden,), *layer["aln"], h.eps)
-            mid = f.gelu(linear(x, layer["fi"]))
-            x = f.layer_norm(x + linear(mid, layer["fo"]), (h.hidden,), *layer["oln"], h.eps)
-        return x.mean(dim=0).numpy()
+        words = self.torch.from_numpy(dequantize(self.word_blocks[ids], count, self.header.hidden))
+        return self.network(words).numpy()
 
 
 def default_weights() -> Path:
