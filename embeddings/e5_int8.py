@@ -90,6 +90,8 @@ class Tokenizer:
         self.scores = scores.astype(np.float64).tolist()
         self.unk_score = float(scores.min()) - 10.0
         self.longest = max((len(p) for p in self.ids), default=1)
+        if inner := next((p for p in self.ids if META in p[1:]), None):
+            raise FormatError(f"pièce de vocabulaire inattendue : {inner!r} (« {META} » après son début)")
         self.normalise = normalise
 
     def encode(self, text: str) -> list[int]:
@@ -108,11 +110,16 @@ class Tokenizer:
         start = [0] * (n + 1)
         best[0] = 0.0
         ids, scores, longest = self.ids, self.scores, self.longest
+        # no piece holds the metaspace after its first character (checked at load): a piece starting at i
+        # ends at the next metaspace at the latest
+        word_end = [n] * (n + 1)
+        for i in range(n - 1, 0, -1):
+            word_end[i - 1] = i if chars[i] == META else word_end[i]
         for i in range(n):
             here = best[i]
             if here <= -1e29:
                 continue
-            for end in range(i + 1, min(n, i + longest) + 1):
+            for end in range(i + 1, min(word_end[i], i + longest) + 1):
                 index = ids.get(chars[i:end])
                 if index is not None:
                     score = here + scores[index]

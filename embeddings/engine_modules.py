@@ -41,6 +41,13 @@ class EngineModule(InputModule):
     def embed(self, texts: list[str], prompt: str) -> np.ndarray:
         raise NotImplementedError
 
+    def query_vectors(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised float32 query vectors, as `SentenceTransformer.encode_query` gives them."""
+        texts = self.preprocess(texts)["texts"]  # the same check of the inputs
+        vectors = np.ascontiguousarray(self.embed(texts, QUERY_PROMPT), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
     def set_threads(self, threads: int) -> None:
         """Threads for this calling thread's next call (the Encoder sets it per call)."""
         self._here.threads = threads
