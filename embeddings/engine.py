@@ -54,6 +54,7 @@ class SearchEngine:
         self._pages: dict[str, list[int] | None] = {}
         self._stems: dict[str, frozenset[str]] = {}  # chunk id -> its stems, for the results shown
         self._names: dict[str, tuple] = {}  # node -> label, folded names, stems
+        self._edges: dict[str, tuple[tuple[str, str], ...]] = {}  # node -> (edge kind, target) out-edges
 
         def step(name: str):
             return (lambda done, total: progress(name, done, total)) if progress else None
@@ -182,12 +183,10 @@ class SearchEngine:
             "passage": self._passage_body(chunk),
         }
         if kind == "action":
-            out["territories"] = [t["name"] for t in self.kb.queries.territories_of(item)]
-            out["pilots"] = [
-                self.graph.nodes[dst]["label"]
-                for _, dst, e in self.graph.out_edges(item, data=True)
-                if e["kind"] == "piloted_by"
-            ]
+            nodes = self.graph.nodes
+            edges = self.edges_of(item)
+            out["territories"] = [nodes[dst]["label"] for edge, dst in edges if edge == "in"]
+            out["pilots"] = [nodes[dst]["label"] for edge, dst in edges if edge == "piloted_by"]
         elif kind == "dispositif":
             out["definition"] = d.get("definition")
         return out
@@ -197,6 +196,16 @@ class SearchEngine:
         found = self._stems.get(chunk.id)
         if found is None:
             found = self._stems[chunk.id] = frozenset(tokens(chunk.keywords))
+        return found
+
+    def edges_of(self, node: str) -> tuple[tuple[str, str], ...]:
+        """(kind, target) of a node's out-edges, in the graph's order (read once: results show the same few
+        actions again and again, and walking a multigraph's edge views is a search's costliest Python)."""
+        found = self._edges.get(node)
+        if found is None:
+            found = self._edges[node] = tuple(
+                (e["kind"], dst) for _, dst, e in self.graph.out_edges(node, data=True)
+            )
         return found
 
     def names_of(self, node: str) -> tuple[str, frozenset[str], frozenset[str]]:

@@ -109,10 +109,19 @@ class Retriever:
 
     def corrected(self, query_tokens: list[str]) -> list[str]:
         """Query stems the chunks never use, replaced by the closest stem they use (a typo: "horraire",
-        "logemment"), when one is close enough; short stems are kept as they are."""
+        "logemment"), when one is close enough; short stems are kept as they are. Between stems equally
+        close, the one more chunks use, then the first in alphabetical order: the same answer whatever the
+        order of the index's vocabulary (it follows Python's string hashing, different in every process)."""
         vocab = self.bm25.vocab_dict
         if not hasattr(self, "_vocab"):
-            self._vocab = [t for t in vocab if len(t) >= MIN_FUZZY]
+            indptr = self.bm25.scores["indptr"]  # column i of the score matrix: the chunks using stem i
+
+            def chunks_using(t: str) -> int:
+                i = vocab[t]
+                return int(indptr[i + 1] - indptr[i]) if i + 1 < len(indptr) else 0
+
+            known = (t for t in vocab if len(t) >= MIN_FUZZY)
+            self._vocab = sorted(known, key=lambda t: (-chunks_using(t), t))
         out = []
         for t in query_tokens:
             if t in vocab or len(t) < MIN_FUZZY:

@@ -61,8 +61,8 @@ def reasons(engine: Any, asked: Asked, item: str, chunk: Chunk, scope: str | Non
     found: dict[str, list[str]] = {key: [] for key in _EDGES.values()}
     g = engine.graph
     if item in g and g.nodes[item].get("type") == "action":
-        for _, dst, e in g.out_edges(item, data=True):
-            key = _EDGES.get(e["kind"])
+        for kind, dst in engine.edges_of(item):
+            key = _EDGES.get(kind)
             if not key:
                 continue
             label, names, stems = engine.names_of(dst)
