@@ -14,18 +14,14 @@ from typing import Any
 
 import bm25s
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from embeddings.chunks import Chunk, PassageItem, all_chunks
 from embeddings.french import tokens
 from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from embeddings.typos import Corrector
 from embeddings.vectors import VectorCache
 
 log = logging.getLogger(__name__)
-
-
-MIN_FUZZY = 4  # stems shorter than this are never corrected
-FUZZY_CUTOFF = 80  # rapidfuzz ratio from which an unknown stem is taken for a known one
 
 
 SECONDARY_KINDS = frozenset({"passage", "actor"})  # results ranked a little below an action that ranks alike
@@ -62,6 +58,7 @@ class Retriever:
         self.encoder = encoder
         self.config = config
         self.position = {c.id: i for i, c in enumerate(chunks)}
+        self._corrector: Corrector | None = None  # built on the first query
         started = time.perf_counter()
         self.bm25 = bm25s.BM25()
         corpus_tokens = [tokens(c.keywords) or ["_"] for c in chunks]
@@ -108,28 +105,11 @@ class Retriever:
     # -- rankings (chunk positions), restricted to `allowed` positions when given -------------------------
 
     def corrected(self, query_tokens: list[str]) -> list[str]:
-        """Query stems the chunks never use, replaced by the closest stem they use (a typo: "horraire",
-        "logemment"), when one is close enough; short stems are kept as they are. Between stems equally
-        close, the one more chunks use, then the first in alphabetical order: the same answer whatever the
-        order of the index's vocabulary (it follows Python's string hashing, different in every process)."""
-        vocab = self.bm25.vocab_dict
-        if not hasattr(self, "_vocab"):
+        """Query stems the chunks never use, replaced by the closest stem they use (embeddings/typos.py)."""
+        if self._corrector is None:
             indptr = self.bm25.scores["indptr"]  # column i of the score matrix: the chunks using stem i
-
-            def chunks_using(t: str) -> int:
-                i = vocab[t]
-                return int(indptr[i + 1] - indptr[i]) if i + 1 < len(indptr) else 0
-
-            known = (t for t in vocab if len(t) >= MIN_FUZZY)
-            self._vocab = sorted(known, key=lambda t: (-chunks_using(t), t))
-        out = []
-        for t in query_tokens:
-            if t in vocab or len(t) < MIN_FUZZY:
-                out.append(t)
-                continue
-            found = process.extractOne(t, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            out.append(found[0] if found else t)
-        return out
+            self._corrector = Corrector(self.bm25.vocab_dict, np.diff(indptr))
+        return self._corrector.corrected(query_tokens)
 
     def keyword_ranking(
         self, query_tokens: list[str], allowed: np.ndarray | None, n: int
