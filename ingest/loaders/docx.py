@@ -35,13 +35,50 @@ def _style_names(paragraph: Paragraph) -> list[str]:
     return [name.strip() for name in names]
 
 
-def _heading_level(paragraph: Paragraph) -> int | None:
-    """The N of a "Heading N" / "Titre N" style (by name or style id), else None."""
-    for name in _style_names(paragraph):
-        match = _HEADING.match(name)
+def _named_level(names: list[str]) -> int | None:
+    for name in names:
+        match = _HEADING.match(name.strip())
         if match and int(match.group(1)) > 0:
             return int(match.group(1))
     return None
+
+
+def _outline_level(p_pr: Any) -> int | None:
+    """The 1-based outline level a paragraph property set gives (w:outlineLvl 0-8; 9 is body text)."""
+    if p_pr is None:
+        return None
+    element = p_pr.find(qn("w:outlineLvl"))
+    value = element.get(qn("w:val")) if element is not None else None
+    return int(value) + 1 if value is not None and value.isdigit() and int(value) < 9 else None
+
+
+def _style_level(style: Any) -> int | None:
+    """A custom style's heading level: its own outline level or a "Heading N" / "Titre N" style it is
+    based on ("Titre Priorité" based on "Heading 1"), nearest first."""
+    for _ in range(10):  # basedOn chains are short; a loop in a broken file must end
+        if style is None:
+            return None
+        level = _named_level([style.style_id or "", style.name or ""])
+        level = level or _outline_level(style.element.pPr)
+        if level:
+            return level
+        style = style.base_style
+    return None
+
+
+def _heading_level(paragraph: Paragraph) -> int | None:
+    """The N of a "Heading N" / "Titre N" style (by name or style id), else the outline level of the
+    paragraph or of its style chain (a house template's "Titre chapitre" style), else None."""
+    level = _named_level(_style_names(paragraph))
+    if level:
+        return level
+    level = _outline_level(paragraph._p.pPr)
+    if level:
+        return level
+    try:
+        return _style_level(paragraph.style)
+    except (KeyError, ValueError, AttributeError):  # dangling style reference
+        return None
 
 
 def _is_list_item(paragraph: Paragraph) -> bool:
