@@ -41,7 +41,16 @@ HELD_OUT = {
     "heldout4": ("fourth held-out set", heldout4),
     "heldout5": ("fifth held-out set", heldout5),
 }
-FIELDS = ("pilots", "partners", "territories", "budget", "status", "calendar", "indicators")
+FIELDS = (
+    "pilots",
+    "partners",
+    "territories",
+    "budget",
+    "status",
+    "calendar",
+    "indicators",
+    "expected_results",
+)
 
 
 def extracted(path: Path, gazetteer) -> tuple[list[dict], list[tuple[str, str]], dict, str]:

@@ -85,6 +85,31 @@ def _paired(side: list[Item], other: list[Item]) -> bool:
     return hits >= _PAIRED * len(side)
 
 
+def _white_runs(items: list[Item], a: float, b: float) -> list[tuple[float, float]]:
+    """The strips of (a, b) that no item covers at all, between or beside the items that reach into it."""
+    covered = sorted((max(i.x0, a), min(i.x1, b)) for i in items if i.x0 < b and i.x1 > a)
+    runs, edge = [], a
+    for x0, x1 in covered:
+        if x0 - edge >= _MIN_GUTTER and edge > a:
+            runs.append((edge, x0))
+        edge = max(edge, x1)
+    if covered and b - edge >= _MIN_GUTTER and edge > a:
+        runs.append((edge, b))
+    if covered and covered[0][0] - a >= _MIN_GUTTER:
+        runs.append((a, covered[0][0]))
+    return runs
+
+
+def _candidates(items: list[Item], low: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The low strips, and the white strips inside them: a column so short that its own lines are few
+    enough to count as white (an issuer beside two full columns) leaves its gutter inside a low strip."""
+    out: list[tuple[float, float]] = []
+    for a, b in low:
+        out.append((a, b))
+        out += [run for run in _white_runs(items, a, b) if run != (a, b)]
+    return out
+
+
 def _thin(side: list[Item], total: float, reaching: list[Item]) -> bool:
     """Too little on one side of a strip for it to be a column gutter: less than _SIDE of the height, and
     fewer than _SIDE_LINES items reaching the strip from that side."""
@@ -100,7 +125,7 @@ def gutters(items: list[Item]) -> list[Gutter]:
     if width < 40:
         return []
     found = []
-    for a, b in _low_intervals(items, x_min, width, total):
+    for a, b in _candidates(items, _low_intervals(items, x_min, width, total)):
         left = [i for i in items if i.x1 <= a + 1]
         right = [i for i in items if i.x0 >= b - 1]
         reaching_left = [i for i in items if i.x0 < a and i.x1 < b]  # a line may end inside the strip
@@ -166,7 +191,17 @@ def _gutters_under_headings(items: list[Item]) -> list[Gutter]:
     x_min, x_max = min(i.x0 for i in items), max(i.x1 for i in items)
     narrow = [i for i in items if i.x1 - i.x0 < _WIDE * (x_max - x_min)]
     found = gutters(narrow) if 1 < len(narrow) < len(items) else []
-    return [g for g in found if not _row_layout(items, g, x_min, x_max)]
+    return [g for g in found if _both_sides(narrow, g) and not _row_layout(items, g, x_min, x_max)]
+
+
+_UNDER_HEADINGS_SIDE = 2  # items: a column under spanning headings has at least this many on each side
+
+
+def _both_sides(items: list[Item], g: Gutter) -> bool:
+    """Lines on both sides of a gutter (one stray glyph drawn apart is no column)."""
+    left = sum(1 for i in items if i.x1 <= g.a + 1)
+    right = sum(1 for i in items if i.x0 >= g.b - 1)
+    return left >= _UNDER_HEADINGS_SIDE and right >= _UNDER_HEADINGS_SIDE
 
 
 def _row_layout(items: list[Item], g: Gutter, x_min: float, x_max: float) -> bool:
