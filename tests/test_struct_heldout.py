@@ -132,3 +132,12 @@ def test_hierarchy_and_passages(built, key: str, name: str) -> None:
     measured = score_parsed(parsed, plan, default_lexicon().match)
     assert measured.hierarchy, measured.levels
     assert measured.passages.recall == 1.0 and measured.passages.precision == 1.0, parsed.passages
+
+
+def test_justified_prose_gives_no_label_rows(built) -> None:
+    """The first line of a justified paragraph under a heading (no whole line above it to show that its
+    wide word spaces are no gutter) stays a line of prose, not a "Lors des | dernières" label row: the
+    pact's only extra fields are its side-panel rows."""
+    parsed = parse_document(built["heldout4"]["pacte.pdf"], doc_id="pacte")
+    labels = {label for action in parsed.actions for label in action.extra}
+    assert labels == {"Vecteur juridique", "Impact budgétaire"}, labels

@@ -118,7 +118,12 @@ def build_lines(runs: list[Run], vrules: list[Shape]) -> list[Line]:
             lines.append(
                 Line(run.x0, run.top, run.x1, run.bottom, run.size, run.bold, run.text, len(run.text))
             )
-    return join_justified(by_position(lines), vrules)
+    # twice when the first pass joined anything: a row is judged by the lines around it, and those are only
+    # whole once their own stretched word spaces are joined (the first line of a justified paragraph, under
+    # a heading, has no whole line above it)
+    ordered = by_position(lines)
+    joined = join_justified(ordered, vrules)
+    return join_justified(joined, vrules) if len(joined) < len(ordered) else joined
 
 
 _JUSTIFIED_GAP = 4.0  # font sizes: the widest word space of a justified line in a narrow column
