@@ -1,5 +1,6 @@
 """Heading levels that only the document's structure gives (issue 9, held-out set 5): a DOCX house
-template's custom heading styles, and a plain text exported from an outliner (tab indentation only)."""
+template's custom heading styles and bold titles, and a plain text exported from an outliner (tab
+indentation only)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from docx.oxml.ns import qn
 from ingest.loaders import load
 
 
-def test_custom_docx_styles_take_the_level_of_their_base_or_outline(tmp_path: Path) -> None:
+def test_custom_docx_styles_take_the_level_of_their_base_outline_or_bold(tmp_path: Path) -> None:
     document = docx.Document()
     based = document.styles.add_style("Titre Partie", WD_STYLE_TYPE.PARAGRAPH)
     based.base_style = document.styles["Heading 1"]
@@ -25,11 +26,21 @@ def test_custom_docx_styles_take_the_level_of_their_base_or_outline(tmp_path: Pa
     plain.font.bold = True
     document.add_paragraph("Partie 1 – Former", style=based)
     document.add_paragraph("Volet 1.1 – Apprentissage", style=outlined)
-    document.add_paragraph("Action 1 – Ouvrir une classe", style=plain)
+    document.add_paragraph("Ouvrir une classe", style=plain)  # a bold title, no heading style
+    labelled = document.add_paragraph()
+    labelled.add_run("Pilote :").bold = True  # a bold run-in label stays a line of text
+    labelled.add_run(" Ville")
+    document.add_paragraph("Budget :", style=plain)  # a bold label alone is no title
     path = tmp_path / "maison.docx"
     document.save(str(path))
     lines = [x for x in load(path).lines if x]
-    assert lines == ["# Partie 1 – Former", "## Volet 1.1 – Apprentissage", "Action 1 – Ouvrir une classe"]
+    assert lines == [
+        "# Partie 1 – Former",
+        "## Volet 1.1 – Apprentissage",
+        "### Ouvrir une classe",
+        "Pilote : Ville",
+        "Budget :",
+    ]
 
 
 def test_tab_indented_text_becomes_headings_and_keeps_its_line_count(tmp_path: Path) -> None:
