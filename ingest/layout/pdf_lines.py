@@ -79,10 +79,31 @@ def _joins(line: Line, run: Run, vrules: list[Shape]) -> bool:
     return not _blocked(line.x1, run.x0, max(line.top, run.top), min(line.bottom, run.bottom), vrules)
 
 
+_SAME_BASELINE = 0.3  # font sizes: runs whose middles are this close are read left to right
+
+
+def _by_baseline(runs: list[Run]) -> list[Run]:
+    """Runs top to bottom, and left to right among runs of one baseline: a glyph drawn apart (an accented
+    capital from a fallback font, a ligature) whose middle sits a hair above its neighbours' comes in its
+    place in the line, not before the line."""
+    ordered = sorted(runs, key=lambda r: ((r.top + r.bottom) / 2, r.x0))
+    out: list[Run] = []
+    start = 0
+    for k in range(1, len(ordered) + 1):
+        first = ordered[start]
+        if k == len(ordered) or (
+            (ordered[k].top + ordered[k].bottom) / 2 - (first.top + first.bottom) / 2
+            > _SAME_BASELINE * max(first.size, 0.5)
+        ):
+            out += sorted(ordered[start:k], key=lambda r: r.x0)
+            start = k
+    return out
+
+
 def build_lines(runs: list[Run], vrules: list[Shape]) -> list[Line]:
     """Group runs into lines; lines come out sorted by top then left."""
     lines: list[Line] = []
-    for run in sorted(runs, key=lambda r: ((r.top + r.bottom) / 2, r.x0)):
+    for run in _by_baseline(runs):
         for line in reversed(lines[-8:]):
             if _joins(line, run, vrules):
                 space = "" if run.x0 - line.x1 < 0.12 * run.size or line.text.endswith(" ") else " "
@@ -97,7 +118,12 @@ def build_lines(runs: list[Run], vrules: list[Shape]) -> list[Line]:
             lines.append(
                 Line(run.x0, run.top, run.x1, run.bottom, run.size, run.bold, run.text, len(run.text))
             )
-    return join_justified(by_position(lines), vrules)
+    # twice when the first pass joined anything: a row is judged by the lines around it, and those are only
+    # whole once their own stretched word spaces are joined (the first line of a justified paragraph, under
+    # a heading, has no whole line above it)
+    ordered = by_position(lines)
+    joined = join_justified(ordered, vrules)
+    return join_justified(joined, vrules) if len(joined) < len(ordered) else joined
 
 
 _JUSTIFIED_GAP = 4.0  # font sizes: the widest word space of a justified line in a narrow column

@@ -15,7 +15,8 @@ from typing import Protocol, TypeVar
 
 _MIN_GUTTER = 5.0  # points
 _LOW = 0.08  # a gutter bin is covered by at most this share of the items' height
-_SIDE = 0.08  # each side of a gutter holds at least this share of the items' height
+_SIDE = 0.08  # each side of a gutter holds at least this share of the items' height...
+_SIDE_LINES = 3  # ... or at least this many items (a short first column: an issuer beside two full ones)
 _NARROW = 0.3  # a side narrower than this share of the region may be a row layout
 _PAIRED = 0.6  # ... when this share of its items sit on the baseline of an item beside it
 
@@ -62,13 +63,57 @@ def _low_intervals(items: list[Item], x_min: float, width: int, total: float) ->
     return intervals
 
 
+_ADJACENT = 30.0  # points: the items of the other side that start this close to its nearest edge
+
+
+def _adjacent(side: list[Item], other: list[Item]) -> list[Item]:
+    """The items of ``other`` that start nearest to ``side`` when ``other`` lies on its right (the values
+    beside labels, the column next to a column; not a third column further away, whose baselines may meet
+    the side's by chance). Items on the left end raggedly: all of them."""
+    if not side or not other or min(o.x0 for o in other) < max(i.x0 for i in side):
+        return other
+    edge = min(o.x0 for o in other)
+    return [o for o in other if o.x0 <= edge + _ADJACENT]
+
+
 def _paired(side: list[Item], other: list[Item]) -> bool:
-    """Most items of a side sit on the baseline of an item of the other side (a row layout)."""
-    tops = sorted(o.bottom for o in other)
+    """Most items of a side sit on the baseline of an item beside it (a row layout)."""
+    tops = sorted(o.bottom for o in _adjacent(side, other))
     hits = 0
     for item in side:
         hits += any(abs(item.bottom - t) < 2.0 for t in tops)
     return hits >= _PAIRED * len(side)
+
+
+def _white_runs(items: list[Item], a: float, b: float) -> list[tuple[float, float]]:
+    """The strips of (a, b) that no item covers at all, between or beside the items that reach into it."""
+    covered = sorted((max(i.x0, a), min(i.x1, b)) for i in items if i.x0 < b and i.x1 > a)
+    runs, edge = [], a
+    for x0, x1 in covered:
+        if x0 - edge >= _MIN_GUTTER and edge > a:
+            runs.append((edge, x0))
+        edge = max(edge, x1)
+    if covered and b - edge >= _MIN_GUTTER and edge > a:
+        runs.append((edge, b))
+    if covered and covered[0][0] - a >= _MIN_GUTTER:
+        runs.append((a, covered[0][0]))
+    return runs
+
+
+def _candidates(items: list[Item], low: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The low strips, and the white strips inside them: a column so short that its own lines are few
+    enough to count as white (an issuer beside two full columns) leaves its gutter inside a low strip."""
+    out: list[tuple[float, float]] = []
+    for a, b in low:
+        out.append((a, b))
+        out += [run for run in _white_runs(items, a, b) if run != (a, b)]
+    return out
+
+
+def _thin(side: list[Item], total: float, reaching: list[Item]) -> bool:
+    """Too little on one side of a strip for it to be a column gutter: less than _SIDE of the height, and
+    fewer than _SIDE_LINES items reaching the strip from that side."""
+    return sum(map(_height, side)) < _SIDE * total and len(reaching) < _SIDE_LINES
 
 
 def gutters(items: list[Item]) -> list[Gutter]:
@@ -80,10 +125,12 @@ def gutters(items: list[Item]) -> list[Gutter]:
     if width < 40:
         return []
     found = []
-    for a, b in _low_intervals(items, x_min, width, total):
+    for a, b in _candidates(items, _low_intervals(items, x_min, width, total)):
         left = [i for i in items if i.x1 <= a + 1]
         right = [i for i in items if i.x0 >= b - 1]
-        if sum(map(_height, left)) < _SIDE * total or sum(map(_height, right)) < _SIDE * total:
+        reaching_left = [i for i in items if i.x0 < a and i.x1 < b]  # a line may end inside the strip
+        reaching_right = [i for i in items if i.x1 > b and i.x0 > a]
+        if _thin(left, total, reaching_left) or _thin(right, total, reaching_right):
             continue
         narrow_left = (a - x_min) < _NARROW * (x_max - x_min)
         narrow_right = (x_max - b) < _NARROW * (x_max - x_min)
@@ -144,7 +191,17 @@ def _gutters_under_headings(items: list[Item]) -> list[Gutter]:
     x_min, x_max = min(i.x0 for i in items), max(i.x1 for i in items)
     narrow = [i for i in items if i.x1 - i.x0 < _WIDE * (x_max - x_min)]
     found = gutters(narrow) if 1 < len(narrow) < len(items) else []
-    return [g for g in found if not _row_layout(items, g, x_min, x_max)]
+    return [g for g in found if _both_sides(narrow, g) and not _row_layout(items, g, x_min, x_max)]
+
+
+_UNDER_HEADINGS_SIDE = 2  # items: a column under spanning headings has at least this many on each side
+
+
+def _both_sides(items: list[Item], g: Gutter) -> bool:
+    """Lines on both sides of a gutter (one stray glyph drawn apart is no column)."""
+    left = sum(1 for i in items if i.x1 <= g.a + 1)
+    right = sum(1 for i in items if i.x0 >= g.b - 1)
+    return left >= _UNDER_HEADINGS_SIDE and right >= _UNDER_HEADINGS_SIDE
 
 
 def _row_layout(items: list[Item], g: Gutter, x_min: float, x_max: float) -> bool:

@@ -35,13 +35,50 @@ def _style_names(paragraph: Paragraph) -> list[str]:
     return [name.strip() for name in names]
 
 
-def _heading_level(paragraph: Paragraph) -> int | None:
-    """The N of a "Heading N" / "Titre N" style (by name or style id), else None."""
-    for name in _style_names(paragraph):
-        match = _HEADING.match(name)
+def _named_level(names: list[str]) -> int | None:
+    for name in names:
+        match = _HEADING.match(name.strip())
         if match and int(match.group(1)) > 0:
             return int(match.group(1))
     return None
+
+
+def _outline_level(p_pr: Any) -> int | None:
+    """The 1-based outline level a paragraph property set gives (w:outlineLvl 0-8; 9 is body text)."""
+    if p_pr is None:
+        return None
+    element = p_pr.find(qn("w:outlineLvl"))
+    value = element.get(qn("w:val")) if element is not None else None
+    return int(value) + 1 if value is not None and value.isdigit() and int(value) < 9 else None
+
+
+def _style_level(style: Any) -> int | None:
+    """A custom style's heading level: its own outline level or a "Heading N" / "Titre N" style it is
+    based on ("Titre Priorité" based on "Heading 1"), nearest first."""
+    for _ in range(10):  # basedOn chains are short; a loop in a broken file must end
+        if style is None:
+            return None
+        level = _named_level([style.style_id or "", style.name or ""])
+        level = level or _outline_level(style.element.pPr)
+        if level:
+            return level
+        style = style.base_style
+    return None
+
+
+def _heading_level(paragraph: Paragraph) -> int | None:
+    """The N of a "Heading N" / "Titre N" style (by name or style id), else the outline level of the
+    paragraph or of its style chain (a house template's "Titre chapitre" style), else None."""
+    level = _named_level(_style_names(paragraph))
+    if level:
+        return level
+    level = _outline_level(paragraph._p.pPr)
+    if level:
+        return level
+    try:
+        return _style_level(paragraph.style)
+    except (KeyError, ValueError, AttributeError):  # dangling style reference
+        return None
 
 
 def _is_list_item(paragraph: Paragraph) -> bool:
@@ -52,28 +89,73 @@ def _is_list_item(paragraph: Paragraph) -> bool:
     return any(_LIST_STYLE.match(name) for name in _style_names(paragraph))
 
 
-def _paragraph(paragraph: Paragraph, blocks: list[list[str]], kinds: list[str], numbering: Numbering) -> None:
+_BOLD_TITLE_MAX = 180  # characters: a longer bold paragraph is emphasised prose, not a title
+
+
+def _style_bold(style: Any) -> bool | None:
+    """Whether a paragraph style (or the nearest style it is based on that says) sets bold."""
+    for _ in range(10):
+        if style is None:
+            return None
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+        style = style.base_style
+    return None
+
+
+def _bold_title(paragraph: Paragraph, text: str) -> bool:
+    """A short paragraph all in bold (by its runs or its style) that is no sentence and no "Label :": a
+    title set in bold without a heading style (a house template's "Intitulé action")."""
+    text = text.strip()
+    if len(text) > _BOLD_TITLE_MAX or "\n" in text or text.endswith((":", ".", ";", ",")):
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    try:
+        default = _style_bold(paragraph.style)
+    except (KeyError, ValueError, AttributeError):  # dangling style reference
+        default = None
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and all(run.bold if run.bold is not None else default for run in runs)
+
+
+class _Blocks:
+    """The blocks being read, their kinds, and the level of the last heading given by a style."""
+
+    def __init__(self, numbering: Numbering) -> None:
+        self.blocks: list[list[str]] = []
+        self.kinds: list[str] = []
+        self.numbering = numbering
+        self.level = 0
+
+    def add(self, lines: list[str], kind: str) -> None:
+        self.blocks.append(lines)
+        self.kinds.append(kind)
+
+
+def _paragraph(paragraph: Paragraph, out: _Blocks) -> None:
     """Append a paragraph as a block: heading, list item (merged with the previous item) or text. A
-    heading numbered by automatic list numbering gets its number as a reader sees it."""
+    heading numbered by automatic list numbering gets its number as a reader sees it; a title set in bold
+    without a heading style is a heading one level below the last styled one."""
     text = paragraph.text
     if not text.strip():
         return
-    number = numbering.label(paragraph)
+    number = out.numbering.label(paragraph)
     level = _heading_level(paragraph)
     if level is not None:
+        out.level = level
         text = f"{number} {text}" if number else text
-        blocks.append(["#" * level + " " + collapse_ascii_spaces(text)])
-        kinds.append("heading")
+        out.add(["#" * level + " " + collapse_ascii_spaces(text)], "heading")
     elif _is_list_item(paragraph):
         item = "- " + collapse_ascii_spaces(text)
-        if kinds and kinds[-1] == "list":
-            blocks[-1].append(item)
+        if out.kinds and out.kinds[-1] == "list":
+            out.blocks[-1].append(item)
         else:
-            blocks.append([item])
-            kinds.append("list")
+            out.add([item], "list")
+    elif _bold_title(paragraph, text):
+        out.add(["#" * min(out.level + 1, 6) + " " + collapse_ascii_spaces(text)], "bold")
     else:
-        blocks.append([line for line in text.split("\n") if line.strip()])
-        kinds.append("text")
+        out.add([line for line in text.split("\n") if line.strip()], "text")
 
 
 def _cell_text(tc: Any, parent: Any) -> str:
@@ -100,18 +182,17 @@ def _table(tbl: Any, parent: Any) -> list[str]:
     return rows
 
 
-def _walk(element: Any, parent: Any, blocks: list[list[str]], kinds: list[str], numbering: Numbering) -> None:
+def _walk(element: Any, parent: Any, out: _Blocks) -> None:
     """Body children in document order; content controls (w:sdt) are opened."""
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            _paragraph(Paragraph(child, parent), blocks, kinds, numbering)
+            _paragraph(Paragraph(child, parent), out)
         elif child.tag == qn("w:tbl"):
-            blocks.append(_table(child, parent))
-            kinds.append("table")
+            out.add(_table(child, parent), "table")
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _walk(content, parent, blocks, kinds, numbering)
+                _walk(content, parent, out)
 
 
 def load_docx(data: bytes, where: str) -> LoadedText:
@@ -122,9 +203,9 @@ def load_docx(data: bytes, where: str) -> LoadedText:
         raise UnreadableDocument(
             f"DOCX illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier Word .docx"
         ) from exc
-    blocks: list[list[str]] = []
-    kinds: list[str] = []
-    _walk(document.element.body, document, blocks, kinds, Numbering(document))
+    out = _Blocks(Numbering(document))
+    _walk(document.element.body, document, out)
+    blocks = out.blocks
     lines = join_blocks(blocks)
     if not lines:
         raise EmptyDocument("le corps du DOCX ne contient aucun texte", where=where)

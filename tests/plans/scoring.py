@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 THRESHOLD = 0.6
 LIST_FIELDS = ("pilots", "partners", "territories")
-SCALAR_FIELDS = ("ref", "budget", "status", "priority", "calendar", "indicators")
+SCALAR_FIELDS = ("ref", "budget", "status", "priority", "calendar", "indicators", "expected_results")
 _STOP = (
     "a au aux avec ce ces d dans de des du en et l la le les leur leurs n ou par pour qu que qui sa se ses"
 )
@@ -156,6 +156,7 @@ def action_view(action) -> dict:
         "priority": action.priority,
         "calendar": action.calendar,
         "indicators": action.indicators,
+        "expected_results": action.expected_results,
         "levels": [(lv.kind, lv.ref, lv.title) for lv in action.levels],
     }
 
