@@ -173,3 +173,44 @@ def test_a_changed_document_encodes_only_its_own_chunks(
     assert added == len(fresh) * len(encoders)  # only the changed document's new chunks were encoded
     assert engine.index.retriever.dense.stats["added"] == len(fresh)
     svc.close()
+
+
+DEFINED = """# Plan local pour l'emploi 2026-2028
+
+## Fiche action n° 1 : Accompagnement renforcé des participants du PLIE
+
+- Pilote : PLIE du bassin
+- Territoire : Calvados
+
+Le PLIE accompagne chaque participant du PLIE vers l'emploi durable. Les référents du PLIE suivent les
+parcours, le PLIE finance des étapes de formation et le PLIE anime le réseau des employeurs.
+
+## Glossaire
+
+PLIE : plan local pour l'insertion et l'emploi, dispositif de parcours d'insertion.
+QPV : quartier prioritaire de la politique de la ville.
+"""
+
+
+def test_a_question_about_what_a_word_means_puts_the_glossary_first(
+    tmp_path: Path, reference, vector_cache: Path
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "plan.md").write_text(DEFINED, encoding="utf-8")
+    settings = Settings(
+        data=tmp_path / "data", corpus=[tmp_path / "corpus"], vector_cache=vector_cache, warm_up=False
+    )
+    svc = Service(settings, reference=reference)
+    try:
+        assert svc.build().errors == 0
+        # the acronym alone: the action that repeats it ranks above the glossary (passages weigh 0.85)
+        plain = svc.search("PLIE", k=5)["results"]
+        assert plain[0]["type"] == "action", [(r["type"], r["title"]) for r in plain]
+        # asked what it means: the glossary passage that defines it comes first
+        asked = svc.search("que signifie PLIE", k=5)["results"]
+        top = asked[0]
+        assert (top["type"], top["passage_type"]) == ("passage", "glossaire"), [r["title"] for r in asked]
+        lines = svc.store.lines(top["doc"])[top["passage"]["line_start"] - 1 : top["passage"]["line_end"]]
+        assert any(line.startswith("PLIE : plan local") for line in lines)
+    finally:
+        svc.close()
