@@ -204,7 +204,7 @@ class _Evaluator:
             return True, ok, f"{s.age} ans", "age", question
         if node.op == "status":
             if node.name in s.held:
-                return True, True, "", "", ""
+                return True, True, _implied_by(s, node.name), "", ""
             return bool(s.statuses), False, "", f"status:{node.name}", s.terms.status_question(node.name)
         if node.op == "territory":
             found = s.place(node.name) if s.place else None
@@ -216,9 +216,35 @@ class _Evaluator:
         value = s.facts.get(name)
         if value is None and fact.implied_by and fact.implied_by in s.held:
             value = True
+        if value is None and fact.false_above:
+            shown = self._false_by(fact.false_above)
+            if shown:
+                return True, _holds(node, False), shown, name, fact.question
         if value is None:
             return False, False, "", name, fact.question
         return True, _holds(node, value), fact.describe(value), name, fact.question
+
+    def _false_by(self, rule: tuple[str, Any]) -> str | None:
+        """ "non (…)" when the other fact of ``rule`` is given above its bound, else None."""
+        other, bound = rule
+        given = self.s.facts.get(other)
+        if isinstance(bound, str):
+            bound = self.s.constants[bound].value if bound in self.s.constants else None
+        if given is None or bound is None or given <= bound:
+            return None
+        fact = self.s.vocabulary.get(other)
+        return f"non ({fact.label} : {fact.describe(given)})"
+
+
+def _implied_by(s: Situation, status: str) -> str:
+    """The declared status that entails ``status`` when it was not declared itself ("bénéficiaire du RSA" for
+    a job seeker), shown beside the condition; "" when declared."""
+    if status in s.statuses:
+        return ""
+    for declared in sorted(s.statuses):
+        if status in s.terms.implied_statuses.get(declared, ()):
+            return s.terms.status(declared)
+    return ""
 
 
 def _holds(node: Node, value: Any) -> bool:

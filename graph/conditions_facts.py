@@ -31,6 +31,8 @@ class Fact:
     values: tuple[str, ...] = ()
     value_labels: dict[str, str] | None = None
     implied_by: str | None = None
+    # a yes/no fact known to be "non" when another fact is given above a bound: (fact, number or constant)
+    false_above: tuple[str, Any] | None = None
 
     def describe(self, value: Any) -> str:
         """A value as an adviser reads it: "oui", "1 200 €", "CDD", "2 ans et 5 ans"."""
@@ -55,6 +57,16 @@ class Fact:
         if self.values:
             out["values"] = [{"slug": v, "label": (self.value_labels or {}).get(v, v)} for v in self.values]
         return out
+
+
+def _false_above(spec: Any, where: str) -> tuple[str, Any] | None:
+    if spec is None:
+        return None
+    if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str)):
+        raise ConfigError(
+            "false_above attend un fait et une borne", where=where, valid='["are_journaliere", 32.13]'
+        )
+    return spec[0], spec[1]
 
 
 def _years(age: int) -> str:
@@ -107,6 +119,7 @@ class Facts:
                 tuple(spec.get("values", ())),
                 spec.get("value_labels"),
                 spec.get("implied_by"),
+                _false_above(spec.get("false_above"), f"{path} [{name}]"),
             )
         return cls(out)
 

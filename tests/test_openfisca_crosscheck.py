@@ -4,7 +4,8 @@ OpenFisca-France (AGPL) is used here and in bench/eligibility.py only; qfq's own
 
 Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fiscal / ménage, month 2026-11):
 - age -> ``age``; the main status -> ``activite``: salarie or apprenti -> actif,
-  demandeur_emploi(_longue_duree) -> chomeur, etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
+  demandeur_emploi(_longue_duree) or beneficiaire_rsa (registered since 2025) -> chomeur,
+  etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
   apprenti -> ``alternant``;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
@@ -164,6 +165,11 @@ def situation(profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
     return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}, ids
 
 
+# registered with France Travail: a beneficiary of the RSA too, since 2025-01-01 (loi n° 2023-1196 pour le
+# plein emploi; graph/data/profile.toml implied_statuses)
+REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa"}
+
+
 def _person(p: Profile) -> dict[str, Any]:
     """The OpenFisca inputs of a profile's person (see the mapping above)."""
     s, f = p.statuses, p.facts
@@ -173,7 +179,7 @@ def _person(p: Profile) -> dict[str, Any]:
         "actif"
         if s & {"salarie", "apprenti"}
         else "chomeur"
-        if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}
+        if s & REGISTERED
         else "etudiant"
         if "etudiant" in s
         else "inactif"
@@ -182,7 +188,7 @@ def _person(p: Profile) -> dict[str, Any]:
     person["alternant"] = {PERIOD: "apprenti" in s}
     person["etudiant"] = {PERIOD: "etudiant" in s}
     person["handicap"] = {PERIOD: "travailleur_handicape" in s}
-    if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}:
+    if s & REGISTERED:
         person["pole_emploi_categorie_demandeur_emploi"] = {PERIOD: "categorie_1"}
     person["lieu_emploi_ou_formation"] = {PERIOD: "metropole_hors_corse"}
     if "boursier" in f:
