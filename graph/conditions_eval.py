@@ -216,24 +216,18 @@ class _Evaluator:
         value = s.facts.get(name)
         if value is None and fact.implied_by and fact.implied_by in s.held:
             value = True
-        if value is None and fact.false_above:
-            shown = self._false_by(fact.false_above)
-            if shown:
-                return True, _holds(node, False), shown, name, fact.question
+        if value is None and fact.at_most_if and node.op == "max" and self._at_most(fact, node):
+            other = s.vocabulary.get(fact.at_most_if[0])
+            return True, True, f"{other.label} : oui", name, fact.question
         if value is None:
             return False, False, "", name, fact.question
         return True, _holds(node, value), fact.describe(value), name, fact.question
 
-    def _false_by(self, rule: tuple[str, Any]) -> str | None:
-        """ "non (…)" when the other fact of ``rule`` is given above its bound, else None."""
-        other, bound = rule
-        given = self.s.facts.get(other)
-        if isinstance(bound, str):
-            bound = self.s.constants[bound].value if bound in self.s.constants else None
-        if given is None or bound is None or given <= bound:
-            return None
-        fact = self.s.vocabulary.get(other)
-        return f"non ({fact.label} : {fact.describe(given)})"
+    def _at_most(self, fact, node: Node) -> bool:
+        """The fact is not given, its ``at_most_if`` fact is "oui" and that bound is within the node's."""
+        other, bound = fact.at_most_if
+        constant = self.s.constants.get(bound)
+        return bool(self.s.facts.get(other)) and constant is not None and constant.value <= node.high
 
 
 def _implied_by(s: Situation, status: str) -> str:

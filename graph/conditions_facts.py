@@ -31,8 +31,8 @@ class Fact:
     values: tuple[str, ...] = ()
     value_labels: dict[str, str] | None = None
     implied_by: str | None = None
-    # a yes/no fact known to be "non" when another fact is given above a bound: (fact, number or constant)
-    false_above: tuple[str, Any] | None = None
+    # a number known to be at most a bound (a constant's name) when a yes/no fact is "oui": (fact, constant)
+    at_most_if: tuple[str, str] | None = None
 
     def describe(self, value: Any) -> str:
         """A value as an adviser reads it: "oui", "1 200 €", "CDD", "2 ans et 5 ans"."""
@@ -59,12 +59,14 @@ class Fact:
         return out
 
 
-def _false_above(spec: Any, where: str) -> tuple[str, Any] | None:
+def _at_most_if(spec: Any, where: str) -> tuple[str, str] | None:
     if spec is None:
         return None
-    if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], str)):
+    if not (isinstance(spec, list) and len(spec) == 2 and all(isinstance(x, str) for x in spec)):
         raise ConfigError(
-            "false_above attend un fait et une borne", where=where, valid='["are_journaliere", 32.13]'
+            "borne conditionnelle mal écrite : un fait oui/non puis le nom d'une constante sont attendus",
+            where=f"{where} (clé de borne)",
+            valid="une liste de deux noms : un fait de facts.toml, une constante de conditions.toml",
         )
     return spec[0], spec[1]
 
@@ -119,7 +121,7 @@ class Facts:
                 tuple(spec.get("values", ())),
                 spec.get("value_labels"),
                 spec.get("implied_by"),
-                _false_above(spec.get("false_above"), f"{path} [{name}]"),
+                _at_most_if(spec.get("at_most_if"), f"{path} [{name}]"),
             )
         return cls(out)
 

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 from api.service import Service
+from graph.conditions_eval import eligibility
+from graph.dispositifs import Thesaurus
+from graph.profile import ProfileTerms
 
 E, X, U = "eligible", "excluded", "undecided"
 ABSENT = "absent"
@@ -316,3 +319,42 @@ def test_a_new_persona_gets_the_official_verdicts(built: Service, persona) -> No
     assert not wrong, f"(expected, got): {wrong}"
     leaks = sorted({m for t in texts(answer) for m in SLUG.findall(t)})
     assert not leaks, f"slugs in the trace: {leaks}"
+
+
+# ---------------------------------------------------------------- the rules these personas fixed (no corpus)
+
+THESAURUS = Thesaurus.load()
+TERMS = ProfileTerms.load()
+
+
+def decide_for(slug: str, age, statuses, facts=None):
+    d = THESAURUS.index[f"dispositif:{slug}"]
+    return eligibility(d, age, set(statuses), terms=TERMS, thesaurus=THESAURUS, facts=facts)
+
+
+def test_the_ass_is_below_the_minimum_are_and_the_amount_decides_otherwise() -> None:
+    ass = decide_for("aides_mobilite", 62, {"demandeur_emploi"}, {"ass": True})
+    assert ass.decision == "eligible"
+    assert any("allocation de solidarité spécifique (ASS) : oui ✓" in m for m in ass.met)
+    asked = decide_for("aides_mobilite", 40, {"demandeur_emploi"})
+    assert asked.decision == "undecided" and [m.fact for m in asked.missing] == ["are_journaliere"]
+    high = decide_for("aides_mobilite", 40, {"demandeur_emploi"}, {"are_journaliere": 45})
+    assert high.decision == "excluded"
+    # the ASS meets a ceiling of at least the minimum ARE, never a lower one; a given amount wins
+    given = decide_for(
+        "aide_frais_deplacement", 40, {"demandeur_emploi"}, {"ass": True, "are_journaliere": 45}
+    )
+    assert given.decision == "excluded"
+
+
+def test_an_rsa_beneficiary_is_a_registered_job_seeker_and_the_trace_says_why() -> None:
+    r = decide_for("aides_mobilite", 31, {"beneficiaire_rsa"}, {"are_journaliere": 0})
+    assert r.decision == "eligible"
+    assert "demandeur d'emploi : bénéficiaire du RSA ✓" in r.met
+
+
+def test_a_self_employed_person_is_not_a_person_without_a_job() -> None:
+    for slug in ("pec", "iae", "cui", "cie", "aci"):
+        r = decide_for(slug, 45, {"travailleur_independant"})
+        assert r.decision == "excluded" and "travailleur indépendant : exclu ✗" in r.failed, slug
+    assert decide_for("cpf", 45, {"travailleur_independant"}).decision == "eligible"
