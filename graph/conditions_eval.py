@@ -112,7 +112,7 @@ def describe(node: Node, terms: ProfileTerms, vocabulary: Facts, constants: dict
     if node.op == "fact":
         return fact.label
     if node.op == "one_of":
-        return f"{fact.label} : " + " ou ".join(fact.describe(v) for v in node.values)
+        return f"{fact.label} (" + " ou ".join(fact.describe(v) for v in node.values) + ")"
     sign, bound = ("≥", node.low) if node.op == "min" else ("≤", node.high)
     shown = f"{number(bound)} {fact.unit}".strip()
     if node.constant:
@@ -171,8 +171,9 @@ class _Evaluator:
                 return _Result(True, p.met)
         if any(p.value is None for p in parts):
             return _Result(None, missing=_unique(m for p in parts if p.value is None for m in p.missing))
-        branches = list(dict.fromkeys(", ".join(p.failed) for p in parts))
-        return _Result(False, failed=[" ou ".join(branches)])
+        # a branch that failed on several conditions is shown as one: "(a ✗ et (b ✗ ou c ✗)) ou d ✗"
+        branches = list(dict.fromkeys(_branch(p.failed) for p in parts))
+        return _Result(False, failed=[_Or(" ou ".join(branches)) if len(branches) > 1 else branches[0]])
 
     def _not(self, child: Node, r: _Result) -> _Result:
         if r.value is None:
@@ -228,6 +229,16 @@ class _Evaluator:
         other, bound = fact.at_most_if
         constant = self.s.constants.get(bound)
         return bool(self.s.facts.get(other)) and constant is not None and constant.value <= node.high
+
+
+class _Or(str):
+    """A failed line that is a disjunction ("a ✗ ou b ✗"): parenthesised inside a conjunction."""
+
+
+def _branch(failed: list[str]) -> str:
+    if len(failed) == 1:
+        return str(failed[0])
+    return "(" + " et ".join(f"({f})" if isinstance(f, _Or) else f for f in failed) + ")"
 
 
 def _implied_by(s: Situation, status: str) -> str:

@@ -45,11 +45,11 @@ def test_bail_mobilite_is_the_law_s_list_not_any_new_job() -> None:
     )
     assert (
         no.decision == "excluded"
-        and "reprise d'activité : entrée en formation ou contrat d'intérim : CDD ✗" in (no.failed[0])
+        and "reprise d'activité (entrée en formation ou contrat d'intérim) : CDD ✗" in (no.failed[0])
     )
     temp = check("bail_mobilite", 28, {"salarie"}, {"reprise": "ctt"})
     assert temp.met == (
-        "reprise d'activité : entrée en formation ou contrat d'intérim : contrat d'intérim ✓",
+        "reprise d'activité (entrée en formation ou contrat d'intérim) : contrat d'intérim ✓",
     )
     civic = check("bail_mobilite", 22, {"demandeur_emploi"}, {"stage_service_civique": True})
     assert civic.decision == "eligible" and civic.met == ("stage ou engagement de service civique : oui ✓",)
