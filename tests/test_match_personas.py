@@ -56,6 +56,9 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "aide_permis_apprentis": X,  # an apprentice only
             "bretagne_alternance": ABSENT,
             "macigogne": ABSENT,
+            # added after the first run, with the EPIDE (travail-emploi.gouv.fr: 17 to 25, no job, placement
+            # or training, no professional title): eligible; the adviser checks the centre (SMA overseas)
+            "epide": E,
         },
     ),
     (
@@ -245,6 +248,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "pec": E,
             "iae": E,
             "agepi": ask("enfants"),
+            "epide": X,  # added after the first run: 17 to 25
             "visale": ask("promesse_embauche"),
             "avance_loca_pass": X,
             "cej": X,
@@ -272,6 +276,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "garantie_jeunes": X,
             "mobili_jeune": X,
             "aides_mobilite": X,  # not registered
+            "epide": E,  # added after the first run: 17 to 25, without a qualification
         },
     ),
 ]
