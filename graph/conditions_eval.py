@@ -139,12 +139,23 @@ class _Evaluator:
 
     def run(self, node: Node) -> _Result:
         if node.op == "all":
-            return self._all([self.run(c) for c in node.children])
+            return self._guarded(node, [self.run(c) for c in node.children])
         if node.op == "any":
             return self._any([self.run(c) for c in node.children])
         if node.op == "not":
             return self._not(node.children[0], self.run(node.children[0]))
         return self._leaf(node)
+
+    def _guarded(self, node: Node, parts: list[_Result]) -> _Result:
+        """``all`` whose undecided ``one_of`` parts are asked first: "La personne reprend-elle un emploi ou
+        entre-t-elle en formation ?" before the contract's length or the training's hours it may not need."""
+        r = self._all(parts)
+        if r.value is None:
+            pairs = zip(node.children, parts, strict=True)
+            guards = [p for c, p in pairs if c.op == "one_of" and p.value is None]
+            if guards and len(guards) < sum(p.value is None for p in parts):
+                r.missing = _unique(m for p in guards for m in p.missing)
+        return r
 
     @staticmethod
     def _all(parts: list[_Result]) -> _Result:
@@ -220,6 +231,10 @@ class _Evaluator:
         if value is None and fact.at_most_if and node.op == "max" and self._at_most(fact, node):
             other = s.vocabulary.get(fact.at_most_if[0])
             return True, True, f"{other.label} : oui", name, fact.question
+        if value is None and fact.at_least_if and node.op == "min":
+            status, bound = fact.at_least_if
+            if status in s.held and bound >= node.low:
+                return True, True, f"{s.terms.status(status)} ({fact.describe(bound)} au moins)", name, ""
         if value is None:
             return False, False, "", name, fact.question
         return True, _holds(node, value), fact.describe(value), name, fact.question

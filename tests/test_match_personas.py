@@ -363,3 +363,19 @@ def test_a_self_employed_person_is_not_a_person_without_a_job() -> None:
         r = decide_for(slug, 45, {"travailleur_independant"})
         assert r.decision == "excluded" and "travailleur indépendant : exclu ✗" in r.failed, slug
     assert decide_for("cpf", 45, {"travailleur_independant"}).decision == "eligible"
+
+
+def test_a_long_term_job_seeker_is_not_asked_how_long_he_has_been_registered() -> None:
+    r = decide_for("aide_permis", 58, {"demandeur_emploi_longue_duree"}, {"are_journaliere": 0})
+    assert r.decision == "eligible"
+    assert any("demandeur d'emploi de longue durée (12 mois au moins) ✓" in m for m in r.met)
+    short = decide_for("aide_permis", 58, {"demandeur_emploi"}, {"are_journaliere": 0})
+    assert "mois_inscription" in {m.fact for m in short.missing}
+
+
+def test_the_kind_of_return_to_work_is_asked_before_what_depends_on_it() -> None:
+    parent = {"enfants": [3], "are_journaliere": 0}
+    first = decide_for("agepi", 30, {"demandeur_emploi"}, parent)
+    assert [m.fact for m in first.missing] == ["reprise"]  # not the contract's length nor the hours yet
+    cdd = decide_for("agepi", 30, {"demandeur_emploi"}, {**parent, "reprise": "cdd"})
+    assert [m.fact for m in cdd.missing] == ["contrat_duree_mois"]

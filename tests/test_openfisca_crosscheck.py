@@ -86,6 +86,11 @@ class Profile:
         return f"âge {self.age}, statuts {sorted(self.statuses) or '(inconnus)'}, faits {self.facts}"
 
 
+# registered with France Travail: a beneficiary of the RSA too, since 2025-01-01 (loi n° 2023-1196 pour le
+# plein emploi; graph/data/profile.toml implied_statuses)
+REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa"}
+
+
 # Where the official rule (followed by qfq) and OpenFisca's formula differ: (dispositif, why, predicate).
 DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
     (
@@ -93,7 +98,7 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
         "a job seeker aged 30: service-public.fr F18490 and Action Logement say « moins de 30 ans »; "
         "OpenFisca's locapass_eligibilite_jeunes tests age <= 30 (its Mobili-Jeune, « moins de 30 ans » "
         "too, tests age < 30)",
-        lambda p: p.age == 30 and bool(p.statuses & {"demandeur_emploi", "demandeur_emploi_longue_duree"}),
+        lambda p: p.age == 30 and bool(p.statuses & REGISTERED),
     ),
     (
         "cej",
@@ -101,6 +106,15 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
         "suivent pas une formation », and an apprenticeship is one; OpenFisca's "
         "contrat_engagement_jeune_eligibilite tests only activite != etudiant",
         lambda p: "apprenti" in p.statuses,
+    ),
+    (
+        "cej",
+        "a beneficiary of the RSA: Code du travail L5131-6 sets no condition of resources for the CEJ, only "
+        "its allowance is not paid with the RSA (the Carif-Oref's page: « un jeune peut entrer en parcours "
+        "d'accompagnement au CEJ, même si sa situation financière […] ne lui permet pas de prétendre à "
+        "l'allocation »); OpenFisca's contrat_engagement_jeune_eligibilite is the allowance's (sans RSA, "
+        "sans PPA, tranche d'impôt ≤ 1)",
+        lambda p: "beneficiaire_rsa" in p.statuses,
     ),
 ]
 
@@ -163,11 +177,6 @@ def situation(profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
         }
         ids.append(me)
     return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}, ids
-
-
-# registered with France Travail: a beneficiary of the RSA too, since 2025-01-01 (loi n° 2023-1196 pour le
-# plein emploi; graph/data/profile.toml implied_statuses)
-REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa"}
 
 
 def _person(p: Profile) -> dict[str, Any]:
