@@ -249,6 +249,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
             "iae": E,
             "agepi": ask("enfants"),
             "epide": X,  # added after the first run: 17 to 25
+            "pat": ABSENT,  # added after the first run: a contract among a territory's actors, not a person's
             "visale": ask("promesse_embauche"),
             "avance_loca_pass": X,
             "cej": X,
