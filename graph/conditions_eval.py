@@ -112,7 +112,7 @@ def describe(node: Node, terms: ProfileTerms, vocabulary: Facts, constants: dict
     if node.op == "fact":
         return fact.label
     if node.op == "one_of":
-        return f"{fact.label} : " + " ou ".join(fact.describe(v) for v in node.values)
+        return f"{fact.label} (" + " ou ".join(fact.describe(v) for v in node.values) + ")"
     sign, bound = ("≥", node.low) if node.op == "min" else ("≤", node.high)
     shown = f"{number(bound)} {fact.unit}".strip()
     if node.constant:
@@ -139,12 +139,23 @@ class _Evaluator:
 
     def run(self, node: Node) -> _Result:
         if node.op == "all":
-            return self._all([self.run(c) for c in node.children])
+            return self._guarded(node, [self.run(c) for c in node.children])
         if node.op == "any":
             return self._any([self.run(c) for c in node.children])
         if node.op == "not":
             return self._not(node.children[0], self.run(node.children[0]))
         return self._leaf(node)
+
+    def _guarded(self, node: Node, parts: list[_Result]) -> _Result:
+        """``all`` whose undecided ``one_of`` parts are asked first: "La personne reprend-elle un emploi ou
+        entre-t-elle en formation ?" before the contract's length or the training's hours it may not need."""
+        r = self._all(parts)
+        if r.value is None:
+            pairs = zip(node.children, parts, strict=True)
+            guards = [p for c, p in pairs if c.op == "one_of" and p.value is None]
+            if guards and len(guards) < sum(p.value is None for p in parts):
+                r.missing = _unique(m for p in guards for m in p.missing)
+        return r
 
     @staticmethod
     def _all(parts: list[_Result]) -> _Result:
@@ -171,8 +182,9 @@ class _Evaluator:
                 return _Result(True, p.met)
         if any(p.value is None for p in parts):
             return _Result(None, missing=_unique(m for p in parts if p.value is None for m in p.missing))
-        branches = list(dict.fromkeys(", ".join(p.failed) for p in parts))
-        return _Result(False, failed=[" ou ".join(branches)])
+        # a branch that failed on several conditions is shown as one: "(a ✗ et (b ✗ ou c ✗)) ou d ✗"
+        branches = list(dict.fromkeys(_branch(p.failed) for p in parts))
+        return _Result(False, failed=[_Or(" ou ".join(branches)) if len(branches) > 1 else branches[0]])
 
     def _not(self, child: Node, r: _Result) -> _Result:
         if r.value is None:
@@ -204,7 +216,7 @@ class _Evaluator:
             return True, ok, f"{s.age} ans", "age", question
         if node.op == "status":
             if node.name in s.held:
-                return True, True, "", "", ""
+                return True, True, _implied_by(s, node.name), "", ""
             return bool(s.statuses), False, "", f"status:{node.name}", s.terms.status_question(node.name)
         if node.op == "territory":
             found = s.place(node.name) if s.place else None
@@ -216,9 +228,43 @@ class _Evaluator:
         value = s.facts.get(name)
         if value is None and fact.implied_by and fact.implied_by in s.held:
             value = True
+        if value is None and fact.at_most_if and node.op == "max" and self._at_most(fact, node):
+            other = s.vocabulary.get(fact.at_most_if[0])
+            return True, True, f"{other.label} : oui", name, fact.question
+        if value is None and fact.at_least_if and node.op == "min":
+            status, bound = fact.at_least_if
+            if status in s.held and bound >= node.low:
+                return True, True, f"{s.terms.status(status)} ({fact.describe(bound)} au moins)", name, ""
         if value is None:
             return False, False, "", name, fact.question
         return True, _holds(node, value), fact.describe(value), name, fact.question
+
+    def _at_most(self, fact, node: Node) -> bool:
+        """The fact is not given, its ``at_most_if`` fact is "oui" and that bound is within the node's."""
+        other, bound = fact.at_most_if
+        constant = self.s.constants.get(bound)
+        return bool(self.s.facts.get(other)) and constant is not None and constant.value <= node.high
+
+
+class _Or(str):
+    """A failed line that is a disjunction ("a ✗ ou b ✗"): parenthesised inside a conjunction."""
+
+
+def _branch(failed: list[str]) -> str:
+    if len(failed) == 1:
+        return str(failed[0])
+    return "(" + " et ".join(f"({f})" if isinstance(f, _Or) else f for f in failed) + ")"
+
+
+def _implied_by(s: Situation, status: str) -> str:
+    """The declared status that entails ``status`` when it was not declared itself ("bénéficiaire du RSA" for
+    a job seeker), shown beside the condition; "" when declared."""
+    if status in s.statuses:
+        return ""
+    for declared in sorted(s.statuses):
+        if status in s.terms.implied_statuses.get(declared, ()):
+            return s.terms.status(declared)
+    return ""
 
 
 def _holds(node: Node, value: Any) -> bool:

@@ -31,6 +31,10 @@ class Fact:
     values: tuple[str, ...] = ()
     value_labels: dict[str, str] | None = None
     implied_by: str | None = None
+    # a number known to be at most a bound (a constant's name) when a yes/no fact is "oui": (fact, constant)
+    at_most_if: tuple[str, str] | None = None
+    # a number known to be at least a bound when the person holds a status: (status, number)
+    at_least_if: tuple[str, float] | None = None
 
     def describe(self, value: Any) -> str:
         """A value as an adviser reads it: "oui", "1 200 €", "CDD", "2 ans et 5 ans"."""
@@ -55,6 +59,35 @@ class Fact:
         if self.values:
             out["values"] = [{"slug": v, "label": (self.value_labels or {}).get(v, v)} for v in self.values]
         return out
+
+
+def _at_most_if(spec: Any, where: str) -> tuple[str, str] | None:
+    if spec is None:
+        return None
+    if not (isinstance(spec, list) and len(spec) == 2 and all(isinstance(x, str) for x in spec)):
+        raise ConfigError(
+            "borne conditionnelle mal écrite : un fait oui/non puis le nom d'une constante sont attendus",
+            where=f"{where} (clé de borne)",
+            valid="une liste de deux noms : un fait de facts.toml, une constante de conditions.toml",
+        )
+    return spec[0], spec[1]
+
+
+def _at_least_if(spec: Any, where: str) -> tuple[str, float] | None:
+    if spec is None:
+        return None
+    if not (
+        isinstance(spec, list)
+        and len(spec) == 2
+        and isinstance(spec[0], str)
+        and isinstance(spec[1], int | float)
+    ):
+        raise ConfigError(
+            "borne minimale par statut mal écrite : un statut puis un nombre sont attendus",
+            where=f"{where} (clé de borne)",
+            valid='une liste [statut, nombre], ex. ["demandeur_emploi_longue_duree", 12]',
+        )
+    return spec[0], float(spec[1])
 
 
 def _years(age: int) -> str:
@@ -107,6 +140,8 @@ class Facts:
                 tuple(spec.get("values", ())),
                 spec.get("value_labels"),
                 spec.get("implied_by"),
+                _at_most_if(spec.get("at_most_if"), f"{path} [{name}]"),
+                _at_least_if(spec.get("at_least_if"), f"{path} [{name}]"),
             )
         return cls(out)
 

@@ -25,19 +25,22 @@ NOT_PERSONS = {"particulier", "entreprise", "professionnel", "collectivite", "to
 MIN_AGE, MAX_AGE = 14, 99
 
 
-def statuses(vocabularies: Vocabularies) -> list[str]:
-    """The publics a profile may declare as its statuses."""
-    return sorted(c.slug for c in vocabularies.concepts("public") if c.profile_status)
+def statuses(vocabularies: Vocabularies, terms: ProfileTerms | None = None) -> list[str]:
+    """The statuses a profile may declare: the publics marked as profile statuses, and the extra statuses of
+    profile.toml (``terms``, default the packaged file)."""
+    terms = terms if terms is not None else ProfileTerms.load()
+    publics = {c.slug for c in vocabularies.concepts("public") if c.profile_status}
+    return sorted(publics | set(terms.extra_statuses))
 
 
 def vocabulary(
     vocabularies: Vocabularies, terms: ProfileTerms, facts: Facts | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """The profile vocabulary with French labels, for forms: statuses, needs and the optional facts."""
-    labels = {c.slug: c.label for c in vocabularies.concepts("public")}
+    labels = {c.slug: c.label for c in vocabularies.concepts("public")} | terms.extra_statuses
     facts = facts if facts is not None else Facts.load()
     return {
-        "statuses": [{"slug": s, "label": labels[s]} for s in statuses(vocabularies)],
+        "statuses": [{"slug": s, "label": labels[s]} for s in statuses(vocabularies, terms)],
         "needs": [{"slug": n, "label": label} for n, label in terms.needs.items()],
         "facts": [f.form() for name, f in sorted(facts.index.items()) if name != "age"],
     }
@@ -110,7 +113,7 @@ class Matcher(MatchActions):
         self.lines_of = lines_of
         self.reference = queries.reference
         vocabularies = self.reference.vocabularies
-        self.valid_statuses = statuses(vocabularies)
+        self.valid_statuses = statuses(vocabularies, self.reference.profile)
         self.valid_needs = list(self.reference.profile.needs)
         self.terms = self.reference.profile
         self.thesaurus = self.reference.dispositifs

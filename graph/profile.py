@@ -22,6 +22,8 @@ class ProfileTerms:
     implied_statuses: dict[str, frozenset[str]]
     dispositif_kinds: dict[str, str]
     status_questions: dict[str, str] = dataclasses.field(default_factory=dict)
+    # statuses a profile may declare beside the publics of vocabularies.ttl (slug -> the form's label)
+    extra_statuses: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> ProfileTerms:
@@ -45,6 +47,7 @@ class ProfileTerms:
             implied,
             raw["dispositif_kinds"],
             raw.get("status_questions", {}),
+            raw.get("extra_statuses", {}),
         )
 
     def status(self, slug: str) -> str:

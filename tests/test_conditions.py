@@ -210,5 +210,4 @@ def test_kleene_logic_all_any_not() -> None:
     assert d.decision == "undecided" and {m.fact for m in d.missing} == {
         "status:etudiant",
         "status:alternant",  # the CEJ is not for the young in a formation (an alternance is one)
-        "status:beneficiaire_rsa",
     }

@@ -80,7 +80,7 @@ def test_vocabulary_values_are_known_slugs() -> None:
         statuses_in_rule = {n.name for n in d.conditions.rule.walk() if n.op == "status"}
         assert statuses_in_rule <= STATUSES | {"alternant"}, d.id
         assert d.operator, d.id
-        assert d.checked in {dt.date(2026, 11, 22), dt.date(2026, 12, 1)}, d.id
+        assert d.checked in {dt.date(2026, 11, 22), dt.date(2026, 12, 1), dt.date(2026, 12, 2)}, d.id
         if d.scope == "regional":
             assert d.territory, d.id
 
@@ -226,9 +226,11 @@ def test_cej_eligibility() -> None:
         "16–25 ans : 22 ans ✓",
         "pas étudiant ✓",
         "pas alternant ✓",
-        "pas bénéficiaire du RSA ✓",
     )
     assert ok.to_check  # conditions the adviser checks
+    # the RSA does not bar the CEJ (L5131-6), only its allowance: said as an item to check
+    rsa = check(disp("cej"), 22, {"beneficiaire_rsa"}, set())
+    assert rsa.decision == "eligible" and any("RSA" in c for c in rsa.to_check)
     too_old = check(disp("cej"), 27, {"demandeur_emploi"}, set())
     assert too_old.decision == "excluded"
     assert too_old.failed == ("16–25 ans : 27 ans ✗ ou travailleur handicapé : non ✗",)

@@ -183,17 +183,26 @@ PARENT = ["--age", "24", "--status", "demandeur_emploi", "--status", "parent_iso
         (
             [*PARENT, "--need", "garde_enfants"],
             True,
-            ["question : La personne a-t-elle des enfants à charge, et de quel âge ?", "--fait enfants=…"],
+            [
+                "À préciser",
+                "question : La personne a-t-elle des enfants à charge, et de quel âge ?",
+                "--fait enfants=…",
+            ],
         ),
         (
             [*PARENT, "--need", "garde_enfants", "--fait", "enfants=2", "--fait", "are_journaliere=0"]
             + ["--fait", "reprise=cdi"],
             True,
-            ["enfant de moins de 12 ans : 2 ans ✓"],
+            ["enfant de moins de 12 ans : 2 ans ✓", "à vérifier : contrat d'au moins 28 jours consécutifs"],
         ),
         (["--where", "85000", "--fait", "licorne=oui"], False, ["fait inconnu"]),
+        (
+            ["--age", "45", "--status", "travailleur_independant", "--where", "Bordeaux", "--need", "emploi"],
+            True,
+            ["Non applicables", "travailleur indépendant : exclu ✗"],
+        ),
     ],
-    ids=["help", "asks", "told", "unknown-fact"],
+    ids=["help", "asks", "told", "unknown-fact", "self-employed"],
 )
 def test_cli_match_in_french_with_facts(
     built: Service, argv: list[str], succeeds: bool, needles: list[str]

@@ -4,7 +4,8 @@ OpenFisca-France (AGPL) is used here and in bench/eligibility.py only; qfq's own
 
 Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fiscal / ménage, month 2026-11):
 - age -> ``age``; the main status -> ``activite``: salarie or apprenti -> actif,
-  demandeur_emploi(_longue_duree) -> chomeur, etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
+  demandeur_emploi(_longue_duree) or beneficiaire_rsa (registered since 2025) -> chomeur,
+  etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
   apprenti -> ``alternant``;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
@@ -85,6 +86,11 @@ class Profile:
         return f"âge {self.age}, statuts {sorted(self.statuses) or '(inconnus)'}, faits {self.facts}"
 
 
+# registered with France Travail: a beneficiary of the RSA too, since 2025-01-01 (loi n° 2023-1196 pour le
+# plein emploi; graph/data/profile.toml implied_statuses)
+REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire_rsa"}
+
+
 # Where the official rule (followed by qfq) and OpenFisca's formula differ: (dispositif, why, predicate).
 DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
     (
@@ -92,7 +98,7 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
         "a job seeker aged 30: service-public.fr F18490 and Action Logement say « moins de 30 ans »; "
         "OpenFisca's locapass_eligibilite_jeunes tests age <= 30 (its Mobili-Jeune, « moins de 30 ans » "
         "too, tests age < 30)",
-        lambda p: p.age == 30 and bool(p.statuses & {"demandeur_emploi", "demandeur_emploi_longue_duree"}),
+        lambda p: p.age == 30 and bool(p.statuses & REGISTERED),
     ),
     (
         "cej",
@@ -100,6 +106,15 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
         "suivent pas une formation », and an apprenticeship is one; OpenFisca's "
         "contrat_engagement_jeune_eligibilite tests only activite != etudiant",
         lambda p: "apprenti" in p.statuses,
+    ),
+    (
+        "cej",
+        "a beneficiary of the RSA: Code du travail L5131-6 sets no condition of resources for the CEJ, only "
+        "its allowance is not paid with the RSA (the Carif-Oref's page: « un jeune peut entrer en parcours "
+        "d'accompagnement au CEJ, même si sa situation financière […] ne lui permet pas de prétendre à "
+        "l'allocation »); OpenFisca's contrat_engagement_jeune_eligibilite is the allowance's (sans RSA, "
+        "sans PPA, tranche d'impôt ≤ 1)",
+        lambda p: "beneficiaire_rsa" in p.statuses,
     ),
 ]
 
@@ -173,7 +188,7 @@ def _person(p: Profile) -> dict[str, Any]:
         "actif"
         if s & {"salarie", "apprenti"}
         else "chomeur"
-        if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}
+        if s & REGISTERED
         else "etudiant"
         if "etudiant" in s
         else "inactif"
@@ -182,7 +197,7 @@ def _person(p: Profile) -> dict[str, Any]:
     person["alternant"] = {PERIOD: "apprenti" in s}
     person["etudiant"] = {PERIOD: "etudiant" in s}
     person["handicap"] = {PERIOD: "travailleur_handicape" in s}
-    if s & {"demandeur_emploi", "demandeur_emploi_longue_duree"}:
+    if s & REGISTERED:
         person["pole_emploi_categorie_demandeur_emploi"] = {PERIOD: "categorie_1"}
     person["lieu_emploi_ou_formation"] = {PERIOD: "metropole_hors_corse"}
     if "boursier" in f:
