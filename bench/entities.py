@@ -49,6 +49,7 @@ from graph.enrich import enrichers  # noqa: E402
 from graph.linking import TerritoryLinker, mention_gazetteer  # noqa: E402
 from graph.reference import ReferenceData  # noqa: E402
 from graph.store import Store  # noqa: E402
+from ingest.errors import NoActionFound  # noqa: E402
 from ingest.mentions.actions import annotate, shared_nlp  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
 from ingest.text import fold  # noqa: E402
@@ -72,7 +73,11 @@ def ingest(paths: list[Path], store: Store, reference: ReferenceData, nlp_on: bo
     gazetteer = mention_gazetteer(reference, nlp) if nlp else None
     for path in paths:
         t0, c0 = time.perf_counter(), cpu()
-        parsed = parse_document(path, gazetteer=place)
+        try:
+            parsed = parse_document(path, gazetteer=place)
+        except NoActionFound as exc:  # its cases count as missed
+            log.warning("%s: %s", path.name, exc)
+            continue
         times["parse"] += time.perf_counter() - t0
         times["parse_cpu"] += cpu() - c0
         if nlp is not None:
