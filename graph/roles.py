@@ -127,7 +127,7 @@ class RoleEdges:
         # the CONTACTS block first, then the roles of the sentences, then the names with no role
         order = sorted(a.mentions, key=lambda m: (m.block_kind != "contacts", m.role == "mentioned"))
         for m in order:
-            written = self._written(m, a, rows)
+            written = self._written(m, a, rows, ctx)
             if written is None:
                 continue
             role, source = m.role, "sentence"
@@ -148,14 +148,19 @@ class RoleEdges:
             n += 1
         return n
 
-    def _written(self, m: MentionRecord, a: ActionRecord, rows: dict[int, list[str]]) -> str | None:
+    def _written(
+        self, m: MentionRecord, a: ActionRecord, rows: dict[int, list[str]], ctx: DocContext
+    ) -> str | None:
         """The organisation name a mention gives the action, or None: an organisation of the prose (a name
         with no role only when the gazetteer knows it), or the institution of a person's function that has
-        a role when no row names the action's pilot or partners ("présidé par le préfet de région")."""
+        a role when no row names the action's pilot or partners ("présidé par le préfet de région"), or else
+        the organisation written in that function ("présidé par le président du Conseil régional")."""
         if m.kind == "person":
             if a.pilots or a.partners or m.role not in ACTING_ROLES:
                 return None
-            return self.resolver.institution_of(m.function)
+            return self.resolver.institution_of(m.function, ctx) or (
+                organisation_name(m.affiliation) if m.affiliation else None
+            )
         if m.kind != "org" or (m.role == "mentioned" and m.source != "gazetteer"):
             return None
         if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:

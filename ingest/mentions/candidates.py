@@ -48,7 +48,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
-    known = _collectivities(doc, _attach_territories(doc, known), lexicon)
+    known = _own_names(doc, _collectivities(doc, _attach_territories(doc, known), lexicon), lexicon)
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
@@ -83,6 +83,54 @@ def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
         out.append(c)
         i += 1
     return out
+
+
+def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
+    """'Mission locale du Pays de Lorient', 'Mission locale jeunes Centre Hérault': a network's head word
+    (`own_names`) followed by a proper name is that member's own name; a place inside is its territory."""
+    out: list[Candidate] = []
+    skip_until = -1
+    for c in known:
+        if c.start < skip_until:
+            continue
+        if c.kind == "org" and c.territory is None and fold(doc[c.start : c.end].text) in lexicon.own_names:
+            end = _proper_name_end(doc, c.end)
+            if end > c.end:
+                inside = [k for k in known if k.kind == "place" and c.end <= k.start and k.end <= end]
+                place = inside[-1] if inside else None
+                c = replace(
+                    c,
+                    end=end,
+                    source="parse",
+                    key=None,
+                    other_keys=(),
+                    territory=(place.start, place.end) if place else None,
+                    territory_key=place.key if place else None,
+                )
+                skip_until = end
+        out.append(c)
+    return out
+
+
+def _proper_name_end(doc, i: int) -> int:
+    """End of a proper name that starts at token i: capitalised words, joined by 'de', 'du', 'des', 'd''; at
+    most one lower-case word before the first capital ('jeunes Centre Hérault'); i when there is none."""
+    end = k = i
+    if k < len(doc) and doc[k].is_alpha and doc[k].is_lower and k + 1 < len(doc) and _capital(doc[k + 1]):
+        k += 1
+    while k < len(doc) and k - i <= NAME_MAX:
+        if _capital(doc[k]) and not (doc[k].is_sent_start and doc[k - 1].text in (".", "!", "?")):
+            k += 1
+            end = k
+        elif fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'") and end == k and k > i:
+            k += 1
+        else:
+            break
+    return end
+
+
+def _capital(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and token.pos_ not in ("DET", "PRON", "VERB", "AUX")
 
 
 def _collectivities(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
@@ -260,12 +308,24 @@ def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
             t = doc[end]
             if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
                 break
+            if fold(t.text) in ("et", "ou") and _title_at(folded, _after_det(doc, end + 1), titles, longest):
+                break  # "le Président du Conseil départemental et le préfet": two persons
             end += 1
         while end > i + hit and (doc[end - 1].is_space or fold(doc[end - 1].text) in _CASE_WORDS):
             end -= 1
         spans.append((i, end))
         i = end
     return spans
+
+
+def _after_det(doc, i: int) -> int:
+    while i < len(doc) and (doc[i].pos_ == "DET" or fold(doc[i].text) in ("l'", "la", "le", "les")):
+        i += 1
+    return i
+
+
+def _title_at(folded: list[str], i: int, titles: frozenset[tuple[str, ...]], longest: int) -> bool:
+    return any(tuple(folded[i : i + n]) in titles for n in range(longest, 0, -1))
 
 
 def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]]) -> tuple[int, int] | None:

@@ -67,7 +67,9 @@ def assign_role(
         return RoleDecision(cue.role, "parse", cue)
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
-    in_function = any(c.function and c.function[0] <= cand.start < c.function[1] for c in candidates)
+    in_function = any(
+        c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
+    )
     cue = None if in_function else _by_sequence(doc, cand, mine, covered, target)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
