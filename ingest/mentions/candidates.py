@@ -48,7 +48,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
-    known = _own_names(doc, _collectivities(doc, _attach_territories(doc, known), lexicon), lexicon)
+    known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
@@ -119,7 +119,10 @@ def _proper_name_end(doc, i: int) -> int:
     if k < len(doc) and doc[k].is_alpha and doc[k].is_lower and k + 1 < len(doc) and _capital(doc[k + 1]):
         k += 1
     while k < len(doc) and k - i <= NAME_MAX:
-        if _capital(doc[k]) and not (doc[k].is_sent_start and doc[k - 1].text in (".", "!", "?")):
+        article = doc[k].text in ("La", "Le", "Les", "L'") and k + 1 < len(doc) and _capital(doc[k + 1])
+        if (article or _capital(doc[k])) and not (
+            doc[k].is_sent_start and doc[k - 1].text in (".", "!", "?")
+        ):
             k += 1
             end = k
         elif fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'") and end == k and k > i:
@@ -221,13 +224,28 @@ def _capitalised_name_end(doc, head: int, end: int) -> int:
     if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
         return end
     i = end
-    while i < len(doc) and i - head <= NAME_MAX and doc[i].is_alpha and doc[i].text[:1].isupper():
-        if doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?"):
+    while i < len(doc) and i - head <= NAME_MAX and doc[i].text[:1].isupper():
+        if _upper_joint(doc, i):  # "ROUTES ET CHEMINS DE L'EMPLOI": small words of a name in capitals
+            i += 1
+            continue
+        if not doc[i].is_alpha or (doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?")):
             break
         if doc[i].pos_ in ("DET", "PRON") or fold(doc[i].text) in _CASE_WORDS:
             break  # "… des compétences | Ce comité": a line that starts a sentence, not the name going on
         i += 1
     return i
+
+
+_UPPER_JOINTS = _CASE_WORDS | {"et", "&", "pour", "a", "au", "aux", "en", "sur", "les"}
+
+
+def _upper_joint(doc, i: int) -> bool:
+    """A small word written in capitals between two words in capitals ("CHEMINS DE L'EMPLOI")."""
+    t = doc[i]
+    if not t.text.isupper() or fold(t.text) not in _UPPER_JOINTS or i == 0 or i + 1 >= len(doc):
+        return False
+    nxt = doc[i + 1] if fold(doc[i + 1].text) not in _UPPER_JOINTS or i + 2 >= len(doc) else doc[i + 2]
+    return doc[i - 1].text.isupper() and nxt.text.isupper() and nxt.is_alpha and len(nxt.text) > 1
 
 
 def _quoted_name_end(doc, start: int, end: int) -> int:

@@ -35,6 +35,7 @@ CONFIDENCE = {
     "parse": 0.9,
     "sequence": 0.75,
     "preposition": 0.6,
+    "agent": 0.6,  # the agent of a passive verb no cue names: the operator
     "block": 0.7,
     "layout": 0.8,  # the one organisation of a CONTACTS block
     "layout_many": 0.6,  # one of several
@@ -45,7 +46,7 @@ CONFIDENCE = {
 @dataclass(frozen=True)
 class RoleDecision:
     role: str
-    how: str  # parse, sequence, preposition, block, layout, none
+    how: str  # parse, sequence, agent, preposition, block, layout, none
     cue: Cue | None = None
 
     @property
@@ -70,9 +71,11 @@ def assign_role(
     in_function = any(
         c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
     )
-    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target)
+    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target, lexicon.org_heads)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
+    if target == "org" and _passive_agent(doc, cand):
+        return RoleDecision("operator", "agent")
     if target == "place":
         cue = _example_scope(doc, cand, mine)
         if cue:
@@ -83,6 +86,15 @@ def assign_role(
         if block_kind in lexicon.perimeter_block_kinds:
             return RoleDecision("perimeter", "block")
     return RoleDecision("mentioned", "none")
+
+
+def _passive_agent(doc, cand: Candidate) -> bool:
+    """The agent of a passive verb that no cue names ("des vélos sont prêtés par l'association X"): the one
+    who does what the action does, its operator."""
+    root = doc[cand.start : cand.end].root
+    while root.dep_ == "conj" and root.head.i != root.i and root.head.pos_ in ("NOUN", "PROPN"):
+        root = root.head
+    return root.dep_ == "obl:agent" and root.head.pos_ == "VERB"
 
 
 def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
@@ -150,9 +162,18 @@ def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
     return None
 
 
-def _glue(doc, k: int, covered: set[int], target: str) -> bool:
+def _glue(
+    doc, k: int, covered: set[int], target: str, repeated: str = "", heads: frozenset = frozenset()
+) -> bool:
+    """A token of the list between a cue and its mention: another mention, a comma, "et", a determiner, an
+    adverb; the cue's preposition again ("financés par l'État et par le Département"); an organisation head
+    word just before a mention ("et par le réseau COORACE")."""
     t = doc[k]
     if k in covered or t.is_space or t.pos_ in _GLUE_POS or fold(t.text) in _GLUE_TEXT:
+        return True
+    if repeated and fold(t.text) == repeated:
+        return True
+    if heads and k + 1 in covered and fold(t.text) in heads:
         return True
     return target == "place" and t.pos_ == "ADP"
 
@@ -176,12 +197,16 @@ def sentence_of(doc, i: int):
     return doc[sents[first].start : sents[last].end]
 
 
-def _by_sequence(doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str) -> Cue | None:
+def _by_sequence(
+    doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str, heads: frozenset = frozenset()
+) -> Cue | None:
     sent = sentence_of(doc, cand.start)
     before = [c for c in cues if c.direction == "after" and sent.start <= c.start and c.end <= cand.start]
     if before:
         cue = before[-1]
-        if all(_glue(doc, k, covered, target) for k in range(cue.end, cand.start)):
+        last = fold(doc[cue.end - 1].text)
+        repeated = last if doc[cue.end - 1].pos_ == "ADP" else ""
+        if all(_glue(doc, k, covered, target, repeated, heads) for k in range(cue.end, cand.start)):
             return cue
     after = [c for c in cues if c.direction == "subject" and c.start >= cand.end and c.end <= sent.end]
     if after:
