@@ -113,10 +113,17 @@ def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]
 
 
 def _proper_name_end(doc, i: int) -> int:
-    """End of a proper name that starts at token i: capitalised words, joined by 'de', 'du', 'des', 'd''; at
-    most one lower-case word before the first capital ('jeunes Centre Hérault'); i when there is none."""
+    """End of a proper name that starts at token i: capitalised words, joined by 'de', 'du', 'des', 'd''
+    ('du Pays de Lorient'); at most one lower-case noun or adjective before the first capital ('jeunes Centre
+    Hérault'); i when there is none."""
     end = k = i
-    if k < len(doc) and doc[k].is_alpha and doc[k].is_lower and k + 1 < len(doc) and _capital(doc[k + 1]):
+    if (
+        k + 1 < len(doc)
+        and doc[k].is_lower
+        and doc[k].pos_ in ("NOUN", "ADJ")
+        and fold(doc[k].text) not in _CASE_WORDS
+        and _capital(doc[k + 1])
+    ):
         k += 1
     while k < len(doc) and k - i <= NAME_MAX:
         article = doc[k].text in ("La", "Le", "Les", "L'") and k + 1 < len(doc) and _capital(doc[k + 1])
@@ -125,7 +132,12 @@ def _proper_name_end(doc, i: int) -> int:
         ):
             k += 1
             end = k
-        elif fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'") and end == k and k > i:
+        elif (
+            fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'")
+            and end == k
+            and k + 1 < len(doc)
+            and (_capital(doc[k + 1]) or fold(doc[k + 1].text) in ("la", "l'"))
+        ):
             k += 1
         else:
             break
