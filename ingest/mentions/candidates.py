@@ -16,6 +16,7 @@ from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
 from ingest.mentions.normalize import fold
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
+_ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
 _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
@@ -54,12 +55,12 @@ def find_candidates(
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
-    entities = _resolve(known, [c for c in others if c.kind != "person"])
+    entities = _resolve(doc, known, [c for c in others if c.kind != "person"])
     functions = [p.function for p in persons if p.function]
     entities = [
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
-    person_spans = _resolve([c for c in known if c.kind == "person"], persons)
+    person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
 
 
@@ -209,7 +210,9 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
     for t in doc:
         if t.pos_ not in ("NOUN", "PROPN") or fold(t.text) in lexicon.org_not_heads:
             continue
-        if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads:
+        # "le Centre d'information …": a glossary head written with a capital inside a sentence
+        capital = fold(t.lemma_) in lexicon.glossary_heads and t.text[:1].isupper() and not t.is_sent_start
+        if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads and not capital:
             continue
         right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
@@ -282,7 +285,15 @@ def _contiguous_end(doc, child, end: int) -> int:
     for x in child.subtree:
         if x.i < end:
             continue
-        if x.i != child.i and x.dep_ in _CUT_DEPS or x.is_punct or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
+        y = x.head if x.dep_ == "cc" else x
+        deep = (
+            y.dep_ == "conj"
+            and y.head.dep_ == "nmod"
+            and y.head.i >= child.i
+            and not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+        )
+        cut = x.i != child.i and x.dep_ in _CUT_DEPS and not deep  # "des femmes et des familles" goes on
+        if cut or (x.is_punct and not deep) or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
             break
         stop = x.i + 1
     return max(stop, child.i + 1)
@@ -369,14 +380,20 @@ def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]])
     return None
 
 
-def _resolve(known: list[Candidate], others: list[Candidate]) -> list[Candidate]:
+def _within_name(doc, c: Candidate, k: Candidate) -> bool:
+    """Whether place k lies inside name c, an article before c aside ("l'Union" in "l'|Union départementale
+    des associations familiales")."""
+    return k.end <= c.end and all(fold(doc[i].text) in _CASE_WORDS for i in range(k.start, c.start))
+
+
+def _resolve(doc, known: list[Candidate], others: list[Candidate]) -> list[Candidate]:
     kept = list(known)
     for c in sorted(others, key=lambda c: (-(c.end - c.start), c.start)):
         inside = [k for k in kept if k.overlaps(c)]
         if not inside:
             kept.append(c)
             continue
-        places = [k for k in inside if k.kind == "place" and c.contains(k)]
+        places = [k for k in inside if k.kind == "place" and _within_name(doc, c, k)]
         if c.kind == "org" and places and len(places) == len(inside):
             place = places[0]
             kept = [k for k in kept if k not in places]

@@ -190,9 +190,10 @@ def extract_mentions(
     jobs: list[tuple[int, str, list[int], int, int]] = []  # block, original, offsets, piece start, end
     texts: list[str] = []
     for index, block in enumerate(blocks):
-        original, offsets = prepare(block.text)
-        recased = recase(block.text, lexicon.lower_words, keep_upper)
-        for_nlp = original if recased == block.text else prepare(recased)[0]
+        text = join_lists(block.text)
+        original, offsets = prepare(text)
+        recased = recase(text, lexicon.lower_words, keep_upper)
+        for_nlp = original if recased == text else prepare(recased)[0]
         if not select or block.kind in CONTACT_KINDS:
             pieces = [(0, len(for_nlp))]
         else:
@@ -210,6 +211,35 @@ def extract_mentions(
             m.block_index = index
             out.append(m)
     return out
+
+
+_LIST_HEAD = re.compile(r":[ \t]*\n")
+_BULLET = re.compile(r"^([ \t]*)[-–•*·▪][ \t]+", re.M)
+
+
+def join_lists(text: str) -> str:
+    """A list after a colon, one item per bulleted line ("Il mobilise notamment :\n- la CAF ;\n- l'UDAF."),
+    as one sentence for the parse: the first bullet blanked, the next ones turned into commas, the items'
+    ending ";" blanked. Same length as `text` (offsets stay valid)."""
+    if "\n" not in text or not _LIST_HEAD.search(text):
+        return text
+    chars = list(text)
+    lines = text.split("\n")
+    pos, in_list, first = 0, False, True
+    for k, line in enumerate(lines):
+        bullet = _BULLET.match(line)
+        if bullet and (in_list or (k > 0 and lines[k - 1].rstrip().endswith(":"))):
+            at = pos + bullet.end(1)
+            chars[at] = " " if first else ","
+            in_list, first = True, False
+            end = pos + len(line.rstrip())
+            nxt = lines[k + 1] if k + 1 < len(lines) else ""
+            if end > pos and text[end - 1] in ";," and _BULLET.match(nxt):
+                chars[end - 1] = " "
+        else:
+            in_list, first = False, True
+        pos += len(line) + 1
+    return "".join(chars)
 
 
 @dataclass(frozen=True)
