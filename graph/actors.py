@@ -424,6 +424,10 @@ class ActorResolver:
                 hits = self.ref.lookup(bare, levels=("epci",))
         return hits[0] if hits and hits[0].level == "epci" else None
 
+    def collectivity_of(self, place: Territory) -> Actor:
+        """The collectivity of a territory as an actor (an EPCI named by its territory's name)."""
+        return self._collectivity(place)
+
     def _collectivity(self, place: Territory) -> Actor:
         actor_id = f"actor:collectivite--{place.level}-{place.code}"
         if actor_id not in self.actors:

@@ -134,7 +134,12 @@ class RoleEdges:
             if m.block_kind == "contacts":
                 source = "layout"
                 role = "contact" if a.pilots else role
-            actor = self.resolver.resolve(written, ctx, a.context)
+            place = self._collectivity_key(m)
+            actor = (
+                self.resolver.collectivity_of(place)
+                if place
+                else self.resolver.resolve(written, ctx, a.context)
+            )
             kind = ROLE_EDGES.get(role)
             if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
                 continue
@@ -202,10 +207,20 @@ class RoleEdges:
             perimeters += kind == "in"
         return perimeters
 
+    def _collectivity_key(self, m: MentionRecord):
+        """The territory of an organisation the text names by its territory's name (an EPCI, a commune)."""
+        if m.kind != "org" or not m.key or ":" not in m.key:
+            return None
+        t = self.referential.get(m.key)
+        return t if t is not None and t.level in ("epci", "commune") else None
+
     def _place_of(self, m: MentionRecord, linker: TerritoryLinker, a: ActionRecord, ctx: DocContext):
         """The territory of a place mention, or of an organisation that is a commune ("Ville d'Agde")."""
         if m.kind == "place":
             return linker.link(m.surface, False, a.context)
+        place = self._collectivity_key(m)
+        if place is not None:
+            return linker.linked_to(place)
         if m.kind == "org":
             commune = self.resolver.commune_named(organisation_name(m.surface), ctx)
             return linker.linked_to(commune) if commune is not None else None

@@ -197,7 +197,7 @@ def extract_mentions(
         if not select or block.kind in CONTACT_KINDS:
             pieces = [(0, len(for_nlp))]
         else:
-            pieces = read.selector.pieces(for_nlp, original)
+            pieces = _pieces(read.selector, block, text, for_nlp, original, offsets)
         for s, e in pieces:
             jobs.append((index, original, offsets, s, e))
             texts.append(for_nlp[s:e])
@@ -211,6 +211,23 @@ def extract_mentions(
             m.block_index = index
             out.append(m)
     return out
+
+
+def _pieces(selector: Selector, block: Block, text: str, for_nlp: str, original: str, offsets: list[int]):
+    """The pieces to parse; a title line with no final punctuation is a sentence of its own, not the start
+    of the body's first sentence ("Mesure 6 : Des parcours …" then "En lien avec …")."""
+    first = text.find("\n")
+    if (
+        block.kind != "title"
+        or first < 0
+        or text[:first].rstrip()[-1:] in ".!?:;"
+        or not text[first:].strip()
+    ):
+        return selector.pieces(for_nlp, original)
+    k = next((i for i, o in enumerate(offsets) if o >= first), len(for_nlp))
+    head = selector.pieces(for_nlp[:k], original[:k])
+    tail = selector.pieces(for_nlp[k:], original[k:])
+    return head + [(s + k, e + k) for s, e in tail]
 
 
 _LIST_HEAD = re.compile(r":[ \t]*\n")
@@ -278,7 +295,7 @@ def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates:
         affiliation = (org.start, org.end) if org else None
     return Mention(
         surface=_surface(block.text[start:end]),
-        kind=cand.kind,
+        kind=decision.kind or cand.kind,
         role=decision.role,
         quote=block.text[q_start:q_end],
         line=block.line_start + block.text.count("\n", 0, start),
