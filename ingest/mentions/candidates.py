@@ -200,6 +200,8 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             kind = "org" if any(fold(t.text) in lexicon.loc_is_org_words for t in span) else "person"
         else:
             continue
+        if len(span) == 2 and span[0].pos_ == "NOUN" and span[1].like_num:
+            continue  # "Action 1", "Mesure 2": a unit's label, not a name
         out.append(Candidate(span.start, span.end, kind, "ner"))
     return out
 
@@ -220,9 +222,9 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         end = t.i + 1
         for child in sorted(right, key=lambda c: c.i):
-            if min(x.i for x in child.subtree) != end:
-                break
-            end = _contiguous_end(doc, child, end)
+            if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
+                break  # "L'Office français de la biodiversité | pilote la création"
+            end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
         end = _quoted_name_end(doc, t.i, end)
         end = _capitalised_name_end(doc, t.i, end)
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
@@ -279,8 +281,10 @@ def _quoted_name_end(doc, start: int, end: int) -> int:
     return end
 
 
-def _contiguous_end(doc, child, end: int) -> int:
-    """End of the child's subtree, cut before a comma, a conjunction or a clause."""
+def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
+    """End of the child's subtree, cut before a comma, a conjunction or a clause; a conjunction inside a
+    complement goes on ("des droits des femmes et des familles", "de l'Agriculture et de la Souveraineté
+    alimentaire") unless it starts another organisation ("et la CCI", "et des établissements publics")."""
     stop = child.i + 1
     for x in child.subtree:
         if x.i < end:
@@ -290,7 +294,12 @@ def _contiguous_end(doc, child, end: int) -> int:
             y.dep_ == "conj"
             and y.head.dep_ == "nmod"
             and y.head.i >= child.i
-            and not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+            and fold(y.lemma_) not in heads
+            and fold(y.text) not in heads
+            and (
+                any(d.dep_ == "case" for d in y.children)
+                or not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+            )
         )
         cut = x.i != child.i and x.dep_ in _CUT_DEPS and not deep  # "des femmes et des familles" goes on
         if cut or (x.is_punct and not deep) or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):

@@ -180,7 +180,7 @@ class CueMatcher:
             for role, cues in self.lexicon.roles.items():
                 if lemma in cues.verbs:
                     found.append(Cue(t.i, t.i + 1, role, "org", "after", t.text, verb=True))
-                if lemma in cues.subject_verbs:
+                if lemma in cues.subject_verbs and "Inf" not in t.morph.get("VerbForm"):  # no subject
                     found.append(Cue(t.i, t.i + 1, role, "org", "subject", t.text))
         return _longest(found)
 
