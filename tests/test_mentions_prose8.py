@@ -114,3 +114,15 @@ def test_a_function_keeps_its_territory_and_a_long_name_splits_before_its_own(re
     assert resolver.institution_of("directrice de l'école", ctx) is None
     cma = resolver.resolve("Chambre de métiers et de l'artisanat de l'Hérault", ctx)
     assert cma.id == "actor:cma--departement-34"
+
+
+def test_et_in_capitals_starts_a_name_only_before_one() -> None:
+    from ingest.orgs import split_orgs
+
+    def names(field: str) -> list[str]:
+        return [o.name for o in split_orgs([field], 1)[0]]
+
+    assert names("ASSOCIATION ROUTES ET CHEMINS DE L'EMPLOI") == ["ASSOCIATION ROUTES ET CHEMINS DE L'EMPLOI"]
+    assert names("CCI ET CMA") == ["CCI", "CMA"]
+    assert names("POLE EMPLOI ET MISSION LOCALE") == ["POLE EMPLOI", "MISSION LOCALE"]
+    assert names("FRANCE TRAVAIL ET DEPARTEMENT DU CALVADOS") == ["FRANCE TRAVAIL", "DEPARTEMENT DU CALVADOS"]
