@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
+from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
@@ -20,8 +21,6 @@ _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": an
 _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
-QUOTED_MAX = 20
-NAME_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]
         if c.start < skip_until:
             continue
         if c.kind == "org" and c.territory is None and fold(doc[c.start : c.end].text) in lexicon.own_names:
-            end = _proper_name_end(doc, c.end)
+            end = proper_name_end(doc, c.end)
             if end > c.end:
                 inside = [k for k in known if k.kind == "place" and c.end <= k.start and k.end <= end]
                 place = inside[-1] if inside else None
@@ -111,42 +110,6 @@ def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]
                 skip_until = end
         out.append(c)
     return out
-
-
-def _proper_name_end(doc, i: int) -> int:
-    """End of a proper name that starts at token i: capitalised words, joined by 'de', 'du', 'des', 'd''
-    ('du Pays de Lorient'); at most one lower-case noun or adjective before the first capital ('jeunes Centre
-    Hérault'); i when there is none."""
-    end = k = i
-    if (
-        k + 1 < len(doc)
-        and doc[k].is_lower
-        and doc[k].pos_ in ("NOUN", "ADJ")
-        and fold(doc[k].text) not in _CASE_WORDS
-        and _capital(doc[k + 1])
-    ):
-        k += 1
-    while k < len(doc) and k - i <= NAME_MAX:
-        article = doc[k].text in ("La", "Le", "Les", "L'") and k + 1 < len(doc) and _capital(doc[k + 1])
-        if (article or _capital(doc[k])) and not (
-            doc[k].is_sent_start and doc[k - 1].text in (".", "!", "?")
-        ):
-            k += 1
-            end = k
-        elif (
-            fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'")
-            and end == k
-            and k + 1 < len(doc)
-            and (_capital(doc[k + 1]) or fold(doc[k + 1].text) in ("la", "l'"))
-        ):
-            k += 1
-        else:
-            break
-    return end
-
-
-def _capital(token) -> bool:
-    return token.is_alpha and token.text[:1].isupper() and token.pos_ not in ("DET", "PRON", "VERB", "AUX")
 
 
 def _collectivities(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
@@ -225,8 +188,8 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
                 break  # "L'Office français de la biodiversité | pilote la création"
             end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
-        end = _quoted_name_end(doc, t.i, end)
-        end = _capitalised_name_end(doc, t.i, end)
+        end = quoted_name_end(doc, t.i, end)
+        end = capitalised_name_end(doc, t.i, end)
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -234,51 +197,6 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
-
-
-def _capitalised_name_end(doc, head: int, end: int) -> int:
-    """'le groupement Solidarité Emploi Normand': capitalised words after the head continue its name."""
-    if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
-        return end
-    i = end
-    while i < len(doc) and i - head <= NAME_MAX and doc[i].text[:1].isupper():
-        if _upper_joint(doc, i):  # "ROUTES ET CHEMINS DE L'EMPLOI": small words of a name in capitals
-            i += 1
-            continue
-        if not doc[i].is_alpha or (doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?")):
-            break
-        if doc[i].pos_ in ("DET", "PRON") or fold(doc[i].text) in _CASE_WORDS:
-            break  # "… des compétences | Ce comité": a line that starts a sentence, not the name going on
-        i += 1
-    return i
-
-
-_UPPER_JOINTS = _CASE_WORDS | {"et", "&", "pour", "a", "au", "aux", "en", "sur", "les"}
-
-
-def _upper_joint(doc, i: int) -> bool:
-    """A small word written in capitals between two words in capitals ("CHEMINS DE L'EMPLOI")."""
-    t = doc[i]
-    if not t.text.isupper() or fold(t.text) not in _UPPER_JOINTS or i == 0 or i + 1 >= len(doc):
-        return False
-    nxt = doc[i + 1] if fold(doc[i + 1].text) not in _UPPER_JOINTS or i + 2 >= len(doc) else doc[i + 2]
-    return doc[i - 1].text.isupper() and nxt.text.isupper() and nxt.is_alpha and len(nxt.text) > 1
-
-
-def _quoted_name_end(doc, start: int, end: int) -> int:
-    """'l'association « Carrefour pour l'Insertion … »', 'le réseau des « GRETA »': the name in quotes."""
-    opened = [k for k in range(start, end) if doc[k].text == "«"]
-    if opened and not any(doc[k].text == "»" for k in range(opened[-1], end)):
-        end = opened[-1]
-    i = end
-    while i < len(doc) and fold(doc[i].text) in _CASE_WORDS and i - end < 2:
-        i += 1
-    if i >= len(doc) or doc[i].text != "«":
-        return end
-    for j in range(i + 1, min(len(doc), i + QUOTED_MAX)):
-        if doc[j].text == "»":
-            return j + 1
-    return end
 
 
 def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
