@@ -35,7 +35,6 @@ CONFIDENCE = {
     "parse": 0.9,
     "sequence": 0.75,
     "preposition": 0.6,
-    "agent": 0.6,  # the agent of a passive verb no cue names: the operator
     "block": 0.7,
     "layout": 0.8,  # the one organisation of a CONTACTS block
     "layout_many": 0.6,  # one of several
@@ -46,7 +45,7 @@ CONFIDENCE = {
 @dataclass(frozen=True)
 class RoleDecision:
     role: str
-    how: str  # parse, sequence, agent, preposition, block, layout, none
+    how: str  # parse, sequence, preposition, block, layout, none
     cue: Cue | None = None
     kind: str | None = None  # "org" when a place acts ("copilotée par l'État et Troyes Champagne Métropole")
 
@@ -79,8 +78,6 @@ def assign_role(
     cue = None if in_function else _by_sequence(doc, cand, mine, covered, target, lexicon.org_heads)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
-    if target == "org" and _passive_agent(doc, cand):
-        return RoleDecision("operator", "agent")
     if target == "place":
         cue = _example_scope(doc, cand, mine)
         if cue:
@@ -106,15 +103,6 @@ def _acting_place(doc, cand: Candidate, lexicon: Lexicon) -> bool:
     if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.children):
         return False
     return root.dep_ in ("obl:agent", "conj", "nsubj", "obj")
-
-
-def _passive_agent(doc, cand: Candidate) -> bool:
-    """The agent of a passive verb that no cue names ("des vélos sont prêtés par l'association X"): the one
-    who does what the action does, its operator."""
-    root = doc[cand.start : cand.end].root
-    while root.dep_ == "conj" and root.head.i != root.i and root.head.pos_ in ("NOUN", "PROPN"):
-        root = root.head
-    return root.dep_ == "obl:agent" and root.head.pos_ == "VERB"
 
 
 def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
