@@ -1,11 +1,15 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--corpus ../shared/corpus] [--pdf] [--no-nlp]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout] [--corpus ../shared/corpus] [--pdf]
+        [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
 block, partners from a sentence, places from a description, an example place that is not the perimeter, a
-homonym resolved by the context), on the corpus and on plans written in that file. The documents are read
+homonym resolved by the context), on the corpus and on plans written in that file; `--set heldout` reads
+bench/entities_expected_heldout.toml instead (plans of other regions and families, written by hand in
+session 8 before qfq was run on them: the honest measure). The corpus is ingested in both cases (the plans
+arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
 
 - P/R/F1 per category (pilots, partners, funders, operators, territories, dispositifs), micro-averaged
@@ -45,11 +49,13 @@ from graph.enrich import enrichers  # noqa: E402
 from graph.linking import TerritoryLinker, mention_gazetteer  # noqa: E402
 from graph.reference import ReferenceData  # noqa: E402
 from graph.store import Store  # noqa: E402
+from ingest.errors import NoActionFound  # noqa: E402
 from ingest.mentions.actions import annotate, shared_nlp  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
 from ingest.text import fold  # noqa: E402
 
 log = logging.getLogger("bench.entities")
+SETS = {"dev": HERE / "entities_expected.toml", "heldout": HERE / "entities_expected_heldout.toml"}
 CATEGORIES = {
     "pilots": ("piloted_by",),
     "partners": ("partner",),
@@ -67,7 +73,11 @@ def ingest(paths: list[Path], store: Store, reference: ReferenceData, nlp_on: bo
     gazetteer = mention_gazetteer(reference, nlp) if nlp else None
     for path in paths:
         t0, c0 = time.perf_counter(), cpu()
-        parsed = parse_document(path, gazetteer=place)
+        try:
+            parsed = parse_document(path, gazetteer=place)
+        except NoActionFound as exc:  # its cases count as missed
+            log.warning("%s: %s", path.name, exc)
+            continue
         times["parse"] += time.perf_counter() - t0
         times["parse_cpu"] += cpu() - c0
         if nlp is not None:
@@ -84,12 +94,15 @@ def cpu() -> float:
     return t.user + t.system
 
 
-def action_node(graph, doc: str, title: str) -> str:
+def action_node(graph, doc: str, title: str) -> str | None:
+    """The action of ``doc`` whose title starts with ``title``; None when the parse did not find it (every
+    expectation of the case then counts as missed)."""
     key = fold(title)
     for n, d in graph.nodes(data=True):
         if d.get("type") == "action" and d.get("doc") == doc and fold(d["label"]).startswith(key):
             return n
-    raise SystemExit(f"bench/entities_expected.toml: no action of {doc} whose title starts with {title!r}")
+    log.warning("no action of %s whose title starts with %r: its expectations count as missed", doc, title)
+    return None
 
 
 def predicted(graph, node: str, kinds: tuple[str, ...]) -> set[str]:
@@ -108,7 +121,7 @@ def score(graph, cases: list[dict]) -> tuple[dict[str, tuple[int, int, int]], li
         for cat, kinds in CATEGORIES.items():
             if cat not in case and not (cat == "territories" and "not_territories" in case):
                 continue
-            got = predicted(graph, node, kinds)
+            got = predicted(graph, node, kinds) if node else set()
             if cat in case:
                 want = set(case[cat])
                 tp, fp, fn = len(got & want), len(got - want), len(want - got)
@@ -180,7 +193,8 @@ def pdf_times(reference: ReferenceData, nlp_on: bool) -> tuple[int, float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--expected", default=str(HERE / "entities_expected.toml"))
+    parser.add_argument("--set", choices=sorted(SETS), default="dev", help="which expectations")
+    parser.add_argument("--expected", help="an expectations file (default: the one of --set)")
     parser.add_argument("--pdf", action="store_true", help="also time the generated 120-page PDF")
     parser.add_argument("--no-nlp", action="store_true", help="without the mentions pass")
     args = parser.parse_args()
@@ -188,6 +202,7 @@ def main() -> None:
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         sys.exit(f"--corpus {corpus}: not a directory (valid: the folder of the corpus .txt files)")
+    args.expected = args.expected or str(SETS[args.set])
     with open(args.expected, "rb") as fh:
         expected = tomllib.load(fh)
     nlp_on = not args.no_nlp
@@ -235,7 +250,7 @@ def report(args, counts, misses, actors, times, bench_times, setup, pdf, rss, n_
         f"## Who and where ({platform.machine()}, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f}){' — without the mentions pass' if args.no_nlp else ''}\n"
     )
-    print(f"{n_cases} hand-checked actions (bench/entities_expected.toml)\n")
+    print(f"{n_cases} hand-checked actions ({os.path.relpath(args.expected, REPO)})\n")
     print("| category | TP | FP | FN | precision | recall | F1 |\n|---|---|---|---|---|---|---|")
     for cat, (tp, fp, fn) in counts.items():
         p, r, f = prf(tp, fp, fn)

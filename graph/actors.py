@@ -73,6 +73,8 @@ class LexiconEntry:
     template: str | None = None
     generic: bool = False
     functions: tuple[str, ...] = ()  # a person's functions that stand for it ("préfet de région")
+    department_functions: tuple[str, ...] = ()  # the same, for its branch of the département ("préfet de
+    # département")
 
 
 @dataclass
@@ -124,7 +126,7 @@ Aliases = tuple[dict[str, str], list[set[str]]] | tuple[dict[str, str], list[set
 def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)["actor"]
-    lists = ("aliases", "functions")
+    lists = ("aliases", "functions", "department_functions")
     return tuple(LexiconEntry(**{k: tuple(v) if k in lists else v for k, v in e.items()}) for e in raw)
 
 
@@ -156,6 +158,11 @@ class ActorResolver:
                     self.index.setdefault(_key(name), e.key)
         self._fuzzy_keys = [k for k in self.index if len(k) >= 5]
         self.functions = {fold(f): e.key for e in self.lexicon.values() for f in e.functions}
+        self.department_functions = {fold(f) for e in self.lexicon.values() for f in e.department_functions}
+        self.functions.update(
+            {f: e.key for e in self.lexicon.values() for f in map(fold, e.department_functions)}
+        )
+        self._functions_longest_first = sorted(self.functions.items(), key=lambda kv: -len(kv[0]))
         self.actors: dict[str, Actor] = {}
         self.log: list[Decision] = []
         self._by_name: dict[str, str] = {}  # folded name of a non-lexicon actor -> actor id
@@ -163,17 +170,31 @@ class ActorResolver:
 
     # -- public ---------------------------------------------------------------------------------------------
 
-    def institution_of(self, function: str | None) -> str | None:
+    def institution_of(self, function: str | None, ctx: DocContext | None = None) -> str | None:
         """The name of the institution a person's function stands for ("préfet de région Normandie" -> the
         préfecture), from the lexicon's `functions` (the function as written, or followed by more words);
-        None when no entry lists it."""
+        None when no entry lists it. A territory written after the function is kept ("le préfet de
+        l'Hérault": the préfecture of the Hérault), and a `department_functions` one ("préfet de
+        département") is the document's département's."""
         if not function:
             return None
         folded = fold(function)
-        for title, key in self.functions.items():
+        for title, key in self._functions_longest_first:
             if folded == title or folded.startswith(title + " "):
-                return self.lexicon[key].name
+                rest = function.split()[len(title.split()) :]
+                name = self.lexicon[key].name
+                if rest and self._names_territory(rest):
+                    return f"{name} {' '.join(rest)}"
+                if title in self.department_functions and ctx is not None and ctx.department is not None:
+                    return f"{name} {ctx.department.name}"
+                return name
         return None
+
+    def _names_territory(self, words: list[str]) -> bool:
+        """'de l'Hérault', 'du Calvados', 'Normandie': the words after a function name a département or a
+        région."""
+        tail = re.sub(r"^(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|en\s+)", "", " ".join(words), flags=re.I)
+        return bool(tail) and bool(self.ref.lookup(tail, levels=("region", "departement")))
 
     def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
         """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""
@@ -264,7 +285,7 @@ class ActorResolver:
             if dep:
                 return m.group(1), dep[0], None
         tokens = name.split()
-        for i in range(1, min(len(tokens), 6)):
+        for i in range(1, min(len(tokens), 12)):  # "Chambre de métiers et de l'artisanat" + "de l'Hérault"
             head, tail = " ".join(tokens[:i]), " ".join(tokens[i:])
             tail = re.sub(r"^(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|en\s+)", "", tail, flags=re.I)
             if not tail or not (
@@ -402,6 +423,10 @@ class ActorResolver:
             if bare != name:
                 hits = self.ref.lookup(bare, levels=("epci",))
         return hits[0] if hits and hits[0].level == "epci" else None
+
+    def collectivity_of(self, place: Territory) -> Actor:
+        """The collectivity of a territory as an actor (an EPCI named by its territory's name)."""
+        return self._collectivity(place)
 
     def _collectivity(self, place: Territory) -> Actor:
         actor_id = f"actor:collectivite--{place.level}-{place.code}"

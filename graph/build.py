@@ -117,8 +117,14 @@ class GraphBuilder:
         glossary = self.store.glossary(doc.id)
         linker = TerritoryLinker.for_document(self.ref, doc, glossary)
         lines = self.store.lines(doc.id)
+        # a regional plan's département is a guess from its text ("Département de la Somme" in one measure):
+        # it is not where its actors belong when the text does not say (the CMA of a regional committee)
+        regional = bool(doc.kind) and "regional" in fold(doc.kind)
         base_ctx = DocContext(
-            doc.id, linker.region, linker.department, {fold(k): v for k, v in linker.glossary.items()}
+            doc.id,
+            linker.region,
+            None if regional and linker.region else linker.department,
+            {fold(k): v for k, v in linker.glossary.items()},
         )
         for action in self.store.actions(doc.id):
             self._action(action, doc_node, linker, self._context(action, base_ctx), lines)
@@ -200,11 +206,18 @@ class GraphBuilder:
                 self.edge(node, target, kind, doc=a.doc, **evidence)
 
     def _prose_context(self, a: ActionRecord, linker: TerritoryLinker, ctx: DocContext) -> DocContext:
-        """The context prose organisations resolve in: the action's own département when its rows name
-        places of one département only ('la CAF' of an Orne fiche is the Orne's), else the document's."""
+        """The context prose organisations resolve in: the action's own département when its rows (or, with
+        no row, the perimeter places of its prose) name places of one département only ('la CAF' of an Orne
+        fiche is the Orne's), else the document's."""
         departments = set()
-        for t in a.territories:
-            linked = linker.link(t.name, t.excluded, a.context)
+        names = [(t.name, t.excluded) for t in a.territories]
+        if not names:  # no row: the places the prose gives as the perimeter, when there are several
+            names = [(m.surface, False) for m in a.mentions if m.kind == "place" and m.role == "perimeter"]
+            names = (
+                names if len({fold(n) for n, _ in names}) > 1 or _names_department(self.ref, names) else []
+            )
+        for name, excluded in names:
+            linked = linker.link(name, excluded, a.context)
             if not linked.id or linked.excluded:
                 continue
             chain = [self.ref.get(linked.id), *self.ref.parents(linked.id)]
@@ -368,3 +381,8 @@ class GraphBuilder:
         if actor.territory:
             self._territory_chain(actor.territory)
             self.edge(actor.id, f"territory:{actor.territory}", "based_in")
+
+
+def _names_department(ref, names: list[tuple[str, bool]]) -> bool:
+    """Whether one of the names is a département itself ("dans le Puy-de-Dôme")."""
+    return any(hits and hits[0].level == "departement" for hits in (ref.lookup(n) for n, _ in names))

@@ -155,6 +155,9 @@ _gazetteers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _gazetteers_lock = threading.Lock()
 
 
+_EPCI_FORM = re.compile(r"^(?:CA|CU)\s+(?!(?:de|du|des|d'|la|le|les)\b)")
+
+
 def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
     """(surface, kind, key) rows from the reference data: territories (régions, départements, EPCI, communes
     of at least COMMUNE_MIN_POPULATION inhabitants and their other names), the actor lexicon (names,
@@ -163,6 +166,11 @@ def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for t in [*ref.regions(), *ref.departements(), *ref.epcis()]:
         rows.append((t.name, "place", t.id))
+    communes_named = {fold(t.name) for t in ref.communes()}
+    for t in ref.epcis():  # "Troyes Champagne Métropole" for "CA Troyes Champagne Métropole"
+        short = _EPCI_FORM.sub("", t.name)
+        if short != t.name and len(short.split()) > 1 and fold(short) not in communes_named:
+            rows.append((short, "place", t.id))
     communes = ref.communes()
     big = {t.id for t in communes if ref.population(t.id) >= COMMUNE_MIN_POPULATION}
     rows += [(t.name, "place", t.id) for t in communes if t.id in big]

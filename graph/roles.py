@@ -127,14 +127,19 @@ class RoleEdges:
         # the CONTACTS block first, then the roles of the sentences, then the names with no role
         order = sorted(a.mentions, key=lambda m: (m.block_kind != "contacts", m.role == "mentioned"))
         for m in order:
-            written = self._written(m, a, rows)
+            written = self._written(m, a, rows, ctx)
             if written is None:
                 continue
             role, source = m.role, "sentence"
             if m.block_kind == "contacts":
                 source = "layout"
                 role = "contact" if a.pilots else role
-            actor = self.resolver.resolve(written, ctx, a.context)
+            place = self._collectivity_key(m)
+            actor = (
+                self.resolver.collectivity_of(place)
+                if place
+                else self.resolver.resolve(written, ctx, a.context)
+            )
             kind = ROLE_EDGES.get(role)
             if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
                 continue
@@ -148,14 +153,19 @@ class RoleEdges:
             n += 1
         return n
 
-    def _written(self, m: MentionRecord, a: ActionRecord, rows: dict[int, list[str]]) -> str | None:
+    def _written(
+        self, m: MentionRecord, a: ActionRecord, rows: dict[int, list[str]], ctx: DocContext
+    ) -> str | None:
         """The organisation name a mention gives the action, or None: an organisation of the prose (a name
         with no role only when the gazetteer knows it), or the institution of a person's function that has
-        a role when no row names the action's pilot or partners ("présidé par le préfet de région")."""
+        a role when no row names the action's pilot or partners ("présidé par le préfet de région"), or else
+        the organisation written in that function ("présidé par le président du Conseil régional")."""
         if m.kind == "person":
             if a.pilots or a.partners or m.role not in ACTING_ROLES:
                 return None
-            return self.resolver.institution_of(m.function)
+            return self.resolver.institution_of(m.function, ctx) or (
+                organisation_name(m.affiliation) if m.affiliation else None
+            )
         if m.kind != "org" or (m.role == "mentioned" and m.source != "gazetteer"):
             return None
         if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:
@@ -197,10 +207,20 @@ class RoleEdges:
             perimeters += kind == "in"
         return perimeters
 
+    def _collectivity_key(self, m: MentionRecord):
+        """The territory of an organisation the text names by its territory's name (an EPCI, a commune)."""
+        if m.kind != "org" or not m.key or ":" not in m.key:
+            return None
+        t = self.referential.get(m.key)
+        return t if t is not None and t.level in ("epci", "commune") else None
+
     def _place_of(self, m: MentionRecord, linker: TerritoryLinker, a: ActionRecord, ctx: DocContext):
         """The territory of a place mention, or of an organisation that is a commune ("Ville d'Agde")."""
         if m.kind == "place":
             return linker.link(m.surface, False, a.context)
+        place = self._collectivity_key(m)
+        if place is not None:
+            return linker.linked_to(place)
         if m.kind == "org":
             commune = self.resolver.commune_named(organisation_name(m.surface), ctx)
             return linker.linked_to(commune) if commune is not None else None

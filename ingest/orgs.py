@@ -374,7 +374,45 @@ def _split_et(segment: str) -> list[str]:
             for k in re.finditer(r"\bet\b", m.group(0)):
                 at = m.start() + k.start()
                 hidden = hidden[:at] + hidden[at : at + 2].translate(_HIDE_ET) + hidden[at + 2 :]
-    return [part.translate(_SHOW_ET) for part in _depth0_split(hidden, _ET)]
+    parts = [part.translate(_SHOW_ET) for part in _depth0_split(hidden, _ET)]
+    return _rejoin_upper_et(parts) if segment.isupper() and len(parts) > 1 else parts
+
+
+_HEADS_FOLDED = frozenset(fold(h) for h in _HEADS) | {
+    "la",
+    "le",
+    "les",
+    "l'",
+    "departement",
+    "ville",
+    "commune",
+    "etat",
+    "metropole",
+    "agglomeration",
+    "collectivite",
+    "centre",
+    "ecole",
+    "lycee",
+    "entreprise",
+    "entreprises",
+    "groupe",
+    "services",
+    "service",
+}
+
+
+def _rejoin_upper_et(parts: list[str]) -> list[str]:
+    """A field in capitals: "ET" starts a new name only before an acronym, an organisation head word or an
+    article ("CCI ET CMA", "POLE EMPLOI ET MISSION LOCALE"); otherwise it is inside one ("ASSOCIATION ROUTES
+    ET CHEMINS DE L'EMPLOI")."""
+    out = [parts[0]]
+    for part in parts[1:]:
+        first = part.split()[0] if part.split() else ""
+        if first in COMMON_ACRONYMS or len(first) <= 5 or fold(first) in _HEADS_FOLDED:
+            out.append(part)
+        else:
+            out[-1] = f"{out[-1].rstrip()} ET {part.lstrip()}"
+    return out
 
 
 _CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de )")  # lower case: the rest of the name before

@@ -13,14 +13,14 @@ from functools import lru_cache
 
 from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
+from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
+_ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
 _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
-QUOTED_MAX = 20
-NAME_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -48,18 +48,18 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
-    known = _collectivities(doc, _attach_territories(doc, known), lexicon)
+    known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
-    entities = _resolve(known, [c for c in others if c.kind != "person"])
+    entities = _resolve(doc, known, [c for c in others if c.kind != "person"])
     functions = [p.function for p in persons if p.function]
     entities = [
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
-    person_spans = _resolve([c for c in known if c.kind == "person"], persons)
+    person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
 
 
@@ -82,6 +82,33 @@ def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
                 continue
         out.append(c)
         i += 1
+    return out
+
+
+def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
+    """'Mission locale du Pays de Lorient', 'Mission locale jeunes Centre Hérault': a network's head word
+    (`own_names`) followed by a proper name is that member's own name; a place inside is its territory."""
+    out: list[Candidate] = []
+    skip_until = -1
+    for c in known:
+        if c.start < skip_until:
+            continue
+        if c.kind == "org" and c.territory is None and fold(doc[c.start : c.end].text) in lexicon.own_names:
+            end = proper_name_end(doc, c.end)
+            if end > c.end:
+                inside = [k for k in known if k.kind == "place" and c.end <= k.start and k.end <= end]
+                place = inside[-1] if inside else None
+                c = replace(
+                    c,
+                    end=end,
+                    source="parse",
+                    key=None,
+                    other_keys=(),
+                    territory=(place.start, place.end) if place else None,
+                    territory_key=place.key if place else None,
+                )
+                skip_until = end
+        out.append(c)
     return out
 
 
@@ -136,6 +163,8 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             kind = "org" if any(fold(t.text) in lexicon.loc_is_org_words for t in span) else "person"
         else:
             continue
+        if len(span) == 2 and span[0].pos_ == "NOUN" and span[1].like_num:
+            continue  # "Action 1", "Mesure 2": a unit's label, not a name
         out.append(Candidate(span.start, span.end, kind, "ner"))
     return out
 
@@ -146,7 +175,9 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
     for t in doc:
         if t.pos_ not in ("NOUN", "PROPN") or fold(t.text) in lexicon.org_not_heads:
             continue
-        if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads:
+        # "le Centre d'information …": a glossary head written with a capital inside a sentence
+        capital = fold(t.lemma_) in lexicon.glossary_heads and t.text[:1].isupper() and not t.is_sent_start
+        if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads and not capital:
             continue
         right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
@@ -154,11 +185,11 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         end = t.i + 1
         for child in sorted(right, key=lambda c: c.i):
-            if min(x.i for x in child.subtree) != end:
-                break
-            end = _contiguous_end(doc, child, end)
-        end = _quoted_name_end(doc, t.i, end)
-        end = _capitalised_name_end(doc, t.i, end)
+            if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
+                break  # "L'Office français de la biodiversité | pilote la création"
+            end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
+        end = quoted_name_end(doc, t.i, end)
+        end = capitalised_name_end(doc, t.i, end)
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -168,43 +199,28 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
     return out
 
 
-def _capitalised_name_end(doc, head: int, end: int) -> int:
-    """'le groupement Solidarité Emploi Normand': capitalised words after the head continue its name."""
-    if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
-        return end
-    i = end
-    while i < len(doc) and i - head <= NAME_MAX and doc[i].is_alpha and doc[i].text[:1].isupper():
-        if doc[i].is_sent_start and doc[i - 1].text in (".", "!", "?"):
-            break
-        if doc[i].pos_ in ("DET", "PRON") or fold(doc[i].text) in _CASE_WORDS:
-            break  # "… des compétences | Ce comité": a line that starts a sentence, not the name going on
-        i += 1
-    return i
-
-
-def _quoted_name_end(doc, start: int, end: int) -> int:
-    """'l'association « Carrefour pour l'Insertion … »', 'le réseau des « GRETA »': the name in quotes."""
-    opened = [k for k in range(start, end) if doc[k].text == "«"]
-    if opened and not any(doc[k].text == "»" for k in range(opened[-1], end)):
-        end = opened[-1]
-    i = end
-    while i < len(doc) and fold(doc[i].text) in _CASE_WORDS and i - end < 2:
-        i += 1
-    if i >= len(doc) or doc[i].text != "«":
-        return end
-    for j in range(i + 1, min(len(doc), i + QUOTED_MAX)):
-        if doc[j].text == "»":
-            return j + 1
-    return end
-
-
-def _contiguous_end(doc, child, end: int) -> int:
-    """End of the child's subtree, cut before a comma, a conjunction or a clause."""
+def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
+    """End of the child's subtree, cut before a comma, a conjunction or a clause; a conjunction inside a
+    complement goes on ("des droits des femmes et des familles", "de l'Agriculture et de la Souveraineté
+    alimentaire") unless it starts another organisation ("et la CCI", "et des établissements publics")."""
     stop = child.i + 1
     for x in child.subtree:
         if x.i < end:
             continue
-        if x.i != child.i and x.dep_ in _CUT_DEPS or x.is_punct or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
+        y = x.head if x.dep_ == "cc" else x
+        deep = (
+            y.dep_ == "conj"
+            and y.head.dep_ == "nmod"
+            and y.head.i >= child.i
+            and fold(y.lemma_) not in heads
+            and fold(y.text) not in heads
+            and (
+                any(d.dep_ == "case" for d in y.children)
+                or not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+            )
+        )
+        cut = x.i != child.i and x.dep_ in _CUT_DEPS and not deep  # "des femmes et des familles" goes on
+        if cut or (x.is_punct and not deep) or x.pos_ in ("VERB", "AUX", "PRON", "SCONJ"):
             break
         stop = x.i + 1
     return max(stop, child.i + 1)
@@ -260,12 +276,24 @@ def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
             t = doc[end]
             if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
                 break
+            if fold(t.text) in ("et", "ou") and _title_at(folded, _after_det(doc, end + 1), titles, longest):
+                break  # "le Président du Conseil départemental et le préfet": two persons
             end += 1
         while end > i + hit and (doc[end - 1].is_space or fold(doc[end - 1].text) in _CASE_WORDS):
             end -= 1
         spans.append((i, end))
         i = end
     return spans
+
+
+def _after_det(doc, i: int) -> int:
+    while i < len(doc) and (doc[i].pos_ == "DET" or fold(doc[i].text) in ("l'", "la", "le", "les")):
+        i += 1
+    return i
+
+
+def _title_at(folded: list[str], i: int, titles: frozenset[tuple[str, ...]], longest: int) -> bool:
+    return any(tuple(folded[i : i + n]) in titles for n in range(longest, 0, -1))
 
 
 def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -279,14 +307,20 @@ def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]])
     return None
 
 
-def _resolve(known: list[Candidate], others: list[Candidate]) -> list[Candidate]:
+def _within_name(doc, c: Candidate, k: Candidate) -> bool:
+    """Whether place k lies inside name c, an article before c aside ("l'Union" in "l'|Union départementale
+    des associations familiales")."""
+    return k.end <= c.end and all(fold(doc[i].text) in _CASE_WORDS for i in range(k.start, c.start))
+
+
+def _resolve(doc, known: list[Candidate], others: list[Candidate]) -> list[Candidate]:
     kept = list(known)
     for c in sorted(others, key=lambda c: (-(c.end - c.start), c.start)):
         inside = [k for k in kept if k.overlaps(c)]
         if not inside:
             kept.append(c)
             continue
-        places = [k for k in inside if k.kind == "place" and c.contains(k)]
+        places = [k for k in inside if k.kind == "place" and _within_name(doc, c, k)]
         if c.kind == "org" and places and len(places) == len(inside):
             place = places[0]
             kept = [k for k in kept if k not in places]

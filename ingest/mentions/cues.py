@@ -58,6 +58,8 @@ class Lexicon:
     lower_words: frozenset[str]
     contact_labels: frozenset[str]
     glossary_heads: frozenset[str] = frozenset()  # more words that head an organisation in a glossary
+    own_names: frozenset[str] = frozenset()  # network heads whose members have names of their own
+    inserts: frozenset[str] = frozenset()  # adverbs a cue may have inside it ("présidé conjointement par")
     source: str = field(default="", compare=False)
 
 
@@ -103,6 +105,8 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             lower_words=frozenset(fold(w) for w in raw["recase"]["lower_words"]),
             contact_labels=frozenset(fold(w) for w in raw["contacts"]["labels"]),
             glossary_heads=frozenset(fold(w) for w in orgs.get("glossary_heads", [])),
+            own_names=frozenset(fold(w) for w in orgs.get("own_names", [])),
+            inserts=frozenset(fold(w) for w in raw.get("inserts", {}).get("words", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:
@@ -163,6 +167,12 @@ class CueMatcher:
         for s, e, labels in self._trie.find(folded):
             for target, role, direction in labels:
                 found.append(Cue(s, e, role, target, direction, doc[s:e].text))
+        kept = [i for i, w in enumerate(folded) if w not in self.lexicon.inserts]
+        if len(kept) < len(folded):  # "présidé conjointement par": the cue with its adverb left out
+            for s, e, labels in self._trie.find([folded[i] for i in kept]):
+                s, e = kept[s], kept[e - 1] + 1
+                for target, role, direction in labels:
+                    found.append(Cue(s, e, role, target, direction, doc[s:e].text))
         for t in tokens:
             if t.pos_ in ("NOUN", "PROPN", "DET", "ADP", "PUNCT"):
                 continue
@@ -170,7 +180,7 @@ class CueMatcher:
             for role, cues in self.lexicon.roles.items():
                 if lemma in cues.verbs:
                     found.append(Cue(t.i, t.i + 1, role, "org", "after", t.text, verb=True))
-                if lemma in cues.subject_verbs:
+                if lemma in cues.subject_verbs and "Inf" not in t.morph.get("VerbForm"):  # no subject
                     found.append(Cue(t.i, t.i + 1, role, "org", "subject", t.text))
         return _longest(found)
 

@@ -190,13 +190,14 @@ def extract_mentions(
     jobs: list[tuple[int, str, list[int], int, int]] = []  # block, original, offsets, piece start, end
     texts: list[str] = []
     for index, block in enumerate(blocks):
-        original, offsets = prepare(block.text)
-        recased = recase(block.text, lexicon.lower_words, keep_upper)
-        for_nlp = original if recased == block.text else prepare(recased)[0]
+        text = join_lists(block.text)
+        original, offsets = prepare(text)
+        recased = recase(text, lexicon.lower_words, keep_upper)
+        for_nlp = original if recased == text else prepare(recased)[0]
         if not select or block.kind in CONTACT_KINDS:
             pieces = [(0, len(for_nlp))]
         else:
-            pieces = read.selector.pieces(for_nlp, original)
+            pieces = _pieces(read.selector, block, text, for_nlp, original, offsets)
         for s, e in pieces:
             jobs.append((index, original, offsets, s, e))
             texts.append(for_nlp[s:e])
@@ -210,6 +211,52 @@ def extract_mentions(
             m.block_index = index
             out.append(m)
     return out
+
+
+def _pieces(selector: Selector, block: Block, text: str, for_nlp: str, original: str, offsets: list[int]):
+    """The pieces to parse; a title line with no final punctuation is a sentence of its own, not the start
+    of the body's first sentence ("Mesure 6 : Des parcours …" then "En lien avec …")."""
+    first = text.find("\n")
+    if (
+        block.kind != "title"
+        or first < 0
+        or text[:first].rstrip()[-1:] in ".!?:;"
+        or not text[first:].strip()
+    ):
+        return selector.pieces(for_nlp, original)
+    k = next((i for i, o in enumerate(offsets) if o >= first), len(for_nlp))
+    head = selector.pieces(for_nlp[:k], original[:k])
+    tail = selector.pieces(for_nlp[k:], original[k:])
+    return head + [(s + k, e + k) for s, e in tail]
+
+
+_LIST_HEAD = re.compile(r":[ \t]*\n")
+_BULLET = re.compile(r"^([ \t]*)[-–•*·▪][ \t]+", re.M)
+
+
+def join_lists(text: str) -> str:
+    """A list after a colon, one item per bulleted line ("Il mobilise notamment :\n- la CAF ;\n- l'UDAF."),
+    as one sentence for the parse: the first bullet blanked, the next ones turned into commas, the items'
+    ending ";" blanked. Same length as `text` (offsets stay valid)."""
+    if "\n" not in text or not _LIST_HEAD.search(text):
+        return text
+    chars = list(text)
+    lines = text.split("\n")
+    pos, in_list, first = 0, False, True
+    for k, line in enumerate(lines):
+        bullet = _BULLET.match(line)
+        if bullet and (in_list or (k > 0 and lines[k - 1].rstrip().endswith(":"))):
+            at = pos + bullet.end(1)
+            chars[at] = " " if first else ","
+            in_list, first = True, False
+            end = pos + len(line.rstrip())
+            nxt = lines[k + 1] if k + 1 < len(lines) else ""
+            if end > pos and text[end - 1] in ";," and _BULLET.match(nxt):
+                chars[end - 1] = " "
+        else:
+            in_list, first = False, True
+        pos += len(line) + 1
+    return "".join(chars)
 
 
 @dataclass(frozen=True)
@@ -248,7 +295,7 @@ def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates:
         affiliation = (org.start, org.end) if org else None
     return Mention(
         surface=_surface(block.text[start:end]),
-        kind=cand.kind,
+        kind=decision.kind or cand.kind,
         role=decision.role,
         quote=block.text[q_start:q_end],
         line=block.line_start + block.text.count("\n", 0, start),

@@ -28,7 +28,7 @@ CLIMB = frozenset(
 OBJECTS = frozenset({"obj", "iobj", "obl:arg", "xcomp"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "csubj", "expl:subj"})
 _GLUE_POS = frozenset({"DET", "CCONJ", "ADV", "SPACE"})
-_GLUE_TEXT = frozenset({",", "ainsi", "que", "qu'", "-", "–", "(", ")", "«", "»", '"', "/"})
+_GLUE_TEXT = frozenset({",", ":", "ainsi", "que", "qu'", "-", "–", "(", ")", "«", "»", '"', "/"})
 _SUBJECT_GLUE = frozenset({"qui", "ne", "n'", "aussi", "egalement", "conjointement"})
 CLIMB_STEPS = 6
 CONFIDENCE = {
@@ -47,6 +47,7 @@ class RoleDecision:
     role: str
     how: str  # parse, sequence, preposition, block, layout, none
     cue: Cue | None = None
+    kind: str | None = None  # "org" when a place acts ("copilotée par l'État et Troyes Champagne Métropole")
 
     @property
     def confidence(self) -> float:
@@ -62,13 +63,19 @@ def assign_role(
     mine = [c for c in cues if c.target == target]
     barriers = {i for c in candidates if c.function and c is not cand for i in range(*c.function)}
     barriers |= {i for c in candidates if c.kind == "person" and c is not cand for i in range(c.start, c.end)}
+    if target == "place" and cand.key and _acting_place(doc, cand, lexicon):
+        cue = _by_parse(doc, cand, [c for c in cues if c.target == "org" and c.role in ACTING], barriers)
+        if cue:  # a collectivity named by its territory, governed as an organisation
+            return RoleDecision(cue.role, "parse", cue, kind="org")
     cue = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
     if cue:
         return RoleDecision(cue.role, "parse", cue)
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
-    in_function = any(c.function and c.function[0] <= cand.start < c.function[1] for c in candidates)
-    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target)
+    in_function = any(
+        c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
+    )
+    cue = None if in_function else _by_sequence(doc, cand, mine, covered, target, lexicon.org_heads)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
@@ -81,6 +88,21 @@ def assign_role(
         if block_kind in lexicon.perimeter_block_kinds:
             return RoleDecision("perimeter", "block")
     return RoleDecision("mentioned", "none")
+
+
+ACTING = frozenset({"pilot", "partner", "funder", "operator"})
+
+
+def _acting_place(doc, cand: Candidate, lexicon: Lexicon) -> bool:
+    """A known place of several words in the position of an organisation: the agent or the object of a verb,
+    or coordinated with one, with no preposition of place ("par l'État et Troyes Champagne Métropole", not
+    "à Evreux"; a one-word commune stays a place)."""
+    if cand.end - cand.start < 2:
+        return False
+    root = doc[cand.start : cand.end].root
+    if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.children):
+        return False
+    return root.dep_ in ("obl:agent", "conj", "nsubj", "obj")
 
 
 def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
@@ -148,9 +170,18 @@ def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
     return None
 
 
-def _glue(doc, k: int, covered: set[int], target: str) -> bool:
+def _glue(
+    doc, k: int, covered: set[int], target: str, repeated: str = "", heads: frozenset = frozenset()
+) -> bool:
+    """A token of the list between a cue and its mention: another mention, a comma, "et", a determiner, an
+    adverb; the cue's preposition again ("financés par l'État et par le Département"); an organisation head
+    word just before a mention ("et par le réseau COORACE")."""
     t = doc[k]
     if k in covered or t.is_space or t.pos_ in _GLUE_POS or fold(t.text) in _GLUE_TEXT:
+        return True
+    if repeated and fold(t.text) == repeated:
+        return True
+    if heads and k + 1 in covered and fold(t.text) in heads:
         return True
     return target == "place" and t.pos_ == "ADP"
 
@@ -174,17 +205,27 @@ def sentence_of(doc, i: int):
     return doc[sents[first].start : sents[last].end]
 
 
-def _by_sequence(doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str) -> Cue | None:
+def _by_sequence(
+    doc, cand: Candidate, cues: list[Cue], covered: set[int], target: str, heads: frozenset = frozenset()
+) -> Cue | None:
+    """The nearest cue before the mention with only a list in between, or a subject cue right after such a
+    list; after a comma, a subject cue right after the mention wins ("En lien avec A et B, la Région
+    finance …": the Région is the funder, not a partner)."""
     sent = sentence_of(doc, cand.start)
     before = [c for c in cues if c.direction == "after" and sent.start <= c.start and c.end <= cand.start]
+    found = None
     if before:
         cue = before[-1]
-        if all(_glue(doc, k, covered, target) for k in range(cue.end, cand.start)):
-            return cue
+        last = fold(doc[cue.end - 1].text)
+        repeated = last if doc[cue.end - 1].pos_ == "ADP" else ""
+        if all(_glue(doc, k, covered, target, repeated, heads) for k in range(cue.end, cand.start)):
+            found = cue
+            if not any(doc[k].text == "," for k in range(cue.end, cand.start)):
+                return found
     after = [c for c in cues if c.direction == "subject" and c.start >= cand.end and c.end <= sent.end]
     if after:
         cue = after[0]
         gap = range(cand.end, cue.start)
         if all(_glue(doc, k, covered, target) or fold(doc[k].text) in _SUBJECT_GLUE for k in gap):
             return cue
-    return None
+    return found
