@@ -161,6 +161,8 @@ def test_unknown_label_is_kept_and_does_not_swallow_what_follows(tmp_path: Path)
         ("Sous-axe 2.1 : Développer", "level", "Sous-axe 2.1", "Développer"),
         ("Sous-action 1.1.1.a : Tenir", "sub", "Sous-action 1.1.1.a", "Tenir"),
         ("MOB-03 : Créer des aires", "code", "MOB-03", "Créer des aires"),
+        # a code after a unit word (a PCAET's « Action MOB-01 : »)
+        ("Action MOB-01 : Un réseau de covoiturage", "unit", "Action MOB-01", "Un réseau de covoiturage"),
         ("Gouvernance et suivi du programme", "passage", None, "Gouvernance et suivi du programme"),
         ("Programme départemental d'insertion", "other", None, "Programme départemental d'insertion"),
     ],
