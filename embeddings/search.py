@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 DEFINITION_CUES = frozenset(tokens("signifie signification définition définir sigle acronyme abréviation"))
 
 
-def definition_asked(text: str) -> bool:
-    """Whether a query asks what a word means ("que signifie AFPR", "définition du sigle SIAE")."""
-    return bool(DEFINITION_CUES & set(tokens(text)))
+def definition_asked(stems: list[str]) -> bool:
+    """Whether a query, by its stems, asks what a word means ("que signifie AFPR", "définition du sigle")."""
+    return not DEFINITION_CUES.isdisjoint(stems)
 
 
 SECONDARY_KINDS = frozenset({"passage", "actor"})  # results ranked a little below an action that ranks alike
@@ -232,15 +232,14 @@ class SearchIndex:
                 later = [teams.beside(r.encoder.encode_query, [text], 1) for _, r in dense[1:]]
                 vectors = [r.encoder.encode_query([text], threads=1) for _, r in dense[:1]]
                 vectors += [f.result() for f in later]
+        stems = tokens(text)
         rankings = []
         if self.config.bm25_weight:
-            rankings.append(
-                (self.config.bm25_weight, self.retriever.keyword_ranking(tokens(text), allowed, n))
-            )
+            rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(stems, allowed, n)))
         for (weight, retriever), q in zip(dense, vectors, strict=True):
             rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         fused = fuse(rankings, self.chunks, self.config.rrf_k)
-        glossary = self.config.definition_boost if definition_asked(text) else 1.0
+        glossary = self.config.definition_boost if definition_asked(stems) else 1.0
         if self.config.passage_weight != 1.0 or glossary != 1.0:
             for hit in fused:
                 if self.chunks[hit["chunk"]].kind in SECONDARY_KINDS:

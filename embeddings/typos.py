@@ -19,13 +19,13 @@ FUZZY_CUTOFF = 80  # rapidfuzz ratio from which an unknown stem is taken for a k
 
 
 class Corrector:
-    def __init__(self, vocab: Mapping[str, int], chunks_using: Sequence[int] | None = None) -> None:
+    def __init__(self, vocab: Mapping[str, int], chunks_using: Sequence[int]) -> None:
         """`vocab`: stem -> column; `chunks_using[column]`: how many chunks use the stem (0 when unknown)."""
         self.vocab = vocab
 
         def used(t: str) -> int:
             i = vocab[t]
-            return int(chunks_using[i]) if chunks_using is not None and i < len(chunks_using) else 0
+            return int(chunks_using[i]) if i < len(chunks_using) else 0
 
         ranked = sorted((t for t in vocab if len(t) >= MIN_FUZZY), key=lambda t: (-used(t), t))
         self._by_length: dict[int, tuple[list[str], list[int]]] = {}  # length -> (stems, their ranks)
