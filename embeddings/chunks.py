@@ -1,7 +1,8 @@
 """What is indexed, cut once: each document's text is split into segments — an action's lines, a typed passage
 (diagnostic, édito, glossaire, gouvernance, annexe…) or, for text that belongs to neither, a free passage
 running to the next heading; a long passage is cut into sections at its plain-text headings — and each segment
-into chunks of at most MAX_WORDS words that keep whole lines and whole sentences. Every line of text is in exactly one chunk, so every word is encoded once per encoder.
+into chunks of at most MAX_WORDS words that keep whole lines and whole sentences. Every line of text is in
+exactly one chunk, so every word is encoded once per encoder.
 
 Words qfq adds (an action's title, chapter, pilots and places; a passage's heading path) go to the keyword
 index only (`Chunk.extra`), never to the encoder. Dispositifs (label, definition) and actors (name, what they
