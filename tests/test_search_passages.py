@@ -117,16 +117,25 @@ def test_a_long_passage_is_cut_into_sections_at_its_plain_text_headings() -> Non
         n += 3
     assert sum(len(t.split()) for _, t in span) > SECTION_WORDS
     parts = sections(span)
-    assert [p[0][1] for p in parts] == heads  # each heading opens its section
-    assert [x for p in parts for x in p] == span  # every line once, in order
+    assert [p[0][1] for p, _ in parts] == heads  # each heading opens its section
+    assert [x for p, _ in parts for x in p] == span  # every line once, in order
+    # each section under the headings above it (depth by kind: roman, 1., a., marked or capitals)
+    assert [titles for _, titles in parts] == [
+        ("1. La situation en 2018",),
+        ("1. La situation en 2018", "a. Le contexte"),
+        ("1. La situation en 2018", "b) Les publics"),
+        ("1. La situation en 2018", "b) Les publics", "Pilotage et mise en œuvre"),
+        ("1. La situation en 2018", "b) Les publics", "Les stagiaires en détention"),
+        ("1. La situation en 2018", "b) Les publics", "LES BESOINS DES ENTREPRISES"),
+        ("II. Les actions du pacte",),
+    ]
     # lines that read as sentences or list items are not headings
     not_heads = ["1. Nous avons réuni les partenaires.", "- une liste", "Un paragraphe ordinaire sans numéro"]
     span = [(i + 1, t) for i, t in enumerate([x for h in not_heads for x in (h, prose, prose)])]
     assert len(sections(span)) == 1
     # a short passage stays whole, headings or not
-    assert sections([(1, "1. Titre"), (2, "Un texte."), (3, "2. Autre titre"), (4, "Un texte.")]) == [
-        [(1, "1. Titre"), (2, "Un texte."), (3, "2. Autre titre"), (4, "Un texte.")]
-    ]
+    short = [(1, "1. Titre"), (2, "Un texte."), (3, "2. Autre titre"), (4, "Un texte.")]
+    assert sections(short) == [(short, ())]
 
 
 def test_passages_are_results_with_their_place_and_why(engine_service: Service) -> None:
