@@ -37,6 +37,44 @@ def test_search_finds_by_words_and_by_meaning(engine_service: Service) -> None:
     assert {"001_7091df44cd1e8194/macigogne-fr", "002_60c96a901df60f3b/3-1"} & set(ids(meaning)[:5])
 
 
+def test_each_retrievers_first_answer_is_in_the_top_four(engine_service: Service) -> None:
+    """Rank fusion alone would bury an answer only one retriever finds (first for BM25, absent for e5): the
+    first chunk of document text of each retriever is shown in the top four."""
+    from embeddings.french import tokens
+    from embeddings.search import lift_firsts
+
+    index = engine_service.search_engine.index
+    retriever, lifted = index.retriever, 0
+    queries = ["que faire des rebuts d'une usine", "tarif des poubelles selon le poids", "Macigogne", "FJT"]
+    for q in [*queries, "un camion qui va dans les villages expliquer les métiers", "covoiturage solidaire"]:
+        firsts = [
+            ranking[0][0]
+            for ranking in (
+                retriever.keyword_ranking(tokens(q), None, 50),
+                retriever.dense_ranking(retriever.encoder.encode_query([q])[0], None, 50),
+            )
+            if ranking and index.chunks[ranking[0][0]].line_start is not None  # document text only
+        ]
+        top = [h["item"] for h in index.search(q, k=4)]
+        for pos in firsts:
+            assert index.chunks[pos].item in top, (q, index.chunks[pos].item, top)
+        unlifted = index.search.__func__  # the same search with the rule off ranks some of them lower
+        config = index.config
+        try:
+            index.config = type(config)(**{**config.__dict__, "solo_top_rank": 0})
+            plain = [h["item"] for h in unlifted(index, q, k=50)]
+        finally:
+            index.config = config
+        lifted += any(index.chunks[pos].item not in plain[:4] for pos in firsts)
+    assert lifted  # the rule is what puts them there for at least one of these queries
+    # the rule itself: an item moves up to the rank, the hits it passes move down one place
+    fused = [{"item": x} for x in "abcdefg"]
+    lift_firsts(fused, ["f", "b", "f"], 3)
+    assert [h["item"] for h in fused] == list("abfcdeg")
+    lift_firsts(fused, ["e", "g"], 4)  # two lifted: both within the rank, in their fused order
+    assert [h["item"] for h in fused] == list("abegfcd")
+
+
 def test_results_carry_the_matching_passage_and_its_place(engine_service: Service) -> None:
     body = engine_service.search("tarification incitative de la collecte des déchets", k=3)
     top = body["results"][0]
