@@ -13,7 +13,7 @@ from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context, numbered_heading
-from ingest.shapes.outline_words import structure
+from ingest.shapes.outline_words import classify, structure
 from ingest.text import TOC_LINE, collapse, fold, html_paragraphs, strip_heading, strip_markup
 
 # canonical field -> label variants (folded: lowercase, no accents)
@@ -176,20 +176,35 @@ def _section_row(ctx: Context, i: int, line: str) -> bool:
     return "\t" in before and "\t" in after and bool(label_of(after.partition("\t")[0]))
 
 
+def _lexicon_row(row: _Row | None) -> bool:
+    """A row this shape has no field for but the label lexicon knows ("Maître d'ouvrage")."""
+    return row is not None and row.label == EXTRA and bool(default_lexicon().match(row.raw_label))
+
+
 def _runs(ctx: Context) -> list[list[_Row]]:
+    """Runs of label/value rows that start with a known label (rows the lexicon knows just above it are
+    part of the run: a fiche table whose first row is "Maître d'ouvrage")."""
     runs: list[list[_Row]] = []
     current: list[_Row] = []
+    lead: list[_Row] = []
     for i, line in enumerate(ctx.lines, start=1):
         for row in _line_rows(i, line):
             if row is not None and not current and _header_row(row):
                 continue
-            if row is not None and ((row.label and row.label != EXTRA) or current):
+            if not current and _lexicon_row(row):
+                lead.append(row)
+                continue
+            if row is not None and row.label and row.label != EXTRA and not current:
+                current, lead = [*lead, row], []
+            elif row is not None and current:
                 current.append(row)
             elif current and (not line.strip() or _section_row(ctx, i, line.strip())):
                 continue
             elif current:
                 runs.append(current)
                 current = []
+            else:
+                lead = []
     if current:
         runs.append(current)
     return runs
@@ -219,11 +234,33 @@ def _heading_above(ctx: Context, first_line: int, floor: int) -> tuple[int, str 
         text = ctx.line(n)
         if text.strip():
             seen += 1
-            h = numbered_heading(text)
+            h = numbered_heading(text) or _unit_heading(text)
             if h and not TOC_LINE.search(text):
-                return n, f"{h[0]} {h[1]}", h[2] or None
+                return n, f"{h[0]} {h[1]}", h[2] or _title_line(ctx, n + 1, first_line)
         n -= 1
     return first_line, None, None
+
+
+def _unit_heading(text: str) -> tuple[str, str, str] | None:
+    """A heading the structure words name a unit ("FICHE ACTION N° 1.1", "Fiche-projet 3 – …") that the
+    corpus pattern does not read: (word, number, title)."""
+    if "\t" in text or not text.strip():
+        return None
+    h = classify(strip_heading(text).strip(), structure())
+    if h.role != "unit" or not h.number:
+        return None
+    return h.word or "", h.number, h.title or ""
+
+
+def _title_line(ctx: Context, n: int, first_line: int) -> str | None:
+    """The title written on the line right below a heading that has none ("FICHE ACTION N° 1.1" then
+    the title in the next row of the fiche's table, a cell across it), above the fiche's first row."""
+    if n >= first_line:
+        return None
+    text = strip_heading(ctx.line(n)).strip()
+    if not text or "\t" in text or text.endswith(":") or numbered_heading(text) or label_of(text):
+        return None
+    return text
 
 
 _CHAPTER = re.compile(
@@ -386,6 +423,8 @@ def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[
         if canon:
             setattr(action, slot, canon)
             continue
+        if spec is not None and _lexicon_field(action, spec.record, parts, lines[key]):
+            continue
         if spec is not None and spec.record == "partners":  # funders, co-financeurs: partners too
             _add_partners(action, parts, lines[key])
         action.extra[label] = value
@@ -393,6 +432,26 @@ def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[
             action.warnings.append(
                 f"ligne {lines[key]} : libellé non reconnu « {label} » (gardé comme champ supplémentaire)"
             )
+
+
+_TEXT_SLOTS = ("budget", "calendar", "indicators", "expected_results", "duration", "observations")
+
+
+def _lexicon_field(action: ActionRecord, record: str, parts: list[str], line: int) -> bool:
+    """A row the lexicon names for a field this fiche left empty ("Maître d'ouvrage", "Coût estimé"): the
+    field's value. False when the field is filled already or is no plain field (kept as an extra)."""
+    value = " ".join(parts).strip()
+    if not value:
+        return False
+    if record == "pilots" and not action.pilots:
+        action.pilots, people = split_orgs(parts, line, frozenset())
+        action.people += people
+    elif record in _TEXT_SLOTS and not getattr(action, record):
+        setattr(action, record, value)
+    else:
+        return False
+    action.fields_missing = [f for f in action.fields_missing if f != record]
+    return True
 
 
 def _add_partners(action: ActionRecord, parts: list[str], line: int) -> None:

@@ -182,16 +182,22 @@ def _labelled_lines(ctx: Context, h: Heading, lexicon: Lexicon) -> int:
 def _promote_labelled(ctx: Context, found: list[Heading], lexicon: Lexicon) -> None:
     """With no unit word, numbering or code: the headings without sub-headings whose text gives labelled
     fields are the units (a plan whose heading styles carry no number); the headings above them are
-    grouping levels, unless they hold typed passages too (the document's title)."""
+    grouping levels, unless they hold typed passages too (the document's title) or hold every unit (one
+    "Plan d'actions" heading above all the groups: a part of the document, not a level)."""
     s = structure()
     leaves = [h for h in found if h.role == "other" and not h.children and not in_passage(h)]
     units = [h for h in leaves if _labelled_lines(ctx, h, lexicon) >= s.min_labelled_fields]
     if len(units) < s.min_bare_units:
         return
+    above_all = set.intersection(*(set(map(id, h.ancestors())) for h in units))
     for h in units:
         h.role = "unit"
         for a in h.ancestors():
-            if a.role == "other" and not any(d.role == "passage" for d in unit_descendants(a)):
+            if (
+                a.role == "other"
+                and id(a) not in above_all
+                and not any(d.role == "passage" for d in unit_descendants(a))
+            ):
                 a.role = "level"
 
 
