@@ -443,9 +443,11 @@ def _lexicon_field(action: ActionRecord, record: str, parts: list[str], line: in
     value = " ".join(parts).strip()
     if not value:
         return False
-    if record == "pilots" and not action.pilots:
+    if record in ("pilots", "operators") and not action.pilots:
         action.pilots, people = split_orgs(parts, line, frozenset())
         action.people += people
+    elif record == "operators":  # beside a pilot: partners
+        _add_partners(action, parts, line)
     elif record in _TEXT_SLOTS and not getattr(action, record):
         setattr(action, record, value)
     else:
