@@ -13,7 +13,8 @@ from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context, numbered_heading
-from ingest.shapes.outline_words import classify, structure
+from ingest.shapes.fiche_extra import EXTRA, extra_rows
+from ingest.shapes.outline_words import structure
 from ingest.text import TOC_LINE, collapse, fold, html_paragraphs, strip_heading, strip_markup
 
 # canonical field -> label variants (folded: lowercase, no accents)
@@ -88,9 +89,6 @@ _VARIANTS = sorted(((v, k) for k, vs in LABELS.items() for v in vs), key=lambda 
 _STEP = re.compile(r"^etape\s*\d+\b")
 _FICHE_LABEL = re.compile(r"^(fiche|proposition|action|mesure)\s*(?:n°\s*)?\d", re.I)
 REQUIRED = ("pilots", "perimeter", "description", "calendar", "partners", "budget", "indicators")
-EXTRA = "extra"  # a row inside a fiche whose label this shape has no field for: kept, never ends the fiche
-# lexicon fields (ingest/data/labels.toml) read inside a fiche besides the variants above: record -> canon
-_LEXICON_SLOTS = {"status": "status", "priority": "priority"}
 _LABEL_LIKE = re.compile(r"^[^\W\d][^.!?]{1,58}[^.!?,;]$")
 _MAX_LABEL_WORDS = 8
 
@@ -234,33 +232,11 @@ def _heading_above(ctx: Context, first_line: int, floor: int) -> tuple[int, str 
         text = ctx.line(n)
         if text.strip():
             seen += 1
-            h = numbered_heading(text) or _unit_heading(text)
+            h = numbered_heading(text)
             if h and not TOC_LINE.search(text):
-                return n, f"{h[0]} {h[1]}", h[2] or _title_line(ctx, n + 1, first_line)
+                return n, f"{h[0]} {h[1]}", h[2] or None
         n -= 1
     return first_line, None, None
-
-
-def _unit_heading(text: str) -> tuple[str, str, str] | None:
-    """A heading the structure words name a unit ("FICHE ACTION N° 1.1", "Fiche-projet 3 – …") that the
-    corpus pattern does not read: (word, number, title)."""
-    if "\t" in text or not text.strip():
-        return None
-    h = classify(strip_heading(text).strip(), structure())
-    if h.role != "unit" or not h.number:
-        return None
-    return h.word or "", h.number, h.title or ""
-
-
-def _title_line(ctx: Context, n: int, first_line: int) -> str | None:
-    """The title written on the line right below a heading that has none ("FICHE ACTION N° 1.1" then
-    the title in the next row of the fiche's table, a cell across it), above the fiche's first row."""
-    if n >= first_line:
-        return None
-    text = strip_heading(ctx.line(n)).strip()
-    if not text or "\t" in text or text.endswith(":") or numbered_heading(text) or label_of(text):
-        return None
-    return text
 
 
 _CHAPTER = re.compile(
@@ -405,60 +381,5 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
     if "expected_results" in present:
         present |= {"description", "indicators"}
     action.fields_missing = [f for f in REQUIRED if f not in present]
-    _extra_rows(action, values, lines)
+    extra_rows(action, values, lines)
     return action
-
-
-def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[str, int]) -> None:
-    """Rows the fiche has no field for: a status or priority the lexicon normalises, else an extra field,
-    reported when the lexicon does not know the label either."""
-    lexicon = default_lexicon()
-    for key, parts in values.items():
-        if not key.startswith(EXTRA + ":"):
-            continue
-        label, value = key[len(EXTRA) + 1 :], " ".join(parts)
-        spec = lexicon.spec(label)
-        slot = _LEXICON_SLOTS.get(spec.record) if spec else None
-        canon = (lexicon.status if slot == "status" else lexicon.priority)(value) if slot else None
-        if canon:
-            setattr(action, slot, canon)
-            continue
-        if spec is not None and _lexicon_field(action, spec.record, parts, lines[key]):
-            continue
-        if spec is not None and spec.record == "partners":  # funders, co-financeurs: partners too
-            _add_partners(action, parts, lines[key])
-        action.extra[label] = value
-        if spec is None:
-            action.warnings.append(
-                f"ligne {lines[key]} : libellé non reconnu « {label} » (gardé comme champ supplémentaire)"
-            )
-
-
-_TEXT_SLOTS = ("budget", "calendar", "indicators", "expected_results", "duration", "observations")
-
-
-def _lexicon_field(action: ActionRecord, record: str, parts: list[str], line: int) -> bool:
-    """A row the lexicon names for a field this fiche left empty ("Maître d'ouvrage", "Coût estimé"): the
-    field's value. False when the field is filled already or is no plain field (kept as an extra)."""
-    value = " ".join(parts).strip()
-    if not value:
-        return False
-    if record in ("pilots", "operators") and not action.pilots:
-        action.pilots, people = split_orgs(parts, line, frozenset())
-        action.people += people
-    elif record == "operators":  # beside a pilot: partners
-        _add_partners(action, parts, line)
-    elif record in _TEXT_SLOTS and not getattr(action, record):
-        setattr(action, record, value)
-    else:
-        return False
-    action.fields_missing = [f for f in action.fields_missing if f != record]
-    return True
-
-
-def _add_partners(action: ActionRecord, parts: list[str], line: int) -> None:
-    """The organisations of a partner-like row (funders) the partners do not already name."""
-    known = {fold(o.name) for o in action.partners + action.pilots}
-    found, people = split_orgs(parts, line, frozenset())
-    action.partners += [o for o in found if fold(o.name) not in known]
-    action.people += people

@@ -58,8 +58,9 @@ def _panels(ctx: Context, found: list[Heading], units: list[Heading]) -> dict[in
         if raw.startswith("#") or not text or len(text) > 40 or not standalone(ctx.lines, i):
             continue
         h = classify(text, s)
-        if h.role in ("unit", "sub") and h.number and not h.title and fold(h.ref or "") in by_ref:
-            heads.append((i + 1, by_ref[fold(h.ref or "")]))
+        unit = by_ref.get(fold(h.ref or "")) if h.role in ("unit", "sub") and h.number else None
+        if unit is not None and not h.title and unit.line != i + 1:  # not the unit's own heading line
+            heads.append((i + 1, unit))
     for k, (line, unit) in enumerate(heads):
         at = bisect.bisect_right(starts, line)  # the first heading below the panel's head
         stops = starts[at : at + 1] + ([heads[k + 1][0]] if k + 1 < len(heads) else [])
