@@ -122,13 +122,26 @@ def _breaks(prev: Line, line: Line, style: PageStyle) -> bool:
     return line.x1 < prev.x0 or line.x0 > prev.x1  # side by side: separate fragments
 
 
+_SENTENCE_WORDS = 12  # a regular-weight block of more words ending as a sentence is prose, whatever its size
+
+
+def _sentence(lines: list[Line], text: str) -> bool:
+    """Prose set larger than the body (a document whose body size is its tables' smaller text, a lead
+    paragraph): not bold, many words, a sentence's end."""
+    return (
+        not all(line.bold for line in lines)
+        and len(text.split()) > _SENTENCE_WORDS
+        and text.rstrip().endswith((".", ";", "!"))
+    )
+
+
 def _kind(lines: list[Line], text: str, style: PageStyle) -> str:
     first = lines[0]
     if first.text[:1] in BULLETS and first.text[1:2] == " ":
         return LIST_ITEM
     if len(text) > _HEADING_CHARS or len(lines) > 6:
         return PARAGRAPH
-    if first.size >= style.body_size + 1.0:
+    if first.size >= style.body_size + 1.0 and not _sentence(lines, text):
         return HEADING
     if (
         all(line.bold for line in lines)
