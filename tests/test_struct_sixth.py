@@ -113,3 +113,44 @@ def test_the_header_below_merged_captions(tmp_path: Path) -> None:
     actions = parse_document(path, doc_id="plan").actions
     assert [a.title for a in actions] == ["Éteindre l'éclairage la nuit", "Passer les luminaires en LED"]
     assert [o.name for o in actions[1].partners] == ["Syndicat d'énergie"]
+
+
+LETTERED = """# Plan climat
+
+## Priorité 1 : Adapter le territoire
+
+### Mesure phare 1 – Planter des arbres d'alignement
+
+- Pilote : Direction des routes
+- Calendrier : 2027-2032
+
+1 a) Choisir des essences résistantes à la sécheresse
+
+1 b) Planter dix kilomètres par an
+
+### Mesure phare 2 – Restaurer les mares
+
+- Pilote : Direction de l'environnement
+- Calendrier : 2026
+
+### Mesure phare 3 – Désimperméabiliser les cours d'école
+
+- Pilote : Direction de l'éducation
+- Calendrier : 2028
+"""
+
+
+def test_mesure_phare_units_and_their_lettered_sub_actions(tmp_path: Path) -> None:
+    path = tmp_path / "climat.md"
+    path.write_text(LETTERED, encoding="utf-8")
+    actions = parse_document(path, doc_id="climat").actions
+    assert [(a.ref, a.title) for a in actions] == [
+        ("Mesure phare 1", "Planter des arbres d'alignement"),
+        ("Mesure phare 2", "Restaurer les mares"),
+        ("Mesure phare 3", "Désimperméabiliser les cours d'école"),
+    ]
+    assert actions[0].steps == [
+        "Choisir des essences résistantes à la sécheresse",
+        "Planter dix kilomètres par an",
+    ]
+    assert actions[1].steps == []

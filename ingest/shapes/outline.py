@@ -109,6 +109,7 @@ class _Units:
                 self.reader._line(body, f"{h.text}\t{self._text(h, skip)}", h.line)
                 skip.own.update(range(h.line, h.end + 1))
         self.reader.read(body, unit.line + 1, unit.end, skip)
+        _lettered_steps(body, unit)
         if panel:
             self.reader.panel(body, panel[0] + 1, panel[1])
         return self._build(unit, body)
@@ -151,6 +152,23 @@ class _Units:
             if spec and spec.record == "contacts" and name != value and name:
                 return split_orgs([name], at or line, self.ctx.known_acronyms)[0]
         return []
+
+
+def _lettered_steps(body: Body, unit: Heading) -> None:
+    """Prose lines numbered by the unit's number and a letter ("2.3.1 a) Planter …", "2.3.1.b – …"): its
+    sub-actions, moved to its steps."""
+    number = (unit.number or "").strip(" .")
+    if not number or not body.prose:
+        return
+    lettered = re.compile(rf"^{re.escape(number)}\s*[.\-]?\s*[a-z]\s*[).\-–]\s*(\S.*)$")
+    kept = []
+    for text in body.prose:
+        m = lettered.match(text)
+        if m:
+            body.steps.append(m.group(1).strip())
+        else:
+            kept.append(text)
+    body.prose = kept
 
 
 def unit_descendants(unit: Heading) -> list[Heading]:
