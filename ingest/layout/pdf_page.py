@@ -71,16 +71,23 @@ def _frames(shapes: list[Shape], lines: list[Line], page_width: float) -> list[S
     return frames
 
 
+def _median_size(lines: list[Line]) -> float:
+    sizes = sorted(line.size for line in lines)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
 def _unframed_panel(lines: list[Line], page_width: float, body_size: float) -> list[Line]:
-    """The outermost column when it is narrow and its text smaller than the body's."""
+    """The outermost column when it is narrow and its text smaller than the body's and than the rest of
+    the page's (two fiches side by side, alike in size, are two columns, neither a panel of the other)."""
     found = [g for g in pdf_order.gutters(lines) if not any(g.crossed_by(line) for line in lines)]
     if not found:
         return []
     parts = pdf_order.split_columns(lines, found)
     for part in (parts[-1], parts[0]):
         width = max(line.x1 for line in part) - min(line.x0 for line in part)
-        sizes = sorted(line.size for line in part)
-        if width <= _PANEL_MAX_WIDTH * page_width and sizes[len(sizes) // 2] <= _SMALLER * body_size:
+        size = _median_size(part)
+        rest = _median_size([line for line in lines if not any(line is p for p in part)])
+        if width <= _PANEL_MAX_WIDTH * page_width and size <= _SMALLER * min(body_size, rest or body_size):
             return part
     return []
 
@@ -115,13 +122,26 @@ def _breaks(prev: Line, line: Line, style: PageStyle) -> bool:
     return line.x1 < prev.x0 or line.x0 > prev.x1  # side by side: separate fragments
 
 
+_SENTENCE_WORDS = 12  # a regular-weight block of more words ending as a sentence is prose, whatever its size
+
+
+def _sentence(lines: list[Line], text: str) -> bool:
+    """Prose set larger than the body (a document whose body size is its tables' smaller text, a lead
+    paragraph): not bold, many words, a sentence's end."""
+    return (
+        not all(line.bold for line in lines)
+        and len(text.split()) > _SENTENCE_WORDS
+        and text.rstrip().endswith((".", ";", "!"))
+    )
+
+
 def _kind(lines: list[Line], text: str, style: PageStyle) -> str:
     first = lines[0]
     if first.text[:1] in BULLETS and first.text[1:2] == " ":
         return LIST_ITEM
     if len(text) > _HEADING_CHARS or len(lines) > 6:
         return PARAGRAPH
-    if first.size >= style.body_size + 1.0:
+    if first.size >= style.body_size + 1.0 and not _sentence(lines, text):
         return HEADING
     if (
         all(line.bold for line in lines)
@@ -214,6 +234,17 @@ def _paragraphs(lines: list[Line], page: int, style: PageStyle, kind: str | None
     return blocks
 
 
+def _spans(cells: list[str], lines: list[Line], table: Table) -> bool:
+    """A row whose one cell spans the table (a fiche's ref or title bar): text in the first cell only,
+    running over the first column's boundary (no rule stops it there)."""
+    return (
+        len(cells) > 1
+        and bool(cells[0])
+        and not any(cells[1:])
+        and any(line.x1 > table.xs[1] + 1 for line in lines)
+    )
+
+
 def _table_rows(item: _TableItem, page: int, style: PageStyle) -> list[Block]:
     rows = []
     for k, row in enumerate(table_cells(item.table, item.lines)):
@@ -222,6 +253,8 @@ def _table_rows(item: _TableItem, page: int, style: PageStyle) -> list[Block]:
             continue
         top, bottom = item.table.ys[k], item.table.ys[k + 1]
         row_lines = [line for cell in row for line in cell]
+        if _spans(cells, row_lines, item.table):
+            cells = cells[:1]
         rows.append(
             Block(
                 kind=TABLE_ROW,

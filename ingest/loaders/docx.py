@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import docx
@@ -52,17 +53,25 @@ def _outline_level(p_pr: Any) -> int | None:
     return int(value) + 1 if value is not None and value.isdigit() and int(value) < 9 else None
 
 
+_CHAIN_MAX = 10  # basedOn chains are short; a loop in a broken file must end
+
+
+def _style_chain(style: Any) -> Iterator[Any]:
+    """A style, then the styles it is based on, nearest first (at most ``_CHAIN_MAX``)."""
+    for _ in range(_CHAIN_MAX):
+        if style is None:
+            return
+        yield style
+        style = style.base_style
+
+
 def _style_level(style: Any) -> int | None:
     """A custom style's heading level: its own outline level or a "Heading N" / "Titre N" style it is
     based on ("Titre Priorité" based on "Heading 1"), nearest first."""
-    for _ in range(10):  # basedOn chains are short; a loop in a broken file must end
-        if style is None:
-            return None
-        level = _named_level([style.style_id or "", style.name or ""])
-        level = level or _outline_level(style.element.pPr)
+    for link in _style_chain(style):
+        level = _named_level([link.style_id or "", link.name or ""]) or _outline_level(link.element.pPr)
         if level:
             return level
-        style = style.base_style
     return None
 
 
@@ -94,13 +103,7 @@ _BOLD_TITLE_MAX = 180  # characters: a longer bold paragraph is emphasised prose
 
 def _style_bold(style: Any) -> bool | None:
     """Whether a paragraph style (or the nearest style it is based on that says) sets bold."""
-    for _ in range(10):
-        if style is None:
-            return None
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    return None
+    return next((bool(link.font.bold) for link in _style_chain(style) if link.font.bold is not None), None)
 
 
 def _bold_title(paragraph: Paragraph, text: str) -> bool:

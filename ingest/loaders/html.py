@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.text import check_not_binary, decode_text, join_blocks
 from ingest.records import LoadedText
+from ingest.shapes.outline_words import passage_kind, structure
 from ingest.text import collapse_ascii_spaces
 
 logger = logging.getLogger(__name__)
@@ -154,6 +155,16 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
         _walk(tag, blocks)
 
 
+def _contents_nav(tag: Tag) -> bool:
+    """A <nav> that is the document's own table of contents, kept: its heading or its aria-label names a
+    contents passage ("Sommaire", "Table des matières": structure.toml [passages] sommaire)."""
+    if tag.name != "nav":
+        return False
+    heading = tag.find(list(_HEADINGS))
+    names = [str(tag.get("aria-label") or ""), heading.get_text(" ", strip=True) if heading else ""]
+    return any(passage_kind(n, structure()) == "sommaire" for n in names if n)
+
+
 def nesting_depth(root: Tag, limit: int) -> int:
     """How deep elements nest under ``root`` (iteratively), counting up to ``limit + 1`` at most."""
     deepest = 0
@@ -168,11 +179,12 @@ def nesting_depth(root: Tag, limit: int) -> int:
 
 
 def load_html(data: bytes, where: str) -> LoadedText:
-    """Visible text of an HTML page; script, style, nav and head are dropped."""
+    """Visible text of an HTML page; script, style, nav (but a document's contents nav) and head are
+    dropped."""
     text, warnings = decode_html(data, where)
     soup = BeautifulSoup(text, "lxml")
     for tag in soup.find_all(_DROPPED):
-        if not tag.decomposed:
+        if not tag.decomposed and not _contents_nav(tag):
             tag.decompose()
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()

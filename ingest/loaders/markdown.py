@@ -1,5 +1,7 @@
 """Markdown as a reader sees it, line for line (the line map stays the file's): YAML front matter and
-HTML comments blanked, pipe-table rows as tab-separated cells, their separator rows blanked."""
+HTML comments blanked, pipe-table rows as tab-separated cells, their separator rows blanked, and the items of
+a numbered list that hold a nested list (a plan written as nested lists: axes > actions > fields) as
+headings one level per nesting depth below the last ``#`` heading."""
 
 from __future__ import annotations
 
@@ -9,6 +11,10 @@ _FRONT_END = ("---", "...")
 _FRONT_MAX = 80  # a front matter longer than this is no front matter
 _SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_HASH = re.compile(r"^(#{1,6})\s")
+_ITEM = re.compile(r"^(\s*)(?:\d{1,3}[.)]|[-*+])\s+\S")
+_NUMBERED_ITEM = re.compile(r"^(\s*)\d{1,3}[.)]\s+(.*\S)\s*$")
+_LABEL_ITEM = re.compile(r"^[^:]{1,60}:(?:\s|$)|:\s*$")  # "Partenaires :" above its own sub-list
 
 
 def _front_matter_end(lines: list[str]) -> int:
@@ -53,8 +59,41 @@ def _table_row(line: str) -> str:
     return "\t".join(c.strip().replace("\\|", "|") for c in cells)
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _next_text(lines: list[str], i: int) -> str:
+    return next((x for x in lines[i + 1 :] if x.strip()), "")
+
+
+def _list_headings(lines: list[str]) -> list[str]:
+    """A numbered item followed by a deeper list item (its own nested list) -> a heading line, its depth
+    the last ``#`` heading's plus its nesting depth among such items; a label item ("Partenaires :")
+    stays an item. The automatic number is dropped (every nested list restarts at 1)."""
+    out = list(lines)
+    last_hash, open_ = 0, []
+    for i, line in enumerate(lines):
+        if m := _HASH.match(line):
+            last_hash, open_ = len(m.group(1)), []
+            continue
+        if line.strip() and not _ITEM.match(line) and not _indent(line):
+            open_ = []  # a paragraph ends the list
+        m = _NUMBERED_ITEM.match(line)
+        nxt = _next_text(lines, i) if m else ""
+        if not m or not _ITEM.match(nxt) or _indent(nxt) <= _indent(line):
+            continue
+        text = m.group(2)
+        if _LABEL_ITEM.search(text.strip("*_ ")):
+            continue
+        indent = _indent(line)
+        open_ = [k for k in open_ if k < indent] + [indent]
+        out[i] = "#" * min(6, last_hash + len(open_)) + " " + text
+    return out
+
+
 def markdown_lines(lines: list[str]) -> list[str]:
     """The same number of lines, with what a Markdown reader does not show as text removed."""
     end = _front_matter_end(lines)
     out = [""] * (end + 1) + lines[end + 1 :]
-    return [_table_row(line) for line in _without_comments(out)]
+    return _list_headings([_table_row(line) for line in _without_comments(out)])

@@ -23,11 +23,13 @@ from ingest.errors import EmptyDocument, NoActionFound, UnreadableDocument
 from ingest.labels import Lexicon, default_lexicon
 from ingest.loaders.text import decode_text, join_blocks
 from ingest.records import LoadedText, Sheet, SheetRow
+from ingest.text import fold
 
 logger = logging.getLogger(__name__)
 
 HEADER_SCAN = 20  # rows of a sheet where the header is looked for
 DELIMITERS = ";,\t|"
+_DELIMITER_LINES = 20  # lines the fallback delimiter count reads
 TITLE_RECORDS = ("title", "sub_title")
 _MIN_KNOWN = 2
 _MIN_UNTITLED, _MIN_UNTITLED_KNOWN, _MAX_HEADER_CELL = 5, 4, 60  # a header with no title column
@@ -66,15 +68,18 @@ def _render_row(cells: list[str]) -> str:
 
 
 def find_header(rows: list[RawRow], lexicon: Lexicon) -> int | None:
-    """Index in ``rows`` of the header: most known columns among the first rows, one of them a title."""
+    """Index in ``rows`` of the header: most known columns among the first rows, one of them a title. A
+    column name repeated over several columns (a caption merged over its group of columns, above the
+    real header) counts once."""
     best, best_known = None, 0
     for i, (_, cells) in enumerate(rows[:HEADER_SCAN]):
         specs = [lexicon.spec(c) for c in cells if c and "\n" not in c]
         known = [s for s in specs if s is not None]
         titled = any(s.record in TITLE_RECORDS for s in known)
         header = len(known) >= _MIN_KNOWN and (titled or _untitled_header(cells, len(known), lexicon))
-        if header and len(known) > best_known:
-            best, best_known = i, len(known)
+        distinct = len({fold(c) for c, s in zip(cells, specs, strict=False) if s is not None})
+        if header and distinct > best_known:
+            best, best_known = i, distinct
     return best
 
 
@@ -157,11 +162,13 @@ def _delimiter(text: str) -> str:
     sample = text[:65536]
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        first = next((line for line in sample.splitlines() if line.strip()), "")
-        counts = {d: first.count(d) for d in DELIMITERS}
+    except csv.Error:  # e.g. a title line above the header: the delimiter found on the most lines
+        lines = [line for line in sample.splitlines() if line.strip()][:_DELIMITER_LINES]
+        counts = {
+            d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)) for d in DELIMITERS
+        }
         best = max(counts, key=counts.get)
-        return best if counts[best] else ","
+        return best if counts[best][0] else ","
 
 
 def csv_rows(text: str) -> list[RawRow]:

@@ -13,6 +13,7 @@ from ingest.orgs import ASSOCIATED, split_orgs
 from ingest.places import places_in_field
 from ingest.records import ActionRecord
 from ingest.shapes.context import Context, numbered_heading
+from ingest.shapes.fiche_extra import EXTRA, extra_rows
 from ingest.shapes.outline_words import structure
 from ingest.text import TOC_LINE, collapse, fold, html_paragraphs, strip_heading, strip_markup
 
@@ -88,9 +89,6 @@ _VARIANTS = sorted(((v, k) for k, vs in LABELS.items() for v in vs), key=lambda 
 _STEP = re.compile(r"^etape\s*\d+\b")
 _FICHE_LABEL = re.compile(r"^(fiche|proposition|action|mesure)\s*(?:n°\s*)?\d", re.I)
 REQUIRED = ("pilots", "perimeter", "description", "calendar", "partners", "budget", "indicators")
-EXTRA = "extra"  # a row inside a fiche whose label this shape has no field for: kept, never ends the fiche
-# lexicon fields (ingest/data/labels.toml) read inside a fiche besides the variants above: record -> canon
-_LEXICON_SLOTS = {"status": "status", "priority": "priority"}
 _LABEL_LIKE = re.compile(r"^[^\W\d][^.!?]{1,58}[^.!?,;]$")
 _MAX_LABEL_WORDS = 8
 
@@ -176,20 +174,35 @@ def _section_row(ctx: Context, i: int, line: str) -> bool:
     return "\t" in before and "\t" in after and bool(label_of(after.partition("\t")[0]))
 
 
+def _lexicon_row(row: _Row | None) -> bool:
+    """A row this shape has no field for but the label lexicon knows ("Maître d'ouvrage")."""
+    return row is not None and row.label == EXTRA and bool(default_lexicon().match(row.raw_label))
+
+
 def _runs(ctx: Context) -> list[list[_Row]]:
+    """Runs of label/value rows that start with a known label (rows the lexicon knows just above it are
+    part of the run: a fiche table whose first row is "Maître d'ouvrage")."""
     runs: list[list[_Row]] = []
     current: list[_Row] = []
+    lead: list[_Row] = []
     for i, line in enumerate(ctx.lines, start=1):
         for row in _line_rows(i, line):
             if row is not None and not current and _header_row(row):
                 continue
-            if row is not None and ((row.label and row.label != EXTRA) or current):
+            if not current and _lexicon_row(row):
+                lead.append(row)
+                continue
+            if row is not None and row.label and row.label != EXTRA and not current:
+                current, lead = [*lead, row], []
+            elif row is not None and current:
                 current.append(row)
             elif current and (not line.strip() or _section_row(ctx, i, line.strip())):
                 continue
             elif current:
                 runs.append(current)
                 current = []
+            else:
+                lead = []
     if current:
         runs.append(current)
     return runs
@@ -368,36 +381,5 @@ def _build(ctx: Context, fiche: _Fiche, floor: int) -> ActionRecord:
     if "expected_results" in present:
         present |= {"description", "indicators"}
     action.fields_missing = [f for f in REQUIRED if f not in present]
-    _extra_rows(action, values, lines)
+    extra_rows(action, values, lines)
     return action
-
-
-def _extra_rows(action: ActionRecord, values: dict[str, list[str]], lines: dict[str, int]) -> None:
-    """Rows the fiche has no field for: a status or priority the lexicon normalises, else an extra field,
-    reported when the lexicon does not know the label either."""
-    lexicon = default_lexicon()
-    for key, parts in values.items():
-        if not key.startswith(EXTRA + ":"):
-            continue
-        label, value = key[len(EXTRA) + 1 :], " ".join(parts)
-        spec = lexicon.spec(label)
-        slot = _LEXICON_SLOTS.get(spec.record) if spec else None
-        canon = (lexicon.status if slot == "status" else lexicon.priority)(value) if slot else None
-        if canon:
-            setattr(action, slot, canon)
-            continue
-        if spec is not None and spec.record == "partners":  # funders, co-financeurs: partners too
-            _add_partners(action, parts, lines[key])
-        action.extra[label] = value
-        if spec is None:
-            action.warnings.append(
-                f"ligne {lines[key]} : libellé non reconnu « {label} » (gardé comme champ supplémentaire)"
-            )
-
-
-def _add_partners(action: ActionRecord, parts: list[str], line: int) -> None:
-    """The organisations of a partner-like row (funders) the partners do not already name."""
-    known = {fold(o.name) for o in action.partners + action.pilots}
-    found, people = split_orgs(parts, line, frozenset())
-    action.partners += [o for o in found if fold(o.name) not in known]
-    action.people += people

@@ -58,8 +58,9 @@ def _panels(ctx: Context, found: list[Heading], units: list[Heading]) -> dict[in
         if raw.startswith("#") or not text or len(text) > 40 or not standalone(ctx.lines, i):
             continue
         h = classify(text, s)
-        if h.role in ("unit", "sub") and h.number and not h.title and fold(h.ref or "") in by_ref:
-            heads.append((i + 1, by_ref[fold(h.ref or "")]))
+        unit = by_ref.get(fold(h.ref or "")) if h.role in ("unit", "sub") and h.number else None
+        if unit is not None and not h.title and unit.line != i + 1:  # not the unit's own heading line
+            heads.append((i + 1, unit))
     for k, (line, unit) in enumerate(heads):
         at = bisect.bisect_right(starts, line)  # the first heading below the panel's head
         stops = starts[at : at + 1] + ([heads[k + 1][0]] if k + 1 < len(heads) else [])
@@ -108,6 +109,7 @@ class _Units:
                 self.reader._line(body, f"{h.text}\t{self._text(h, skip)}", h.line)
                 skip.own.update(range(h.line, h.end + 1))
         self.reader.read(body, unit.line + 1, unit.end, skip)
+        _lettered_steps(body, unit)
         if panel:
             self.reader.panel(body, panel[0] + 1, panel[1])
         return self._build(unit, body)
@@ -152,6 +154,23 @@ class _Units:
         return []
 
 
+def _lettered_steps(body: Body, unit: Heading) -> None:
+    """Prose lines numbered by the unit's number and a letter ("2.3.1 a) Planter …", "2.3.1.b – …"): its
+    sub-actions, moved to its steps."""
+    number = (unit.number or "").strip(" .")
+    if not number or not body.prose:
+        return
+    lettered = re.compile(rf"^{re.escape(number)}\s*[.\-]?\s*[a-z]\s*[).\-–]\s*(\S.*)$")
+    kept = []
+    for text in body.prose:
+        m = lettered.match(text)
+        if m:
+            body.steps.append(m.group(1).strip())
+        else:
+            kept.append(text)
+    body.prose = kept
+
+
 def unit_descendants(unit: Heading) -> list[Heading]:
     out = []
     for c in unit.children:
@@ -182,16 +201,22 @@ def _labelled_lines(ctx: Context, h: Heading, lexicon: Lexicon) -> int:
 def _promote_labelled(ctx: Context, found: list[Heading], lexicon: Lexicon) -> None:
     """With no unit word, numbering or code: the headings without sub-headings whose text gives labelled
     fields are the units (a plan whose heading styles carry no number); the headings above them are
-    grouping levels, unless they hold typed passages too (the document's title)."""
+    grouping levels, unless they hold typed passages too (the document's title) or hold every unit (one
+    "Plan d'actions" heading above all the groups: a part of the document, not a level)."""
     s = structure()
     leaves = [h for h in found if h.role == "other" and not h.children and not in_passage(h)]
     units = [h for h in leaves if _labelled_lines(ctx, h, lexicon) >= s.min_labelled_fields]
     if len(units) < s.min_bare_units:
         return
+    above_all = set.intersection(*(set(map(id, h.ancestors())) for h in units))
     for h in units:
         h.role = "unit"
         for a in h.ancestors():
-            if a.role == "other" and not any(d.role == "passage" for d in unit_descendants(a)):
+            if (
+                a.role == "other"
+                and id(a) not in above_all
+                and not any(d.role == "passage" for d in unit_descendants(a))
+            ):
                 a.role = "level"
 
 

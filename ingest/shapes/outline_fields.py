@@ -90,9 +90,12 @@ class Reader:
         return " ".join(parts), n
 
     def _alone_label(self, n: int, text: str, end: int, panel: bool = False) -> bool:
-        """A known label alone on its line, its value below ('CONTACTS', 'Impacts attendus')."""
+        """A known label alone on its line, its value below ('CONTACTS', 'Impacts attendus'); not the caption
+        of a table whose rows follow ('Mise en œuvre' above 'Pilote | Partenaires | Échéance')."""
         label = clean(text)
         if "\t" in text or ":" in label or len(label) > 60 or label.endswith((".", "?")) or n >= end:
+            return False
+        if "\t" in self.ctx.line(n + 1):
             return False
         prev = self.ctx.line(n - 1).strip()
         if prev and not HASH.match(prev) and not prev.startswith("#"):
@@ -118,7 +121,7 @@ class Reader:
         a continuation row (empty label), label/value pairs side by side, or one label and its value."""
         header, self._header = self._header, None
         if len(cells) >= MIN_HEADER_CELLS and all(c and self.lexicon.match(c) for c in cells):
-            self._header = cells
+            self._header = cells  # also below the values of another header (labels above values, twice)
             return True
         if header and len(cells) == len(header):
             self._header = header

@@ -22,9 +22,10 @@ def clean(line: str) -> str:
 
 
 def standalone(lines: list[str], i: int) -> bool:
-    """A line alone in its paragraph, or the first line of one (a fiche title above its table rows)."""
-    before = lines[i - 1].strip() if i > 0 else ""
-    return not before or bool(HASH.match(before))
+    """A line alone in its paragraph, or the first line of one (a fiche title above its table rows), or a
+    line right after a table's rows (the next fiche's ref bar)."""
+    before = lines[i - 1] if i > 0 else ""
+    return not before.strip() or bool(HASH.match(before)) or ("\t" in before and "\t" not in lines[i])
 
 
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
@@ -74,8 +75,10 @@ def _title_below(h: Heading, lines: list[str], i: int, s: Structure, lexicon: Le
         return ""
     raw = lines[i + 1]
     text = clean(raw)
-    after = lines[i + 2].strip() if i + 2 < len(lines) else ""
-    if after or not _is_candidate(text, raw, s) or HASH.match(raw) or BULLET.match(raw):
+    after = lines[i + 2] if i + 2 < len(lines) else ""
+    if "\t" not in after and after.strip() or not _is_candidate(text, raw, s):
+        return ""  # the title is the last line of its paragraph, or the line above the fiche's rows
+    if HASH.match(raw) or BULLET.match(raw):
         return ""
     if lexicon.match(text) or text.endswith((".", ":")) or classify(text, s).role != "other":
         return ""

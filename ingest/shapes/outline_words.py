@@ -159,3 +159,18 @@ def passage_kind(text: str, s: Structure) -> str | None:
         if key == start or key.startswith(start + " ") or key.startswith(start + " :"):
             return kind
     return None
+
+
+def word_role(text: str, s: Structure | None = None) -> str | None:
+    """The role a structure word alone names ("Axe" -> "level", "Action" -> "unit", "Sous-action" ->
+    "sub"), as in a spreadsheet column that types each row; None for any other text."""
+    s = s or structure()
+    key = fold(text).strip(" :.")
+    spaced = key.replace("-", " ")
+    if key in s.sub_words or spaced in {w.replace("-", " ") for w in s.sub_words}:
+        return "sub"
+    if key in s.unit_words or spaced in {w.replace("-", " ") for w in s.unit_words}:
+        return "unit"
+    if key in s.level_kind:
+        return "level"
+    return None

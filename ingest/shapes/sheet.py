@@ -30,6 +30,7 @@ from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
+_OPERATOR = "opérateur"  # the role labels.toml notes on operators (pilots when no pilot is named)
 _LEVEL_REF = re.compile(
     r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))(?:\s*[.)\-:–])?\s+(\S.*)$"
 )
@@ -285,6 +286,12 @@ class RecordBuilder:
         known = ctx.known_acronyms
         pilots, people = _orgs(row, "pilots", known)
         partners, people2 = _orgs(row, "partners", known)
+        operators, people3 = _orgs(row, "operators", known)
+        if pilots:  # operators beside a pilot carry the action out with it: partners
+            partners += [o for o in operators if fold(o.name) not in {fold(p.name) for p in partners}]
+        else:
+            pilots = [OrgMention(o.name, o.line, None if o.note == _OPERATOR else o.note) for o in operators]
+        people2 += people3
         territories = _places(row, ctx.gazetteer)
         if not self.has_places:
             territories = places_in_title(title, line, ctx.gazetteer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ingest.labels import Lexicon, default_lexicon
 from ingest.records import ActionRecord, Level, Sheet
 from ingest.shapes.context import Context
-from ingest.shapes.outline_words import classify, structure
+from ingest.shapes.outline_words import classify, structure, word_role
 from ingest.shapes.sheet import (
     PLACE_RECORDS,
     RecordBuilder,
@@ -31,11 +31,54 @@ def _sheet_actions(
     has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
     builder = RecordBuilder(ctx, lexicon, has_places)
     levels = SheetLevels()
+    typed = _TypedRows(next((c for c in columns if c.spec and c.spec.record == "node_type"), None))
     for row in sheet.rows:
-        builder.add(read_row(row, columns, levels.of(level_columns, row)))
+        read = read_row(row, columns, levels.of(level_columns, row))
+        if typed.grouping(read, builder):
+            continue
+        before = len(builder.actions)
+        builder.add(read)
+        if len(builder.actions) > before:
+            typed.place(builder.actions[-1])
     unknown = [c.header for c in columns if c.spec is None]
     notes = [f"colonne reconnue par ses valeurs : {h}" for h in inferred]
     return builder.actions, unknown, notes + builder.warnings
+
+
+class _TypedRows:
+    """A sheet exported as a tree, one row per node, its column "Type" naming each row's kind: a row typed
+    by a level word ("Axe") is the grouping level of the rows below it, not an action; a row typed by a
+    sub-unit word ("Sous-action") is a step of the action above it."""
+
+    def __init__(self, column) -> None:
+        self.column = column
+        self.open: list[tuple[str, Level]] = []  # (level word, level), top first
+
+    def grouping(self, row, builder: RecordBuilder) -> bool:
+        """Whether ``row`` is a level or sub-unit row (then consumed here)."""
+        if self.column is None:
+            return False
+        kind = next((v for c, v in row.by_record.get("node_type", [])), "")
+        role = word_role(kind)
+        title = collapse(" ".join(row.values("title")))
+        if role == "level" and title:
+            word = fold(kind).strip(" :.")
+            words = [w for w, _ in self.open]
+            self.open = self.open[: words.index(word)] if word in words else self.open
+            ref = collapse(row.text("ref", " ") or "")
+            self.open.append((word, Level(word, title, collapse(f"{kind} {ref}") if ref else None)))
+            return True
+        if role == "sub" and title and builder.actions:
+            builder.actions[-1].steps.append(title)
+            return True
+        if role is None:  # a "Type" column of another kind ("Investissement"): an extra field
+            row.by_record.setdefault("extra", []).extend(row.by_record.pop("node_type", []))
+        return False
+
+    def place(self, action: ActionRecord) -> None:
+        if self.open:
+            action.levels = [lv for _, lv in self.open] + action.levels
+            action.chapter = " — ".join(lv.title for lv in action.levels) or None
 
 
 def _is_summary(sheet: Sheet) -> bool:
