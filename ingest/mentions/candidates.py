@@ -21,6 +21,9 @@ _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": an
 _NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
 FUNCTION_MAX = 15
+_OF = frozenset({"de", "du", "des", "d'"})  # "et de la Souveraineté alimentaire" goes on, "et par le" not
+_LEVEL_WORDS = frozenset({"region", "departement"})
+_TRAILING = frozenset({"et", "ou", ",", "de", "du", "des", "d'", "la", "le", "les", "l'", "-", "–"})
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,44 @@ def find_candidates(
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
+    members = _members(doc, lexicon)
+    if members:
+        known = sorted(
+            [k for k in known if not any(k.overlaps(m) for m in members)] + members, key=lambda c: c.start
+        )
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
-    entities = _resolve(doc, known, [c for c in others if c.kind != "person"])
+    entities = _joined_adjectives(doc, _resolve(doc, known, [c for c in others if c.kind != "person"]))
     functions = [p.function for p in persons if p.function]
     entities = [
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
     person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
+    """'Union régionale des sociétés coopératives | et participatives': an adjective joined by « et » / « ou »
+    to the adjective or noun that ends an organisation's name is part of that name."""
+    out = []
+    for n, c in enumerate(entities):
+        e = c.end
+        nxt = entities[n + 1].start if n + 1 < len(entities) else len(doc)
+        if (
+            c.kind == "org"
+            and e + 1 < nxt
+            and fold(doc[e].text) in ("et", "ou")
+            and doc[e + 1].pos_ == "ADJ"
+            and doc[e + 1].is_lower
+            and doc[e - 1].pos_ in ("ADJ", "NOUN")
+            and (e + 2 >= len(doc) or doc[e + 2].pos_ not in ("NOUN", "PROPN", "ADJ"))
+        ):
+            c = replace(c, end=e + 2)
+        out.append(c)
+    return out
 
 
 def _from_match(m: GazetteerMatch) -> Candidate:
@@ -76,7 +105,8 @@ def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
         nxt = known[i + 1] if i + 1 < len(known) else None
         if c.kind == "org" and nxt is not None and nxt.kind == "place":
             gap = [t for t in doc[c.end : nxt.start] if not t.is_space]
-            if all(fold(t.text) in _CASE_WORDS for t in gap) and len(gap) <= 2:
+            words = [fold(t.text) for t in gap]  # "de région Provence-Alpes-Côte d'Azur"
+            if all(w in _CASE_WORDS or w in _LEVEL_WORDS for w in words) and len(gap) <= 3:
                 out.append(replace(c, end=nxt.end, territory=(nxt.start, nxt.end), territory_key=nxt.key))
                 i += 2
                 continue
@@ -110,6 +140,49 @@ def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]
                 skip_until = end
         out.append(c)
     return out
+
+
+def _members(doc, lexicon: Lexicon) -> list[Candidate]:
+    """'les bailleurs sociaux Troyes Habitat et Mon Logis': after a plural noun of `member_heads`, each
+    capitalised name of the list ('A', 'A et B', 'A, B et C') is an organisation of its own."""
+    if not lexicon.member_heads:
+        return []
+    heads = _member_words(lexicon.member_heads)
+    folded = [fold(t.text) for t in doc]
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        n = next((len(h) for h in heads if tuple(folded[i : i + len(h)]) == h), 0)
+        if not n or not doc[i].is_lower or i == 0 or doc[i - 1].pos_ not in ("DET", "NUM"):
+            i += 1  # a common noun in running text ("les associations"), not a word of a name in capitals
+            continue
+        k = i + n
+        while k < len(doc):
+            lead = doc[k].pos_ == "DET" and doc[k].text[:1].isupper() and k + 1 < len(doc)
+            end = proper_name_end(doc, k + 1 if lead else k)  # "et Mon Logis": a name may start with one
+            if end <= k + lead or doc[k].is_lower:
+                break
+            out.append(Candidate(k, end, "org", "parse"))
+            more = end + 1 < len(doc) and folded[end] in (",", "et")
+            if more and _name_start(doc[end + 1]):
+                k = end + 1
+                continue
+            break
+        i = max(k, i + n)
+    return out
+
+
+def _name_start(token) -> bool:
+    """A capitalised word that can start a name (a capitalised determiner too: « Mon Logis »)."""
+    if not (token.is_alpha and token.text[:1].isupper()) or token.pos_ in ("PRON", "VERB", "AUX"):
+        return False
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.pos_ != "DET" or (nxt is not None and nxt.is_alpha and nxt.text[:1].isupper())
+
+
+@lru_cache(maxsize=8)
+def _member_words(heads: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted((tuple(h.split()) for h in heads), key=lambda h: -len(h)))
 
 
 def _collectivities(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
@@ -188,8 +261,12 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
                 break  # "L'Office français de la biodiversité | pilote la création"
             end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
+        if _generic_of_places(doc, t, end):
+            continue
         end = quoted_name_end(doc, t.i, end)
         end = capitalised_name_end(doc, t.i, end)
+        while end > t.i + 1 and fold(doc[end - 1].text) in _TRAILING:
+            end -= 1  # "l'association Wimoov et | financée par": a name does not end with a conjunction
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -197,6 +274,24 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
+
+
+def _generic_of_places(doc, head, end: int) -> bool:
+    """'les coopératives de Calvi et de Propriano': a plural common noun whose complements are a list of
+    proper names is the things of those places, not one organisation."""
+    if not head.is_lower or "Plur" not in head.morph.get("Number"):
+        return False
+    span = doc[head.i + 1 : end]
+    names = [t for t in span if t.text[:1].isupper() and t.is_alpha]
+    joints = [t for t in span if fold(t.text) in ("et", ",")]
+    return (
+        len(names) >= 2
+        and bool(joints)
+        and all(
+            t.text[:1].isupper() or fold(t.text) in _CASE_WORDS or fold(t.text) in ("et", ",", "-")
+            for t in span
+        )
+    )
 
 
 def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
@@ -215,8 +310,8 @@ def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -
             and fold(y.lemma_) not in heads
             and fold(y.text) not in heads
             and (
-                any(d.dep_ == "case" for d in y.children)
-                or not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+                any(d.dep_ == "case" and fold(d.text) in _OF for d in y.children)
+                or not any(d.dep_ in ("det", "case") and fold(d.text) not in _OF for d in y.children)
             )
         )
         cut = x.i != child.i and x.dep_ in _CUT_DEPS and not deep  # "des femmes et des familles" goes on
