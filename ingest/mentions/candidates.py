@@ -38,6 +38,7 @@ class Candidate:
     territory_key: str | None = None
     function: tuple[int, int] | None = None  # token span of a person's function
     affiliation: tuple[int, int] | None = None  # token span of a person's organisation
+    lead: tuple[int, int] | None = None  # token span of the plural noun before a list of members
 
     def overlaps(self, other: Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -162,7 +163,7 @@ def _members(doc, lexicon: Lexicon) -> list[Candidate]:
             end = proper_name_end(doc, k + 1 if lead else k)  # "et Mon Logis": a name may start with one
             if end <= k + lead or doc[k].is_lower:
                 break
-            out.append(Candidate(k, end, "org", "parse"))
+            out.append(Candidate(k, end, "org", "parse", lead=(i, i + n)))
             more = end + 1 < len(doc) and folded[end] in (",", "et")
             if more and _name_start(doc[end + 1]):
                 k = end + 1

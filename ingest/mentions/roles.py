@@ -70,6 +70,7 @@ def assign_role(
     parsed = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
+    covered |= {i for c in candidates if c.lead and c.kind in family for i in range(*c.lead)}
     in_function = any(
         c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
     )
