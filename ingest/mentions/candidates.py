@@ -8,43 +8,22 @@ mission locale") may contain an organisation, and both are kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
+from ingest.mentions.candidate import Candidate
 from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
 from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
+from ingest.mentions.persons import persons as _persons
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
-_NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
-FUNCTION_MAX = 15
 _OF = frozenset({"de", "du", "des", "d'"})  # "et de la Souveraineté alimentaire" goes on, "et par le" not
 _LEVEL_WORDS = frozenset({"region", "departement"})
 _TRAILING = frozenset({"et", "ou", ",", "de", "du", "des", "d'", "la", "le", "les", "l'", "-", "–"})
-
-
-@dataclass(frozen=True)
-class Candidate:
-    start: int  # token span in the doc, end exclusive
-    end: int
-    kind: str  # org, place, person, dispositif
-    source: str  # gazetteer, ner, parse, layout
-    key: str | None = None
-    other_keys: tuple[str, ...] = ()
-    territory: tuple[int, int] | None = None  # token span of a place named inside an organisation
-    territory_key: str | None = None
-    function: tuple[int, int] | None = None  # token span of a person's function
-    affiliation: tuple[int, int] | None = None  # token span of a person's organisation
-    lead: tuple[int, int] | None = None  # token span of the plural noun before a list of members
-
-    def overlaps(self, other: Candidate) -> bool:
-        return self.start < other.end and other.start < self.end
-
-    def contains(self, other: Candidate) -> bool:
-        return self.start <= other.start and other.end <= self.end
 
 
 def find_candidates(
@@ -74,7 +53,7 @@ def find_candidates(
 
 def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
     """'Union régionale des sociétés coopératives | et participatives': an adjective joined by « et » / « ou »
-    to the adjective or noun that ends an organisation's name is part of that name."""
+    to the adjective that ends an organisation's name is part of that name."""
     out = []
     for n, c in enumerate(entities):
         e = c.end
@@ -85,7 +64,7 @@ def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
             and fold(doc[e].text) in ("et", "ou")
             and doc[e + 1].pos_ == "ADJ"
             and doc[e + 1].is_lower
-            and doc[e - 1].pos_ in ("ADJ", "NOUN")
+            and doc[e - 1].pos_ == "ADJ"  # two adjectives ("sociale et solidaire"), not "État et tous"
             and (e + 2 >= len(doc) or doc[e + 2].pos_ not in ("NOUN", "PROPN", "ADJ"))
         ):
             c = replace(c, end=e + 2)
@@ -320,87 +299,6 @@ def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -
             break
         stop = x.i + 1
     return max(stop, child.i + 1)
-
-
-def _persons(doc, lexicon: Lexicon, entities: list[Candidate]) -> list[Candidate]:
-    """Named persons (NER PER, or a civility and capitalised words) and persons named by their function."""
-    named = [c for c in entities if c.kind == "person"]
-    for t in doc:
-        if fold(t.text) in lexicon.civilities:
-            end = t.i + 1
-            while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha:
-                end += 1
-            if end > t.i + 1 and not any(n.start <= t.i + 1 < n.end for n in named):
-                named.append(Candidate(t.i + 1, end, "person", "parse"))
-    functions = _functions(doc, lexicon)
-    out = []
-    used: set[tuple[int, int]] = set()
-    for person in named:
-        func = _adjacent_function(doc, person, functions)
-        if func:
-            used.add(func)
-        out.append(replace(person, function=func))
-    for func in functions:
-        if func not in used and not any(n.start <= func[0] < n.end for n in named):
-            s = func[0]
-            out.append(Candidate(s, func[1], "person", "parse", function=func))
-    return out
-
-
-@lru_cache(maxsize=8)
-def _title_words(person_titles: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
-    titles = frozenset(tuple(fold(w) for w in title.split()) for title in person_titles)
-    return titles, max((len(t) for t in titles), default=0)
-
-
-def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Spans 'title + complement' ("préfet de région"), up to a punctuation, a verb or FUNCTION_MAX tokens."""
-    titles, longest = _title_words(lexicon.person_titles)
-    folded = [fold(t.text) for t in doc]
-    spans = []
-    i = 0
-    while i < len(doc):
-        hit = next(
-            (n for n in range(longest, 0, -1) if tuple(folded[i : i + n]) in titles and i + n <= len(doc)),
-            0,
-        )
-        if not hit or (hit == 1 and doc[i].pos_ not in ("NOUN", "PROPN") and not doc[i].text.isupper()):
-            i += 1
-            continue
-        end = i + hit
-        while end < len(doc) and end - i < FUNCTION_MAX:
-            t = doc[end]
-            if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
-                break
-            if fold(t.text) in ("et", "ou") and _title_at(folded, _after_det(doc, end + 1), titles, longest):
-                break  # "le Président du Conseil départemental et le préfet": two persons
-            end += 1
-        while end > i + hit and (doc[end - 1].is_space or fold(doc[end - 1].text) in _CASE_WORDS):
-            end -= 1
-        spans.append((i, end))
-        i = end
-    return spans
-
-
-def _after_det(doc, i: int) -> int:
-    while i < len(doc) and (doc[i].pos_ == "DET" or fold(doc[i].text) in ("l'", "la", "le", "les")):
-        i += 1
-    return i
-
-
-def _title_at(folded: list[str], i: int, titles: frozenset[tuple[str, ...]], longest: int) -> bool:
-    return any(tuple(folded[i : i + n]) in titles for n in range(longest, 0, -1))
-
-
-def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """'Marie Dupont, directrice de …' or 'la directrice de …, Marie Dupont' or a signature on two lines."""
-    for s, e in functions:
-        between = doc[person.end : s] if s >= person.end else doc[e : person.start]
-        if s < person.end and e > person.start:
-            continue
-        if len(between) <= 2 and all(t.is_space or t.text in (",", "-", "–") for t in between):
-            return (s, e)
-    return None
 
 
 def _within_name(doc, c: Candidate, k: Candidate) -> bool:
