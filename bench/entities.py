@@ -1,15 +1,16 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout] [--corpus ../shared/corpus] [--pdf]
-        [--no-nlp]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2]
+        [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
 block, partners from a sentence, places from a description, an example place that is not the perimeter, a
 homonym resolved by the context), on the corpus and on plans written in that file; `--set heldout` reads
 bench/entities_expected_heldout.toml instead (plans of other regions and families, written by hand in
-session 8 before qfq was run on them: the honest measure). The corpus is ingested in both cases (the plans
-arrive in a store that holds it). The documents are read
+session 8 before qfq was run on them: the honest measure), `--set heldout2` a second such set
+(bench/entities_expected_heldout2.toml, session 9: five more regions and families). The corpus is ingested
+in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
 
 - P/R/F1 per category (pilots, partners, funders, operators, territories, dispositifs), micro-averaged
@@ -55,7 +56,11 @@ from ingest.pipeline import parse_document  # noqa: E402
 from ingest.text import fold  # noqa: E402
 
 log = logging.getLogger("bench.entities")
-SETS = {"dev": HERE / "entities_expected.toml", "heldout": HERE / "entities_expected_heldout.toml"}
+SETS = {
+    "dev": HERE / "entities_expected.toml",
+    "heldout": HERE / "entities_expected_heldout.toml",
+    "heldout2": HERE / "entities_expected_heldout2.toml",
+}
 CATEGORIES = {
     "pilots": ("piloted_by",),
     "partners": ("partner",),

@@ -11,136 +11,44 @@ Pays de la Loire. A missed merge is preferred to a wrong one.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from graph.actor_model import (  # noqa: F401 - re-exported: the names other modules import from here
+    DATA,
+    GENERIC,
+    Actor,
+    Aliases,
+    Decision,
+    DocContext,
+    LexiconEntry,
+    _is_separate,
+    _key,
+    _kind_of,
+    _looks_like_acronym,
+    _split_acronym,
+    load_aliases,
+    load_lexicon,
+)
+from graph.actor_places import ActorPlaces
 from graph.territories import Referential, Territory
 from ingest.orgs import spelled_in
 from ingest.text import fold, slug
 
 log = logging.getLogger(__name__)
-DATA = Path(__file__).parent / "data"
-
-GENERIC = re.compile(
-    r"^(?:acteurs|entreprises|associations|collectivit[ée]s|partenaires|organisations|branches|consulaires|"
-    r"services\s+de\s+l'[ée]tat|ensemble\s+des|tout\s+(?:autre\s+)?acteur|autres?|structures|f[ée]d[ée]rations\s+de|"
-    r"chambres\s+consulaires|conseils\s+d[ée]partementaux|spe|acteurs\s+du\s+spe|op[ée]rateurs|porteurs|binômes|"
-    r"clubs|groupe\s+de\s+travail|institutionnels|professionnels|bailleurs|syndicats|collectivit[ée]|"
-    r"organisations\s+syndicales|plateformes|lauréats|\d+\s+lauréats|territoires?|contrats|epci|conseils\s+\w+|missions\s+locales\s+et)\b",
-    re.I,
-)
-_KIND_RULES = (
-    (
-        r"\b(?:préfecture|sous-préfecture|direction\s+régionale|direction\s+départementale|rectorat|ministère|état)\b",
-        "État",
-    ),
-    (
-        r"\b(?:région|département|communauté\s+(?:de\s+communes|d'agglomération|urbaine)|agglomération|métropole|"
-        r"ville\s+de|mairie|commune|petr|syndicat\s+mixte|sitcom|conseil\s+(?:régional|départemental))\b",
-        "collectivité",
-    ),
-    (r"\b(?:chambre\s+(?:de|des|d'|régionale)|cci|cma)\b", "chambre consulaire"),
-    (r"\b(?:opco|opca|branche)\b", "OPCO/branche"),
-    (
-        r"\b(?:syndicat|medef|cpme|cfdt|cgt|fédération\s+(?:française|nationale|régionale)\s+(?:du|des))\b",
-        "syndicat",
-    ),
-    (r"\b(?:cfa|école|lycée|greta|université|formation|campus)\b", "organisme de formation"),
-    (r"\b(?:santé|hôpital|médic|cpam|ars)\b", "santé"),
-    (r"\b(?:association|fédération|réseau|union|collectif|comité|club|crèche|foyer|relais)\b", "association"),
-    (r"\b(?:sa|sas|sarl|groupe|entreprise|société|port|cemex|france)\b", "entreprise"),
-)
-_ACRONYM_IN_PARENS = re.compile(r"^(.*?)\s*\(([A-Z][A-Za-z0-9\-]{1,11})\)\s*$")
 
 
-@dataclass
-class LexiconEntry:
-    key: str
-    name: str
-    kind: str
-    scope: str
-    acronym: str | None = None
-    expansion: str | None = None
-    aliases: tuple[str, ...] = ()
-    level: str | None = None
-    successor: str | None = None
-    since: str | None = None
-    template: str | None = None
-    generic: bool = False
-    functions: tuple[str, ...] = ()  # a person's functions that stand for it ("préfet de région")
-    department_functions: tuple[str, ...] = ()  # the same, for its branch of the département ("préfet de
-    # département")
+@functools.lru_cache(maxsize=1)
+def _network_heads() -> frozenset[str]:
+    from ingest.mentions.extract import default_lexicon  # the mentions pass's data, read once
+
+    return frozenset(fold(w) for w in default_lexicon().own_names)
 
 
-@dataclass
-class Actor:
-    id: str
-    name: str
-    kind: str
-    key: str
-    acronym: str | None = None
-    expansion: str | None = None
-    aliases: set[str] = field(default_factory=set)
-    territory: str | None = None  # territory id (home territory of a territorial actor)
-    branches: set[str] = field(default_factory=set)  # territorial branches named for a national actor
-    successor: str | None = None  # actor id
-    successor_since: str | None = None
-    generic: bool = False
-    lexicon: bool = False
-
-
-@dataclass(frozen=True)
-class Decision:
-    mention: str
-    doc: str
-    actor: str
-    rule: str
-    detail: str = ""
-
-
-@dataclass
-class DocContext:
-    doc_id: str
-    region: Territory | None = None
-    department: Territory | None = None
-    glossary: dict[str, str] = field(default_factory=dict)  # folded acronym -> expansion
-
-    @property
-    def reverse(self) -> dict[str, str]:
-        """Folded expansion -> folded acronym: 'Association Régionale des Missions Locales' -> 'arml'."""
-        if not hasattr(self, "_reverse"):
-            self._reverse = {fold(v): k for k, v in self.glossary.items()}
-        return self._reverse
-
-
-# forced merges (folded name -> canonical), names kept apart, and optionally the collectivity prefixes
-# (folded prefix -> territory level: "ville de" -> "commune")
-Aliases = tuple[dict[str, str], list[set[str]]] | tuple[dict[str, str], list[set[str]], dict[str, str]]
-
-
-def load_lexicon(path: Path = DATA / "actors.toml") -> tuple[LexiconEntry, ...]:
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)["actor"]
-    lists = ("aliases", "functions", "department_functions")
-    return tuple(LexiconEntry(**{k: tuple(v) if k in lists else v for k, v in e.items()}) for e in raw)
-
-
-def load_aliases(path: Path = DATA / "aliases.toml") -> Aliases:
-    """The curator's file: folded name -> canonical name for forced merges, and sets of names kept apart."""
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
-    merges = {fold(n): m["canonical"] for m in raw.get("merge", []) for n in m["names"]}
-    separate = [{fold(n) for n in s["names"]} for s in raw.get("separate", [])]
-    collectivity = {fold(p): c["level"] for c in raw.get("collectivity", []) for p in c["prefixes"]}
-    return merges, separate, collectivity
-
-
-class ActorResolver:
+class ActorResolver(ActorPlaces):
     def __init__(
         self,
         referential: Referential,
@@ -190,12 +98,6 @@ class ActorResolver:
                 return name
         return None
 
-    def _names_territory(self, words: list[str]) -> bool:
-        """'de l'Hérault', 'du Calvados', 'Normandie': the words after a function name a département or a
-        région."""
-        tail = re.sub(r"^(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|en\s+)", "", " ".join(words), flags=re.I)
-        return bool(tail) and bool(self.ref.lookup(tail, levels=("region", "departement")))
-
     def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
         """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""
         name, acronym = _split_acronym(written.strip())
@@ -204,22 +106,21 @@ class ActorResolver:
             name, rule = self.merges[fold(name)], "fichier d'alias"
         if fold(name) in ctx.reverse:  # the document's own glossary spells this name as an acronym
             name, rule = ctx.reverse[fold(name)].upper(), rule or "glossaire du document (forme développée)"
+        named = self._named_collectivity(name, written, ctx, rule)  # before the generic words
+        if named is not None:
+            return named
         if GENERIC.match(name):
             return self._named_actor(name, acronym, written, ctx, rule)
-        if (
-            _looks_like_acronym(name)
-            and fold(name) not in ctx.glossary
-            and _key(name) not in self.index
-            and context
-        ):
-            spelled = spelled_in(name, context)
-            if spelled:
-                acronym, name = name, spelled[0]
-                rule = rule or f"sigle développé par le texte de l'action ({name})"
+        spelled = self._spelled(name, ctx, context)
+        if spelled:
+            acronym, name = name, spelled
+            rule = rule or f"sigle développé par le texte de l'action ({name})"
         base, territory, qualifier = self._split_territory(name, ctx)
         entry_key, how = self._lexicon_key(base, ctx)
         if entry_key is None and acronym:
             entry_key, how = self._lexicon_key(acronym, ctx)
+        if entry_key is not None and territory is not None and self._member_name(entry_key, base):
+            return self._named_actor(name, acronym, written, ctx, rule or "membre d'un réseau, nom propre")
         if entry_key is not None:
             actor = self._lexicon_actor(self.lexicon[entry_key], territory, ctx, qualifier)
             self._decide(
@@ -266,12 +167,42 @@ class ActorResolver:
 
     # -- rules ----------------------------------------------------------------------------------------------
 
+    def _spelled(self, name: str, ctx: DocContext, context: str) -> str | None:
+        """An acronym no lexicon or glossary knows, spelled out by the action's text."""
+        known = fold(name) in ctx.glossary or _key(name) in self.index
+        if not context or known or not _looks_like_acronym(name):
+            return None
+        spelled = spelled_in(name, context)
+        return spelled[0] if spelled else None
+
+    def _named_collectivity(self, name: str, written: str, ctx: DocContext, rule: str) -> Actor | None:
+        """'Ville d'Agde', 'Collectivité de Corse': a collectivity prefix then a territory's name."""
+        place = self.commune_named(name, ctx)
+        if place is None:
+            return None
+        actor = self._collectivity(place)
+        actor.aliases.add(written)
+        self._decide(written, ctx, actor, rule or "collectivité du référentiel", place.id)
+        return actor
+
+    def _member_name(self, entry_key: str, base: str) -> bool:
+        """'Mission locale Nord': a member of a national network written with a place is that member's own
+        name, not a branch of the network (`own_names` of ingest/data/role_cues.toml, singular forms)."""
+        folded = fold(base)
+        return (
+            self.lexicon[entry_key].scope == "national"
+            and folded in _network_heads()
+            and not folded.split()[0].endswith("s")
+        )
+
     def _lexicon_key(self, name: str, ctx: DocContext) -> tuple[str | None, str]:
         k = _key(name)
         if k in self.index:
             return self.index[k], "lexique"
         if len(k) >= 5 and self._fuzzy_keys:
-            best = process.extractOne(k, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=85)
+            # a short name is one letter from many others ("Inseme" and "INSEE"): it must be closer
+            cutoff = 85 if len(k) >= 7 else 95
+            best = process.extractOne(k, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
             if best and not _is_separate(self.separate, k, best[0]):
                 return self.index[best[0]], f"correspondance approchée {best[1]:.0f}/100 avec {best[0]!r}"
         return None, ""
@@ -307,17 +238,6 @@ class ActorResolver:
             if entry and entry.level == "epci":
                 return head, None, expanded
         return name, None, None
-
-    def _territory_for(
-        self, entry: LexiconEntry, written: Territory | None, ctx: DocContext | None
-    ) -> Territory | None:
-        if written is not None:
-            return written
-        if ctx is None:
-            return None
-        if entry.level in ("departement", "epci") and ctx.department is not None:
-            return ctx.department
-        return ctx.region or ctx.department
 
     def _lexicon_actor(
         self,
@@ -375,60 +295,13 @@ class ActorResolver:
             actor.branches.add(territory.name)
         return actor
 
-    def commune_named(self, name: str, ctx: DocContext) -> Territory | None:
-        """The territory of a name written as a collectivity prefix then a place ("Ville d'Agde"; prefixes
-        are data: aliases.toml [[collectivity]]), the document's département and région first."""
-        folded = fold(name.strip())
-        for prefix, level in self.collectivity_prefixes.items():
-            rest = name.strip()[len(prefix) :].strip()
-            if (
-                not folded.startswith(prefix)
-                or not rest
-                or (prefix[-1].isalpha() and folded[len(prefix)] != " ")
-            ):
-                continue
-            hits = self.ref.lookup(
-                rest,
-                levels=(level,),
-                prefer_region=ctx.region.code if ctx.region else None,
-                prefer_departement=ctx.department.code if ctx.department else None,
-            )
-            if hits:
-                return hits[0]
-        return None
-
-    def _as_collectivity(self, name: str, ctx: DocContext) -> Territory | None:
-        commune = self.commune_named(name, ctx)
-        if commune is not None:
-            return commune
-        if not re.search(
-            r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$",
-            name,
-            re.I,
-        ):
-            return None
-        hits = self.ref.lookup(
-            name,
-            levels=("epci", "commune"),
-            prefer_region=ctx.region.code if ctx.region else None,
-            prefer_departement=ctx.department.code if ctx.department else None,
-        )
-        if not hits:
-            bare = re.sub(
-                r"^(?:agglom[ée]ration|communaut[ée]s?\s+(?:d'agglom[ée]ration|de\s+communes|urbaine))\s+(?:de\s+|du\s+|d')?",
-                "",
-                name,
-                flags=re.I,
-            )
-            if bare != name:
-                hits = self.ref.lookup(bare, levels=("epci",))
-        return hits[0] if hits and hits[0].level == "epci" else None
-
     def collectivity_of(self, place: Territory) -> Actor:
         """The collectivity of a territory as an actor (an EPCI named by its territory's name)."""
         return self._collectivity(place)
 
     def _collectivity(self, place: Territory) -> Actor:
+        if place.level in ("region", "departement") and place.level in self.lexicon:
+            return self._lexicon_actor(self.lexicon[place.level], place, None)  # "Collectivité de Corse"
         actor_id = f"actor:collectivite--{place.level}-{place.code}"
         if actor_id not in self.actors:
             self.actors[actor_id] = Actor(
@@ -482,28 +355,3 @@ class ActorResolver:
     def _decide(self, written: str, ctx: DocContext, actor: Actor, rule: str, detail: str = "") -> None:
         actor.aliases.add(written)
         self.log.append(Decision(written, ctx.doc_id, actor.id, rule, detail))
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s\-/]+", " ", fold(name)).strip(" .")
-
-
-def _looks_like_acronym(token: str) -> bool:
-    return token.isupper() and 2 <= len(token.replace(" ", "")) <= 6
-
-
-def _split_acronym(name: str) -> tuple[str, str | None]:
-    m = _ACRONYM_IN_PARENS.match(name)
-    return (m.group(1).strip(), m.group(2)) if m and m.group(1).strip() else (name, None)
-
-
-def _is_separate(groups: list[set[str]], a: str, b: str) -> bool:
-    return any(a in g and b in g for g in groups)
-
-
-def _kind_of(name: str, acronym: str | None) -> str:
-    text = fold(f"{name} {acronym or ''}")
-    for pattern, kind in _KIND_RULES:
-        if re.search(pattern, text):
-            return kind
-    return "organisation"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,7 +120,7 @@ class GraphBuilder:
         lines = self.store.lines(doc.id)
         # a regional plan's département is a guess from its text ("Département de la Somme" in one measure):
         # it is not where its actors belong when the text does not say (the CMA of a regional committee)
-        regional = bool(doc.kind) and "regional" in fold(doc.kind)
+        regional = plan_level(doc) == "region"
         base_ctx = DocContext(
             doc.id,
             linker.region,
@@ -273,6 +274,9 @@ class GraphBuilder:
             linked = linker.link(t.name, t.excluded, a.context)
             target = self._territory_node(linked, a.doc)
             evidence = {"line_start": t.line, "line_end": t.line, "quote": _quote(lines, t.line)}
+            if self._far_title_place(t, linked, ctx):
+                self.edge(node, target, "mentions", doc=a.doc, **evidence, written=t.name, role="mentioned")
+                continue
             self.edge(
                 node,
                 target,
@@ -303,6 +307,14 @@ class GraphBuilder:
                 role="perimeter",
                 evidence_source="issuer",
             )
+
+    def _far_title_place(self, t, linked: LinkedTerritory, ctx: DocContext) -> bool:
+        """A place read from a title's words (not a perimeter field) that lies outside the document's région:
+        a word that is also a territory's name far away (« dans le Nord » of a plan of La Réunion), not the
+        action's perimeter."""
+        if t.source != "text" or not linked.id or ctx.region is None or linked.id == ctx.region.id:
+            return False
+        return not any(p.id == ctx.region.id for p in self.ref.parents(linked.id))
 
     # -- territories and actors ------------------------------------------------------------------------------
 
@@ -381,6 +393,24 @@ class GraphBuilder:
         if actor.territory:
             self._territory_chain(actor.territory)
             self.edge(actor.id, f"territory:{actor.territory}", "based_in")
+
+
+_LEVEL_WORDS = (
+    ("region", re.compile(r"\bregion(?:al|ale|aux)?\b")),
+    ("departement", re.compile(r"\bdepartement(?:al|ale|aux)?\b")),
+)
+
+
+def plan_level(doc: DocumentRecord) -> str | None:
+    """The territorial level of a plan: that of its issuer ("PRÉFET DE LA RÉGION NORMANDIE", "Le Département
+    de l'Eure"), else the one its title states ("Pacte régional …", "Plan départemental …"), else its kind's;
+    None when none says."""
+    for text in (doc.issuer, doc.title, doc.kind):
+        folded = fold(text or "")
+        for level, pattern in _LEVEL_WORDS:
+            if pattern.search(folded):
+                return level
+    return None
 
 
 def _names_department(ref, names: list[tuple[str, bool]]) -> bool:

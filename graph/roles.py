@@ -223,7 +223,9 @@ class RoleEdges:
             return linker.linked_to(place)
         if m.kind == "org":
             commune = self.resolver.commune_named(organisation_name(m.surface), ctx)
-            return linker.linked_to(commune) if commune is not None else None
+            # a commune or an EPCI, not a région ("Collectivité de Corse")
+            local = commune is not None and commune.level in ("commune", "epci")
+            return linker.linked_to(commune) if local else None
         return None
 
     def _within(self, territory_id: str, container: str | None) -> bool:

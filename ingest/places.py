@@ -105,6 +105,23 @@ def _keep(name: str) -> bool:
     return first not in {"dont", "autres", "exemple", "deploiement", "experimentation", "ensemble", "chaque"}
 
 
+_NEXT_WORD = re.compile(r"\s+([a-zà-ÿœ][\w'’\-]*)")
+_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|in|ine|ien|ienne)$")
+
+
+def _common_noun_first(name: str, after: str, gazetteer: Gazetteer | None) -> bool:
+    """A single capitalised word no gazetteer knows, followed by a lower-case word that is neither a
+    connector nor a demonym ("Zone portuaire de …", "Quartiers prioritaires de …"): a common noun written
+    with the capital of a phrase's start, not a place ("Bocage virois" stays)."""
+    if gazetteer is None or re.search(r"[\s\-]", name) or gazetteer(name):
+        return False
+    nxt = _NEXT_WORD.match(after)
+    if nxt is None:
+        return False
+    word = fold(nxt.group(1))
+    return not re.fullmatch(_CONNECTORS, word) and not _DEMONYM.search(word)
+
+
 def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) -> list[TerritoryMention]:
     """Territories named in a perimeter field ("Normandie", "Vire Argentan, Dieppe, Bernay et Lisieux")."""
     out: list[TerritoryMention] = []
@@ -126,6 +143,8 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
             before = piece[: m.start()]
             if re.search(r"\bpar\s+$", before):
                 continue  # "proposés par Pôle Emploi": an agent, not a place
+            if _common_noun_first(name, piece[m.end() :], gazetteer):
+                continue  # "Zone portuaire de Saint-Aubin": the capital of a phrase's first word
             name = re.sub(r"^(?:Dont|Autres?|Exemple|Expérimentation|Déploiement)\s+", "", name)
             name = re.sub(r"\s+(?:Dont|Autres?|Exemple|Chaque)$", "", name)
             name = _ORG_PREFIX.sub("", name)

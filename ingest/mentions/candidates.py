@@ -8,39 +8,22 @@ mission locale") may contain an organisation, and both are kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
+from ingest.mentions.candidate import Candidate
 from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
 from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
+from ingest.mentions.persons import persons as _persons
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
-_NOT_IN_FUNCTION = frozenset({".", ";", ":", "(", ")", "«", "»", '"', "•"})
 _CUT_DEPS = frozenset({"conj", "cc", "punct", "acl", "acl:relcl", "advcl", "appos", "parataxis", "dep"})
-FUNCTION_MAX = 15
-
-
-@dataclass(frozen=True)
-class Candidate:
-    start: int  # token span in the doc, end exclusive
-    end: int
-    kind: str  # org, place, person, dispositif
-    source: str  # gazetteer, ner, parse, layout
-    key: str | None = None
-    other_keys: tuple[str, ...] = ()
-    territory: tuple[int, int] | None = None  # token span of a place named inside an organisation
-    territory_key: str | None = None
-    function: tuple[int, int] | None = None  # token span of a person's function
-    affiliation: tuple[int, int] | None = None  # token span of a person's organisation
-
-    def overlaps(self, other: Candidate) -> bool:
-        return self.start < other.end and other.start < self.end
-
-    def contains(self, other: Candidate) -> bool:
-        return self.start <= other.start and other.end <= self.end
+_OF = frozenset({"de", "du", "des", "d'"})  # "et de la Souveraineté alimentaire" goes on, "et par le" not
+_LEVEL_WORDS = frozenset({"region", "departement"})
+_TRAILING = frozenset({"et", "ou", ",", "de", "du", "des", "d'", "la", "le", "les", "l'", "-", "–"})
 
 
 def find_candidates(
@@ -49,18 +32,44 @@ def find_candidates(
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
+    members = _members(doc, lexicon)
+    if members:
+        known = sorted(
+            [k for k in known if not any(k.overlaps(m) for m in members)] + members, key=lambda c: c.start
+        )
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
-    entities = _resolve(doc, known, [c for c in others if c.kind != "person"])
+    entities = _joined_adjectives(doc, _resolve(doc, known, [c for c in others if c.kind != "person"]))
     functions = [p.function for p in persons if p.function]
     entities = [
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
     person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
+    """'Union régionale des sociétés coopératives | et participatives': an adjective joined by « et » / « ou »
+    to the adjective that ends an organisation's name is part of that name."""
+    out = []
+    for n, c in enumerate(entities):
+        e = c.end
+        nxt = entities[n + 1].start if n + 1 < len(entities) else len(doc)
+        if (
+            c.kind == "org"
+            and e + 1 < nxt
+            and fold(doc[e].text) in ("et", "ou")
+            and doc[e + 1].pos_ == "ADJ"
+            and doc[e + 1].is_lower
+            and doc[e - 1].pos_ == "ADJ"  # two adjectives ("sociale et solidaire"), not "État et tous"
+            and (e + 2 >= len(doc) or doc[e + 2].pos_ not in ("NOUN", "PROPN", "ADJ"))
+        ):
+            c = replace(c, end=e + 2)
+        out.append(c)
+    return out
 
 
 def _from_match(m: GazetteerMatch) -> Candidate:
@@ -76,7 +85,8 @@ def _attach_territories(doc, known: list[Candidate]) -> list[Candidate]:
         nxt = known[i + 1] if i + 1 < len(known) else None
         if c.kind == "org" and nxt is not None and nxt.kind == "place":
             gap = [t for t in doc[c.end : nxt.start] if not t.is_space]
-            if all(fold(t.text) in _CASE_WORDS for t in gap) and len(gap) <= 2:
+            words = [fold(t.text) for t in gap]  # "de région Provence-Alpes-Côte d'Azur"
+            if all(w in _CASE_WORDS or w in _LEVEL_WORDS for w in words) and len(gap) <= 3:
                 out.append(replace(c, end=nxt.end, territory=(nxt.start, nxt.end), territory_key=nxt.key))
                 i += 2
                 continue
@@ -110,6 +120,49 @@ def _own_names(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]
                 skip_until = end
         out.append(c)
     return out
+
+
+def _members(doc, lexicon: Lexicon) -> list[Candidate]:
+    """'les bailleurs sociaux Troyes Habitat et Mon Logis': after a plural noun of `member_heads`, each
+    capitalised name of the list ('A', 'A et B', 'A, B et C') is an organisation of its own."""
+    if not lexicon.member_heads:
+        return []
+    heads = _member_words(lexicon.member_heads)
+    folded = [fold(t.text) for t in doc]
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        n = next((len(h) for h in heads if tuple(folded[i : i + len(h)]) == h), 0)
+        if not n or not doc[i].is_lower or i == 0 or doc[i - 1].pos_ not in ("DET", "NUM"):
+            i += 1  # a common noun in running text ("les associations"), not a word of a name in capitals
+            continue
+        k = i + n
+        while k < len(doc):
+            lead = doc[k].pos_ == "DET" and doc[k].text[:1].isupper() and k + 1 < len(doc)
+            end = proper_name_end(doc, k + 1 if lead else k)  # "et Mon Logis": a name may start with one
+            if end <= k + lead or doc[k].is_lower:
+                break
+            out.append(Candidate(k, end, "org", "parse", lead=(i, i + n)))
+            more = end + 1 < len(doc) and folded[end] in (",", "et")
+            if more and _name_start(doc[end + 1]):
+                k = end + 1
+                continue
+            break
+        i = max(k, i + n)
+    return out
+
+
+def _name_start(token) -> bool:
+    """A capitalised word that can start a name (a capitalised determiner too: « Mon Logis »)."""
+    if not (token.is_alpha and token.text[:1].isupper()) or token.pos_ in ("PRON", "VERB", "AUX"):
+        return False
+    nxt = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.pos_ != "DET" or (nxt is not None and nxt.is_alpha and nxt.text[:1].isupper())
+
+
+@lru_cache(maxsize=8)
+def _member_words(heads: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted((tuple(h.split()) for h in heads), key=lambda h: -len(h)))
 
 
 def _collectivities(doc, known: list[Candidate], lexicon: Lexicon) -> list[Candidate]:
@@ -188,8 +241,12 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
                 break  # "L'Office français de la biodiversité | pilote la création"
             end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
+        if _generic_of_places(doc, t, end):
+            continue
         end = quoted_name_end(doc, t.i, end)
         end = capitalised_name_end(doc, t.i, end)
+        while end > t.i + 1 and fold(doc[end - 1].text) in _TRAILING:
+            end -= 1  # "l'association Wimoov et | financée par": a name does not end with a conjunction
         if end == t.i + 1 and not left and fold(t.text) not in lexicon.org_alone:
             continue
         start = min([t.i] + [c.i for c in left])
@@ -197,6 +254,24 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
+
+
+def _generic_of_places(doc, head, end: int) -> bool:
+    """'les coopératives de Calvi et de Propriano': a plural common noun whose complements are a list of
+    proper names is the things of those places, not one organisation."""
+    if not head.is_lower or "Plur" not in head.morph.get("Number"):
+        return False
+    span = doc[head.i + 1 : end]
+    names = [t for t in span if t.text[:1].isupper() and t.is_alpha]
+    joints = [t for t in span if fold(t.text) in ("et", ",")]
+    return (
+        len(names) >= 2
+        and bool(joints)
+        and all(
+            t.text[:1].isupper() or fold(t.text) in _CASE_WORDS or fold(t.text) in ("et", ",", "-")
+            for t in span
+        )
+    )
 
 
 def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
@@ -215,8 +290,8 @@ def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -
             and fold(y.lemma_) not in heads
             and fold(y.text) not in heads
             and (
-                any(d.dep_ == "case" for d in y.children)
-                or not any(d.dep_ == "det" and fold(d.text) in _ARTICLES for d in y.children)
+                any(d.dep_ == "case" and fold(d.text) in _OF for d in y.children)
+                or not any(d.dep_ in ("det", "case") and fold(d.text) not in _OF for d in y.children)
             )
         )
         cut = x.i != child.i and x.dep_ in _CUT_DEPS and not deep  # "des femmes et des familles" goes on
@@ -224,87 +299,6 @@ def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -
             break
         stop = x.i + 1
     return max(stop, child.i + 1)
-
-
-def _persons(doc, lexicon: Lexicon, entities: list[Candidate]) -> list[Candidate]:
-    """Named persons (NER PER, or a civility and capitalised words) and persons named by their function."""
-    named = [c for c in entities if c.kind == "person"]
-    for t in doc:
-        if fold(t.text) in lexicon.civilities:
-            end = t.i + 1
-            while end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha:
-                end += 1
-            if end > t.i + 1 and not any(n.start <= t.i + 1 < n.end for n in named):
-                named.append(Candidate(t.i + 1, end, "person", "parse"))
-    functions = _functions(doc, lexicon)
-    out = []
-    used: set[tuple[int, int]] = set()
-    for person in named:
-        func = _adjacent_function(doc, person, functions)
-        if func:
-            used.add(func)
-        out.append(replace(person, function=func))
-    for func in functions:
-        if func not in used and not any(n.start <= func[0] < n.end for n in named):
-            s = func[0]
-            out.append(Candidate(s, func[1], "person", "parse", function=func))
-    return out
-
-
-@lru_cache(maxsize=8)
-def _title_words(person_titles: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
-    titles = frozenset(tuple(fold(w) for w in title.split()) for title in person_titles)
-    return titles, max((len(t) for t in titles), default=0)
-
-
-def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Spans 'title + complement' ("préfet de région"), up to a punctuation, a verb or FUNCTION_MAX tokens."""
-    titles, longest = _title_words(lexicon.person_titles)
-    folded = [fold(t.text) for t in doc]
-    spans = []
-    i = 0
-    while i < len(doc):
-        hit = next(
-            (n for n in range(longest, 0, -1) if tuple(folded[i : i + n]) in titles and i + n <= len(doc)),
-            0,
-        )
-        if not hit or (hit == 1 and doc[i].pos_ not in ("NOUN", "PROPN") and not doc[i].text.isupper()):
-            i += 1
-            continue
-        end = i + hit
-        while end < len(doc) and end - i < FUNCTION_MAX:
-            t = doc[end]
-            if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
-                break
-            if fold(t.text) in ("et", "ou") and _title_at(folded, _after_det(doc, end + 1), titles, longest):
-                break  # "le Président du Conseil départemental et le préfet": two persons
-            end += 1
-        while end > i + hit and (doc[end - 1].is_space or fold(doc[end - 1].text) in _CASE_WORDS):
-            end -= 1
-        spans.append((i, end))
-        i = end
-    return spans
-
-
-def _after_det(doc, i: int) -> int:
-    while i < len(doc) and (doc[i].pos_ == "DET" or fold(doc[i].text) in ("l'", "la", "le", "les")):
-        i += 1
-    return i
-
-
-def _title_at(folded: list[str], i: int, titles: frozenset[tuple[str, ...]], longest: int) -> bool:
-    return any(tuple(folded[i : i + n]) in titles for n in range(longest, 0, -1))
-
-
-def _adjacent_function(doc, person: Candidate, functions: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """'Marie Dupont, directrice de …' or 'la directrice de …, Marie Dupont' or a signature on two lines."""
-    for s, e in functions:
-        between = doc[person.end : s] if s >= person.end else doc[e : person.start]
-        if s < person.end and e > person.start:
-            continue
-        if len(between) <= 2 and all(t.is_space or t.text in (",", "-", "–") for t in between):
-            return (s, e)
-    return None
 
 
 def _within_name(doc, c: Candidate, k: Candidate) -> bool:

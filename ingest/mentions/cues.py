@@ -60,6 +60,7 @@ class Lexicon:
     glossary_heads: frozenset[str] = frozenset()  # more words that head an organisation in a glossary
     own_names: frozenset[str] = frozenset()  # network heads whose members have names of their own
     inserts: frozenset[str] = frozenset()  # adverbs a cue may have inside it ("présidé conjointement par")
+    member_heads: tuple[str, ...] = ()  # plural nouns before their members' names ("les bailleurs sociaux")
     source: str = field(default="", compare=False)
 
 
@@ -107,6 +108,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             glossary_heads=frozenset(fold(w) for w in orgs.get("glossary_heads", [])),
             own_names=frozenset(fold(w) for w in orgs.get("own_names", [])),
             inserts=frozenset(fold(w) for w in raw.get("inserts", {}).get("words", [])),
+            member_heads=tuple(fold(w) for w in orgs.get("member_heads", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:

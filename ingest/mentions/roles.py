@@ -63,19 +63,20 @@ def assign_role(
     mine = [c for c in cues if c.target == target]
     barriers = {i for c in candidates if c.function and c is not cand for i in range(*c.function)}
     barriers |= {i for c in candidates if c.kind == "person" and c is not cand for i in range(c.start, c.end)}
-    if target == "place" and cand.key and _acting_place(doc, cand, lexicon):
-        cue = _by_parse(doc, cand, [c for c in cues if c.target == "org" and c.role in ACTING], barriers)
-        if cue:  # a collectivity named by its territory, governed as an organisation
-            return RoleDecision(cue.role, "parse", cue, kind="org")
-    cue = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
-    if cue:
-        return RoleDecision(cue.role, "parse", cue)
+    if target == "place" and cand.key and cand.end - cand.start > 1:
+        decision = _acting(doc, cand, cues, candidates, lexicon, barriers)
+        if decision:
+            return decision
+    parsed = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
+    covered |= {i for c in candidates if c.lead and c.kind in family for i in range(*c.lead)}
     in_function = any(
         c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
     )
     cue = None if in_function else _by_sequence(doc, cand, mine, covered, target, lexicon.org_heads)
+    if parsed and not (cue and _nearer(cue, parsed, cand)):
+        return RoleDecision(parsed.role, "parse", parsed)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
@@ -93,6 +94,34 @@ def assign_role(
 ACTING = frozenset({"pilot", "partner", "funder", "operator"})
 
 
+def _nearer(seq: Cue, parsed: Cue, cand: Candidate) -> bool:
+    """A cue that governs the mention through a plain list, written after the cue the parse climbed to
+    ("animé par A, en co-construction avec B, C et D": C and D are partners, whatever the parse attached
+    them to)."""
+    return (
+        seq.direction == parsed.direction == "after"
+        and parsed.end <= seq.start
+        and seq.end <= cand.start
+        and seq.role != parsed.role
+    )
+
+
+def _acting(doc, cand, cues, candidates, lexicon: Lexicon, barriers: set[int]) -> RoleDecision | None:
+    """The role of a known place of several words governed as an organisation: by the parse when it stands
+    in an organisation's position, else by the word sequence right after an acting cue ("Sous la houlette
+    de <an EPCI's name>," when the parse fails)."""
+    acting = [c for c in cues if c.target == "org" and c.role in ACTING]
+    if _acting_place(doc, cand, lexicon):
+        cue = _by_parse(doc, cand, acting, barriers)
+        if cue:  # a collectivity named by its territory, governed as an organisation
+            return RoleDecision(cue.role, "parse", cue, kind="org")
+    orgs = {i for c in candidates if c.kind in ("org", "person") for i in range(c.start, c.end)}
+    cue = _by_sequence(doc, cand, acting, orgs, "org", lexicon.org_heads)
+    if cue and cue.direction == "after":
+        return RoleDecision(cue.role, "sequence", cue, kind="org")
+    return None
+
+
 def _acting_place(doc, cand: Candidate, lexicon: Lexicon) -> bool:
     """A known place of several words in the position of an organisation: the agent or the object of a verb,
     or coordinated with one, with no preposition of place ("par l'État et Troyes Champagne Métropole", not
@@ -102,7 +131,7 @@ def _acting_place(doc, cand: Candidate, lexicon: Lexicon) -> bool:
     root = doc[cand.start : cand.end].root
     if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.children):
         return False
-    return root.dep_ in ("obl:agent", "conj", "nsubj", "obj")
+    return root.dep_ in ("obl:agent", "conj", "nsubj", "obj", "appos", "nmod", "obl:arg", "obl:mod")
 
 
 def _example_scope(doc, cand: Candidate, cues: list[Cue]) -> Cue | None:
