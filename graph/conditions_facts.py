@@ -192,11 +192,15 @@ class Facts:
             text = str(value).strip().casefold()
             if text in _YES or text in _NO:
                 return text in _YES
-            raise InputError(f"valeur {value!r} invalide pour {fact.name}", where=where, valid="oui ou non")
+            raise InputError(
+                f"valeur {value!r} invalide pour « {fact.label} »", where=where, valid="oui ou non"
+            )
         if fact.type == "enum":
             if value not in fact.values:
                 raise InputError(
-                    f"valeur {value!r} invalide pour {fact.name}", where=where, valid=", ".join(fact.values)
+                    f"valeur {value!r} invalide pour « {fact.label} »",
+                    where=where,
+                    valid=", ".join(fact.values),
                 )
             return value
         if fact.type == "ages":
@@ -221,10 +225,10 @@ class Facts:
                 raise ValueError
         except (TypeError, ValueError):
             raise InputError(
-                f"valeur {value!r} invalide pour {fact.name}", where=where, valid=valid
+                f"valeur {value!r} invalide pour « {fact.label} »", where=where, valid=valid
             ) from None
         if not fact.minimum <= number_ <= fact.maximum:
-            raise InputError(f"valeur {value!r} hors limites pour {fact.name}", where=where, valid=valid)
+            raise InputError(f"valeur {value!r} hors limites pour « {fact.label} »", where=where, valid=valid)
         return int(number_) if integer else float(number_)
 
 

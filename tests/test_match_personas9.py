@@ -19,6 +19,7 @@ from api.service import Service
 from graph.conditions_eval import eligibility
 from graph.dispositifs import Thesaurus
 from graph.profile import ProfileTerms
+from ingest.errors import InputError
 
 E, X, U = "eligible", "excluded", "undecided"
 ABSENT = "absent"
@@ -397,3 +398,16 @@ def test_a_person_not_registered_has_no_ass_and_no_months_of_registration() -> N
         "durée d'inscription comme demandeur d'emploi ≥ 12 mois : pas demandeur d'emploi ✗"
         in student.failed[0]
     )
+
+
+def test_an_error_on_a_fact_names_it_as_the_adviser_reads_it() -> None:
+    from api.cli.matching import _as_option
+    from graph.conditions_facts import Facts
+
+    with pytest.raises(InputError) as err:
+        Facts.load().parse({"are_journaliere": -3})
+    assert "« allocation chômage journalière »" in err.value.message
+    assert "are_journaliere" not in err.value.message and err.value.where == "facts.are_journaliere"
+    # `qfq match` names the option the user typed, not the HTTP parameter
+    assert _as_option("facts.enfants") == "--fait enfants"
+    assert _as_option("statuses") == "--status" and _as_option("where") == "--where"
