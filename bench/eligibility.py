@@ -88,6 +88,13 @@ def main() -> None:
         divergences = "Documented divergences (qfq follows the official page; each misses the target): " + (
             "; ".join(f"{kind} ({sum(kind in d for d in report.divergences)})" for kind in kinds) or "none"
         )
+        contract = "; ".join(
+            f"{slug}: compared on the contract (OpenFisca's {cc.PAIRS[slug]} with the allowance's inputs "
+            f"neutral); the full variable refuses the allowance to {len(refused)} of the profiles whose "
+            f"contract it accepts ({sum('beneficiaire_rsa' in p.statuses for p in refused)} beneficiaries of "
+            "the RSA)"
+            for slug, refused in report.allowance_refused.items()
+        )
 
         data = work / "data"
         svc = harness.service(data, args.corpus, answer_cache_size=0)
@@ -123,6 +130,7 @@ def main() -> None:
             f"Cross-check with OpenFisca-France ({took:.0f} s): {decisions}.",
             cross,
             divergences,
+            contract,
             listed,
             speed,
             harness.targets_table(checks),

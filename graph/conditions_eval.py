@@ -223,6 +223,11 @@ class _Evaluator:
             if found is None:
                 return False, False, "", "where", "Où habite la personne ?"
             return True, found[0], found[1], "", ""
+        return self._fact_value(node)
+
+    def _fact_value(self, node: Node) -> tuple[bool, bool, str, str, str]:
+        """``_value`` for a condition on a fact of facts.toml (the children's ages included)."""
+        s = self.s
         name = "enfants" if node.op == "child_under" else node.name
         fact = s.vocabulary.get(name)
         value = s.facts.get(name)
@@ -235,6 +240,9 @@ class _Evaluator:
             status, bound = fact.at_least_if
             if status in s.held and bound >= node.low:
                 return True, True, f"{s.terms.status(status)} ({fact.describe(bound)} au moins)", name, ""
+        if value is None and fact.requires_status and s.statuses and fact.requires_status not in s.held:
+            # known false or zero: the person does not hold the status the fact needs
+            return True, _holds(node, 0), f"pas {s.terms.status(fact.requires_status)}", name, fact.question
         if value is None:
             return False, False, "", name, fact.question
         return True, _holds(node, value), fact.describe(value), name, fact.question

@@ -35,6 +35,9 @@ class Fact:
     at_most_if: tuple[str, str] | None = None
     # a number known to be at least a bound when the person holds a status: (status, number)
     at_least_if: tuple[str, float] | None = None
+    # a status without which the fact is known false (a yes/no fact) or zero (a number) once the profile's
+    # statuses are known: only a registered job seeker is paid the ASS or has months of registration
+    requires_status: str | None = None
 
     def describe(self, value: Any) -> str:
         """A value as an adviser reads it: "oui", "1 200 €", "CDD", "2 ans et 5 ans"."""
@@ -90,6 +93,18 @@ def _at_least_if(spec: Any, where: str) -> tuple[str, float] | None:
     return spec[0], float(spec[1])
 
 
+def _requires_status(spec: Any, kind: str, where: str) -> str | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, str) or kind not in ("bool", "int", "number"):
+        raise ConfigError(
+            "statut requis mal écrit : un nom de statut, sur un fait oui/non ou numérique",
+            where=f"{where} (clé requires_status)",
+            valid='un statut du profil, ex. "demandeur_emploi"',
+        )
+    return spec
+
+
 def _years(age: int) -> str:
     """A child's age in French: "moins d'un an", "1 an", "5 ans"."""
     return "moins d'un an" if age < 1 else "1 an" if age == 1 else f"{age} ans"
@@ -142,6 +157,7 @@ class Facts:
                 spec.get("implied_by"),
                 _at_most_if(spec.get("at_most_if"), f"{path} [{name}]"),
                 _at_least_if(spec.get("at_least_if"), f"{path} [{name}]"),
+                _requires_status(spec.get("requires_status"), spec["type"], f"{path} [{name}]"),
             )
         return cls(out)
 
@@ -176,11 +192,15 @@ class Facts:
             text = str(value).strip().casefold()
             if text in _YES or text in _NO:
                 return text in _YES
-            raise InputError(f"valeur {value!r} invalide pour {fact.name}", where=where, valid="oui ou non")
+            raise InputError(
+                f"valeur {value!r} invalide pour « {fact.label} »", where=where, valid="oui ou non"
+            )
         if fact.type == "enum":
             if value not in fact.values:
                 raise InputError(
-                    f"valeur {value!r} invalide pour {fact.name}", where=where, valid=", ".join(fact.values)
+                    f"valeur {value!r} invalide pour « {fact.label} »",
+                    where=where,
+                    valid=", ".join(fact.values),
                 )
             return value
         if fact.type == "ages":
@@ -205,10 +225,10 @@ class Facts:
                 raise ValueError
         except (TypeError, ValueError):
             raise InputError(
-                f"valeur {value!r} invalide pour {fact.name}", where=where, valid=valid
+                f"valeur {value!r} invalide pour « {fact.label} »", where=where, valid=valid
             ) from None
         if not fact.minimum <= number_ <= fact.maximum:
-            raise InputError(f"valeur {value!r} hors limites pour {fact.name}", where=where, valid=valid)
+            raise InputError(f"valeur {value!r} hors limites pour « {fact.label} »", where=where, valid=valid)
         return int(number_) if integer else float(number_)
 
 

@@ -3,13 +3,14 @@
 OpenFisca-France (AGPL) is used here and in bench/eligibility.py only; qfq's own modules never import it.
 
 Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fiscal / ménage, month 2026-11):
-- age -> ``age``; the main status -> ``activite``: salarie or apprenti -> actif,
-  demandeur_emploi(_longue_duree) or beneficiaire_rsa (registered since 2025) -> chomeur,
-  etudiant -> etudiant, sans_emploi_ni_formation -> inactif;
+- age -> ``age``; the main status -> ``activite`` (one value in OpenFisca), in this order: salarie or apprenti
+  -> actif, etudiant -> etudiant, demandeur_emploi(_longue_duree) or beneficiaire_rsa (registered since 2025)
+  -> chomeur, sans_emploi_ni_formation -> inactif (a student who is also registered is a student);
   apprenti -> ``alternant``;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
-  (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income);
+  (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income; 0 for every
+  profile in the CEJ's contract comparison, see below);
   parent_isole not held (statuses known) -> a spouse in the famille.
 - facts: boursier -> ``boursier``; contrat_3_mois -> ``salaire_net`` 100 € over the 6 previous months;
   salaire_brut_mensuel -> ``salaire_de_base``; employeur_prive_non_agricole -> ``peec_employeur``;
@@ -20,6 +21,25 @@ Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fisc
   rent 0) entered on 2026-11-15, French nationality, the job or training in metropolitan France, the request
   made in time, no AGEPI in the last 12 months, income-tax bracket 0.
 - A fact the profile lacks is not given to OpenFisca, which takes its default.
+
+The CEJ is compared on its entry conditions. Code du travail L5131-6 (as published in translation,
+https://french-business-law.com/french-legislation-art/article-l5131-6-of-the-french-labour-code/): « The
+youth commitment contract is a right open to young people between the ages of sixteen and twenty-five, or […]
+twenty-nine if they are recognised as a disabled worker, who are experiencing difficulties in accessing
+long-term employment, who are not students and who are not in training » (2nd paragraph); « A monthly
+degressive means-tested allowance is granted, from the date of signature of the contract, to young people […]
+» (4th paragraph); R5131-16 3° writes the allowance into the contract only « if the conditions set out in the
+fourth paragraph of article L. 5131-6 are met »; the Unafo guide: « L'allocation n'est pas cumulable avec le
+RSA et la prime d'activité, sauf exception »
+(https://www.unafo.org/centre-de-ressources/guide-pauvrete-engagement-jeunes). OpenFisca's
+``contrat_engagement_jeune_eligibilite`` is the product of both: ``eligibilite_age * eligibilite_statut`` (the
+contract) times ``eligibilite_ir * eligibilite_autres_dispositifs`` (the allowance: foyer's tax bracket ≤ 1,
+no RSA, no prime d'activité, no volunteering allowance over the 3 previous months). qfq's ``cej`` is the
+contract (the allowance is an « à vérifier » line), so it is compared with OpenFisca's variable computed with
+the allowance's inputs neutral (famille ``rsa`` and ``ppa`` 0 over the 3 previous months,
+``indemnites_volontariat`` 0, ``ir_tranche`` 0): OpenFisca's own contract part. The full variable is computed
+as well, and the test checks that it differs from the contract part only for beneficiaries of the RSA
+(contract yes, allowance no).
 
 Verdicts: qfq eligible = OpenFisca true, qfq excluded = OpenFisca false. qfq undecided agrees only when the
 profile lacks a fact (or the statuses) that the rule tests and OpenFisca defaulted. Anything else is a
@@ -92,35 +112,33 @@ REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire
 
 
 # Where the official rule (followed by qfq) and OpenFisca's formula differ: (dispositif, why, predicate).
+# Each names the OpenFisca variable or parameter that differs (openfisca-france 176.1.8).
 DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool]]] = [
     (
         "avance_loca_pass",
         "a job seeker aged 30: service-public.fr F18490 and Action Logement say « moins de 30 ans »; "
-        "OpenFisca's locapass_eligibilite_jeunes tests age <= 30 (its Mobili-Jeune, « moins de 30 ans » "
-        "too, tests age < 30)",
+        "OpenFisca's variable locapass_eligibilite_jeunes tests age <= the parameter "
+        "prestations_sociales.aides_logement.action_logement.locapass.age_max (30), i.e. up to 30 included "
+        "(its Mobili-Jeune, « moins de 30 ans » too, tests age < 30)",
         lambda p: p.age == 30 and bool(p.statuses & REGISTERED),
     ),
     (
         "cej",
-        "an apprentice: Code du travail L5131-6 (décret 2022-199) reserves the CEJ to the young who « ne "
-        "suivent pas une formation », and an apprenticeship is one; OpenFisca's "
-        "contrat_engagement_jeune_eligibilite tests only activite != etudiant",
+        "an apprentice: Code du travail L5131-6 opens the CEJ to the young who « ne sont pas étudiants et ne "
+        "suivent pas une formation », and an apprenticeship is one; OpenFisca's variable "
+        "contrat_engagement_jeune_eligibilite tests only eligibilite_statut = activite != etudiant (an "
+        "apprentice is actif) and does not read its own variable alternant (« en formation en alternance »)",
         lambda p: "apprenti" in p.statuses,
     ),
-    (
-        "cej",
-        "a beneficiary of the RSA: Code du travail L5131-6 sets no condition of resources for the CEJ, only "
-        "its allowance is not paid with the RSA (the Carif-Oref's page: « un jeune peut entrer en parcours "
-        "d'accompagnement au CEJ, même si sa situation financière […] ne lui permet pas de prétendre à "
-        "l'allocation »); OpenFisca's contrat_engagement_jeune_eligibilite is the allowance's (sans RSA, "
-        "sans PPA, tranche d'impôt ≤ 1)",
-        lambda p: "beneficiaire_rsa" in p.statuses,
-    ),
 ]
+# The CEJ's allowance (not its contract) is what OpenFisca's full variable models: the variable paired with
+# qfq's cej is computed with the allowance's inputs neutral (see the module's docstring).
+CONTRACT_ONLY = {"cej"}
 
 
 def generate(n: int, seed: int = 12) -> list[Profile]:
-    """``n`` profiles: one main activity (or unknown statuses), extra statuses, each fact present or not."""
+    """``n`` profiles: one main activity (or unknown statuses), extra statuses, each fact present or not. No
+    student is drawn with the RSA unless an isolated parent (the law's only case, CASF L262-4)."""
     rng = random.Random(seed)
     out = []
     for _ in range(n):
@@ -135,6 +153,11 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
             ):
                 if rng.random() < p:
                     statuses.add(extra)
+            if {"etudiant", "beneficiaire_rsa"} <= statuses and "parent_isole" not in statuses:
+                # CASF L262-4: no RSA for an « élève, étudiant ou stagiaire […] Cette condition n'est pas
+                # applicable aux personnes ayant droit à la majoration » (the isolated parent), as quoted in
+                # https://blog.landot-avocats.net/2024/02/28/un-eleve-avocat-naura-que-rarement-droit-a-la-prime-dactivite-ou-au-rsa/
+                statuses.discard("beneficiaire_rsa")
         facts = {name: rng.choice(values) for name, values in FACT_VALUES.items() if rng.random() < 0.8}
         if rng.random() < 0.8:
             facts["enfants"] = sorted(
@@ -144,13 +167,16 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
     return out
 
 
-def situation(profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
-    """One OpenFisca situation holding every profile (vectorised), and the id of each profile's person."""
+def situation(profiles: list[Profile], allowance: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """One OpenFisca situation holding every profile (vectorised), and the id of each profile's person.
+    ``allowance`` False: the inputs only the CEJ's allowance reads are neutral (no RSA, PPA, volunteering)."""
     months3 = ["2026-08", "2026-09", "2026-10"]
     individus, familles, foyers, menages, ids = {}, {}, {}, {}, []
     for i, p in enumerate(profiles):
         me, s, f = f"p{i}", p.statuses, p.facts
         individus[me] = _person(p)
+        if not allowance:
+            individus[me]["indemnites_volontariat"] = {m: 0 for m in months3 + [PERIOD]}
         parents, children = [me], []
         if s and "parent_isole" not in s:
             individus[f"c{i}"] = {"age": {PERIOD: 40}}
@@ -158,7 +184,7 @@ def situation(profiles: list[Profile]) -> tuple[dict[str, Any], list[str]]:
         for k, age in enumerate(f.get("enfants", [])):
             individus[f"e{i}_{k}"] = {"age": {PERIOD: age}}
             children.append(f"e{i}_{k}")
-        rsa = 500 if "beneficiaire_rsa" in s else 0
+        rsa = 500 if allowance and "beneficiaire_rsa" in s else 0
         familles[f"f{i}"] = {
             "parents": parents,
             "enfants": children,
@@ -187,10 +213,10 @@ def _person(p: Profile) -> dict[str, Any]:
     activity = (
         "actif"
         if s & {"salarie", "apprenti"}
-        else "chomeur"
-        if s & REGISTERED
         else "etudiant"
         if "etudiant" in s
+        else "chomeur"
+        if s & REGISTERED
         else "inactif"
     )
     person["activite"] = {PERIOD: activity}
@@ -220,24 +246,27 @@ def _person(p: Profile) -> dict[str, Any]:
 
 
 def openfisca_verdicts(profiles: list[Profile]) -> dict[str, list[bool]]:
-    """OpenFisca's value of each paired variable for each profile's person."""
+    """OpenFisca's value of each paired variable for each profile's person; a CONTRACT_ONLY pair is computed
+    with the allowance's inputs neutral, and ``<slug>:allowance`` holds its full variable."""
     from openfisca_core.simulation_builder import SimulationBuilder
     from openfisca_france import FranceTaxBenefitSystem
 
     tbs = FranceTaxBenefitSystem()
-    data, ids = situation(profiles)
-    sim = SimulationBuilder().build_from_entities(tbs, data)
-    persons = sim.persons.ids
-    row = {pid: k for k, pid in enumerate(persons)}
-    menage_of = sim.populations["menage"].ids
     out = {}
-    for slug, variable in PAIRS.items():
-        values = sim.calculate(variable, PERIOD)
-        if variable in MENAGE_VARIABLES:
-            index = {mid: k for k, mid in enumerate(menage_of)}
-            out[slug] = [bool(values[index[f"m{i}"]]) for i in range(len(profiles))]
-        else:
-            out[slug] = [bool(values[row[pid]]) for pid in ids]
+    for allowance in (True, False):
+        slugs = list(PAIRS) if allowance else sorted(CONTRACT_ONLY)
+        data, ids = situation(profiles, allowance=allowance)
+        sim = SimulationBuilder().build_from_entities(tbs, data)
+        row = {pid: k for k, pid in enumerate(sim.persons.ids)}
+        menage = {mid: k for k, mid in enumerate(sim.populations["menage"].ids)}
+        for slug in slugs:
+            variable = PAIRS[slug]
+            values = sim.calculate(variable, PERIOD)
+            if variable in MENAGE_VARIABLES:
+                got = [bool(values[menage[f"m{i}"]]) for i in range(len(profiles))]
+            else:
+                got = [bool(values[row[pid]]) for pid in ids]
+            out[f"{slug}:allowance" if allowance and slug in CONTRACT_ONLY else slug] = got
     return out
 
 
@@ -249,6 +278,8 @@ class Report:
     divergences: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
     decisions: dict[str, dict[str, int]] = field(default_factory=dict)  # dispositif -> decision -> count
+    # a CONTRACT_ONLY pair: profiles whose contract OpenFisca accepts but whose allowance it refuses
+    allowance_refused: dict[str, list[Profile]] = field(default_factory=dict)
 
     @property
     def agreement(self) -> float:
@@ -270,6 +301,11 @@ def crosscheck(profiles: list[Profile]) -> Report:
     thesaurus, terms = Thesaurus.load(), ProfileTerms.load()
     verdicts = openfisca_verdicts(profiles)
     report = Report()
+    for slug in CONTRACT_ONLY:
+        full = verdicts[f"{slug}:allowance"]
+        report.allowance_refused[slug] = [
+            p for p, c, a in zip(profiles, verdicts[slug], full, strict=True) if c and not a
+        ]
     for slug in PAIRS:
         d = thesaurus.get(f"dispositif:{slug}")
         for p, of in zip(profiles, verdicts[slug], strict=True):
@@ -309,3 +345,7 @@ def test_qfq_agrees_with_openfisca_on_generated_profiles() -> None:
     assert report.decided_agree > report.compared / 3  # many comparisons are decided, not undecided
     for slug in PAIRS:  # each pair is seen both eligible and excluded
         assert report.decisions[slug].get("eligible") and report.decisions[slug].get("excluded"), slug
+    # OpenFisca's full CEJ variable refuses the allowance to a beneficiary of the RSA whose contract it
+    # accepts, and to no one else here (ppa, volunteering and the tax bracket are neutral in every profile)
+    refused = report.allowance_refused["cej"]
+    assert refused and all("beneficiaire_rsa" in p.statuses for p in refused)

@@ -214,6 +214,18 @@ def test_the_page_answers_with_evidence(server: str) -> None:
         page.wait_for_selector("#match-results [role=alert]")
         assert "Atlantide" in page.inner_text("#match-results")
 
+        # an ambiguous commune is a question, one button per commune; a click answers it
+        page.fill("#match-where", "Saint-Denis")
+        page.click("#match-form button[type=submit]")
+        page.wait_for_selector("#match-choices button")
+        assert "plusieurs communes" in page.inner_text("#match-results")
+        assert "where" not in page.inner_text("#match-results")  # no parameter name shown
+        page.click("#match-choices button >> text=La Réunion")
+        page.wait_for_function(
+            "() => document.querySelector('#match-results h2')?.textContent.includes('Saint-Denis')"
+        )
+        assert page.input_value("#match-where") == "Saint-Denis (974)"
+
         # the coverage map of a theme; a click on a département lists its actions, one opens
         page.click("#tab-coverage")
         page.wait_for_selector("#coverage-theme option[value=garde_enfants]", state="attached")

@@ -9,6 +9,7 @@ import typer
 from api.cli.common import DataDir, Local, RouteJson, answer_of, app, out, print_body, service, settings_for
 from api.models import MatchResponse
 from graph.conditions_facts import fact_pairs
+from ingest.errors import QfqError
 
 
 def _option(question: dict) -> str:
@@ -20,6 +21,19 @@ def _option(question: dict) -> str:
     if question["type"] == "place":
         return "--where LIEU"
     return f"--fait {question['fact']}=…"
+
+
+# the CLI option of each /match parameter an error names ("statuses" -> "--status")
+_OPTIONS = {"where": "--where", "age": "--age", "statuses": "--status", "needs": "--need", "facts": "--fait"}
+
+
+def _as_option(where: str | None) -> str | None:
+    """An error's parameter as the option the user typed: "facts.enfants" -> "--fait enfants"."""
+    if where is None:
+        return None
+    head, _, rest = where.partition(".")
+    option = _OPTIONS.get(head)
+    return where if option is None else f"{option} {rest}".strip()
 
 
 @app.command()
@@ -48,13 +62,17 @@ def match(
     facts = fact_pairs(fait or [], where="--fait")
     settings = settings_for(data)
     params = {"where": where, "age": age, "status": status, "need": need, "fact": fait}
-    body = answer_of(
-        settings,
-        local,
-        "/match",
-        params,
-        lambda: service(settings).match(age=age, statuses=status, where=where, needs=need, facts=facts),
-    )
+    try:
+        body = answer_of(
+            settings,
+            local,
+            "/match",
+            params,
+            lambda: service(settings).match(age=age, statuses=status, where=where, needs=need, facts=facts),
+        )
+    except QfqError as exc:
+        exc.where = _as_option(exc.where)
+        raise
     if json_out:
         print_body(MatchResponse, body)
         return

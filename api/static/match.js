@@ -100,6 +100,44 @@ function renderMatch(body) {
       <h3>Actions locales</h3>${actions || "<p>Aucune action locale trouvée pour ces besoins.</p>"}`;
 }
 
+// /match's refusal, read here rather than by app.js's api(): an ambiguous commune becomes a question with one
+// button per commune (« Saint-Denis » → which one?), and the message is shown without the parameter's name.
+async function postMatch(profile) {
+  const response = await fetch("/match", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(profile) });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(body.message || `échec de la requête (code ${response.status})`);
+    error.body = body;
+    throw error;
+  }
+  return body;
+}
+
+function placeChoices(body) {
+  if (body.where !== "where" || !body.valid) return [];
+  return [...String(body.valid).matchAll(/«\s*([^»]+?)\s*»\s*pour\s*([^;]+)/g)].map((m) => ({ value: m[1], label: m[2].trim() }));
+}
+
+function showMatchError(out, error) {
+  const body = error.body || {};
+  const choices = placeChoices(body);
+  if (choices.length > 1) {
+    out.innerHTML = `<p class="unk" role="alert">${esc(body.message)} :</p>
+      <ul id="match-choices">${choices.map((c) => `<li><button type="button" class="link place-choice" data-where="${esc(c.value)}">${esc(c.label)}</button></li>`).join("")}</ul>
+      <p class="meta">Ou saisissez le code postal ou le code INSEE de la commune.</p>`;
+    return;
+  }
+  const valid = body.valid ? ` — valeurs possibles : ${body.valid}` : "";
+  out.innerHTML = `<p class="ko" role="alert">${esc(error.message + valid)}</p>`;
+}
+
+$("#match-results").addEventListener("click", (e) => {
+  const button = e.target.closest(".place-choice");
+  if (!button) return;
+  $("#match-where").value = button.dataset.where;
+  $("#match-form").requestSubmit();
+});
+
 $("#match-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const out = $("#match-results");
@@ -115,10 +153,10 @@ $("#match-form").addEventListener("submit", async (e) => {
   };
   out.innerHTML = "<p>Recherche…</p>";
   try {
-    const body = await api("/match", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(profile) });
+    const body = await postMatch(profile);
     askQuestions(body.questions || []);
     out.innerHTML = renderMatch(body);
   } catch (error) {
-    showError(out, error);
+    showMatchError(out, error);
   }
 });
