@@ -27,7 +27,16 @@ from ingest.orgs import split_orgs
 from ingest.records import ActionRecord, Level, Passage, SheetRow
 from ingest.shapes.context import Context
 from ingest.shapes.outline_fields import _RUN_IN, Body, Reader
-from ingest.shapes.outline_headings import BULLET, clean, headings, in_passage, roles, standalone, tree
+from ingest.shapes.outline_headings import (
+    BULLET,
+    clean,
+    headings,
+    in_passage,
+    promote_bare_levels,
+    roles,
+    standalone,
+    tree,
+)
 from ingest.shapes.outline_tables import table_units
 from ingest.shapes.outline_words import Heading, classify, structure
 from ingest.shapes.sheet import PLACE_RECORDS, RecordBuilder, map_columns, read_row
@@ -229,10 +238,14 @@ def detect(ctx: Context) -> Outline:
     if not any(h.role == "unit" for h in found):
         _promote_labelled(ctx, found, lexicon)
     units = [h for h in found if h.role == "unit"]
-    panels = _panels(ctx, found, units)
-    skip = {n for first, last in panels.values() for n in range(first, last + 1)}
     builder = _Units(ctx, lexicon)
-    actions = [builder.record(u, panels.get(u.line), skip) for u in units]
     if not units:  # no heading names a unit: the rows of action tables under the headings may
         actions = [builder._build(unit, body) for unit, body in table_units(ctx, found, lexicon)]
+        if actions:
+            return Outline(actions=actions, passages=_passages(found), headings=found)
+        promote_bare_levels(found, structure())
+        units = [h for h in found if h.role == "unit"]
+    panels = _panels(ctx, found, units)
+    skip = {n for first, last in panels.values() for n in range(first, last + 1)}
+    actions = [builder.record(u, panels.get(u.line), skip) for u in units]
     return Outline(actions=actions, passages=_passages(found), headings=found)

@@ -214,6 +214,23 @@ def _promote(live: list[Heading], s: Structure) -> None:
             h.role = "unit"
 
 
+def promote_bare_levels(found: list[Heading], s: Structure) -> None:
+    """The last resort for a plan that names its units with a level word only (« Chantier 1 : … », its text,
+    nothing below, no table of actions): the levels with text of their own and no heading below are the
+    units, when at least min_bare_units of one kind are."""
+    live = [h for h in found if not in_passage(h) and h.role != "passage"]
+    bare = [h for h in live if h.role == "level" and not h.children and h.end > h.line]
+    kinds = [h.kind for h in bare]
+    if not kinds:
+        return
+    kind = max(kinds, key=kinds.count)
+    if kinds.count(kind) < s.min_bare_units:
+        return
+    for h in bare:
+        if h.kind == kind:
+            h.role = "unit"
+
+
 def roles(found: list[Heading], s: Structure) -> None:
     """Relative roles: a unit below a unit is a sub-unit; a passage inside a unit is part of it."""
     for h in found:
