@@ -4,10 +4,9 @@ running to the next heading; a long passage is cut into sections at its plain-te
 into chunks of at most MAX_WORDS words that keep whole lines and whole sentences. Every line of text is in
 exactly one chunk, so every word is encoded once per encoder.
 
-Words qfq adds (an action's title, chapter, pilots and places, its themes' and publics' labels and
-definitions; a passage's heading path) go to the keyword index only (`Chunk.extra`), never to the encoder.
-Dispositifs (label, definition) and actors (name, what they pilot) come from the reference data and the
-graph: one chunk each. A chunk's digest (text + encoder) decides
+Words qfq adds (an action's title, chapter, pilots and places; a passage's heading path) go to the keyword
+index only (`Chunk.extra`), never to the encoder. Dispositifs (label, definition) and actors (name, what they
+pilot) come from the reference data and the graph: one chunk each. A chunk's digest (text + encoder) decides
 whether its vector must be computed, so a changed document costs only its changed chunks."""
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ _DEPTHS = {"roman": 0, "Letter": 1, "letter": 6, "marked": 7, "capitals": 7}
 _DEPTHS |= {f"digit.{n}": 1 + n for n in range(1, 5)}
 _HEADING_MAX_WORDS = 24  # a numbered heading may be long ("a. Une méthode d'animation territoriale sous…")
 _MARKED_MAX_WORDS = 12
-_VOCABULARY_EDGES = ("theme", "targets")  # an action's themes and publics
 FREE_TYPE = "texte"  # the type of a passage that no structure names
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)")
 # a table-of-contents entry: a title, then dot leaders or a tab, then a page number ("… 12", "- 44 -")
@@ -188,19 +186,6 @@ def action_header(g: nx.MultiDiGraph, node: str) -> str:
     return ". ".join(x for x in parts if x)
 
 
-def action_keywords(g: nx.MultiDiGraph, node: str) -> str:
-    """An action's words for the keyword index beside its text: its header, and the label and definition of
-    each theme and public the graph gives it (the vocabularies' words, « se déplacer, permis… »: a query in
-    the user's words meets an action whose text says it otherwise; bench/search_eval.py paraphrase hit@5
-    0.743 -> 0.800 on the tuning set, 0.621 -> 0.690 on held-out set 2)."""
-    words = []
-    for _, dst, e in g.out_edges(node, data=True):
-        if e["kind"] in _VOCABULARY_EDGES:
-            d = g.nodes[dst]
-            words += [d.get("label") or "", d.get("definition") or ""]
-    return ". ".join([action_header(g, node), *dict.fromkeys(w for w in words if w)])
-
-
 def _narrowest(n_lines: int, spans: list[tuple[int, int]]) -> list[int | None]:
     """For each line (index 1..n), the index of the narrowest span holding it, None for none."""
     owner: list[int | None] = [None] * (n_lines + 1)
@@ -262,7 +247,7 @@ def document_chunks(
             continue
         if kind == "action":
             item = actions[which]
-            extra = action_keywords(g, item)
+            extra = action_header(g, item)
             _add_chunks(grouped, item, "action", span, doc, extra)
             continue
         if kind == "typed":

@@ -105,17 +105,6 @@ def test_every_line_of_text_is_in_exactly_one_chunk(built: Service) -> None:
     # words qfq adds (title, pilots, places) go to the keyword index only
     first = next(c for c in chunking.chunks if c.kind == "action" and c.extra)
     assert g.nodes[first.item]["label"] in first.extra and first.extra not in first.text
-    # and the labels and definitions of the action's themes and publics (the vocabularies' words)
-    themed = next(
-        c
-        for c in chunking.chunks
-        if c.kind == "action"
-        and c.extra
-        and any(e["kind"] == "theme" for *_, e in g.out_edges(c.item, data=True))
-    )
-    for _, dst, e in g.out_edges(themed.item, data=True):
-        if e["kind"] in ("theme", "targets"):
-            assert g.nodes[dst]["label"] in themed.extra and g.nodes[dst]["definition"] in themed.extra
 
 
 def test_a_long_passage_is_cut_into_sections_at_its_plain_text_headings() -> None:
