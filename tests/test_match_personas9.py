@@ -10,25 +10,13 @@ wrong at once, and checks the trace texts for slugs."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from api.service import Service
-from graph.conditions_eval import eligibility
-from graph.dispositifs import Thesaurus
-from graph.profile import ProfileTerms
 from ingest.errors import InputError
-
-E, X, U = "eligible", "excluded", "undecided"
-ABSENT = "absent"
-
-
-def ask(*facts: str) -> tuple[str, frozenset[str]]:
-    """Undecided, asking (at least) these facts."""
-    return (U, frozenset(facts))
-
+from tests.persona_checks import ABSENT, SLUG, E, X, ask, decide_for, texts, verdicts, wrong_verdicts
 
 PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -315,40 +303,6 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-def verdicts(answer: dict[str, Any]) -> dict[str, tuple[str, frozenset[str]]]:
-    out = {}
-    for decision in (E, X, U):
-        for entry in answer[decision]:
-            asked = frozenset(q["fact"] for q in entry.get("questions", ()))
-            out[entry["dispositif"]["id"].removeprefix("dispositif:")] = (decision, asked)
-    return out
-
-
-def wrong_verdicts(got: dict, expected: dict) -> dict[str, tuple[Any, Any]]:
-    wrong = {}
-    for slug, want in expected.items():
-        decision, asked = got.get(slug, (ABSENT, frozenset()))
-        if isinstance(want, tuple):
-            if decision != U or not want[1] <= asked:
-                wrong[slug] = ((U, sorted(want[1])), (decision, sorted(asked)))
-        elif decision != want:
-            wrong[slug] = (want, decision)
-    return wrong
-
-
-SLUG = re.compile(r"\b[a-z]+_[a-z_]+\b")
-
-
-def texts(answer: dict[str, Any]):
-    for decision in (E, X, U):
-        for entry in answer[decision]:
-            for key in ("reasons", "failed", "missing", "to_check"):
-                yield from entry.get(key, ())
-            for q in entry.get("questions", ()):
-                yield q["question"]
-                yield q["condition"]
-
-
 @pytest.mark.parametrize("persona", PERSONAS, ids=[p[0] for p in PERSONAS])
 def test_a_session_9_persona_gets_the_official_verdicts(built: Service, persona) -> None:
     _name, profile, expected = persona
@@ -360,14 +314,6 @@ def test_a_session_9_persona_gets_the_official_verdicts(built: Service, persona)
 
 
 # ---------------------------------------------------------------- the rules these personas fixed (no corpus)
-
-THESAURUS = Thesaurus.load()
-TERMS = ProfileTerms.load()
-
-
-def decide_for(slug: str, age, statuses, facts=None):
-    d = THESAURUS.index[f"dispositif:{slug}"]
-    return eligibility(d, age, set(statuses), terms=TERMS, thesaurus=THESAURUS, facts=facts)
 
 
 def test_a_student_is_not_a_young_public_of_the_clauses_but_an_iae_employee_is() -> None:
