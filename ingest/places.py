@@ -112,7 +112,7 @@ _DEMONYM = re.compile(r"(?:ais|aise|ois|oise|in|ine|ien|ienne)$")
 def _common_noun_first(name: str, after: str, gazetteer: Gazetteer | None) -> bool:
     """A single capitalised word no gazetteer knows, followed by a lower-case word that is neither a
     connector nor a demonym ("Zone portuaire de …", "Quartiers prioritaires de …"): a common noun written
-    with the capital of a phrase's start, not a place ("Bocage virois" stays)."""
+    with the capital of a phrase's start, not a place (a two-word name such as « Pays fort » stays)."""
     if gazetteer is None or re.search(r"[\s\-]", name) or gazetteer(name):
         return False
     nxt = _NEXT_WORD.match(after)

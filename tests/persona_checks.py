@@ -43,6 +43,17 @@ def wrong_verdicts(got: dict, expected: dict) -> dict[str, tuple[Any, Any]]:
 SLUG = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
+def check_persona(service, persona: tuple[str, dict[str, Any], dict[str, Any]]) -> None:
+    """A persona's /match answer against its official verdicts (every wrong one reported at once), and no
+    slug in its trace texts."""
+    _name, profile, expected = persona
+    answer = service.match(**profile)
+    wrong = wrong_verdicts(verdicts(answer), expected)
+    assert not wrong, f"(expected, got): {wrong}"
+    leaks = sorted({m for t in texts(answer) for m in SLUG.findall(t)})
+    assert not leaks, f"slugs in the trace: {leaks}"
+
+
 def texts(answer: dict[str, Any]):
     for decision in (E, X, U):
         for entry in answer[decision]:

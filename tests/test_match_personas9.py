@@ -16,7 +16,7 @@ import pytest
 
 from api.service import Service
 from ingest.errors import InputError
-from tests.persona_checks import ABSENT, SLUG, E, X, ask, decide_for, texts, verdicts, wrong_verdicts
+from tests.persona_checks import ABSENT, E, X, ask, check_persona, decide_for
 
 PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -305,12 +305,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=[p[0] for p in PERSONAS])
 def test_a_session_9_persona_gets_the_official_verdicts(built: Service, persona) -> None:
-    _name, profile, expected = persona
-    answer = built.match(**profile)
-    wrong = wrong_verdicts(verdicts(answer), expected)
-    assert not wrong, f"(expected, got): {wrong}"
-    leaks = sorted({m for t in texts(answer) for m in SLUG.findall(t)})
-    assert not leaks, f"slugs in the trace: {leaks}"
+    check_persona(built, persona)
 
 
 # ---------------------------------------------------------------- the rules these personas fixed (no corpus)
