@@ -179,7 +179,8 @@ def lift_firsts(fused: list[dict[str, Any]], firsts: list[str], rank: int) -> No
     """Show each ranking's first item at `rank` (1-based) at worst: the items ranked below it move up, the
     last of them to `rank`, the one before just above…; the hits they pass move down. Lifted hits keep their
     scores (a score is the fusion's, not a rank)."""
-    below = [item for item in dict.fromkeys(firsts) if item in {h["item"] for h in fused[rank - 1 :]}]
+    lower = {h["item"] for h in fused[rank - 1 :]}
+    below = [item for item in dict.fromkeys(firsts) if item in lower]
     if not below:
         return
     moved = [h for h in fused if h["item"] in below]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from graph.reference import ReferenceData
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 # the two corpus documents of the search, passage, model and page tests (a regional plan, a national booklet)
 TWO_DOCS = ("001_7091df44cd1e8194.txt", "002_60c96a901df60f3b.txt")
+
+
+@pytest.fixture(scope="session")
+def gazetteer_rows() -> list[tuple[str, str, str]]:
+    """The gazetteer rows the mention tests share (tests/data/mentions_gazetteer.toml): what the graph side
+    would pass for their sentences."""
+    with (Path(__file__).parent / "data" / "mentions_gazetteer.toml").open("rb") as fh:
+        return [tuple(r) for r in tomllib.load(fh)["rows"]]
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,8 @@ def nlp() -> FrenchNLP:
 
 
 @pytest.fixture(scope="session")
-def gazetteer(nlp: FrenchNLP) -> Gazetteer:
-    with (DATA_DIR / "mentions_gazetteer.toml").open("rb") as fh:
-        rows = tomllib.load(fh)["rows"]
-    return Gazetteer([tuple(r) for r in rows], nlp)
+def gazetteer(nlp: FrenchNLP, gazetteer_rows) -> Gazetteer:
+    return Gazetteer(gazetteer_rows, nlp)
 
 
 def mentions_of(text: str, gazetteer, nlp, kind: str = "description", line: int = 1) -> list[Mention]:

@@ -6,7 +6,6 @@ the graph side, a function's written territory and a lexicon name of many words 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -31,10 +30,8 @@ EXTRA_ROWS = [  # what the graph side would pass for these sentences, written fo
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    with (DATA_DIR / "mentions_gazetteer.toml").open("rb") as fh:
-        rows = [tuple(r) for r in tomllib.load(fh)["rows"]]
-    return Gazetteer(rows + EXTRA_ROWS, shared_nlp())
+def gazetteer(gazetteer_rows) -> Gazetteer:
+    return Gazetteer(gazetteer_rows + EXTRA_ROWS, shared_nlp())
 
 
 CASES = [

@@ -4,7 +4,6 @@ cheaper mentions pass keeps its answers (lemmas, folding, the offset map)."""
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -22,10 +21,8 @@ DATA_DIR = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    with (DATA_DIR / "mentions_gazetteer.toml").open("rb") as fh:
-        rows = tomllib.load(fh)["rows"]
-    return Gazetteer([tuple(r) for r in rows], shared_nlp())
+def gazetteer(gazetteer_rows) -> Gazetteer:
+    return Gazetteer(gazetteer_rows, shared_nlp())
 
 
 def _reference_fold(text: str) -> str:

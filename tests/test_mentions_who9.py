@@ -31,10 +31,8 @@ EXTRA_ROWS = [  # what the graph side would pass for these sentences, written fo
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    with (DATA_DIR / "mentions_gazetteer.toml").open("rb") as fh:
-        rows = [tuple(r) for r in tomllib.load(fh)["rows"]]
-    return Gazetteer(rows + EXTRA_ROWS, shared_nlp())
+def gazetteer(gazetteer_rows) -> Gazetteer:
+    return Gazetteer(gazetteer_rows + EXTRA_ROWS, shared_nlp())
 
 
 CASES = [
