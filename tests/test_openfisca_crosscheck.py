@@ -15,7 +15,7 @@ Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fisc
   encoding of L5131-6's « ne sont pas étudiants et ne suivent pas une formation », sees an apprentice as
   etudiant (in training); the other pairs see him actif (an employee). With actif everywhere (sessions 7-9)
   every apprentice was a CEJ divergence (25 of 500 profiles); with etudiant everywhere, the Loca-Pass of the
-  16 apprentices over 30 (a private-sector employee at any age, F18490) becomes one;
+  16 apprentices over 30 (a private-sector employee at any age, F18490) becomes a disagreement;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
   (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income; 0 for every
