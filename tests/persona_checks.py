@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph.conditions_eval import eligibility
+from graph.conditions_eval import NO_CONDITION, eligibility
 from graph.dispositifs import Thesaurus
 from graph.profile import ProfileTerms
 
@@ -71,3 +71,59 @@ TERMS = ProfileTerms.load()
 def decide_for(slug: str, age, statuses, facts=None):
     d = THESAURUS.index[f"dispositif:{slug}"]
     return eligibility(d, age, set(statuses), terms=TERMS, thesaurus=THESAURUS, facts=facts)
+
+
+def persona_failures(service, persona) -> tuple[int, list[str]]:
+    """Every check of a detailed persona (name, profile, verdicts, details) as (number of checks, the ones
+    that fail): each verdict; each failed condition's words (``details["failed"]``: slug -> words its failed
+    line must hold); the place understood (``details["where"]``: (name, INSEE code or None)); and three
+    invariants — no slug in the French texts, no « aucune condition » for a dispositif whose rule has one, no
+    question about a fact the profile gives."""
+    _name, profile, expected, details = persona
+    answer = service.match(**profile)
+    got = verdicts(answer)
+    checks, failures = len(expected), [f"{s}: {w}" for s, w in wrong_verdicts(got, expected).items()]
+    entries = {e["dispositif"]["id"].removeprefix("dispositif:"): e for d in (E, X, U) for e in answer[d]}
+    for slug, words in details.get("failed", {}).items():
+        checks += 1
+        lines = entries.get(slug, {}).get("failed", [])
+        if not any(words in line for line in lines):
+            failures.append(f"{slug}: failed line without « {words} »: {lines}")
+    if "where" in details:
+        checks += 1
+        name, code = details["where"]
+        shown = answer["profile"]["where"]
+        if shown["name"] != name or (code is not None and shown["code"] != code):
+            failures.append(f"where: {shown['name']} ({shown['code']}), expected {name} ({code})")
+    checks += 3
+    leaks = sorted({m for t in texts(answer) for m in SLUG.findall(t)})
+    if leaks:
+        failures.append(f"slugs in the texts: {leaks}")
+    empty = sorted(
+        slug
+        for slug, e in entries.items()
+        if any(NO_CONDITION in r for r in e.get("reasons", ())) and _has_condition(slug)
+    )
+    if empty:
+        failures.append(f"« aucune condition » with a condition: {empty}")
+    given = set(profile.get("facts", {})) | ({"age"} if profile.get("age") is not None else set())
+    reasked = sorted(
+        f"{slug}:{q['fact']}"
+        for slug, e in entries.items()
+        for q in e.get("questions", ())
+        if q["fact"] in given
+    )
+    if reasked:
+        failures.append(f"asked again: {reasked}")
+    return checks, failures
+
+
+def _has_condition(slug: str) -> bool:
+    rule = THESAURUS.index[f"dispositif:{slug}"].conditions
+    return rule is not None and not (rule.rule.op == "all" and not rule.rule.children)
+
+
+def check_persona_details(service, persona) -> None:
+    """:func:`persona_failures` as a test: every failing check reported at once."""
+    _checks, failures = persona_failures(service, persona)
+    assert not failures, "\n".join(failures)
