@@ -187,3 +187,26 @@ def test_similar_scopes_and_retellings(engine_service: Service) -> None:
             assert r["same_action"] is (r in body["same_action"])
             first, second = r["explanation"]["passages"]
             assert first["doc"] == "001_7091df44cd1e8194" and second["doc"] == r["doc"]
+
+
+def test_a_query_word_the_plans_never_write_finds_their_synonym(engine_service: Service) -> None:
+    """Keyword search also scores a query's synonyms from the lexicon (embeddings/expansion.py): a trigger
+    the documents never write still ranks the chunks that write its group's other terms — for the user's
+    query only, never for the words of an action looking for similar ones."""
+    from embeddings.expansion import default_expander
+    from embeddings.french import tokens
+
+    retriever = engine_service.search_engine.index.retriever
+    vocab = retriever.bm25.vocab_dict
+    tried = 0
+    for group in default_expander().groups:
+        for trigger in group.triggers:
+            others = {s for term in group.terms for s in term if s in vocab} - set(trigger)
+            if any(s in vocab for s in trigger) or not others:
+                continue
+            tried += 1
+            found = retriever.keyword_ranking(list(trigger), None, 10, expand=True)
+            assert found, trigger
+            for pos, _ in found:
+                assert others & set(tokens(retriever.chunks[pos].keywords)), (trigger, pos)
+    assert tried >= 3
