@@ -158,8 +158,8 @@ class Settings(BaseSettings):
     expansion_weight: float = Field(
         0.4,
         ge=0,
-        description="Weight, in the keyword ranking, of a query's synonyms from embeddings/data/synonyms.toml "
-        "(0: no expansion).",
+        description="Weight, in the keyword ranking, of a query's synonyms from "
+        "embeddings/data/synonyms.toml (0: no expansion).",
     )
 
     def answers_fingerprint(self) -> str:

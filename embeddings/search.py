@@ -235,6 +235,10 @@ class SearchIndex:
         path = index_path(index_dir, encoder.name) if index_dir else None
         self.retriever = Retriever(self.chunks, encoder, cache, config, path, progress)
 
+    def text_chunks(self, ranking: list[tuple[int, float]]):
+        """The chunks of document text of a ranking, in its order (no header, dispositif or actor chunk)."""
+        return (c for c in (self.chunks[pos] for pos, _ in ranking) if c.line_start is not None)
+
     def allowed_positions(self, items: set[str] | None) -> np.ndarray | None:
         if items is None:
             return None
@@ -283,9 +287,8 @@ class SearchIndex:
                 if passage is not None and passage.type == "glossaire":
                     hit["score"] *= glossary
             fused.sort(key=lambda h: -h["score"])
-        if self.config.solo_top_rank:  # of document text only: a name (an actor's chunk) is no answer alone
-            firsts = [self.chunks[r[0][0]] for _, r in rankings if r]
-            lift_firsts(
-                fused, [c.item for c in firsts if c.line_start is not None], self.config.solo_top_rank
-            )
+        if self.config.solo_top_rank:  # of document text only: a name (an actor's chunk) or an action's
+            # header is no answer alone, but the text below it in the same ranking may be
+            firsts = [next((c.item for c in self.text_chunks(r)), None) for _, r in rankings]
+            lift_firsts(fused, [f for f in firsts if f is not None], self.config.solo_top_rank)
         return fused[:k]
