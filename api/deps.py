@@ -15,7 +15,7 @@ from api.service import Service
 
 TEXT_MAX = 1000  # characters of a text parameter (a search, a place, a name); 422 beyond
 SPARQL_MAX = 20_000  # characters of a SPARQL query given in the URL
-Scope = Literal["other-regions", "all", "same-region"]
+Scope = Literal["other-regions", "all", "same-region", "other-documents"]
 Level = Literal["region", "departement"]
 NodeType = Literal["action", "dispositif", "actor"]
 

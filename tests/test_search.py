@@ -48,24 +48,24 @@ def test_each_retrievers_first_answer_is_in_the_top_four(engine_service: Service
     retriever, lifted = index.retriever, 0
     queries = ["que faire des rebuts d'une usine", "tarif des poubelles selon le poids", "Macigogne", "FJT"]
     for q in [*queries, "un camion qui va dans les villages expliquer les métiers", "covoiturage solidaire"]:
-        firsts = [
-            ranking[0][0]
+        firsts = [  # each ranking's first chunk of document text (a header or an actor's chunk is passed)
+            next(c.item for c in (index.chunks[pos] for pos, _ in ranking) if c.line_start is not None)
             for ranking in (
-                retriever.keyword_ranking(tokens(q), None, 50),
+                retriever.keyword_ranking(tokens(q), None, 50, expand=True),
                 retriever.dense_ranking(retriever.encoder.encode_query([q])[0], None, 50),
             )
-            if ranking and index.chunks[ranking[0][0]].line_start is not None  # document text only
+            if ranking
         ]
         top = [h["item"] for h in index.search(q, k=4)]
-        for pos in firsts:
-            assert index.chunks[pos].item in top, (q, index.chunks[pos].item, top)
+        for item in firsts:
+            assert item in top, (q, item, top)
         config = index.config  # the same search with the rule off ranks some of them lower
         try:
             index.config = dataclasses.replace(config, solo_top_rank=0)
             plain = [h["item"] for h in index.search(q, k=50)]
         finally:
             index.config = config
-        lifted += any(index.chunks[pos].item not in plain[:4] for pos in firsts)
+        lifted += any(item not in plain[:4] for item in firsts)
     assert lifted  # the rule is what puts them there for at least one of these queries
     # the rule itself: an item moves up to the rank, the hits it passes move down one place
     fused = [{"item": x} for x in "abcdefg"]
@@ -176,14 +176,39 @@ def test_similar_scopes_and_retellings(engine_service: Service) -> None:
     """A retelling is listed apart in every scope; the scopes select the regions of the results."""
     own = "001_7091df44cd1e8194/eit-49"
     region = engine_service.get_action(own)["region"]
-    for scope in ("all", "same-region", "other-regions"):
+    for scope in ("all", "same-region", "other-regions", "other-documents"):
         body = engine_service.similar(own, k=4, scope=scope)
         assert [r["id"] for r in body["same_action"]] == ["002_60c96a901df60f3b/7-2"], scope
         assert len(body["results"]) <= 4
         assert own not in ids(body) and "002_60c96a901df60f3b/7-2" not in ids(body)
         if scope == "same-region":
             assert all(r["region"] == region for r in body["results"])
+        if scope == "other-documents":
+            assert body["results"] and all(r["doc"] != "001_7091df44cd1e8194" for r in body["results"])
         for r in body["results"] + body["same_action"]:
             assert r["same_action"] is (r in body["same_action"])
             first, second = r["explanation"]["passages"]
             assert first["doc"] == "001_7091df44cd1e8194" and second["doc"] == r["doc"]
+
+
+def test_a_query_word_the_plans_never_write_finds_their_synonym(engine_service: Service) -> None:
+    """Keyword search also scores a query's synonyms from the lexicon (embeddings/expansion.py): a trigger
+    the documents never write still ranks the chunks that write its group's other terms — for the user's
+    query only, never for the words of an action looking for similar ones."""
+    from embeddings.expansion import default_expander
+    from embeddings.french import tokens
+
+    retriever = engine_service.search_engine.index.retriever
+    vocab = retriever.bm25.vocab_dict
+    tried = 0
+    for group in default_expander().groups:
+        for trigger in group.triggers:
+            others = {s for term in group.terms for s in term if s in vocab} - set(trigger)
+            if any(s in vocab for s in trigger) or not others:
+                continue
+            tried += 1
+            found = retriever.keyword_ranking(list(trigger), None, 10, expand=True)
+            assert found, trigger
+            for pos, _ in found:
+                assert others & set(tokens(retriever.chunks[pos].keywords)), (trigger, pos)
+    assert tried >= 3

@@ -66,7 +66,11 @@ def similar(
     action_id: Annotated[str, typer.Argument(help="Identifiant d'action (voir `qfq export actions`).")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="Nombre de résultats.")] = 5,
     scope: Annotated[
-        str, typer.Option(help="other-regions (autres régions), all (toutes) ou same-region (même région).")
+        str,
+        typer.Option(
+            help="other-regions (autres régions), all (toutes), same-region (même région) ou other-documents "
+            "(tous les autres plans)."
+        ),
     ] = "other-regions",
     json_out: RouteJson = False,
     local: Local = False,

@@ -62,6 +62,7 @@ class SearchFacade:
                     rrf_k=s.rrf_k,
                     hnsw_threshold=s.hnsw_threshold,
                     passage_weight=s.passage_weight,
+                    expansion_weight=s.expansion_weight,
                 )
                 engine = SearchEngine(
                     kb,

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from api.deps import TEXT_MAX, ActionFilters, Scope, ServiceDep, respond
 from api.models import ActionPage, ActionRow, SimilarResponse
 
+SCOPE_HELP = "other-regions, all, same-region or other-documents (every other plan)."
 router = APIRouter()
 
 
@@ -38,7 +39,7 @@ def similar(
     service: ServiceDep,
     action_id: str,
     k: Annotated[int, Query(ge=1, le=50, description="How many results.")] = 5,
-    scope: Annotated[Scope, Query(description="other-regions, all or same-region.")] = "other-regions",
+    scope: Annotated[Scope, Query(description=SCOPE_HELP)] = "other-regions",
 ) -> Response:
     return respond(SimilarResponse, service.similar(action_id, k=k, scope=scope))
 
