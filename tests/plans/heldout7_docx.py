@@ -155,8 +155,18 @@ def _title_runs(action: Action) -> str:
     return _run(f"{action.ref} : {action.title}")
 
 
+class _Body:
+    """Appends to a document's body before its final section properties, as Word orders them."""
+
+    def __init__(self, document) -> None:
+        self.end = document.element.body.find(qn("w:sectPr"))
+
+    def append(self, element) -> None:
+        self.end.addprevious(element)
+
+
 def _fiche(document, action: Action) -> None:
-    body = document.element.body
+    body = _Body(document)
     if action.ref in DELETED:
         _deleted_fiche(action, body)
         return
@@ -197,8 +207,6 @@ def render_tracked_docx(p: Plan, path: Path) -> Path:
         document.add_heading(section.heading, level=1)
         for text in section.paragraphs:
             document.add_paragraph(text)
-    body = document.element.body
-    body.append(body.find(qn("w:sectPr")))  # the section properties stay the body's last child
     _comment(document, COMMENTED)
     document.save(str(path))
     return path
