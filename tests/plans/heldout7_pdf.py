@@ -175,7 +175,8 @@ def _box(fields: list[tuple[str, str]], s: dict[str, ParagraphStyle]) -> Table:
 
 
 def _bullet(text: str, s: dict[str, ParagraphStyle]) -> Paragraph:
-    return Paragraph(_prose(text), s["bullet"], bulletText='<font name="ZapfDingbats" size="7">l</font>')
+    mark = '<bullet><font name="ZapfDingbats" size="7">l</font></bullet>'
+    return Paragraph(mark + _prose(text), s["bullet"])
 
 
 def _story(p: Plan, pages: dict[str, int], s: dict[str, ParagraphStyle]) -> list:
