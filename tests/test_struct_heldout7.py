@@ -125,3 +125,25 @@ def test_word_web_page_and_transposed_sheet(parsed) -> None:
     ]
     assert all("<" not in (a.budget or "") for a in parsed["velo.htm"].actions)
     assert any("feuille lue par colonnes" in w for w in parsed["cprdfop.xlsx"].warnings)
+
+
+def test_pandoc_markdown_and_paged_text(parsed, tmp_path) -> None:
+    """Pandoc: heading attributes out of the titles, grid-table rules out of the text, a cell over two lines
+    one value, the header row « Rubrique | Contenu » no field; a text with form feeds: running header and
+    page numbers blanked line for line, each line with its page."""
+    for action in parsed["ptrte.md"].actions:
+        assert "{#" not in action.title and not action.extra
+        assert "+--" not in (action.description or "") and "---" not in (action.description or "")
+    guichet = _action(parsed, "ptrte.md", "Action 1.1")
+    assert guichet.description.endswith("accompagne du devis à la fin des travaux.")
+    written = heldout7.build(tmp_path, {"prad.txt"})
+    loaded = load(written["prad.txt"])
+    raw = written["prad.txt"].read_bytes().decode("utf-8").replace("\r\n", "\n").split("\n")
+    assert len(loaded.lines) == len(raw) - 1  # line for line (the file ends with a line end)
+    assert not any(
+        "PRAD 2026-2032" in line or line.strip().isdigit() or "\f" in line for line in loaded.lines
+    )
+    assert loaded.pages is not None and loaded.pages[0] == 1 and loaded.pages[-1] == 3
+    split = _action(parsed, "prad.txt", "Mesure 1.2")  # cut by the page break in its fields
+    assert (split.budget, split.indicators) == ("600 000 €", "Nombre de porteurs de projet testés")
+    assert not (split.description or "").strip() and split.provenance.page == 1

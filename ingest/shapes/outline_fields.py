@@ -12,7 +12,7 @@ from ingest.labels import Lexicon
 from ingest.shapes.context import Context
 from ingest.shapes.outline_headings import BULLET, HASH, clean
 from ingest.shapes.outline_words import Structure, classify
-from ingest.text import collapse, html_paragraphs, strip_heading
+from ingest.text import collapse, fold, html_paragraphs, strip_heading
 
 MAX_UNKNOWN_LABEL_WORDS = 5
 MIN_HEADER_CELLS = 3  # a table row of this many known labels heads the values of the rows below
@@ -127,6 +127,8 @@ class Reader:
         """A table row: a header of known labels (the rows below give their values column by column),
         a continuation row (empty label), label/value pairs side by side, or one label and its value."""
         header, self._header = self._header, None
+        if len(cells) == 2 and fold(cells[1]).strip(" :") in self.s.table_header_values:
+            return True  # a fiche table's header row ("Rubrique | Contenu"): no field
         if len(cells) >= MIN_HEADER_CELLS and all(c and self.lexicon.match(c) for c in cells):
             self._header = cells  # also below the values of another header (labels above values, twice)
             return True
