@@ -36,11 +36,14 @@ class Body:
             self.pairs[-1] = (label, f"{old} {value.strip()}", line)
 
 
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)  # a tag, not "< 5 % et > 2 %"
+
+
 def _cell(cell: str) -> str:
     """A table cell as text: a cell holding HTML (a web page's or a word processor's ``<p class=…>``
     paragraphs) gives the text of its paragraphs, one a line."""
     cell = cell.strip()
-    return "\n".join(html_paragraphs(cell)) if "<" in cell else cell
+    return "\n".join(html_paragraphs(cell)) if "<" in cell and _MARKUP.search(cell) else cell
 
 
 def _label_ok(label: str, lexicon: Lexicon) -> bool:
