@@ -324,6 +324,9 @@ def read_pdf(data: bytes, where: str) -> LayoutDocument:
     style = _style(text_pages)
     blocks = _assemble(text_pages, style)
     _repair(blocks, warnings)
+    rotated = sum(c.rotated for c in contents if c is not None)
+    if rotated:
+        warnings.append(f"{rotated} characters of rotated text left out (margin labels, watermarks)")
     rank_heading_levels(blocks)
     empty = sorted({p.content.number for p in pages} - {p.content.number for p in text_pages})
     if empty:

@@ -12,6 +12,7 @@ Coordinates are in points with the origin at the top left of the page (y grows d
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -63,6 +64,7 @@ class PageContent:
     height: float
     runs: list[Run]
     shapes: list[Shape]
+    rotated: int = 0  # characters of rotated text left out (a margin tab label, a watermark)
 
 
 class _Fonts:
@@ -116,28 +118,75 @@ def _spans(handle: int, count: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> list[Run]:
-    runs: list[Run] = []
+_TILT = 0.17  # sine of the angle (about 10 degrees) beyond which a text object is rotated text
+_ROTATED_SHARE = 0.25  # rotated text is left out when it is at most this share of a page's characters
+
+
+def _rotated(textpage, index: int) -> bool:
+    angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)
+    return angle > 0 and abs(math.sin(angle)) > _TILT
+
+
+def _span_runs(textpage, start: int, end: int, text: str, height: float, fonts: _Fonts) -> list[Run]:
+    """The runs of one text object: one, or one per baseline when it draws several lines."""
+    piece = text[start:end]
+    first_at = start + len(piece) - len(piece.lstrip())
+    last_at = start + len(piece.rstrip()) - 1
+    first, last = _box(textpage, first_at, height), _box(textpage, last_at, height)
+    if abs(first[3] - last[3]) <= 0.5 * max(first[3] - first[1], 1.0):
+        return [_run(textpage, first_at, text[first_at : last_at + 1], first, last, fonts)]
+    runs = []
+    bounds = [start, *_cut_points(textpage, start, end, height), end]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        part = text[a:b]
+        if part.strip():
+            a_at = a + len(part) - len(part.lstrip())
+            b_at = a + len(part.rstrip()) - 1
+            boxes = _box(textpage, a_at, height), _box(textpage, b_at, height)
+            runs.append(_run(textpage, a_at, text[a_at : b_at + 1], *boxes, fonts))
+    return runs
+
+
+def _runs(textpage, count: int, text: str, height: float, fonts: _Fonts) -> tuple[list[Run], int]:
+    """The runs of a page and the count of characters of rotated text left out (a tab label in the
+    margin, a watermark: text drawn at an angle beside horizontal text is no part of the body; a page
+    whose text is mostly rotated keeps it all)."""
+    flagged: list[tuple[bool, Run]] = []  # (rotated, run) in content-stream order
     for start, end in _spans(ctypes.cast(textpage, ctypes.c_void_p).value, count):
         piece = text[start:end]
         if not piece.strip():
             continue
-        first_at = start + len(piece) - len(piece.lstrip())
-        last_at = start + len(piece.rstrip()) - 1
-        first, last = _box(textpage, first_at, height), _box(textpage, last_at, height)
-        if abs(first[3] - last[3]) <= 0.5 * max(first[3] - first[1], 1.0):
-            runs.append(_run(textpage, first_at, text[first_at : last_at + 1], first, last, fonts))
-            continue
-        bounds = [start, *_cut_points(textpage, start, end, height), end]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            part = text[a:b]
-            if part.strip():
-                a_at = a + len(part) - len(part.lstrip())
-                b_at = a + len(part.rstrip()) - 1
-                boxes = _box(textpage, a_at, height), _box(textpage, b_at, height)
-                runs.append(_run(textpage, a_at, text[a_at : b_at + 1], *boxes, fonts))
+        turned = _rotated(textpage, start + len(piece) - len(piece.lstrip()))
+        flagged += [(turned, run) for run in _span_runs(textpage, start, end, text, height, fonts)]
+    rotated = sum(len(run.text) for turned, run in flagged if turned)
+    if rotated > _ROTATED_SHARE * max(1, sum(len(run.text) for _, run in flagged)):
+        rotated = 0
+    runs = [run for turned, run in flagged if not (turned and rotated)]
     _snap_glyph_boxes(runs)
-    return runs
+    _superscripts(runs)
+    return runs, rotated
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans(
+    "0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+_SUPERSCRIPT_MAX = 3  # characters: a footnote call, "er" of "1er", "e" of "XXe"
+
+
+def _superscripts(runs: list[Run]) -> None:
+    """A short run set smaller and raised right after the text it follows in the content stream (a
+    footnote call, the "er" of "1er") is part of that text's line: it takes its neighbour's box and size,
+    so it is read in its place, not as a line of its own; a number becomes superscript digits ("²")."""
+    for k in range(1, len(runs)):
+        run, near = runs[k], runs[k - 1]
+        text = run.text.strip()
+        if not text or len(text) > _SUPERSCRIPT_MAX or run.size * 1.2 > near.size:
+            continue
+        beside = -0.5 <= run.x0 - near.x1 <= 0.5 * near.size
+        raised = run.bottom < near.bottom - 0.15 * near.size and run.top > near.top - 0.6 * near.size
+        if beside and raised:
+            run.text = text.translate(_SUPERSCRIPT_DIGITS) if text.isdigit() else text
+            run.top, run.bottom, run.size, run.bold = near.top, near.bottom, near.size, near.bold
 
 
 _ODD_BOX = 0.1  # a run's box this far (share) from the usual height of its font size is a glyph's own box
@@ -199,10 +248,10 @@ def read_page(page: pdfium.PdfPage, number: int, fonts: _Fonts | None = None) ->
         text = textpage.get_text_range(0, count) if count else ""
         if len(text) != count:  # surrogate pairs: fall back to one character at a time
             text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
-        runs = _runs(textpage.raw, count, text, height, fonts) if count else []
+        runs, rotated = _runs(textpage.raw, count, text, height, fonts) if count else ([], 0)
     finally:
         textpage.close()
-    return PageContent(number, width, height, runs, _shapes(page, height))
+    return PageContent(number, width, height, runs, _shapes(page, height), rotated)
 
 
 def new_fonts() -> _Fonts:

@@ -8,6 +8,7 @@ with no more than the usual line spacing between them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.layout import pdf_order
@@ -112,8 +113,13 @@ def _hard_break(prev: Line, line: Line) -> bool:
     return prev.x1 + (len(word) + 1) * _GLYPH_WIDTH * line.size < line.x1
 
 
+_LEADER_END = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$")  # "…… 12": a contents entry's dot leader and page
+
+
 def _breaks(prev: Line, line: Line, style: PageStyle) -> bool:
     if abs(prev.size - line.size) > 0.5 or prev.bold != line.bold or _hard_break(prev, line):
+        return True
+    if _LEADER_END.search(prev.text):  # a contents entry ends with its page number
         return True
     if line.text[:1] in BULLETS and line.text[1:2] == " ":
         return True

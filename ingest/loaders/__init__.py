@@ -4,7 +4,8 @@
 content: bytes starting with `%PDF` are read as PDF, a ZIP holding `word/document.xml`
 as DOCX, one holding `xl/workbook.xml` as XLSX and one whose `mimetype` is OpenDocument
 text (with `content.xml`) as ODT, whatever the suffix says; a `.pdf`, `.docx`, `.xlsx`
-or `.odt` whose bytes are not that format is refused, and so is a binary `.csv`.
+or `.odt` whose bytes are not that format is refused, and so is a binary `.csv`; a `.tsv` is read as a
+CSV (its tab delimiter is sniffed).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ SUPPORTED_SUFFIXES = (
     ".html",
     ".htm",
     ".csv",
+    ".tsv",
     ".xlsx",
 )
 _FORMATS = {
@@ -49,6 +51,7 @@ _FORMATS = {
     ".htm": "html",
     ".odt": "odt",
     ".csv": "csv",
+    ".tsv": "csv",  # tab-separated values: read as CSV, the delimiter is sniffed
     ".xlsx": "xlsx",
 }
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"

@@ -185,11 +185,67 @@ def _table(tbl: Any, parent: Any) -> list[str]:
     return rows
 
 
+_MARKS = {qn("w:rPr"), qn("w:pPr"), qn("w:trPr"), qn("w:tcPr")}  # where w:del / w:ins only mark something
+_WRAPPERS = ("w:ins", "w:moveTo", "w:smartTag", "w:customXml")  # runs inside them are ordinary runs
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _unwrap(element: Any) -> None:
+    """Put ``element``'s children in its place (a content control: the children of its w:sdtContent)."""
+    parent = element.getparent()
+    if element.tag == qn("w:sdt"):
+        content = element.find(qn("w:sdtContent"))
+        children = list(content) if content is not None else []
+    else:
+        children = [c for c in element if c.tag not in _MARKS]
+    index = parent.index(element)
+    for child in reversed(children):
+        parent.insert(index, child)
+    parent.remove(element)
+
+
+def accept_revisions(body: Any) -> None:
+    """The body as a reader sees it once its tracked changes are accepted: deleted runs (w:del, w:moveFrom)
+    and deleted table rows left out, inserted and moved runs kept as ordinary runs; content controls
+    (w:sdt around a run, a row, a cell or blocks), smart tags and custom XML opened; the VML fallback Word
+    writes beside a DrawingML text box dropped (the same text twice)."""
+    for tag in ("w:del", "w:moveFrom"):
+        for element in list(body.iter(qn(tag))):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            if parent.tag == qn("w:trPr"):  # a deleted table row
+                row = parent.getparent()
+                if row.getparent() is not None:
+                    row.getparent().remove(row)
+            elif parent.tag not in _MARKS:
+                parent.remove(element)
+    for element in list(body.iter(_FALLBACK)):
+        element.getparent().remove(element)
+    for tag in ("w:sdt", *_WRAPPERS):
+        for element in list(body.iter(qn(tag))):
+            if element.getparent() is not None and element.getparent().tag not in _MARKS:
+                _unwrap(element)
+
+
+def _text_boxes(p: Any, parent: Any) -> list[str]:
+    """The lines of the text boxes anchored in a body paragraph (a side panel beside the text)."""
+    lines = []
+    for box in p.iter(qn("w:txbxContent")):
+        for inner in box.iter(qn("w:p")):
+            lines += [t for t in map(collapse_ascii_spaces, Paragraph(inner, parent).text.split("\n")) if t]
+    return lines
+
+
 def _walk(element: Any, parent: Any, out: _Blocks) -> None:
-    """Body children in document order; content controls (w:sdt) are opened."""
+    """Body children in document order; content controls (w:sdt) are opened; the text boxes anchored in a
+    paragraph follow it as a block of their own."""
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
             _paragraph(Paragraph(child, parent), out)
+            boxes = _text_boxes(child, parent)
+            if boxes:
+                out.add(boxes, "text")
         elif child.tag == qn("w:tbl"):
             out.add(_table(child, parent), "table")
         elif child.tag == qn("w:sdt"):
@@ -206,6 +262,7 @@ def load_docx(data: bytes, where: str) -> LoadedText:
         raise UnreadableDocument(
             f"DOCX illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier Word .docx"
         ) from exc
+    accept_revisions(document.element.body)
     out = _Blocks(Numbering(document))
     _walk(document.element.body, document, out)
     blocks = out.blocks

@@ -34,6 +34,10 @@ _BLOCKS = frozenset(
 _BLOCK_NAMES = sorted(_BLOCKS)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_SOURCE_BREAKS = str.maketrans("\r\n\t", "   ")
+_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)pt", re.IGNORECASE)
+_BOLD_STYLE = re.compile(r"font-weight:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+_BOLD_TITLE_MAX = 180  # characters: a longer bold paragraph is emphasised prose, not a title
 MAX_DEPTH = 200  # nested elements a page may have (real pages stay under 40; the walk below is recursive)
 
 
@@ -61,20 +65,33 @@ def decode_html(data: bytes, where: str) -> tuple[str, list[str]]:
     return text, warnings + decode_warnings
 
 
+def _spaced(node: NavigableString) -> str:
+    """A text node as shown: its line ends and tabs are spaces (a page's source wraps its lines anywhere,
+    inside a paragraph too); only <br> breaks a line."""
+    return str(node).translate(_SOURCE_BREAKS)
+
+
 def _inline_text(tag: Tag) -> str:
     """Text of an inline element, with '\\n' for each <br>."""
     parts: list[str] = []
     for node in tag.descendants:
         if type(node) is NavigableString:
-            parts.append(str(node))
+            parts.append(_spaced(node))
         elif isinstance(node, Tag) and node.name == "br":
             parts.append("\n")
     return "".join(parts)
 
 
 def _cell(cell: Tag) -> str:
-    """A table cell as its inner HTML on one line."""
-    return collapse_ascii_spaces(cell.decode_contents())
+    """A table cell as its inner HTML on one line (its own markup kept: <b>, <p>, <ul>…). Word's marks
+    of its own (namespaced tags such as ``<o:p>``) are opened and a paragraph with no text (``<p
+    class=MsoNormal><o:p>&nbsp;</o:p></p>``) left out."""
+    for tag in cell.find_all(lambda t: ":" in t.name):
+        tag.unwrap()
+    for tag in cell.find_all(("p", "div")):
+        if not tag.get_text().strip():
+            tag.decompose()
+    return collapse_ascii_spaces(cell.decode_contents().translate(_SOURCE_BREAKS))
 
 
 def _table_rows(table: Tag) -> list[str]:
@@ -109,7 +126,7 @@ def _list_items(tag: Tag, depth: int, lines: list[str]) -> None:
 def _flush(inline: list[str], blocks: list[list[str]]) -> None:
     """Turn pending inline text into a paragraph block (one line per <br>)."""
     lines = [collapse_ascii_spaces(line) for line in "".join(inline).split("\n")]
-    blocks.append([line for line in lines if line])
+    blocks.append([line for line in lines if line.strip()])  # a paragraph of &nbsp; is blank
     inline.clear()
 
 
@@ -118,7 +135,7 @@ def _walk(node: Tag, blocks: list[list[str]]) -> None:
     inline: list[str] = []
     for child in node.children:
         if type(child) is NavigableString:
-            inline.append(str(child))
+            inline.append(_spaced(child))
             continue
         if not isinstance(child, Tag):  # comments, doctype, processing instructions
             continue
@@ -153,6 +170,51 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
         blocks.append(tag.get_text().strip("\n").split("\n"))
     elif name != "hr":
         _walk(tag, blocks)
+
+
+def _all_bold(tag: Tag) -> bool:
+    """Every piece of text in ``tag`` is inside <b>, <strong> or a bold style."""
+    texts = [n for n in tag.descendants if type(n) is NavigableString and n.strip()]
+    if not texts:
+        return False
+    for node in texts:
+        parent = node.parent
+        while parent is not None and parent is not tag.parent:
+            if parent.name in ("b", "strong") or _BOLD_STYLE.search(str(parent.get("style") or "")):
+                break
+            parent = parent.parent
+        else:
+            return False
+    return True
+
+
+def _bold_title(tag: Tag) -> float | None:
+    """The font size (pt, 0 when none is set) of a paragraph that is a title set by hand: short, all in
+    bold, no sentence and no "Label :", not in a table or a list; None for any other paragraph."""
+    if tag.find_parent(("table", "li")) is not None or tag.find(_BLOCK_NAMES) is not None:
+        return None
+    text = " ".join(_inline_text(tag).split())
+    if not text or len(text) > _BOLD_TITLE_MAX or text.endswith((":", ".", ";", ",")):
+        return None
+    if not any(c.isalpha() for c in text) or not _all_bold(tag):
+        return None
+    styles = [str(t.get("style") or "") for t in (tag, *tag.find_all(True))]
+    return max((float(m) for st in styles for m in _FONT_SIZE.findall(st)), default=0.0)
+
+
+def titles_as_headings(root: Tag) -> None:
+    """A page with no h1-h6 (a word processor's "save as web page" with headings set by hand: bold
+    paragraphs in a larger size): its bold title paragraphs become headings, one level per font size,
+    the largest first."""
+    if root.find(list(_HEADINGS)) is not None:
+        return
+    titles = [(tag, size) for tag in root.find_all(("p", "div")) if (size := _bold_title(tag)) is not None]
+    sizes = sorted({size for _, size in titles}, reverse=True)
+    for tag, size in titles:
+        text = " ".join(_inline_text(tag).split())
+        tag.clear()
+        tag.append(text)
+        tag.name = f"h{min(sizes.index(size) + 1, 6)}"
 
 
 def _contents_nav(tag: Tag) -> bool:
@@ -194,6 +256,7 @@ def load_html(data: bytes, where: str) -> LoadedText:
             where=where,
             valid=f"une page d'au plus {MAX_DEPTH} niveaux d'éléments imbriqués",
         )
+    titles_as_headings(soup.body or soup)
     blocks: list[list[str]] = []
     _walk(soup.body or soup, blocks)
     lines = join_blocks(blocks)

@@ -1,11 +1,14 @@
 """Markdown as a reader sees it, line for line (the line map stays the file's): YAML front matter and
 HTML comments blanked, pipe-table rows as tab-separated cells, their separator rows blanked, and the items of
 a numbered list that hold a nested list (a plan written as nested lists: axes > actions > fields) as
-headings one level per nesting depth below the last ``#`` heading."""
+headings one level per nesting depth below the last ``#`` heading; pandoc's extensions (title block, setext
+headings, heading attributes, grid tables, fenced divs) through ``pandoc.pandoc_lines``."""
 
 from __future__ import annotations
 
 import re
+
+from ingest.loaders.pandoc import pandoc_lines
 
 _FRONT_END = ("---", "...")
 _FRONT_MAX = 80  # a front matter longer than this is no front matter
@@ -96,4 +99,5 @@ def markdown_lines(lines: list[str]) -> list[str]:
     """The same number of lines, with what a Markdown reader does not show as text removed."""
     end = _front_matter_end(lines)
     out = [""] * (end + 1) + lines[end + 1 :]
-    return _list_headings([_table_row(line) for line in _without_comments(out)])
+    out = pandoc_lines(_without_comments(out))
+    return _list_headings([_table_row(line) for line in out])

@@ -5,7 +5,9 @@ outline numbering draws ("III.1."), paragraphs their lines, list
 items ``- `` lines (consecutive items one block; an item of a numbered list level a paragraph "2. …"
 numbered as the list style draws it), tables one tab-separated line per row (a cell of several
 paragraphs as ``<p>…</p>``; a horizontally merged cell once; a cell covered by a vertical merge empty).
-Headers and footers live in the styles part and are left out, as are notes. One blank line between blocks.
+Headers and footers live in the styles part and are left out, as are notes. A frame (``draw:frame`` /
+``draw:text-box``, a side panel) anchored in a paragraph is read as blocks of its own after that paragraph,
+never glued to its text. One blank line between blocks.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import io
 import logging
 from typing import Any
 
-from odf.namespaces import STYLENS, TABLENS, TEXTNS
+from odf.namespaces import DRAWNS, STYLENS, TABLENS, TEXTNS
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.numbers import format_number
@@ -43,6 +45,7 @@ _TABLE, _ROW, _CELL, _COVERED = (
 )
 _ROW_GROUPS = {(TABLENS, n) for n in ("table-header-rows", "table-rows", "table-row-group")}
 _CONTAINERS = {(TEXTNS, n) for n in ("section", "index-body", "table-of-content", "illustration-index")}
+_FRAMES = {(DRAWNS, "frame"), (DRAWNS, "custom-shape")}  # drawn objects anchored in a paragraph
 _MAX_REPEAT = 64  # a cell repeated more often is padding to the sheet's width
 
 
@@ -56,7 +59,7 @@ def text_of(element: Any) -> str:
     for node in element.childNodes:
         if node.nodeType == node.TEXT_NODE:
             parts.append(str(node.data))
-        elif node.nodeType != node.ELEMENT_NODE or node.qname == _NOTE:
+        elif node.nodeType != node.ELEMENT_NODE or node.qname == _NOTE or node.qname in _FRAMES:
             continue
         elif node.qname == _SPACE:
             parts.append(" " * int(_attr(node, TEXTNS, "c") or 1))
@@ -243,6 +246,19 @@ class _Blocks:
                     if text_of(p).strip():
                         self.item(text_of(p))
 
+    def frames(self, element: Any) -> None:
+        """The text of the frames anchored in a paragraph, as blocks after it (a side panel's lines)."""
+        for node in element.childNodes:
+            if node.nodeType != node.ELEMENT_NODE:
+                continue
+            if node.qname in _FRAMES:
+                self.walk(node)
+                for box in node.childNodes:
+                    if box.nodeType == box.ELEMENT_NODE and box.qname == (DRAWNS, "text-box"):
+                        self.walk(box)
+            elif node.qname not in (_P, _H, _NOTE):
+                self.frames(node)  # a frame inside a span or a link
+
     def walk(self, element: Any) -> None:
         for node in element.childNodes:
             if node.nodeType != node.ELEMENT_NODE:
@@ -256,6 +272,7 @@ class _Blocks:
                     self.add(["#" * level + " " + number + collapse_ascii_spaces(text)], "heading")
             elif node.qname == _P:
                 self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
+                self.frames(node)
             elif node.qname == _LIST:
                 self.list(node, _attr(node, TEXTNS, "style-name") or "", 1)
             elif node.qname == _TABLE:

@@ -124,16 +124,43 @@ def no_header_error(tables: list[tuple[str, list[RawRow]]], where: str, lexicon:
     )
 
 
+def transposed(rows: list[RawRow]) -> list[RawRow]:
+    """A table read down its columns: one row per column (numbered from 1), the first column's cells as
+    its header (a sheet with the field labels in column A and one column per action)."""
+    width = max((len(cells) for _, cells in rows), default=0)
+    columns = [(c + 1, [cells[c] if c < len(cells) else "" for _, cells in rows]) for c in range(width)]
+    return [(number, cells) for number, cells in columns if any(cells)]
+
+
+def _with_header(
+    name: str, rows: list[RawRow], lexicon: Lexicon, warnings: list[str]
+) -> tuple[str, list[RawRow], int | None]:
+    """(name, rows, header index); a table with no header row whose first column is one is transposed."""
+    header = find_header(rows, lexicon)
+    if header is None:
+        columns = transposed(rows)
+        header = find_header(columns, lexicon)
+        if header is not None:
+            warnings.append(
+                f"feuille lue par colonnes (une action par colonne, libellés en colonne A) : {name}"
+            )
+            return name, columns, header
+    return name, rows, header
+
+
 def build(tables: list[tuple[str, list[RawRow]]], where: str, fmt: str) -> LoadedText:
-    """Lines and sheets of the tables that have a header; the no-header error when none has one."""
+    """Lines and sheets of the tables that have a header (a header column: the table read transposed);
+    the no-header error when none has one."""
     lexicon = default_lexicon()
-    kept = [(name, rows, find_header(rows, lexicon)) for name, rows in tables if rows]
+    turned: list[str] = []
+    kept = [_with_header(name, rows, lexicon, turned) for name, rows in tables if rows]
     if not kept:
         raise EmptyDocument(f"le fichier {fmt.upper()} n'a aucune cellule avec du texte", where=where)
     with_header = [(name, rows, h) for name, rows, h in kept if h is not None]
     if not with_header:
         raise no_header_error(tables, where, lexicon)
-    warnings = [f"feuille ignorée (aucun en-tête reconnu) : {name}" for name, _, h in kept if h is None]
+    ignored = [f"feuille ignorée (aucun en-tête reconnu) : {name}" for name, _, h in kept if h is None]
+    warnings = turned + ignored
     blocks: list[list[str]] = []
     sheets: list[Sheet] = []
     for name, rows, h in with_header:

@@ -15,6 +15,7 @@ import charset_normalizer
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.markdown import markdown_lines
 from ingest.loaders.outliner import is_outline, outline_lines
+from ingest.loaders.paged import paged_lines
 from ingest.records import LoadedText
 
 logger = logging.getLogger(__name__)
@@ -113,14 +114,20 @@ def join_blocks(blocks: list[list[str]]) -> list[str]:
 
 def load_text(data: bytes, where: str, fmt: str = "txt") -> LoadedText:
     """Load a plain text or Markdown file, kept verbatim except for line endings (Markdown: front matter,
-    comments and table syntax as a reader sees them, ``markdown_lines``; a text outline's indentation as
+    comments and table syntax as a reader sees them, ``markdown_lines``; a text with form feeds: its
+    pages, running headers and page numbers blanked, ``paged_lines``; a text outline's indentation as
     headings, ``outline_lines``)."""
     text, warnings = decode_text(data, where)
     if not text.strip():
         raise EmptyDocument("le fichier ne contient aucun texte", where=where)
     lines = split_lines(text)
+    pages = None
     if fmt == "md":
         lines = markdown_lines(lines)
-    elif is_outline(lines):
-        lines = outline_lines(lines)
-    return LoadedText(lines=lines, format=fmt, pages=None, warnings=warnings)
+    else:
+        lines, pages, blanked = paged_lines(lines)
+        if blanked:
+            warnings.append(f"{blanked} lines of page furniture blanked (running headers, page numbers)")
+        if is_outline(lines):
+            lines = outline_lines(lines)
+    return LoadedText(lines=lines, format=fmt, pages=pages, warnings=warnings)

@@ -201,8 +201,8 @@ def _runs(ctx: Context) -> list[list[_Row]]:
             elif current:
                 runs.append(current)
                 current = []
-            else:
-                lead = []
+            elif not (lead and not line.strip() and "\t" in (ctx.line(i + 1) if i < len(ctx.lines) else "")):
+                lead = []  # a blank line right before the next row (a grid table's rule) keeps the lead
     if current:
         runs.append(current)
     return runs

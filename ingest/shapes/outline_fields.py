@@ -12,7 +12,7 @@ from ingest.labels import Lexicon
 from ingest.shapes.context import Context
 from ingest.shapes.outline_headings import BULLET, HASH, clean
 from ingest.shapes.outline_words import Structure, classify
-from ingest.text import collapse, strip_heading
+from ingest.text import collapse, fold, html_paragraphs, strip_heading
 
 MAX_UNKNOWN_LABEL_WORDS = 5
 MIN_HEADER_CELLS = 3  # a table row of this many known labels heads the values of the rows below
@@ -34,6 +34,16 @@ class Body:
         if self.pairs and value.strip():
             label, old, line = self.pairs[-1]
             self.pairs[-1] = (label, f"{old} {value.strip()}", line)
+
+
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)  # a tag, not "< 5 % et > 2 %"
+
+
+def _cell(cell: str) -> str:
+    """A table cell as text: a cell holding HTML (a web page's or a word processor's ``<p class=…>``
+    paragraphs) gives the text of its paragraphs, one a line."""
+    cell = cell.strip()
+    return "\n".join(html_paragraphs(cell)) if "<" in cell and _MARKUP.search(cell) else cell
 
 
 def _label_ok(label: str, lexicon: Lexicon) -> bool:
@@ -104,7 +114,7 @@ class Reader:
 
     def _line(self, body: Body, raw: str, n: int) -> None:
         if "\t" in raw:
-            if self._table_row(body, [c.strip() for c in raw.split("\t")], n):
+            if self._table_row(body, [_cell(c) for c in raw.split("\t")], n):
                 return
         else:
             self._header = None
@@ -120,6 +130,8 @@ class Reader:
         """A table row: a header of known labels (the rows below give their values column by column),
         a continuation row (empty label), label/value pairs side by side, or one label and its value."""
         header, self._header = self._header, None
+        if len(cells) == 2 and fold(cells[1]).strip(" :") in self.s.table_header_values:
+            return True  # a fiche table's header row ("Rubrique | Contenu"): no field
         if len(cells) >= MIN_HEADER_CELLS and all(c and self.lexicon.match(c) for c in cells):
             self._header = cells  # also below the values of another header (labels above values, twice)
             return True
