@@ -1,7 +1,7 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
@@ -9,7 +9,9 @@ block, partners from a sentence, places from a description, an example place tha
 homonym resolved by the context), on the corpus and on plans written in that file; `--set heldout` reads
 bench/entities_expected_heldout.toml instead (plans of other regions and families, written by hand in
 session 8 before qfq was run on them: the honest measure), `--set heldout2` a second such set
-(bench/entities_expected_heldout2.toml, session 9: five more regions and families). The corpus is ingested
+(bench/entities_expected_heldout2.toml, session 9: five more regions and families), `--set heldout3` a third
+(bench/entities_expected_heldout3.toml, session 10: other sentence shapes and linking problems, one plan in
+Markdown). The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
 
@@ -60,6 +62,7 @@ SETS = {
     "dev": HERE / "entities_expected.toml",
     "heldout": HERE / "entities_expected_heldout.toml",
     "heldout2": HERE / "entities_expected_heldout2.toml",
+    "heldout3": HERE / "entities_expected_heldout3.toml",
 }
 CATEGORIES = {
     "pilots": ("piloted_by",),
@@ -226,7 +229,7 @@ def main() -> None:
         gaz = time.perf_counter() - t0
     store = Store(work / "store.db")
     times = ingest(sorted(corpus.glob("*.txt")), store, reference, nlp_on)
-    own = sorted(p for p in work.iterdir() if p.suffix in (".txt", ".csv"))  # the benchmark's plans
+    own = sorted(p for p in work.iterdir() if p.suffix in (".txt", ".csv", ".md"))  # the benchmark's plans
     bench_times = ingest(own, store, reference, nlp_on)
     t0 = time.perf_counter()
     graph = GraphBuilder(store, reference, enrichers=enrichers(reference)).build().graph
