@@ -19,6 +19,8 @@ as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its
   over the cases; a case lists the complete expectation of a category, so every other edge of that kind
   counts against precision (an empty list: no edge of that kind expected);
   a place of `not_territories` drawn as a perimeter is a false positive;
+- codes right: of the perimeter places drawn with the name of an expected place, how many have its code
+  (a homonym resolved to another commune is a wrong code);
 - split share: of the organisations of `[[same_actor]]`, how many reach more than one actor node;
   wrong merges: `[[different_actors]]` pairs that reach a common node;
 - times: model load, gazetteer build, parse of the corpus, the mentions pass over the corpus; with `--pdf`,
@@ -146,6 +148,26 @@ def score(graph, cases: list[dict]) -> tuple[dict[str, tuple[int, int, int]], li
     return {c: tuple(v) for c, v in counts.items()}, misses
 
 
+def codes(graph, cases: list[dict]) -> tuple[int, int]:
+    """(right, wrong) codes of the perimeter places named like an expected place: a place drawn with the name
+    of an expected one but another code (a homonym resolved to the wrong commune) is a wrong code."""
+    right = wrong = 0
+    for case in cases:
+        if "territories" not in case:
+            continue
+        node = action_node(graph, case["doc"], case["action"])
+        got = predicted(graph, node, ("in",)) if node else set()
+        want = set(case["territories"])
+        names = {
+            fold(graph.nodes[f"territory:{t}"].get("label", "")) for t in want if f"territory:{t}" in graph
+        }
+        right += len(got & want)
+        wrong += sum(
+            1 for t in got - want if fold(graph.nodes.get(f"territory:{t}", {}).get("label", "")) in names
+        )
+    return right, wrong
+
+
 def actors_of(graph, names: list[str]) -> dict[str, set[str]]:
     keys = {fold(n): n for n in names}
     out: dict[str, set[str]] = {n: set() for n in names}
@@ -236,6 +258,8 @@ def main() -> None:
     build = time.perf_counter() - t0
     counts, misses = score(graph, expected["case"])
     split, groups, merges, pairs, notes = splits_and_merges(graph, expected)
+    right, wrong = codes(graph, expected["case"])
+    notes.insert(0, f"codes right: {right} of {right + wrong} perimeter places named like an expected one")
     pdf = pdf_times(reference, nlp_on) if args.pdf else None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report(

@@ -261,7 +261,17 @@ def _governs(cue: Cue, cur, cand: Candidate) -> bool:
     """Whether a cue at the head of `cur` governs the mention (subject cue: its subject; verb: its object)."""
     if cue.direction == "subject":
         return cur.dep_ == "nsubj" and cue.start >= cand.end
-    return cur.dep_ not in SUBJECTS and cue.start < cand.start and (not cue.verb or cur.dep_ in OBJECTS)
+    # a name the parse coordinates with the verb itself is a second object ("réunit les entreprises et X")
+    second = (
+        cur.dep_ == "conj"
+        and cur.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ in OBJECTS for c in cur.head.children)
+    )
+    return (
+        cur.dep_ not in SUBJECTS
+        and cue.start < cand.start
+        and (not cue.verb or cur.dep_ in OBJECTS or second)
+    )
 
 
 def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
