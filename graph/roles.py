@@ -216,9 +216,9 @@ class RoleEdges:
             inside = self._within(linked.id, ctx.region.id if ctx.region else None)
             if not inside and m.surface.isupper():
                 continue  # capitals far from the action ("COURS", "LA RÉUNION DE …"): a heading, not a place
-            acting = m.kind == "org" and m.role in ACTING_ROLES and not (own and linked.level == "epci")
-            role = "mentioned" if m.kind == "org" and m.role in ACTING_ROLES else m.role
-            role = "perimeter" if acting else role
+            role = m.role
+            if m.kind == "org" and m.role in ACTING_ROLES:  # a collectivity that acts is its territory too
+                role = "mentioned" if own and linked.level == "epci" else "perimeter"
             if role == "perimeter" and not (
                 inside and (not bounds or any(self._within(linked.id, p) for p in bounds))
             ):
