@@ -1,7 +1,7 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
@@ -9,7 +9,9 @@ block, partners from a sentence, places from a description, an example place tha
 homonym resolved by the context), on the corpus and on plans written in that file; `--set heldout` reads
 bench/entities_expected_heldout.toml instead (plans of other regions and families, written by hand in
 session 8 before qfq was run on them: the honest measure), `--set heldout2` a second such set
-(bench/entities_expected_heldout2.toml, session 9: five more regions and families). The corpus is ingested
+(bench/entities_expected_heldout2.toml, session 9: five more regions and families), `--set heldout3` a third
+(bench/entities_expected_heldout3.toml, session 10: other sentence shapes and linking problems, one plan in
+Markdown). The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
 
@@ -17,6 +19,8 @@ as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its
   over the cases; a case lists the complete expectation of a category, so every other edge of that kind
   counts against precision (an empty list: no edge of that kind expected);
   a place of `not_territories` drawn as a perimeter is a false positive;
+- codes right: of the perimeter places drawn with the name of an expected place, how many have its code
+  (a homonym resolved to another commune is a wrong code);
 - split share: of the organisations of `[[same_actor]]`, how many reach more than one actor node;
   wrong merges: `[[different_actors]]` pairs that reach a common node;
 - times: model load, gazetteer build, parse of the corpus, the mentions pass over the corpus; with `--pdf`,
@@ -60,6 +64,7 @@ SETS = {
     "dev": HERE / "entities_expected.toml",
     "heldout": HERE / "entities_expected_heldout.toml",
     "heldout2": HERE / "entities_expected_heldout2.toml",
+    "heldout3": HERE / "entities_expected_heldout3.toml",
 }
 CATEGORIES = {
     "pilots": ("piloted_by",),
@@ -141,6 +146,26 @@ def score(graph, cases: list[dict]) -> tuple[dict[str, tuple[int, int, int]], li
                     f"{case['action'][:40]} / {cat}: missing {sorted(want - got)}, extra {sorted(got - want)}"
                 )
     return {c: tuple(v) for c, v in counts.items()}, misses
+
+
+def codes(graph, cases: list[dict]) -> tuple[int, int]:
+    """(right, wrong) codes of the perimeter places named like an expected place: a place drawn with the name
+    of an expected one but another code (a homonym resolved to the wrong commune) is a wrong code."""
+    right = wrong = 0
+    for case in cases:
+        if "territories" not in case:
+            continue
+        node = action_node(graph, case["doc"], case["action"])
+        got = predicted(graph, node, ("in",)) if node else set()
+        want = set(case["territories"])
+        names = {
+            fold(graph.nodes[f"territory:{t}"].get("label", "")) for t in want if f"territory:{t}" in graph
+        }
+        right += len(got & want)
+        wrong += sum(
+            1 for t in got - want if fold(graph.nodes.get(f"territory:{t}", {}).get("label", "")) in names
+        )
+    return right, wrong
 
 
 def actors_of(graph, names: list[str]) -> dict[str, set[str]]:
@@ -226,13 +251,15 @@ def main() -> None:
         gaz = time.perf_counter() - t0
     store = Store(work / "store.db")
     times = ingest(sorted(corpus.glob("*.txt")), store, reference, nlp_on)
-    own = sorted(p for p in work.iterdir() if p.suffix in (".txt", ".csv"))  # the benchmark's plans
+    own = sorted(p for p in work.iterdir() if p.suffix in (".txt", ".csv", ".md"))  # the benchmark's plans
     bench_times = ingest(own, store, reference, nlp_on)
     t0 = time.perf_counter()
     graph = GraphBuilder(store, reference, enrichers=enrichers(reference)).build().graph
     build = time.perf_counter() - t0
     counts, misses = score(graph, expected["case"])
     split, groups, merges, pairs, notes = splits_and_merges(graph, expected)
+    right, wrong = codes(graph, expected["case"])
+    notes.insert(0, f"codes right: {right} of {right + wrong} perimeter places named like an expected one")
     pdf = pdf_times(reference, nlp_on) if args.pdf else None
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report(

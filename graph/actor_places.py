@@ -71,7 +71,8 @@ class ActorPlaces:
             return commune
         if not re.search(
             r"\b(?:communaut[ée]s?|agglom[ée]ration|m[ée]tropole|ville|portes|pays|syndicat)\b|^[A-Z]{2,5}$"
-            r"|(?-i:^[A-Z]{6,8}$)",  # an EPCI's acronym in capitals ("CIREST")
+            r"|(?-i:^[A-Z]{6,8}$)"  # an EPCI's acronym in capitals ("CIREST")
+            r"|(?-i:^(?:CA|CC|CU)\s)",  # its kind abbreviated ("CA Maubeuge Val de Sambre")
             name,
             re.I,
         ):

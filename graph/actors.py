@@ -226,9 +226,10 @@ class ActorResolver(ActorPlaces):
             ):
                 continue
             entry = self.lexicon.get(self.index.get(_key(head)) or self._lexicon_key(head, ctx)[0] or "")
+            # an EPCI-level organisation, or a branch of a national one ("l'agence France Travail de X")
             levels = (
                 ("region", "departement", "epci", "commune")
-                if entry and entry.level == "epci"
+                if entry and (entry.level == "epci" or entry.scope == "national")
                 else ("region", "departement")
             )
             expanded = ctx.glossary.get(fold(tail), tail)

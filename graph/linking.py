@@ -156,6 +156,26 @@ _gazetteers_lock = threading.Lock()
 
 
 _EPCI_FORM = re.compile(r"^(?:CA|CU)\s+(?!(?:de|du|des|d'|la|le|les)\b)")
+_EPCI_ARTICLE_FORM = re.compile(r"^(?:CA|CU)\s+(?:du|de\s+la|de\s+l'|des)\s+(?=[A-ZÉÈÎ])")
+_EPCI_KINDS = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine"}
+# first words of an EPCI's name after its article that name an area more often than the EPCI ("le pays de X")
+_AREA_WORDS = frozenset({"pays", "bassin", "territoire", "region", "canton", "secteur", "val", "vallee"})
+
+
+def epci_forms(name: str, communes_named: set[str]) -> list[str]:
+    """Other names of an EPCI the prose writes: its kind spelled out ("Communauté de communes de X" for "CC
+    de X"), its name without the kind ("Troyes Champagne Métropole"; "Grand Verdun" for "CA du Grand
+    Verdun") when that is several words, not a commune's name and not an area word's phrase."""
+    kind, _, rest = name.partition(" ")
+    out = [f"{_EPCI_KINDS[kind]} {rest}"] if kind in _EPCI_KINDS and rest else []
+    short = _EPCI_FORM.sub("", name)
+    if short == name:
+        short = _EPCI_ARTICLE_FORM.sub("", name)
+        if short != name and fold(short.split()[0]) in _AREA_WORDS:
+            short = name
+    if short != name and len(short.split()) > 1 and fold(short) not in communes_named:
+        out.append(short)
+    return out
 
 
 def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
@@ -168,9 +188,7 @@ def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
         rows.append((t.name, "place", t.id))
     communes_named = {fold(t.name) for t in ref.communes()}
     for t in ref.epcis():  # "Troyes Champagne Métropole" for "CA Troyes Champagne Métropole"
-        short = _EPCI_FORM.sub("", t.name)
-        if short != t.name and len(short.split()) > 1 and fold(short) not in communes_named:
-            rows.append((short, "place", t.id))
+        rows += [(form, "place", t.id) for form in epci_forms(t.name, communes_named)]
     communes = ref.communes()
     big = {t.id for t in communes if ref.population(t.id) >= COMMUNE_MIN_POPULATION}
     rows += [(t.name, "place", t.id) for t in communes if t.id in big]

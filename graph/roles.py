@@ -14,7 +14,8 @@ Rules (generic, no name in code):
 - a place is a perimeter only inside the action's région and, when rows name the action's places, only
   inside one of them; otherwise it is "mentioned". Places that no referential entry codes are left out;
 - an organisation written as a collectivity of a commune ("Ville de X", prefixes in aliases.toml) is also
-  that commune as a place: a perimeter when the organisation acts (pilot, partner, funder, operator).
+  that commune as a place: a perimeter when the organisation acts (pilot, partner, funder, operator); an
+  EPCI that acts is a perimeter only when the action names no place of its own (rows or prose).
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ ACTOR_EDGES = tuple(ROLE_LABELS)
 ROW_ROLES = frozenset({"piloted_by", "partner"})
 # roles of an organisation that acts in the action: a commune acting there ("la Ville de X") is a perimeter
 ACTING_ROLES = frozenset({"pilot", "partner", "funder", "operator"})
+ACTING_EDGES = frozenset(ROLE_EDGES[r] for r in ACTING_ROLES)
 QUOTE_MAX = 300
 _QUOTED = re.compile(r"[«“\"]\s*([^»”\"]+?)\s*[»”\"]")
+_PLURAL_COMMON = re.compile(r"^(?:les\s+|des\s+)?\w+[sx]\b")  # a plural first word, article aside
 SHORTEST_NAME = 3  # characters: a shorter name the gazetteer does not know is a parse fragment ("UD")
 
 Edge = Callable[..., None]
@@ -105,6 +108,14 @@ def _evidence(m: MentionRecord) -> dict[str, Any]:
     }
 
 
+def _another_role(kind: str, drawn: set[str]) -> bool:
+    """Whether the prose may give an organisation a second role: funding or operating beside piloting or
+    partnering ("Référente : … à la CAF", then "financée par la CAF"), never pilot and partner both."""
+    if kind not in ACTING_EDGES or not drawn <= ACTING_EDGES:
+        return False
+    return not (kind in ROW_ROLES and drawn & ROW_ROLES)
+
+
 @dataclass
 class RoleEdges:
     """The prose edges of one action, given the edges its rows already drew."""
@@ -123,7 +134,7 @@ class RoleEdges:
         for o in [*a.pilots, *a.partners]:
             rows.setdefault(o.line, []).append(fold(o.name))
         n = 0
-        prose: set[str] = set()
+        prose: dict[str, set[str]] = {}  # actor id -> the edge kinds the prose drew to it
         # the CONTACTS block first, then the roles of the sentences, then the names with no role
         order = sorted(a.mentions, key=lambda m: (m.block_kind != "contacts", m.role == "mentioned"))
         for m in order:
@@ -141,7 +152,9 @@ class RoleEdges:
                 else self.resolver.resolve(written, ctx, a.context)
             )
             kind = ROLE_EDGES.get(role)
-            if kind is None or actor.generic or actor.id in row_actors or actor.id in prose:
+            if kind is None or actor.generic or actor.id in row_actors:
+                continue
+            if actor.id in prose and not _another_role(kind, prose[actor.id]):
                 continue
             if (actor.id, kind) in existing or (kind == "mentions" and actor.id in linked):
                 continue
@@ -149,7 +162,7 @@ class RoleEdges:
             self.edge(node, actor.id, kind, doc=a.doc, evidence_source=source, **evidence)
             existing.add((actor.id, kind))
             linked.add(actor.id)
-            prose.add(actor.id)
+            prose.setdefault(actor.id, set()).add(kind)
             n += 1
         return n
 
@@ -170,6 +183,8 @@ class RoleEdges:
             return None
         if m.source != "gazetteer" and len(m.surface.strip()) < SHORTEST_NAME:
             return None
+        if m.source != "gazetteer" and _PLURAL_COMMON.match(m.surface) and m.surface.islower():
+            return None  # "les agences d'intérim": things of a kind, not one organisation
         if any(fold(m.surface) in name for name in rows.get(m.line, ())):
             return None  # a piece of an organisation its row already names ('Mission locale' of 'Mission
             # locale du Bocage')
@@ -186,17 +201,26 @@ class RoleEdges:
     ) -> int:
         """action -in-> territory (perimeter) or -mentions-> territory; returns the perimeters drawn."""
         seen = set(row_places)
+        # a place of the title is no row: it does not bound the perimeters of the prose
+        written = {linker.link(t.name, t.excluded, a.context).id for t in a.territories if t.source == "text"}
+        bounds = {p for p in row_places if p not in written}
         perimeters = 0
-        for m in a.mentions:
-            linked = self._place_of(m, linker, a, ctx)
+        linked_of = [(m, self._place_of(m, linker, a, ctx)) for m in a.mentions]
+        # places of its own: an EPCI that acts is then an organisation only, not the perimeter too
+        own = bool(row_places) or any(
+            m.kind == "place" and m.role == "perimeter" and t is not None and t.id for m, t in linked_of
+        )
+        for m, linked in linked_of:
             if linked is None or not linked.id or linked.id in seen:
                 continue
             inside = self._within(linked.id, ctx.region.id if ctx.region else None)
             if not inside and m.surface.isupper():
                 continue  # capitals far from the action ("COURS", "LA RÉUNION DE …"): a heading, not a place
-            role = "perimeter" if m.kind == "org" and m.role in ACTING_ROLES else m.role
+            role = m.role
+            if m.kind == "org" and m.role in ACTING_ROLES:  # a collectivity that acts is its territory too
+                role = "mentioned" if own and linked.level == "epci" else "perimeter"
             if role == "perimeter" and not (
-                inside and (not row_places or any(self._within(linked.id, p) for p in row_places))
+                inside and (not bounds or any(self._within(linked.id, p) for p in bounds))
             ):
                 role = "mentioned"
             target = territory_node(linked, a.doc)

@@ -31,6 +31,16 @@ def organisation_heads() -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
+@lru_cache(maxsize=1)
+def person_words() -> tuple[tuple[str, ...], frozenset[str]]:
+    """A person's function words, longest first, and civilities (`[persons]` of ingest/data/role_cues.toml),
+    folded: a field's « M. X », « chargée de mission au Département » is a person, not an organisation."""
+    with open(DATA_FILE.parent / "role_cues.toml", "rb") as fh:
+        persons = tomllib.load(fh)["persons"]
+    titles = sorted({fold(t) for t in persons["titles"]}, key=lambda t: -len(t))
+    return tuple(titles), frozenset(fold(c) for c in persons["civilities"])
+
+
 def _depth0_split(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Split on a pattern, but never inside parentheses or guillemets."""
     return _depth0_split_seps(text, pattern)[0]

@@ -23,6 +23,8 @@ from ingest.org_names import (  # noqa: F401 - re-exported
     _rejoin_continuations,
     _split_et,
     _split_glued,
+    organisation_heads,
+    person_words,
     split_run,
 )
 from ingest.records import OrgMention, Person
@@ -175,9 +177,24 @@ def _split_chunk(chunk: str, sub_note: str | None, col: _Collector) -> None:
     for idx, rel in enumerate(parts):
         rel = rel.strip().strip("()") if idx > 0 and rel.strip().endswith(")") and "(" not in rel else rel
         note = sub_note or (_relation_note(seps[idx - 1]) if idx > 0 else None)
-        for seg in _rejoin_continuations(_depth0_split(rel, _SEPARATORS)):
+        segs = _rejoin_continuations(_depth0_split(rel, _SEPARATORS))
+        for k, seg in enumerate(segs):
+            if k + 1 < len(segs) and _looks_like_person(seg) and _function_of(segs[k + 1].strip()):
+                col.add_person(collapse(seg))  # "Julie Morel, chargée de mission au …"
+                continue
             for seg2 in _split_et(seg):
                 _add_segment(seg2, note, col)
+
+
+_NAME_WORD = re.compile(r"^[A-ZÉÈ][a-zéèëïôç]+(?:-[A-ZÉÈ][a-zéèëïôç]+)?$")
+
+
+def _looks_like_person(seg: str) -> bool:
+    """Two or three capitalised words with no organisation head word: a person's name before a function."""
+    words = seg.split()
+    return 2 <= len(words) <= 3 and all(
+        _NAME_WORD.match(w) and fold(w) not in organisation_heads() for w in words
+    )
 
 
 def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
@@ -186,6 +203,8 @@ def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
         return
     if _BRANCH_PILOTS.match(seg):
         col.add_org("branches professionnelles", seg)
+        return
+    if _add_function(seg, note, col):
         return
     person = _PERSON.search(seg)
     if person:
@@ -196,6 +215,40 @@ def _add_segment(seg: str, note: str | None, col: _Collector) -> None:
         return
     for part in _split_glued(seg, col.known):
         _add_part(part, note, col)
+
+
+_ORG_AFTER = re.compile(
+    r"\s(?:à\s+la|à\s+l['’]|au|aux|auprès\s+(?:de\s+la|de\s+l['’]|du|des|de)|de\s+la|de\s+l['’]|du|des|de)"
+    r"\s*(?=[A-ZÉÈÀ])"
+)
+
+
+def _function_of(seg: str) -> str | None:
+    """The function word a segment starts with ("chargée de mission", "M."), or None."""
+    folded = fold(seg)
+    titles, civilities = person_words()
+    first = folded.split()[0] if folded.split() else ""
+    if first in civilities and len(seg.split()) >= 2 and seg.split()[1][:1].isupper():
+        return first
+    return next((t for t in titles if folded == t or folded.startswith(t + " ")), None)
+
+
+def _add_function(seg: str, note: str | None, col: _Collector) -> bool:
+    """A person in a field: « M. Thomas Girard » (a civility), « chargée de mission au Département de la
+    Sarthe » (a function, then the organisation it is held in: that organisation). False when the segment
+    starts with neither."""
+    title = _function_of(seg)
+    if title is None:
+        return False
+    _, civilities = person_words()
+    if title in civilities:
+        col.add_person(seg)
+        return True
+    org = next((m for m in _ORG_AFTER.finditer(seg) if m.start() >= len(title) - 1), None)
+    col.add_person("", role=collapse(seg[: org.start()]) if org else seg)
+    if org:
+        _add_segment(seg[org.end() :], note, col)
+    return True
 
 
 def _add_run(seg: str, note: str | None, col: _Collector) -> bool:

@@ -14,8 +14,10 @@ that the prose of an action that names them gives them their role.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+from dataclasses import replace
 
 from ingest.mentions.document import document_entries
 from ingest.mentions.extract import Block, Mention, default_lexicon, extract_mentions
@@ -28,6 +30,7 @@ from ingest.text import strip_markup
 log = logging.getLogger(__name__)
 
 CONTACT_HEADINGS = frozenset({"contacts", "contact"})
+_BULLET_LINE = re.compile(r"^[ \t]*[-–•*·▪][ \t]+")
 BLOCK_MAX = 4000  # characters: a longer paragraph (a whole table without blank lines) is cut at a line
 _shared: FrenchNLP | None = None
 _shared_lock = threading.Lock()
@@ -57,6 +60,8 @@ def action_blocks(action: ActionRecord, text: LoadedText, stripped: list[str] | 
     kind = "description"
     for i, line in enumerate([*lines, ""]):
         blank = not line.strip()
+        if blank and start is not None and size < BLOCK_MAX and _list_follows(lines, i):
+            continue  # "Financeurs :", a blank line, then the bullets: one list
         if start is not None and (blank or size >= BLOCK_MAX):
             blocks.append(_block(lines, start, i, p.line_start + start, text, kind, action))
             start, size, kind = None, 0, "description"
@@ -72,6 +77,13 @@ def action_blocks(action: ActionRecord, text: LoadedText, stripped: list[str] | 
             start = i
         size += len(line) + 1
     return [b for b in blocks if b.text.strip()]
+
+
+def _list_follows(lines: list[str], i: int) -> bool:
+    """Whether the blank line i separates a line ending with a colon from the bulleted list it introduces."""
+    before = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+    after = next((lines[k] for k in range(i + 1, len(lines)) if lines[k].strip()), "")
+    return before.rstrip().endswith(":") and bool(_BULLET_LINE.match(after))
 
 
 def _block(
@@ -132,6 +144,44 @@ def annotate(
         rec = record_of(m)
         for action in owners[m.block_index]:
             action.mentions.append(rec)
+    inherit_plan_pilots(parsed, stripped, gazetteer, nlp)
     seconds = time.perf_counter() - t0
     log.debug("%s: mentions of %d blocks in %.2f s", parsed.document.id, len(blocks), seconds)
     return seconds
+
+
+PLAN_CONFIDENCE = 0.8  # factor on a plan-level pilot's confidence when an action inherits it
+
+
+def inherit_plan_pilots(
+    parsed: ParsedDocument, stripped: list[str], gazetteer: Gazetteer | None, nlp: FrenchNLP
+) -> int:
+    """The pilots a plan gives every fiche that names none ("Le Département pilote … chacune de ses fiches,
+    sauf mention contraire", before the first action; the markers are data: `[plan]` of role_cues.toml),
+    added to each action with no pilot of its own (row, sentence or CONTACTS block) as a mention of block
+    kind "plan". Returns how many actions inherited."""
+    lexicon = default_lexicon()
+    if not parsed.actions or not lexicon.plan_markers:
+        return 0
+    first = min(a.provenance.line_start for a in parsed.actions)
+    blocks = [
+        Block(line, n, parsed.text.page_of(n), "plan")
+        for n, line in enumerate(stripped[: first - 1], start=1)
+        if line.strip() and any(m in fold(line) for m in lexicon.plan_markers)
+    ]
+    if not blocks:
+        return 0
+    pilots = [
+        record_of(m)
+        for m in extract_mentions(blocks, gazetteer, nlp)
+        if m.kind in ("org", "person") and m.role == "pilot"
+    ]
+    inherited = 0
+    for action in parsed.actions if pilots else ():
+        if action.pilots or any(m.role == "pilot" and m.kind in ("org", "person") for m in action.mentions):
+            continue
+        action.mentions.extend(
+            replace(p, block_kind="plan", confidence=round(p.confidence * PLAN_CONFIDENCE, 3)) for p in pilots
+        )
+        inherited += 1
+    return inherited

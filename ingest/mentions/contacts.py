@@ -85,8 +85,10 @@ def contact_candidates(
             named = [c for c in inside if c.kind == "person" and c.source == "ner"]
             if named:
                 persons.extend(named)
-            elif any(doc[c.start].idx == s for c in inside if c.kind == "person") or _starts_at(
-                doc, s, function_starts
+            elif (
+                any(doc[c.start].idx == s for c in inside if c.kind == "person")
+                or _starts_at(doc, s, function_starts)
+                or (persons and _is_title(text[s:e], lexicon))
             ):
                 _give_function(persons, doc, s, e)
             else:
@@ -107,6 +109,12 @@ def _skip_label(text: str, s: int, e: int, lexicon: Lexicon) -> int:
         while s < e and text[s] in _STRIP:
             s += 1
     return s
+
+
+def _is_title(piece: str, lexicon: Lexicon) -> bool:
+    """A piece after a person's name that starts with a function word ("référent apprentissage")."""
+    folded = fold(piece)
+    return any(folded == t or folded.startswith(t + " ") for t in map(fold, lexicon.person_titles))
 
 
 def _starts_at(doc, s: int, token_starts: set[int]) -> bool:

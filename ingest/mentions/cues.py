@@ -61,6 +61,9 @@ class Lexicon:
     own_names: frozenset[str] = frozenset()  # network heads whose members have names of their own
     inserts: frozenset[str] = frozenset()  # adverbs a cue may have inside it ("présidé conjointement par")
     member_heads: tuple[str, ...] = ()  # plural nouns before their members' names ("les bailleurs sociaux")
+    plan_markers: tuple[str, ...] = ()  # a plan's pilot of every fiche with none ("sauf mention contraire")
+    public_nouns: frozenset[str] = frozenset()  # "les jeunes de X": X is where the action applies
+    branch_heads: frozenset[str] = frozenset()  # a branch before its seat and organisation ("l'antenne de")
     source: str = field(default="", compare=False)
 
 
@@ -109,6 +112,9 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             own_names=frozenset(fold(w) for w in orgs.get("own_names", [])),
             inserts=frozenset(fold(w) for w in raw.get("inserts", {}).get("words", [])),
             member_heads=tuple(fold(w) for w in orgs.get("member_heads", [])),
+            branch_heads=frozenset(fold(w) for w in orgs.get("branch_heads", [])),
+            public_nouns=frozenset(fold(w) for w in places.get("public_nouns", [])),
+            plan_markers=tuple(fold(w) for w in raw.get("plan", {}).get("default_markers", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:

@@ -245,7 +245,10 @@ def join_lists(text: str) -> str:
     pos, in_list, first = 0, False, True
     for k, line in enumerate(lines):
         bullet = _BULLET.match(line)
-        if bullet and (in_list or (k > 0 and lines[k - 1].rstrip().endswith(":"))):
+        if not line.strip() and in_list:
+            pos += len(line) + 1
+            continue  # a blank line inside the list (Markdown writes one after its label)
+        if bullet and (in_list or _after_colon(lines, k)):
             at = pos + bullet.end(1)
             chars[at] = " " if first else ","
             in_list, first = True, False
@@ -257,6 +260,12 @@ def join_lists(text: str) -> str:
             in_list, first = False, True
         pos += len(line) + 1
     return "".join(chars)
+
+
+def _after_colon(lines: list[str], k: int) -> bool:
+    """Whether the last non-blank line before line k ends with a colon."""
+    before = next((lines[j] for j in range(k - 1, -1, -1) if lines[j].strip()), "")
+    return before.rstrip().endswith(":")
 
 
 @dataclass(frozen=True)
@@ -291,7 +300,9 @@ def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates:
     affiliation = cand.affiliation
     if affiliation is None and cand.function is not None:
         fs, fe = cand.function
-        org = next((c for c in candidates if c.kind == "org" and fs <= c.start and c.end <= fe), None)
+        orgs = [c for c in candidates if c.kind == "org" and fs <= c.start and c.end <= fe]
+        # a known name first, else the last one: "chargée de mission petite enfance à la Caisse …"
+        org = next((c for c in orgs if c.source == "gazetteer"), orgs[-1] if orgs else None)
         affiliation = (org.start, org.end) if org else None
     return Mention(
         surface=_surface(block.text[start:end]),

@@ -67,9 +67,19 @@ def assign_role(
         decision = _acting(doc, cand, cues, candidates, lexicon, barriers)
         if decision:
             return decision
+    glue, seats = _branches(doc, candidates, lexicon)
+    if target == "place" and cand.start in seats:
+        return RoleDecision("mentioned", "parse")  # the seat of a branch ("l'antenne de X de la …")
     parsed = _by_parse(doc, cand, mine, barriers - set(range(cand.start, cand.end)))
     family = ("place",) if target == "place" else ("org", "person")
     covered = {i for c in candidates if c.kind in family for i in range(c.start, c.end)}
+    if target == "org":  # a branch's words, a known place of several words (an EPCI in a list of funders)
+        covered |= glue | {
+            i
+            for c in candidates
+            if c.kind == "place" and c.key and c.end - c.start > 1
+            for i in range(c.start, c.end)
+        }
     covered |= {i for c in candidates if c.lead and c.kind in family for i in range(*c.lead)}
     in_function = any(
         c.function and c is not cand and c.function[0] <= cand.start < c.function[1] for c in candidates
@@ -80,15 +90,79 @@ def assign_role(
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
-        cue = _example_scope(doc, cand, mine)
-        if cue:
-            return RoleDecision("mentioned", "parse", cue)
-        root = doc[cand.start : cand.end].root
-        if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.lefts):
-            return RoleDecision("perimeter", "preposition")
-        if block_kind in lexicon.perimeter_block_kinds:
-            return RoleDecision("perimeter", "block")
+        return _place_without_cue(doc, cand, mine, lexicon, block_kind)
     return RoleDecision("mentioned", "none")
+
+
+def _place_without_cue(
+    doc, cand: Candidate, cues: list[Cue], lexicon: Lexicon, block_kind: str
+) -> RoleDecision:
+    """A place no cue governs: an example's, else a perimeter by its preposition ("à Vire"), by the public
+    it completes ("les jeunes de Vire") or by its block (a title), else mentioned."""
+    cue = _example_scope(doc, cand, cues)
+    if cue:
+        return RoleDecision("mentioned", "parse", cue)
+    root = doc[cand.start : cand.end].root
+    if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.lefts):
+        return RoleDecision("perimeter", "preposition")
+    if _of_a_public(root, lexicon):
+        return RoleDecision("perimeter", "preposition")
+    if block_kind in lexicon.perimeter_block_kinds:
+        return RoleDecision("perimeter", "block")
+    return RoleDecision("mentioned", "none")
+
+
+_OF = frozenset({"de", "du", "des", "d'"})
+
+
+PUBLIC_HOPS = 4
+
+
+def _of_a_public(root, lexicon: Lexicon) -> bool:
+    """A place after "de" that completes a public ("les jeunes de Vire et de Flers", "les demandeurs d'emploi
+    de plus de 50 ans de Verdun"), through coordinations and noun complements."""
+    if not any(ch.dep_ == "case" and fold(ch.text) in _OF for ch in root.lefts):
+        return False
+    cur = root
+    while cur.dep_ == "conj" and cur.head.i != cur.i:
+        cur = cur.head
+    for _ in range(PUBLIC_HOPS):
+        if cur.dep_ not in ("nmod", "obl", "obl:mod") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if fold(cur.text) in lexicon.public_nouns:
+            return True
+    return False
+
+
+def _branches(doc, candidates: list[Candidate], lexicon: Lexicon) -> tuple[frozenset[int], frozenset[int]]:
+    """The words of a branch before the organisation it belongs to ("l'antenne de Fourmies de la", "la
+    délégation départementale de l'"), read as part of a list, and the start of each branch's seat (a place
+    that is not the perimeter). Kept on the doc for its list of candidates."""
+    kept = doc.user_data.get("qfq_branches")
+    if kept is not None and kept[0] is candidates:
+        return kept[1]
+    glue: set[int] = set()
+    seats: set[int] = set()
+    places = {c.start: c for c in candidates if c.kind == "place"}
+    orgs = {c.start for c in candidates if c.kind == "org"}
+    for t in doc:
+        if fold(t.text) not in lexicon.branch_heads:
+            continue
+        j = t.i + 1
+        while j < len(doc) and doc[j].pos_ == "ADJ":
+            j += 1
+        seat = places.get(j + 1) if j < len(doc) and fold(doc[j].text) in _OF else None
+        end = seat.end if seat else j
+        if end < len(doc) and fold(doc[end].text) in _OF:
+            org = end + 1 + (end + 1 < len(doc) and doc[end + 1].pos_ == "DET")
+            if org in orgs:
+                glue.update(range(t.i, org))
+                if seat:
+                    seats.add(seat.start)
+    found = (frozenset(glue), frozenset(seats))
+    doc.user_data["qfq_branches"] = (candidates, found)
+    return found
 
 
 ACTING = frozenset({"pilot", "partner", "funder", "operator"})
@@ -117,7 +191,8 @@ def _acting(doc, cand, cues, candidates, lexicon: Lexicon, barriers: set[int]) -
             return RoleDecision(cue.role, "parse", cue, kind="org")
     orgs = {i for c in candidates if c.kind in ("org", "person") for i in range(c.start, c.end)}
     cue = _by_sequence(doc, cand, acting, orgs, "org", lexicon.org_heads)
-    if cue and cue.direction == "after":
+    # an EPCI's name before a subject cue acts ("La Communauté d'agglomération de X pilote la démarche")
+    if cue and (cue.direction == "after" or (cand.key or "").startswith("epci:")):
         return RoleDecision(cue.role, "sequence", cue, kind="org")
     return None
 
@@ -186,7 +261,17 @@ def _governs(cue: Cue, cur, cand: Candidate) -> bool:
     """Whether a cue at the head of `cur` governs the mention (subject cue: its subject; verb: its object)."""
     if cue.direction == "subject":
         return cur.dep_ == "nsubj" and cue.start >= cand.end
-    return cur.dep_ not in SUBJECTS and cue.start < cand.start and (not cue.verb or cur.dep_ in OBJECTS)
+    # a name the parse coordinates with the verb itself is a second object ("réunit les entreprises et X")
+    second = (
+        cur.dep_ == "conj"
+        and cur.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ in OBJECTS for c in cur.head.children)
+    )
+    return (
+        cur.dep_ not in SUBJECTS
+        and cue.start < cand.start
+        and (not cue.verb or cur.dep_ in OBJECTS or second)
+    )
 
 
 def _marker_cue(token, before: int, cues: list[Cue]) -> Cue | None:
@@ -204,15 +289,32 @@ def _glue(
 ) -> bool:
     """A token of the list between a cue and its mention: another mention, a comma, "et", a determiner, an
     adverb; the cue's preposition again ("financés par l'État et par le Département"); an organisation head
-    word just before a mention ("et par le réseau COORACE")."""
+    word just before a mention ("et par le réseau COORACE"); a share in parentheses ("A (50 %), B (30 %)")."""
     t = doc[k]
     if k in covered or t.is_space or t.pos_ in _GLUE_POS or fold(t.text) in _GLUE_TEXT:
+        return True
+    if _in_share(doc, k):
         return True
     if repeated and fold(t.text) == repeated:
         return True
     if heads and k + 1 in covered and fold(t.text) in heads:
         return True
     return target == "place" and t.pos_ == "ADP"
+
+
+def _in_share(doc, k: int) -> bool:
+    """A number or a percent sign inside parentheses: the share written after a funder ("(50 %)")."""
+    if not (doc[k].like_num or doc[k].text in _SHARE):
+        return False
+    for j in range(k - 1, max(-1, k - 5), -1):
+        if doc[j].text == "(":
+            return True
+        if not (doc[j].like_num or doc[j].text in _SHARE):
+            return False
+    return False
+
+
+_SHARE = frozenset({"%", "€", ",", "."})
 
 
 _TERMINAL = frozenset({".", "!", "?", ";", "•", "…"})
