@@ -196,6 +196,39 @@ def _passages(found: list[Heading]) -> list[Passage]:
     ]
 
 
+_FIGURE = re.compile(r"(?<![\w,.])\d{1,3}(?:[  ]\d{3})*(?:[.,]\d+)?(?:\s*%|(?![\d,.]))")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _figures(ctx: Context, h: Heading) -> int:
+    """How many figures (counts, percentages; not years) a heading's own text gives."""
+    n = 0
+    for k in range(h.line + 1, h.end + 1):
+        n += sum(1 for m in _FIGURE.finditer(ctx.line(k)) if not _YEAR.match(m.group(0).strip()))
+    return n
+
+
+def _type_figures(ctx: Context, found: list[Heading]) -> None:
+    """A section before the plan's first level or unit, beside them (at the depth of the first one), with
+    no heading below it, no word of its own and figures in its text (counts, rates) is the diagnostic, a
+    heading that describes the situation in its own words: a passage, never a level. The document's first
+    heading (its title, above the issuer and the period) is none."""
+    first = next((h for h in found if h.role in ("level", "unit")), None)
+    if first is None:
+        return
+    for h in found[1:]:  # the first heading is the document's title
+        if h is first:
+            return
+        if (
+            h.role == "other"
+            and h.depth == first.depth
+            and not h.children
+            and not in_passage(h)
+            and _figures(ctx, h) >= structure().min_diagnostic_figures
+        ):
+            h.role, h.kind = "passage", "diagnostic"
+
+
 def _labelled_lines(ctx: Context, h: Heading, lexicon: Lexicon) -> int:
     """How many lines of a heading's own text are a known label with its value ("Pilote : X", a tab row)."""
     n = 0
@@ -237,6 +270,7 @@ def detect(ctx: Context) -> Outline:
     roles(found, structure())
     if not any(h.role == "unit" for h in found):
         _promote_labelled(ctx, found, lexicon)
+    _type_figures(ctx, found)
     units = [h for h in found if h.role == "unit"]
     builder = _Units(ctx, lexicon)
     if not units:  # no heading names a unit: the rows of action tables under the headings may
