@@ -106,6 +106,16 @@ class _Units:
     def __init__(self, ctx: Context, lexicon: Lexicon):
         self.ctx, self.lexicon, self.s = ctx, lexicon, structure()
         self.reader = Reader(ctx, lexicon, self.s)
+        self.contact_orgs: dict[int, list] = {}  # id(action) -> the organisations of its contacts
+
+    def contacts_as_pilots(self, actions: list[ActionRecord]) -> None:
+        """A plan whose units name no pilot at all (a booklet of examples that gives each one's contacts):
+        the organisation of a unit's contacts is the one that carries it. Where any unit has a pilot
+        field, a contact line is a contact, not a pilot."""
+        if any(a.pilots for a in actions):
+            return
+        for action in actions:
+            action.pilots = self.contact_orgs.get(id(action), [])
 
     def record(self, unit: Heading, panel: tuple[int, int] | None, skip: set[int]) -> ActionRecord:
         body = Body()
@@ -149,7 +159,7 @@ class _Units:
             if not self.lexicon.match(label):
                 action.warnings.append(f"ligne {line} : libellé non reconnu « {label} » (gardé tel quel)")
         if not action.pilots:
-            action.pilots = self._contact_orgs(body, read.row.line)
+            self.contact_orgs[id(action)] = self._contact_orgs(body, read.row.line)
         action.fields_missing = [f for f in action.fields_missing if f != "description" or not prose]
         return action
 
@@ -276,10 +286,12 @@ def detect(ctx: Context) -> Outline:
     if not units:  # no heading names a unit: the rows of action tables under the headings may
         actions = [builder._build(unit, body) for unit, body in table_units(ctx, found, lexicon)]
         if actions:
+            builder.contacts_as_pilots(actions)
             return Outline(actions=actions, passages=_passages(found), headings=found)
         promote_bare_levels(found, structure())
         units = [h for h in found if h.role == "unit"]
     panels = _panels(ctx, found, units)
     skip = {n for first, last in panels.values() for n in range(first, last + 1)}
     actions = [builder.record(u, panels.get(u.line), skip) for u in units]
+    builder.contacts_as_pilots(actions)
     return Outline(actions=actions, passages=_passages(found), headings=found)
