@@ -104,9 +104,12 @@ def test_docx_text_box_is_read_once(tmp_path) -> None:
 
 def test_brochure_pdf_margin_tab_and_footnote_calls(tmp_path) -> None:
     """The rotated tab label is left out (with a warning), a footnote call stays in its line as a
-    superscript, a contents entry ending with its page number is a line of its own."""
+    superscript while the footnote itself is left out of the body text (a footnote block of the model, with
+    a warning), a contents entry ending with its page number is a line of its own."""
     path = heldout7.build(tmp_path, {"praps.pdf"})["praps.pdf"]
     loaded = load(path)
+    assert not any("Enquête régionale" in line or "Tournées de rue" in line for line in loaded.lines)
+    assert "2 footnote line(s) left out of the body text" in loaded.warnings
     assert not any("OBJECTIF" in line or "F I T C E J B O" in line for line in loaded.lines)
     assert any("rotated text left out" in w for w in loaded.warnings)
     assert any(line.endswith("maraudes².") for line in loaded.lines)
