@@ -7,16 +7,13 @@ for the module."""
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from ingest.errors import UnreadableDocument
-from ingest.labels import default_lexicon
 from ingest.loaders import load, sniff
-from ingest.pipeline import parse_document
 from tests.plans import heldout8
-from tests.plans.scoring import PR, action_view, score, score_parsed
+from tests.plans.heldout_checks import check_document, check_expectations, check_set_fields, parse_all
 
 EXPECTED = heldout8.expected()
 NAMES = sorted(heldout8.SPECS)
@@ -26,59 +23,27 @@ NAMES = sorted(heldout8.SPECS)
 SET_FIELDS = {
     "pilots": (0.92, 0.92),  # 13 right of 14 found
     "partners": (0.95, 1.0),  # 19 right of 20 found
-    "ref": (1.0, 1.0),
-    "budget": (1.0, 1.0),
-    "status": (1.0, 1.0),
-    "calendar": (1.0, 1.0),
-    "indicators": (1.0, 1.0),
+    **dict.fromkeys(("ref", "budget", "status", "calendar", "indicators"), (1.0, 1.0)),
 }
 
 
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory) -> dict[str, object]:
-    written = heldout8.build(tmp_path_factory.mktemp("heldout8"))
-    return {name: parse_document(path, doc_id=Path(name).stem) for name, path in written.items()}
-
-
-def _plan(name: str) -> dict:
-    return EXPECTED["plans"][EXPECTED["documents"][name]["plan"]]
+    return parse_all(heldout8, tmp_path_factory.mktemp("heldout8"))
 
 
 def _action(parsed, name: str, title_start: str):
     return next(a for a in parsed[name].actions if a.title.startswith(title_start))
 
 
-def test_every_document_has_expectations() -> None:
-    assert set(NAMES) == set(EXPECTED["documents"])
-    for doc in EXPECTED["documents"].values():
-        plan = EXPECTED["plans"][doc["plan"]]
-        assert plan["units"] == len(plan["titles"])
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_units_hierarchy_and_passages(parsed, name: str) -> None:
-    plan, doc = _plan(name), parsed[name]
-    result = score([action_view(a) for a in doc.actions], plan)
-    assert result.units.recall >= 0.9, result.missing
-    assert result.units.precision >= 0.9, result.spurious
-    assert len(doc.actions) == plan["units"]
-    tabular = EXPECTED["documents"][name]["format"] in ("csv", "xlsx", "ods")
-    measured = score_parsed(doc, plan, default_lexicon().match, tabular)
-    assert measured.hierarchy, measured.levels
-    assert measured.passages.matched == measured.passages.expected, doc.passages
-    assert measured.passages.precision == 1.0, doc.passages
+    check_document(EXPECTED, name, parsed[name])
 
 
-def test_set_fields(parsed) -> None:
-    totals: dict[str, PR] = {}
-    for name in NAMES:
-        rows = [action_view(a) for a in parsed[name].actions]
-        for field, pr in score(rows, _plan(name)).fields.items():
-            totals.setdefault(field, PR()).add(pr)
-    assert set(totals) == set(SET_FIELDS)
-    for field, (precision, recall) in SET_FIELDS.items():
-        pr = totals[field]
-        assert pr.precision >= precision and pr.recall >= recall, (field, pr)
+def test_expectations_and_set_fields(parsed) -> None:
+    check_expectations(EXPECTED, NAMES)  # every document has expectations, as many titles as units
+    check_set_fields(EXPECTED, parsed, SET_FIELDS)
 
 
 def test_ods_is_read_as_a_workbook(tmp_path) -> None:

@@ -34,7 +34,7 @@ from odf.text import P
 from . import heldout
 from .heldout8_pdf import render_left_panel_pdf
 from .model import HeldOutSet, Plan
-from .render_docx import add_parts
+from .render_docx import emit_plan
 
 SET = HeldOutSet("heldout8")
 expected, plan = SET.expected, SET.plan
@@ -84,18 +84,15 @@ def _listed(document, text: str, level: int) -> None:
 def render_list_levels_docx(p: Plan, path: Path) -> Path:
     document = docx.Document()
     _numbering(document)
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    add_parts(document, p.before)
-    for group in p.groups:
-        _listed(document, group.title, 0)
-        for action in group.actions:
-            _listed(document, action.title, 1)
-            for label, value in action.fields:
-                document.add_paragraph(f"{label} : {value}")
-            for text in action.body:
-                document.add_paragraph(text)
-    add_parts(document, p.after)
+
+    def fiche(document, action) -> None:
+        _listed(document, action.title, 1)
+        for label, value in action.fields:
+            document.add_paragraph(f"{label} : {value}")
+        for text in action.body:
+            document.add_paragraph(text)
+
+    emit_plan(document, p, fiche, group=lambda document, g: _listed(document, g.title, 0))
     document.save(str(path))
     return path
 
@@ -136,12 +133,15 @@ def render_ods(p: Plan, path: Path) -> Path:
     return path
 
 
+def _rendered(render: Callable[[Plan, Path], Path], key: str) -> Callable[[Path], object]:
+    """A document drawn from the plan ``sources/heldout8/<key>.toml``."""
+    return lambda path: render(plan(key), path)
+
+
+RENDERERS = {"pvif.pdf": render_left_panel_pdf, "cpts.docx": render_list_levels_docx, "papi.ods": render_ods}
 SPECS: dict[str, Callable[[Path], object]] = {
-    "pvif.pdf": lambda path: render_left_panel_pdf(plan("pvif"), path),
-    "cpts.docx": lambda path: render_list_levels_docx(plan("cpts"), path),
-    "papi.ods": lambda path: render_ods(plan("papi"), path),
-    "pvd.txt": _copy("pvd.txt"),
-    "contrat.html": _copy("contrat.html"),
+    **{name: _rendered(render, Path(name).stem) for name, render in RENDERERS.items()},
+    **{name: _copy(name) for name in ("pvd.txt", "contrat.html")},
 }
 
 
