@@ -131,6 +131,16 @@ def test_html_nested_lists_and_roman_letter_text(parsed, tmp_path) -> None:
     assert "### Enjeu 2 : Réduire les pollutions diffuses" in lines
     assert any(line.startswith("#### Opération 2.3 – ") for line in lines)
     assert "    - Montant : 60 000 € HT" in lines
+    items = "<li>Enjeu 1 : Eau<ol><li>Opération 1.1 – Seuils</li></ol></li>"
+    nav = f"<nav aria-label='Sommaire'><ol>{items}</ol></nav>"
+    page = tmp_path / "nav.html"
+    page.write_text(f"<html><body><h1>Contrat</h1>{nav}<p>Texte.</p></body></html>", encoding="utf-8")
+    assert [x for x in load(page).lines if x.strip()] == [
+        "# Contrat",
+        "- Enjeu 1 : Eau",
+        "  - Opération 1.1 – Seuils",
+        "Texte.",
+    ]  # a contents nav's nested list stays a list
     haies = _action(parsed, "contrat.html", "Planter douze")
     assert haies.budget == "150 000 € HT" and [lv.ref for lv in haies.levels] == ["Enjeu 2"]
     boutique = _action(parsed, "pvd.txt", "Ouvrir une boutique")

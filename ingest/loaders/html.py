@@ -187,7 +187,8 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
         )
     elif name in ("ul", "ol"):
         lines: list[str] = []
-        _list_items(tag, 0, lines, _last_heading(blocks))
+        contents = tag.find_parent("nav") is not None  # a contents nav lists the headings, it holds none
+        _list_items(tag, 0, lines, 0 if contents else _last_heading(blocks))
         blocks.append(lines)
     elif name == "li":  # outside any list
         blocks.append(["- " + collapse_ascii_spaces(_inline_text(tag))])
