@@ -39,7 +39,7 @@ class LoadedText:
     A spreadsheet is rendered as tab-separated lines (header first) and also given as `sheets`."""
 
     lines: list[str]
-    format: str  # "txt", "md", "pdf", "docx", "html", "odt", "csv", "xlsx"
+    format: str  # "txt", "md", "pdf", "docx", "html", "odt", "csv", "xlsx", "ods"
     pages: list[int] | None = None  # pages[i] is the 1-based page of lines[i]
     warnings: list[str] = field(default_factory=list)
     sheets: list[Sheet] = field(default_factory=list)

@@ -1,12 +1,13 @@
 """The format-neutral document model with layout: blocks in reading order, and their lines.
 
 A loader gives a `LayoutDocument`: its `blocks` in reading order (headings, paragraphs, list items, table
-rows with their cells, side panels, running headers and footers), each with its page, box, font size and
-weight. `LayoutDocument.to_lines()` renders it as the `LoadedText` the shape detectors read, with the
+rows with their cells, side panels, running headers and footers, footnotes), each with its page, box, font
+size and weight. `LayoutDocument.to_lines()` renders it as the `LoadedText` the shape detectors read, with the
 conventions of the DOCX and HTML loaders: a heading is one '#'-prefixed line (level from the rank of its
 font size), a table row one line of tab-separated cells, a list item a '- ' line, a paragraph or a side
 panel block one line; blocks are separated by one blank line (consecutive list items and consecutive
-table rows stay together); headers and footers are dropped. The page of every line is kept, so provenance
+table rows stay together); headers, footers and footnotes are dropped (footnotes stay blocks of the
+model: their text is not the body's). The page of every line is kept, so provenance
 can name it; a blank line between blocks counts as part of the earlier block's page.
 """
 
@@ -24,8 +25,9 @@ TABLE_CELL = "table_cell"
 SIDE_PANEL = "side_panel"
 HEADER = "header"
 FOOTER = "footer"
-KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE_ROW, TABLE_CELL, SIDE_PANEL, HEADER, FOOTER)
-_DROPPED = (HEADER, FOOTER)
+FOOTNOTE = "footnote"
+KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE_ROW, TABLE_CELL, SIDE_PANEL, HEADER, FOOTER, FOOTNOTE)
+_DROPPED = (HEADER, FOOTER, FOOTNOTE)
 _GROUPED = (LIST_ITEM, TABLE_ROW)  # consecutive blocks of these kinds are not separated by blank lines
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points, origin at the top left
@@ -84,7 +86,7 @@ class LayoutDocument:
     warnings: list[str] = field(default_factory=list)
 
     def body(self) -> list[Block]:
-        """The blocks that are read (running headers and footers left out)."""
+        """The blocks that are read (running headers, footers and footnotes left out)."""
         return [block for block in self.blocks if block.kind not in _DROPPED]
 
     def to_lines(self) -> LoadedText:

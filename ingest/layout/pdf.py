@@ -20,6 +20,7 @@ from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.layout import pdf_running
 from ingest.layout.model import (
     FOOTER,
+    FOOTNOTE,
     HEADER,
     HEADING,
     PARAGRAPH,
@@ -115,7 +116,7 @@ def _running_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Bl
     for i, kind in sorted(page.running.items()):
         line = page.lines[i]
         block = Block(
-            kind=HEADER if kind == "header" else FOOTER,
+            kind={"header": HEADER, "footnote": FOOTNOTE}.get(kind, FOOTER),
             text=join_lines([line.text], style.compounds),
             page=page.content.number,
             bbox=(line.x0, line.top, line.x1, line.bottom),
@@ -322,6 +323,13 @@ def read_pdf(data: bytes, where: str) -> LayoutDocument:
     if not text_pages:
         raise EmptyDocument(SCANNED, where=where)
     style = _style(text_pages)
+    notes = 0
+    for page in text_pages:
+        found = pdf_running.footnote_lines(page.lines, style.body_size, page.running)
+        page.running.update(dict.fromkeys(found, "footnote"))
+        notes += len(found)
+    if notes:
+        warnings.append(f"{notes} footnote line(s) left out of the body text")
     blocks = _assemble(text_pages, style)
     _repair(blocks, warnings)
     rotated = sum(c.rotated for c in contents if c is not None)

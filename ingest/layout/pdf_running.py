@@ -5,6 +5,11 @@ filled on at least three pages and on 40 % of the pages with text, and one text 
 on two pages or more; its lines are then removed where they are the outermost line of their page
 (above everything for a header, below everything for a footer). A line of a band that only says a page
 number ("- 3 -", "Page 3/12", "3 / 12", "p. 3") is removed wherever it is.
+
+Footnotes (at the foot of the page or printed after their paragraph): lines set smaller than the body
+text, the first one starting with a number whose call stands as a superscript in the page's text ("… en
+trois ans¹." above, "1 Enquête régionale …" below); the lines of its size right under it, in its column,
+continue the note.
 """
 
 from __future__ import annotations
@@ -66,3 +71,43 @@ def running_lines(pages: list[tuple[list[Line], float]]) -> list[dict[int, str]]
             if _outermost(pages[p][0][i], pages[p][0], slot[0]):
                 marks[p][i] = slot[0]
     return marks
+
+
+_NOTE_START = re.compile(r"^\s*(\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})[.)]?\s+[^\W\d_]")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _continuation(line: Line, last: Line, first: Line) -> bool:
+    """A line of a footnote below its first line: same size, same column, right under the previous one."""
+    return (
+        abs(line.size - first.size) < 0.5
+        and abs(line.x0 - first.x0) < 2 * first.size
+        and 0 <= line.top - last.bottom < first.size
+        and not _NOTE_START.match(line.text)
+    )
+
+
+def footnote_lines(lines: list[Line], body_size: float, skip: dict[int, str]) -> list[int]:
+    """The indexes of the page's footnote lines (none when the page has none); ``skip``: its running lines.
+    A note is set smaller than the body, starts with its number, and that number stands as a superscript
+    call in the rest of the page's text; the lines under it in its column, of its size, continue it."""
+    kept = sorted((i for i in range(len(lines)) if i not in skip), key=lambda k: (lines[k].top, lines[k].x0))
+    text = "\n".join(lines[i].text for i in kept)
+    out: set[int] = set()
+    for n, i in enumerate(kept):
+        first = lines[i]
+        m = _NOTE_START.match(first.text)
+        if i in out or not m or first.size > body_size - 0.75:
+            continue
+        if m.group(1).translate(_SUPERSCRIPTS) not in text.replace(first.text, ""):
+            continue
+        out.add(i)
+        last = first
+        for j in kept[n + 1 :]:
+            line = lines[j]
+            if line.top - last.bottom >= first.size:
+                break
+            if _continuation(line, last, first):
+                out.add(j)
+                last = line
+    return sorted(out)

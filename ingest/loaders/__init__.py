@@ -2,10 +2,11 @@
 
 `load` picks the loader from the suffix (case-insensitive) and checks it against the
 content: bytes starting with `%PDF` are read as PDF, a ZIP holding `word/document.xml`
-as DOCX, one holding `xl/workbook.xml` as XLSX and one whose `mimetype` is OpenDocument
-text (with `content.xml`) as ODT, whatever the suffix says; a `.pdf`, `.docx`, `.xlsx`
-or `.odt` whose bytes are not that format is refused, and so is a binary `.csv`; a `.tsv` is read as a
-CSV (its tab delimiter is sniffed).
+as DOCX, one holding `xl/workbook.xml` as XLSX, one whose `mimetype` is OpenDocument
+text (with `content.xml`) as ODT and one whose `mimetype` is OpenDocument spreadsheet as
+ODS, whatever the suffix says; a `.pdf`, `.docx`, `.xlsx`, `.odt` or `.ods` whose bytes
+are not that format is refused, and so is a binary `.csv`; a `.tsv` is read as a CSV (its
+tab delimiter is sniffed).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from ingest.errors import EmptyDocument, UnreadableDocument, UnsupportedFormat
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
+from ingest.loaders.ods import load_ods
 from ingest.loaders.odt import load_odt
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.sheet import load_csv, load_xlsx
@@ -40,6 +42,7 @@ SUPPORTED_SUFFIXES = (
     ".csv",
     ".tsv",
     ".xlsx",
+    ".ods",
 )
 _FORMATS = {
     ".txt": "txt",
@@ -53,12 +56,15 @@ _FORMATS = {
     ".csv": "csv",
     ".tsv": "csv",  # tab-separated values: read as CSV, the delimiter is sniffed
     ".xlsx": "xlsx",
+    ".ods": "ods",
 }
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ZIP_FORMATS = {
     "docx": "un fichier Word .docx",
     "xlsx": "un fichier Excel .xlsx",
     "odt": "un fichier LibreOffice .odt",
+    "ods": "un fichier LibreOffice Calc .ods",
 }
 _LOADERS = {
     "pdf": load_pdf,
@@ -67,6 +73,7 @@ _LOADERS = {
     "html": load_html,
     "csv": load_csv,
     "xlsx": load_xlsx,
+    "ods": load_ods,
 }
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
@@ -98,11 +105,13 @@ def _zip_format(data: bytes) -> str | None:
         return "xlsx"
     if "content.xml" in members and _zip_mimetype(data) == _ODT_MIMETYPE:
         return "odt"
+    if "content.xml" in members and _zip_mimetype(data) == _ODS_MIMETYPE:
+        return "ods"
     return None
 
 
 def sniff(data: bytes) -> str | None:
-    """'pdf', 'docx', 'xlsx' or 'odt' when the content says so, else None."""
+    """'pdf', 'docx', 'xlsx', 'odt' or 'ods' when the content says so, else None."""
     if data.lstrip()[:4] == b"%PDF":
         return "pdf"
     if data.startswith(_ZIP_MAGIC):
@@ -114,6 +123,7 @@ _WHAT_IS_MISSING = {
     "docx": "word/document.xml",
     "xlsx": "xl/workbook.xml",
     "odt": "content.xml avec le type MIME OpenDocument texte",
+    "ods": "content.xml avec le type MIME OpenDocument classeur",
 }
 _LEGACY = {
     "docx": "un ancien fichier Word .doc ; enregistrez-le en .docx",
@@ -165,9 +175,9 @@ def _mismatch(data: bytes, fmt: str, claimed: str | None, suffix: str, where: st
     return [f"content is {fmt.upper()} although the suffix is {suffix or '(none)'!r}"]
 
 
-def _check_odt_xml(data: bytes, where: str) -> None:
-    """Every XML member of an ODT well formed and of ordinary depth, before odfpy (which prints and then fails
-    on a broken member) reads it."""
+def _check_odt_xml(data: bytes, where: str, fmt: str = "odt") -> None:
+    """Every XML member of an ODT (or ODS) well formed and of ordinary depth, before odfpy (which prints
+    and then fails on a broken member) reads it."""
     from lxml import etree  # a dependency of python-docx, already loaded by the DOCX loader
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -179,9 +189,9 @@ def _check_odt_xml(data: bytes, where: str) -> None:
                 etree.fromstring(archive.read(member), parser)
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise UnreadableDocument(
-                    f"ODT illisible : {member} n'est pas du XML bien formé ({exc})",
+                    f"{fmt.upper()} illisible : {member} n'est pas du XML bien formé ({exc})",
                     where=where,
-                    valid=_ZIP_FORMATS["odt"],
+                    valid=_ZIP_FORMATS[fmt],
                 ) from None
 
 
@@ -203,8 +213,8 @@ def load(path: Path) -> LoadedText:
     else:
         warnings += _mismatch(data, fmt, _FORMATS.get(suffix), suffix, where)
     logger.debug("loading %s as %s", where, fmt)
-    if fmt == "odt":
-        _check_odt_xml(data, where)
+    if fmt in ("odt", "ods"):
+        _check_odt_xml(data, where, fmt)
     try:
         loaded = _LOADERS[fmt](data, where) if fmt in _LOADERS else load_text(data, where, fmt)
     except RecursionError:  # markup nested deeper than any loader's walk goes (a forged or broken file)

@@ -16,6 +16,7 @@ from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.docx_numbering import Numbering
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
+from ingest.shapes.outline_words import classify
 from ingest.text import collapse_ascii_spaces
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def _outline_level(p_pr: Any) -> int | None:
     return int(value) + 1 if value is not None and value.isdigit() and int(value) < 9 else None
 
 
+_STRUCTURE_ROLES = ("level", "unit", "sub")
 _CHAIN_MAX = 10  # basedOn chains are short; a loop in a broken file must end
 
 
@@ -130,6 +132,7 @@ class _Blocks:
         self.kinds: list[str] = []
         self.numbering = numbering
         self.level = 0
+        self.passage = False  # whether that heading heads a typed passage
 
     def add(self, lines: list[str], kind: str) -> None:
         self.blocks.append(lines)
@@ -138,17 +141,25 @@ class _Blocks:
 
 def _paragraph(paragraph: Paragraph, out: _Blocks) -> None:
     """Append a paragraph as a block: heading, list item (merged with the previous item) or text. A
-    heading numbered by automatic list numbering gets its number as a reader sees it; a title set in bold
-    without a heading style is a heading one level below the last styled one."""
+    heading numbered by automatic list numbering gets its number as a reader sees it, and so does a list
+    paragraph whose drawn number names a level or a unit (then a heading); a title set in bold without a
+    heading style is a heading one level below the last styled one."""
     text = paragraph.text
     if not text.strip():
         return
     number = out.numbering.label(paragraph)
     level = _heading_level(paragraph)
     if level is not None:
-        out.level = level
+        out.level, out.passage = level, classify(text).role == "passage"
         text = f"{number} {text}" if number else text
         out.add(["#" * level + " " + collapse_ascii_spaces(text)], "heading")
+    elif number and classify(f"{number} {text}").role in _STRUCTURE_ROLES:
+        # a list level whose drawn number names a level or a unit ("Mission 1 –", "Action 1.2 –"): a plan
+        # whose levels are only a multilevel list, a heading one level per list level below the last one
+        # (a sibling of a typed passage's heading: "Diagnostic" does not hold the plan's levels)
+        base = out.level - 1 if out.passage else out.level
+        depth = base + 1 + out.numbering.depth(paragraph)
+        out.add(["#" * min(depth, 6) + " " + collapse_ascii_spaces(f"{number} {text}")], "numbered")
     elif _is_list_item(paragraph):
         item = "- " + collapse_ascii_spaces(text)
         if out.kinds and out.kinds[-1] == "list":

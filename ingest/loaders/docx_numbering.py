@@ -109,6 +109,11 @@ class Numbering:
             ilvl = next((k for k, lv in levels.items() if lv.style == style), 0)
         return abstract_id, min(int(ilvl), MAX_LEVELS - 1)
 
+    def depth(self, paragraph: Any) -> int:
+        """The list level (w:ilvl, 0 at the top) of a numbered paragraph; 0 for any other."""
+        found = self._resolve(paragraph)
+        return found[1] if found else 0
+
     def label(self, paragraph: Any) -> str | None:
         """The number drawn before ``paragraph`` ("Fiche-action 1.2 –"), None when it is not numbered or is
         a bullet. Counting advances for every numbered paragraph, in document order."""

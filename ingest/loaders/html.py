@@ -14,15 +14,18 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ingest.errors import EmptyDocument, UnreadableDocument
+from ingest.labels import default_lexicon
+from ingest.loaders.markdown import LABEL_ITEM
 from ingest.loaders.text import check_not_binary, decode_text, join_blocks
 from ingest.records import LoadedText
-from ingest.shapes.outline_words import passage_kind, structure
+from ingest.shapes.outline_words import classify, passage_kind, structure
 from ingest.text import collapse_ascii_spaces
 
 logger = logging.getLogger(__name__)
 
 _DROPPED = ["script", "style", "nav", "head", "noscript", "template"]
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_HASH_LINE = re.compile(r"^(#{1,6})\s")
 _BLOCKS = frozenset(
     {
         *("address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div", "dl"),
@@ -106,8 +109,11 @@ def _table_rows(table: Tag) -> list[str]:
     return rows
 
 
-def _list_items(tag: Tag, depth: int, lines: list[str]) -> None:
-    """'- item' lines of a <ul>/<ol>, nested lists indented by two spaces per level."""
+def _list_items(tag: Tag, depth: int, lines: list[str], heading: int = 0) -> None:
+    """'- item' lines of a <ul>/<ol>, nested lists indented by two spaces per level. With ``heading`` (the
+    level of the last heading above the list), an item of an ``<ol>`` that holds a nested list and is no
+    label item ("Partenaires :" above its sub-list) is a heading one level deeper per such nesting: a plan
+    written as nested lists (axes > actions > fields), as the Markdown loader reads one."""
     for li in tag.find_all("li", recursive=False):
         parts: list[str] = []
         for child in li.children:
@@ -117,10 +123,24 @@ def _list_items(tag: Tag, depth: int, lines: list[str]) -> None:
                 text = _inline_text(child)
                 parts.append(f" {text} " if child.name in _BLOCKS else text)
         text = collapse_ascii_spaces("".join(parts))
-        if text:
+        subs = li.find_all(["ul", "ol"], recursive=False)
+        titled = heading and tag.name == "ol" and subs and text and not _label_item(text)
+        if titled:
+            lines.append("#" * min(6, heading + 1) + " " + text)
+        elif text:
             lines.append("  " * depth + "- " + text)
-        for sub in li.find_all(["ul", "ol"], recursive=False):
-            _list_items(sub, depth + 1, lines)
+        for sub in subs:
+            _list_items(sub, depth + 1, lines, heading + 1 if titled else 0)
+
+
+def _label_item(text: str) -> bool:
+    """A field label above its own sub-list ("Partenaires :", "Partenaires : voir ci-dessous"), not a titled
+    item ("Enjeu 1 : Restaurer …", whose words before the colon name no field)."""
+    if text.rstrip().endswith(":"):
+        return True
+    if classify(text).role in ("level", "unit", "sub"):  # a level or unit word and its number
+        return False
+    return bool(LABEL_ITEM.search(text)) and default_lexicon().match(text.split(":", 1)[0]) is not None
 
 
 def _flush(inline: list[str], blocks: list[list[str]]) -> None:
@@ -149,6 +169,15 @@ def _walk(node: Tag, blocks: list[list[str]]) -> None:
     _flush(inline, blocks)
 
 
+def _last_heading(blocks: list[list[str]]) -> int:
+    """The level of the last heading line written (1 when there is none: the page's title level)."""
+    for block in reversed(blocks):
+        for line in reversed(block):
+            if m := _HASH_LINE.match(line):
+                return len(m.group(1))
+    return 1
+
+
 def _block(tag: Tag, blocks: list[list[str]]) -> None:
     """Render one block element."""
     name = tag.name
@@ -158,7 +187,8 @@ def _block(tag: Tag, blocks: list[list[str]]) -> None:
         )
     elif name in ("ul", "ol"):
         lines: list[str] = []
-        _list_items(tag, 0, lines)
+        contents = tag.find_parent("nav") is not None  # a contents nav lists the headings, it holds none
+        _list_items(tag, 0, lines, 0 if contents else _last_heading(blocks))
         blocks.append(lines)
     elif name == "li":  # outside any list
         blocks.append(["- " + collapse_ascii_spaces(_inline_text(tag))])

@@ -17,7 +17,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _HASH = re.compile(r"^(#{1,6})\s")
 _ITEM = re.compile(r"^(\s*)(?:\d{1,3}[.)]|[-*+])\s+\S")
 _NUMBERED_ITEM = re.compile(r"^(\s*)\d{1,3}[.)]\s+(.*\S)\s*$")
-_LABEL_ITEM = re.compile(r"^[^:]{1,60}:(?:\s|$)|:\s*$")  # "Partenaires :" above its own sub-list
+LABEL_ITEM = re.compile(r"^[^:]{1,60}:(?:\s|$)|:\s*$")  # "Partenaires :" above its own sub-list
 
 
 def _front_matter_end(lines: list[str]) -> int:
@@ -87,7 +87,7 @@ def _list_headings(lines: list[str]) -> list[str]:
         if not m or not _ITEM.match(nxt) or _indent(nxt) <= _indent(line):
             continue
         text = m.group(2)
-        if _LABEL_ITEM.search(text.strip("*_ ")):
+        if LABEL_ITEM.search(text.strip("*_ ")):
             continue
         indent = _indent(line)
         open_ = [k for k in open_ if k < indent] + [indent]

@@ -106,6 +106,16 @@ class _Units:
     def __init__(self, ctx: Context, lexicon: Lexicon):
         self.ctx, self.lexicon, self.s = ctx, lexicon, structure()
         self.reader = Reader(ctx, lexicon, self.s)
+        self.contact_orgs: dict[int, list] = {}  # id(action) -> the organisations of its contacts
+
+    def contacts_as_pilots(self, actions: list[ActionRecord]) -> None:
+        """A plan whose units name no pilot at all (a booklet of examples that gives each one's contacts):
+        the organisation of a unit's contacts is the one that carries it. Where any unit has a pilot
+        field, a contact line is a contact, not a pilot."""
+        if any(a.pilots for a in actions):
+            return
+        for action in actions:
+            action.pilots = self.contact_orgs.get(id(action), [])
 
     def record(self, unit: Heading, panel: tuple[int, int] | None, skip: set[int]) -> ActionRecord:
         body = Body()
@@ -149,7 +159,7 @@ class _Units:
             if not self.lexicon.match(label):
                 action.warnings.append(f"ligne {line} : libellé non reconnu « {label} » (gardé tel quel)")
         if not action.pilots:
-            action.pilots = self._contact_orgs(body, read.row.line)
+            self.contact_orgs[id(action)] = self._contact_orgs(body, read.row.line)
         action.fields_missing = [f for f in action.fields_missing if f != "description" or not prose]
         return action
 
@@ -196,6 +206,39 @@ def _passages(found: list[Heading]) -> list[Passage]:
     ]
 
 
+_FIGURE = re.compile(r"(?<![\w,.])\d{1,3}(?:[  ]\d{3})*(?:[.,]\d+)?(?:\s*%|(?![\d,.]))")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _figures(ctx: Context, h: Heading) -> int:
+    """How many figures (counts, percentages; not years) a heading's own text gives."""
+    n = 0
+    for k in range(h.line + 1, h.end + 1):
+        n += sum(1 for m in _FIGURE.finditer(ctx.line(k)) if not _YEAR.match(m.group(0).strip()))
+    return n
+
+
+def _type_figures(ctx: Context, found: list[Heading]) -> None:
+    """A section before the plan's first level or unit, beside them (at the depth of the first one), with
+    no heading below it, no word of its own and figures in its text (counts, rates) is the diagnostic, a
+    heading that describes the situation in its own words: a passage, never a level. The document's first
+    heading (its title, above the issuer and the period) is none."""
+    first = next((h for h in found if h.role in ("level", "unit")), None)
+    if first is None:
+        return
+    for h in found[1:]:  # the first heading is the document's title
+        if h is first:
+            return
+        if (
+            h.role == "other"
+            and h.depth == first.depth
+            and not h.children
+            and not in_passage(h)
+            and _figures(ctx, h) >= structure().min_diagnostic_figures
+        ):
+            h.role, h.kind = "passage", "diagnostic"
+
+
 def _labelled_lines(ctx: Context, h: Heading, lexicon: Lexicon) -> int:
     """How many lines of a heading's own text are a known label with its value ("Pilote : X", a tab row)."""
     n = 0
@@ -237,15 +280,18 @@ def detect(ctx: Context) -> Outline:
     roles(found, structure())
     if not any(h.role == "unit" for h in found):
         _promote_labelled(ctx, found, lexicon)
+    _type_figures(ctx, found)
     units = [h for h in found if h.role == "unit"]
     builder = _Units(ctx, lexicon)
     if not units:  # no heading names a unit: the rows of action tables under the headings may
         actions = [builder._build(unit, body) for unit, body in table_units(ctx, found, lexicon)]
         if actions:
+            builder.contacts_as_pilots(actions)
             return Outline(actions=actions, passages=_passages(found), headings=found)
         promote_bare_levels(found, structure())
         units = [h for h in found if h.role == "unit"]
     panels = _panels(ctx, found, units)
     skip = {n for first, last in panels.values() for n in range(first, last + 1)}
     actions = [builder.record(u, panels.get(u.line), skip) for u in units]
+    builder.contacts_as_pilots(actions)
     return Outline(actions=actions, passages=_passages(found), headings=found)

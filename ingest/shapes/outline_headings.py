@@ -56,10 +56,21 @@ def _signature(h: Heading, upper: bool) -> tuple | None:
     if h.role == "code":
         return ("code",)
     if h.role == "numbered":
-        return ("numbered", _parts(h.number))
+        return ("numbered", _parts(h.number), _style(h.number))
     if h.role == "passage" or upper:
         return ("caps",)
     return None
+
+
+def _style(number: str | None) -> str:
+    """The numbering style of a bare number's first part: "1." decimal, "IV." roman, "A." / "a)" letters
+    (a plan numbered "I. / A. / 1." has three kinds of headings, all of one part)."""
+    first = re.match(r"\d+|[IVXLC]+(?![A-Za-z])|[A-Z]|[a-z]", number or "")
+    if first is None or first.group(0)[0].isdigit():
+        return "decimal"
+    if first.group(0)[0] in "IVXLC" and not number.startswith(("L", "C")):
+        return "roman"
+    return "upper" if first.group(0).isupper() else "lower"
 
 
 def _breadcrumb_tail(text: str, s: Structure) -> str:
@@ -97,9 +108,17 @@ def _hash_heading(m: re.Match[str], raw: str, s: Structure) -> Heading | None:
     return h
 
 
-def _plain_heading(h: Heading, text: str, nxt: str, upper: bool) -> bool:
-    """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals)."""
-    if h.role == "numbered" and (nxt or text.endswith(".") and not h.title.endswith("?")):
+def _field_line(line: str, lexicon: Lexicon) -> bool:
+    """A "Label : value" line whose label the lexicon knows (a unit's first field, right below its title)."""
+    label, colon, _ = line.partition(":")
+    return bool(colon) and lexicon.match(label.strip(), prefix=False) is not None
+
+
+def _plain_heading(h: Heading, text: str, nxt: str, upper: bool, lexicon: Lexicon) -> bool:
+    """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals). A
+    numbered line is one when a blank line or a known field line follows it."""
+    followed = nxt and not _field_line(nxt, lexicon)
+    if h.role == "numbered" and (followed or text.endswith(".") and not h.title.endswith("?")):
         return False
     if h.role == "other" and not upper:
         return False
@@ -141,7 +160,7 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
                 out.append(h)
             continue
         upper = is_upper_text(text) and len(text) <= 100 and not lexicon.match(text)
-        if not _plain_heading(h, text, nxt, upper):
+        if not _plain_heading(h, text, nxt, upper, lexicon):
             continue
         sig = _signature(h, upper)
         h.line = i + 1
@@ -206,6 +225,13 @@ def _promote(live: list[Heading], s: Structure) -> None:
         for h in leaves:
             if _parts(h.number) == max(parts):
                 h.role = "unit"
+        return
+    # bare numberings of several styles nested ("I. / A. / 1."): the leaves below numbered headings, with
+    # text of their own, when every leaf is one
+    nested = [h for h in leaves if h.parent is not None and h.parent.role == "numbered" and h.end > h.line]
+    if len(nested) >= s.min_bare_units and len(nested) == len(leaves):
+        for h in nested:
+            h.role = "unit"
         return
     # numbered paragraphs right below the grouping levels ("1. Title" items of a numbered list)
     listed = [h for h in leaves if h.parent is not None and h.parent.role == "level" and h.end > h.line]

@@ -30,6 +30,7 @@ class Structure:
     deep_numbering: int
     min_bare_units: int
     min_labelled_fields: int
+    min_diagnostic_figures: int
     breadcrumb: re.Pattern  # the separator of a breadcrumb line ("Engagement 1 > Fiche 1.2")
     table_header_values: frozenset[str]  # folded value cells of a table's header row ("contenu")
     summary_sheets: tuple[str, ...] = ()  # folded names of a workbook's summary sheets ("synthèse")
@@ -61,6 +62,7 @@ def structure() -> Structure:
         deep_numbering=int(units["deep_numbering"]),
         min_bare_units=int(units["min_bare_units"]),
         min_labelled_fields=int(units["min_labelled_fields"]),
+        min_diagnostic_figures=int(units["min_diagnostic_figures"]),
         breadcrumb=re.compile(data["layout"]["breadcrumb"]),
         table_header_values=frozenset(fold(w) for w in data["layout"]["table_header_values"]),
         summary_sheets=tuple(fold(w) for w in data["layout"].get("summary_sheets", [])),

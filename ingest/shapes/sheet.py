@@ -160,8 +160,9 @@ def _unit(header: str) -> str:
 
 
 # fields kept apart whose value, when it is an amount, is the budget of an action that has no budget field
-# ("Moyens : 90 000 € par an", "Impact budgétaire : 4 M€ par an")
-BUDGET_FALLBACK = ("means", "budget_impact")
+# ("Moyens : 90 000 € par an", "Impact budgétaire : 4 M€ par an", "Montant : 380 000 € HT" when no funder
+# column stands before it: after one, it is that funder's amount)
+BUDGET_FALLBACK = ("means", "budget_impact", "amount")
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:k€|m€|€|euros?\b)", re.I)
 
 
@@ -171,7 +172,14 @@ def _budget(row: _Row) -> str | None:
         unit = _unit(col.header) if _NUMBER.match(value) else ""
         parts.append(f"{value} {unit}".strip())
     if not parts:
-        fallback = [v for c, v in row.by_record.get("extra", []) if c.spec and c.spec.key in BUDGET_FALLBACK]
+        funders = {c.index for c, _ in row.by_record.get("partners", []) if c.spec and c.spec.role}
+        fallback = [
+            v
+            for c, v in row.by_record.get("extra", [])
+            if c.spec
+            and c.spec.key in BUDGET_FALLBACK
+            and not (c.spec.key == "amount" and c.index - 1 in funders)
+        ]
         parts = [v for v in fallback if _AMOUNT.search(v)][:1]
     return " ; ".join(parts) or None
 

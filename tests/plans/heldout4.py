@@ -39,7 +39,7 @@ from openpyxl.styles import Font
 
 from . import heldout
 from .model import DASH, Action, HeldOutSet, Plan
-from .render_docx import add_parts
+from .render_docx import emit_plan
 
 SET = HeldOutSet("heldout4")
 expected, plan = SET.expected, SET.plan
@@ -117,14 +117,7 @@ def render_numbered_docx(p: Plan, path: Path) -> Path:
     document = docx.Document()
     _add_numbering(document)
     _page_footer(document, p)
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    add_parts(document, p.before)
-    for group in p.groups:
-        _numbered_heading(document, group.title, 1)
-        for action in group.actions:
-            _fiche(document, action)
-    add_parts(document, p.after)
+    emit_plan(document, p, _fiche, group=lambda document, g: _numbered_heading(document, g.title, 1))
     document.save(str(path))
     return path
 

@@ -45,7 +45,7 @@ from . import heldout
 from .heldout5_pdf import render_grid_pdf, render_three_columns_pdf
 from .model import DASH, Action, HeldOutSet, Plan
 from .render_docx import _header_footer
-from .render_odt import OdtWriter, heading_styles
+from .render_odt import OdtWriter, emit_plan, heading_styles
 
 SET = HeldOutSet("heldout5")
 expected, plan = SET.expected, SET.plan
@@ -144,21 +144,12 @@ class _LongTables(OdtWriter):
 
 def render_long_tables_odt(p: Plan, path: Path) -> Path:
     doc = _LongTables()
-    doc.para(p.title)
-    doc.para(p.issuer)
-    for section in p.before:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
-    for group in p.groups:
-        doc.heading(f"{group.ref} {DASH} {group.title}", 1)
-        for action in group.actions:
-            doc.heading(f"{action.ref} {DASH} {action.title}", 2)
-            doc.fiche_table(action.fields)
-    for section in p.after:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
+
+    def fiche(doc: _LongTables, action, level: int) -> None:
+        doc.heading(f"{action.ref} {DASH} {action.title}", level)
+        doc.fiche_table(action.fields)
+
+    emit_plan(doc, p, fiche)
     doc.odt.save(str(path))
     return path
 

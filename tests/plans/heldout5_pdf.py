@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,12 +21,12 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
 
-from .model import DASH, Plan, Section
+from .model import DASH, Plan
+from .render_pdf import StoryStyles, decorate, para, plan_story
 
 REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
 BODY = ParagraphStyle("body5", fontName=REGULAR, fontSize=9, leading=11.5, spaceAfter=4)
@@ -36,37 +35,17 @@ SUB = ParagraphStyle("sub5", fontName=REGULAR, fontSize=12, leading=15, spaceAft
 H1 = ParagraphStyle("h1_5", fontName=BOLD, fontSize=15, leading=18, spaceBefore=8, spaceAfter=6)
 H2 = ParagraphStyle("h2_5", fontName=BOLD, fontSize=11, leading=14, spaceBefore=6, spaceAfter=4)
 LABEL = ParagraphStyle("label5", fontName=BOLD, fontSize=8.5, leading=10.5)
+STORY = StoryStyles(COVER, SUB, H1, BODY)
 CELL = ParagraphStyle("cell5", fontName=REGULAR, fontSize=8.5, leading=10.5)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _section(section: Section) -> list:
-    out: list = [_p(section.heading, H1)]
-    out += [_p(text, BODY) for text in section.paragraphs]
-    out += [_p(f"{acronym} : {meaning}", BODY) for acronym, meaning in section.entries]
-    return out
-
-
-def _decorate(header: str):
-    def draw(canvas, doc) -> None:
-        width, height = doc.pagesize
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        if header:
-            canvas.drawString(36, height - 24, header)
-            canvas.line(36, height - 28, width - 36, height - 28)
-        canvas.drawRightString(width - 36, 18, f"page {doc.page}")
-        canvas.restoreState()
-
-    return draw
+def PAGE(header: str):  # noqa: N802 (a page decoration, named like the styles)
+    return decorate(header, font=7.5, top=24, centred=False)
 
 
 # -- landscape grid tables -----------------------------------------------------------------------------
 def _grid(rows: list[tuple[str, str]], width: float) -> Table:
-    data = [[_p(label, LABEL), _p(value, CELL)] for label, value in rows]
+    data = [[para(label, LABEL), para(value, CELL)] for label, value in rows]
     table = Table(data, colWidths=[170, width - 170], splitByRow=1, repeatRows=0)
     table.setStyle(
         TableStyle(
@@ -86,18 +65,15 @@ def render_grid_pdf(p: Plan, path: Path) -> Path:
         str(path), pagesize=size, leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=32
     )
     frame = Frame(36, 32, size[0] - 72, size[1] - 72, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(p.running_header))])
-    story: list = [_p(p.title, COVER), _p(p.issuer, SUB), PageBreak()]
-    for section in p.before:
-        story += _section(section)
-    for group in p.groups:
-        story += [PageBreak(), _p(f"{group.ref} {DASH} {group.title}", H1)]
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=PAGE(p.running_header))])
+
+    def group(k: int, group) -> list:
+        out: list = [PageBreak(), para(f"{group.ref} {DASH} {group.title}", H1)]
         for action in group.actions:
-            story += [_p(f"{action.ref} {DASH} {action.title}", H2), _grid(action.fields, frame._width)]
-    story.append(PageBreak())
-    for section in p.after:
-        story += _section(section)
-    doc.build(story)
+            out += [para(f"{action.ref} {DASH} {action.title}", H2), _grid(action.fields, frame._width)]
+        return out
+
+    doc.build(plan_story(p, STORY, group))
     return path
 
 
@@ -113,20 +89,25 @@ def render_three_columns_pdf(p: Plan, path: Path) -> Path:
     inner = width - 72
     title = Frame(36, height - 150, inner, 110, id="title")
     first = PageTemplate(
-        id="first", frames=[title, *_columns(36, 36, inner, height - 192)], onPage=_decorate("")
+        id="first",
+        frames=[title, *_columns(36, 36, inner, height - 192)],
+        onPage=PAGE(""),
     )
-    rest = PageTemplate(id="rest", frames=_columns(36, 36, inner, height - 76), onPage=_decorate(""))
+    rest = PageTemplate(
+        id="rest",
+        frames=_columns(36, 36, inner, height - 76),
+        onPage=PAGE(""),
+    )
     doc.addPageTemplates([first, rest])
-    story: list = [_p(p.title, COVER), _p(p.issuer, SUB), NextPageTemplate("rest"), FrameBreak()]
-    for section in p.before:
-        story += _section(section)
-    for group in p.groups:
-        story.append(_p(group.title, H1))
+
+    def group(k: int, group) -> list:
+        out: list = [para(group.title, H1)]
         for action in group.actions:
-            story.append(_p(action.title, H2))
-            story += [_p(text, BODY) for text in action.body]
-            story += [_p(f"{label} : {value}", BODY) for label, value in action.fields]
-    for section in p.after:
-        story += _section(section)
-    doc.build(story)
+            out.append(para(action.title, H2))
+            out += [para(text, BODY) for text in action.body]
+            out += [para(f"{label} : {value}", BODY) for label, value in action.fields]
+        return out
+
+    opening = (lambda: NextPageTemplate("rest"), FrameBreak)
+    doc.build(plan_story(p, STORY, group, opening=opening, closing=()))
     return path

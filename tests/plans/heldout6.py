@@ -35,14 +35,15 @@ import docx
 import openpyxl
 from odf import teletype
 from odf.style import ParagraphProperties, Style, TextProperties
-from odf.text import List, ListItem, P
+from odf.text import P
 from openpyxl.styles import Alignment, Font
 
 from . import heldout
 from .heldout6_pdf import render_side_by_side_pdf, render_titled_grid_pdf
 from .model import DASH, Action, HeldOutSet, Plan
 from .render_docx import _header_footer
-from .render_odt import OdtWriter, heading_styles
+from .render_docx import emit_plan as emit_plan_docx
+from .render_odt import OdtWriter, emit_plan, heading_styles
 
 SET = HeldOutSet("heldout6")
 expected, plan = SET.expected, SET.plan
@@ -72,22 +73,13 @@ def _horizontal_table(document, action: Action, columns: int = 3) -> None:
 def render_horizontal_tables_docx(p: Plan, path: Path) -> Path:
     document = docx.Document()
     _header_footer(document, p)
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    for section in p.before:
-        document.add_heading(section.heading, level=1)
-        for text in section.paragraphs:
-            document.add_paragraph(text)
-    for group in p.groups:
-        document.add_heading(f"{group.ref} {DASH} {group.title}", level=1)
-        for action in group.actions:
-            document.add_heading(f"{action.ref} {DASH} {action.title}", level=2)
-            _horizontal_table(document, action)
-            document.add_paragraph("")
-    for section in p.after:
-        document.add_heading(section.heading, level=1)
-        for text in section.paragraphs:
-            document.add_paragraph(text)
+
+    def fiche(document, action: Action) -> None:
+        document.add_heading(f"{action.ref} {DASH} {action.title}", level=2)
+        _horizontal_table(document, action)
+        document.add_paragraph("")
+
+    emit_plan_docx(document, p, fiche)
     document.save(str(path))
     return path
 
@@ -102,16 +94,6 @@ class _ListFields(OdtWriter):
         self.step.addElement(TextProperties(fontstyle="italic"))
         self.odt.styles.addElement(self.step)
 
-    def bullets(self, items: list[str]) -> None:
-        lst = List()
-        for item in items:
-            li = ListItem()
-            p = P()
-            teletype.addTextToElement(p, item)
-            li.addElement(p)
-            lst.addElement(li)
-        self.odt.text.addElement(lst)
-
     def step_para(self, text: str) -> None:
         p = P(stylename=self.step)
         teletype.addTextToElement(p, text)
@@ -120,27 +102,14 @@ class _ListFields(OdtWriter):
 
 def render_list_fields_odt(p: Plan, path: Path) -> Path:
     doc = _ListFields()
-    doc.para(p.title)
-    doc.para(p.issuer)
-    for section in p.before:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
-    for ambition in p.groups:
-        doc.heading(f"{ambition.ref} {DASH} {ambition.title}", 1)
-        for engagement in ambition.groups:
-            doc.heading(f"{engagement.ref} {DASH} {engagement.title}", 2)
-            for action in engagement.actions:
-                doc.heading(f"{action.ref} {DASH} {action.title}", 3)
-                doc.bullets([f"{label} : {value}" for label, value in action.fields])
-                for step in action.steps:
-                    doc.step_para(f"{step.ref} {step.title}")
-    for section in p.after:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
-        for acronym, meaning in section.entries:
-            doc.para(f"{acronym} : {meaning}")
+
+    def action(doc: _ListFields, action: Action, level: int) -> None:
+        doc.heading(f"{action.ref} {DASH} {action.title}", level)
+        doc.bullets([f"{label} : {value}" for label, value in action.fields])
+        for step in action.steps:
+            doc.step_para(f"{step.ref} {step.title}")
+
+    emit_plan(doc, p, action)
     doc.odt.save(str(path))
     return path
 

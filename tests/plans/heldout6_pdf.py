@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,13 +21,13 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from .model import DASH, Action, Plan, Section
+from .model import DASH, Action, Plan
+from .render_pdf import StoryStyles, decorate, para, plan_story
 
 REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
 BODY = ParagraphStyle("body6", fontName=REGULAR, fontSize=9.5, leading=12, spaceAfter=5)
@@ -37,41 +36,17 @@ SUB = ParagraphStyle("sub6", fontName=REGULAR, fontSize=12, leading=15, spaceAft
 H1 = ParagraphStyle("h1_6", fontName=BOLD, fontSize=16, leading=20, spaceBefore=8, spaceAfter=8)
 H2 = ParagraphStyle("h2_6", fontName=BOLD, fontSize=12, leading=15, spaceBefore=2, spaceAfter=6)
 LABEL = ParagraphStyle("label6", fontName=BOLD, fontSize=8.5, leading=10.5)
+STORY = StoryStyles(COVER, SUB, H1, BODY)
 CELL = ParagraphStyle("cell6", fontName=REGULAR, fontSize=8.5, leading=10.5)
 BAR = ParagraphStyle("bar6", fontName=BOLD, fontSize=10, leading=12, textColor=colors.white)
 TITLE = ParagraphStyle("title6", fontName=BOLD, fontSize=11, leading=14)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _section(section: Section) -> list:
-    out: list = [_p(section.heading, H1)]
-    out += [_p(text, BODY) for text in section.paragraphs]
-    out += [_p(f"{acronym} : {meaning}", BODY) for acronym, meaning in section.entries]
-    return out
-
-
-def _decorate(header: str, footer: str = "page {n}"):
-    def draw(canvas, doc) -> None:
-        width, height = doc.pagesize
-        canvas.saveState()
-        canvas.setFont(REGULAR, 8)
-        if header:
-            canvas.drawString(36, height - 26, header)
-            canvas.line(36, height - 30, width - 36, height - 30)
-        canvas.drawCentredString(width / 2, 18, footer.format(n=doc.page))
-        canvas.restoreState()
-
-    return draw
-
-
 # -- landscape, two fiches per page ---------------------------------------------------------------------
 def _fiche(action: Action, width: float) -> list:
-    out: list = [_p(f"{action.ref} {DASH} {action.title}", H2)]
-    out += [_p(text, BODY) for text in action.body]
-    rows = [[_p(label, LABEL), _p(value, CELL)] for label, value in action.fields]
+    out: list = [para(f"{action.ref} {DASH} {action.title}", H2)]
+    out += [para(text, BODY) for text in action.body]
+    rows = [[para(label, LABEL), para(value, CELL)] for label, value in action.fields]
     table = Table(rows, colWidths=[110, width - 110])
     table.setStyle(
         TableStyle(
@@ -91,30 +66,26 @@ def render_side_by_side_pdf(p: Plan, path: Path) -> Path:
     half = (inner - gap) / 2
     single = Frame(36, 36, inner, size[1] - 80, id="single")
     footer = "– {n} –"
-    templates = [PageTemplate(id="single", frames=[single], onPage=_decorate("", footer))]
+    templates = [PageTemplate(id="single", frames=[single], onPage=decorate("", footer))]
     for k, group in enumerate(p.groups):
         frames = [
             Frame(36, 36, half, size[1] - 80, id=f"left{k}"),
             Frame(36 + half + gap, 36, half, size[1] - 80, id=f"right{k}"),
         ]
         header = f"{group.ref} {DASH} {group.title}"
-        templates.append(PageTemplate(id=f"fiches{k}", frames=frames, onPage=_decorate(header, footer)))
+        templates.append(PageTemplate(id=f"fiches{k}", frames=frames, onPage=decorate(header, footer)))
     doc.addPageTemplates(templates)
-    story: list = [_p(p.title, COVER), _p(p.issuer, SUB), PageBreak()]
-    for section in p.before:
-        story += _section(section)
-    for k, group in enumerate(p.groups):
-        story += [PageBreak(), Spacer(1, 150), _p(f"{group.ref} {DASH} {group.title}", COVER)]
-        story += [NextPageTemplate(f"fiches{k}"), PageBreak()]
+
+    def divider_and_fiches(k: int, group) -> list:
+        out: list = [PageBreak(), Spacer(1, 150), para(f"{group.ref} {DASH} {group.title}", COVER)]
+        out += [NextPageTemplate(f"fiches{k}"), PageBreak()]
         for n, action in enumerate(group.actions):
             if n:
-                story.append(FrameBreak())
-            story += _fiche(action, half)
-        story.append(NextPageTemplate("single"))
-    story.append(PageBreak())
-    for section in p.after:
-        story += _section(section)
-    doc.build(story)
+                out.append(FrameBreak())
+            out += _fiche(action, half)
+        return out + [NextPageTemplate("single")]
+
+    doc.build(plan_story(p, STORY, divider_and_fiches))
     return path
 
 
@@ -122,12 +93,12 @@ def render_side_by_side_pdf(p: Plan, path: Path) -> Path:
 def _titled_grid(action: Action, width: float) -> Table:
     fields = list(action.fields)
     pairs, long = fields[:4], fields[4:]
-    data: list = [[_p(action.ref, BAR), "", "", ""], [_p(action.title, TITLE), "", "", ""]]
+    data: list = [[para(action.ref, BAR), "", "", ""], [para(action.title, TITLE), "", "", ""]]
     for k in range(0, len(pairs), 2):
         (l1, v1), (l2, v2) = pairs[k], pairs[k + 1]
-        data.append([_p(l1, LABEL), _p(v1, CELL), _p(l2, LABEL), _p(v2, CELL)])
+        data.append([para(l1, LABEL), para(v1, CELL), para(l2, LABEL), para(v2, CELL)])
     for label, value in long:
-        data.append([_p(label, LABEL), _p(value, CELL), "", ""])
+        data.append([para(label, LABEL), para(value, CELL), "", ""])
     label_w = 85
     value_w = (width - 2 * label_w) / 2
     table = Table(data, colWidths=[label_w, value_w, label_w, value_w], splitByRow=1)
@@ -146,16 +117,13 @@ def _titled_grid(action: Action, width: float) -> Table:
 def render_titled_grid_pdf(p: Plan, path: Path) -> Path:
     doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=48, rightMargin=48)
     frame = Frame(48, 40, A4[0] - 96, A4[1] - 88, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(p.running_header))])
-    story: list = [_p(p.title, COVER), _p(p.issuer, SUB), PageBreak()]
-    for section in p.before:
-        story += _section(section)
-    for group in p.groups:
-        story += [PageBreak(), _p(f"{group.ref} {DASH} {group.title}", H1)]
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate(p.running_header))])
+
+    def group(k: int, group) -> list:
+        out: list = [PageBreak(), para(f"{group.ref} {DASH} {group.title}", H1)]
         for action in group.actions:
-            story += [_titled_grid(action, frame._width), Spacer(1, 14)]
-    story.append(PageBreak())
-    for section in p.after:
-        story += _section(section)
-    doc.build(story)
+            out += [_titled_grid(action, frame._width), Spacer(1, 14)]
+        return out
+
+    doc.build(plan_story(p, STORY, group))
     return path

@@ -41,7 +41,7 @@ from . import heldout
 from .heldout7_docx import render_tracked_docx
 from .heldout7_pdf import render_brochure_pdf
 from .model import DASH, HeldOutSet, Plan
-from .render_odt import OdtWriter, heading_styles
+from .render_odt import OdtWriter, emit_plan, heading_styles
 
 SET = HeldOutSet("heldout7")
 expected, plan = SET.expected, SET.plan
@@ -90,20 +90,7 @@ class _Framed(OdtWriter):
 
 def render_framed_odt(p: Plan, path: Path) -> Path:
     doc = _Framed()
-    doc.para(p.title)
-    doc.para(p.issuer)
-    for section in p.before:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
-    for group in p.groups:
-        doc.heading(f"{group.ref} {DASH} {group.title}", 1)
-        for action in group.actions:
-            doc.action(action.ref, action.title, action.body, action.panel)
-    for section in p.after:
-        doc.heading(section.heading, 1)
-        for text in section.paragraphs:
-            doc.para(text)
+    emit_plan(doc, p, lambda doc, a, level: doc.action(a.ref, a.title, a.body, a.panel))
     doc.odt.save(str(path))
     return path
 

@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from .model import Action, Plan
-from .render_docx import _header_footer
+from .render_docx import _header_footer, emit_plan
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = (
@@ -193,20 +193,7 @@ def _comment(document, ref: str) -> None:
 def render_tracked_docx(p: Plan, path: Path) -> Path:
     document = docx.Document()
     _header_footer(document, p)
-    document.add_paragraph(p.title, style="Title")
-    document.add_paragraph(p.issuer)
-    for section in p.before:
-        document.add_heading(section.heading, level=1)
-        for text in section.paragraphs:
-            document.add_paragraph(text)
-    for group in p.groups:
-        document.add_heading(f"{group.ref} \u2013 {group.title}", level=1)
-        for action in group.actions:
-            _fiche(document, action)
-    for section in p.after:
-        document.add_heading(section.heading, level=1)
-        for text in section.paragraphs:
-            document.add_paragraph(text)
+    emit_plan(document, p, _fiche)
     _comment(document, COMMENTED)
     document.save(str(path))
     return path

@@ -139,18 +139,39 @@ def render_fiche_docx(
     section.header.paragraphs[0].text = p.running_header or p.title
     if footer:
         section.footer.paragraphs[0].text = p.issuer
+
+    def fiche(document, action: Action) -> None:
+        document.add_heading(f"{action.ref} {action_sep} {action.title}", level=2)
+        fiche_table(document, action.fields)
+        document.add_paragraph("")
+
+    emit_plan(document, p, fiche, group_sep=group_sep)
+    document.save(str(path))
+    return path
+
+
+def emit_plan(
+    document,
+    p: Plan,
+    action: Callable[[object, Action], None],
+    *,
+    group_sep: str = DASH,
+    group: Callable[[object, Group], None] | None = None,
+) -> None:
+    """The plan walk the fiche DOCXs share: title and issuer, the passages before, each group a Heading 1
+    "ref <group_sep> title" (or drawn by ``group(document, group)``) and each of its actions drawn by
+    ``action(document, action)``, the passages after."""
     document.add_paragraph(p.title, style="Title")
     document.add_paragraph(p.issuer)
     add_parts(document, p.before)
-    for group in p.groups:
-        document.add_heading(f"{group.ref} {group_sep} {group.title}", level=1)
-        for action in group.actions:
-            document.add_heading(f"{action.ref} {action_sep} {action.title}", level=2)
-            fiche_table(document, action.fields)
-            document.add_paragraph("")
+    for g in p.groups:
+        if group is None:
+            document.add_heading(f"{g.ref} {group_sep} {g.title}", level=1)
+        else:
+            group(document, g)
+        for unit in g.actions:
+            action(document, unit)
     add_parts(document, p.after)
-    document.save(str(path))
-    return path
 
 
 def add_parts(document, parts) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from odf import teletype
@@ -10,7 +11,7 @@ from odf.style import ParagraphProperties, Style, TableColumnProperties, TextPro
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, List, ListItem, P
 
-from .model import Action, Group, Plan, Section
+from .model import DASH, Action, Group, Plan, Section
 
 
 def heading_styles(odt: OpenDocumentText, levels: int, margin: str | None = None) -> dict[int, Style]:
@@ -44,6 +45,18 @@ class OdtWriter:
         teletype.addTextToElement(p, text)
         self.odt.text.addElement(p)
 
+    def bullets(self, items: list[str]) -> None:
+        if not items:
+            return
+        lst = List()
+        for item in items:
+            li = ListItem()
+            p = P()
+            teletype.addTextToElement(p, item)
+            li.addElement(p)
+            lst.addElement(li)
+        self.odt.text.addElement(lst)
+
 
 class _Doc(OdtWriter):
     def __init__(self, plan: Plan) -> None:
@@ -57,18 +70,6 @@ class _Doc(OdtWriter):
         self.label_col.addElement(TableColumnProperties(columnwidth="4.5cm"))
         self.odt.automaticstyles.addElement(self.label_col)
         self.tables = 0
-
-    def bullets(self, items: list[str]) -> None:
-        if not items:
-            return
-        lst = List()
-        for item in items:
-            li = ListItem()
-            p = P()
-            teletype.addTextToElement(p, item)
-            li.addElement(p)
-            lst.addElement(li)
-        self.odt.text.addElement(lst)
 
     def table(self, rows: list[tuple[str, str]]) -> None:
         self.tables += 1
@@ -132,3 +133,39 @@ def render_odt(plan: Plan, path: Path) -> Path:
         _section(doc, section)
     doc.odt.save(str(path))
     return path
+
+
+DrawAction = Callable[[OdtWriter, Action, int], None]
+
+
+def emit_plan(doc: OdtWriter, p: Plan, action: DrawAction) -> None:
+    """The plan walk the held-out ODTs share: title and issuer as paragraphs, each passage a level-1
+    heading with its paragraphs (and "acronym : meaning" paragraphs), each group an outline heading
+    "ref DASH title" at its depth, each of its actions drawn by ``action(doc, action, level)`` one level
+    below."""
+    doc.para(p.title)
+    doc.para(p.issuer)
+    for section in p.before:
+        _plain_part(doc, section)
+    for group in p.groups:
+        _emit_group(doc, group, 1, action)
+    for section in p.after:
+        _plain_part(doc, section)
+
+
+def _plain_part(doc: OdtWriter, section: Section) -> None:
+    doc.heading(section.heading, 1)
+    for text in section.paragraphs:
+        doc.para(text)
+    for acronym, meaning in section.entries:
+        doc.para(f"{acronym} : {meaning}")
+
+
+def _emit_group(
+    doc: OdtWriter, group: Group, level: int, action: Callable[[OdtWriter, Action, int], None]
+) -> None:
+    doc.heading(f"{group.ref} {DASH} {group.title}", level)
+    for unit in group.actions:
+        action(doc, unit, level + 1)
+    for child in group.groups:
+        _emit_group(doc, child, level + 1, action)
