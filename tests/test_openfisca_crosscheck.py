@@ -64,6 +64,11 @@ Not compared (OpenFisca does not model the rule in force on the period):
   2024-05-30, bo.francetravail.org; service-public.fr F1814: every parent, children under 12, an allowance up
   to 1,3 × the minimum ARE, a contract of 28 days). qfq follows the AGE; OpenFisca has no formula for it.
 - the aide à la mobilité: its formula needs distance, travel time, dates and the kind of training.
+- Visale's branches over 30 (visale.fr: an employee of the private sector within 6 months of his job or of a
+  transfer, or earning at most 1 500 € net, or a person with a promise of a job): OpenFisca's
+  ``visale_eligibilite`` models the public of 18 to 30 only (``age <= eligibilite.age_max``, 30), so the
+  generator gives none of the facts these branches read (``promesse_embauche``, ``prise_de_poste_recente``,
+  ``salaire_net_mensuel``): over 30, qfq is excluded or asks them (undecided, the fact missing).
 """
 
 from __future__ import annotations
