@@ -611,6 +611,31 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         },
         {"failed": {"mobili_jeune": "30 ans"}},
     ),
+    (
+        # added after the first run (not in the blind score): « alternant » was refused as an unknown status,
+        # so a contrat de professionnalisation could not be said; it is now a profile status (profile.toml)
+        "salarié de 24 ans en contrat de professionnalisation dans une entreprise privée, payé 1 300 € brut, "
+        "à Caen",
+        {
+            "age": 24,
+            "statuses": ["alternant"],
+            "where": "Caen",
+            "facts": {"employeur_prive_non_agricole": "oui", "salaire_brut_mensuel": 1300},
+        },
+        {
+            "mobili_jeune": E,  # actionlogement.fr: under 30, in alternance, private non-farm firm, ≤ SMIC
+            "avance_loca_pass": E,  # F18490: an alternant under 30
+            "visale": E,
+            "bail_mobilite": E,  # art. 25-12: a professional training
+            "aide_permis_apprentis": X,  # décret 2019-1: apprentices only
+            "contrat_professionnalisation": E,
+            "cej": X,  # L5131-6: follows a formation
+            "iae": X,  # holds a contrat de travail
+            "cep": E,
+            "aif": X,
+        },
+        {"failed": {"aide_permis_apprentis": "apprenti", "cej": "alternant"}},
+    ),
 ]
 
 
