@@ -4,8 +4,9 @@
 
 1. Cross-check: --profiles generated profiles, each against every dispositif both qfq and OpenFisca-France
    model (the generator, the mapping and the rule for undecided verdicts are in
-   tests/test_openfisca_crosscheck.py, which this script imports). Prints the counts, every disagreement
-   with its profile, and the documented divergences apart (they count against the agreement).
+   tests/test_openfisca_crosscheck.py, which this script imports). Prints the counts, per dispositif too,
+   every disagreement with its profile, and the documented divergences apart (they count against the
+   agreement); then the same profiles with OpenFisca's divergent parameters set to the official rule.
    Target: 100 % agreement on >= 500 profiles.
 2. Matcher: the corpus is ingested (untimed), then `Service.match` with the answer cache off
    (answer_cache_size=0: every call computes its answer) on a rotation of adviser profiles, --calls times
@@ -83,6 +84,29 @@ def main() -> None:
                 )
             ],
         )
+        per_dispositif = harness.table(
+            "dispositif | OpenFisca variable | comparisons | agree | documented divergences | disagreements "
+            "| agreement",
+            [
+                (
+                    slug,
+                    f"`{cc.PAIRS[slug]}`",
+                    sum(o.values()),
+                    o["agree"],
+                    o["divergence"],
+                    o["disagreement"],
+                    f"{o['agree'] / sum(o.values()):.1%}",
+                )
+                for slug, o in report.outcomes.items()
+            ],
+        )
+        official = cc.crosscheck(cc.generate(args.profiles, args.seed), official=True)
+        readings = ", ".join(f"`{k}` = {v}" for *_, params in cc.DIVERGENCES for k, v in params.items())
+        official_line = (
+            f"With OpenFisca's parameters set to the official rule ({readings or 'none'}): "
+            f"{official.decided_agree + official.undecided_agree} / {official.compared} agree, "
+            f"{len(official.disagreements)} disagreements (each divergence is exactly that parameter)."
+        )
         listed = "\n".join(f"- {line}" for line in report.disagreements) or "No disagreement."
         kinds = sorted({line.rsplit("[", 1)[1].rstrip("]") for line in report.divergences})
         divergences = "Documented divergences (qfq follows the official page; each misses the target): " + (
@@ -129,7 +153,9 @@ def main() -> None:
             "Eligibility (`bench/eligibility.py`)",
             f"Cross-check with OpenFisca-France ({took:.0f} s): {decisions}.",
             cross,
+            per_dispositif,
             divergences,
+            official_line,
             contract,
             listed,
             speed,

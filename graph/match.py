@@ -5,6 +5,7 @@ failed, what is missing — and every action comes with the evidence of why it w
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from graph.profile import ProfileTerms
 from graph.queries import Queries
 from graph.vocabularies import Vocabularies
 from ingest.errors import InputError
+from ingest.text import place_key
 
 RESIDENCE = {"residant_qpv", "residant_zrr"}
 # Schemes aimed only at households as owners, firms or institutions are not a job seeker's (renovation, PAT…).
@@ -84,6 +86,7 @@ class _Where:
     actions: tuple[tuple[str, str | None], ...]  # (action node, "local" or "wider")
 
 
+_DEP_HINT = re.compile(r"(.*?\S)\s*\((\d{2}|2[ABab]|9[78]\d)\)\s*")  # « Évry (91) »: chosen
 _PLACES_KEPT = 4096  # place names a matcher keeps resolved
 
 
@@ -126,6 +129,10 @@ class Matcher(MatchActions):
         self._why: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
         self._why_keys: dict[str, frozenset[str]] = {}  # action -> the needs and dispositifs of its reasons
         self._places: dict[str, _Where] = {}
+        # (name, commune id) of the short forms people use (« Cherbourg »), from territory_aliases.toml
+        self._short_forms = frozenset(
+            (place_key(name), tid) for name, tid, kind in queries.ref.other_names() if kind == "usage"
+        )
         self._candidates_of: dict[tuple[frozenset[str], frozenset[str]], list] = {}
         self._questions: dict[Any, dict[str, Any]] = {}  # Missing -> its question, as a form asks it
         # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
@@ -281,9 +288,11 @@ class Matcher(MatchActions):
 
     def _homonyms(self, where: str) -> list[str]:
         """Communes of the same name: an error listing them when two are places people live in (the second
-        at least a tenth of the first's population), else the others, for the adviser to check."""
+        at least a tenth of the first's population) or when the name is one commune's and another's short
+        form, else the others, for the adviser to check."""
         ref = self.q.ref
         same = ref.homonyms(where, levels=("region", "departement", "epci", "commune"))
+        short_form = not same and bool(same := self._short_form_of(where))
         if not same:
             return []
 
@@ -291,7 +300,7 @@ class Matcher(MatchActions):
             dep = ref.departement_of(t.id)
             return f"{t.name} ({dep.code}, {dep.name})" if dep else t.name
 
-        if ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
+        if short_form or ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
             choices = "; ".join(
                 f"« {t.name} ({dep.code}) » pour {shown(t)}" if (dep := ref.departement_of(t.id)) else t.code
                 for t in same
@@ -302,6 +311,19 @@ class Matcher(MatchActions):
                 valid=f"{choices} ; ou un code postal, ou un code INSEE",
             )
         return [shown(t) for t in same[1:]]
+
+    def _short_form_of(self, where: str) -> list:
+        """The commune named exactly ``where`` and those whose short form it is (territory_aliases.toml:
+        « Évry », a village of the Yonne and the short form of Évry-Courcouronnes), when both exist: whatever
+        the populations, answering either would choose silently what the name leaves open."""
+        text = where.strip()
+        if _DEP_HINT.fullmatch(text):
+            return []
+        communes = [t for t in self.q.ref.lookup(text, levels=("commune",)) if t.level == "commune"]
+        key = place_key(text)  # « Evry » typed without its accent is the same question
+        own = [t for t in communes if place_key(t.name) == key]
+        short = [t for t in communes if (key, t.id) in self._short_forms]
+        return [*own, *short] if own and short else []
 
     def _question(self, missing, thesaurus) -> dict[str, Any]:
         """A missing fact as a form asks it: the fact's type and values, or the status or age (made once per
