@@ -92,8 +92,34 @@ _CTX_FR = {
 }
 
 
+# what is valid for an error pydantic gives no context for (a type error, a missing parameter)
+_VALID_FR = {
+    "missing": "paramètre à donner (voir /docs)",
+    "int_parsing": "un nombre entier, par exemple 24",
+    "int_from_float": "un nombre entier, par exemple 24",
+    "int_type": "un nombre entier, par exemple 24",
+    "float_parsing": "un nombre, par exemple 1400 ou 12.5",
+    "float_type": "un nombre, par exemple 1400 ou 12.5",
+    "bool_parsing": "true ou false",
+    "bool_type": "true ou false",
+    "string_type": "un texte entre guillemets",
+    "list_type": "une liste JSON, par exemple [\"demandeur_emploi\"]",
+    "dict_type": "un objet JSON, par exemple {\"age\": 24}",
+    "model_attributes_type": "un objet JSON, par exemple {\"age\": 24}",
+    "json_invalid": "un corps JSON bien formé (voir /docs)",
+    "extra_forbidden": "les champs listés sur /docs",
+}
+
+
 def _ctx(ctx: dict[str, Any]) -> str:
     return ", ".join(f"{_CTX_FR.get(k, k)} {v}" for k, v in ctx.items() if k != "error")
+
+
+def _valid(error: dict[str, Any]) -> str | None:
+    """What is valid for one pydantic error: its bounds or permitted values, else what its type asks."""
+    if error.get("ctx"):
+        return _ctx(error["ctx"])
+    return _VALID_FR.get(error.get("type", ""))
 
 
 def _french_type(kind: str) -> str:
@@ -107,7 +133,7 @@ def validation_error(errors: list[dict[str, Any]]) -> InputError:
     )
     message = "; ".join(_french_type(e.get("type", "?")) for e in errors)
     valid = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} : {_ctx(e['ctx'])}" for e in errors if e.get("ctx")
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} : {_valid(e)}" for e in errors if _valid(e)
     )
     return InputError(f"requête invalide : {message}", where=where or None, valid=valid or None)
 

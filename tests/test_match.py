@@ -169,6 +169,12 @@ def test_http_match_get_post_and_422(built: Service) -> None:
             assert r.status_code == 422 and r.json()["valid"], bad
         r = client.post("/match", json={"age": 30, "where": "Vire", "facts": {"reprise": ["cdi"]}})
         assert r.status_code == 422
+        # a type error carries no bounds: what is valid comes from its type, never null
+        word = client.get("/match", params={"age": "vingt", "where": "Vire"})
+        assert word.status_code == 422 and word.json()["where"] == "age", word.json()
+        assert "nombre entier" in word.json()["valid"], word.json()
+        typed = client.post("/match", json={"age": 30, "where": "Vire", "statuses": "salarie"})
+        assert typed.status_code == 422 and "liste JSON" in typed.json()["valid"], typed.json()
         vocabulary = client.get("/vocabulary").json()
         assert "promesse_embauche" in {f["fact"] for f in vocabulary["facts"]}
 
