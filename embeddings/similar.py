@@ -31,6 +31,11 @@ SAME_ACTION_TITLE = 80
 GRAPH_WEIGHT = 4.0
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
+# scope `all`: at most this share of the k results from the asked action's own document (the others wait
+# for the places left): a plan's own neighbours share its words and places and would fill the list
+# (bench/search_eval.py, pairs recall@10 scope all: tuning set 0.875 -> 0.932, set 3 0.688 -> 0.750, set 4
+# 0.525 -> 0.625; 0.5: 0.886, 0.729, 0.550; 0.1: 0.943, 0.750, 0.650)
+ALL_OWN_DOCUMENT_SHARE = 0.2
 DEPTH = 200  # each ranking is cut there before the fusion (as the search cuts its own at `candidates`)
 
 
@@ -190,7 +195,11 @@ class Similar:
         # only a document's closest action can be a retelling (see _same_action): the others are skipped
         # without a test, and the walk stops once the results are full and every candidate was seen
         candidates = {other for _, other in closest.values()}
-        results, same = [], []
+        results, same, waiting = [], [], []
+        own_doc, own_cap = self.facts[node].doc, k
+        if scope == "all" and ALL_OWN_DOCUMENT_SHARE:
+            own_cap = max(1, int(k * ALL_OWN_DOCUMENT_SHARE))
+        own_shown = 0
         for number, score in zip(numbers.tolist(), scores.tolist(), strict=True):  # explained when shown
             other = self.actions[number]
             if len(results) >= k and not candidates:
@@ -198,6 +207,12 @@ class Similar:
             retold = other in candidates
             candidates.discard(other)
             shown = len(results) < k and self._in_scope(node, other, scope)
+            if shown and self.facts[other].doc == own_doc:
+                if own_shown >= own_cap:
+                    waiting.append((other, score))
+                    shown = False
+                else:
+                    own_shown += 1
             if not (retold or shown):
                 continue
             best = best_for.get(other)
@@ -205,6 +220,8 @@ class Similar:
                 same.append(self._explain(node, other, score, best, same_action=True))
             elif shown:
                 results.append(self._explain(node, other, score, best, same_action=False))
+        for other, score in waiting[: max(0, k - len(results))]:  # too few others: the plan's own next
+            results.append(self._explain(node, other, score, best_for.get(other), same_action=False))
         return {"id": action_id, "scope": scope, "results": results, "same_action": same}
 
     def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:

@@ -191,6 +191,19 @@ def test_similar_scopes_and_retellings(engine_service: Service) -> None:
             assert first["doc"] == "001_7091df44cd1e8194" and second["doc"] == r["doc"]
 
 
+def test_similar_in_scope_all_leaves_most_places_to_other_plans(engine_service: Service) -> None:
+    """Scope `all`: a plan's own actions take at most a fifth of the results while other plans have
+    candidates (embeddings/similar.py ALL_OWN_DOCUMENT_SHARE); the plan's own still come, after, when the
+    others are too few."""
+    own = "001_7091df44cd1e8194/carbur-pera"
+    body = engine_service.similar(own, k=10, scope="all")
+    docs = [r["doc"] for r in body["results"]]
+    assert len(docs) == 10 and docs.count("001_7091df44cd1e8194") <= 2
+    many = engine_service.similar(own, k=40, scope="all")
+    assert len(many["results"]) + len(many["same_action"]) > 21  # more than the other plan's actions
+    assert own not in ids(many) and len(set(ids(many))) == len(ids(many))
+
+
 def test_a_query_word_the_plans_never_write_finds_their_synonym(engine_service: Service) -> None:
     """Keyword search also scores a query's synonyms from the lexicon (embeddings/expansion.py): a trigger
     the documents never write still ranks the chunks that write its group's other terms — for the user's
