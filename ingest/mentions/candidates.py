@@ -31,6 +31,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
+    known = [k for k in known if not _bare_number(doc, k) or _numbered_place(doc, k)]
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
     members = _members(doc, lexicon)
     if members:
@@ -50,10 +51,28 @@ def find_candidates(
     person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
     places = [c for c in entities if c.kind == "place" and c.source == "gazetteer"]
     person_spans = [  # « au Robert »: a known place the NER read as a first name, with no function
-        p for p in person_spans
+        p
+        for p in person_spans
         if p.function or not any(k.start <= p.start and p.end <= k.end for k in places)
     ]
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _bare_number(doc, c: Candidate) -> bool:
+    return c.kind == "place" and c.end - c.start == 1 and doc[c.start].text[:1].isdigit()
+
+
+_NUMBER_ARTICLES = frozenset({"le", "du", "au"})
+
+
+def _numbered_place(doc, c: Candidate) -> bool:
+    """« dans le 93 », « les habitants du 13 », « tout le 13 »: a place known by its number, written after
+    its article and not counting something (« le 13 mars », « du 93 rue … », a name's number « X 93 »)."""
+    if c.start == 0 or fold(doc[c.start - 1].text) not in _NUMBER_ARTICLES:
+        return False
+    nxt = doc[c.end] if c.end < len(doc) else None
+    counted = nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "PROPN")
+    return nxt is None or not counted and not nxt.like_num and nxt.text not in ("%", "€")
 
 
 def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
@@ -248,7 +267,8 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
-        if not (right or left) and fold(t.text) not in lexicon.org_alone:
+        named = t.i + 1 < len(doc) and _name_start(doc[t.i + 1])  # the parse lost the name after its head
+        if not (right or left or named) and fold(t.text) not in lexicon.org_alone:
             continue
         end = t.i + 1
         for child in sorted(right, key=lambda c: c.i):

@@ -165,7 +165,9 @@ class Gazetteer:
             if article is None:
                 continue
             for e, candidates in folded_t.find_from(article, folded, s + 1):
-                places = [c for c in candidates if c.kind == "place" and fold(c.surface).startswith(article + " ")]
+                places = [
+                    c for c in candidates if c.kind == "place" and fold(c.surface).startswith(article + " ")
+                ]
                 found.extend(_matches(index, s + 1, e, places, rank=0))
         return _longest(found)
 
@@ -199,9 +201,7 @@ def _matches(
             continue
         keys = list(dict.fromkeys(g.key for g in group))
         out.append(
-            GazetteerMatch(
-                index[s], index[e - 1] + 1, kind, keys[0], tuple(keys[1:]), group[0].surface, rank
-            )
+            GazetteerMatch(index[s], index[e - 1] + 1, kind, keys[0], tuple(keys[1:]), group[0].surface, rank)
         )
     return out
 

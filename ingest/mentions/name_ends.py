@@ -32,7 +32,10 @@ def proper_name_end(doc, i: int) -> int:
             end = k
         elif (
             fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'")
-            and (end == k or (k == end + 1 and fold(doc[end].text) == "de" and fold(doc[k].text) in ("la", "l'")))
+            and (
+                end == k
+                or (k == end + 1 and fold(doc[end].text) == "de" and fold(doc[k].text) in ("la", "l'"))
+            )
             and k + 1 < len(doc)
             and (_capital(doc[k + 1]) or fold(doc[k + 1].text) in ("la", "l'"))
         ):
@@ -72,7 +75,12 @@ def number_end(doc, end: int) -> int:
     if not (t.text.isdigit() and len(t.text) <= NUMBER_MAX):
         return end
     nxt = doc[end + 1] if end + 1 < len(doc) else None
-    if nxt is not None and (nxt.text in ("%", "€", "h", ":", "/") or nxt.is_alpha and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "NUM")):
+    if nxt is not None and (
+        nxt.text in ("%", "€", "h", ":", "/")
+        or nxt.is_alpha
+        and nxt.is_lower
+        and nxt.pos_ in ("NOUN", "ADJ", "NUM")
+    ):
         return end
     return end + 1
 

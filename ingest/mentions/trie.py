@@ -72,4 +72,3 @@ class PhraseTrie(Generic[T]):
             e += 1
             if node is not None and _END in node:
                 yield e, node[_END]
-
