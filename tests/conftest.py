@@ -58,6 +58,19 @@ def who_of():
 
 
 @pytest.fixture(scope="session")
+def check_who(who_of):
+    """``check_who(gazetteer, text, expected)``: every (surface, kind, role) of ``expected`` is a mention of
+    ``text`` (other mentions allowed)."""
+
+    def check(gazetteer: Gazetteer, text: str, expected: list[tuple[str, str, str]]) -> None:
+        got = who_of(gazetteer, text)
+        for surface, kind, role in expected:
+            assert (fold(surface), kind, role) in got, (surface, sorted(got))
+
+    return check
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the corpus is not at {CORPUS} (../shared/corpus beside the repository)")
