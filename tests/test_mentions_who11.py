@@ -26,6 +26,7 @@ EXTRA_ROWS = [  # what the graph side would pass for these sentences, written fo
     ("13", "place", "departement:13"),
     ("Aubagne", "place", "com:13005"),
     ("Gardanne", "place", "com:13041"),
+    ("Le Trait", "place", "com:76709"),
 ]
 
 
@@ -91,6 +92,12 @@ def test_who_of_a_sentence(gazetteer: Gazetteer, check_who, text: str, expected:
 def test_a_name_after_a_contracted_article_is_the_place_with_it(gazetteer: Gazetteer) -> None:
     mentions = extract_mentions([Block("Un forum au Lamentin et au Robert.", 1)], gazetteer, shared_nlp())
     assert {(m.surface, m.key) for m in mentions} == {("Lamentin", "com:97213"), ("Robert", "com:97222")}
+
+
+def test_a_common_noun_after_a_contracted_article_is_no_place(gazetteer: Gazetteer, who_of) -> None:
+    got = who_of(gazetteer, "Le service cartographie le recul du trait de côte avec la CAF.")
+    assert not [g for g in got if g[0] == "trait"], sorted(got)
+    assert (fold("CAF"), "org", "mentioned") in got  # the sentence was read
 
 
 def test_an_acronym_as_written_is_no_commune_of_the_same_letters(gazetteer: Gazetteer, who_of) -> None:

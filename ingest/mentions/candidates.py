@@ -267,7 +267,12 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
-        named = t.i + 1 < len(doc) and _name_start(doc[t.i + 1])  # the parse lost the name after its head
+        # the parse lost the name after an organisation head ("l'association | Ensemble Vers l'Emploi")
+        named = (
+            t.i + 1 < len(doc)
+            and (fold(t.lemma_) in lexicon.org_heads or fold(t.text) in lexicon.org_heads)
+            and _name_start(doc[t.i + 1])
+        )
         if not (right or left or named) and fold(t.text) not in lexicon.org_alone:
             continue
         end = t.i + 1

@@ -157,6 +157,8 @@ class Gazetteer:
         for s, e, candidates in folded_t.find(folded):
             if e - s == 1 and not any(c.isupper() for c in as_written[s]):
                 candidates = [c for c in candidates if c.surface == c.surface.lower()]
+            if e - s == 1 and folded[s][:1].isdigit() and not _after_article(folded, s):
+                continue  # a number names a place only after its article (« dans le 93 »)
             found.extend(_matches(index, s, e, candidates))
         for s, e, candidates in exact_t.find(as_written):
             found.extend(_matches(index, s, e, candidates, rank=0))
@@ -164,6 +166,8 @@ class Gazetteer:
             article = CONTRACTED.get(word)
             if article is None:
                 continue
+            if not as_written[s + 1][:1].isupper():
+                continue  # « du bois », « du trait »: a common noun, not Le Bois or Le Trait
             for e, candidates in folded_t.find_from(article, folded, s + 1):
                 places = [
                     c for c in candidates if c.kind == "place" and fold(c.surface).startswith(article + " ")
@@ -181,6 +185,18 @@ def _keywords(entries: Iterable[GazetteerEntry]) -> dict[str, set[frozenset[str]
         key = max(runs, key=len) if runs else _ALWAYS
         out.setdefault(key, set()).add(frozenset(runs))
     return out
+
+
+NUMBER_ARTICLES = frozenset({"le", "du", "au"})
+_AFTER_NUMBER = frozenset({"et", "ou", "a", "en", "sur", "dans", "pour", "avec", "de", "d'"})
+
+
+def _after_article(folded: list[str], s: int) -> bool:
+    """A number after « le / du / au » and not before the word it counts (« le 13 mars », « 93 jeunes »)."""
+    if s == 0 or folded[s - 1] not in NUMBER_ARTICLES:
+        return False
+    nxt = folded[s + 1] if s + 1 < len(folded) else ""
+    return not (nxt.isalpha() and nxt not in _AFTER_NUMBER)
 
 
 # a contracted article before a place whose name starts with its article: « au Lamentin » is Le Lamentin
