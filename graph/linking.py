@@ -186,6 +186,8 @@ def gazetteer_rows(reference: ReferenceData) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for t in [*ref.regions(), *ref.departements(), *ref.epcis()]:
         rows.append((t.name, "place", t.id))
+    # « dans le 93 », « les habitants du 13 »: a département by its number (ingest keeps it after an article)
+    rows += [(t.code, "place", t.id) for t in ref.departements()]
     communes_named = {fold(t.name) for t in ref.communes()}
     for t in ref.epcis():  # "Troyes Champagne Métropole" for "CA Troyes Champagne Métropole"
         rows += [(form, "place", t.id) for form in epci_forms(t.name, communes_named)]

@@ -241,6 +241,11 @@ class RoleEdges:
     def _place_of(self, m: MentionRecord, linker: TerritoryLinker, a: ActionRecord, ctx: DocContext):
         """The territory of a place mention, or of an organisation that is a commune ("Ville d'Agde")."""
         if m.kind == "place":
+            known = self.referential.get(m.key) if m.key and ":" in m.key else None
+            if known is not None and (
+                fold(known.name).endswith(" " + fold(m.surface)) or known.code == m.surface.strip()
+            ):  # a département by its number (« dans le 93 »)
+                return linker.linked_to(known)  # « au Lamentin »: Le Lamentin, read with its article
             return linker.link(m.surface, False, a.context)
         place = self._collectivity_key(m)
         if place is not None:

@@ -11,6 +11,9 @@ import pytest
 from api.service import Service
 from api.settings import Settings
 from graph.reference import ReferenceData
+from ingest.mentions import Block, Gazetteer, extract_mentions
+from ingest.mentions.actions import shared_nlp
+from ingest.mentions.normalize import fold
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 # the two corpus documents of the search, passage, model and page tests (a regional plan, a national booklet)
@@ -23,6 +26,48 @@ def gazetteer_rows() -> list[tuple[str, str, str]]:
     would pass for their sentences."""
     with (Path(__file__).parent / "data" / "mentions_gazetteer.toml").open("rb") as fh:
         return [tuple(r) for r in tomllib.load(fh)["rows"]]
+
+
+@pytest.fixture(scope="session")
+def sentence_gazetteer(gazetteer_rows: list[tuple[str, str, str]]):
+    """``make(extra_rows)``: the shared gazetteer rows plus those a test module adds (what the graph side
+    would pass for its sentences), one gazetteer per set of rows for the run."""
+    built: dict[tuple, Gazetteer] = {}
+
+    def make(extra: list[tuple[str, str, str]]) -> Gazetteer:
+        key = tuple(extra)
+        if key not in built:
+            built[key] = Gazetteer(gazetteer_rows + list(extra), shared_nlp())
+        return built[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def who_of():
+    """``who_of(gazetteer, text, kind="description")``: (folded surface, kind, role) of every mention of one
+    block of text."""
+
+    def found(gazetteer: Gazetteer, text: str, kind: str = "description") -> set[tuple[str, str, str]]:
+        return {
+            (fold(m.surface), m.kind, m.role)
+            for m in extract_mentions([Block(text, 1, None, kind)], gazetteer, shared_nlp())
+        }
+
+    return found
+
+
+@pytest.fixture(scope="session")
+def check_who(who_of):
+    """``check_who(gazetteer, text, expected)``: every (surface, kind, role) of ``expected`` is a mention of
+    ``text`` (other mentions allowed)."""
+
+    def check(gazetteer: Gazetteer, text: str, expected: list[tuple[str, str, str]]) -> None:
+        got = who_of(gazetteer, text)
+        for surface, kind, role in expected:
+            assert (fold(surface), kind, role) in got, (surface, sorted(got))
+
+    return check
 
 
 @pytest.fixture(scope="session")

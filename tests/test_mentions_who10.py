@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from graph.linking import epci_forms
-from ingest.mentions import Block, Gazetteer, extract_mentions
-from ingest.mentions.actions import shared_nlp
+from ingest.mentions import Gazetteer
 from ingest.mentions.normalize import fold
 from ingest.orgs import split_orgs
 from tests.test_roles import plan_graph
@@ -28,15 +27,8 @@ EXTRA_ROWS = [  # what the graph side would pass for these sentences, written fo
 
 
 @pytest.fixture(scope="module")
-def gazetteer(gazetteer_rows) -> Gazetteer:
-    return Gazetteer(gazetteer_rows + EXTRA_ROWS, shared_nlp())
-
-
-def found(gazetteer: Gazetteer, text: str, kind: str = "description") -> set[tuple[str, str, str]]:
-    return {
-        (fold(m.surface), m.kind, m.role)
-        for m in extract_mentions([Block(text, 1, None, kind)], gazetteer, shared_nlp())
-    }
+def gazetteer(sentence_gazetteer) -> Gazetteer:
+    return sentence_gazetteer(EXTRA_ROWS)
 
 
 CASES = [
@@ -83,14 +75,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
-def test_who_of_a_sentence(gazetteer: Gazetteer, text: str, expected: list[tuple[str, str, str]]) -> None:
-    got = found(gazetteer, text)
-    for surface, kind, role in expected:
-        assert (fold(surface), kind, role) in got, (surface, sorted(got))
+def test_who_of_a_sentence(gazetteer: Gazetteer, check_who, text: str, expected: list) -> None:
+    check_who(gazetteer, text, expected)
 
 
-def test_a_function_in_a_contacts_entry_is_not_an_organisation(gazetteer: Gazetteer) -> None:
-    got = found(gazetteer, "Paul Lacroix, référent apprentissage, CAF : paul.lacroix@caf.fr", "contacts")
+def test_a_function_in_a_contacts_entry_is_not_an_organisation(gazetteer: Gazetteer, who_of) -> None:
+    got = who_of(gazetteer, "Paul Lacroix, référent apprentissage, CAF : paul.lacroix@caf.fr", "contacts")
     assert (fold("CAF"), "org", "pilot") in got
     assert not [g for g in got if g[0].startswith("referent")], sorted(got)
 

@@ -31,6 +31,7 @@ def find_candidates(
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
+    known = [k for k in known if not _bare_number(doc, k) or _numbered_place(doc, k)]
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
     members = _members(doc, lexicon)
     if members:
@@ -48,7 +49,30 @@ def find_candidates(
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
     person_spans = _resolve(doc, [c for c in known if c.kind == "person"], persons)
+    places = [c for c in entities if c.kind == "place" and c.source == "gazetteer"]
+    person_spans = [  # « au Robert »: a known place the NER read as a first name, with no function
+        p
+        for p in person_spans
+        if p.function or not any(k.start <= p.start and p.end <= k.end for k in places)
+    ]
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _bare_number(doc, c: Candidate) -> bool:
+    return c.kind == "place" and c.end - c.start == 1 and doc[c.start].text[:1].isdigit()
+
+
+_NUMBER_ARTICLES = frozenset({"le", "du", "au"})
+
+
+def _numbered_place(doc, c: Candidate) -> bool:
+    """« dans le 93 », « les habitants du 13 », « tout le 13 »: a place known by its number, written after
+    its article and not counting something (« le 13 mars », « du 93 rue … », a name's number « X 93 »)."""
+    if c.start == 0 or fold(doc[c.start - 1].text) not in _NUMBER_ARTICLES:
+        return False
+    nxt = doc[c.end] if c.end < len(doc) else None
+    counted = nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "PROPN")
+    return nxt is None or not counted and not nxt.like_num and nxt.text not in ("%", "€")
 
 
 def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
@@ -218,7 +242,12 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         if len(span) == 2 and span[0].pos_ == "NOUN" and span[1].like_num:
             continue  # "Action 1", "Mesure 2": a unit's label, not a name
-        out.append(Candidate(span.start, span.end, kind, "ner"))
+        end = span.end
+        if kind == "org" and end < len(doc) and len(span) > 1 and fold(doc[end - 1].text) in _CASE_WORDS:
+            # "Maison de l'emploi et de la formation du | Pays d'Aubagne": a name never ends with « du »
+            more = proper_name_end(doc, end)
+            end = more if more > end else end - 1
+        out.append(Candidate(span.start, end, kind, "ner"))
     return out
 
 
@@ -229,12 +258,22 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
         if t.pos_ not in ("NOUN", "PROPN") or fold(t.text) in lexicon.org_not_heads:
             continue
         # "le Centre d'information …": a glossary head written with a capital inside a sentence
-        capital = fold(t.lemma_) in lexicon.glossary_heads and t.text[:1].isupper() and not t.is_sent_start
+        capital = fold(t.lemma_) in lexicon.glossary_heads and (
+            (t.text[:1].isupper() and not t.is_sent_start)
+            # "le centre hospitalier de X", "l'établissement public …": a lower-case head and its adjective
+            or (t.i + 1 < len(doc) and fold(doc[t.i + 1].text) in lexicon.glossary_head_adjectives)
+        )
         if fold(t.lemma_) not in lexicon.org_heads and fold(t.text) not in lexicon.org_heads and not capital:
             continue
         right = [c for c in t.rights if (c.dep_ not in _CUT_DEPS or c.dep_ == "appos") and not c.is_punct]
         left = [c for c in t.lefts if c.dep_ in ("amod", "compound")]
-        if not (right or left) and fold(t.text) not in lexicon.org_alone:
+        # the parse lost the name after an organisation head ("l'association | Ensemble Vers l'Emploi")
+        named = (
+            t.i + 1 < len(doc)
+            and (fold(t.lemma_) in lexicon.org_heads or fold(t.text) in lexicon.org_heads)
+            and _name_start(doc[t.i + 1])
+        )
+        if not (right or left or named) and fold(t.text) not in lexicon.org_alone:
             continue
         end = t.i + 1
         for child in sorted(right, key=lambda c: c.i):

@@ -58,12 +58,15 @@ class Lexicon:
     lower_words: frozenset[str]
     contact_labels: frozenset[str]
     glossary_heads: frozenset[str] = frozenset()  # more words that head an organisation in a glossary
+    glossary_head_adjectives: frozenset[str] = frozenset()  # "centre hospitalier": a glossary head in prose
     own_names: frozenset[str] = frozenset()  # network heads whose members have names of their own
     inserts: frozenset[str] = frozenset()  # adverbs a cue may have inside it ("présidé conjointement par")
     member_heads: tuple[str, ...] = ()  # plural nouns before their members' names ("les bailleurs sociaux")
     plan_markers: tuple[str, ...] = ()  # a plan's pilot of every fiche with none ("sauf mention contraire")
     public_nouns: frozenset[str] = frozenset()  # "les jeunes de X": X is where the action applies
     branch_heads: frozenset[str] = frozenset()  # a branch before its seat and organisation ("l'antenne de")
+    joint_prefixes: tuple[str, ...] = ()  # a joint subject verb ("co-pilotent … avec C": C shares the role)
+    joint_words: frozenset[str] = frozenset()  # the preposition after it ("avec")
     source: str = field(default="", compare=False)
 
 
@@ -109,12 +112,15 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             lower_words=frozenset(fold(w) for w in raw["recase"]["lower_words"]),
             contact_labels=frozenset(fold(w) for w in raw["contacts"]["labels"]),
             glossary_heads=frozenset(fold(w) for w in orgs.get("glossary_heads", [])),
+            glossary_head_adjectives=frozenset(fold(w) for w in orgs.get("glossary_head_adjectives", [])),
             own_names=frozenset(fold(w) for w in orgs.get("own_names", [])),
             inserts=frozenset(fold(w) for w in raw.get("inserts", {}).get("words", [])),
             member_heads=tuple(fold(w) for w in orgs.get("member_heads", [])),
             branch_heads=frozenset(fold(w) for w in orgs.get("branch_heads", [])),
             public_nouns=frozenset(fold(w) for w in places.get("public_nouns", [])),
             plan_markers=tuple(fold(w) for w in raw.get("plan", {}).get("default_markers", [])),
+            joint_prefixes=tuple(fold(w) for w in raw.get("joint", {}).get("prefixes", [])),
+            joint_words=frozenset(fold(w) for w in raw.get("joint", {}).get("words", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:

@@ -47,6 +47,7 @@ class GazetteerMatch:
     key: str
     other_keys: tuple[str, ...] = ()  # homonyms of the same kind (the graph side decides)
     entry: str = ""  # the surface form of the entry that matched
+    rank: int = 1  # 0: preferred over a match of the same span (an acronym as written, a contracted article)
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -156,9 +157,22 @@ class Gazetteer:
         for s, e, candidates in folded_t.find(folded):
             if e - s == 1 and not any(c.isupper() for c in as_written[s]):
                 candidates = [c for c in candidates if c.surface == c.surface.lower()]
+            if e - s == 1 and folded[s][:1].isdigit() and not _after_article(folded, s):
+                continue  # a number names a place only after its article (« dans le 93 »)
             found.extend(_matches(index, s, e, candidates))
         for s, e, candidates in exact_t.find(as_written):
-            found.extend(_matches(index, s, e, candidates))
+            found.extend(_matches(index, s, e, candidates, rank=0))
+        for s, word in enumerate(folded[:-1]):
+            article = CONTRACTED.get(word)
+            if article is None:
+                continue
+            if not as_written[s + 1][:1].isupper():
+                continue  # « du bois », « du trait »: a common noun, not Le Bois or Le Trait
+            for e, candidates in folded_t.find_from(article, folded, s + 1):
+                places = [
+                    c for c in candidates if c.kind == "place" and fold(c.surface).startswith(article + " ")
+                ]
+                found.extend(_matches(index, s + 1, e, places, rank=0))
         return _longest(found)
 
 
@@ -173,7 +187,25 @@ def _keywords(entries: Iterable[GazetteerEntry]) -> dict[str, set[frozenset[str]
     return out
 
 
-def _matches(index: list[int], s: int, e: int, entries: list[GazetteerEntry]) -> list[GazetteerMatch]:
+NUMBER_ARTICLES = frozenset({"le", "du", "au"})
+_AFTER_NUMBER = frozenset({"et", "ou", "a", "en", "sur", "dans", "pour", "avec", "de", "d'"})
+
+
+def _after_article(folded: list[str], s: int) -> bool:
+    """A number after « le / du / au » and not before the word it counts (« le 13 mars », « 93 jeunes »)."""
+    if s == 0 or folded[s - 1] not in NUMBER_ARTICLES:
+        return False
+    nxt = folded[s + 1] if s + 1 < len(folded) else ""
+    return not (nxt.isalpha() and nxt not in _AFTER_NUMBER)
+
+
+# a contracted article before a place whose name starts with its article: « au Lamentin » is Le Lamentin
+CONTRACTED = {"au": "le", "aux": "les", "du": "le", "des": "les"}
+
+
+def _matches(
+    index: list[int], s: int, e: int, entries: list[GazetteerEntry], rank: int = 1
+) -> list[GazetteerMatch]:
     """One match per kind; the other keys of the same kind are homonyms kept for the graph side."""
     by_kind: dict[str, list[GazetteerEntry]] = {}
     for entry in entries:
@@ -185,7 +217,7 @@ def _matches(index: list[int], s: int, e: int, entries: list[GazetteerEntry]) ->
             continue
         keys = list(dict.fromkeys(g.key for g in group))
         out.append(
-            GazetteerMatch(index[s], index[e - 1] + 1, kind, keys[0], tuple(keys[1:]), group[0].surface)
+            GazetteerMatch(index[s], index[e - 1] + 1, kind, keys[0], tuple(keys[1:]), group[0].surface, rank)
         )
     return out
 
@@ -193,7 +225,7 @@ def _matches(index: list[int], s: int, e: int, entries: list[GazetteerEntry]) ->
 def _longest(found: list[GazetteerMatch]) -> list[GazetteerMatch]:
     taken: set[int] = set()
     kept = []
-    for m in sorted(found, key=lambda m: (-len(m), m.start, KINDS.index(m.kind))):
+    for m in sorted(found, key=lambda m: (-len(m), m.start, m.rank, KINDS.index(m.kind))):
         if taken.isdisjoint(range(m.start, m.end)):
             kept.append(m)
             taken.update(range(m.start, m.end))

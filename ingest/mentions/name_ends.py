@@ -32,14 +32,57 @@ def proper_name_end(doc, i: int) -> int:
             end = k
         elif (
             fold(doc[k].text) in ("de", "du", "des", "d'", "la", "l'")
-            and end == k
+            and (
+                end == k
+                or (k == end + 1 and fold(doc[end].text) == "de" and fold(doc[k].text) in ("la", "l'"))
+            )
             and k + 1 < len(doc)
             and (_capital(doc[k + 1]) or fold(doc[k + 1].text) in ("la", "l'"))
         ):
-            k += 1
+            k += 1  # "du Centre de la Martinique": « de la » between two capitalised words
         else:
             break
-    return end
+    return _name_tail(doc, i, end)
+
+
+def _name_tail(doc, start: int, end: int) -> int:
+    """What may close a name after its last capitalised word: a lower-case adjective of that word ("du Pays
+    salonais"), then a number ("Provence Insertion 13", "Jardins Solidaires 972")."""
+    if end <= start or end >= len(doc):
+        return end
+    t = doc[end]
+    if (
+        t.is_lower
+        and t.is_alpha
+        and t.dep_ == "amod"
+        and t.head.i == end - 1
+        and t.pos_ in ("ADJ", "NOUN")
+        and fold(t.text) not in CASE_WORDS
+    ):
+        end += 1
+    return number_end(doc, end)
+
+
+NUMBER_MAX = 3
+
+
+def number_end(doc, end: int) -> int:
+    """A number of at most three digits right after a capitalised word ends the name ("l'association X 93");
+    not a share, an amount or a count of something ("X 13 %", "X 20 jeunes")."""
+    if end == 0 or end >= len(doc) or not doc[end - 1].text[:1].isupper():
+        return end
+    t = doc[end]
+    if not (t.text.isdigit() and len(t.text) <= NUMBER_MAX):
+        return end
+    nxt = doc[end + 1] if end + 1 < len(doc) else None
+    if nxt is not None and (
+        nxt.text in ("%", "€", "h", ":", "/")
+        or nxt.is_alpha
+        and nxt.is_lower
+        and nxt.pos_ in ("NOUN", "ADJ", "NUM")
+    ):
+        return end
+    return end + 1
 
 
 def _capital(token) -> bool:
@@ -51,7 +94,10 @@ def capitalised_name_end(doc, head: int, end: int) -> int:
     if end == head + 1 and not (end < len(doc) and doc[end].text[:1].isupper()):
         return end
     i = end
-    while i < len(doc) and i - head <= NAME_MAX and doc[i].text[:1].isupper():
+    while i < len(doc) and i - head <= NAME_MAX and (doc[i].text[:1].isupper() or _small_joint(doc, i, end)):
+        if doc[i].is_lower:  # "Ensemble Vers l'Emploi": a small word between capitalised words of the name
+            i += 1
+            continue
         if _upper_joint(doc, i):  # "ROUTES ET CHEMINS DE L'EMPLOI": small words of a name in capitals
             i += 1
             continue
@@ -60,7 +106,21 @@ def capitalised_name_end(doc, head: int, end: int) -> int:
         if doc[i].pos_ in ("DET", "PRON") or fold(doc[i].text) in CASE_WORDS:
             break  # "… des compétences | Ce comité": a line that starts a sentence, not the name going on
         i += 1
-    return i
+    return number_end(doc, i) if i > head + 1 else i
+
+
+def _small_joint(doc, i: int, end: int) -> bool:
+    """A lower-case « de », « du », « l' »… after a capitalised word of the name, before another."""
+    return (
+        i > end
+        and i + 1 < len(doc)
+        and fold(doc[i].text) in CASE_WORDS
+        and doc[i].is_lower
+        and doc[i - 1].text[:1].isupper()
+        and doc[i + 1].is_alpha
+        and doc[i + 1].text[:1].isupper()
+        and doc[i + 1].pos_ not in ("DET", "PRON", "VERB", "AUX")
+    )
 
 
 _UPPER_JOINTS = CASE_WORDS | {"et", "&", "pour", "a", "au", "aux", "en", "sur", "les"}

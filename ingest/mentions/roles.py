@@ -89,9 +89,39 @@ def assign_role(
         return RoleDecision(parsed.role, "parse", parsed)
     if cue:
         return RoleDecision(cue.role, "sequence", cue)
+    if target == "org" and not in_function:
+        cue = _joint(doc, cand, mine, covered, lexicon)
+        if cue:
+            return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
         return _place_without_cue(doc, cand, mine, lexicon, block_kind)
     return RoleDecision("mentioned", "none")
+
+
+JOINT_OBJECT_MAX = 3
+
+
+def _joint(doc, cand: Candidate, cues: list[Cue], covered: set[int], lexicon: Lexicon) -> Cue | None:
+    """The partner of a joint subject verb, after « avec » ("A et B co-pilotent l'action avec C",
+    "cofinancent le parcours avec C"): C shares the role. The verb's prefixes and the preposition are data
+    (`[joint]` in role_cues.toml)."""
+    if not lexicon.joint_prefixes:
+        return None
+    sent = sentence_of(doc, cand.start)
+    for cue in cues:
+        if cue.direction != "subject" or not (sent.start <= cue.start and cue.end <= cand.start):
+            continue
+        if not fold(cue.text).startswith(lexicon.joint_prefixes):
+            continue
+        joint = [k for k in range(cue.end, cand.start) if fold(doc[k].text) in lexicon.joint_words]
+        if not joint or joint[0] - cue.end > JOINT_OBJECT_MAX:
+            continue
+        k = joint[0]
+        if all(doc[j].pos_ in ("DET", "NOUN", "ADJ") for j in range(cue.end, k)) and all(
+            _glue(doc, j, covered, "org", fold(doc[k].text)) for j in range(k + 1, cand.start)
+        ):
+            return cue
+    return None
 
 
 def _place_without_cue(

@@ -60,3 +60,15 @@ class PhraseTrie(Generic[T]):
                     break
                 node = node.get(words[e])
                 e += 1
+
+    def find_from(self, first: str, words: Sequence[str], s: int) -> Iterator[tuple[int, list[T]]]:
+        """The phrases that start with ``first`` followed by ``words[s:]``: (end exclusive in ``words``,
+        values), shortest first (a contracted article read as its article: « au » + « Lamentin »)."""
+        node = self._root.get(first)
+        e = s
+        n = len(words)
+        while node is not None and e < n:
+            node = node.get(words[e])
+            e += 1
+            if node is not None and _END in node:
+                yield e, node[_END]
