@@ -172,7 +172,45 @@ def _split_et(segment: str) -> list[str]:
                 at = m.start() + k.start()
                 hidden = hidden[:at] + hidden[at : at + 2].translate(_HIDE_ET) + hidden[at + 2 :]
     parts = [part.translate(_SHOW_ET) for part in _depth0_split(hidden, _ET)]
-    return _rejoin_upper_et(parts) if segment.isupper() and len(parts) > 1 else parts
+    if len(parts) > 1 and segment.isupper():
+        return _rejoin_upper_et(parts)
+    return _rejoin_lower_et(parts) if len(parts) > 1 else parts
+
+
+_DETERMINERS = frozenset(
+    "le la les l un une des ses son sa leurs leur ces tous toutes tout toute autres d autre nos votre".split()
+)
+_COMPLEMENT = frozenset({"de", "du", "des", "d"})
+
+
+def _singular_word(word: str) -> bool:
+    return word.isalpha() and word.islower() and not word.endswith(("s", "x")) and word not in _DETERMINERS
+
+
+def _rejoin_lower_et(parts: list[str]) -> list[str]:
+    """« et » between two lower-case words inside one name: a name that starts with a singular head and ends
+    with a lower-case word, then one singular lower-case word (with its « de … » complement) after « et », is
+    one name (« Protection maternelle et infantile », « Comité départemental olympique et sportif de la X »,
+    « Centre de ressources handicap et formation »). A plural after « et » is another actor (« Pôle emploi et
+    partenaires », « Conseil départemental et communes »), as is a capital, an acronym or a determiner."""
+    out = [parts[0]]
+    for part in parts[1:]:
+        before, after = out[-1].split(), part.split()
+        words = [w.replace("'", " ").replace("’", " ").split()[0] for w in after[:2] if w.strip("'’")]
+        joins = (
+            bool(before)
+            and bool(words)
+            and before[0][:1].isupper()
+            and not before[0].endswith(("s", "x"))
+            and _singular_word(before[-1])
+            and _singular_word(words[0])
+            and (len(after) == 1 or words[1:2] and words[1] in _COMPLEMENT)
+        )
+        if joins:
+            out[-1] = f"{out[-1].rstrip()} et {part.lstrip()}"
+        else:
+            out.append(part)
+    return out
 
 
 # Words that start an organisation's name after « ET » in a field in capitals: the articles, the run heads,
@@ -199,12 +237,13 @@ def _rejoin_upper_et(parts: list[str]) -> list[str]:
     return out
 
 
-_CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de )")  # lower case: the rest of the name before
+_CONTINUATION = re.compile(r"^(?:de l['’]|de la |du |de |d['’](?!autres\b))")  # lower case: the name goes on
 
 
 def _rejoin_continuations(segments: list[str]) -> list[str]:
     """A comma inside a name: "Direction régionale de l'économie, de l'emploi, du travail…" is one name, as a
-    new name never starts with a lower-case "de", "du", "de la"."""
+    new name never starts with a lower-case "de", "du", "de la", "d'" (« Conseil d'architecture, d'urbanisme
+    et de l'environnement »)."""
     out: list[str] = []
     for seg in segments:
         if out and _CONTINUATION.match(seg.strip()):

@@ -85,6 +85,31 @@ def test_et_inside_an_organisation_name_is_not_a_cut() -> None:
     assert names("Pôle emploi et missions locales") == ["Pôle emploi", "missions locales"]
 
 
+def test_et_between_two_lower_case_words_of_one_name() -> None:
+    """A singular head, a lower-case word, « et », one singular lower-case word (and its « de … »): one name;
+    a plural, a capital, an acronym or a determiner after « et » starts another actor."""
+
+    def names(text: str) -> list[str]:
+        return [o.name for o in split_orgs([text], 1)[0]]
+
+    for whole in (
+        "Protection maternelle et infantile",
+        "Comité départemental olympique et sportif de la Moselle",
+        "Centre de ressources handicap et formation",
+        "Conseil d'architecture, d'urbanisme et de l'environnement",
+    ):
+        assert names(whole) == [whole]
+    assert names("Pôle emploi et partenaires") == ["Pôle emploi", "partenaires"]
+    assert names("Bailleurs sociaux et partenaires") == ["Bailleurs sociaux", "partenaires"]
+    assert names("Conseil départemental et communes") == ["Conseil départemental", "communes"]
+    assert names("Mission locale et CAF") == ["Mission locale", "CAF"]
+    assert names("Pôle emploi et Mission locale") == ["Pôle emploi", "Mission locale"]
+    assert names("Protection maternelle et infantile et Mission locale") == [
+        "Protection maternelle et infantile",
+        "Mission locale",
+    ]
+
+
 def test_a_title_word_that_is_a_commune_is_not_a_place() -> None:
     communes = {fold(n) for n in ("Vers", "Job", "Pas", "Vire", "Orange", "Lisieux", "Saint-Omer")}
 
