@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ingest.mentions.candidate import Candidate
 from ingest.mentions.cues import Lexicon
-from ingest.mentions.gazetteer import Gazetteer, GazetteerMatch, is_acronym
+from ingest.mentions.gazetteer import NUMBER_ARTICLES, Gazetteer, GazetteerMatch, is_acronym
 from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
 from ingest.mentions.persons import persons as _persons
@@ -62,13 +62,10 @@ def _bare_number(doc, c: Candidate) -> bool:
     return c.kind == "place" and c.end - c.start == 1 and doc[c.start].text[:1].isdigit()
 
 
-_NUMBER_ARTICLES = frozenset({"le", "du", "au"})
-
-
 def _numbered_place(doc, c: Candidate) -> bool:
     """« dans le 93 », « les habitants du 13 », « tout le 13 »: a place known by its number, written after
     its article and not counting something (« le 13 mars », « du 93 rue … », a name's number « X 93 »)."""
-    if c.start == 0 or fold(doc[c.start - 1].text) not in _NUMBER_ARTICLES:
+    if c.start == 0 or fold(doc[c.start - 1].text) not in NUMBER_ARTICLES:
         return False
     nxt = doc[c.end] if c.end < len(doc) else None
     counted = nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "PROPN")
