@@ -14,11 +14,20 @@ from typing import Any
 @dataclass(frozen=True)
 class SheetRow:
     """One row of a spreadsheet below its header: its row number in the sheet, its line in the rendered text,
-    its cells (a multi-line cell keeps its line breaks)."""
+    its cells (a multi-line cell keeps its line breaks). `lines`: each cell's own line, for a row gathered
+    from labelled lines of a text ("Pilote : …" on one line, "Partenaires : …" on the next); None when every
+    cell stands on `line`."""
 
     number: int
     line: int
     cells: list[str]
+    lines: tuple[int, ...] | None = None
+
+    def line_of(self, index: int) -> int:
+        """The line of the document that holds cell `index`."""
+        if self.lines is not None and index < len(self.lines):
+            return self.lines[index]
+        return self.line
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,35 @@ def test_unknown_label_is_kept_and_does_not_swallow_what_follows(tmp_path: Path)
     assert first.levels[0].ref == "Axe 1" and first.levels[0].title == "Mieux se loger"
 
 
+def test_each_labelled_line_is_the_evidence_of_what_it_names(tmp_path: Path) -> None:
+    """A unit's fields gathered from its labelled lines: each organisation and place keeps the line
+    that names it (its evidence), not the unit's heading."""
+    path = tmp_path / "plan.md"
+    lines = [
+        "# Plan mobilité du Pays des Deux Rives",
+        "",
+        "## Action 3 : Un garage solidaire itinérant",
+        "",
+        "- Pilote : Communauté de communes des Deux Rives",
+        "- Partenaires : Mission locale, association Roue Libre",
+        "- Territoire : Montfort-sur-Meu, Plélan-le-Grand",
+        "",
+        "Un atelier mobile répare les voitures des personnes en insertion.",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (action,) = parse_document(path).actions
+
+    def line_of(text: str) -> int:
+        return next(i for i, x in enumerate(lines, 1) if text in x)
+
+    assert [(o.name, o.line) for o in action.pilots] == [
+        ("Communauté de communes des Deux Rives", line_of("Pilote"))
+    ]
+    assert {o.line for o in action.partners} == {line_of("Partenaires")} and len(action.partners) == 2
+    assert {t.line for t in action.territories} == {line_of("Territoire")} and len(action.territories) == 2
+    assert action.provenance.line_start == line_of("## Action 3")
+
+
 @pytest.mark.parametrize(
     ("heading", "role", "ref", "title"),
     [

@@ -139,7 +139,12 @@ class _Units:
 
     def _build(self, unit: Heading, body: Body) -> ActionRecord:
         labels = [p[0] for p in body.pairs]
-        row = SheetRow(number=unit.line, line=unit.line, cells=[p[1] for p in body.pairs])
+        row = SheetRow(
+            number=unit.line,
+            line=unit.line,
+            cells=[p[1] for p in body.pairs],
+            lines=tuple(p[2] or unit.line for p in body.pairs),  # each field's own line, for its evidence
+        )
         columns = map_columns(labels, self.lexicon)
         has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
         read = read_row(row, columns, [])

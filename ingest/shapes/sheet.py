@@ -61,6 +61,13 @@ class _Row:
     def text(self, record: str, sep: str = "\n") -> str | None:
         return sep.join(self.values(record)) or None
 
+    def line_of(self, *records: str) -> int:
+        """The line of the first value of one of `records` (the row's line when it has none)."""
+        for r in records:
+            for col, _ in self.by_record.get(r, []):
+                return self.row.line_of(col.index)
+        return self.row.line
+
 
 def map_columns(header: list[str], lexicon: Lexicon) -> list[_Column]:
     columns, seen = [], {}
@@ -226,7 +233,7 @@ def _cell_lines(value: str) -> list[str]:
 def _orgs(row: _Row, record: str, known: frozenset[str]) -> tuple[list[OrgMention], list[Person]]:
     orgs, people = [], []
     for col, value in row.by_record.get(record, []):
-        found, persons = split_orgs(_cell_lines(value), row.row.line, known)
+        found, persons = split_orgs(_cell_lines(value), row.row.line_of(col.index), known)
         if col.spec and col.spec.role:
             for o in found:
                 o.note = o.note or col.spec.role
@@ -237,7 +244,7 @@ def _orgs(row: _Row, record: str, known: frozenset[str]) -> tuple[list[OrgMentio
 
 def _people(row: _Row) -> list[Person]:
     return [
-        Person(name=name, line=row.row.line, role=col.spec.role if col.spec else None)
+        Person(name=name, line=row.row.line_of(col.index), role=col.spec.role if col.spec else None)
         for col, value in row.by_record.get("people", [])
         for name in _LIST_SPLIT.split(value)
         if name.strip()
@@ -255,12 +262,11 @@ def _coded(names: list[str], codes: list[str], line: int) -> list[TerritoryMenti
 
 
 def _places(row: _Row, gazetteer) -> list[TerritoryMention]:
-    line = row.row.line
     out = []
-    if perimeter := row.text("perimeter", " / "):
-        out += places_in_field(perimeter.replace("\n", " / "), line, gazetteer)  # a multi-line cell: a list
-    out += _coded(row.values("commune"), row.values("insee"), line)
-    out += _coded(row.values("epci"), row.values("siren"), line)
+    if perimeter := row.text("perimeter", " / "):  # a multi-line cell: a list
+        out += places_in_field(perimeter.replace("\n", " / "), row.line_of("perimeter"), gazetteer)
+    out += _coded(row.values("commune"), row.values("insee"), row.line_of("commune", "insee"))
+    out += _coded(row.values("epci"), row.values("siren"), row.line_of("epci", "siren"))
     return out
 
 
