@@ -34,6 +34,7 @@ from typing import Any
 
 from graph.errors import NotFound
 from ingest.errors import ConfigError, InputError
+from ingest.labels import default_lexicon
 from ingest.text import fold_with_offsets
 
 log = logging.getLogger(__name__)
@@ -240,13 +241,19 @@ class Vocabularies:
         bounds = [(prepared.offsets[a], prepared.offsets[b - 1] + 1) for a, b in spans]
         return [Evidence(prepared.original[a:b], a, b, field_name) for a, b in bounds]
 
-    def classify(self, title: str, text: str, chapter: str | None = None) -> list[Assignment]:
-        """Publics, then themes, of an action (by decreasing score) from its title, text and chapter."""
+    def classify(
+        self, title: str, text: str, chapter: str | None = None, public: str = ""
+    ) -> list[Assignment]:
+        """Publics, then themes, of an action (by decreasing score) from its title, text and chapter;
+        `public`: what the action's row naming its public says ("Public visé : …"), read for the publics
+        only (a public is no theme)."""
         values = {"title": title or "", "chapter": chapter or "", "text": text or ""}
         folded = {f: fold_with_offsets(v) for f, v in values.items()}  # once for both schemes
         result: list[Assignment] = []
         for scheme in SCHEMES:
             prepared = {f: self._prepare(scheme, v, folded[f]) for f, v in values.items()}
+            if scheme == "public" and public:
+                prepared["text"] = self._prepare(scheme, "\n".join(p for p in (public, text) if p))
             found: dict[str, dict[str, list[Evidence]]] = {}
             for concept in self.concepts(scheme):
                 hits = {f: self._find(concept.slug, prepared[f], f != "text", f) for f in FIELDS}
@@ -264,7 +271,12 @@ class Vocabularies:
 
     def classify_action(self, action: Any) -> list[Assignment]:
         """Classify an ``ingest`` action record (its title, own text and chapter)."""
-        return self.classify(_attr(action, "title") or "", action_text(action), _attr(action, "chapter"))
+        return self.classify(
+            _attr(action, "title") or "",
+            action_text(action),
+            _attr(action, "chapter"),
+            public_text(action),
+        )
 
     def _accepts(self, concept: Concept, hits: dict[str, list[Evidence]]) -> bool:
         need = concept.min_hits or DEFAULT_MIN_HITS[concept.scheme]
@@ -378,6 +390,18 @@ def action_text(action: Any) -> str:
                     kept.append(segment.strip())
                     seen += "\n" + squashed
     return "\n".join(kept)
+
+
+def public_text(action: Any) -> str:
+    """The values of the action's rows that name its public ("Public visé", "Bénéficiaires" — the labels of
+    the field `public` in ingest/data/labels.toml), kept by ingest among its extra fields."""
+    extra = _attr(action, "extra") or {}
+    if not extra:
+        return ""
+    lexicon = default_lexicon()
+    return "\n".join(
+        str(v) for k, v in extra.items() if v and lexicon.match(re.sub(r"\s\(\d+\)$", "", k)) == "public"
+    )
 
 
 ALIGNMENTS_FILE = Path(__file__).resolve().parent / "data" / "data_inclusion.ttl"

@@ -17,7 +17,7 @@ from graph.errors import NotFound
 from graph.profile import ProfileTerms
 from ingest import parse_document
 from ingest.errors import InputError
-from ingest.records import ActionRecord
+from ingest.records import ActionRecord, Provenance
 
 V = voc.load()  # the packaged vocabularies
 
@@ -340,3 +340,27 @@ def test_alignments_are_exported_with_the_rdf_graph() -> None:
     rdf = to_rdf(nx.MultiDiGraph(), Ontology.load(Path(voc.__file__).parent / "data" / "qfq.ttl"))
     pub = rdflib.Namespace("https://qfq.example.org/public/")
     assert (pub.jeune, SKOS.exactMatch, rdflib.URIRef(voc.DI_BASE + "publics/jeunes")) in rdf
+
+
+def test_the_row_that_names_the_public_gives_the_public_and_no_theme() -> None:
+    """A fiche's « Public visé » row (kept by ingest among its extra fields) says who the action is for: it
+    gives the public, with its words as evidence; the same words under a label that is not the public's, or
+    the themes, are not read from it."""
+
+    def action(extra: dict[str, str]) -> ActionRecord:
+        return ActionRecord(
+            doc="essai",
+            ref="Action 1",
+            title="Un atelier de réparation de vélos",
+            shape="outline",
+            provenance=Provenance("essai", 1, 4, "Action 1 : Un atelier de réparation de vélos"),
+            description="Un atelier ouvert deux fois par semaine dans un local associatif.",
+            extra=extra,
+        )
+
+    with_row = action({"Public visé": "demandeurs d'emploi sans permis de conduire"})
+    assignments = [a for a in V.classify_action(with_row) if a.slug == "demandeur_emploi"]
+    assert assignments and "demandeurs d'emploi" in {e.surface.lower() for e in assignments[0].evidence}
+    assert "demandeur_emploi" not in slugs(action({"Couleur du dossier": "demandeurs d'emploi"}), "public")
+    assert "demandeur_emploi" not in slugs(action({}), "public")
+    assert slugs(with_row, "theme") == slugs(action({}), "theme")
