@@ -14,7 +14,7 @@ seventh (heldout7.toml, written the same way after the sixth was spent, since us
 eighth (heldout8.toml, written the same way after the seventh was spent, since used for fixes) and the
 tenth (heldout10.toml, written the same way after the eighth was spent; a ninth was written in parallel).
 
-    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout8|heldout10|all]
+    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout10|all]
 
 Issue 9's target on real plans: >= 90 % of actions found with the right title, <= 10 % spurious.
 """

@@ -2,8 +2,9 @@
 HTML comments blanked, pipe-table rows as tab-separated cells, their separator rows blanked, and the items of
 a numbered list that hold a nested list (a plan written as nested lists: axes > actions > fields) as
 headings one level per nesting depth below the last ``#`` heading, pandoc's definition lists (a term line,
-then ``:   definition``) as "term : definition" lines (the fields of a fiche, a glossary); pandoc's extensions (title block, setext
-headings, heading attributes, grid tables, fenced divs) through ``pandoc.pandoc_lines``."""
+then ``:   definition``) as "term : definition" lines (the fields of a fiche, a glossary); pandoc's
+extensions (title block, setext headings, heading attributes, grid tables, fenced divs) through
+``pandoc.pandoc_lines``."""
 
 from __future__ import annotations
 

@@ -42,11 +42,18 @@ def _programme(p: Plan) -> Table:
     for group in p.groups:
         row = len(data)
         data.append([para(f"{group.ref} {DASH} {group.title}", GROUP), "", "", "", "", ""])
-        style += [("SPAN", (0, row), (-1, row)), ("BACKGROUND", (0, row), (-1, row), colors.HexColor("#2f5c8a"))]
+        style += [
+            ("SPAN", (0, row), (-1, row)),
+            ("BACKGROUND", (0, row), (-1, row), colors.HexColor("#2f5c8a")),
+        ]
         for action in group.actions:
             cell = [para(action.title, CELL_BOLD), *(para(text, CELL) for text in action.body)]
             data.append(
-                [para(action.ref, CELL), cell, *(para(action.field_value(name), CELL) for name in COLUMNS[2:])]
+                [
+                    para(action.ref, CELL),
+                    cell,
+                    *(para(action.field_value(name), CELL) for name in COLUMNS[2:]),
+                ]
             )
     table = Table(data, colWidths=list(WIDTHS), repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle(style))
@@ -55,7 +62,9 @@ def _programme(p: Plan) -> Table:
 
 def render_programme_table_pdf(p: Plan, path: Path) -> Path:
     size = landscape(A4)
-    doc = BaseDocTemplate(str(path), pagesize=size, leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=32)
+    doc = BaseDocTemplate(
+        str(path), pagesize=size, leftMargin=36, rightMargin=36, topMargin=40, bottomMargin=32
+    )
     frame = Frame(36, 32, size[0] - 72, size[1] - 72, id="body")
     page = decorate(p.running_header, font=7.5, top=24, centred=False)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=page)])
