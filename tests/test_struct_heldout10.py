@@ -100,3 +100,38 @@ def test_definition_lists() -> None:
     assert out[4] == "Budget : 10 000 €, par an"
     assert out[2] == out[3] == out[5] == out[6] == ""
     assert out[9] == ":   rien"
+
+
+def test_docx_group_row_across_the_table(tmp_path) -> None:
+    """A Word table row merged across all its columns (one w:tc with gridSpan) is the level of the rows
+    below it, up to the next such row."""
+    import docx
+
+    from ingest.pipeline import parse_document
+
+    document = docx.Document()
+    document.add_heading("Programme d'actions", level=1)
+    rows = [
+        ("N°", "Action", "Pilote", "Échéance"),
+        ("Thème 1 – Mobilités",),
+        ("1", "Créer une ligne de bus à la demande", "Communauté de communes", "2026"),
+        ("2", "Ouvrir un garage solidaire", "Association Roulons", "2027"),
+        ("Thème 2 – Alimentation",),
+        ("3", "Approvisionner les cantines en produits locaux", "Syndicat scolaire", "2026"),
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, values in enumerate(rows):
+        if len(values) == 1:
+            table.cell(r, 0).merge(table.cell(r, 3)).text = values[0]
+            continue
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    path = tmp_path / "themes.docx"
+    document.save(str(path))
+    actions = parse_document(path, doc_id="themes").actions
+    assert [(a.ref, [lv.ref for lv in a.levels]) for a in actions] == [
+        ("1", ["Thème 1"]),
+        ("2", ["Thème 1"]),
+        ("3", ["Thème 2"]),
+    ]
+    assert actions[1].pilots[0].name == "Association Roulons"
