@@ -25,3 +25,17 @@ def test_footnote_in_a_column_is_left_out_of_the_body() -> None:
         "1 Projections des études prospectives conduites par bassin",
         "hydrographique, scénario d'émissions intermédiaire.",
     ]
+
+
+CLS = Path(__file__).parent / "plans" / "sources" / "heldout4" / "cls.pdf"
+
+
+def test_call_set_five_sixths_of_the_body_size_stays_in_its_sentence() -> None:
+    """A browser's <sup> call is set at 5/6 of the text's size (Chromium, sources/heldout4/cls.pdf): it is
+    still a superscript, read at the end of its word, not a line « 1 » of its own; its note, printed under
+    the paragraph, is then found by its call and left out of the body."""
+    loaded = load(CLS)
+    assert any(line.endswith("élus et associations¹.") for line in loaded.lines)
+    assert "1" not in [line.strip() for line in loaded.lines]
+    assert not any(line.startswith("1 Évaluation finale") for line in loaded.lines)
+    assert "1 footnote line(s) left out of the body text" in loaded.warnings

@@ -171,6 +171,7 @@ _SUPERSCRIPT_DIGITS = str.maketrans(
     "0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 )
 _SUPERSCRIPT_MAX = 3  # characters: a footnote call, "er" of "1er", "e" of "XXe"
+_SUPERSCRIPT_SIZE = 0.9  # at most this share of its neighbour's size (a browser's <sup> is set 5/6 of it)
 
 
 def _superscripts(runs: list[Run]) -> None:
@@ -180,7 +181,7 @@ def _superscripts(runs: list[Run]) -> None:
     for k in range(1, len(runs)):
         run, near = runs[k], runs[k - 1]
         text = run.text.strip()
-        if not text or len(text) > _SUPERSCRIPT_MAX or run.size * 1.2 > near.size:
+        if not text or len(text) > _SUPERSCRIPT_MAX or run.size > _SUPERSCRIPT_SIZE * near.size:
             continue
         beside = -0.5 <= run.x0 - near.x1 <= 0.5 * near.size
         raised = run.bottom < near.bottom - 0.15 * near.size and run.top > near.top - 0.6 * near.size

@@ -251,10 +251,21 @@ def _spans(cells: list[str], lines: list[Line], table: Table) -> bool:
     )
 
 
+def _cell_text(cell: list[Line], style: PageStyle) -> str:
+    """A ruled cell's text; a cell opening with bold lines followed by regular ones (a title in bold above
+    its description) as two paragraphs "<p>title</p> <p>text</p>", as the DOCX loader writes them."""
+    lead = next((k for k, line in enumerate(cell) if not line.bold), len(cell))
+    if 0 < lead < len(cell) and all(not line.bold for line in cell[lead:]):
+        head = join_lines([line.text for line in cell[:lead]], style.compounds)
+        rest = join_lines([line.text for line in cell[lead:]], style.compounds)
+        return f"<p>{head}</p> <p>{rest}</p>"
+    return join_lines([line.text for line in cell], style.compounds)
+
+
 def _table_rows(item: _TableItem, page: int, style: PageStyle) -> list[Block]:
     rows = []
     for k, row in enumerate(table_cells(item.table, item.lines)):
-        cells = [join_lines([line.text for line in cell], style.compounds) for cell in row]
+        cells = [_cell_text(cell, style) for cell in row]
         if not any(cells):
             continue
         top, bottom = item.table.ys[k], item.table.ys[k + 1]

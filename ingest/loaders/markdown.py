@@ -1,8 +1,10 @@
 """Markdown as a reader sees it, line for line (the line map stays the file's): YAML front matter and
 HTML comments blanked, pipe-table rows as tab-separated cells, their separator rows blanked, and the items of
 a numbered list that hold a nested list (a plan written as nested lists: axes > actions > fields) as
-headings one level per nesting depth below the last ``#`` heading; pandoc's extensions (title block, setext
-headings, heading attributes, grid tables, fenced divs) through ``pandoc.pandoc_lines``."""
+headings one level per nesting depth below the last ``#`` heading, pandoc's definition lists (a term line,
+then ``:   definition``) as "term : definition" lines (the fields of a fiche, a glossary); pandoc's
+extensions (title block, setext headings, heading attributes, grid tables, fenced divs) through
+``pandoc.pandoc_lines``."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _HASH = re.compile(r"^(#{1,6})\s")
 _ITEM = re.compile(r"^(\s*)(?:\d{1,3}[.)]|[-*+])\s+\S")
 _NUMBERED_ITEM = re.compile(r"^(\s*)\d{1,3}[.)]\s+(.*\S)\s*$")
+_DEFINITION = re.compile(r"^[:~][ \t]{1,4}(\S.*?)\s*$")
+_TERM_MAX = 80  # a longer line is a paragraph, not a definition list's term
 LABEL_ITEM = re.compile(r"^[^:]{1,60}:(?:\s|$)|:\s*$")  # "Partenaires :" above its own sub-list
 
 
@@ -95,9 +99,46 @@ def _list_headings(lines: list[str]) -> list[str]:
     return out
 
 
+def _term_index(out: list[str], i: int) -> int:
+    """The line of the term a definition at ``i`` belongs to (one blank line may stand between), else -1."""
+    k = i - 1
+    if k >= 0 and not out[k].strip():
+        k -= 1
+    if k < 0:
+        return -1
+    term = out[k].strip()
+    if not term or len(term) > _TERM_MAX or _HASH.match(term) or _ITEM.match(out[k]) or term[0] in ":|>":
+        return -1
+    return k
+
+
+def _definitions(lines: list[str]) -> list[str]:
+    """A definition list's term and its definitions on the term's line ("Porteur : Commune"), the
+    definition lines blanked (the line map kept); a definition's continuation lines (indented) follow it."""
+    out = list(lines)
+    last = -1  # the term line the previous definition went to
+    for i, line in enumerate(lines):
+        m = _DEFINITION.match(line)
+        if not m:
+            if last >= 0 and line.startswith(("    ", "\t")) and line.strip() and lines[i - 1].strip():
+                out[last] += " " + line.strip()
+                out[i] = ""
+                continue
+            if line.strip():
+                last = -1
+            continue
+        k = last if last >= 0 else _term_index(out, i)
+        if k < 0:
+            continue
+        joiner = ", " if k == last else " : "
+        out[k] = out[k].rstrip() + joiner + m.group(1)
+        out[i], last = "", k
+    return out
+
+
 def markdown_lines(lines: list[str]) -> list[str]:
     """The same number of lines, with what a Markdown reader does not show as text removed."""
     end = _front_matter_end(lines)
     out = [""] * (end + 1) + lines[end + 1 :]
-    out = pandoc_lines(_without_comments(out))
+    out = _definitions(pandoc_lines(_without_comments(out)))
     return _list_headings([_table_row(line) for line in out])

@@ -298,5 +298,29 @@ def detect(ctx: Context) -> Outline:
     panels = _panels(ctx, found, units)
     skip = {n for first, last in panels.values() for n in range(first, last + 1)}
     actions = [builder.record(u, panels.get(u.line), skip) for u in units]
+    _restarted_refs(units, actions)
     builder.contacts_as_pilots(actions)
     return Outline(actions=actions, passages=_passages(found), headings=found)
+
+
+def _bare(h: Heading) -> str | None:
+    """A heading's number when it is only a number (no level word, no code): "II", "A", "1"."""
+    if h.word or h.code or not h.number:
+        return None
+    return h.number.strip(" .)-–") or None
+
+
+def _restarted_refs(units: list[Heading], actions: list) -> None:
+    """Units numbered only by a number that starts again under each heading above them (« I. / A. / 1. »):
+    their refs, the same in several places, are written with the numbers above them, « II.A.2 »."""
+    refs = [_bare(u) for u in units]
+    seen: dict[str, int] = {}
+    for ref in refs:
+        if ref:
+            seen[ref] = seen.get(ref, 0) + 1
+    for unit, action, ref in zip(units, actions, refs, strict=True):
+        if not ref or seen[ref] < 2 or "." in ref:
+            continue
+        above = [_bare(a) for a in unit.ancestors() if a.role in ("level", "numbered")]
+        if above and all(above) and all("." not in n for n in above):
+            action.ref = ".".join([*above, ref])

@@ -101,7 +101,11 @@ class Heading:
         return out[::-1]
 
 
+_INSERTED = re.compile(r"\s?(?:bis|ter|quater)$")  # "3 bis": a number inserted after 3, as deep as 3
+
+
 def _parts(number: str | None) -> int:
+    number = _INSERTED.sub("", number) if number else number
     return len(re.findall(r"\d+|[IVXLC]+|[A-Za-z]", number)) if number else 0
 
 
