@@ -19,9 +19,7 @@ from tests.plans.heldout_checks import check_document, check_expectations, check
 EXPECTED = heldout9.expected()
 NAMES = sorted(heldout9.SPECS)
 # the set's fields over its five documents (no gazetteer), reached after its fixes
-SET_FIELDS = dict.fromkeys(
-    ("ref", "pilots", "partners", "budget", "calendar", "indicators"), (1.0, 1.0)
-)
+SET_FIELDS = dict.fromkeys(("ref", "pilots", "partners", "budget", "calendar", "indicators"), (1.0, 1.0))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,11 @@ def test_expectations_and_set_fields(parsed) -> None:
 
 def test_numbers_with_letters_and_bis() -> None:
     """« 1.a », « 2 bis », « A1 » are numbers of their own: the letter or the « bis » is not the title's."""
-    assert numbered_heading("### Mesure 1.a – Préserver les prairies") == ("Mesure", "1.a", "Préserver les prairies")
+    assert numbered_heading("### Mesure 1.a – Préserver les prairies") == (
+        "Mesure",
+        "1.a",
+        "Préserver les prairies",
+    )
     assert numbered_heading("Action 12 bis : Ouvrir une ligne") == ("Action", "12 bis", "Ouvrir une ligne")
     assert numbered_heading("Action 1 avec les communes") == ("Action", "1", "avec les communes")
     h = classify("Action 2 bis – Ouvrir une ligne")

@@ -23,7 +23,6 @@ from ingest.shapes.sheet import (
 )
 from ingest.text import collapse, fold
 
-
 _DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 

@@ -65,8 +65,14 @@ def _measure(action, width: float) -> list:
 def render_band_table_pdf(p: Plan, path: Path) -> Path:
     width, _ = A4
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, title=p.title, author=p.issuer, leftMargin=48, rightMargin=48,
-        topMargin=54, bottomMargin=48,
+        str(path),
+        pagesize=A4,
+        title=p.title,
+        author=p.issuer,
+        leftMargin=48,
+        rightMargin=48,
+        topMargin=54,
+        bottomMargin=48,
     )
     frame_width = width - 96
 
