@@ -144,7 +144,7 @@ def test_html_nested_lists_and_roman_letter_text(parsed, tmp_path) -> None:
     haies = _action(parsed, "contrat.html", "Planter douze")
     assert haies.budget == "150 000 € HT" and [lv.ref for lv in haies.levels] == ["Enjeu 2"]
     boutique = _action(parsed, "pvd.txt", "Ouvrir une boutique")
-    assert boutique.ref == "2" and [lv.ref for lv in boutique.levels] == ["II", "A"]
+    assert boutique.ref == "II.A.2" and [lv.ref for lv in boutique.levels] == ["II", "A"]
     assert (boutique.budget, boutique.calendar) == ("40 000 €", "2027")
 
 

@@ -12,6 +12,7 @@ import pytest
 from ingest.loaders import load
 from ingest.loaders.text import decode_text
 from ingest.shapes.context import numbered_heading
+from ingest.shapes.outline import full_ref
 from ingest.shapes.outline_words import classify
 from tests.plans import heldout9
 from tests.plans.heldout_checks import check_document, check_expectations, check_set_fields, parse_all
@@ -102,3 +103,23 @@ def test_band_title_and_table_over_a_page_break(parsed) -> None:
     assert "concertation" in (cours.description or "")
     falaises = _action(parsed, "pnr.pdf", "Protéger les espèces")
     assert "concertation" not in (falaises.description or "")
+
+
+def test_numbers_restarting_per_level_give_full_refs() -> None:
+    """« I. » > « A. » > « 1. » numbered again under each parent: the unit's ref is « I.A.1 »; a ref with a
+    word or several parts, or a parent numbered in the same style, keeps the unit's own."""
+
+    def chain(*texts: str):
+        parent = None
+        for text in texts:
+            h = classify(text)
+            h.parent = parent
+            parent = h
+        return parent
+
+    assert full_ref(chain("II. HABITER", "A. Rénover", "2. Ouvrir une boutique")) == "II.A.2"
+    assert full_ref(chain("A. Rénover", "3. Ouvrir une boutique")) == "A.3"
+    assert full_ref(chain("1. Habiter", "2. Ouvrir une boutique")) == "2"  # same style: a list, not a level
+    assert full_ref(chain("Axe 1 – Habiter", "2. Ouvrir une boutique")) == "2"  # a worded parent
+    assert full_ref(chain("II. HABITER", "Action 2 – Ouvrir une boutique")) == "Action 2"
+    assert full_ref(chain("I. HABITER", "1.2 Ouvrir une boutique")) == "1.2"
