@@ -11,6 +11,7 @@ import pytest
 
 from ingest.loaders import load
 from ingest.loaders.text import decode_text
+from ingest.pipeline import parse_document
 from ingest.shapes.context import numbered_heading
 from ingest.shapes.outline import full_ref
 from ingest.shapes.outline_words import classify
@@ -123,3 +124,25 @@ def test_numbers_restarting_per_level_give_full_refs() -> None:
     assert full_ref(chain("Axe 1 – Habiter", "2. Ouvrir une boutique")) == "2"  # a worded parent
     assert full_ref(chain("II. HABITER", "Action 2 – Ouvrir une boutique")) == "Action 2"
     assert full_ref(chain("I. HABITER", "1.2 Ouvrir une boutique")) == "1.2"
+
+
+def test_numbered_tree_beside_a_grouping_column(tmp_path) -> None:
+    """Numbers with a trailing dot, a grouping column filled on every row: a node row with nothing else is
+    a level below the column's, a row with a pilot stays an action."""
+    path = tmp_path / "arbre.csv"
+    path.write_text(
+        "Axe;N°;Intitulé;Pilote;Échéance\n"
+        "Axe 1 - Jeunesse;1.;Prévenir le décrochage scolaire;;\n"
+        "Axe 1 - Jeunesse;1.1.;Réunir une cellule de veille éducative chaque mois;Ville;2026\n"
+        "Axe 1 - Jeunesse;1.2.;Ouvrir un accueil de jour pour les élèves exclus;Collège;2027\n"
+        "Axe 2 - Victimes;2.;Ouvrir une permanence au commissariat;Association;2026\n",
+        encoding="utf-8",
+    )
+    doc = parse_document(path, doc_id="arbre")
+    assert [a.title for a in doc.actions][-1] == "Ouvrir une permanence au commissariat"
+    assert len(doc.actions) == 3
+    first = doc.actions[0]
+    assert [(lv.ref, lv.title) for lv in first.levels] == [
+        ("Axe 1", "Jeunesse"),
+        ("1", "Prévenir le décrochage scolaire"),
+    ]

@@ -46,7 +46,8 @@ def _level_columns(columns: list[_Column], sheet: Sheet) -> list[str]:
 class _NumberedTree:
     """A sheet exported as a tree, one row per node, whose only sign of the level is the depth of the
     number ("1", "1.1", "1.1.1"): a row whose number others extend ("1.1" before "1.1.2") and whose only
-    cells are its number and title is a grouping level of the rows it numbers, not an action."""
+    cells are its number, its title and grouping columns is a grouping level of the rows it numbers, not an
+    action."""
 
     KINDS = ("axe", "sous_axe", "objectif")
 
@@ -65,7 +66,8 @@ class _NumberedTree:
         cells = row.row.cells
         number = (cells[self.index] if self.index < len(cells) else "").strip().rstrip(".")
         title = collapse(" ".join(row.values("title")))
-        if number not in self.parents or not title or sum(1 for c in cells if c.strip()) > 2:
+        others = [r for r, values in row.by_record.items() if values and r not in ("ref", "title", "level")]
+        if number not in self.parents or not title or others:
             return False
         self.open = [(n, lv) for n, lv in self.open if number.startswith(n + ".")]
         kind = self.KINDS[min(len(self.open), len(self.KINDS) - 1)]
@@ -75,8 +77,8 @@ class _NumberedTree:
     def place(self, action: ActionRecord) -> None:
         number = (action.ref or "").rstrip(".")
         parents = [lv for n, lv in self.open if number.startswith(n + ".")]
-        if parents:
-            action.levels = parents + action.levels
+        if parents:  # below the grouping columns' levels, which hold the numbered tree
+            action.levels = action.levels + parents
             action.chapter = " — ".join(lv.title for lv in action.levels) or None
 
 
