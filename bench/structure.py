@@ -12,7 +12,8 @@ the fifth (heldout5.toml, written the same way after the fourth was spent, since
 sixth (heldout6.toml, written the same way after the fifth was spent, since used for fixes), the
 seventh (heldout7.toml, written the same way after the sixth was spent, since used for fixes), the
 eighth (heldout8.toml, written the same way after the seventh was spent, since used for fixes) and the
-tenth (heldout10.toml, written the same way after the eighth was spent; a ninth was written in parallel).
+ninth (heldout9.toml, written the same way after the eighth was spent) and the tenth (heldout10.toml,
+written in parallel with the ninth, also after the eighth was spent).
 
     PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout10|all]
 
@@ -45,6 +46,7 @@ from tests.plans import (  # noqa: E402
     heldout6,
     heldout7,
     heldout8,
+    heldout9,
     heldout10,
 )
 from tests.plans.scoring import PR, action_view, score_rows  # noqa: E402
@@ -58,6 +60,7 @@ HELD_OUT = {
     "heldout6": ("sixth held-out set", heldout6),
     "heldout7": ("seventh held-out set", heldout7),
     "heldout8": ("eighth held-out set", heldout8),
+    "heldout9": ("ninth held-out set", heldout9),
     "heldout10": ("tenth held-out set", heldout10),
 }
 FIELDS = (

@@ -124,6 +124,38 @@ def _bold_title(paragraph: Paragraph, text: str) -> bool:
     return bool(runs) and all(run.bold if run.bold is not None else default for run in runs)
 
 
+def _font_size(paragraph: Paragraph) -> float:
+    """The largest font size of a paragraph's runs, else its style's (or the style it is based on), in
+    points; 0 when none says (the document default)."""
+    sizes = [run.font.size.pt for run in paragraph.runs if run.text.strip() and run.font.size is not None]
+    if sizes:
+        return max(sizes)
+    try:
+        styled = next((link.font.size.pt for link in _style_chain(paragraph.style) if link.font.size), None)
+    except (KeyError, ValueError, AttributeError):  # dangling style reference
+        styled = None
+    return styled or 0.0
+
+
+def _rank_bold_titles(out: _Blocks) -> None:
+    """A document with no heading style whose titles are set only in bold (direct formatting): the larger a
+    title's font, the higher its level. The first title alone in the largest size is the document's title
+    (level 1, like the sizes below it ranked from 1); nothing changes when all titles share one size."""
+    if any(kind in ("heading", "numbered") for kind in out.kinds) or not out.sizes:
+        return
+    order = sorted(out.sizes)
+    largest = max(out.sizes.values())
+    first = order[0]
+    alone = out.sizes[first] == largest and sum(1 for v in out.sizes.values() if v == largest) == 1
+    ranked = sorted({v for i, v in out.sizes.items() if not (alone and i == first)}, reverse=True)
+    if len(ranked) < 2:
+        return
+    for index, size in out.sizes.items():
+        depth = 1 if alone and index == first else ranked.index(size) + 1
+        text = out.blocks[index][0].lstrip("#").lstrip()
+        out.blocks[index] = ["#" * min(depth, 6) + " " + text]
+
+
 class _Blocks:
     """The blocks being read, their kinds, and the level of the last heading given by a style."""
 
@@ -133,6 +165,7 @@ class _Blocks:
         self.numbering = numbering
         self.level = 0
         self.passage = False  # whether that heading heads a typed passage
+        self.sizes: dict[int, float] = {}  # block index of a bold title -> its font size in points
 
     def add(self, lines: list[str], kind: str) -> None:
         self.blocks.append(lines)
@@ -167,6 +200,7 @@ def _paragraph(paragraph: Paragraph, out: _Blocks) -> None:
         else:
             out.add([item], "list")
     elif _bold_title(paragraph, text):
+        out.sizes[len(out.blocks)] = _font_size(paragraph)
         out.add(["#" * min(out.level + 1, 6) + " " + collapse_ascii_spaces(text)], "bold")
     else:
         out.add([line for line in text.split("\n") if line.strip()], "text")
@@ -276,6 +310,7 @@ def load_docx(data: bytes, where: str) -> LoadedText:
     accept_revisions(document.element.body)
     out = _Blocks(Numbering(document))
     _walk(document.element.body, document, out)
+    _rank_bold_titles(out)
     blocks = out.blocks
     lines = join_blocks(blocks)
     if not lines:

@@ -57,6 +57,27 @@ def _check_printable(text: str, where: str) -> None:
         raise UnreadableDocument(BINARY_MESSAGE, where=where, valid="un fichier texte")
 
 
+# Letters of French words outside ASCII: a single-byte guess of another code page (cp1250, iso8859_2...) that
+# gives fewer of them than cp1252 misread a Western text ("intéręt" for "intérêt").
+_FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»’€")
+
+
+def _western_reads_better(data: bytes, guessed: str) -> bool:
+    """Whether cp1252 decodes ``data`` and gives at least as many French letters as the ``guessed``
+    single-byte code page (charset-normalizer often takes a French file in ISO-8859-1 for cp1250)."""
+    if guessed.startswith(("utf", "cp1252")):
+        return False
+    try:
+        western, other = data.decode("cp1252"), data.decode(guessed)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return _french_letters(western) >= _french_letters(other)
+
+
+def _french_letters(text: str) -> int:
+    return sum(1 for c in text if c in _FRENCH_LETTERS)
+
+
 def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
     """Decode bytes: UTF-16 by BOM, else strict UTF-8 (BOM stripped), else charset-normalizer's guess.
 
@@ -81,7 +102,7 @@ def decode_text(data: bytes, where: str) -> tuple[str, list[str]]:
             valid="du texte en UTF-8 (réenregistrez le fichier en UTF-8)",
         )
     encoding = codecs.lookup(best.encoding).name.replace("-", "_")
-    if encoding in _CP1252_ALIASES:
+    if encoding in _CP1252_ALIASES or _western_reads_better(data, encoding):
         encoding = "cp1252"
     try:
         text = data.decode(encoding)

@@ -11,7 +11,8 @@ from ingest.text import quote_of, strip_heading
 
 NUMBERED_HEADING = re.compile(
     r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(Proposition|Fiche|Action|Mesure|Projet)\s*(?:n°\s*)?"
-    r"((?:[A-Z]\.)?\d{1,2}(?:\s*[-.]\s*\d{1,2}){0,2})\s*(?:[:.\-–]\s*|\s+|$)(.*?)\s*(?:\*\*)?\s*$",
+    r"((?:[A-Z]\.)?\d{1,2}(?:\s*[-.]\s*\d{1,2}){0,2}(?:[.\-]?[a-z](?![\w'’])|\s+(?:bis|ter|quater)(?![\w]))?)"
+    r"\s*(?:[:.\-–]\s*|\s+|$)(.*?)\s*(?:\*\*)?\s*$",
     re.I,
 )
 
@@ -47,9 +48,11 @@ class Context:
 
 
 def numbered_heading(line: str) -> tuple[str, str, str] | None:
-    """'#### Proposition 1-2 : Plate-forme' -> ('Proposition', '1-2', 'Plate-forme')."""
+    """'#### Proposition 1-2 : Plate-forme' -> ('Proposition', '1-2', 'Plate-forme'); a number may end in a
+    letter ("Mesure 1.a", "Action 3b") or in "bis" / "ter" ("Action 12 bis" keeps its space)."""
     m = NUMBERED_HEADING.match(strip_heading(line) if "<" in line else line.strip())
     if not m:
         return None
-    kind, num, title = m.group(1), re.sub(r"\s+", "", m.group(2)), strip_heading(m.group(3))
+    num = re.sub(r"\s+(?=bis|ter|quater)", " ", re.sub(r"\s+(?!bis|ter|quater)", "", m.group(2)))
+    kind, title = m.group(1), strip_heading(m.group(3))
     return kind.capitalize(), num, title.strip(" :.")

@@ -38,7 +38,7 @@ from ingest.shapes.outline_headings import (
     tree,
 )
 from ingest.shapes.outline_tables import table_units
-from ingest.shapes.outline_words import Heading, classify, structure
+from ingest.shapes.outline_words import Heading, _parts, classify, structure
 from ingest.shapes.sheet import PLACE_RECORDS, RecordBuilder, map_columns, read_row
 from ingest.text import collapse, fold
 
@@ -90,6 +90,34 @@ def _levels(unit: Heading) -> list[Level]:
             kind = collapse(a.word.lower()) if a.word else _unnamed_kind(a.title or a.text)
             out.append(Level(kind=kind, title=a.title or a.text, ref=a.ref))
     return out
+
+
+def _style(number: str) -> str:
+    """A one-part number's style: "digit", "roman" or "letter" (a lone capital other than « I » is a letter:
+    « C. » is the third orientation more often than a hundredth part)."""
+    if number.isdigit():
+        return "digit"
+    roman = re.fullmatch(r"[IVXLC]+", number) and (len(number) > 1 or number == "I")
+    return "roman" if roman else "letter"
+
+
+def full_ref(unit: Heading) -> str | None:
+    """A unit's ref, completed by its parents' when the plan numbers each level again from 1 in a style of
+    its own with no level word (« I. » > « A. » > « 1. »): « I.A.1 », as the plan's own references cite it,
+    rather than « 1 », which every orientation has. A ref with a word, a code or several parts stays."""
+    ref = unit.ref
+    if not ref or unit.word or unit.code or _parts(ref) != 1:
+        return ref
+    chain, style = [ref], _style(ref)
+    for a in reversed(unit.ancestors()):
+        if a.word or a.code or not a.number or _parts(a.number.rstrip(".")) != 1:
+            break
+        number = a.number.rstrip(".").rstrip(")")
+        if _style(number) == style:
+            break
+        chain.append(number)
+        style = _style(number)
+    return ".".join(reversed(chain)) if len(chain) > 1 else ref
 
 
 class _Skip:
@@ -152,7 +180,7 @@ class _Units:
         builder = RecordBuilder(self.ctx, self.lexicon, has_places)
         action = builder._action(read, title)
         action.shape = "outline"
-        action.ref = unit.ref
+        action.ref = full_ref(unit)
         action.provenance = self.ctx.provenance(unit.line, unit.end)
         action.levels = _levels(unit)
         action.chapter = " — ".join(lv.title for lv in action.levels) or None
@@ -298,29 +326,7 @@ def detect(ctx: Context) -> Outline:
     panels = _panels(ctx, found, units)
     skip = {n for first, last in panels.values() for n in range(first, last + 1)}
     actions = [builder.record(u, panels.get(u.line), skip) for u in units]
-    _restarted_refs(units, actions)
     builder.contacts_as_pilots(actions)
     return Outline(actions=actions, passages=_passages(found), headings=found)
 
 
-def _bare(h: Heading) -> str | None:
-    """A heading's number when it is only a number (no level word, no code): "II", "A", "1"."""
-    if h.word or h.code or not h.number:
-        return None
-    return h.number.strip(" .)-–") or None
-
-
-def _restarted_refs(units: list[Heading], actions: list) -> None:
-    """Units numbered only by a number that starts again under each heading above them (« I. / A. / 1. »):
-    their refs, the same in several places, are written with the numbers above them, « II.A.2 »."""
-    refs = [_bare(u) for u in units]
-    seen: dict[str, int] = {}
-    for ref in refs:
-        if ref:
-            seen[ref] = seen.get(ref, 0) + 1
-    for unit, action, ref in zip(units, actions, refs, strict=True):
-        if not ref or seen[ref] < 2 or "." in ref:
-            continue
-        above = [_bare(a) for a in unit.ancestors() if a.role in ("level", "numbered")]
-        if above and all(above) and all("." not in n for n in above):
-            action.ref = ".".join([*above, ref])

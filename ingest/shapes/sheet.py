@@ -26,6 +26,7 @@ from ingest.places import places_in_field, places_in_title
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
 from ingest.shapes.fiche import REQUIRED
+from ingest.shapes.outline_words import classify
 from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
@@ -123,9 +124,16 @@ def infer_columns(columns: list[_Column], sheet: Sheet, lexicon: Lexicon) -> lis
 
 
 def _level(column: _Column, value: str) -> Level:
+    """A grouping cell: "1.2 Titre" (its number as the ref), "Objectif 2 – Titre" (its word and number as
+    the ref), else the text as the title."""
     text = collapse(value)
     m = _LEVEL_REF.match(text)
-    return Level(column.spec.key, m.group(2), m.group(1)) if m else Level(column.spec.key, text)
+    if m:
+        return Level(column.spec.key, m.group(2), m.group(1))
+    h = classify(text)
+    if h.role == "level" and h.number and h.title:
+        return Level(column.spec.key, h.title, h.ref)
+    return Level(column.spec.key, text)
 
 
 class SheetLevels:

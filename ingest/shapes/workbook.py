@@ -5,7 +5,9 @@ rows."""
 
 from __future__ import annotations
 
-from ingest.labels import Lexicon, default_lexicon
+import re
+
+from ingest.labels import FieldSpec, Lexicon, default_lexicon
 from ingest.records import ActionRecord, Level, Sheet
 from ingest.shapes.context import Context
 from ingest.shapes.outline_words import classify, structure, word_role
@@ -13,11 +15,71 @@ from ingest.shapes.sheet import (
     PLACE_RECORDS,
     RecordBuilder,
     SheetLevels,
+    _Column,
+    _column_values,
     infer_columns,
     map_columns,
     read_row,
 )
 from ingest.text import collapse, fold
+
+_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+
+
+def _level_columns(columns: list[_Column], sheet: Sheet) -> list[str]:
+    """Columns left of the title whose every value is a numbered level heading ("Objectif 2 – Monter en
+    gamme", "Axe 1 : ...") are grouping levels of that word's kind, whatever field their header names (a
+    column "Objectif" holding the objectives a workbook groups its actions under). Returns their headers."""
+    title = next((c.index for c in columns if c.spec and c.spec.record == "title"), None)
+    found = []
+    for col in columns:
+        if title is None or col.index >= title or (col.spec and col.spec.record in ("level", "ref")):
+            continue
+        values = _column_values(sheet, col)
+        heads = [classify(collapse(v)) for v in values]
+        if values and all(h.role == "level" and h.number and h.kind for h in heads):
+            col.spec = FieldSpec(heads[0].kind or "theme", "level", None, (col.header,))
+            found.append(col.header)
+    return found
+
+
+class _NumberedTree:
+    """A sheet exported as a tree, one row per node, whose only sign of the level is the depth of the
+    number ("1", "1.1", "1.1.1"): a row whose number others extend ("1.1" before "1.1.2") and whose only
+    cells are its number, its title and grouping columns is a grouping level of the rows it numbers, not an
+    action."""
+
+    KINDS = ("axe", "sous_axe", "objectif")
+
+    def __init__(self, sheet: Sheet, columns: list[_Column]) -> None:
+        ref = next((c for c in columns if c.spec and c.spec.record == "ref"), None)
+        self.index = ref.index if ref is not None else None
+        numbers = [v for v in _column_values(sheet, ref) if _DOTTED.match(v)] if ref is not None else []
+        stems = [n.rstrip(".") for n in numbers]
+        self.parents = {n for n in stems if any(o.startswith(n + ".") for o in stems)}
+        self.open: list[tuple[str, Level]] = []  # (number, level), top first
+
+    def grouping(self, row) -> bool:
+        """Whether ``row`` is a grouping node (then consumed here)."""
+        if self.index is None or not self.parents:
+            return False
+        cells = row.row.cells
+        number = (cells[self.index] if self.index < len(cells) else "").strip().rstrip(".")
+        title = collapse(" ".join(row.values("title")))
+        others = [r for r, values in row.by_record.items() if values and r not in ("ref", "title", "level")]
+        if number not in self.parents or not title or others:
+            return False
+        self.open = [(n, lv) for n, lv in self.open if number.startswith(n + ".")]
+        kind = self.KINDS[min(len(self.open), len(self.KINDS) - 1)]
+        self.open.append((number, Level(kind, title, number)))
+        return True
+
+    def place(self, action: ActionRecord) -> None:
+        number = (action.ref or "").rstrip(".")
+        parents = [lv for n, lv in self.open if number.startswith(n + ".")]
+        if parents:  # below the grouping columns' levels, which hold the numbered tree
+            action.levels = action.levels + parents
+            action.chapter = " — ".join(lv.title for lv in action.levels) or None
 
 
 def _sheet_actions(
@@ -27,19 +89,22 @@ def _sheet_actions(
     used = {i for r in sheet.rows for i, c in enumerate(r.cells) if c.strip()}
     columns = [c for c in columns if c.index in used or c.header != f"colonne {c.index + 1}"]
     inferred = infer_columns(columns, sheet, lexicon)
+    inferred += _level_columns(columns, sheet)
     level_columns = [c for c in columns if c.spec and c.spec.record == "level"]
     has_places = any(c.spec and c.spec.record in PLACE_RECORDS for c in columns)
     builder = RecordBuilder(ctx, lexicon, has_places)
     levels = SheetLevels()
     typed = _TypedRows(next((c for c in columns if c.spec and c.spec.record == "node_type"), None))
+    tree = _NumberedTree(sheet, columns)
     for row in sheet.rows:
         read = read_row(row, columns, levels.of(level_columns, row))
-        if typed.grouping(read, builder):
+        if typed.grouping(read, builder) or tree.grouping(read):
             continue
         before = len(builder.actions)
         builder.add(read)
         if len(builder.actions) > before:
             typed.place(builder.actions[-1])
+            tree.place(builder.actions[-1])
     unknown = [c.header for c in columns if c.spec is None]
     notes = [f"colonne reconnue par ses valeurs : {h}" for h in inferred]
     return builder.actions, unknown, notes + builder.warnings
@@ -116,9 +181,9 @@ def detect(ctx: Context) -> tuple[list[ActionRecord], list[str]]:
             continue
         level = _sheet_level(ctx, sheet) if several else None
         for action in found:
-            if level is not None and not action.levels:
-                action.levels = [level]
-                action.chapter = action.chapter or level.title
+            if level is not None and not any(lv.kind == level.kind for lv in action.levels):
+                action.levels = [level, *action.levels]  # the sheet's level above its grouping columns
+                action.chapter = " — ".join(lv.title for lv in action.levels)
         actions += found
         unknown += [h for h in headers if h not in unknown]
         warnings += notes
