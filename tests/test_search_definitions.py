@@ -40,7 +40,9 @@ def defined(tmp_path_factory: pytest.TempPathFactory, reference, vector_cache: P
     root = tmp_path_factory.mktemp("definitions")
     (root / "corpus").mkdir()
     (root / "corpus" / "plan.md").write_text(DEFINED, encoding="utf-8")
-    settings = Settings(data=root / "data", corpus=[root / "corpus"], vector_cache=vector_cache, warm_up=False)
+    settings = Settings(
+        data=root / "data", corpus=[root / "corpus"], vector_cache=vector_cache, warm_up=False
+    )
     svc = Service(settings, reference=reference)
     assert svc.build().errors == 0
     yield svc
