@@ -7,19 +7,19 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 
 `--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
 bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); `--set heldout3` the held-out set 3
-bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs); `--set heldout4` the held-out
-set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where questions, kind `who`); `--set
-heldout5` the held-out set 5 bench/search_eval_heldout5.json (SEARCH_EVAL_HELDOUT5.md: definition questions,
-pairs marked `strength` strong or medium);
-any other value is a path to a file of the same schema. A set without pairs skips the similar-actions part.
+bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs);
+`--set heldout4` the held-out set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where
+questions, kind `who`); `--set heldout5` the held-out set 5 bench/search_eval_heldout5.json
+(SEARCH_EVAL_HELDOUT5.md: definition questions, pairs marked `strength` strong or medium); any other value is
+a path to a file of the same schema. A set without pairs skips the similar-actions part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a
 passage's section, an action's lines) holds one of its evidence lines. R@5/R@10 count the share of relevant
 actions found (queries with relevant actions only), MRR the rank of the first hit. Reported per kind: main,
 paraphrase, outside (diagnostic, édito, glossaire, gouvernance, free text), typo, accents (written without
-accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it runs); a kind the set lacks is not
-shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
+accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it
+runs); a kind the set lacks is not shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
 on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other; and the pairs
 of two documents asked with scope other-documents, every other plan whatever its region; and the pairs marked
 `"strength": "strong"`, scope all), the
