@@ -19,11 +19,11 @@ passage's section, an action's lines) holds one of its evidence lines. R@5/R@10 
 actions found (queries with relevant actions only), MRR the rank of the first hit. Reported per kind: main,
 paraphrase, outside (diagnostic, édito, glossaire, gouvernance, free text), typo, accents (written without
 accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it
-runs); a kind the set lacks is not shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
-on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other; and the pairs
-of two documents asked with scope other-documents, every other plan whatever its region; and the pairs marked
-`"strength": "strong"`, scope all), the
-same-action answers, and each encoder's cost (seconds per 1,000 chunks, timed on the same chunks).
+runs); a kind the set lacks is not shown. Similar actions: recall@10 of the labelled pairs (both directions,
+scope all, same_action counts; also on the even- and odd-numbered pairs apart: weights chosen on one half are
+reported on the other; and the pairs of two documents asked with scope other-documents, every other plan
+whatever its region; and the pairs marked `"strength": "strong"`, scope all), the same-action answers, and
+each encoder's cost (seconds per 1,000 chunks, timed on the same chunks).
 
 Vectors are cached in the data directory: the first run encodes the corpus (minutes on 2 cores)."""
 
