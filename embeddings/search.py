@@ -21,17 +21,27 @@ from embeddings.french import tokens
 from embeddings.index import DEFAULT_HNSW_THRESHOLD, DenseIndex
 from embeddings.typos import Corrector
 from embeddings.vectors import VectorCache
+from ingest.text import strip_accents
 
 log = logging.getLogger(__name__)
 
 
 # the stems of the words that ask what a word means
 DEFINITION_CUES = frozenset(tokens("signifie signification définition définir sigle acronyme abréviation"))
+# the phrases that ask it in everyday French, matched on the query lower-cased, accents folded, apostrophes
+# straightened: « que veut dire X », « X, ça veut dire quoi », « c'est quoi X », « qu'est-ce que c'est »
+DEFINITION_PHRASES = re.compile(
+    r"\b(?:veu(?:t|lent) dire|voulait dire|c'est quoi|c est quoi|qu'est-ce que c'est|ca veut dire)\b"
+)
 
 
-def definition_asked(stems: list[str]) -> bool:
-    """Whether a query, by its stems, asks what a word means ("que signifie AFPR", "définition du sigle")."""
-    return not DEFINITION_CUES.isdisjoint(stems)
+def definition_asked(stems: list[str], text: str = "") -> bool:
+    """Whether a query asks what a word means: by its stems ("que signifie AFPR", "définition du sigle") or by
+    a phrase of DEFINITION_PHRASES in its `text` ("que veut dire UTAS", "c'est quoi un PLIE")."""
+    if not DEFINITION_CUES.isdisjoint(stems):
+        return True
+    folded = strip_accents(text.lower().replace("’", "'"))
+    return bool(text) and DEFINITION_PHRASES.search(folded) is not None
 
 
 SECONDARY_KINDS = frozenset({"passage", "actor"})  # results ranked a little below an action that ranks alike
@@ -281,7 +291,7 @@ class SearchIndex:
         for (weight, retriever), q in zip(dense, vectors, strict=True):
             rankings.append((weight, retriever.dense_ranking(q[0], allowed, n)))
         fused = fuse(rankings, self.chunks, self.config.rrf_k)
-        glossary = self.config.definition_boost if definition_asked(stems) else 1.0
+        glossary = self.config.definition_boost if definition_asked(stems, text) else 1.0
         if self.config.passage_weight != 1.0 or glossary != 1.0:
             for hit in fused:
                 if self.chunks[hit["chunk"]].kind in SECONDARY_KINDS:

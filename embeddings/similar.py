@@ -37,6 +37,16 @@ SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  
 # 0.525 -> 0.625; 0.5: 0.886, 0.729, 0.550; 0.1: 0.943, 0.750, 0.650)
 ALL_OWN_DOCUMENT_SHARE = 0.2
 DEPTH = 200  # each ranking is cut there before the fusion (as the search cuts its own at `candidates`)
+# a theme's or a public's share in the graph overlap grows with how much the action is about it: the score of
+# its assignment (graph/vocabularies.py: 3 per title hit, 2 per chapter, 1 per text hit, on log2(1 + hits)),
+# counted in full from this score, in proportion below (a word met once in passing: 1 of 6); a dispositif
+# (no score) counts in full. And a feature counts in proportion to the share of the documents whose actions
+# have it: a plan's own programme or vocabulary ties its own actions, not two plans
+# (bench/search_eval.py, pairs recall@10 scope all: set 1 0.932 -> 0.932, set 3 0.750 -> 0.833, set 4
+# 0.625 -> 0.750; full from 4: 0.932, 0.792, 0.775; from 8: 0.943, 0.812, 0.725; without the document share:
+# 0.943, 0.750, 0.675)
+FEATURE_FULL_SCORE = 6.0
+KEYWORD_WORDS = 64  # the action's words its keyword ranking asks for
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,7 @@ class _Facts:
     title: str  # lower case, for the title comparison
     shared: dict[str, dict[str, str]]  # themes / dispositifs / publics: node -> label
     features: frozenset[str]  # the nodes of `shared`, for the overlap ranking
+    strength: dict[str, float]  # feature -> its share in the overlap, (0, 1] (FEATURE_FULL_SCORE)
     places: frozenset[str]  # territories below the région level (communes, EPCI, départements, named places)
     actors: frozenset[str]  # pilots, partners and contacts that are not generic
     retold: bool  # its document is a collection of actions retold from regional plans
@@ -94,11 +105,15 @@ class _Facts:
 def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
     d = g.nodes[node]
     shared: dict[str, dict[str, str]] = {key: {} for key in SHARED.values()}
+    strength: dict[str, float] = {}
     places, actors = set(), set()
     for _, dst, e in g.out_edges(node, data=True):
         kind, target = e["kind"], g.nodes[dst]
         if kind in SHARED:
             shared[SHARED[kind]][dst] = target["label"]
+            score = e.get("score")
+            share = 1.0 if score is None else min(float(score), FEATURE_FULL_SCORE) / FEATURE_FULL_SCORE
+            strength[dst] = max(strength.get(dst, 0.0), share)
         elif kind == "in" and target.get("level") not in ("region", None) and not e.get("inferred"):
             places.add(dst)
         elif kind in ("piloted_by", "partner", "contact") and not target.get("generic"):
@@ -110,6 +125,7 @@ def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
         title=d["label"].lower(),
         shared=shared,
         features=frozenset(x for labels in shared.values() for x in labels),
+        strength={x: max(v, 1e-3) for x, v in strength.items()},
         places=frozenset(places),
         actors=frozenset(actors),
         retold=doc_kind.startswith("recueil"),
@@ -160,10 +176,18 @@ class Similar:
         column = {x: j for j, x in enumerate(features)}
         self.weights = np.zeros((len(self.actions), len(features)))
         for i, n in enumerate(self.actions):
-            for x in self.facts[n].features:
-                self.weights[i, column[x]] = self.idf[x]
+            f = self.facts[n]
+            for x in f.features:
+                self.weights[i, column[x]] = self.idf[x] * f.strength.get(x, 1.0)
+        # each feature times the share of the documents (with actions) whose actions have it
+        if features:
+            holders = self.weights > 0
+            documents = np.zeros((int(self.doc_code.max()) + 1, len(features)), bool)
+            np.logical_or.at(documents, self.doc_code, holders)
+            self.weights *= documents.sum(axis=0) / max(1, len(np.unique(self.doc_code)))
         self.column = column
         self.weight_sums = self.weights.sum(axis=1)
+        self._plan_words = self._plan_word_counts()
         self.specific_actors = {
             x for f in self.facts.values() for x in f.actors if graph.in_degree(x) <= SPECIFIC_ACTOR_DEGREE
         }
@@ -227,7 +251,8 @@ class Similar:
     def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:
         """Every other action (numbers, best first, and their scores), fused from three rankings: the best
         pair of passages (dense), the action's own words (BM25) and what the graph says they share (themes,
-        dispositifs, publics; Jaccard weighted by each feature's rarity, `GRAPH_WEIGHT` times the others).
+        dispositifs, publics; Jaccard weighted by each feature's rarity, how much the action is about it and
+        the share of the documents that have it, `GRAPH_WEIGHT` times the others).
         The dense and graph rankings are cut after their `DEPTH`-th action in `scope` (the ranks before the
         cut are those of the whole ranking)."""
         r = self.r
@@ -239,7 +264,7 @@ class Similar:
         best_for = self._best_pairs(own, me)
         order = np.argsort(-best_for.cosine, kind="stable")
         order = _cut(order, in_scope[best_for.action[order]])
-        words = [w for w, _ in Counter(t for i in own for t in tokens(r.chunks[i].text)).most_common(64)]
+        words = self._words(own, me)
         allowed = np.delete(self.positions, np.flatnonzero(np.isin(self.positions, own)))
         keyword = [pos for pos, _ in r.keyword_ranking(words, allowed, DEPTH)]
         rankings = [
@@ -249,6 +274,47 @@ class Similar:
         ]
         numbers, scores = fuse_numbers(rankings, len(self.actions), self.rrf_k)
         return numbers, scores, best_for
+
+    def _plan_word_counts(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """How many actions of each document use each stem of the keyword index, read once from the BM25
+        matrix (its columns: the chunks using a stem): the stems' numbers, the sorted keys `stem * documents +
+        document`, their counts, and each document's number of actions with chunks."""
+        r, docs = self.r, int(self.doc_code.max()) + 1 if len(self.doc_code) else 1
+        vocab = getattr(r.bm25, "vocab_dict", None) or {}
+        scores = getattr(r.bm25, "scores", None)
+        sizes = np.bincount(self.doc_code[self.held], minlength=docs) if len(self.held) else np.zeros(docs)
+        if not vocab or scores is None or not len(self.positions):
+            return vocab, np.zeros(0, np.int64), np.zeros(0, np.int64), sizes
+        indptr = np.asarray(scores["indptr"], np.int64)
+        stems = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
+        actions = self._chunk_action[np.asarray(scores["indices"], np.int64)]
+        held = actions >= 0
+        used = np.unique(stems[held] * len(self.actions) + actions[held])  # (stem, action) once each
+        keys = (used // len(self.actions)) * docs + self.doc_code[used % len(self.actions)]
+        keys, counts = np.unique(keys, return_counts=True)
+        return vocab, keys, counts, sizes
+
+    def _words(self, own: list[int], me: int) -> list[str]:
+        """The action's words for its keyword ranking: its stems by count, each weighted by how rare it is
+        among the other actions of its own document (sqrt of log((1 + actions) / actions using it)): the
+        words every fiche of a plan repeats (its headings, its places, its programme) give way to the
+        action's own (bench/search_eval.py, pairs recall@10 scope all, with the feature weights above: set 1
+        0.932 -> 0.943, set 3 0.833 -> 0.875, set 4 0.750 -> 0.775; the log itself: 0.943, 0.854, 0.775)."""
+        counts = Counter(t for i in own for t in tokens(self.r.chunks[i].text))
+        vocab, keys, used, sizes = self._plan_words
+        if not len(keys):
+            return [w for w, _ in counts.most_common(KEYWORD_WORDS)]
+        doc = int(self.doc_code[me])
+        docs = len(sizes)
+        stems = list(counts)
+        ids = np.array([vocab.get(w, -1) for w in stems], np.int64)
+        wanted = ids * docs + doc
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        df = np.where((ids >= 0) & (keys[at] == wanted), used[at], 1)
+        rarity = np.sqrt(np.log((1.0 + sizes[doc]) / np.maximum(df, 1)))
+        weight = np.array([counts[w] for w in stems], float) * rarity
+        order = np.argsort(-weight, kind="stable")[:KEYWORD_WORDS]
+        return [stems[i] for i in order if weight[i] > 0]
 
     @property
     def _chunk_action(self) -> np.ndarray:
