@@ -253,7 +253,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "facts": {"salaire_brut_mensuel": 950, "employeur_prive_non_agricole": "oui"},
         },
         {
-            "aide_permis_apprentis": E,  # 18 or more, an apprentice
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "mobili_jeune": E,
             "contrat_apprentissage": E,
             "plateforme_mobilite": E,  # L1215-3: every young apprentice
