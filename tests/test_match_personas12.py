@@ -549,3 +549,12 @@ def test_a_malformed_profile_is_a_french_422(
     assert not any(e in r.text for e in ENGLISH), body
     if lists_valid:
         assert body.get("valid"), body
+
+
+def test_a_departement_where_no_commune_of_the_name_lies_is_refused(built: Service) -> None:
+    # added after the first run (not in the blind score): « Clermont (63) » was answered Clermont of the Oise,
+    # the hint taken as a mere preference; a département that holds no commune of the name is now refused
+    with pytest.raises(InputError) as err:
+        built.match(age=30, statuses=["demandeur_emploi"], where="Clermont (75)")
+    assert "département 75" in err.value.message
+    assert "« Clermont (60) »" in err.value.valid and "« Clermont-Ferrand (63) »" in err.value.valid
