@@ -1,9 +1,9 @@
 """Adviser personas: the share of their checks /match passes, per persona file, on the whole corpus.
 
-    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 11|10|9|8|7|all]
+    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 12|11|10|9|8|7|all]
 
 A check is a verdict (eligible / excluded / undecided with the facts asked / absent) of one dispositif for one
-persona; for the session-10 and 11 sets also the failed condition's words, the place understood and three
+persona; for the session-10, 11 and 12 sets also the failed condition's words, the place understood and three
 invariants per persona (no slug, no « aucune condition » where a rule exists, no fact asked twice: see
 tests/persona_checks.py). Prints, per set, the checks passed over the total and every failing check. The
 first score of a held-out set is the one measured before any fix (BENCHMARKS.md records it).
@@ -21,6 +21,7 @@ SETS = {
     "9": "tests.test_match_personas9",
     "10": "tests.test_match_personas10",
     "11": "tests.test_match_personas11",
+    "12": "tests.test_match_personas12",
 }
 
 

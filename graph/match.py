@@ -173,6 +173,7 @@ class Matcher(MatchActions):
         homonyms = self._homonyms(where)
         place = self.q.place(where)
         t = place.territory
+        self._check_hint(where, t)
         chain = frozenset({t.id, *(p.id for p in self.q.ref.parents(t.id))})
         found = _Where(
             place,
@@ -292,7 +293,12 @@ class Matcher(MatchActions):
         form, else the others, for the adviser to check."""
         ref = self.q.ref
         same = ref.homonyms(where, levels=("region", "departement", "epci", "commune"))
-        short_form = not same and bool(same := self._short_form_of(where))
+        # a short form weighs on its own, even among villages of the name (« Clermont »: four communes, and
+        # the short name of Clermont-Ferrand)
+        short = self._short_form_of(where)
+        short_form = bool(short)
+        if short_form:
+            same = [*same, *(t for t in short if t not in same)]
         if not same:
             return []
 
@@ -311,6 +317,29 @@ class Matcher(MatchActions):
                 valid=f"{choices} ; ou un code postal, ou un code INSEE",
             )
         return [shown(t) for t in same[1:]]
+
+    def _check_hint(self, where: str, t) -> None:
+        """« Clermont (63) »: the département said must be the commune's. The referential takes the hint as a
+        preference, and answered a commune of another département when none of the name lies in the one said
+        (Clermont of the Oise for « Clermont (63) »): that is a guess, and the adviser is asked instead."""
+        hint = _DEP_HINT.fullmatch(where.strip())
+        if not hint or t.level != "commune":
+            return
+        ref, said = self.q.ref, hint.group(2).upper()
+        dep = ref.departement_of(t.id)
+        if dep is None or dep.code == said:
+            return
+        same = [c for c in ref.lookup(hint.group(1), levels=("commune",)) if c.level == "commune"]
+        choices = "; ".join(
+            f"« {c.name} ({d.code}) » pour {c.name} ({d.code}, {d.name})"
+            for c in same
+            if (d := ref.departement_of(c.id))
+        )
+        raise InputError(
+            f"aucune commune « {hint.group(1)} » dans le département {said} : précisez laquelle",
+            where="where",
+            valid=f"{choices or 'un nom de commune'} ; ou un code postal, ou un code INSEE",
+        )
 
     def _short_form_of(self, where: str) -> list:
         """The commune named exactly ``where`` and those whose short form it is (territory_aliases.toml:

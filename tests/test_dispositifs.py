@@ -80,12 +80,19 @@ def test_vocabulary_values_are_known_slugs() -> None:
         statuses_in_rule = {n.name for n in d.conditions.rule.walk() if n.op == "status"}
         assert statuses_in_rule <= STATUSES | {"alternant"}, d.id
         assert d.operator, d.id
-        assert d.checked in {dt.date(2026, 11, 22), dt.date(2026, 12, 1), dt.date(2026, 12, 2)}, d.id
+        assert d.checked in {
+            dt.date(2026, 11, 22),
+            dt.date(2026, 12, 1),
+            dt.date(2026, 12, 2),
+            dt.date(2026, 12, 3),
+        }, d.id
         if d.scope == "regional":
             assert d.territory, d.id
 
 
 def test_lineage_is_data(graph: Graph) -> None:
+    # loi de finances pour 2026: the apprentices' licence aid takes no request since 2026-01-01
+    assert graph.value(DISP.aide_permis_apprentis, QFQ.endedOn) == Literal("2026-01-01", datatype=XSD_DATE)
     assert (DISP.garantie_jeunes, DCTERMS.isReplacedBy, DISP.cej) in graph
     assert graph.value(DISP.garantie_jeunes, QFQ.replacedOn) == Literal("2022-03-01", datatype=XSD_DATE)
     gj = THESAURUS.index["dispositif:garantie_jeunes"]

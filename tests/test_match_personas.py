@@ -55,7 +55,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {
             "contrat_apprentissage": E,  # L6222-1: up to 29
             "mobili_jeune": ask("employeur_prive_non_agricole", "salaire_brut_mensuel"),  # under 30, ≤ SMIC
-            "aide_permis_apprentis": E,  # décret 2019-1: 18 or more, an apprenticeship contract
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "visale": E,  # 18 to 30
             "avance_loca_pass": E,  # F18490: an apprentice under 30
             "bail_mobilite": E,  # loi 89-462 art. 25-12: an apprenticeship

@@ -305,7 +305,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         },
         {
             "mobili_jeune": E,  # under 30, private non-farm employer, ≤ the SMIC
-            "aide_permis_apprentis": E,  # 18 or more, an apprentice
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "contrat_apprentissage": E,  # 29
             "visale": E,
             "avance_loca_pass": E,

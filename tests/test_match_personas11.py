@@ -397,7 +397,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "mobili_jeune": X,  # actionlogement.fr: a wage at most the SMIC
             "visale": E,
             "avance_loca_pass": E,  # an apprentice under 30
-            "aide_permis_apprentis": E,
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "contrat_apprentissage": E,
             "bail_mobilite": E,  # an apprenticeship
             "plateforme_mobilite": E,
@@ -420,7 +420,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "mobili_jeune": X,  # an employer of the private non-farm sector
             "avance_loca_pass": E,  # F18490: an apprentice under 30 (no sector condition for him)
             "visale": E,
-            "aide_permis_apprentis": E,
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "bretagne_alternance": E,  # Vannes is in Bretagne
             "cej": X,
             "aif": X,
@@ -432,7 +432,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {"age": 21, "statuses": ["apprenti", "etudiant"], "where": "Lille"},
         {
             "contrat_apprentissage": E,
-            "aide_permis_apprentis": E,
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "mobili_jeune": ask("employeur_prive_non_agricole", "salaire_brut_mensuel"),
             "avance_loca_pass": E,
             "visale": E,
@@ -603,7 +603,7 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "contrat_apprentissage": E,  # L6222-2: no upper age with an RQTH
             "mobili_jeune": X,  # actionlogement.fr: under 30
             "visale": E,  # 30 included
-            "aide_permis_apprentis": E,
+            "aide_permis_apprentis": X,  # abolished on 2026-01-01 (loi de finances pour 2026)
             "orientibus": E,  # Laval is in the Pays de la Loire
             "macigogne": ABSENT,  # Vendée and Eure
             "cej": X,
