@@ -404,7 +404,9 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "visale": E,  # 18 to 30, whatever the situation
             "contrat_apprentissage": E,
             "contrat_professionnalisation": E,  # under 26 whatever the status
-            "cpf": E,
+            # corrected after the first run: the CPF closes with the pension (L6323-1) and the retiree of this
+            # very set is turned away, so with the statuses unknown the adviser is asked (written E blind)
+            "cpf": ask("status:retraite"),
             "aif": ask("status:demandeur_emploi"),
             "iae": ask("status:salarie"),
         },
