@@ -297,7 +297,8 @@ class Matcher(MatchActions):
         short_form = not same and bool(same := self._short_form_of(where))
         longer = self._longer_names_of(where, same)
         if longer:
-            same, short_form = [*(same or self._first_commune(where)), *longer], True
+            here = [] if _DEP_HINT.fullmatch(where.strip()) else (same or self._first_commune(where))
+            same, short_form = [*here, *longer], True
         if not same:
             return []
 
@@ -329,15 +330,25 @@ class Matcher(MatchActions):
         town's name so, and answering the small commune would choose silently. A name that finds a larger
         commune (« Rennes », not Rennes-le-Château) or nothing (the unknown place's suggestions) is kept."""
         text = where.strip()
-        if _DEP_HINT.fullmatch(text) or text.isdigit():
+        if text.isdigit():
             return []
+        ref = self.q.ref
+        hint = _DEP_HINT.fullmatch(text)
+        if hint:  # « Boulogne (62) »: asked only when the name finds no commune of that département
+            name, dep = hint.group(1), hint.group(2).upper()
+            found = self._first_commune(text)
+            if found and (d := ref.departement_of(found[0].id)) is not None and d.code == dep:
+                return []
+            longer = self._longer_index().get(place_key(name), ())
+            return [t for t in longer if (d := ref.departement_of(t.id)) is not None and d.code == dep][
+                :_LONGER_SHOWN
+            ]
         longer = self._longer_index().get(place_key(text), ())
         if not longer:
             return []
         found = same or self._first_commune(text)
         if not found:
             return []
-        ref = self.q.ref
         floor = max(ref.population(t.id) for t in found)
         taken = {t.id for t in found}
         bigger = [t for t in longer if t.id not in taken and ref.population(t.id) >= max(floor, 1)]

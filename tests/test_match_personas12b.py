@@ -520,3 +520,14 @@ def test_a_malformed_profile_is_a_french_422(
     assert not any(e in r.text for e in ENGLISH), r.text[:400]
     if lists_valid:
         assert r.json().get("valid"), r.text[:300]
+
+
+def test_a_short_name_with_a_departement_hint_is_not_answered_elsewhere(built: Service) -> None:
+    # added after the first run: « Boulogne (62) » found only the former commune of the Vendée (85)
+    with pytest.raises(InputError) as err:
+        built.match(age=35, statuses=["demandeur_emploi"], where="Boulogne (62)")
+    assert "« Boulogne-sur-Mer (62) »" in err.value.valid and "(85)" not in err.value.valid
+    assert (
+        built.match(age=35, statuses=["demandeur_emploi"], where="Aix-les-Bains")["profile"]["where"]["code"]
+        == "73008"
+    )
