@@ -1,6 +1,6 @@
 """Adviser personas: the share of their checks /match passes, per persona file, on the whole corpus.
 
-    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 12|11|10|9|8|7|all]
+    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 12b|12|11|10|9|8|7|all]
 
 A check is a verdict (eligible / excluded / undecided with the facts asked / absent) of one dispositif for one
 persona; for the session-10, 11 and 12 sets also the failed condition's words, the place understood and three
@@ -22,16 +22,22 @@ SETS = {
     "10": "tests.test_match_personas10",
     "11": "tests.test_match_personas11",
     "12": "tests.test_match_personas12",
+    "12b": "tests.test_match_personas12b",
 }
 
 
 def score(svc, module) -> tuple[int, int, list[str]]:
+    from ingest.errors import InputError
     from tests.persona_checks import persona_failures, verdicts, wrong_verdicts
 
     total, passed, failing = 0, 0, []
     for persona in module.PERSONAS:
         if len(persona) == 4:
-            checks, failures = persona_failures(svc, persona)
+            try:
+                checks, failures = persona_failures(svc, persona)
+            except InputError as err:  # a refused profile fails every one of its checks
+                checks = len(persona[2]) + len(persona[3].get("failed", {})) + ("where" in persona[3]) + 3
+                failures = [f"refused ({err.message})"] * checks
         else:
             name, profile, expected = persona
             answer = svc.match(**profile)

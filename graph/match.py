@@ -86,6 +86,7 @@ class _Where:
     actions: tuple[tuple[str, str | None], ...]  # (action node, "local" or "wider")
 
 
+_LONGER_SHOWN = 4  # the longer names an ambiguous short name lists, the most populous first
 _DEP_HINT = re.compile(r"(.*?\S)\s*\((\d{2}|2[ABab]|9[78]\d)\)\s*")  # « Évry (91) »: chosen
 _PLACES_KEPT = 4096  # place names a matcher keeps resolved
 
@@ -133,6 +134,7 @@ class Matcher(MatchActions):
         self._short_forms = frozenset(
             (place_key(name), tid) for name, tid, kind in queries.ref.other_names() if kind == "usage"
         )
+        self._longer: dict[str, list] | None = None  # see _longer_index
         self._candidates_of: dict[tuple[frozenset[str], frozenset[str]], list] = {}
         self._questions: dict[Any, dict[str, Any]] = {}  # Missing -> its question, as a form asks it
         # the dispositifs a person may use (not those aimed only at households, firms…), with their needs
@@ -299,6 +301,11 @@ class Matcher(MatchActions):
         short_form = bool(short)
         if short_form:
             same = [*same, *(t for t in short if t not in same)]
+        # a name that begins the official name of a commune as populous (« Boulogne », « Aix ») is asked too
+        longer = self._longer_names_of(where, same)
+        if longer:
+            here = [] if _DEP_HINT.fullmatch(where.strip()) else (same or self._first_commune(where))
+            same, short_form = [*here, *(t for t in longer if t not in here)], True
         if not same:
             return []
 
@@ -340,6 +347,54 @@ class Matcher(MatchActions):
             where="where",
             valid=f"{choices or 'un nom de commune'} ; ou un code postal, ou un code INSEE",
         )
+
+    def _first_commune(self, where: str) -> list:
+        hits = self.q.ref.lookup(where.strip(), levels=("commune",))
+        return [t for t in hits[:1] if t.level == "commune"]
+
+    def _longer_names_of(self, where: str, same: list) -> list:
+        """The communes whose official name is ``where`` followed by a hyphen and more words (« Boulogne »:
+        Boulogne-Billancourt, Boulogne-sur-Mer; « Aix »: Aix-en-Provence, Aix-les-Bains), the most populous
+        first, when one of them has at least as many inhabitants as the commune the name itself finds (a
+        village of that name, or the commune that absorbed a former commune of that name): people shorten a
+        town's name so, and answering the small commune would choose silently. A name that finds a larger
+        commune (« Rennes », not Rennes-le-Château) or nothing (the unknown place's suggestions) is kept."""
+        text = where.strip()
+        if text.isdigit():
+            return []
+        ref = self.q.ref
+        hint = _DEP_HINT.fullmatch(text)
+        if hint:  # « Boulogne (62) »: asked only when the name finds no commune of that département
+            name, dep = hint.group(1), hint.group(2).upper()
+            found = self._first_commune(text)
+            if found and (d := ref.departement_of(found[0].id)) is not None and d.code == dep:
+                return []
+            longer = self._longer_index().get(place_key(name), ())
+            return [t for t in longer if (d := ref.departement_of(t.id)) is not None and d.code == dep][
+                :_LONGER_SHOWN
+            ]
+        longer = self._longer_index().get(place_key(text), ())
+        if not longer:
+            return []
+        found = same or self._first_commune(text)
+        if not found:
+            return []
+        floor = max(ref.population(t.id) for t in found)
+        taken = {t.id for t in found}
+        bigger = [t for t in longer if t.id not in taken and ref.population(t.id) >= max(floor, 1)]
+        return sorted(bigger, key=lambda t: -ref.population(t.id))[:_LONGER_SHOWN]
+
+    def _longer_index(self) -> dict[str, list]:
+        """Each hyphen-bounded beginning of a commune's official name (place_key) -> the communes so named,
+        made once per matcher (about 40,000 keys)."""
+        if self._longer is None:
+            index: dict[str, list] = {}
+            for t in self.q.ref.communes():
+                parts = t.name.split("-")
+                for i in range(1, len(parts)):
+                    index.setdefault(place_key("-".join(parts[:i])), []).append(t)
+            self._longer = index
+        return self._longer
 
     def _short_form_of(self, where: str) -> list:
         """The commune named exactly ``where`` and those whose short form it is (territory_aliases.toml:
