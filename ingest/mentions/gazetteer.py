@@ -157,6 +157,10 @@ class Gazetteer:
         for s, e, candidates in folded_t.find(folded):
             if e - s == 1 and not any(c.isupper() for c in as_written[s]):
                 candidates = [c for c in candidates if c.surface == c.surface.lower()]
+            elif not any(  # « la réunion », « le port » are no La Réunion, Le Port: a capital past the article
+                any(ch.isupper() for ch in w) for w in as_written[s:e] if fold(w) not in _ARTICLE_WORDS
+            ):
+                candidates = [c for c in candidates if c.kind != "place" or not _capital_end(c.surface)]
             if e - s == 1 and folded[s][:1].isdigit() and not _after_article(folded, s):
                 continue  # a number names a place only after its article (« dans le 93 »)
             found.extend(_matches(index, s, e, candidates))
@@ -174,6 +178,15 @@ class Gazetteer:
                 ]
                 found.extend(_matches(index, s + 1, e, places, rank=0))
         return _longest(found)
+
+
+_ARTICLE_WORDS = frozenset({"la", "le", "les", "l'", "l"})
+
+
+def _capital_end(surface: str) -> bool:
+    """Whether a name's last word is written with a capital ("La Réunion", not "Mission locale")."""
+    words = _RUN.findall(surface)
+    return bool(words) and words[-1][:1].isupper()
 
 
 def _keywords(entries: Iterable[GazetteerEntry]) -> dict[str, set[frozenset[str]]]:
