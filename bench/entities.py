@@ -13,8 +13,9 @@ session 8 before qfq was run on them: the honest measure), `--set heldout2` a se
 (bench/entities_expected_heldout3.toml, session 10: other sentence shapes and linking problems, one plan in
 Markdown), `--set heldout4` a fourth (bench/entities_expected_heldout4.toml, session 11: relative and
 passive clauses, co-pilots, « ainsi que », names holding « et », a number or a place, homonyms by région),
-`--set heldout5` a fifth (bench/entities_expected_heldout5.toml, session 12: Guyane, a Vosges PCAET, a Doubs
-contrat de ville with plan-level pilots; « sous la houlette de », « en appui », a date read as no département).
+`--set heldout5` a fifth (bench/entities_expected_heldout5.toml, session 12: Guyane, a Vosges PCAET, a
+Doubs contrat de ville with plan-level pilots; « sous la houlette de », « en appui », a date that is no
+département).
 The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).

@@ -69,13 +69,13 @@ def find_candidates(
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
 
 
+ACRONYM_LETTERS = 6
 _FUNCTION_JOINTS = frozenset({"de", "du", "des", "d'", "la", "l'", "le", "les", "a", "au", "aux"})
 
 
 def _function_orgs(doc, functions: list[tuple[int, int]], entities: list[Candidate], lexicon: Lexicon):
-    """« coordinatrice de la CPTS », « chargée de mission à Réseau Emploi »: the capitalised name or acronym
-    that completes a person's function is an organisation (the person's), when no other mention holds it;
-    the function's words are not part of it."""
+    """« coordinatrice de la CPTS »: the acronym that completes a person's function is an organisation (the
+    person's), when no other mention holds it; the function's words are not part of it."""
     titles, longest = _title_words(lexicon.person_titles)
     folded = [fold(t.text) for t in doc]
     out = []
@@ -90,10 +90,11 @@ def _function_orgs(doc, functions: list[tuple[int, int]], entities: list[Candida
         if k >= fe or k == fs or folded[k - 1] not in _FUNCTION_JOINTS:
             continue
         t = doc[k]
-        if not (t.is_alpha and t.text[:1].isupper()) or any(c.start <= k < c.end for c in entities):
+        if not (t.is_alpha and t.text.isupper() and 2 <= len(t.text) <= ACRONYM_LETTERS):
             continue
-        if t.text.isupper() and len(t.text) >= 2 or t.pos_ in ("PROPN", "NOUN"):
-            out.append(Candidate(k, fe, "org", "parse"))
+        if doc[fs].text.isupper() or any(c.start <= k < c.end for c in entities):
+            continue  # a line in capitals ("DIRECTEUR DU PROGRAMME"): no acronym to tell
+        out.append(Candidate(k, fe, "org", "parse"))
     return out
 
 
@@ -126,7 +127,12 @@ def _numbered_place(doc, c: Candidate) -> bool:
     counted = nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "PROPN")
     # « le 13 à 14 h », « du 13 au 15 » : a day and an hour or a range of days, not a département
     after = doc[c.end + 1] if c.end + 1 < len(doc) else None
-    dated = nxt is not None and fold(nxt.text) in ("a", "au", "-") and after is not None and after.text[:1].isdigit()
+    dated = (
+        nxt is not None
+        and fold(nxt.text) in ("a", "au", "-")
+        and after is not None
+        and after.text[:1].isdigit()
+    )
     return nxt is None or not counted and not dated and not nxt.like_num and nxt.text not in ("%", "€")
 
 
@@ -177,7 +183,9 @@ def _joined_words(doc, entities: list[Candidate]) -> list[Candidate]:
             out.append(c)
             continue
         e = c.end
-        while e < len(doc) and e not in taken and _common_capital(doc, e) and doc[e].pos_ in ("NOUN", "PROPN"):
+        while (
+            e < len(doc) and e not in taken and _common_capital(doc, e) and doc[e].pos_ in ("NOUN", "PROPN")
+        ):
             e += 1
         if e + 1 < len(doc) and fold(doc[e].text) == "et" and _common_capital(doc, e - 1):
             k = e + 1

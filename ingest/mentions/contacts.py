@@ -93,7 +93,8 @@ def contact_candidates(
                 orgs.extend(  # "Julie Roux / Coordinatrice de la CPTS": the organisation of the function
                     c
                     for c in inside
-                    if c.kind == "org" and any(p.function and p.function[0] <= c.start < p.function[1] for p in named)
+                    if c.kind == "org"
+                    and any(p.function and p.function[0] <= c.start < p.function[1] for p in named)
                 )
             elif (
                 any(doc[c.start].idx == s for c in inside if c.kind == "person")
