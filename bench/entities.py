@@ -1,7 +1,7 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
@@ -12,7 +12,10 @@ session 8 before qfq was run on them: the honest measure), `--set heldout2` a se
 (bench/entities_expected_heldout2.toml, session 9: five more regions and families), `--set heldout3` a third
 (bench/entities_expected_heldout3.toml, session 10: other sentence shapes and linking problems, one plan in
 Markdown), `--set heldout4` a fourth (bench/entities_expected_heldout4.toml, session 11: relative and
-passive clauses, co-pilots, « ainsi que », names holding « et », a number or a place, homonyms by région).
+passive clauses, co-pilots, « ainsi que », names holding « et », a number or a place, homonyms by région),
+`--set heldout5` a fifth (bench/entities_expected_heldout5.toml, session 12: Guyane, a Vosges PCAET, a
+Doubs contrat de ville with plan-level pilots; « sous la houlette de », « en appui », a date that is no
+département).
 The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
@@ -68,6 +71,7 @@ SETS = {
     "heldout2": HERE / "entities_expected_heldout2.toml",
     "heldout3": HERE / "entities_expected_heldout3.toml",
     "heldout4": HERE / "entities_expected_heldout4.toml",
+    "heldout5": HERE / "entities_expected_heldout5.toml",
 }
 CATEGORIES = {
     "pilots": ("piloted_by",),

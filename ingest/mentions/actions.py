@@ -144,10 +144,37 @@ def annotate(
         rec = record_of(m)
         for action in owners[m.block_index]:
             action.mentions.append(rec)
+    contact_lines = {
+        n
+        for b, acts in zip(blocks, owners, strict=True)
+        if b.kind == "contacts"
+        for n in range(b.line_start, b.line_start + b.text.count("\n") + 1)
+    }
+    contact_lines |= {n for n, line in enumerate(stripped, start=1) if _CONTACT_ROW.match(fold(line))}
+    for action in parsed.actions:
+        written_pilots(action, contact_lines)
     inherit_plan_pilots(parsed, stripped, gazetteer, nlp)
     seconds = time.perf_counter() - t0
     log.debug("%s: mentions of %d blocks in %.2f s", parsed.document.id, len(blocks), seconds)
     return seconds
+
+
+_CONTACT_ROW = re.compile(r"^\s*(?:[-–•*·▪]\s*)?contacts?\s*:")
+
+
+def written_pilots(action: ActionRecord, contact_lines: set[int]) -> bool:
+    """The pilots a plan took from an action's contacts (a booklet whose units name no pilot field) give way
+    to the pilots its sentences write ("à l'initiative de X"): the contact person's organisation is then a
+    contact, not a pilot. Returns whether the action's pilots were dropped."""
+    if not action.pilots or not all(o.line in contact_lines for o in action.pilots):
+        return False
+    if not any(
+        m.role == "pilot" and m.kind == "org" and m.block_kind != "contacts" and m.line not in contact_lines
+        for m in action.mentions
+    ):
+        return False
+    action.pilots = []
+    return True
 
 
 PLAN_CONFIDENCE = 0.8  # factor on a plan-level pilot's confidence when an action inherits it

@@ -17,6 +17,7 @@ from ingest.mentions.gazetteer import NUMBER_ARTICLES, Gazetteer, GazetteerMatch
 from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
 from ingest.mentions.persons import persons as _persons
+from ingest.mentions.persons import title_words as _title_words
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
@@ -27,9 +28,14 @@ _TRAILING = frozenset({"et", "ou", ",", "de", "du", "des", "d'", "la", "le", "le
 
 
 def find_candidates(
-    doc, gazetteer: Gazetteer | None, lexicon: Lexicon, original: str | None
+    doc,
+    gazetteer: Gazetteer | None,
+    lexicon: Lexicon,
+    original: str | None,
+    cue_starts: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Organisations, places and dispositifs (non-overlapping) plus persons, in text order."""
+    """Organisations, places and dispositifs (non-overlapping) plus persons, in text order. `cue_starts`:
+    the tokens where a role cue starts (no organisation phrase runs over one)."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
     known = [k for k in known if not _bare_number(doc, k) or _numbered_place(doc, k)]
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
@@ -38,13 +44,15 @@ def find_candidates(
         known = sorted(
             [k for k in known if not any(k.overlaps(m) for m in members)] + members, key=lambda c: c.start
         )
-    others = _ner(doc, lexicon) + _org_phrases(doc, lexicon)
+    others = _ner(doc, lexicon) + _org_phrases(doc, lexicon, cue_starts)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
     others = [c for c in others if c.kind == "person" or not any(c.start <= i < c.end for i in titles)]
     entities = _joined_adjectives(doc, _resolve(doc, known, [c for c in others if c.kind != "person"]))
+    entities = _joined_words(doc, entities)
     functions = [p.function for p in persons if p.function]
+    entities = sorted(entities + _function_orgs(doc, functions, entities, lexicon), key=lambda c: c.start)
     entities = [
         c for c in entities if c.kind != "place" or not any(f[0] <= c.start < f[1] for f in functions)
     ]
@@ -55,7 +63,55 @@ def find_candidates(
         for p in person_spans
         if p.function or not any(k.start <= p.start and p.end <= k.end for k in places)
     ]
+    lone = [p for p in person_spans if _place_in_a_list(doc, p, places)]
+    person_spans = [p for p in person_spans if p not in lone]
+    entities += [replace(p, kind="place") for p in lone if p not in entities]
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+ACRONYM_LETTERS = 6
+_FUNCTION_JOINTS = frozenset({"de", "du", "des", "d'", "la", "l'", "le", "les", "a", "au", "aux"})
+
+
+def _function_orgs(doc, functions: list[tuple[int, int]], entities: list[Candidate], lexicon: Lexicon):
+    """« coordinatrice de la CPTS »: the acronym that completes a person's function is an organisation (the
+    person's), when no other mention holds it; the function's words are not part of it."""
+    titles, longest = _title_words(lexicon.person_titles)
+    folded = [fold(t.text) for t in doc]
+    out = []
+    for fs, fe in functions:
+        if any(c.kind in ("org", "dispositif") and fs <= c.start and c.end <= fe for c in entities):
+            continue
+        k = fs + next((n for n in range(longest, 0, -1) if tuple(folded[fs : fs + n]) in titles), 0)
+        if k == fs:
+            continue
+        while k < fe and folded[k] in _FUNCTION_JOINTS:
+            k += 1
+        if k >= fe or k == fs or folded[k - 1] not in _FUNCTION_JOINTS:
+            continue
+        t = doc[k]
+        if not (t.is_alpha and t.text.isupper() and 2 <= len(t.text) <= ACRONYM_LETTERS):
+            continue
+        if doc[fs].text.isupper() or any(c.start <= k < c.end for c in entities):
+            continue  # a line in capitals ("DIRECTEUR DU PROGRAMME"): no acronym to tell
+        out.append(Candidate(k, fe, "org", "parse"))
+    return out
+
+
+_PLACE_CASES = frozenset({"de", "d'", "a", "au", "aux", "en"})
+
+
+def _place_in_a_list(doc, p: Candidate, places: list[Candidate]) -> bool:
+    """« les habitants de Sochaux, d'Étupes et de Bart »: one capitalised word the NER reads as a person,
+    with no function nor civility, after a preposition of place and coordinated with a known place, is a
+    place (a small commune the gazetteer does not hold)."""
+    if p.function or p.end - p.start != 1 or p.start == 0:
+        return False
+    t = doc[p.start]
+    if fold(doc[p.start - 1].text) not in _PLACE_CASES or t.dep_ != "conj":
+        return False
+    starts = {c.start for c in places}
+    return any(k in starts for k in (t.head.i, *[c.i for c in t.head.children if c.dep_ == "conj"]))
 
 
 def _bare_number(doc, c: Candidate) -> bool:
@@ -69,7 +125,15 @@ def _numbered_place(doc, c: Candidate) -> bool:
         return False
     nxt = doc[c.end] if c.end < len(doc) else None
     counted = nxt is not None and nxt.is_lower and nxt.pos_ in ("NOUN", "ADJ", "PROPN")
-    return nxt is None or not counted and not nxt.like_num and nxt.text not in ("%", "€")
+    # « le 13 à 14 h », « du 13 au 15 » : a day and an hour or a range of days, not a département
+    after = doc[c.end + 1] if c.end + 1 < len(doc) else None
+    dated = (
+        nxt is not None
+        and fold(nxt.text) in ("a", "au", "-")
+        and after is not None
+        and after.text[:1].isdigit()
+    )
+    return nxt is None or not counted and not dated and not nxt.like_num and nxt.text not in ("%", "€")
 
 
 def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
@@ -91,6 +155,54 @@ def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
             c = replace(c, end=e + 2)
         out.append(c)
     return out
+
+
+def _common_capital(doc, k: int) -> bool:
+    t = doc[k]
+    return (
+        t.is_alpha
+        and t.text[:1].isupper()
+        and not t.text.isupper()
+        and not t.is_sent_start
+        and doc.vocab[t.lower_].has_vector
+    )
+
+
+def _joined_words(doc, entities: list[Candidate]) -> list[Candidate]:
+    """'SNCF Gares | et Connexions': capitalised common words that follow an organisation the NER or the parse
+    found (no known name) continue it, and so do capitalised common nouns after « et » (the NER cuts such a
+    name in two). A known name or place after « et » is another mention, and so is a proper noun ("l'ADEME et
+    Enedis")."""
+    out: list[Candidate] = []
+    taken = {i: c for c in entities for i in range(c.start, c.end)}
+    skip: set[int] = set()
+    for c in entities:
+        if id(c) in skip:
+            continue
+        if c.kind != "org" or c.key is not None or c.source == "gazetteer":
+            out.append(c)
+            continue
+        e = c.end
+        while (
+            e < len(doc) and e not in taken and _common_capital(doc, e) and doc[e].pos_ in ("NOUN", "PROPN")
+        ):
+            e += 1
+        if e + 1 < len(doc) and fold(doc[e].text) == "et" and _common_capital(doc, e - 1):
+            k = e + 1
+            while k < len(doc) and _common_capital(doc, k) and doc[k].pos_ == "NOUN":
+                other = taken.get(k)
+                if other is not None and (other.key is not None or other.source == "gazetteer"):
+                    break
+                k += 1
+            ends_there = k >= len(doc) or not (doc[k].is_alpha and doc[k].text[:1].isupper())
+            crossing = any(o.start < k < o.end for o in entities)
+            if k > e + 1 and ends_there and not crossing:
+                swallowed = [o for o in entities if o is not c and c.end <= o.start and o.end <= k]
+                if all(o.key is None and o.source != "gazetteer" for o in swallowed):
+                    skip |= {id(o) for o in swallowed}
+                    e = k
+        out.append(replace(c, end=e) if e != c.end else c)
+    return [c for c in out if id(c) not in skip]
 
 
 def _from_match(m: GazetteerMatch) -> Candidate:
@@ -229,6 +341,8 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             span = span[1:]
         if sum(c.isalpha() for c in span.text) < 2:  # a drop capital, a stray letter
             continue
+        if "@" in span.text or "www." in span.text:  # an address, not a name
+            continue
         if ent.label_ == "ORG":
             kind = "org"
         elif ent.label_ == "LOC":
@@ -248,7 +362,7 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
     return out
 
 
-def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
+def _org_phrases(doc, lexicon: Lexicon, cue_starts: frozenset[int] = frozenset()) -> list[Candidate]:
     """Noun phrases headed by an organisation word: 'la chambre d'agriculture', 'les missions locales'."""
     out = []
     for t in doc:
@@ -274,9 +388,11 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         end = t.i + 1
         for child in sorted(right, key=lambda c: c.i):
-            if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX"):
+            if min(x.i for x in child.subtree) != end or child.pos_ in ("VERB", "AUX") or end in cue_starts:
                 break  # "L'Office français de la biodiversité | pilote la création"
-            end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads)
+            if _located(doc, child):
+                break  # "une maison de santé | à Nomexy": where it is, not its name
+            end = _contiguous_end(doc, child, end, lexicon.org_heads | lexicon.glossary_heads, cue_starts)
         if _generic_of_places(doc, t, end):
             continue
         end = quoted_name_end(doc, t.i, end)
@@ -290,6 +406,22 @@ def _org_phrases(doc, lexicon: Lexicon) -> list[Candidate]:
             start += 1
         out.append(Candidate(start, end, "org", "parse"))
     return out
+
+
+_LOCATED = frozenset({"a", "au", "aux", "en", "dans", "sur"})
+
+
+def _located(doc, child) -> bool:
+    """A complement of place after an organisation word ("à Nomexy", "en Guyane"): a lower-case preposition
+    of place before a capitalised name."""
+    first = doc[min(x.i for x in child.subtree)]
+    return (
+        first.dep_ == "case"
+        and first.is_lower
+        and fold(first.text) in _LOCATED
+        and child.text[:1].isupper()
+        and child.pos_ == "PROPN"
+    )
 
 
 def _generic_of_places(doc, head, end: int) -> bool:
@@ -310,7 +442,9 @@ def _generic_of_places(doc, head, end: int) -> bool:
     )
 
 
-def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -> int:
+def _contiguous_end(
+    doc, child, end: int, heads: frozenset[str] = frozenset(), cue_starts: frozenset[int] = frozenset()
+) -> int:
     """End of the child's subtree, cut before a comma, a conjunction or a clause; a conjunction inside a
     complement goes on ("des droits des femmes et des familles", "de l'Agriculture et de la Souveraineté
     alimentaire") unless it starts another organisation ("et la CCI", "et des établissements publics")."""
@@ -318,6 +452,8 @@ def _contiguous_end(doc, child, end: int, heads: frozenset[str] = frozenset()) -
     for x in child.subtree:
         if x.i < end:
             continue
+        if x.i in cue_starts:
+            break
         y = x.head if x.dep_ == "cc" else x
         deep = (
             y.dep_ == "conj"

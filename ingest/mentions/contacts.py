@@ -77,20 +77,38 @@ def contact_candidates(
     for entry in entries(text):
         orgs: list[Candidate] = []
         persons: list[Candidate] = []
+        pending: tuple[int, int] | None = None  # a function written before its person's name
         for s, e in entry.pieces:
             s = _skip_label(text, s, e, lexicon)
             if s >= e:
                 continue
             inside = [c for c in candidates if s <= doc[c.start].idx and _char_end(doc, c.end) <= e]
-            named = [c for c in inside if c.kind == "person" and c.source == "ner"]
+            # a named person: by the NER, or a civility and a name ("Mme Julie Roux"), not a bare function
+            named = [c for c in inside if c.kind == "person" and (c.source == "ner" or c.function is None)]
             if named:
+                if pending is not None and named[0].function is None:
+                    named[0] = replace(named[0], function=pending)
+                pending = None
                 persons.extend(named)
+                orgs.extend(  # "Julie Roux / Coordinatrice de la CPTS": the organisation of the function
+                    c
+                    for c in inside
+                    if c.kind == "org"
+                    and any(p.function and p.function[0] <= c.start < p.function[1] for p in named)
+                )
             elif (
                 any(doc[c.start].idx == s for c in inside if c.kind == "person")
                 or _starts_at(doc, s, function_starts)
                 or (persons and _is_title(text[s:e], lexicon))
             ):
-                _give_function(persons, doc, s, e)
+                # « Coordinatrice de la CPTS »: the organisation of a function is the entry's organisation
+                held = [c for c in inside if c.kind == "org"]
+                orgs.extend(held[-1:])
+                if persons and persons[-1].function is None:
+                    _give_function(persons, doc, s, e)
+                else:
+                    span = doc.char_span(s, e, alignment_mode="expand")
+                    pending = (span.start, span.end) if span is not None else None
             else:
                 orgs.append(_piece_org(doc, s, e, inside))
         affiliation = (orgs[-1].start, orgs[-1].end) if orgs else None

@@ -202,7 +202,9 @@ class CueMatcher:
 def _longest(cues: list[Cue]) -> list[Cue]:
     taken: set[int] = set()
     kept = []
-    for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.start)):
+    # of two cues of one length, the one that governs what follows wins: "est piloté par X" is a passive, not
+    # the subject form "est pilote" (accents folded)
+    for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.direction != "after", c.start)):
         if taken.isdisjoint(range(c.start, c.end)):
             kept.append(c)
             taken.update(range(c.start, c.end))

@@ -108,7 +108,10 @@ class Reader:
 
     def _read(self, doc, original: str, kind: str) -> _Read:
         lexicon = self.lexicon
-        candidates = find_candidates(doc, self.gazetteer, lexicon, original)
+        cues = self.matcher.find(doc)
+        # a name never runs over a cue ("la Communauté d'agglomération de X | en lien avec Y")
+        cue_starts = frozenset(c.start for c in cues if c.direction == "after" and c.target == "org")
+        candidates = find_candidates(doc, self.gazetteer, lexicon, original, cue_starts)
         if kind in CONTACT_KINDS:
             pairs = contact_candidates(doc, original, candidates, lexicon)
             n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
@@ -117,7 +120,6 @@ class Reader:
                 for c, role in pairs
             ]
             return _Read(candidates, decided)
-        cues = self.matcher.find(doc)
         decided = [(c, assign_role(doc, c, cues, candidates, lexicon, kind)) for c in candidates]
         return _Read(candidates, decided)
 

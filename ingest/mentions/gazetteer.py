@@ -155,8 +155,7 @@ class Gazetteer:
         folded = [fold(doc[i].text) or doc[i].text for i in index]
         found: list[GazetteerMatch] = []
         for s, e, candidates in folded_t.find(folded):
-            if e - s == 1 and not any(c.isupper() for c in as_written[s]):
-                candidates = [c for c in candidates if c.surface == c.surface.lower()]
+            candidates = _case_guard(candidates, as_written[s:e])
             if e - s == 1 and folded[s][:1].isdigit() and not _after_article(folded, s):
                 continue  # a number names a place only after its article (« dans le 93 »)
             found.extend(_matches(index, s, e, candidates))
@@ -174,6 +173,26 @@ class Gazetteer:
                 ]
                 found.extend(_matches(index, s + 1, e, places, rank=0))
         return _longest(found)
+
+
+_ARTICLE_WORDS = frozenset({"la", "le", "les", "l'", "l"})
+
+
+def _case_guard(candidates: list, written: list[str]) -> list:
+    """A one-word name written with a capital ("Eu") is not found in a lower-case word ("eu"); a place whose
+    name ends with a capital is not found in words with no capital past the article (« la réunion », « le
+    port » are no La Réunion, Le Port)."""
+    if len(written) == 1 and not any(c.isupper() for c in written[0]):
+        return [c for c in candidates if c.surface == c.surface.lower()]
+    if not any(any(ch.isupper() for ch in w) for w in written if fold(w) not in _ARTICLE_WORDS):
+        return [c for c in candidates if c.kind != "place" or not _capital_end(c.surface)]
+    return candidates
+
+
+def _capital_end(surface: str) -> bool:
+    """Whether a name's last word is written with a capital ("La Réunion", not "Mission locale")."""
+    words = _RUN.findall(surface)
+    return bool(words) and words[-1][:1].isupper()
 
 
 def _keywords(entries: Iterable[GazetteerEntry]) -> dict[str, set[frozenset[str]]]:

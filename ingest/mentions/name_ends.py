@@ -23,6 +23,16 @@ def proper_name_end(doc, i: int) -> int:
         and _capital(doc[k + 1])
     ):
         k += 1
+    elif (  # "Mission locale régionale de Guyane": a lower-case adjective, then the name of its place
+        k + 2 < len(doc)
+        and doc[k].is_lower
+        and doc[k].pos_ == "ADJ"
+        and fold(doc[k + 1].text) in ("de", "du", "des", "d'")
+        and _capital(doc[k + 2])
+        and not doc[k + 2].is_sent_start
+    ):
+        k += 1
+        end = k
     while k < len(doc) and k - i <= NAME_MAX:
         article = doc[k].text in ("La", "Le", "Les", "L'") and k + 1 < len(doc) and _capital(doc[k + 1])
         if (article or _capital(doc[k])) and not (

@@ -42,14 +42,14 @@ def persons(doc, lexicon: Lexicon, entities: list[Candidate]) -> list[Candidate]
 
 
 @lru_cache(maxsize=8)
-def _title_words(person_titles: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
+def title_words(person_titles: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
     titles = frozenset(tuple(fold(w) for w in title.split()) for title in person_titles)
     return titles, max((len(t) for t in titles), default=0)
 
 
 def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
     """Spans 'title + complement' ("préfet de région"), up to a punctuation, a verb or FUNCTION_MAX tokens."""
-    titles, longest = _title_words(lexicon.person_titles)
+    titles, longest = title_words(lexicon.person_titles)
     folded = [fold(t.text) for t in doc]
     spans = []
     i = 0
@@ -66,6 +66,8 @@ def _functions(doc, lexicon: Lexicon) -> list[tuple[int, int]]:
             t = doc[end]
             if t.text in _NOT_IN_FUNCTION or t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or t.text == ",":
                 break
+            if (t.is_space and "\n" in t.text) or "@" in t.text:
+                break  # a function ends with its line ("…, coordinatrice de la CPTS" / "x@y.fr")
             if fold(t.text) in ("et", "ou") and _title_at(folded, _after_det(doc, end + 1), titles, longest):
                 break  # "le Président du Conseil départemental et le préfet": two persons
             end += 1

@@ -156,6 +156,8 @@ def _of_a_public(root, lexicon: Lexicon) -> bool:
     cur = root
     while cur.dep_ == "conj" and cur.head.i != cur.i:
         cur = cur.head
+        if fold(cur.text) in lexicon.public_nouns:  # "les habitants de A, d'B": B hung on the public
+            return True
     for _ in range(PUBLIC_HOPS):
         if cur.dep_ not in ("nmod", "obl", "obl:mod") or cur.head.i == cur.i:
             return False
@@ -261,7 +263,22 @@ def _by_parse(doc, cand: Candidate, cues: list[Cue], barriers: set[int]) -> Cue 
     représentants de l'État' no)."""
     if not cues:
         return None
-    root = doc[cand.start : cand.end].root
+    for root in _roots(doc, cand):
+        found = _climb(doc, root, cand, cues, barriers)
+        if found:
+            return found
+    return None
+
+
+def _roots(doc, cand: Candidate) -> list:
+    """Where the parse attaches a mention: its first word whose head lies outside it (a name is written
+    head first: "la Région Grand | Est", where the parse hangs « Est » elsewhere), then spaCy's root."""
+    span = doc[cand.start : cand.end]
+    first = next((t for t in span if not (cand.start <= t.head.i < cand.end) or t.head.i == t.i), span.root)
+    return [first] if first.i == span.root.i else [first, span.root]
+
+
+def _climb(doc, root, cand: Candidate, cues: list[Cue], barriers: set[int]) -> Cue | None:
     found = _marker_cue(root, cand.start, cues)
     if found:
         return found
@@ -290,6 +307,9 @@ def _by_parse(doc, cand: Candidate, cues: list[Cue], barriers: set[int]) -> Cue 
 def _governs(cue: Cue, cur, cand: Candidate) -> bool:
     """Whether a cue at the head of `cur` governs the mention (subject cue: its subject; verb: its object)."""
     if cue.direction == "subject":
+        # the agent of the verb in the passive plays the subject's part ("organisé à X par Y": Y organises)
+        if cur.dep_ == "obl:agent" and cue.start <= cur.head.i < cue.end:
+            return cue.end <= cand.start
         return cur.dep_ == "nsubj" and cue.start >= cand.end
     # a name the parse coordinates with the verb itself is a second object ("réunit les entreprises et X")
     second = (
