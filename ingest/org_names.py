@@ -178,7 +178,7 @@ def _split_et(segment: str) -> list[str]:
 
 
 _DETERMINERS = frozenset(
-    "le la les l un une des ses son sa leurs leur ces tous toutes tout toute autres d autre nos votre".split()
+    "le la les l un une des ses son sa leurs leur ces tous toutes tout toute autres d autre nos votre".split()  # noqa: SIM905
 )
 _COMPLEMENT = frozenset({"de", "du", "des", "d"})
 
