@@ -1,7 +1,7 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
@@ -15,7 +15,8 @@ Markdown), `--set heldout4` a fourth (bench/entities_expected_heldout4.toml, ses
 passive clauses, co-pilots, « ainsi que », names holding « et », a number or a place, homonyms by région),
 `--set heldout5` a fifth (bench/entities_expected_heldout5.toml, session 12: Guyane, a Vosges PCAET, a
 Doubs contrat de ville with plan-level pilots; « sous la houlette de », « en appui », a date that is no
-département).
+département), `--set heldout6` a sixth (bench/entities_expected_heldout6.toml, written in parallel in
+session 12: La Réunion, a Moselle EPCI, a Guyane contrat de ville).
 The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
@@ -72,6 +73,7 @@ SETS = {
     "heldout3": HERE / "entities_expected_heldout3.toml",
     "heldout4": HERE / "entities_expected_heldout4.toml",
     "heldout5": HERE / "entities_expected_heldout5.toml",
+    "heldout6": HERE / "entities_expected_heldout6.toml",
 }
 CATEGORIES = {
     "pilots": ("piloted_by",),
