@@ -11,7 +11,13 @@ import pytest
 from ingest.loaders import load
 from ingest.loaders.markdown import markdown_lines
 from tests.plans import heldout10
-from tests.plans.heldout_checks import check_document, check_expectations, check_set_fields, parse_all
+from tests.plans.heldout_checks import (
+    action_titled,
+    check_document,
+    check_expectations,
+    check_set_fields,
+    parse_all,
+)
 
 EXPECTED = heldout10.expected()
 NAMES = sorted(heldout10.SPECS)
@@ -29,10 +35,6 @@ def parsed(tmp_path_factory) -> dict[str, object]:
     return parse_all(heldout10, tmp_path_factory.mktemp("heldout10"))
 
 
-def _action(parsed, name: str, title_start: str):
-    return next(a for a in parsed[name].actions if a.title.startswith(title_start))
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_units_hierarchy_and_passages(parsed, name: str) -> None:
     check_document(EXPECTED, name, parsed[name])
@@ -47,11 +49,11 @@ def test_programme_tables(parsed) -> None:
     """A table of units: a grouping column merged down its rows (DOCX) or a row across the table (PDF)
     is the level of each row; the title cell's first paragraph (its bold lines in a PDF) is the title, the
     rest the description; the header row repeated after a page break is no unit."""
-    droits = _action(parsed, "ctair.docx", "Tenir une permanence")
+    droits = action_titled(parsed, "ctair.docx", "Tenir une permanence")
     assert [(lv.kind, lv.ref) for lv in droits.levels] == [("axe", "Axe 3")]
     assert droits.title == "Tenir une permanence d'accès aux droits dans les centres d'hébergement"
     assert droits.description.startswith("Une permanence mensuelle")
-    portail = _action(parsed, "lecture.pdf", "Installer un portail")
+    portail = action_titled(parsed, "lecture.pdf", "Installer un portail")
     assert portail.title == "Installer un portail et un catalogue communs à tout le réseau"
     assert [lv.ref for lv in portail.levels] == ["Orientation 3"]
     assert portail.description.startswith("Le portail permet") and portail.budget == "400 000 €"
@@ -59,14 +61,14 @@ def test_programme_tables(parsed) -> None:
 
 def test_inserted_numbers_and_lettered_numbers(parsed) -> None:
     """« Action 3 bis » is a unit of its own, as deep as « Action 3 »; « 1.a » numbers a unit under « 1. »."""
-    traduire = _action(parsed, "cdv.txt", "Traduire")
+    traduire = action_titled(parsed, "cdv.txt", "Traduire")
     assert traduire.ref == "Action 3 bis"
     assert [lv.ref for lv in traduire.levels] == [
         "PILIER 1",
         "Orientation 1.1",
         "Objectif opérationnel 1.1.2",
     ]
-    velo = _action(parsed, "pcaet.md", "Aménager une voie")
+    velo = action_titled(parsed, "pcaet.md", "Aménager une voie")
     assert velo.ref == "2.b" and [lv.ref for lv in velo.levels] == ["2"]
 
 

@@ -13,7 +13,13 @@ import pytest
 from ingest.errors import UnreadableDocument
 from ingest.loaders import load, sniff
 from tests.plans import heldout8
-from tests.plans.heldout_checks import check_document, check_expectations, check_set_fields, parse_all
+from tests.plans.heldout_checks import (
+    action_titled,
+    check_document,
+    check_expectations,
+    check_set_fields,
+    parse_all,
+)
 
 EXPECTED = heldout8.expected()
 NAMES = sorted(heldout8.SPECS)
@@ -30,10 +36,6 @@ SET_FIELDS = {
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory) -> dict[str, object]:
     return parse_all(heldout8, tmp_path_factory.mktemp("heldout8"))
-
-
-def _action(parsed, name: str, title_start: str):
-    return next(a for a in parsed[name].actions if a.title.startswith(title_start))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -141,9 +143,9 @@ def test_html_nested_lists_and_roman_letter_text(parsed, tmp_path) -> None:
         "  - Opération 1.1 – Seuils",
         "Texte.",
     ]  # a contents nav's nested list stays a list
-    haies = _action(parsed, "contrat.html", "Planter douze")
+    haies = action_titled(parsed, "contrat.html", "Planter douze")
     assert haies.budget == "150 000 € HT" and [lv.ref for lv in haies.levels] == ["Enjeu 2"]
-    boutique = _action(parsed, "pvd.txt", "Ouvrir une boutique")
+    boutique = action_titled(parsed, "pvd.txt", "Ouvrir une boutique")
     assert boutique.ref == "II.A.2" and [lv.ref for lv in boutique.levels] == ["II", "A"]  # numbers restart
     assert (boutique.budget, boutique.calendar) == ("40 000 €", "2027")
 
@@ -152,7 +154,7 @@ def test_left_side_panel_and_diagnostic_by_figures(parsed) -> None:
     """The panel on the left of each fiche page gives that fiche's fields, not the previous one's; the
     section before the first axe, named in its own words, with counts and rates, is the diagnostic."""
     doc = parsed["pvif.pdf"]
-    phones = _action(parsed, "pvif.pdf", "Déployer les téléphones")
+    phones = action_titled(parsed, "pvif.pdf", "Déployer les téléphones")
     assert [o.name for o in phones.pilots] == ["Parquet du tribunal judiciaire"]
     assert (phones.budget, phones.calendar) == ("60 000 € par an", "2026-2029")
     assert "Pilote" not in (phones.description or "")

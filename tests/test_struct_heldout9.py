@@ -16,7 +16,13 @@ from ingest.shapes.context import numbered_heading
 from ingest.shapes.outline import full_ref
 from ingest.shapes.outline_words import classify
 from tests.plans import heldout9
-from tests.plans.heldout_checks import check_document, check_expectations, check_set_fields, parse_all
+from tests.plans.heldout_checks import (
+    action_titled,
+    check_document,
+    check_expectations,
+    check_set_fields,
+    parse_all,
+)
 
 EXPECTED = heldout9.expected()
 NAMES = sorted(heldout9.SPECS)
@@ -27,10 +33,6 @@ SET_FIELDS = dict.fromkeys(("ref", "pilots", "partners", "budget", "calendar", "
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory) -> dict[str, object]:
     return parse_all(heldout9, tmp_path_factory.mktemp("heldout9"))
-
-
-def _action(parsed, name: str, title_start: str):
-    return next(a for a in parsed[name].actions if a.title.startswith(title_start))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -69,7 +71,7 @@ def test_direct_formatting_sizes_give_levels(parsed, tmp_path) -> None:
     assert "## B1 – Installer un point d'accueil numérique dans chaque quartier" in lines
     assert "# Glossaire" in lines
     assert "Pilote : Direction de l'action sociale" in lines  # a run-in label line stays text
-    b1 = _action(parsed, "ccas.docx", "Installer un point")
+    b1 = action_titled(parsed, "ccas.docx", "Installer un point")
     assert b1.ref == "B1" and [lv.ref for lv in b1.levels] == ["Orientation B"]
 
 
@@ -78,7 +80,7 @@ def test_latin1_csv_tree_by_number_depth(parsed) -> None:
     number others extend and that hold nothing else are the levels of the rows they number."""
     text, warnings = decode_text((heldout9.SET.sources / "stspd.csv").read_bytes(), "stspd.csv")
     assert "intérêt" in text and warnings == ["decoded as cp1252 (not UTF-8)"]
-    tig = _action(parsed, "stspd.csv", "Développer les travaux")
+    tig = action_titled(parsed, "stspd.csv", "Développer les travaux")
     assert tig.title == "Développer les travaux d'intérêt général dans les services municipaux"
     assert [(lv.ref, lv.title) for lv in tig.levels] == [
         ("1", "Prévenir le basculement des jeunes dans la délinquance"),
@@ -89,7 +91,7 @@ def test_latin1_csv_tree_by_number_depth(parsed) -> None:
 def test_sheet_per_axe_and_merged_objectif(parsed) -> None:
     """A sheet's level stands above its merged « Objectif n – » column, which reads as a level (word and
     number as its ref) though « objectif » also names a field; « 4 bis » is a ref of its own."""
-    gites = _action(parsed, "tourisme.xlsx", "Accompagner l'ouverture")
+    gites = action_titled(parsed, "tourisme.xlsx", "Accompagner l'ouverture")
     assert gites.ref == "4 bis"
     assert [(lv.ref, lv.title) for lv in gites.levels] == [
         ("Axe 2", "Adapter l'hébergement et l'accueil"),
@@ -99,10 +101,10 @@ def test_sheet_per_axe_and_merged_objectif(parsed) -> None:
 
 def test_band_title_and_table_over_a_page_break(parsed) -> None:
     """The description rows continued on the next page stay with their measure, not the next one."""
-    cours = _action(parsed, "pnr.pdf", "Restaurer la continuité")
+    cours = action_titled(parsed, "pnr.pdf", "Restaurer la continuité")
     assert cours.ref == "Mesure 1.b" and [lv.ref for lv in cours.levels] == ["Vocation 1"]
     assert "concertation" in (cours.description or "")
-    falaises = _action(parsed, "pnr.pdf", "Protéger les espèces")
+    falaises = action_titled(parsed, "pnr.pdf", "Protéger les espèces")
     assert "concertation" not in (falaises.description or "")
 
 

@@ -19,6 +19,11 @@ def parse_all(module, directory: Path) -> dict:
     return {name: parse_document(path, doc_id=Path(name).stem) for name, path in written.items()}
 
 
+def action_titled(parsed: dict, name: str, title_start: str):
+    """The first action of document `name` whose title starts with `title_start`."""
+    return next(a for a in parsed[name].actions if a.title.startswith(title_start))
+
+
 def plan_of(expected: dict, name: str) -> dict:
     return expected["plans"][expected["documents"][name]["plan"]]
 
