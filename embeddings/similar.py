@@ -280,10 +280,9 @@ class Similar:
         matrix (its columns: the chunks using a stem): the stems' numbers, the sorted keys `stem * documents +
         document`, their counts, and each document's number of actions with chunks."""
         r, docs = self.r, int(self.doc_code.max()) + 1 if len(self.doc_code) else 1
-        vocab = getattr(r.bm25, "vocab_dict", None) or {}
-        scores = getattr(r.bm25, "scores", None)
+        vocab, scores = r.bm25.vocab_dict, r.bm25.scores  # the retriever's index (embeddings/search.py)
         sizes = np.bincount(self.doc_code[self.held], minlength=docs) if len(self.held) else np.zeros(docs)
-        if not vocab or scores is None or not len(self.positions):
+        if not vocab or not len(self.positions):
             return vocab, np.zeros(0, np.int64), np.zeros(0, np.int64), sizes
         indptr = np.asarray(scores["indptr"], np.int64)
         stems = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
