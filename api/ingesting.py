@@ -12,8 +12,12 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path, PurePath
 
+import graph
+import ingest
 from api.report import DocumentReport, IngestReport, summarise_hierarchy, summarise_missing
 from graph.actions_export import iter_rows
 from graph.build import GraphBuilder
@@ -24,10 +28,37 @@ from graph.store import Store
 from ingest.errors import InputError, QfqError, TooLarge, UnreadableDocument, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.mentions.actions import annotate, shared_nlp
+from ingest.mentions.nlp import DEFAULT_MODEL
 from ingest.pipeline import parse_document
 from ingest.text import fold
 
 log = logging.getLogger(__name__)
+
+
+# what a stored document depends on besides its bytes: the ingest package (loaders, shapes, lexicons), the graph
+# modules and data that the mentions pass links against (territories, actors, dispositif labels), the NLP model
+_READER_GRAPH_MODULES = ("linking", "territories", "territory_data", "actors", "actor_model", "dispositifs")
+
+
+@lru_cache(maxsize=1)
+def reader_version() -> str:
+    """A digest of everything that turns a document's bytes into stored records, so that a build after an
+    upgrade reads again the documents an older reader stored (their bytes alone would call them unchanged)."""
+    ingest_root, graph_root = Path(ingest.__file__).parent, Path(graph.__file__).parent
+    files = [f for f in ingest_root.rglob("*") if f.suffix in {".py", ".toml", ".json", ".txt"}]
+    files += [graph_root / f"{name}.py" for name in _READER_GRAPH_MODULES]
+    files += [f for f in (graph_root / "data").rglob("*") if f.is_file()]
+    h = hashlib.sha256()
+    for f in sorted(files):
+        if "__pycache__" in f.parts:
+            continue
+        root = ingest_root if f.is_relative_to(ingest_root) else graph_root
+        h.update(f.relative_to(root.parent).as_posix().encode() + b"\0" + f.read_bytes())
+    try:
+        h.update(f"{DEFAULT_MODEL} {metadata.version(DEFAULT_MODEL)}".encode())
+    except metadata.PackageNotFoundError:  # the mentions pass says so itself when it loads the model
+        h.update(b"no nlp model")
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -189,7 +220,13 @@ def ingest_one(store: Store, reference: ReferenceData, req: IngestRequest, limit
         return DocumentReport(str(path), doc_id, "error", error=error)
     digest = hashlib.sha256(data).hexdigest()
     del data
-    if not req.force and stored is not None and store.document_hash(doc_id) == digest:
+    reader = reader_version()
+    if (
+        not req.force
+        and stored is not None
+        and store.document_hash(doc_id) == digest
+        and store.document_reader(doc_id) == reader
+    ):
         return DocumentReport(
             str(path),
             doc_id,
@@ -204,7 +241,7 @@ def ingest_one(store: Store, reference: ReferenceData, req: IngestRequest, limit
         )
         nlp = shared_nlp()  # the mentions pass: names in the prose with their roles
         annotate(parsed, mention_gazetteer(reference, nlp), nlp)
-        store.replace_document(parsed, parsed.text.lines, parsed.text.pages)
+        store.replace_document(parsed, parsed.text.lines, parsed.text.pages, reader=reader)
     except QfqError as exc:
         log.warning("%s", exc)
         return DocumentReport(str(path), doc_id, "error", error=str(exc))

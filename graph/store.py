@@ -2,8 +2,9 @@
 
 Every document is written or replaced in one transaction; a failed write leaves the previous records as they
 were. The schema carries a version: a store of an older version known here is migrated in place (1 -> 2 adds
-the typed passages, filled when a document is ingested again, and the store generation); an unknown version
-is an error. The generation, bumped by every write, lets a process that serves the store see another
+the typed passages, filled when a document is ingested again, and the store generation; 2 -> 3 the version of
+the reader that stored each document, so that a document read by another version of the reader is read again
+even when its bytes did not change); an unknown version is an error. The generation, bumped by every write, lets a process that serves the store see another
 process's writes with one cheap read per request.
 """
 
@@ -26,16 +27,21 @@ from ingest.text import strip_markup
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-# versions migrated in place: the tables they lack are created by the schema itself
-MIGRATIONS = {1: "typed passages (its documents are read again at the next build), store generation and id"}
+SCHEMA_VERSION = 3
+# versions migrated in place: the tables they lack are created by the schema itself, the columns below added
+MIGRATIONS = {
+    1: "typed passages (its documents are read again at the next build), store generation and id",
+    2: "the reader version of each document (its documents are read again at the next build)",
+}
+_ADDED_COLUMNS = (("documents", "reader", "TEXT NOT NULL DEFAULT ''"),)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
     title TEXT, issuer TEXT, kind TEXT, region TEXT, department TEXT,
     period_start INTEGER, period_end INTEGER,
-    line_count INTEGER, page_count INTEGER, ingested_at REAL NOT NULL, record TEXT NOT NULL
+    line_count INTEGER, page_count INTEGER, ingested_at REAL NOT NULL, record TEXT NOT NULL,
+    reader TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS actions (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -105,6 +111,9 @@ class Store:
                 )
             for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
                 cur.execute(statement)  # every table: the ones a migration adds are created here
+            for table, column, decl in _ADDED_COLUMNS:
+                if column not in {r[1] for r in cur.execute(f"PRAGMA table_info({table})")}:
+                    cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
             if version == 1:  # its documents have no passages: the next build or ingest reads them again
                 cur.execute("UPDATE documents SET sha256 = ''")
             if version != SCHEMA_VERSION:
@@ -147,15 +156,27 @@ class Store:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def document_reader(self, doc_id: str) -> str | None:
+        """The version of the reader that stored the document ('' before schema 3), None if not stored."""
+        row = self.conn.execute("SELECT reader FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
     def replace_document(
-        self, parsed: ParsedDocument, lines: list[str] | None = None, pages: list[int] | None = None
+        self,
+        parsed: ParsedDocument,
+        lines: list[str] | None = None,
+        pages: list[int] | None = None,
+        reader: str = "",
     ) -> None:
-        """Write a parsed document, replacing everything previously stored for it, in one transaction."""
+        """Write a parsed document, replacing everything previously stored for it, in one transaction;
+        `reader` is the version of the reader that parsed it (see api.ingesting.reader_version)."""
         doc = parsed.document
         with self.transaction() as cur:
             cur.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             cur.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (id, path, sha256, format, title, issuer, kind, region, department, "
+                "period_start, period_end, line_count, page_count, ingested_at, record, reader) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.id,
                     doc.path,
@@ -172,6 +193,7 @@ class Store:
                     doc.page_count,
                     time.time(),
                     json.dumps(doc.to_dict(), ensure_ascii=False),
+                    reader,
                 ),
             )
             for ordinal, a in enumerate(parsed.actions):

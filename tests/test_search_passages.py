@@ -1,4 +1,4 @@
-"""Every passage searchable: typed passages kept by the store (schema 2, migrated from 1), documents cut once
+"""Every passage searchable: typed passages kept by the store (schema 2 and later, migrated from 1), documents cut once
 into chunks that cover every line, passages as results of their own type with filters, the `why` of a
 result, and a changed document re-encoding only its own chunks. Real encoders on two corpus documents."""
 
@@ -56,7 +56,7 @@ def test_store_keeps_typed_passages_and_migrates_a_version_1_store(
     conn.close()
     store = Store(path)
     version = store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert int(version) == SCHEMA_VERSION == 2 and store.generation() == 0 and len(store.store_id()) == 32
+    assert int(version) == SCHEMA_VERSION == 3 and store.generation() == 0 and len(store.store_id()) == 32
     assert store.passages() == [] and store.document_hash(BOOKLET) == ""  # read again at the next build
     store.close()
     again = Service(Settings(data=tmp_path / "data", corpus=[docs]))
