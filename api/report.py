@@ -95,4 +95,5 @@ def summarise_hierarchy(actions: list[Any]) -> dict[str, int]:
 
 
 def summarise_missing(actions: list[Any]) -> dict[str, int]:
-    return dict(Counter(f for a in actions for f in a.fields_missing))
+    """Per field, the actions with no value for it, neither from a row nor from a sentence."""
+    return dict(Counter(f for a in actions for f in a.missing))

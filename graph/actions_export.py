@@ -159,7 +159,9 @@ class ActionRow(_Row):
     steps: list[str]
     keys_to_success: list[str]
     figures: list[str]
-    fields_missing: list[str]
+    fields_missing: list[str] = Field(
+        description="The fields the document gives no value for: neither a labelled row nor a sentence."
+    )
     status: str | None = Field(None, description="Normalised status: à venir, en cours, réalisé, en pause…")
     priority: str | None = Field(None, description="Normalised priority: élevée, moyenne, basse.")
     levels: list[LevelRef] = Field(
@@ -296,7 +298,7 @@ def export_row(
         steps=action.steps,
         keys_to_success=action.keys_to_success,
         figures=action.figures,
-        fields_missing=action.fields_missing,
+        fields_missing=action.missing,
         status=action.status,
         priority=action.priority,
         levels=[LevelRef(**asdict(lv)) for lv in action.levels],

@@ -134,6 +134,16 @@ class MentionRecord:
     affiliation: str | None = None  # a person's organisation
 
 
+# the fields a sentence can fill, with the (kind, role) of the mention that fills them
+FILLED_BY_MENTIONS = {
+    "pilots": ("org", "pilot"),
+    "partners": ("org", "partner"),
+    "funders": ("org", "funder"),
+    "operators": ("org", "operator"),
+    "perimeter": ("place", "perimeter"),
+}
+
+
 @dataclass
 class Level:
     """A grouping level above an action as written: its kind ("axe", "sous_axe"...), its ref, its title."""
@@ -202,6 +212,19 @@ class ActionRecord:
         """The words that may spell out an acronym or a place of this action: intitulé, perimeter,
         description."""
         return " ".join(filter(None, (self.intitule, self.perimeter, self.description)))
+
+    @property
+    def missing(self) -> list[str]:
+        """The fields the document gives no value for at all: `fields_missing` (what the shape found no row
+        or line for) less the fields a sentence of the mentions pass fills ("pilotée par X" gives a pilot)
+        and those filled since (the organisation of a booklet's CONTACTS block as its pilot)."""
+        found = {(m.kind, m.role) for m in self.mentions}
+        return [
+            f
+            for f in self.fields_missing
+            if not (f in FILLED_BY_MENTIONS and FILLED_BY_MENTIONS[f] in found)
+            and not (f in ("pilots", "partners") and getattr(self, f))
+        ]
 
 
 @dataclass
