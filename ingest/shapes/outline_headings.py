@@ -13,6 +13,8 @@ from ingest.shapes.outline_words import Heading, Structure, _parts, classify, pa
 from ingest.text import collapse, fold, is_upper_text, strip_heading
 
 MAX_HEADING = 180  # characters: a longer line is prose
+MAX_TITLE_WORDS = 12  # words: a longer value after a field label is the field's text, not a title
+MIN_SENTENCE_WORDS = 6  # words of a value starting in lower case that make it a sentence
 HASH = re.compile(r"^(#{1,6})\s+(.*)$")
 BULLET = re.compile(r"^\s*[-*•–]\s+")
 
@@ -114,6 +116,21 @@ def _field_line(line: str, lexicon: Lexicon) -> bool:
     return bool(colon) and lexicon.match(label.strip(), prefix=False) is not None
 
 
+def field_value_line(text: str, lexicon: Lexicon) -> bool:
+    """A "Label : value" line whose label the lexicon knows and whose value is a sentence (it ends with a
+    full stop, or starts in lower case and runs on) or is too long for a title: the field of a unit
+    (« Constat : le territoire compte … »), never a heading, even when the label is a passage word. The
+    caller leaves numbered headings out (« Mesure n°7 : … » is a unit whatever its length)."""
+    label, colon, value = text.partition(":")
+    value = value.strip()
+    if not colon or not value or lexicon.match(label.strip(), prefix=False) is None:
+        return False
+    words = value.split()
+    if len(words) > MAX_TITLE_WORDS or value.endswith("."):
+        return True
+    return value[0].islower() and len(words) >= MIN_SENTENCE_WORDS
+
+
 def _plain_heading(h: Heading, text: str, nxt: str, upper: bool, lexicon: Lexicon) -> bool:
     """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals). A
     numbered line is one when a blank line or a known field line follows it."""
@@ -148,6 +165,8 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
         if not _is_candidate(text, raw, s):
             continue
         h = classify(text, s)
+        if not has_hash and not h.number and field_value_line(text, lexicon):
+            continue
         if title := _title_below(h, lines, i, s, lexicon):
             h.title, h.title_line = title, i + 2
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
@@ -270,3 +289,49 @@ def roles(found: list[Heading], s: Structure) -> None:
             h.role = "sub"
         if h.role == "unit" and in_passage(h):
             h.role = "other"
+    _typed_levels(found, s)
+
+
+def _below(h: Heading) -> list[Heading]:
+    out = []
+    for c in h.children:
+        out += [c, *_below(c)]
+    return out
+
+
+def _typed_levels(found: list[Heading], s: Structure) -> None:
+    """In a plan with units: a grouping level with no unit below it whose title names a passage type
+    (« Partie 1 : Diagnostic », « Axe 4 : Gouvernance et suivi ») is that typed passage, not a level. When
+    the other headings of its word then hold every unit in one heading (« Partie 2 : Plan d'actions »
+    between them), that heading is a part of the document, not a grouping level."""
+    units = [h for h in found if h.role == "unit"]
+    if not units:
+        return
+    typed: set[str] = set()
+    for h in found:
+        if h.role != "level" or any(d.role in ("unit", "sub") for d in _below(h)):
+            continue
+        if kind := passage_kind(h.title or "", s):
+            h.role, h.kind = "passage", kind
+            typed.add(fold(h.word or ""))
+    for word in typed:
+        rest = [h for h in found if h.role == "level" and fold(h.word or "") == word]
+        if len(rest) == 1 and all(u in _below(rest[0]) for u in units):
+            _document_part(rest[0], s)
+
+
+def _document_part(h: Heading, s: Structure) -> None:
+    """A heading of a word that names the document's parts, holding every unit: no grouping level. When
+    its title names a passage type too and it has text before its first heading (« Partie 1 : Diagnostic »
+    followed directly by the axes, its text first), that text is the passage and the headings below it
+    belong to its parent."""
+    h.role = "other"
+    kind = passage_kind(h.title or "", s)
+    if not kind or not h.children or h.children[0].line <= h.line + 1:
+        return
+    h.role, h.kind, h.end = "passage", kind, h.children[0].line - 1
+    for c in h.children:
+        c.parent = h.parent
+        if h.parent is not None:
+            h.parent.children.append(c)
+    h.children = []
