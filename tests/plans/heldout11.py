@@ -26,10 +26,10 @@ from pathlib import Path
 
 import openpyxl
 from odf import teletype
-from odf.style import TextProperties
 from odf.style import Style as OdfStyle
-from odf.text import Span
+from odf.style import TextProperties
 from odf.text import P as OdfP
+from odf.text import Span
 
 from . import heldout
 from .heldout11_pdf import render_side_panel_tables_pdf
@@ -97,26 +97,92 @@ SHEET_COLUMNS = (
 A1 = "Axe 1 – Agir dès la petite enfance"
 A2 = "Axe 2 – Ramener vers l'emploi"
 SHEET_ROWS = [
-    (A1, "1.1 Accueillir les jeunes enfants des familles précaires", "1.1.1",
-     "Ouvrir une crèche à vocation d'insertion professionnelle", "", "Centre communal d'action sociale",
-     "Caisse d'allocations familiales, France Travail", "2026", "250 000 €", "En attente du vote du budget"),
+    (
+        A1,
+        "1.1 Accueillir les jeunes enfants des familles précaires",
+        "1.1.1",
+        "Ouvrir une crèche à vocation d'insertion professionnelle",
+        "",
+        "Centre communal d'action sociale",
+        "Caisse d'allocations familiales, France Travail",
+        "2026",
+        "250 000 €",
+        "En attente du vote du budget",
+    ),
     ("", "", "1.1.1.a", "", "Recruter l'équipe de la crèche", "", "", "2026", "", ""),
-    ("", "", "1.1.1.b", "", "Réserver dix places aux parents en parcours d'insertion", "", "", "2026", "", ""),
-    ("", "", "1.1.2",
-     "Former les assistantes maternelles à l'accueil des enfants en situation de handicap",
-     "", "Relais petite enfance", "Département", "2027", "15 000 €", ""),
-    ("", "1.2 Lutter contre la précarité alimentaire", "1.2.1",
-     "Servir des petits-déjeuners gratuits dans les écoles prioritaires", "", "Éducation nationale",
-     "Communes", "2026", "60 000 €", "Reconduction à confirmer"),
-    (A2, "2.1 Accompagner les allocataires du RSA", "2.1.1",
-     "Orienter chaque nouvel allocataire en moins d'un mois", "", "Département", "France Travail", "2026",
-     "", ""),
-    ("", "", "2.1.2", "Ouvrir des chantiers d'insertion dans les métiers du grand âge", "", "Département",
-     "Structures d'insertion par l'activité économique", "2027-2028", "400 000 €", ""),
+    (
+        "",
+        "",
+        "1.1.1.b",
+        "",
+        "Réserver dix places aux parents en parcours d'insertion",
+        "",
+        "",
+        "2026",
+        "",
+        "",
+    ),
+    (
+        "",
+        "",
+        "1.1.2",
+        "Former les assistantes maternelles à l'accueil des enfants en situation de handicap",
+        "",
+        "Relais petite enfance",
+        "Département",
+        "2027",
+        "15 000 €",
+        "",
+    ),
+    (
+        "",
+        "1.2 Lutter contre la précarité alimentaire",
+        "1.2.1",
+        "Servir des petits-déjeuners gratuits dans les écoles prioritaires",
+        "",
+        "Éducation nationale",
+        "Communes",
+        "2026",
+        "60 000 €",
+        "Reconduction à confirmer",
+    ),
+    (
+        A2,
+        "2.1 Accompagner les allocataires du RSA",
+        "2.1.1",
+        "Orienter chaque nouvel allocataire en moins d'un mois",
+        "",
+        "Département",
+        "France Travail",
+        "2026",
+        "",
+        "",
+    ),
+    (
+        "",
+        "",
+        "2.1.2",
+        "Ouvrir des chantiers d'insertion dans les métiers du grand âge",
+        "",
+        "Département",
+        "Structures d'insertion par l'activité économique",
+        "2027-2028",
+        "400 000 €",
+        "",
+    ),
     ("", "", "2.1.2.a", "", "Repérer les établissements d'accueil volontaires", "", "", "2027", "", ""),
-    ("", "2.2 Lever les freins à la mobilité", "2.2.1",
-     "Prêter des scooters aux personnes qui reprennent un emploi", "", "Association Roue libre", "Région",
-     "2026", "35 000 €", "Convention signée en mars"),
+    (
+        "",
+        "2.2 Lever les freins à la mobilité",
+        "2.2.1",
+        "Prêter des scooters aux personnes qui reprennent un emploi",
+        "",
+        "Association Roue libre",
+        "Région",
+        "2026",
+        "35 000 €",
+        "Convention signée en mars",
+    ),
 ]
 
 

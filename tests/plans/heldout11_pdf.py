@@ -36,7 +36,9 @@ PANEL_X, PANEL_W = 460, 100
 def _table(actions) -> Table:
     data = [[para(name, CELL_BOLD) for name in COLUMNS]]
     for a in actions:
-        data.append([para(a.ref, CELL), para(a.title, CELL)] + [para(a.field_value(n), CELL) for n in COLUMNS[2:]])
+        data.append(
+            [para(a.ref, CELL), para(a.title, CELL)] + [para(a.field_value(n), CELL) for n in COLUMNS[2:]]
+        )
     table = Table(data, colWidths=list(WIDTHS), repeatRows=0, splitByRow=1)
     table.setStyle(
         TableStyle(
@@ -71,7 +73,9 @@ def _page(header: str):
 
 
 def render_side_panel_tables_pdf(p: Plan, path: Path) -> Path:
-    doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=36, rightMargin=36, topMargin=44, bottomMargin=36)
+    doc = BaseDocTemplate(
+        str(path), pagesize=A4, leftMargin=36, rightMargin=36, topMargin=44, bottomMargin=36
+    )
     frame = Frame(36, 36, PANEL_X - 36 - 14, A4[1] - 80, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_page(p.running_header))])
     story: list = [para(p.title, COVER), para(p.issuer, SUB)]
