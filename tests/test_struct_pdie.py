@@ -70,3 +70,38 @@ def test_a_long_heading_with_a_unit_number_stays_a_heading(tmp_path: Path) -> No
         "Ouvrir un guichet",
         "Repérer les jeunes qui ne sont ni en emploi, ni en études, ni en formation",
     ]
+
+
+MERGED = """Plan local d'insertion
+
+Proposition 1 : Un guichet unique
+Le guichet accueille les allocataires.
+Proposition 2 : Des ateliers collectifs de remobilisation dans chacun des cantons du département
+Les ateliers ont lieu chaque semaine.
+Pilote : Direction de l'insertion
+
+Proposition 3 : Une plateforme de mobilité
+La plateforme prête des véhicules.
+Pilote : Conseil départemental
+
+Proposition 4 : Des places de crèche
+Les places sont réservées aux parents.
+Pilote : France Travail
+"""
+
+
+def test_a_unit_heading_right_below_a_sentence_and_a_shape_that_merged_two_units(tmp_path: Path) -> None:
+    """« Proposition 2 : … » right below the sentence that ends proposition 1 (no blank line) is a unit
+    heading; the « Pilote : » blurb that ran from proposition 1 down to proposition 2's pilot held two of
+    the outline's units, so the outline wins (before: 3 blurbs, proposition 2 lost inside the first)."""
+    path = tmp_path / "pli.txt"
+    path.write_text(MERGED, encoding="utf-8")
+    parsed = parse_document(path)
+    assert [(a.ref, a.title) for a in parsed.actions] == [
+        ("Proposition 1", "Un guichet unique"),
+        ("Proposition 2", "Des ateliers collectifs de remobilisation dans chacun des cantons du département"),
+        ("Proposition 3", "Une plateforme de mobilité"),
+        ("Proposition 4", "Des places de crèche"),
+    ]
+    assert not parsed.actions[0].pilots
+    assert [p.name for p in parsed.actions[1].pilots] == ["Direction de l'insertion"]

@@ -30,6 +30,17 @@ def standalone(lines: list[str], i: int) -> bool:
     return not before.strip() or bool(HASH.match(before)) or ("\t" in before and "\t" not in lines[i])
 
 
+def _after_sentence(lines: list[str], i: int, s: Structure) -> bool:
+    """A numbered unit heading with its title written right below a paragraph of a plain text, with no
+    blank line between (« …accueille les allocataires. » then « Fiche action n° 2 : Des ateliers … »): the
+    line above ends a sentence and the line is a unit word, a number and a title, no full stop."""
+    before = lines[i - 1].rstrip() if i > 0 else ""
+    if not before.endswith((".", "!", "?")) or lines[i].rstrip().endswith("."):
+        return False
+    h = classify(clean(lines[i]), s)
+    return h.role == "unit" and bool(h.number) and bool(h.title)
+
+
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
     return bool(text) and len(text) <= MAX_HEADING and "\t" not in raw and not s.toc.search(raw)
 
@@ -159,7 +170,7 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
                 h.line = i + 1
                 out.append(h)
             continue
-        if BULLET.match(raw) or not standalone(lines, i):
+        if BULLET.match(raw) or not (standalone(lines, i) or (not has_hash and _after_sentence(lines, i, s))):
             continue
         text = _breadcrumb_tail(clean(raw), s)
         if not _is_candidate(text, raw, s):
