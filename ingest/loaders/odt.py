@@ -19,8 +19,8 @@ from typing import Any
 from odf.namespaces import DRAWNS, FONS, STYLENS, TABLENS, TEXTNS
 
 from ingest.errors import EmptyDocument, UnreadableDocument
-from ingest.labels import default_lexicon
 from ingest.loaders.numbers import format_number
+from ingest.loaders.runin import run_in_line
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
 from ingest.text import collapse_ascii_spaces
@@ -49,7 +49,6 @@ _CONTAINERS = {(TEXTNS, n) for n in ("section", "index-body", "table-of-content"
 _FRAMES = {(DRAWNS, "frame"), (DRAWNS, "custom-shape")}  # drawn objects anchored in a paragraph
 _MAX_REPEAT = 64  # a cell repeated more often is padding to the sheet's width
 _SPAN = (TEXTNS, "span")
-_MAX_RUN_IN = 60  # characters: a longer bold run at the start of a paragraph is emphasis, not a label
 
 
 def _attr(element: Any, ns: str, name: str) -> str | None:
@@ -92,29 +91,15 @@ def bold_styles(document: Any) -> set[str]:
 
 
 def run_in_label(element: Any, bold: set[str]) -> str | None:
-    """A paragraph that opens with a bold span, a label, then its value in plain text, written as a
-    labelled line: « **Maître d'ouvrage** Syndicat … » -> "Maître d'ouvrage : Syndicat …" when the lexicon
-    knows the label (the colon the layout left out); a bold label with its colon that the lexicon does not
-    know -> "**Label :** value", so the reader keeps it as a field of its own. Else None."""
+    """A paragraph that opens with a bold span followed by plain text, as a labelled line
+    (``runin.run_in_line``), else None."""
     spans = [n for n in element.childNodes if n.nodeType == n.ELEMENT_NODE or str(n.data).strip()]
     if len(spans) < 2 or spans[0].nodeType != spans[0].ELEMENT_NODE or spans[0].qname != _SPAN:
         return None
     if (_attr(spans[0], TEXTNS, "style-name") or "") not in bold:
         return None
-    label = collapse_ascii_spaces(text_of(spans[0])).strip()
-    rest = collapse_ascii_spaces(
-        "".join(text_of(n) if n.nodeType == n.ELEMENT_NODE else str(n.data) for n in spans[1:])
-    )
-    rest = rest.strip()
-    if not label or not rest or len(label) > _MAX_RUN_IN or label.endswith(".") or "\n" in rest:
-        return None
-    if label.endswith(":"):
-        name = label.rstrip(" :")
-        known = default_lexicon().match(name, prefix=False) is not None
-        return f"{name} : {rest}" if known else f"**{name} :** {rest}"
-    if rest.startswith(":") or default_lexicon().match(label, prefix=False) is None:
-        return None
-    return f"{label} : {rest}"
+    rest = "".join(text_of(n) if n.nodeType == n.ELEMENT_NODE else str(n.data) for n in spans[1:])
+    return run_in_line(collapse_ascii_spaces(text_of(spans[0])), collapse_ascii_spaces(rest))
 
 
 def _paragraphs(element: Any) -> list[Any]:
