@@ -105,3 +105,21 @@ def test_a_unit_heading_right_below_a_sentence_and_a_shape_that_merged_two_units
     ]
     assert not parsed.actions[0].pilots
     assert [p.name for p in parsed.actions[1].pilots] == ["Direction de l'insertion"]
+
+
+def test_parts_numbered_in_roman_capitals(tmp_path: Path) -> None:
+    """The same PDIE with its parts « I. DIAGNOSTIC » (its text right below), « II. LE PLAN D'ACTIONS »
+    and « III. GOUVERNANCE »: the first and last are typed passages, the second a part of the document
+    (no grouping level above the axes)."""
+    text = SOURCE.read_text(encoding="utf-8")
+    text = text.replace("PARTIE 1 : DIAGNOSTIC", "I. DIAGNOSTIC").replace("PARTIE 3 :", "III.")
+    text = text.replace("AXE 1 :", "II. LE PLAN D'ACTIONS\n\nAXE 1 :")
+    path = tmp_path / "pdie-romain.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_document(path)
+    assert [(p.type, p.heading) for p in parsed.passages] == [
+        ("diagnostic", "I. DIAGNOSTIC"),
+        ("gouvernance", "III. GOUVERNANCE"),
+    ]
+    assert len(parsed.actions) == 5
+    assert [[lv.title for lv in a.levels] for a in parsed.actions][::4] == [[AXE_1], [AXE_2]]

@@ -146,6 +146,9 @@ def _plain_heading(h: Heading, text: str, nxt: str, upper: bool, lexicon: Lexico
     """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals). A
     numbered line is one when a blank line or a known field line follows it."""
     followed = nxt and not _field_line(nxt, lexicon)
+    capitals = is_upper_text(text) and not text.endswith(".")
+    if h.role == "numbered" and capitals and passage_kind(h.title, structure()):
+        return True  # « I. DIAGNOSTIC » in capitals above its text: a part of the document
     if h.role == "numbered" and (followed or text.endswith(".") and not h.title.endswith("?")):
         return False
     if h.role == "other" and not upper:
@@ -318,17 +321,28 @@ def _typed_levels(found: list[Heading], s: Structure) -> None:
     units = [h for h in found if h.role == "unit"]
     if not units:
         return
-    typed: set[str] = set()
+    typed: set[tuple] = set()
     for h in found:
-        if h.role != "level" or any(d.role in ("unit", "sub") for d in _below(h)):
+        key = _part_key(h)
+        if key is None or any(d.role in ("unit", "sub") for d in _below(h)):
             continue
         if kind := passage_kind(h.title or "", s):
             h.role, h.kind = "passage", kind
-            typed.add(fold(h.word or ""))
-    for word in typed:
-        rest = [h for h in found if h.role == "level" and fold(h.word or "") == word]
+            typed.add(key)
+    for key in typed:
+        rest = [h for h in found if _part_key(h) == key]
         if len(rest) == 1 and all(u in _below(rest[0]) for u in units):
             _document_part(rest[0], s)
+
+
+def _part_key(h: Heading) -> tuple | None:
+    """What makes headings siblings of one kind: a level's word, a bare number's depth and style (« I. »,
+    « II. », « III. »); None for other headings."""
+    if h.role == "level":
+        return ("word", fold(h.word or ""))
+    if h.role == "numbered" and h.title:
+        return ("numbered", _parts(h.number), _style(h.number))
+    return None
 
 
 def _document_part(h: Heading, s: Structure) -> None:
