@@ -128,11 +128,9 @@ def _running_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Bl
 
 
 def _continues(prev: Block | None, row: Block) -> bool:
+    """A row cut by the page break: the next page's first row, its first cell empty."""
     return (
-        prev is not None
-        and prev.kind == TABLE_ROW
-        and row.kind == TABLE_ROW
-        and len(prev.cells) == len(row.cells)
+        _same_table(prev, row)
         and not row.cells[0].strip()
         and prev.page is not None
         and row.page == prev.page + 1
