@@ -12,10 +12,11 @@ the fifth (heldout5.toml, written the same way after the fourth was spent, since
 sixth (heldout6.toml, written the same way after the fifth was spent, since used for fixes), the
 seventh (heldout7.toml, written the same way after the sixth was spent, since used for fixes), the
 eighth (heldout8.toml, written the same way after the seventh was spent, since used for fixes) and the
-ninth (heldout9.toml, written the same way after the eighth was spent) and the tenth (heldout10.toml,
-written in parallel with the ninth, also after the eighth was spent).
+ninth (heldout9.toml, written the same way after the eighth was spent), the tenth (heldout10.toml,
+written in parallel with the ninth, also after the eighth was spent) and the eleventh (heldout11.toml,
+written the same way after the tenth was spent).
 
-    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout10|all]
+    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout11|all]
 
 Issue 9's target on real plans: >= 90 % of actions found with the right title, <= 10 % spurious.
 """
@@ -48,6 +49,7 @@ from tests.plans import (  # noqa: E402
     heldout8,
     heldout9,
     heldout10,
+    heldout11,
 )
 from tests.plans.scoring import PR, action_view, score_rows  # noqa: E402
 
@@ -62,6 +64,7 @@ HELD_OUT = {
     "heldout8": ("eighth held-out set", heldout8),
     "heldout9": ("ninth held-out set", heldout9),
     "heldout10": ("tenth held-out set", heldout10),
+    "heldout11": ("eleventh held-out set", heldout11),
 }
 FIELDS = (
     "pilots",

@@ -132,6 +132,8 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
         return False
     if not shapes:
         return True
+    if any(_holds(s, general) >= 2 for s in shapes):
+        return True  # a shape merged several of the outline's units into one
     untitled = sum(1 for a in shapes if _untitled(a.title))
     if len(general) >= OUTLINE_RATIO * len(shapes):
         return True
@@ -144,12 +146,22 @@ def _outline_wins(shapes: list[ActionRecord], general: list[ActionRecord]) -> bo
     return len(general) >= len(shapes) or all(any(_overlap(s, g) > 0 for g in general) for s in shapes)
 
 
+def _holds(shape: ActionRecord, general: list[ActionRecord]) -> int:
+    """How many of the outline's units have their heading line inside a shape's unit, below its first
+    line (the shape's own heading may be one of them)."""
+    p = shape.provenance
+    return sum(1 for g in general if p.line_start < g.provenance.line_start <= p.line_end) + any(
+        g.provenance.line_start == p.line_start for g in general
+    )
+
+
 def _untitled(title: str) -> bool:
-    """A shape's title that is no title: its placeholder, or a labelled field line ("Budget : 300 000 €")."""
+    """A shape's title that is no title: its placeholder, a labelled field line ("Budget : 300 000 €") or a
+    field label alone ("Objectifs", "Pilote")."""
     if title.startswith(UNTITLED):
         return True
-    label, colon, _ = title.partition(":")
-    return bool(colon) and default_lexicon().match(label.strip(), prefix=False) is not None
+    label = title.partition(":")[0].strip()
+    return bool(label) and default_lexicon().match(label, prefix=False) is not None
 
 
 def _graft_levels(shapes: list[ActionRecord], general: list[ActionRecord]) -> None:

@@ -128,11 +128,9 @@ def _running_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Bl
 
 
 def _continues(prev: Block | None, row: Block) -> bool:
+    """A row cut by the page break: the next page's first row, its first cell empty."""
     return (
-        prev is not None
-        and prev.kind == TABLE_ROW
-        and row.kind == TABLE_ROW
-        and len(prev.cells) == len(row.cells)
+        _same_table(prev, row)
         and not row.cells[0].strip()
         and prev.page is not None
         and row.page == prev.page + 1
@@ -218,24 +216,55 @@ def _page_blocks(page: _Page, style: PageStyle) -> tuple[list[Block], list[Block
     return heads, body, panels, feet
 
 
+def _same_table(last: Block | None, block: Block) -> bool:
+    """A row of the next page that goes on with the table the previous page ended with (as many cells)."""
+    return (
+        last is not None
+        and last.kind == TABLE_ROW
+        and block.kind == TABLE_ROW
+        and len(block.cells) == len(last.cells)
+    )
+
+
 def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
+    """The pages' blocks in reading order. A side panel drawn the same on every page is read once. A table
+    that goes on over a page break is read in one piece: what ends the page after its rows (side panels,
+    footer) is read after the rows that continue it on the next page."""
     blocks: list[Block] = []
     last_body: Block | None = None
+    carry: list[Block] = []
+    panel_texts: set[tuple[str, ...]] = set()
     for page in pages:
         heads, body, panels, feet = _page_blocks(page, style)
+        texts = tuple(p.text for p in panels)
+        if panels and texts in panel_texts:
+            panels = []  # page furniture: the same panel as on an earlier page
+        panel_texts.add(texts)
         if body and last_body is not None and _continues(last_body, body[0]):
             _merge_row(last_body, body.pop(0), style)
         body = _merge_continued(body, last_body, style)
         for k, block in enumerate(body):
             block.order = k
         _attach(panels, body)
-        for block in heads + _place_panels(body, panels) + feet:
+        placed = _place_panels(body, panels)
+        lead = 0
+        while carry and lead < len(placed) and _same_table(last_body, placed[lead]):
+            lead += 1
+        sequence = placed[:lead] + carry + heads + placed[lead:] + feet
+        carry = []
+        if body and body[-1].kind == TABLE_ROW and page is not pages[-1]:
+            cut = max(k for k, b in enumerate(sequence) if b is body[-1]) + 1
+            sequence, carry = sequence[:cut], sequence[cut:]
+        for block in sequence:
             block.order = len(blocks)
             blocks.append(block)
         for panel in panels:
             panel.flanks = body[panel.flanks].order if panel.flanks is not None else None
         if body:
             last_body = body[-1]
+    for block in carry:
+        block.order = len(blocks)
+        blocks.append(block)
     return blocks
 
 

@@ -14,6 +14,7 @@ from docx.text.paragraph import Paragraph
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.docx_numbering import Numbering
+from ingest.loaders.runin import run_in_line
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
 from ingest.shapes.outline_words import classify
@@ -124,6 +125,19 @@ def _bold_title(paragraph: Paragraph, text: str) -> bool:
     return bool(runs) and all(run.bold if run.bold is not None else default for run in runs)
 
 
+def _run_in(paragraph: Paragraph) -> str | None:
+    """A paragraph whose first runs are bold and the rest not (a label set in bold, then its value), as a
+    labelled line (``runin.run_in_line``), else None."""
+    runs = [run for run in paragraph.runs if run.text]
+    k = 0
+    while k < len(runs) and (runs[k].bold or not runs[k].text.strip()):
+        k += 1
+    if k == 0 or k == len(runs) or any(run.bold for run in runs[k:]):
+        return None
+    label = collapse_ascii_spaces("".join(run.text for run in runs[:k]))
+    return run_in_line(label, collapse_ascii_spaces("".join(run.text for run in runs[k:])))
+
+
 def _font_size(paragraph: Paragraph) -> float:
     """The largest font size of a paragraph's runs, else its style's (or the style it is based on), in
     points; 0 when none says (the document default)."""
@@ -202,6 +216,8 @@ def _paragraph(paragraph: Paragraph, out: _Blocks) -> None:
     elif _bold_title(paragraph, text):
         out.sizes[len(out.blocks)] = _font_size(paragraph)
         out.add(["#" * min(out.level + 1, 6) + " " + collapse_ascii_spaces(text)], "bold")
+    elif labelled := _run_in(paragraph):
+        out.add([labelled], "text")
     else:
         out.add([line for line in text.split("\n") if line.strip()], "text")
 

@@ -16,10 +16,11 @@ import io
 import logging
 from typing import Any
 
-from odf.namespaces import DRAWNS, STYLENS, TABLENS, TEXTNS
+from odf.namespaces import DRAWNS, FONS, STYLENS, TABLENS, TEXTNS
 
 from ingest.errors import EmptyDocument, UnreadableDocument
 from ingest.loaders.numbers import format_number
+from ingest.loaders.runin import run_in_line
 from ingest.loaders.text import join_blocks
 from ingest.records import LoadedText
 from ingest.text import collapse_ascii_spaces
@@ -47,6 +48,7 @@ _ROW_GROUPS = {(TABLENS, n) for n in ("table-header-rows", "table-rows", "table-
 _CONTAINERS = {(TEXTNS, n) for n in ("section", "index-body", "table-of-content", "illustration-index")}
 _FRAMES = {(DRAWNS, "frame"), (DRAWNS, "custom-shape")}  # drawn objects anchored in a paragraph
 _MAX_REPEAT = 64  # a cell repeated more often is padding to the sheet's width
+_SPAN = (TEXTNS, "span")
 
 
 def _attr(element: Any, ns: str, name: str) -> str | None:
@@ -70,6 +72,34 @@ def text_of(element: Any) -> str:
         else:
             parts.append(text_of(node))
     return "".join(parts)
+
+
+def bold_styles(document: Any) -> set[str]:
+    """The names of the text styles that set bold (their own weight, else their parent style's)."""
+    weight: dict[str, str | None] = {}
+    parent: dict[str, str | None] = {}
+    for root in (document.styles, document.automaticstyles):
+        for style in root.childNodes:
+            if style.nodeType != style.ELEMENT_NODE or style.qname != (STYLENS, "style"):
+                continue
+            name = _attr(style, STYLENS, "name") or ""
+            parent[name] = _attr(style, STYLENS, "parent-style-name")
+            for props in style.childNodes:
+                if props.nodeType == props.ELEMENT_NODE and props.qname == (STYLENS, "text-properties"):
+                    weight[name] = _attr(props, FONS, "font-weight")
+    return {n for n in parent if (weight.get(n) or weight.get(parent[n] or "")) == "bold"}
+
+
+def run_in_label(element: Any, bold: set[str]) -> str | None:
+    """A paragraph that opens with a bold span followed by plain text, as a labelled line
+    (``runin.run_in_line``), else None."""
+    spans = [n for n in element.childNodes if n.nodeType == n.ELEMENT_NODE or str(n.data).strip()]
+    if len(spans) < 2 or spans[0].nodeType != spans[0].ELEMENT_NODE or spans[0].qname != _SPAN:
+        return None
+    if (_attr(spans[0], TEXTNS, "style-name") or "") not in bold:
+        return None
+    rest = "".join(text_of(n) if n.nodeType == n.ELEMENT_NODE else str(n.data) for n in spans[1:])
+    return run_in_line(collapse_ascii_spaces(text_of(spans[0])), collapse_ascii_spaces(rest))
 
 
 def _paragraphs(element: Any) -> list[Any]:
@@ -195,6 +225,7 @@ class _Blocks:
         self.kinds: list[str] = []
         self.numbered = numbered or {}
         self.outline = outline or _Outline({})
+        self.bold: set[str] = set()
 
     def add(self, lines: list[str], kind: str) -> None:
         if lines:
@@ -271,7 +302,10 @@ class _Blocks:
                     number = "" if header else self.outline.number(level)
                     self.add(["#" * level + " " + number + collapse_ascii_spaces(text)], "heading")
             elif node.qname == _P:
-                self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
+                if labelled := run_in_label(node, self.bold):
+                    self.add([labelled], "text")
+                else:
+                    self.add([line for line in text_of(node).split("\n") if line.strip()], "text")
                 self.frames(node)
             elif node.qname == _LIST:
                 self.list(node, _attr(node, TEXTNS, "style-name") or "", 1)
@@ -292,6 +326,7 @@ def load_odt(data: bytes, where: str) -> LoadedText:
             f"ODT illisible ({type(exc).__name__} : {exc})", where=where, valid="un fichier LibreOffice .odt"
         ) from exc
     blocks = _Blocks(numbered_levels(document), _Outline(outline_numbering(document)))
+    blocks.bold = bold_styles(document)
     blocks.walk(document.text)
     lines = join_blocks(blocks.blocks)
     if not lines:

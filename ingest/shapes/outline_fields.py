@@ -56,6 +56,17 @@ def _label_ok(label: str, lexicon: Lexicon) -> bool:
     return len(words) <= MAX_UNKNOWN_LABEL_WORDS and label[0].isupper() and not label.endswith(".")
 
 
+def _bold_label(text: str, label: str) -> bool:
+    """A bold run-in label with its colon inside the bold (« **Lien avec le projet de territoire :** … »):
+    a label whatever its length (up to a label's), the layout says so."""
+    label = label.strip()
+    return (
+        bool(re.match(r"^(?:\*\*|__)[^*_]+:\s*(?:\*\*|__)", text))
+        and 0 < len(label) <= 60
+        and not label.endswith(".")
+    )
+
+
 def _sub_step(label: str, value: str, s: Structure) -> str | None:
     h = classify(f"{label} : {value}", s)
     return (h.title or value) if h.role == "sub" else None
@@ -121,7 +132,7 @@ class Reader:
         text = BULLET.sub("", raw.strip(), count=1)
         text = strip_heading(text) if text.startswith("#") else text
         m = _RUN_IN.match(text)
-        if m and _label_ok(m.group(1), self.lexicon):
+        if m and (_label_ok(m.group(1), self.lexicon) or _bold_label(text, m.group(1))):
             self._pair(body, m.group(1), m.group(2), n)
             return
         body.prose.append(collapse(text.replace("\t", " ")))

@@ -13,6 +13,8 @@ from ingest.shapes.outline_words import Heading, Structure, _parts, classify, pa
 from ingest.text import collapse, fold, is_upper_text, strip_heading
 
 MAX_HEADING = 180  # characters: a longer line is prose
+MAX_TITLE_WORDS = 12  # words: a longer value after a field label is the field's text, not a title
+MIN_SENTENCE_WORDS = 6  # words of a value starting in lower case that make it a sentence
 HASH = re.compile(r"^(#{1,6})\s+(.*)$")
 BULLET = re.compile(r"^\s*[-*•–]\s+")
 
@@ -26,6 +28,17 @@ def standalone(lines: list[str], i: int) -> bool:
     line right after a table's rows (the next fiche's ref bar)."""
     before = lines[i - 1] if i > 0 else ""
     return not before.strip() or bool(HASH.match(before)) or ("\t" in before and "\t" not in lines[i])
+
+
+def _after_sentence(lines: list[str], i: int, s: Structure) -> bool:
+    """A numbered unit heading with its title written right below a paragraph of a plain text, with no
+    blank line between (« …accueille les allocataires. » then « Fiche action n° 2 : Des ateliers … »): the
+    line above ends a sentence and the line is a unit word, a number and a title, no full stop."""
+    before = lines[i - 1].rstrip() if i > 0 else ""
+    if not before.endswith((".", "!", "?")) or lines[i].rstrip().endswith("."):
+        return False
+    h = classify(clean(lines[i]), s)
+    return h.role == "unit" and bool(h.number) and bool(h.title)
 
 
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
@@ -114,10 +127,28 @@ def _field_line(line: str, lexicon: Lexicon) -> bool:
     return bool(colon) and lexicon.match(label.strip(), prefix=False) is not None
 
 
+def field_value_line(text: str, lexicon: Lexicon) -> bool:
+    """A "Label : value" line whose label the lexicon knows and whose value is a sentence (it ends with a
+    full stop, or starts in lower case and runs on) or is too long for a title: the field of a unit
+    (« Constat : le territoire compte … »), never a heading, even when the label is a passage word. The
+    caller leaves numbered headings out (« Mesure n°7 : … » is a unit whatever its length)."""
+    label, colon, value = text.partition(":")
+    value = value.strip()
+    if not colon or not value or lexicon.match(label.strip(), prefix=False) is None:
+        return False
+    words = value.split()
+    if len(words) > MAX_TITLE_WORDS or value.endswith("."):
+        return True
+    return value[0].islower() and len(words) >= MIN_SENTENCE_WORDS
+
+
 def _plain_heading(h: Heading, text: str, nxt: str, upper: bool, lexicon: Lexicon) -> bool:
     """Whether a standalone line of a text without ``#`` headings is a heading (``upper``: in capitals). A
     numbered line is one when a blank line or a known field line follows it."""
     followed = nxt and not _field_line(nxt, lexicon)
+    capitals = is_upper_text(text) and not text.endswith(".")
+    if h.role == "numbered" and capitals and passage_kind(h.title, structure()):
+        return True  # « I. DIAGNOSTIC » in capitals above its text: a part of the document
     if h.role == "numbered" and (followed or text.endswith(".") and not h.title.endswith("?")):
         return False
     if h.role == "other" and not upper:
@@ -142,12 +173,14 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
                 h.line = i + 1
                 out.append(h)
             continue
-        if BULLET.match(raw) or not standalone(lines, i):
+        if BULLET.match(raw) or not (standalone(lines, i) or (not has_hash and _after_sentence(lines, i, s))):
             continue
         text = _breadcrumb_tail(clean(raw), s)
         if not _is_candidate(text, raw, s):
             continue
         h = classify(text, s)
+        if not has_hash and not h.number and field_value_line(text, lexicon):
+            continue
         if title := _title_below(h, lines, i, s, lexicon):
             h.title, h.title_line = title, i + 2
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
@@ -270,3 +303,60 @@ def roles(found: list[Heading], s: Structure) -> None:
             h.role = "sub"
         if h.role == "unit" and in_passage(h):
             h.role = "other"
+    _typed_levels(found, s)
+
+
+def _below(h: Heading) -> list[Heading]:
+    out = []
+    for c in h.children:
+        out += [c, *_below(c)]
+    return out
+
+
+def _typed_levels(found: list[Heading], s: Structure) -> None:
+    """In a plan with units: a grouping level with no unit below it whose title names a passage type
+    (« Partie 1 : Diagnostic », « Axe 4 : Gouvernance et suivi ») is that typed passage, not a level. When
+    the other headings of its word then hold every unit in one heading (« Partie 2 : Plan d'actions »
+    between them), that heading is a part of the document, not a grouping level."""
+    units = [h for h in found if h.role == "unit"]
+    if not units:
+        return
+    typed: set[tuple] = set()
+    for h in found:
+        key = _part_key(h)
+        if key is None or any(d.role in ("unit", "sub") for d in _below(h)):
+            continue
+        if kind := passage_kind(h.title or "", s):
+            h.role, h.kind = "passage", kind
+            typed.add(key)
+    for key in typed:
+        rest = [h for h in found if _part_key(h) == key]
+        if len(rest) == 1 and all(u in _below(rest[0]) for u in units):
+            _document_part(rest[0], s)
+
+
+def _part_key(h: Heading) -> tuple | None:
+    """What makes headings siblings of one kind: a level's word, a bare number's depth and style (« I. »,
+    « II. », « III. »); None for other headings."""
+    if h.role == "level":
+        return ("word", fold(h.word or ""))
+    if h.role == "numbered" and h.title:
+        return ("numbered", _parts(h.number), _style(h.number))
+    return None
+
+
+def _document_part(h: Heading, s: Structure) -> None:
+    """A heading of a word that names the document's parts, holding every unit: no grouping level. When
+    its title names a passage type too and it has text before its first heading (« Partie 1 : Diagnostic »
+    followed directly by the axes, its text first), that text is the passage and the headings below it
+    belong to its parent."""
+    h.role = "other"
+    kind = passage_kind(h.title or "", s)
+    if not kind or not h.children or h.children[0].line <= h.line + 1:
+        return
+    h.role, h.kind, h.end = "passage", kind, h.children[0].line - 1
+    for c in h.children:
+        c.parent = h.parent
+        if h.parent is not None:
+            h.parent.children.append(c)
+    h.children = []

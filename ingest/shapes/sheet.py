@@ -284,6 +284,7 @@ class RecordBuilder:
         self.actions: list[ActionRecord] = []
         self.by_key: dict[tuple, ActionRecord] = {}
         self.warnings: list[str] = []
+        self.titled: set[int] = set()  # the actions a title cell named (not a lone sub-action's)
 
     def add(self, row: _Row) -> None:
         title = collapse(" ".join(row.values("title")))
@@ -294,14 +295,27 @@ class RecordBuilder:
                 self.warnings.append(f"ligne {row.row.number} : aucun titre d'action, ligne ignorée")
             return
         key = (levels, fold(title or sub))
-        parent = self.by_key.get(key) if title else None
+        parent = self.by_key.get(key) if title else self._titled_above(levels)
         if parent is None:
             parent = self._action(row, title or sub)
             self.by_key[key] = parent
             self.actions.append(parent)
+            if title:
+                self.titled.add(id(parent))
             if not title or not sub:
                 return
         self._sub_action(parent, row, sub)
+
+    def _titled_above(self, levels: tuple) -> ActionRecord | None:
+        """The action a row with a sub-action and an empty title cell belongs to: the last action, when a
+        title cell named it and the row is in its groups (a sheet that writes each action's title once,
+        on the first of its rows)."""
+        if not self.actions:
+            return None
+        last = self.actions[-1]
+        return (
+            last if id(last) in self.titled and self.by_key.get((levels, fold(last.title))) is last else None
+        )
 
     def _action(self, row: _Row, title: str) -> ActionRecord:
         ctx, line = self.ctx, row.row.line

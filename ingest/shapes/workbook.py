@@ -40,7 +40,22 @@ def _level_columns(columns: list[_Column], sheet: Sheet) -> list[str]:
         if values and all(h.role == "level" and h.number and h.kind for h in heads):
             col.spec = FieldSpec(heads[0].kind or "theme", "level", None, (col.header,))
             found.append(col.header)
+        elif values and _grouping_header(col.header, heads, sheet, col):
+            col.spec = FieldSpec(
+                structure().level_kind[fold(col.header).strip(" :")], "level", None, (col.header,)
+            )
+            found.append(col.header)
     return found
+
+
+def _grouping_header(header: str, heads: list, sheet: Sheet, col: _Column) -> bool:
+    """A column headed by a grouping word alone ("Objectif", "Orientation"), left of the title, whose every
+    value is numbered ("1.2 Lutter contre …") and written on the first row of its group only (blank cells
+    below): a grouping level, not the field the word also names."""
+    if word_role(header) != "level":
+        return False
+    cells = [r.cells[col.index].strip() if col.index < len(r.cells) else "" for r in sheet.rows]
+    return all(h.role in ("numbered", "level") and h.number for h in heads) and "" in cells[1:]
 
 
 class _NumberedTree:
