@@ -33,9 +33,10 @@ _ISSUER = re.compile(
     r"Le\s+D[ée]partement\s+d[eu']\s*[\w\-' ]+|Conseil\s+(?:r[ée]gional|d[ée]partemental)\s+[\w\-' ]+)",
     re.I,
 )
-_DEPT = re.compile(
-    r"\b(?i:d[ée]partement)\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+)([A-ZÉ][\w\-]+(?:-[\w\-]+)?)"
-)
+_OF_NAME = r"\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+|d['’])([A-ZÉ][\w\-]+(?:-[\w\-]+)?)"
+_DEPT = re.compile(r"\b(?i:d[ée]partement)" + _OF_NAME)
+# an issuer that is a département's council names it: « Conseil départemental du Gers »
+_DEPT_ISSUER = re.compile(r"\b(?i:d[ée]partement|conseil\s+d[ée]partemental|d[ée]partementale?)" + _OF_NAME)
 _MONTH_YEAR = re.compile(
     r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(20\d{2})\b",
     re.I,
@@ -53,7 +54,7 @@ def describe(doc: DocumentRecord, lines: list[str], action_regions: list[str | N
     issuer = _issuer(head)
     doc.issuer = issuer
     doc.title = _title(head, tuple(h for h in head[:15] if issuer and fold(h) in fold(issuer)))
-    m = _DEPT.search(text_head)
+    m = (_DEPT_ISSUER.search(issuer) if issuer else None) or _DEPT.search(text_head)
     doc.department = collapse(m.group(1)) if m else None
     doc.region = _region(head, action_regions) or doc.region
     if doc.region:

@@ -133,13 +133,26 @@ def _place_without_cue(
     if cue:
         return RoleDecision("mentioned", "parse", cue)
     root = doc[cand.start : cand.end].root
-    if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in root.lefts):
+    if _after_place_preposition(root, lexicon):
         return RoleDecision("perimeter", "preposition")
     if _of_a_public(root, lexicon):
         return RoleDecision("perimeter", "preposition")
     if block_kind in lexicon.perimeter_block_kinds:
         return RoleDecision("perimeter", "block")
     return RoleDecision("mentioned", "none")
+
+
+def _after_place_preposition(root, lexicon: Lexicon) -> bool:
+    """A preposition of place before the place, or before the first of the places it is coordinated with
+    ("à Auch, Condom et Mirande": the three)."""
+    cur = root
+    for _ in range(PUBLIC_HOPS * 4):  # a long enumeration of places
+        if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in cur.lefts):
+            return True
+        if cur.dep_ != "conj" or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
 
 
 _OF = frozenset({"de", "du", "des", "d'"})
