@@ -209,7 +209,13 @@ class _Evaluator:
         """(known, holds, the profile's value as shown, missing fact key, its question)."""
         s = self.s
         if node.op == "age":
-            question = s.vocabulary.get("age").question
+            fact = s.vocabulary.get("age")
+            question = fact.question
+            if s.age is None and fact.at_least_if and node.high is None:
+                # a status that proves a minimum age (a job seeker is 16 at least: facts.toml)
+                status, bound = fact.at_least_if
+                if status in s.held and bound >= node.low:
+                    return True, True, f"{s.terms.status(status)} ({fact.describe(bound)} au moins)", "age", ""
             if s.age is None:
                 return False, False, "", "age", question
             ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)

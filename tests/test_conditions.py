@@ -125,6 +125,16 @@ def test_no_contrat_de_travail_before_16_but_the_apprenticeship(slug: str) -> No
     assert check("contrat_apprentissage", 15, {"sans_emploi_ni_formation"}).decision == "eligible"
 
 
+def test_a_job_seeker_of_unknown_age_is_16_at_least() -> None:
+    # registration with France Travail asks 16 years (facts.toml [age] at_least_if)
+    d = check("iae", None, {"demandeur_emploi"})
+    assert d.decision == "eligible", d
+    assert "au moins 16 ans : demandeur d'emploi (16 ans au moins) ✓" in d.met, d.met
+    assert check("iae", None, {"beneficiaire_rsa"}).decision == "eligible"  # registered since 2025
+    assert [m.fact for m in check("iae", None, {"sans_emploi_ni_formation"}).missing] == ["age"]
+    assert [m.fact for m in check("cej", None, {"demandeur_emploi"}).missing] == ["age"]  # an upper bound
+
+
 def test_visale_over_30_is_an_exception_branch() -> None:
     asked = check("visale", 35, {"salarie"})
     assert asked.decision == "undecided"
