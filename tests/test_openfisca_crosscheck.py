@@ -19,14 +19,15 @@ Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fisc
   16 apprentices over 30 (a private-sector employee at any age, F18490) becomes a disagreement;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
-  (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income; 0 for every
-  profile in the CEJ's contract comparison, see below);
+  and the month compared (0 otherwise, and ``ppa`` 0, ``aah`` 0: the test does not let OpenFisca compute
+  minima sociaux from income; 0 for every profile in the CEJ's contract comparison, see below);
   parent_isole not held (statuses known) -> a spouse in the famille.
 - facts: boursier -> ``boursier``; contrat_3_mois -> ``salaire_net`` 100 € over the 6 previous months;
   salaire_brut_mensuel -> ``salaire_de_base``; employeur_prive_non_agricole -> ``peec_employeur``;
-  are_journaliere -> ``allocation_retour_emploi_journaliere``; reprise -> ``contrat_de_travail_type``;
-  contrat_duree_mois -> ``contrat_de_travail_duree``; formation_heures -> ``duree_formation``;
-  enfants -> children of those ages in the famille.
+  are_journaliere -> ``allocation_retour_emploi_journaliere`` and ``chomage_net`` 31 × it for the month (the
+  aide au permis compares the month's net allowance with 31 × the minimum daily ARE: the same bound);
+  reprise -> ``contrat_de_travail_type``; contrat_duree_mois -> ``contrat_de_travail_duree``;
+  formation_heures -> ``duree_formation``; enfants -> children of those ages in the famille.
 - fixed, because qfq does not decide them (they are "à vérifier" items): a rented flat (locataire vide,
   rent 0) entered on 2026-11-15, French nationality, the job or training in metropolitan France, the request
   made in time, no AGEPI in the last 12 months, income-tax bracket 0.
@@ -50,6 +51,14 @@ the allowance's inputs neutral (famille ``rsa`` and ``ppa`` 0 over the 3 previou
 ``indemnites_volontariat`` 0, ``ir_tranche`` 0): OpenFisca's own contract part. The full variable is computed
 as well, and the test checks that it differs from the contract part only for beneficiaries of the RSA
 (contract yes, allowance no).
+
+The aide au permis de conduire (qfq ``aide_permis``) is compared with OpenFisca's amount
+``aide_permis_demandeur_emploi`` (above 0: eligible), the product of its ``_eligibilite_individu`` (activite
+chomeur) and ``_eligibilite_financiere`` (no RSA, no AAH, no pension, ``chomage_net`` ≤ 31 × the minimum ARE).
+OpenFisca models neither the 6 months of registration nor the job-promise derogation of F1719: the generator
+gives no ``mois_inscription`` nor ``promesse_embauche``, so qfq decides only for a long-term job seeker (12
+months at least) and otherwise asks (undecided, the fact missing); the age of 18 and the RSA are documented
+divergences whose official reading is a formula (``DIVERGENCES``).
 
 Verdicts: qfq eligible = OpenFisca true, qfq excluded = OpenFisca false. qfq undecided agrees only when the
 profile lacks a fact (or the statuses) that the rule tests and OpenFisca defaulted. Anything else is a
@@ -98,6 +107,8 @@ PAIRS = {
     "avance_loca_pass": "locapass_eligibilite",
     "mobili_jeune": "mobili_jeune_eligibilite",
     "cej": "contrat_engagement_jeune_eligibilite",
+    # the amount (montant_maximum × eligibilite_financiere × eligibilite_individu): eligible when above 0
+    "aide_permis": "aide_permis_demandeur_emploi",
 }
 MENAGE_VARIABLES = {"visale_eligibilite"}
 FACT_VALUES: dict[str, list[Any]] = {
@@ -134,6 +145,29 @@ REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire
 # OpenFisca with those parameters and requires no divergence and no disagreement left, and reads the installed
 # package's parameter and formula, so an OpenFisca release that fixes it fails the test (drop the entry then).
 LOCAPASS_AGE_MAX = "prestations_sociales.aides_logement.action_logement.locapass.age_max"
+# OpenFisca variables whose formula, not a parameter, differs from the official rule: the official reading is
+# a formula (a key without a dot in a divergence's readings), put in place by a reform
+PERMIS_INDIVIDU = "aide_permis_demandeur_emploi_eligibilite_individu"
+PERMIS_FINANCIERE = "aide_permis_demandeur_emploi_eligibilite_financiere"
+
+
+def _permis_individu_official(individu, period):
+    """F1719: registered as a job seeker (categories A, B, D) and 18 years at least."""
+    from openfisca_france.model.revenus.activite.salarie import TypesCategoriesDemandeurEmploi
+
+    categorie = individu("pole_emploi_categorie_demandeur_emploi", period)
+    return (categorie != TypesCategoriesDemandeurEmploi.pas_de_categorie) * (individu("age", period) >= 18)
+
+
+def _permis_financiere_official(individu, period, parameters):
+    """F1719: no unemployment allowance above the minimum ARE; a minimum social is not one (OpenFisca's
+    formula without its ``sans_rsa`` and ``sans_aah``)."""
+    minimum = parameters(
+        period
+    ).chomage.allocations_assurance_chomage.alloc_base.montant_minimum.apres_1979.montant_minimum_hors_mayotte
+    return (individu("retraite_brute", period) <= 0) * (individu("chomage_net", period) <= minimum * 31)
+
+
 DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool], dict[str, float]]] = [
     (
         "avance_loca_pass",
@@ -148,6 +182,27 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool], dict[str, float]]] 
         lambda p: p.age == 30 and bool(p.statuses & REGISTERED),
         # « moins de 30 ans » in OpenFisca's own ``age <= age_max``: 29
         {LOCAPASS_AGE_MAX: 29},
+    ),
+    (
+        "aide_permis",
+        "a job seeker under 18: service-public.fr F1719 (« Vous devez avoir au moins 18 ans », as the "
+        "communes copy it: https://lesneven.bzh/mon-quotidien/citoyennete/?xml=F1719); OpenFisca's "
+        "aide_permis_demandeur_emploi_eligibilite_individu tests only « activite == TypesActivite.chomeur » "
+        "(openfisca_france/model/prestations/aide_permis_demandeur_emploi.py, after the délibération "
+        "2011/13)",
+        lambda p: p.age is not None and p.age < 18 and bool(p.statuses & REGISTERED),
+        {PERMIS_INDIVIDU: _permis_individu_official},
+    ),
+    (
+        "aide_permis",
+        "a beneficiary of the RSA: F1719 counts a minimum social as no allowance (« Toucher un minimum "
+        "social (RSA, allocation de solidarité spécifique, allocation aux adultes handicapés…) » is one of "
+        "the resource conditions met); OpenFisca's aide_permis_demandeur_emploi_eligibilite_financiere "
+        "multiplies by « sans_rsa = individu.famille('rsa', period) <= 0 » and « sans_aah » (and, the RSA "
+        "beneficiary who works being actif there, its eligibilite_individu refuses him too, where F1719 "
+        "takes categories A, B and D)",
+        lambda p: "beneficiaire_rsa" in p.statuses,
+        {PERMIS_FINANCIERE: _permis_financiere_official, PERMIS_INDIVIDU: _permis_individu_official},
     ),
 ]
 # The CEJ's allowance (not its contract) is what OpenFisca's full variable models: the variable paired with
@@ -212,7 +267,8 @@ def situation(
         familles[f"f{i}"] = {
             "parents": parents,
             "enfants": children,
-            "rsa": {m: rsa for m in months3},
+            # the month compared too (the aide au permis reads it): else OpenFisca computes one from no income
+            "rsa": {m: rsa for m in months3 + [PERIOD]},
             "ppa": {m: 0 for m in months3},
         }
         foyers[f"ff{i}"] = {"declarants": parents, "personnes_a_charge": children, "ir_tranche": {"2024": 0}}
@@ -259,6 +315,7 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
     if s & REGISTERED:
         person["pole_emploi_categorie_demandeur_emploi"] = {PERIOD: "categorie_1"}
     person["lieu_emploi_ou_formation"] = {PERIOD: "metropole_hors_corse"}
+    person["aah"] = {PERIOD: 0}  # no minimum social computed from income (see the mapping)
     if "boursier" in f:
         person["boursier"] = {PERIOD: f["boursier"]}
     if f.get("contrat_3_mois"):
@@ -269,6 +326,8 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
         person["peec_employeur"] = {PERIOD: f["employeur_prive_non_agricole"]}
     if "are_journaliere" in f:
         person["allocation_retour_emploi_journaliere"] = {PERIOD: f["are_journaliere"]}
+        # the month's allowance over 31 days: the aide au permis compares chomage_net with 31 × the minimum
+        person["chomage_net"] = {PERIOD: 31 * f["are_journaliere"]}
     if "reprise" in f:
         person["contrat_de_travail_type"] = {PERIOD: {"aucune": "aucun"}.get(f["reprise"], f["reprise"])}
     if "contrat_duree_mois" in f:
@@ -278,26 +337,33 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
     return person
 
 
-def tax_benefit_system(official: dict[str, float] | None = None):
-    """OpenFisca-France, with ``official`` parameters (dotted path -> value from 2021 on) replaced."""
+def tax_benefit_system(official: dict[str, Any] | None = None):
+    """OpenFisca-France, with ``official`` parameters (dotted path -> value from 2021 on) replaced, and the
+    formulas of ``official`` variables (a name without a dot -> the official formula) too."""
     from openfisca_core.reforms import Reform
+    from openfisca_core.variables import Variable
     from openfisca_france import FranceTaxBenefitSystem
 
     tbs = FranceTaxBenefitSystem()
     if not official:
         return tbs
+    parameters_read = {k: v for k, v in official.items() if "." in k}
+    formulas = {k: v for k, v in official.items() if "." not in k}
 
     class OfficialRule(Reform):
         def apply(self):
             def modify(parameters):
-                for path, value in official.items():
+                for path, value in parameters_read.items():
                     node = parameters
                     for part in path.split("."):
                         node = getattr(node, part)
                     node.update(start="2021-01-01", value=value)
                 return parameters
 
-            self.modify_parameters(modifier_function=modify)
+            if parameters_read:
+                self.modify_parameters(modifier_function=modify)
+            for name, formula in formulas.items():
+                self.update_variable(type(name, (Variable,), {"formula": formula}))
 
     return OfficialRule(tbs)
 
@@ -433,8 +499,8 @@ def test_qfq_agrees_with_openfisca_on_generated_profiles() -> None:
     refused = report.allowance_refused["cej"]
     assert refused and all("beneficiaire_rsa" in p.statuses for p in refused)
     # an apprentice, in training, is out of the CEJ for both (TRAINING_PAIRS), and an employee for the other
-    # pairs: the only divergences left are the Loca-Pass at 30
-    assert all(d.startswith("avance_loca_pass:") for d in report.divergences)
+    # pairs: the only divergences left are the Loca-Pass at 30 and the aide au permis's age and RSA
+    assert all(d.startswith(("avance_loca_pass:", "aide_permis:")) for d in report.divergences)
 
 
 def test_each_divergence_is_its_openfisca_parameter() -> None:
@@ -442,6 +508,12 @@ def test_each_divergence_is_its_openfisca_parameter() -> None:
     package still holds them (else drop the entry), and with them set to the official rule OpenFisca agrees
     with qfq on every comparison (so no divergence hides a disagreement)."""
     pytest.importorskip("openfisca_france")
+    from openfisca_france.model.prestations.aide_permis_demandeur_emploi import (
+        aide_permis_demandeur_emploi_eligibilite_financiere as financiere,
+    )
+    from openfisca_france.model.prestations.aide_permis_demandeur_emploi import (
+        aide_permis_demandeur_emploi_eligibilite_individu as individu,
+    )
     from openfisca_france.model.prestations.locapass import locapass_eligibilite_jeunes
 
     tbs = tax_benefit_system()
@@ -450,6 +522,9 @@ def test_each_divergence_is_its_openfisca_parameter() -> None:
         node = getattr(node, part)
     assert node == 30, "OpenFisca's Loca-Pass age changed: re-read it and drop or mend the divergence"
     assert "age <= age_max" in inspect.getsource(locapass_eligibilite_jeunes.formula)
+    # the aide au permis: no age in the individual test, the RSA and the AAH refused in the financial one
+    assert "'age'" not in inspect.getsource(individu.formula), "OpenFisca's aide au permis reads the age now"
+    assert "sans_rsa" in inspect.getsource(financiere.formula), "OpenFisca's aide au permis takes the RSA now"
     profiles = generate(400)
     assert crosscheck(profiles).divergences  # the divergence is met on these profiles
     official = crosscheck(profiles, official=True)
