@@ -60,6 +60,11 @@ gives no ``mois_inscription`` nor ``promesse_embauche``, so qfq decides only for
 months at least) and otherwise asks (undecided, the fact missing); the age of 18 and the RSA are documented
 divergences whose official reading is a formula (``DIVERGENCES``).
 
+The aide au permis des apprentis (qfq ``aide_permis_apprentis``, décret n° 2019-1: 18 years at least and an
+apprentice) ended on 2025-12-31 for both: it is compared with ``aide_financement_permis_apprenti_eligibilite``
+on 2025-11 (``PAIR_PERIODS``; OpenFisca's ``apprenti`` is given, qfq decides on 2025-11-15), and both refuse
+everyone on PERIOD.
+
 Verdicts: qfq eligible = OpenFisca true, qfq excluded = OpenFisca false. qfq undecided agrees only when the
 profile lacks a fact (or the statuses) that the rule tests and OpenFisca defaulted. Anything else is a
 disagreement, reported with its profile — except the documented divergences below, where the official page
@@ -82,6 +87,7 @@ Not compared (OpenFisca does not model the rule in force on the period):
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import random
 import warnings
@@ -109,7 +115,13 @@ PAIRS = {
     "cej": "contrat_engagement_jeune_eligibilite",
     # the amount (montant_maximum × eligibilite_financiere × eligibilite_individu): eligible when above 0
     "aide_permis": "aide_permis_demandeur_emploi",
+    "aide_permis_apprentis": "aide_financement_permis_apprenti_eligibilite",
 }
+# Pairs compared on another month than PERIOD: the aide au permis des apprentis ended on 2025-12-31 for both
+# (qfq dispositifs.ttl qfq:endedOn 2026-01-01; OpenFisca's variable ``end = '2025-12-31'``), so its rule is
+# compared on the last month it was in force, qfq deciding on that month's 15th; on PERIOD both refuse
+# everyone (test_an_ended_pair_is_closed_for_both)
+PAIR_PERIODS = {"aide_permis_apprentis": ("2025-11", dt.date(2025, 11, 15))}
 MENAGE_VARIABLES = {"visale_eligibilite"}
 FACT_VALUES: dict[str, list[Any]] = {
     "boursier": [True, False],
@@ -373,8 +385,8 @@ def openfisca_verdicts(
 ) -> dict[str, list[bool]]:
     """OpenFisca's value of each paired variable for each profile's person; a CONTRACT_ONLY pair is computed
     with the allowance's inputs neutral, and ``<slug>:allowance`` holds its full variable; a TRAINING_PAIRS
-    pair sees an apprentice in training (``activite`` etudiant). ``official``: parameters set to the official
-    rule (see DIVERGENCES)."""
+    pair sees an apprentice in training (``activite`` etudiant); a PAIR_PERIODS pair is computed on its month.
+    ``official``: parameters and formulas set to the official rule (see DIVERGENCES)."""
     from openfisca_core.simulation_builder import SimulationBuilder
 
     tbs = tax_benefit_system(official)
@@ -385,6 +397,9 @@ def openfisca_verdicts(
         (False, True, sorted(CONTRACT_ONLY & TRAINING_PAIRS)),
         (False, False, sorted(CONTRACT_ONLY - TRAINING_PAIRS)),
     ]
+    for slug, (period, _day) in PAIR_PERIODS.items():
+        out[slug] = _verdicts_on(tbs, profiles, PAIRS[slug], period)
+    runs = [(a, t, [s for s in slugs if s not in PAIR_PERIODS]) for a, t, slugs in runs]
     for allowance, training, slugs in runs:
         if not slugs:
             continue
@@ -401,6 +416,28 @@ def openfisca_verdicts(
                 got = [bool(values[row[pid]]) for pid in ids]
             out[f"{slug}:allowance" if allowance and slug in CONTRACT_ONLY else slug] = got
     return out
+
+
+def _verdicts_on(tbs, profiles: list[Profile], variable: str, period: str) -> list[bool]:
+    """A variable that reads only the age and being an apprentice, for each profile's person on ``period``
+    (one person per household; an unknown age is 40, as in the main situation)."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    individus, familles, foyers, menages = {}, {}, {}, {}
+    for i, p in enumerate(profiles):
+        me = f"p{i}"
+        individus[me] = {
+            "age": {period: p.age if p.age is not None else 40},
+            "apprenti": {period: "apprenti" in p.statuses},
+        }
+        familles[f"f{i}"] = {"parents": [me]}
+        foyers[f"ff{i}"] = {"declarants": [me]}
+        menages[f"m{i}"] = {"personne_de_reference": [me]}
+    data = {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
+    sim = SimulationBuilder().build_from_entities(tbs, data)
+    values = sim.calculate(variable, period)
+    row = {pid: k for k, pid in enumerate(sim.persons.ids)}
+    return [bool(values[row[f"p{i}"]]) for i in range(len(profiles))]
 
 
 @dataclass
@@ -449,7 +486,8 @@ def crosscheck(profiles: list[Profile], official: bool = False) -> Report:
         d = thesaurus.get(f"dispositif:{slug}")
         for p, of in zip(profiles, verdicts[slug], strict=True):
             report.compared += 1
-            q = eligibility(d, p.age, p.statuses, terms=terms, thesaurus=thesaurus, facts=p.facts)
+            on = PAIR_PERIODS[slug][1] if slug in PAIR_PERIODS else None
+            q = eligibility(d, p.age, p.statuses, terms=terms, thesaurus=thesaurus, facts=p.facts, on=on)
             counts = report.decisions.setdefault(slug, {})
             counts[q.decision] = counts.get(q.decision, 0) + 1
             outcomes = report.outcomes.setdefault(slug, {"agree": 0, "divergence": 0, "disagreement": 0})
@@ -529,3 +567,26 @@ def test_each_divergence_is_its_openfisca_parameter() -> None:
     assert crosscheck(profiles).divergences  # the divergence is met on these profiles
     official = crosscheck(profiles, official=True)
     assert not official.divergences and not official.disagreements, "\n".join(official.disagreements[:20])
+
+
+def test_an_ended_pair_is_closed_for_both() -> None:
+    """A pair compared on an earlier month (PAIR_PERIODS) is closed on PERIOD for qfq and for OpenFisca."""
+    pytest.importorskip("openfisca_france")
+    from graph.conditions_eval import eligibility
+    from graph.dispositifs import Thesaurus
+    from graph.profile import ProfileTerms
+
+    thesaurus, terms = Thesaurus.load(), ProfileTerms.load()
+    profiles = [p for p in generate(400) if "apprenti" in p.statuses and (p.age or 0) >= 18]
+    assert profiles
+    tbs = tax_benefit_system()
+    for slug in PAIR_PERIODS:
+        assert not any(_verdicts_on(tbs, profiles, PAIRS[slug], PERIOD)), slug
+        # on the earlier month OpenFisca takes them, and qfq does on that day but not on PERIOD's
+        assert all(_verdicts_on(tbs, profiles, PAIRS[slug], PAIR_PERIODS[slug][0])), slug
+        d = thesaurus.get(f"dispositif:{slug}")
+        for p in profiles:
+            kwargs = {"terms": terms, "thesaurus": thesaurus, "facts": p.facts}
+            then = eligibility(d, p.age, p.statuses, on=PAIR_PERIODS[slug][1], **kwargs)
+            now = eligibility(d, p.age, p.statuses, on=dt.date(2026, 11, 15), **kwargs)
+            assert (then.decision, now.decision) == ("eligible", "excluded"), p
