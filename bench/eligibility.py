@@ -43,6 +43,11 @@ PROFILES = [
 ]
 
 
+def _doc(function) -> str:
+    """A function's docstring on one line."""
+    return " ".join(function.__doc__.split())
+
+
 def crosscheck_module():
     path = harness.REPO / "tests" / "test_openfisca_crosscheck.py"
     spec = importlib.util.spec_from_file_location("openfisca_crosscheck", path)
@@ -104,7 +109,7 @@ def main() -> None:
         readings = ", ".join(
             sorted(
                 {
-                    f"`{k}` = {v}" if "." in k else f"`{k}` by the official formula ({v.__doc__.strip()})"
+                    f"`{k}` = {v}" if "." in k else f"`{k}` by the official formula ({_doc(v)})"
                     for *_, params in cc.DIVERGENCES
                     for k, v in params.items()
                 }

@@ -27,7 +27,8 @@ Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fisc
   are_journaliere -> ``allocation_retour_emploi_journaliere`` and ``chomage_net`` 31 × it for the month (the
   aide au permis compares the month's net allowance with 31 × the minimum daily ARE: the same bound);
   reprise -> ``contrat_de_travail_type``; contrat_duree_mois -> ``contrat_de_travail_duree``;
-  formation_heures -> ``duree_formation``; enfants -> children of those ages in the famille.
+  formation_heures -> ``duree_formation``; enfants -> children of those ages in the famille;
+  mois_inscription -> nothing (OpenFisca has no such variable) but in the official run (below).
 - fixed, because qfq does not decide them (they are "à vérifier" items): a rented flat (locataire vide,
   rent 0) entered on 2026-11-15, French nationality, the job or training in metropolitan France, the request
   made in time, no AGEPI in the last 12 months, income-tax bracket 0.
@@ -56,9 +57,11 @@ The aide au permis de conduire (qfq ``aide_permis``) is compared with OpenFisca'
 ``aide_permis_demandeur_emploi`` (above 0: eligible), the product of its ``_eligibilite_individu`` (activite
 chomeur) and ``_eligibilite_financiere`` (no RSA, no AAH, no pension, ``chomage_net`` ≤ 31 × the minimum ARE).
 OpenFisca models neither the 6 months of registration nor the job-promise derogation of F1719: the generator
-gives no ``mois_inscription`` nor ``promesse_embauche``, so qfq decides only for a long-term job seeker (12
-months at least) and otherwise asks (undecided, the fact missing); the age of 18 and the RSA are documented
-divergences whose official reading is a formula (``DIVERGENCES``).
+gives ``mois_inscription`` (12 at least for a long-term job seeker) but no ``promesse_embauche`` (Visale's
+branches over 30 read it, see below), so before 6 months qfq asks for the promise unless the contract rules
+the derogation out; the age of 18, the RSA and the registration under 6 months are documented divergences
+whose official reading is a formula (``DIVERGENCES``; the official run adds OpenFisca an input for the months
+of registration).
 
 The aide au permis des apprentis (qfq ``aide_permis_apprentis``, décret n° 2019-1: 18 years at least and an
 apprentice) ended on 2025-12-31 for both: it is compared with ``aide_financement_permis_apprenti_eligibilite``
@@ -132,6 +135,7 @@ FACT_VALUES: dict[str, list[Any]] = {
     "reprise": ["cdi", "cdd", "ctt", "formation", "aucune"],
     "contrat_duree_mois": [1, 2, 3, 6, 12],
     "formation_heures": [20, 39, 40, 120],
+    "mois_inscription": [0, 3, 5, 6, 12, 30],  # a long-term job seeker's is 12 at least (generate)
 }
 AGES = [15, 16, 17, 18, 19, 22, 25, 26, 27, 29, 30, 31, 35, 45, 60]
 
@@ -160,15 +164,26 @@ LOCAPASS_AGE_MAX = "prestations_sociales.aides_logement.action_logement.locapass
 # OpenFisca variables whose formula, not a parameter, differs from the official rule: the official reading is
 # a formula (a key without a dot in a divergence's readings), put in place by a reform
 PERMIS_INDIVIDU = "aide_permis_demandeur_emploi_eligibilite_individu"
+# OpenFisca has no months of registration: the official run adds this input (a reform), which the mapping then
+# gives (qfq's mois_inscription, 12 for a long-term job seeker without it: facts.toml at_least_if)
+REGISTRATION_MONTHS = "mois_inscription_demandeur_emploi"
 PERMIS_FINANCIERE = "aide_permis_demandeur_emploi_eligibilite_financiere"
 
 
 def _permis_individu_official(individu, period):
-    """F1719: registered as a job seeker (categories A, B, D) and 18 years at least."""
-    from openfisca_france.model.revenus.activite.salarie import TypesCategoriesDemandeurEmploi
+    """F1719: registered as a job seeker (categories A, B, D), 18 years at least, and 6 months of registration
+    or (the derogation) a CDI, or a CDD or temp contract of 3 months at least."""
+    from openfisca_france.model.revenus.activite.salarie import TypesCategoriesDemandeurEmploi, TypesContrat
 
     categorie = individu("pole_emploi_categorie_demandeur_emploi", period)
-    return (categorie != TypesCategoriesDemandeurEmploi.pas_de_categorie) * (individu("age", period) >= 18)
+    contrat = individu("contrat_de_travail_type", period)
+    duree = individu("contrat_de_travail_duree", period)
+    derogation = (contrat == TypesContrat.cdi) + (
+        ((contrat == TypesContrat.cdd) + (contrat == TypesContrat.ctt)) * (duree >= 3)
+    )
+    registered = categorie != TypesCategoriesDemandeurEmploi.pas_de_categorie
+    months = individu(REGISTRATION_MONTHS, period)
+    return registered * (individu("age", period) >= 18) * ((months >= 6) + derogation)
 
 
 def _permis_financiere_official(individu, period, parameters):
@@ -216,6 +231,15 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool], dict[str, float]]] 
         lambda p: "beneficiaire_rsa" in p.statuses,
         {PERMIS_FINANCIERE: _permis_financiere_official, PERMIS_INDIVIDU: _permis_individu_official},
     ),
+    (
+        "aide_permis",
+        "a job seeker registered for less than 6 months without the derogation's contract: F1719 (« inscrit "
+        "sur la liste des demandeurs d'emploi depuis au moins 6 mois de manière continue », save « en cas de "
+        "promesse d'embauche en CDI, CDD ou contrat d'intérim d'au moins 3 mois »); OpenFisca-France has no "
+        "months of registration",
+        lambda p: p.facts.get("mois_inscription", 6) < 6 and bool(p.statuses & REGISTERED),
+        {PERMIS_INDIVIDU: _permis_individu_official},
+    ),
 ]
 # The CEJ's allowance (not its contract) is what OpenFisca's full variable models: the variable paired with
 # qfq's cej is computed with the allowance's inputs neutral (see the module's docstring).
@@ -247,6 +271,8 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
                 # https://blog.landot-avocats.net/2024/02/28/un-eleve-avocat-naura-que-rarement-droit-a-la-prime-dactivite-ou-au-rsa/
                 statuses.discard("beneficiaire_rsa")
         facts = {name: rng.choice(values) for name, values in FACT_VALUES.items() if rng.random() < 0.8}
+        if "demandeur_emploi_longue_duree" in statuses and "mois_inscription" in facts:
+            facts["mois_inscription"] = max(facts["mois_inscription"], 12)  # France Travail's DELD
         if rng.random() < 0.8:
             facts["enfants"] = sorted(
                 rng.choice([0, 1, 2, 4, 9, 10, 12]) for _ in range(rng.choice([0, 1, 1, 2]))
@@ -256,7 +282,7 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
 
 
 def situation(
-    profiles: list[Profile], allowance: bool = True, training: bool = False
+    profiles: list[Profile], allowance: bool = True, training: bool = False, registration: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
     """One OpenFisca situation holding every profile (vectorised), and the id of each profile's person.
     ``allowance`` False: the inputs only the CEJ's allowance reads are neutral (no RSA, PPA, volunteering).
@@ -266,6 +292,10 @@ def situation(
     for i, p in enumerate(profiles):
         me, s, f = f"p{i}", p.statuses, p.facts
         individus[me] = _person(p, training)
+        if registration:  # the input the official run adds (REGISTRATION_MONTHS)
+            months = f.get("mois_inscription", 12 if "demandeur_emploi_longue_duree" in s else None)
+            if months is not None:
+                individus[me][REGISTRATION_MONTHS] = {PERIOD: months}
         if not allowance:
             individus[me]["indemnites_volontariat"] = {m: 0 for m in months3 + [PERIOD]}
         parents, children = [me], []
@@ -376,6 +406,11 @@ def tax_benefit_system(official: dict[str, Any] | None = None):
                 self.modify_parameters(modifier_function=modify)
             for name, formula in formulas.items():
                 self.update_variable(type(name, (Variable,), {"formula": formula}))
+            if PERMIS_INDIVIDU in formulas:
+                from openfisca_france.model.base import MONTH, Individu
+
+                months = {"value_type": int, "entity": Individu, "definition_period": MONTH, "label": "mois"}
+                self.add_variable(type(REGISTRATION_MONTHS, (Variable,), months))
 
     return OfficialRule(tbs)
 
@@ -403,7 +438,8 @@ def openfisca_verdicts(
     for allowance, training, slugs in runs:
         if not slugs:
             continue
-        data, ids = situation(profiles, allowance=allowance, training=training)
+        registration = bool(official) and PERMIS_INDIVIDU in official
+        data, ids = situation(profiles, allowance=allowance, training=training, registration=registration)
         sim = SimulationBuilder().build_from_entities(tbs, data)
         row = {pid: k for k, pid in enumerate(sim.persons.ids)}
         menage = {mid: k for k, mid in enumerate(sim.populations["menage"].ids)}
