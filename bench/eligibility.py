@@ -6,8 +6,8 @@
    model (the generator, the mapping and the rule for undecided verdicts are in
    tests/test_openfisca_crosscheck.py, which this script imports). Prints the counts, per dispositif too,
    every disagreement with its profile, and the documented divergences apart (they count against the
-   agreement); then the same profiles with OpenFisca's divergent parameters set to the official rule.
-   Target: 100 % agreement on >= 500 profiles.
+   agreement); then the same profiles with OpenFisca's divergent parameters and formulas set to the
+   official rule. Target: 100 % agreement on >= 500 profiles.
 2. Matcher: the corpus is ingested (untimed), then `Service.match` with the answer cache off
    (answer_cache_size=0: every call computes its answer) on a rotation of adviser profiles, --calls times
    after 5 warm-up calls. Target: p99 <= 50 ms. The HTTP figure is bench/load.py's `/match` row with
@@ -41,6 +41,11 @@ PROFILES = [
     },
     {"where": "Nantes", "needs": ["emploi", "formation"]},
 ]
+
+
+def _doc(function) -> str:
+    """A function's docstring on one line."""
+    return " ".join(function.__doc__.split())
 
 
 def crosscheck_module():
@@ -101,11 +106,20 @@ def main() -> None:
             ],
         )
         official = cc.crosscheck(cc.generate(args.profiles, args.seed), official=True)
-        readings = ", ".join(f"`{k}` = {v}" for *_, params in cc.DIVERGENCES for k, v in params.items())
+        readings = ", ".join(
+            sorted(
+                {
+                    f"`{k}` = {v}" if "." in k else f"`{k}` by the official formula ({_doc(v)})"
+                    for *_, params in cc.DIVERGENCES
+                    for k, v in params.items()
+                }
+            )
+        )
         official_line = (
             f"With OpenFisca's parameters set to the official rule ({readings or 'none'}): "
             f"{official.decided_agree + official.undecided_agree} / {official.compared} agree, "
-            f"{len(official.disagreements)} disagreements (each divergence is exactly that parameter)."
+            f"{len(official.disagreements)} disagreements (each divergence is exactly that parameter or "
+            "formula)."
         )
         listed = "\n".join(f"- {line}" for line in report.disagreements) or "No disagreement."
         kinds = sorted({line.rsplit("[", 1)[1].rstrip("]") for line in report.divergences})

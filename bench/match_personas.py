@@ -1,12 +1,13 @@
 """Adviser personas: the share of their checks /match passes, per persona file, on the whole corpus.
 
-    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 12b|12|11|10|9|8|7|all]
+    python bench/match_personas.py [--corpus DIR] [--work DIR] [--set 13|12b|12|11|10|9|8|7|all]
 
 A check is a verdict (eligible / excluded / undecided with the facts asked / absent) of one dispositif for one
 persona; for the session-10, 11 and 12 sets also the failed condition's words, the place understood and three
 invariants per persona (no slug, no « aucune condition » where a rule exists, no fact asked twice: see
-tests/persona_checks.py). Prints, per set, the checks passed over the total and every failing check. The
-first score of a held-out set is the one measured before any fix (BENCHMARKS.md records it).
+tests/persona_checks.py); for the session-13 set also the local actions kept and whom to call. Prints, per
+set, the checks passed over the total and every failing check. The first score of a held-out set is the one
+measured before any fix (BENCHMARKS.md records it).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SETS = {
     "11": "tests.test_match_personas11",
     "12": "tests.test_match_personas12",
     "12b": "tests.test_match_personas12b",
+    "13": "tests.test_match_personas13",
 }
 
 
@@ -36,7 +38,9 @@ def score(svc, module) -> tuple[int, int, list[str]]:
             try:
                 checks, failures = persona_failures(svc, persona)
             except InputError as err:  # a refused profile fails every one of its checks
-                checks = len(persona[2]) + len(persona[3].get("failed", {})) + ("where" in persona[3]) + 3
+                details = persona[3]
+                checks = len(persona[2]) + ("where" in details) + 3
+                checks += sum(len(details.get(k, ())) for k in ("failed", "actions", "never_asked"))
                 failures = [f"refused ({err.message})"] * checks
         else:
             name, profile, expected = persona

@@ -209,7 +209,12 @@ class _Evaluator:
         """(known, holds, the profile's value as shown, missing fact key, its question)."""
         s = self.s
         if node.op == "age":
-            question = s.vocabulary.get("age").question
+            fact = s.vocabulary.get("age")
+            question = fact.question
+            # a status that proves a minimum age (a job seeker is 16 at least: facts.toml)
+            proved = _at_least(s, fact, node.low) if s.age is None and node.high is None else None
+            if proved:
+                return True, True, proved, "age", ""
             if s.age is None:
                 return False, False, "", "age", question
             ok = (node.low is None or s.age >= node.low) and (node.high is None or s.age <= node.high)
@@ -236,10 +241,9 @@ class _Evaluator:
         if value is None and fact.at_most_if and node.op == "max" and self._at_most(fact, node):
             other = s.vocabulary.get(fact.at_most_if[0])
             return True, True, f"{other.label} : oui", name, fact.question
-        if value is None and fact.at_least_if and node.op == "min":
-            status, bound = fact.at_least_if
-            if status in s.held and bound >= node.low:
-                return True, True, f"{s.terms.status(status)} ({fact.describe(bound)} au moins)", name, ""
+        proved = _at_least(s, fact, node.low) if value is None and node.op == "min" else None
+        if proved:
+            return True, True, proved, name, ""
         if value is None and fact.requires_status and s.statuses and fact.requires_status not in s.held:
             # known false or zero: the person does not hold the status the fact needs
             return True, _holds(node, 0), f"pas {s.terms.status(fact.requires_status)}", name, fact.question
@@ -252,6 +256,17 @@ class _Evaluator:
         other, bound = fact.at_most_if
         constant = self.s.constants.get(bound)
         return bool(self.s.facts.get(other)) and constant is not None and constant.value <= node.high
+
+
+def _at_least(s: Situation, fact, low) -> str | None:
+    """How a held status proves ``fact`` at least ``low`` when it is not given (``at_least_if`` of
+    facts.toml: « demandeur d'emploi de longue durée (12 mois au moins) »), or None."""
+    if not fact.at_least_if:
+        return None
+    status, bound = fact.at_least_if
+    if status in s.held and bound >= low:
+        return f"{s.terms.status(status)} ({fact.describe(bound)} au moins)"
+    return None
 
 
 class _Or(str):

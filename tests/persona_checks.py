@@ -76,9 +76,11 @@ def decide_for(slug: str, age, statuses, facts=None):
 def persona_failures(service, persona) -> tuple[int, list[str]]:
     """Every check of a detailed persona (name, profile, verdicts, details) as (number of checks, the ones
     that fail): each verdict; each failed condition's words (``details["failed"]``: slug -> words its failed
-    line must hold); the place understood (``details["where"]``: (name, INSEE code or None)); and three
-    invariants — no slug in the French texts, no « aucune condition » for a dispositif whose rule has one, no
-    question about a fact the profile gives."""
+    line must hold); the place understood (``details["where"]``: (name, INSEE code or None)); the local
+    actions kept (``details["actions"]``: words of the action's title or quote -> words of whom to call, or
+    None); the facts no question may ask (``details["never_asked"]``); and three invariants — no slug in the
+    French texts, no « aucune condition » for a dispositif whose rule has one, no question about a fact the
+    profile gives."""
     _name, profile, expected, details = persona
     answer = service.match(**profile)
     got = verdicts(answer)
@@ -95,6 +97,16 @@ def persona_failures(service, persona) -> tuple[int, list[str]]:
         shown = answer["profile"]["where"]
         if shown["name"] != name or (code is not None and shown["code"] != code):
             failures.append(f"where: {shown['name']} ({shown['code']}), expected {name} ({code})")
+    for words, call in details.get("actions", {}).items():
+        checks += 1
+        failures += _action_failures(answer, words, call)
+    for fact in details.get("never_asked", ()):
+        checks += 1
+        asking = sorted(
+            slug for slug, e in entries.items() for q in e.get("questions", ()) if q["fact"] == fact
+        )
+        if asking:
+            failures.append(f"« {fact} » asked by {asking}")
     checks += 3
     leaks = sorted({m for t in texts(answer) for m in SLUG.findall(t)})
     if leaks:
@@ -116,6 +128,29 @@ def persona_failures(service, persona) -> tuple[int, list[str]]:
     if reasked:
         failures.append(f"asked again: {reasked}")
     return checks, failures
+
+
+def _action_failures(answer: dict[str, Any], words: str, call: str | None) -> list[str]:
+    """A local action whose title or quote holds ``words`` (case aside) is kept for the person, and when
+    ``call`` is given one such action names it among its pilots or contacts (who the adviser calls)."""
+    found = [
+        a
+        for a in answer["actions"]
+        if words.casefold() in f"{a['title']} {a['evidence'].get('quote') or ''}".casefold()
+    ]
+    if not found:
+        return [f"no local action « {words} » among {[a['title'][:50] for a in answer['actions']]}"]
+    if call is None:
+        return []
+    whom = [
+        " ".join(
+            [p["name"] for p in a["pilots"]] + [f"{c['actor']} {c['value'] or ''}" for c in a["contacts"]]
+        )
+        for a in found
+    ]
+    if not any(call.casefold() in w.casefold() for w in whom):
+        return [f"action « {words} »: nobody « {call} » to call among {whom}"]
+    return []
 
 
 def _has_condition(slug: str) -> bool:

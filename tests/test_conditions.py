@@ -113,6 +113,28 @@ def test_a_minor_apprentice_is_not_told_visale_applies() -> None:
     assert young.decision == "eligible" and young.met == ("18–30 ans : 22 ans ✓",)
 
 
+WORK_CONTRACTS = ("iae", "aci", "ei", "etti", "ai", "cui", "pec", "cie", "clauses_sociales")
+
+
+@pytest.mark.parametrize("slug", WORK_CONTRACTS)
+def test_no_contrat_de_travail_before_16_but_the_apprenticeship(slug: str) -> None:
+    # Code du travail L4153-1 (session 13: a young person of 15 out of school was told these applied)
+    young = check(slug, 15, {"sans_emploi_ni_formation"}, {"sans_qualification": True})
+    assert young.decision == "excluded" and any("15 ans" in f for f in young.failed), young
+    assert check(slug, 16, {"sans_emploi_ni_formation"}).decision != "excluded"
+    assert check("contrat_apprentissage", 15, {"sans_emploi_ni_formation"}).decision == "eligible"
+
+
+def test_a_job_seeker_of_unknown_age_is_16_at_least() -> None:
+    # registration with France Travail asks 16 years (facts.toml [age] at_least_if)
+    d = check("iae", None, {"demandeur_emploi"})
+    assert d.decision == "eligible", d
+    assert "au moins 16 ans : demandeur d'emploi (16 ans au moins) ✓" in d.met, d.met
+    assert check("iae", None, {"beneficiaire_rsa"}).decision == "eligible"  # registered since 2025
+    assert [m.fact for m in check("iae", None, {"sans_emploi_ni_formation"}).missing] == ["age"]
+    assert [m.fact for m in check("cej", None, {"demandeur_emploi"}).missing] == ["age"]  # an upper bound
+
+
 def test_visale_over_30_is_an_exception_branch() -> None:
     asked = check("visale", 35, {"salarie"})
     assert asked.decision == "undecided"

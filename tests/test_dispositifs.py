@@ -80,7 +80,7 @@ def test_vocabulary_values_are_known_slugs() -> None:
         statuses_in_rule = {n.name for n in d.conditions.rule.walk() if n.op == "status"}
         assert statuses_in_rule <= STATUSES | {"alternant"}, d.id
         assert d.operator, d.id
-        assert d.checked in {dt.date(2026, 11, 22), *(dt.date(2026, 12, day) for day in (1, 2, 3))}, d.id
+        assert d.checked in {dt.date(2026, 11, 22), *(dt.date(2026, 12, day) for day in (1, 2, 3, 4))}, d.id
         if d.scope == "regional":
             assert d.territory, d.id
 

@@ -253,7 +253,9 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "contrat_apprentissage": ask("age"),
             "pacea": ask("age"),
             "aide_permis": ask("age"),
-            "cpf": ask("age"),
+            # corrected in session 13: registration as a job seeker asks 16 years (facts.toml [age]), and
+            # the CPF opens at 16 (L6323-2): a registered job seeker has one whatever his age (was ask("age"))
+            "cpf": E,
             "aif": E,  # no age condition
             "mrs": E,
             "poe": E,

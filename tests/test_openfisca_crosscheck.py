@@ -19,14 +19,16 @@ Mapping (qfq profile -> OpenFisca situation, one person per famille / foyer fisc
   16 apprentices over 30 (a private-sector employee at any age, F18490) becomes a disagreement;
   etudiant -> ``etudiant``; demandeur_emploi -> ``pole_emploi_categorie_demandeur_emploi`` catégorie 1;
   travailleur_handicape -> ``handicap``; beneficiaire_rsa -> ``rsa`` 500 €/month over the 3 previous months
-  (0 otherwise, and ``ppa`` 0: the test does not let OpenFisca compute minima sociaux from income; 0 for every
-  profile in the CEJ's contract comparison, see below);
+  and the month compared (0 otherwise, and ``ppa`` 0, ``aah`` 0: the test does not let OpenFisca compute
+  minima sociaux from income; 0 for every profile in the CEJ's contract comparison, see below);
   parent_isole not held (statuses known) -> a spouse in the famille.
 - facts: boursier -> ``boursier``; contrat_3_mois -> ``salaire_net`` 100 € over the 6 previous months;
   salaire_brut_mensuel -> ``salaire_de_base``; employeur_prive_non_agricole -> ``peec_employeur``;
-  are_journaliere -> ``allocation_retour_emploi_journaliere``; reprise -> ``contrat_de_travail_type``;
-  contrat_duree_mois -> ``contrat_de_travail_duree``; formation_heures -> ``duree_formation``;
-  enfants -> children of those ages in the famille.
+  are_journaliere -> ``allocation_retour_emploi_journaliere`` and ``chomage_net`` 31 × it for the month (the
+  aide au permis compares the month's net allowance with 31 × the minimum daily ARE: the same bound);
+  reprise -> ``contrat_de_travail_type``; contrat_duree_mois -> ``contrat_de_travail_duree``;
+  formation_heures -> ``duree_formation``; enfants -> children of those ages in the famille;
+  mois_inscription -> nothing (OpenFisca has no such variable) but in the official run (below).
 - fixed, because qfq does not decide them (they are "à vérifier" items): a rented flat (locataire vide,
   rent 0) entered on 2026-11-15, French nationality, the job or training in metropolitan France, the request
   made in time, no AGEPI in the last 12 months, income-tax bracket 0.
@@ -51,6 +53,21 @@ the allowance's inputs neutral (famille ``rsa`` and ``ppa`` 0 over the 3 previou
 as well, and the test checks that it differs from the contract part only for beneficiaries of the RSA
 (contract yes, allowance no).
 
+The aide au permis de conduire (qfq ``aide_permis``) is compared with OpenFisca's amount
+``aide_permis_demandeur_emploi`` (above 0: eligible), the product of its ``_eligibilite_individu`` (activite
+chomeur) and ``_eligibilite_financiere`` (no RSA, no AAH, no pension, ``chomage_net`` ≤ 31 × the minimum ARE).
+OpenFisca models neither the 6 months of registration nor the job-promise derogation of F1719: the generator
+gives ``mois_inscription`` (12 at least for a long-term job seeker) but no ``promesse_embauche`` (Visale's
+branches over 30 read it, see below), so before 6 months qfq asks for the promise unless the contract rules
+the derogation out; the age of 18, the RSA and the registration under 6 months are documented divergences
+whose official reading is a formula (``DIVERGENCES``; the official run adds OpenFisca an input for the months
+of registration).
+
+The aide au permis des apprentis (qfq ``aide_permis_apprentis``, décret n° 2019-1: 18 years at least and an
+apprentice) ended on 2025-12-31 for both: it is compared with ``aide_financement_permis_apprenti_eligibilite``
+on 2025-11 (``PAIR_PERIODS``; OpenFisca's ``apprenti`` is given, qfq decides on 2025-11-15), and both refuse
+everyone on PERIOD.
+
 Verdicts: qfq eligible = OpenFisca true, qfq excluded = OpenFisca false. qfq undecided agrees only when the
 profile lacks a fact (or the statuses) that the rule tests and OpenFisca defaulted. Anything else is a
 disagreement, reported with its profile — except the documented divergences below, where the official page
@@ -73,6 +90,7 @@ Not compared (OpenFisca does not model the rule in force on the period):
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import random
 import warnings
@@ -98,7 +116,15 @@ PAIRS = {
     "avance_loca_pass": "locapass_eligibilite",
     "mobili_jeune": "mobili_jeune_eligibilite",
     "cej": "contrat_engagement_jeune_eligibilite",
+    # the amount (montant_maximum × eligibilite_financiere × eligibilite_individu): eligible when above 0
+    "aide_permis": "aide_permis_demandeur_emploi",
+    "aide_permis_apprentis": "aide_financement_permis_apprenti_eligibilite",
 }
+# Pairs compared on another month than PERIOD: the aide au permis des apprentis ended on 2025-12-31 for both
+# (qfq dispositifs.ttl qfq:endedOn 2026-01-01; OpenFisca's variable ``end = '2025-12-31'``), so its rule is
+# compared on the last month it was in force, qfq deciding on that month's 15th; on PERIOD both refuse
+# everyone (test_an_ended_pair_is_closed_for_both)
+PAIR_PERIODS = {"aide_permis_apprentis": ("2025-11", dt.date(2025, 11, 15))}
 MENAGE_VARIABLES = {"visale_eligibilite"}
 FACT_VALUES: dict[str, list[Any]] = {
     "boursier": [True, False],
@@ -109,6 +135,7 @@ FACT_VALUES: dict[str, list[Any]] = {
     "reprise": ["cdi", "cdd", "ctt", "formation", "aucune"],
     "contrat_duree_mois": [1, 2, 3, 6, 12],
     "formation_heures": [20, 39, 40, 120],
+    "mois_inscription": [0, 3, 5, 6, 12, 30],  # a long-term job seeker's is 12 at least (generate)
 }
 AGES = [15, 16, 17, 18, 19, 22, 25, 26, 27, 29, 30, 31, 35, 45, 60]
 
@@ -134,6 +161,40 @@ REGISTERED = {"demandeur_emploi", "demandeur_emploi_longue_duree", "beneficiaire
 # OpenFisca with those parameters and requires no divergence and no disagreement left, and reads the installed
 # package's parameter and formula, so an OpenFisca release that fixes it fails the test (drop the entry then).
 LOCAPASS_AGE_MAX = "prestations_sociales.aides_logement.action_logement.locapass.age_max"
+# OpenFisca variables whose formula, not a parameter, differs from the official rule: the official reading is
+# a formula (a key without a dot in a divergence's readings), put in place by a reform
+PERMIS_INDIVIDU = "aide_permis_demandeur_emploi_eligibilite_individu"
+# OpenFisca has no months of registration: the official run adds this input (a reform), which the mapping then
+# gives (qfq's mois_inscription, 12 for a long-term job seeker without it: facts.toml at_least_if)
+REGISTRATION_MONTHS = "mois_inscription_demandeur_emploi"
+PERMIS_FINANCIERE = "aide_permis_demandeur_emploi_eligibilite_financiere"
+
+
+def _permis_individu_official(individu, period):
+    """F1719: registered as a job seeker (categories A, B, D), 18 years at least, and 6 months of registration
+    or (the derogation) a CDI, or a CDD or temp contract of 3 months at least."""
+    from openfisca_france.model.revenus.activite.salarie import TypesCategoriesDemandeurEmploi, TypesContrat
+
+    categorie = individu("pole_emploi_categorie_demandeur_emploi", period)
+    contrat = individu("contrat_de_travail_type", period)
+    duree = individu("contrat_de_travail_duree", period)
+    derogation = (contrat == TypesContrat.cdi) + (
+        ((contrat == TypesContrat.cdd) + (contrat == TypesContrat.ctt)) * (duree >= 3)
+    )
+    registered = categorie != TypesCategoriesDemandeurEmploi.pas_de_categorie
+    months = individu(REGISTRATION_MONTHS, period)
+    return registered * (individu("age", period) >= 18) * ((months >= 6) + derogation)
+
+
+def _permis_financiere_official(individu, period, parameters):
+    """F1719: no unemployment allowance above the minimum ARE; a minimum social is not one (OpenFisca's
+    formula without its ``sans_rsa`` and ``sans_aah``)."""
+    minimum = parameters(
+        period
+    ).chomage.allocations_assurance_chomage.alloc_base.montant_minimum.apres_1979.montant_minimum_hors_mayotte
+    return (individu("retraite_brute", period) <= 0) * (individu("chomage_net", period) <= minimum * 31)
+
+
 DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool], dict[str, float]]] = [
     (
         "avance_loca_pass",
@@ -148,6 +209,36 @@ DIVERGENCES: list[tuple[str, str, Callable[[Profile], bool], dict[str, float]]] 
         lambda p: p.age == 30 and bool(p.statuses & REGISTERED),
         # « moins de 30 ans » in OpenFisca's own ``age <= age_max``: 29
         {LOCAPASS_AGE_MAX: 29},
+    ),
+    (
+        "aide_permis",
+        "a job seeker under 18: service-public.fr F1719 (« Vous devez avoir au moins 18 ans », as the "
+        "communes copy it: https://lesneven.bzh/mon-quotidien/citoyennete/?xml=F1719); OpenFisca's "
+        "aide_permis_demandeur_emploi_eligibilite_individu tests only « activite == TypesActivite.chomeur » "
+        "(openfisca_france/model/prestations/aide_permis_demandeur_emploi.py, after the délibération "
+        "2011/13)",
+        lambda p: p.age is not None and p.age < 18 and bool(p.statuses & REGISTERED),
+        {PERMIS_INDIVIDU: _permis_individu_official},
+    ),
+    (
+        "aide_permis",
+        "a beneficiary of the RSA: F1719 counts a minimum social as no allowance (« Toucher un minimum "
+        "social (RSA, allocation de solidarité spécifique, allocation aux adultes handicapés…) » is one of "
+        "the resource conditions met); OpenFisca's aide_permis_demandeur_emploi_eligibilite_financiere "
+        "multiplies by « sans_rsa = individu.famille('rsa', period) <= 0 » and « sans_aah » (and, the RSA "
+        "beneficiary who works being actif there, its eligibilite_individu refuses him too, where F1719 "
+        "takes categories A, B and D)",
+        lambda p: "beneficiaire_rsa" in p.statuses,
+        {PERMIS_FINANCIERE: _permis_financiere_official, PERMIS_INDIVIDU: _permis_individu_official},
+    ),
+    (
+        "aide_permis",
+        "a job seeker registered for less than 6 months without the derogation's contract: F1719 (« inscrit "
+        "sur la liste des demandeurs d'emploi depuis au moins 6 mois de manière continue », save « en cas de "
+        "promesse d'embauche en CDI, CDD ou contrat d'intérim d'au moins 3 mois »); OpenFisca-France has no "
+        "months of registration",
+        lambda p: p.facts.get("mois_inscription", 6) < 6 and bool(p.statuses & REGISTERED),
+        {PERMIS_INDIVIDU: _permis_individu_official},
     ),
 ]
 # The CEJ's allowance (not its contract) is what OpenFisca's full variable models: the variable paired with
@@ -180,6 +271,8 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
                 # https://blog.landot-avocats.net/2024/02/28/un-eleve-avocat-naura-que-rarement-droit-a-la-prime-dactivite-ou-au-rsa/
                 statuses.discard("beneficiaire_rsa")
         facts = {name: rng.choice(values) for name, values in FACT_VALUES.items() if rng.random() < 0.8}
+        if "demandeur_emploi_longue_duree" in statuses and "mois_inscription" in facts:
+            facts["mois_inscription"] = max(facts["mois_inscription"], 12)  # France Travail's DELD
         if rng.random() < 0.8:
             facts["enfants"] = sorted(
                 rng.choice([0, 1, 2, 4, 9, 10, 12]) for _ in range(rng.choice([0, 1, 1, 2]))
@@ -189,7 +282,7 @@ def generate(n: int, seed: int = 12) -> list[Profile]:
 
 
 def situation(
-    profiles: list[Profile], allowance: bool = True, training: bool = False
+    profiles: list[Profile], allowance: bool = True, training: bool = False, registration: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
     """One OpenFisca situation holding every profile (vectorised), and the id of each profile's person.
     ``allowance`` False: the inputs only the CEJ's allowance reads are neutral (no RSA, PPA, volunteering).
@@ -199,6 +292,10 @@ def situation(
     for i, p in enumerate(profiles):
         me, s, f = f"p{i}", p.statuses, p.facts
         individus[me] = _person(p, training)
+        if registration:  # the input the official run adds (REGISTRATION_MONTHS)
+            months = f.get("mois_inscription", 12 if "demandeur_emploi_longue_duree" in s else None)
+            if months is not None:
+                individus[me][REGISTRATION_MONTHS] = {PERIOD: months}
         if not allowance:
             individus[me]["indemnites_volontariat"] = {m: 0 for m in months3 + [PERIOD]}
         parents, children = [me], []
@@ -212,7 +309,8 @@ def situation(
         familles[f"f{i}"] = {
             "parents": parents,
             "enfants": children,
-            "rsa": {m: rsa for m in months3},
+            # the month compared too (the aide au permis reads it): else OpenFisca computes one from no income
+            "rsa": {m: rsa for m in months3 + [PERIOD]},
             "ppa": {m: 0 for m in months3},
         }
         foyers[f"ff{i}"] = {"declarants": parents, "personnes_a_charge": children, "ir_tranche": {"2024": 0}}
@@ -259,6 +357,7 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
     if s & REGISTERED:
         person["pole_emploi_categorie_demandeur_emploi"] = {PERIOD: "categorie_1"}
     person["lieu_emploi_ou_formation"] = {PERIOD: "metropole_hors_corse"}
+    person["aah"] = {PERIOD: 0}  # no minimum social computed from income (see the mapping)
     if "boursier" in f:
         person["boursier"] = {PERIOD: f["boursier"]}
     if f.get("contrat_3_mois"):
@@ -269,6 +368,8 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
         person["peec_employeur"] = {PERIOD: f["employeur_prive_non_agricole"]}
     if "are_journaliere" in f:
         person["allocation_retour_emploi_journaliere"] = {PERIOD: f["are_journaliere"]}
+        # the month's allowance over 31 days: the aide au permis compares chomage_net with 31 × the minimum
+        person["chomage_net"] = {PERIOD: 31 * f["are_journaliere"]}
     if "reprise" in f:
         person["contrat_de_travail_type"] = {PERIOD: {"aucune": "aucun"}.get(f["reprise"], f["reprise"])}
     if "contrat_duree_mois" in f:
@@ -278,26 +379,38 @@ def _person(p: Profile, training: bool = False) -> dict[str, Any]:
     return person
 
 
-def tax_benefit_system(official: dict[str, float] | None = None):
-    """OpenFisca-France, with ``official`` parameters (dotted path -> value from 2021 on) replaced."""
+def tax_benefit_system(official: dict[str, Any] | None = None):
+    """OpenFisca-France, with ``official`` parameters (dotted path -> value from 2021 on) replaced, and the
+    formulas of ``official`` variables (a name without a dot -> the official formula) too."""
     from openfisca_core.reforms import Reform
+    from openfisca_core.variables import Variable
     from openfisca_france import FranceTaxBenefitSystem
 
     tbs = FranceTaxBenefitSystem()
     if not official:
         return tbs
+    parameters_read = {k: v for k, v in official.items() if "." in k}
+    formulas = {k: v for k, v in official.items() if "." not in k}
 
     class OfficialRule(Reform):
         def apply(self):
             def modify(parameters):
-                for path, value in official.items():
+                for path, value in parameters_read.items():
                     node = parameters
                     for part in path.split("."):
                         node = getattr(node, part)
                     node.update(start="2021-01-01", value=value)
                 return parameters
 
-            self.modify_parameters(modifier_function=modify)
+            if parameters_read:
+                self.modify_parameters(modifier_function=modify)
+            for name, formula in formulas.items():
+                self.update_variable(type(name, (Variable,), {"formula": formula}))
+            if PERMIS_INDIVIDU in formulas:
+                from openfisca_france.model.base import MONTH, Individu
+
+                months = {"value_type": int, "entity": Individu, "definition_period": MONTH, "label": "mois"}
+                self.add_variable(type(REGISTRATION_MONTHS, (Variable,), months))
 
     return OfficialRule(tbs)
 
@@ -307,8 +420,8 @@ def openfisca_verdicts(
 ) -> dict[str, list[bool]]:
     """OpenFisca's value of each paired variable for each profile's person; a CONTRACT_ONLY pair is computed
     with the allowance's inputs neutral, and ``<slug>:allowance`` holds its full variable; a TRAINING_PAIRS
-    pair sees an apprentice in training (``activite`` etudiant). ``official``: parameters set to the official
-    rule (see DIVERGENCES)."""
+    pair sees an apprentice in training (``activite`` etudiant); a PAIR_PERIODS pair is computed on its month.
+    ``official``: parameters and formulas set to the official rule (see DIVERGENCES)."""
     from openfisca_core.simulation_builder import SimulationBuilder
 
     tbs = tax_benefit_system(official)
@@ -319,10 +432,14 @@ def openfisca_verdicts(
         (False, True, sorted(CONTRACT_ONLY & TRAINING_PAIRS)),
         (False, False, sorted(CONTRACT_ONLY - TRAINING_PAIRS)),
     ]
+    for slug, (period, _day) in PAIR_PERIODS.items():
+        out[slug] = _verdicts_on(tbs, profiles, PAIRS[slug], period)
+    runs = [(a, t, [s for s in slugs if s not in PAIR_PERIODS]) for a, t, slugs in runs]
     for allowance, training, slugs in runs:
         if not slugs:
             continue
-        data, ids = situation(profiles, allowance=allowance, training=training)
+        registration = bool(official) and PERMIS_INDIVIDU in official
+        data, ids = situation(profiles, allowance=allowance, training=training, registration=registration)
         sim = SimulationBuilder().build_from_entities(tbs, data)
         row = {pid: k for k, pid in enumerate(sim.persons.ids)}
         menage = {mid: k for k, mid in enumerate(sim.populations["menage"].ids)}
@@ -335,6 +452,28 @@ def openfisca_verdicts(
                 got = [bool(values[row[pid]]) for pid in ids]
             out[f"{slug}:allowance" if allowance and slug in CONTRACT_ONLY else slug] = got
     return out
+
+
+def _verdicts_on(tbs, profiles: list[Profile], variable: str, period: str) -> list[bool]:
+    """A variable that reads only the age and being an apprentice, for each profile's person on ``period``
+    (one person per household; an unknown age is 40, as in the main situation)."""
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    individus, familles, foyers, menages = {}, {}, {}, {}
+    for i, p in enumerate(profiles):
+        me = f"p{i}"
+        individus[me] = {
+            "age": {period: p.age if p.age is not None else 40},
+            "apprenti": {period: "apprenti" in p.statuses},
+        }
+        familles[f"f{i}"] = {"parents": [me]}
+        foyers[f"ff{i}"] = {"declarants": [me]}
+        menages[f"m{i}"] = {"personne_de_reference": [me]}
+    data = {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
+    sim = SimulationBuilder().build_from_entities(tbs, data)
+    values = sim.calculate(variable, period)
+    row = {pid: k for k, pid in enumerate(sim.persons.ids)}
+    return [bool(values[row[f"p{i}"]]) for i in range(len(profiles))]
 
 
 @dataclass
@@ -383,7 +522,8 @@ def crosscheck(profiles: list[Profile], official: bool = False) -> Report:
         d = thesaurus.get(f"dispositif:{slug}")
         for p, of in zip(profiles, verdicts[slug], strict=True):
             report.compared += 1
-            q = eligibility(d, p.age, p.statuses, terms=terms, thesaurus=thesaurus, facts=p.facts)
+            on = PAIR_PERIODS[slug][1] if slug in PAIR_PERIODS else None
+            q = eligibility(d, p.age, p.statuses, terms=terms, thesaurus=thesaurus, facts=p.facts, on=on)
             counts = report.decisions.setdefault(slug, {})
             counts[q.decision] = counts.get(q.decision, 0) + 1
             outcomes = report.outcomes.setdefault(slug, {"agree": 0, "divergence": 0, "disagreement": 0})
@@ -433,8 +573,8 @@ def test_qfq_agrees_with_openfisca_on_generated_profiles() -> None:
     refused = report.allowance_refused["cej"]
     assert refused and all("beneficiaire_rsa" in p.statuses for p in refused)
     # an apprentice, in training, is out of the CEJ for both (TRAINING_PAIRS), and an employee for the other
-    # pairs: the only divergences left are the Loca-Pass at 30
-    assert all(d.startswith("avance_loca_pass:") for d in report.divergences)
+    # pairs: the only divergences left are the Loca-Pass at 30 and the aide au permis's age and RSA
+    assert all(d.startswith(("avance_loca_pass:", "aide_permis:")) for d in report.divergences)
 
 
 def test_each_divergence_is_its_openfisca_parameter() -> None:
@@ -442,6 +582,12 @@ def test_each_divergence_is_its_openfisca_parameter() -> None:
     package still holds them (else drop the entry), and with them set to the official rule OpenFisca agrees
     with qfq on every comparison (so no divergence hides a disagreement)."""
     pytest.importorskip("openfisca_france")
+    from openfisca_france.model.prestations.aide_permis_demandeur_emploi import (
+        aide_permis_demandeur_emploi_eligibilite_financiere as financiere,
+    )
+    from openfisca_france.model.prestations.aide_permis_demandeur_emploi import (
+        aide_permis_demandeur_emploi_eligibilite_individu as individu,
+    )
     from openfisca_france.model.prestations.locapass import locapass_eligibilite_jeunes
 
     tbs = tax_benefit_system()
@@ -450,7 +596,33 @@ def test_each_divergence_is_its_openfisca_parameter() -> None:
         node = getattr(node, part)
     assert node == 30, "OpenFisca's Loca-Pass age changed: re-read it and drop or mend the divergence"
     assert "age <= age_max" in inspect.getsource(locapass_eligibilite_jeunes.formula)
+    # the aide au permis: no age in the individual test, the RSA and the AAH refused in the financial one
+    assert "'age'" not in inspect.getsource(individu.formula), "OpenFisca's aide au permis reads the age now"
+    assert "sans_rsa" in inspect.getsource(financiere.formula), "OpenFisca's aide au permis takes the RSA now"
     profiles = generate(400)
     assert crosscheck(profiles).divergences  # the divergence is met on these profiles
     official = crosscheck(profiles, official=True)
     assert not official.divergences and not official.disagreements, "\n".join(official.disagreements[:20])
+
+
+def test_an_ended_pair_is_closed_for_both() -> None:
+    """A pair compared on an earlier month (PAIR_PERIODS) is closed on PERIOD for qfq and for OpenFisca."""
+    pytest.importorskip("openfisca_france")
+    from graph.conditions_eval import eligibility
+    from graph.dispositifs import Thesaurus
+    from graph.profile import ProfileTerms
+
+    thesaurus, terms = Thesaurus.load(), ProfileTerms.load()
+    profiles = [p for p in generate(400) if "apprenti" in p.statuses and (p.age or 0) >= 18]
+    assert profiles
+    tbs = tax_benefit_system()
+    for slug in PAIR_PERIODS:
+        assert not any(_verdicts_on(tbs, profiles, PAIRS[slug], PERIOD)), slug
+        # on the earlier month OpenFisca takes them, and qfq does on that day but not on PERIOD's
+        assert all(_verdicts_on(tbs, profiles, PAIRS[slug], PAIR_PERIODS[slug][0])), slug
+        d = thesaurus.get(f"dispositif:{slug}")
+        for p in profiles:
+            kwargs = {"terms": terms, "thesaurus": thesaurus, "facts": p.facts}
+            then = eligibility(d, p.age, p.statuses, on=PAIR_PERIODS[slug][1], **kwargs)
+            now = eligibility(d, p.age, p.statuses, on=dt.date(2026, 11, 15), **kwargs)
+            assert (then.decision, now.decision) == ("eligible", "excluded"), p
