@@ -26,7 +26,14 @@ KINDS = (
         "PRIC (pacte régional d'investissement dans les compétences)",
     ),
     (r"tour\s+de\s+france\s+des\s+solutions|actions?\s+inspirantes|livret", "recueil d'actions"),
-    (r"plan\s+r[ée]gional\s+d['’]\s*actions?|plan\s+d['’]\s*actions?", "plan régional d'actions"),
+    (
+        r"plan\s+local\s+pour\s+l['’]\s*insertion\s+et\s+l['’]\s*emploi|"
+        r"programme\s+local\s+pour\s+l['’]\s*insertion|\bPLIE\b",
+        "PLIE (plan local pour l'insertion et l'emploi)",
+    ),
+    (r"plan\s+r[ée]gional\s+d['’]\s*actions?", "plan régional d'actions"),
+    (r"plan\s+d[ée]partemental\s+d['’]\s*actions?", "plan départemental d'actions"),
+    (r"plan\s+d['’]\s*actions?", "plan d'actions"),
 )
 _ISSUER = re.compile(
     r"^(PR[ÉE]F(?:ET|ÈTE)\s+DE\s+LA\s+R[ÉE]GION(?:\s+[\w\s\-']+)?|R[ÉE]GION\s+[A-ZÉ][\w\-]+(?:\s+[\w\-]+)?|"
