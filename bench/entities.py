@@ -1,7 +1,7 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS
@@ -16,7 +16,9 @@ passive clauses, co-pilots, « ainsi que », names holding « et », a number or
 `--set heldout5` a fifth (bench/entities_expected_heldout5.toml, session 12: Guyane, a Vosges PCAET, a
 Doubs contrat de ville with plan-level pilots; « sous la houlette de », « en appui », a date that is no
 département), `--set heldout6` a sixth (bench/entities_expected_heldout6.toml, written in parallel in
-session 12: La Réunion, a Moselle EPCI, a Guyane contrat de ville).
+session 12: La Réunion, a Moselle EPCI, a Guyane contrat de ville), `--set heldout7` a seventh
+(bench/entities_expected_heldout7.toml, session 14: a Savoie PDIE in « Label : » lines, a Martinique pacte,
+an Occitanie booklet with CONTACTS blocks).
 The corpus is ingested
 in every case (the plans arrive in a store that holds it). The documents are read
 as `qfq build` reads them (parse, mentions pass, store, knowledge graph with its enrichers; no search index).
@@ -74,6 +76,7 @@ SETS = {
     "heldout4": HERE / "entities_expected_heldout4.toml",
     "heldout5": HERE / "entities_expected_heldout5.toml",
     "heldout6": HERE / "entities_expected_heldout6.toml",
+    "heldout7": HERE / "entities_expected_heldout7.toml",
 }
 CATEGORIES = {
     "pilots": ("piloted_by",),
