@@ -24,6 +24,9 @@ _QUALIFIERS = re.compile(
     r"zone\s+d'activité\s+d[eu']?|axe)\s+",
     re.I,
 )
+FAR_COMMUNE_MAX = 10_000  # inhabitants: a smaller commune outside the document's territory is no bare match
+_DEP_HINT = re.compile(r".*\S\s*\((?:\d{2}|2[AB]|9[78]\d)\)", re.I)
+_CODE = re.compile(r"\d[\dAB]\d{3}", re.I)
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
 
 
@@ -73,6 +76,9 @@ class TerritoryLinker:
             self.region = next(
                 (p for p in referential.parents(self.department.id) if p.level == "region"), None
             )
+        if self.region and not self.department:  # a région of one département (a DROM) is that département too
+            deps = referential.descendants(self.region.id, "departement")
+            self.department = referential.get(deps[0]) if len(deps) == 1 else None
         self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
 
     @classmethod
@@ -121,6 +127,8 @@ class TerritoryLinker:
             found = self._lookup(self.glossary[fold(name)])
         if found is None and name.isupper() and len(name) <= 6 and context:
             found = self._from_context(name, context)
+        if found is not None and self._far_small_commune(name, found):
+            found = None
         if found is not None:
             return self._linked(name, found, excluded)
         stripped = _QUALIFIERS.sub("", name).strip()
@@ -129,6 +137,18 @@ class TerritoryLinker:
         return LinkedTerritory(
             name, None, None, None, parent=parent.id if parent else None, excluded=excluded
         )
+
+    def _far_small_commune(self, name: str, found: Territory) -> bool:
+        """A small commune (fewer than FAR_COMMUNE_MAX inhabitants) outside the document's département (else
+        its région), named bare: a resort, a valley or a hamlet of the document that shares a far village's
+        name (« La Plagne », « Tarentaise »), not that village. A name that says its département (« X (01) »)
+        or its code is kept, and so is any commune when the document has no territory."""
+        if found.level != "commune" or self.ref.population(found.id) >= FAR_COMMUNE_MAX:
+            return False
+        home = self.department or self.region
+        if home is None or _DEP_HINT.fullmatch(name.strip()) or _CODE.fullmatch(name.strip()):
+            return False
+        return not any(p.id == home.id for p in self.ref.parents(found.id))
 
     def _from_context(self, acronym: str, context: str) -> Territory | None:
         """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell
