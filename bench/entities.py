@@ -1,7 +1,8 @@
 """Who, where and which dispositifs, measured: precision, recall and F1 on hand-checked expectations, actor
 splits and wrong merges, the time of the mentions pass, and the peak memory of a build.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/entities.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7]
+    PYTHONPATH=$PWD .venv/bin/python bench/entities.py
+        [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7]
         [--corpus ../shared/corpus] [--pdf] [--no-nlp]
 
 The expectations are bench/entities_expected.toml (per shape: a booklet action's pilot from its CONTACTS

@@ -76,7 +76,7 @@ class TerritoryLinker:
             self.region = next(
                 (p for p in referential.parents(self.department.id) if p.level == "region"), None
             )
-        if self.region and not self.department:  # a région of one département (a DROM) is that département too
+        if self.region and not self.department:  # a région of one département (a DROM) is that one too
             deps = referential.descendants(self.region.id, "departement")
             self.department = referential.get(deps[0]) if len(deps) == 1 else None
         self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
