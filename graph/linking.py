@@ -68,8 +68,13 @@ class TerritoryLinker:
         region: str | None = None,
         department: str | None = None,
         glossary: dict[str, str] | None = None,
+        plan_level: str | None = None,
     ):
         self.ref = referential
+        self.plan_level = (
+            plan_level  # "departement" for a departmental plan: its département bounds far names
+        )
+        self.regional = bool(region) and region != "France"  # the document names its région
         self.region = self._one(region, ("region",)) if region and region != "France" else None
         self.department = self._one(department, ("departement",)) if department else None
         if self.department and not self.region:
@@ -87,11 +92,14 @@ class TerritoryLinker:
     ) -> TerritoryLinker:
         """The linker of one document: its région and département first for homonyms, its glossary's
         acronyms."""
+        from graph.build import plan_level  # graph.build imports this module
+
         return cls(
             referential,
             region=doc.region,
             department=doc.department,
             glossary={g.acronym: g.expansion for g in glossary},
+            plan_level=plan_level(doc),
         )
 
     def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
@@ -139,13 +147,16 @@ class TerritoryLinker:
         )
 
     def _far_small_commune(self, name: str, found: Territory) -> bool:
-        """A small commune (fewer than FAR_COMMUNE_MAX inhabitants) outside the document's département (else
-        its région), named bare: a resort, a valley or a hamlet of the document that shares a far village's
-        name (« La Plagne », « Tarentaise »), not that village. A name that says its département (« X (01) »)
-        or its code is kept, and so is any commune when the document has no territory."""
+        """A small commune (fewer than FAR_COMMUNE_MAX inhabitants) outside the document's territory, named
+        bare: a resort, a valley or a hamlet of the document that shares a far village's name (« La Plagne »,
+        « Tarentaise »), not that village. The territory is the département of a departmental plan or of a
+        document that names no région, else the région (a regional plan's département is a guess from one
+        of its measures). A name that says its département (« X (01) ») or its code is kept, and so is any
+        commune when the document has no territory."""
         if found.level != "commune" or self.ref.population(found.id) >= FAR_COMMUNE_MAX:
             return False
-        home = self.department or self.region
+        departmental = self.plan_level == "departement" or not self.regional
+        home = (self.department if departmental else None) or self.region
         if home is None or _DEP_HINT.fullmatch(name.strip()) or _CODE.fullmatch(name.strip()):
             return False
         return not any(p.id == home.id for p in self.ref.parents(found.id))
