@@ -99,20 +99,17 @@ PLAN = (
 )
 
 
+def _targets(g, title: str, kind: str) -> set[str]:
+    """The targets of the `kind` edges of the action whose title holds `title`."""
+    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and title in d["label"]]
+    return {dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == kind}
+
+
 def test_a_labelled_pilot_outranks_a_sentence_about_a_part(reference, tmp_path) -> None:
     g, store = plan_graph(tmp_path, "pdie-savoie.txt", PLAN, reference)
     store.close()
-
-    def kinds(title: str) -> dict[str, set[str]]:
-        node = next(n for n, d in g.nodes(data=True) if d.get("type") == "action" and title in d["label"])
-        out: dict[str, set[str]] = {}
-        for _, dst, e in g.out_edges(node, data=True):
-            out.setdefault(e["kind"], set()).add(dst)
-        return out
-
-    chantiers = kinds("chantiers")
-    assert chantiers.get("piloted_by") == {"actor:departement--departement-73"}, chantiers
-    assert "actor:ddets--departement-73" in chantiers.get("partner", set()), chantiers
-    garage = kinds("garage")  # « Il sera animé par X »: the action itself, a co-pilot as before
-    assert "actor:association-roues-alpines" in garage.get("piloted_by", set()), garage
-    assert not [a for a in garage.get("piloted_by", set()) if "territoire" in a], garage
+    assert _targets(g, "chantiers", "piloted_by") == {"actor:departement--departement-73"}
+    assert "actor:ddets--departement-73" in _targets(g, "chantiers", "partner")
+    garage = _targets(g, "garage", "piloted_by")  # « Il sera animé par X »: the action itself, a co-pilot
+    assert "actor:association-roues-alpines" in garage, garage
+    assert not [a for a in garage if "territoire" in a], garage
