@@ -31,6 +31,15 @@ def test_a_label_line_ends_the_name_above_it(gazetteer: Gazetteer, label: str) -
     assert orgs == ["Maison de l'emploi du bassin chambérien"], orgs
 
 
+def test_no_list_of_pilots_runs_on_to_the_prose_below_its_row(gazetteer: Gazetteer, who_of) -> None:
+    text = "Pilote : Maison de l'emploi du bassin chambérien\nLe Département réserve une enveloppe aux frais."
+    got = who_of(gazetteer, text)
+    assert (fold("Maison de l'emploi du bassin chambérien"), "org", "pilot") in got, sorted(got)
+    assert not [g for g in got if g[2] == "pilot" and "departement" in g[0]], sorted(got)
+    wrapped = who_of(gazetteer, "Description : Le projet est porté par\nla Mission locale du Bocage.")
+    assert (fold("Mission locale du Bocage"), "org", "pilot") in wrapped, sorted(wrapped)
+
+
 def test_a_capitalised_article_inside_a_sentence_is_the_places(gazetteer: Gazetteer) -> None:
     text = "Le guichet accueille les saisonniers à Moûtiers et sur le site de La Plagne."
     places = {

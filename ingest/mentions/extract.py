@@ -235,13 +235,27 @@ def _pieces(selector: Selector, block: Block, text: str, for_nlp: str, original:
 _LABEL_LINE = re.compile(
     r"\n[ \t]*(?:[-–•*·▪][ \t]+)?(?=[^\W\d_][^\W_]*(?:['’ -][^\W_]+){0,4}[ \t]*:(?:[ \t]|$))", re.M
 )
+_LABEL_START = re.compile(r"[ \t]*(?:[-–•*·▪][ \t]+)?[^\W\d_][^\W_]*(?:['’ -][^\W_]+){0,4}[ \t]*:(?:[ \t]|$)")
+# a line that ends where a name or a sentence goes on: a comma, a hyphen, a connective or an article
+_GOES_ON = re.compile(
+    r"(?:[,\-–(/]|\b(?:de|du|des|d'|la|le|les|l'|et|ou|à|au|aux|en|par|avec|pour|sur))\s*$", re.I
+)
 
 
 def segment_starts(block: Block, text: str, offsets: list[int]) -> list[int]:
     """Where a new segment starts, in the prepared text whose `offsets` map to `text`: each line that
-    starts with a label ("Pilote : X" then "Territoire : Y": X's name stops at its line), and after a title
-    line with no final punctuation ("Mesure 6 : Des parcours …" then "En lien avec …")."""
+    starts with a label ("Pilote : X" then "Territoire : Y": X's name stops at its line), the capitalised
+    line after a label's line ("Pilote : X" then "Le Département réserve …": no list of pilots runs on),
+    and after a title line with no final punctuation ("Mesure 6 : Des parcours …" then "En lien avec …")."""
     starts = [m.end() for m in _LABEL_LINE.finditer(text)]
+    pos = 0
+    for line in text.split("\n"):  # after a label's line, a line that starts anew is prose, not its value
+        nxt = pos + len(line) + 1
+        if nxt < len(text) and _LABEL_START.match(line) and not _GOES_ON.search(line):
+            rest = text[nxt:].lstrip(" \t")
+            if rest[:1].isupper():
+                starts.append(nxt)
+        pos = nxt
     first = text.find("\n")
     if (
         block.kind == "title"
