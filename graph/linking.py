@@ -30,6 +30,23 @@ _CODE = re.compile(r"\d[\dAB]\d{3}", re.I)
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
 
 
+_LEVELS_SAID = (
+    ("region", re.compile(r"\bregion(?:al|ale|aux)?\b")),
+    ("departement", re.compile(r"\bdepartement(?:al|ale|aux)?\b")),
+)
+
+
+def _level_said(doc: DocumentRecord) -> str | None:
+    """The level a plan's issuer, else its title, else its kind says ("Le Département de l'Eure", "Plan
+    départemental …"), as graph.build reads a plan's level (which imports this module)."""
+    for text in (doc.issuer, doc.title, doc.kind):
+        folded = fold(text or "")
+        level = next((lv for lv, pattern in _LEVELS_SAID if pattern.search(folded)), None)
+        if level:
+            return level
+    return None
+
+
 def actor_id(name: str) -> str:
     return "actor:" + slug(name, 60)
 
@@ -92,14 +109,12 @@ class TerritoryLinker:
     ) -> TerritoryLinker:
         """The linker of one document: its région and département first for homonyms, its glossary's
         acronyms."""
-        from graph.build import plan_level  # graph.build imports this module
-
         return cls(
             referential,
             region=doc.region,
             department=doc.department,
             glossary={g.acronym: g.expansion for g in glossary},
-            plan_level=plan_level(doc),
+            plan_level=_level_said(doc),
         )
 
     def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
