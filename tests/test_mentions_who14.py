@@ -122,3 +122,23 @@ def test_a_labelled_pilot_outranks_a_sentence_about_a_part(reference, tmp_path) 
     garage = _targets(g, "garage", "piloted_by")  # « Il sera animé par X »: the action itself, a co-pilot
     assert "actor:association-roues-alpines" in garage, garage
     assert not [a for a in garage if "territoire" in a], garage
+
+
+@pytest.mark.parametrize(
+    ("written", "actor"),
+    [
+        ("la Fédération française du bâtiment de la Savoie", "actor:ffb--departement-73"),
+        ("FFB Savoie", "actor:ffb--departement-73"),
+        ("la CAF de la Savoie", "actor:caf--departement-73"),
+        ("l'ARS", "actor:ars--region-84"),
+        ("La Poste", "actor:la-poste"),  # a capitalised article is the name's
+    ],
+)
+def test_a_rows_lower_case_article_is_not_the_organisations_name(reference, written: str, actor: str) -> None:
+    from graph.actor_model import DocContext, load_aliases, load_lexicon
+    from graph.actors import ActorResolver
+
+    ref = reference.territories
+    resolver = ActorResolver(ref, load_lexicon(), load_aliases())
+    ctx = DocContext("pdie-savoie", ref.get("region:84"), ref.get("departement:73"))
+    assert resolver.resolve(written, ctx).id == actor
