@@ -39,6 +39,7 @@ from ingest.orgs import spelled_in
 from ingest.text import fold, slug
 
 log = logging.getLogger(__name__)
+_LOWER_ARTICLE = re.compile(r"(?:la|le|les)\s+|l['’]\s*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,6 +102,7 @@ class ActorResolver(ActorPlaces):
     def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
         """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""
         name, acronym = _split_acronym(written.strip())
+        name = self._without_article(name, ctx)
         rule = ""
         if fold(name) in self.merges:
             name, rule = self.merges[fold(name)], "fichier d'alias"
@@ -166,6 +168,15 @@ class ActorResolver(ActorPlaces):
                 self._lexicon_actor(entry, territory, None)
 
     # -- rules ----------------------------------------------------------------------------------------------
+
+    def _without_article(self, name: str, ctx: DocContext) -> str:
+        """'la CAF de la Savoie', "l'ARS" (a row writes the article): the lexicon's organisation without its
+        lower-case article, when what follows is one (« La Poste », capitalised, keeps it)."""
+        m = _LOWER_ARTICLE.match(name)
+        if not m or not name[m.end() :].strip():
+            return name
+        rest = name[m.end() :]
+        return rest if self._lexicon_key(self._split_territory(rest, ctx)[0], ctx)[0] is not None else name
 
     def _spelled(self, name: str, ctx: DocContext, context: str) -> str | None:
         """An acronym no lexicon or glossary knows, spelled out by the action's text."""

@@ -24,7 +24,27 @@ _QUALIFIERS = re.compile(
     r"zone\s+d'activité\s+d[eu']?|axe)\s+",
     re.I,
 )
+FAR_COMMUNE_MAX = 10_000  # inhabitants: a smaller commune outside the document's territory is no bare match
+_DEP_HINT = re.compile(r".*\S\s*\((?:\d{2}|2[AB]|9[78]\d)\)", re.I)
+_CODE = re.compile(r"\d[\dAB]\d{3}", re.I)
 _DEPARTMENT_WIDE = re.compile(r"^(?:territoire|ensemble\s+du\s+territoire)\s+départemental$", re.I)
+
+
+_LEVELS_SAID = (
+    ("region", re.compile(r"\bregion(?:al|ale|aux)?\b")),
+    ("departement", re.compile(r"\bdepartement(?:al|ale|aux)?\b")),
+)
+
+
+def _level_said(doc: DocumentRecord) -> str | None:
+    """The level a plan's issuer, else its title, else its kind says ("Le Département de l'Eure", "Plan
+    départemental …"), as graph.build reads a plan's level (which imports this module)."""
+    for text in (doc.issuer, doc.title, doc.kind):
+        folded = fold(text or "")
+        level = next((lv for lv, pattern in _LEVELS_SAID if pattern.search(folded)), None)
+        if level:
+            return level
+    return None
 
 
 def actor_id(name: str) -> str:
@@ -65,14 +85,22 @@ class TerritoryLinker:
         region: str | None = None,
         department: str | None = None,
         glossary: dict[str, str] | None = None,
+        plan_level: str | None = None,
     ):
         self.ref = referential
+        self.plan_level = (
+            plan_level  # "departement" for a departmental plan: its département bounds far names
+        )
+        self.regional = bool(region) and region != "France"  # the document names its région
         self.region = self._one(region, ("region",)) if region and region != "France" else None
         self.department = self._one(department, ("departement",)) if department else None
         if self.department and not self.region:
             self.region = next(
                 (p for p in referential.parents(self.department.id) if p.level == "region"), None
             )
+        if self.region and not self.department:  # a région of one département (a DROM) is that one too
+            deps = referential.descendants(self.region.id, "departement")
+            self.department = referential.get(deps[0]) if len(deps) == 1 else None
         self.glossary = {fold(k): v for k, v in (glossary or {}).items()}
 
     @classmethod
@@ -86,6 +114,7 @@ class TerritoryLinker:
             region=doc.region,
             department=doc.department,
             glossary={g.acronym: g.expansion for g in glossary},
+            plan_level=_level_said(doc),
         )
 
     def _one(self, name: str, levels: tuple[str, ...]) -> Territory | None:
@@ -121,6 +150,8 @@ class TerritoryLinker:
             found = self._lookup(self.glossary[fold(name)])
         if found is None and name.isupper() and len(name) <= 6 and context:
             found = self._from_context(name, context)
+        if found is not None and self._far_small_commune(name, found):
+            found = None
         if found is not None:
             return self._linked(name, found, excluded)
         stripped = _QUALIFIERS.sub("", name).strip()
@@ -129,6 +160,21 @@ class TerritoryLinker:
         return LinkedTerritory(
             name, None, None, None, parent=parent.id if parent else None, excluded=excluded
         )
+
+    def _far_small_commune(self, name: str, found: Territory) -> bool:
+        """A small commune (fewer than FAR_COMMUNE_MAX inhabitants) outside the document's territory, named
+        bare: a resort, a valley or a hamlet of the document that shares a far village's name (« La Plagne »,
+        « Tarentaise »), not that village. The territory is the département of a departmental plan or of a
+        document that names no région, else the région (a regional plan's département is a guess from one
+        of its measures). A name that says its département (« X (01) ») or its code is kept, and so is any
+        commune when the document has no territory."""
+        if found.level != "commune" or self.ref.population(found.id) >= FAR_COMMUNE_MAX:
+            return False
+        departmental = self.plan_level == "departement" or not self.regional
+        home = (self.department if departmental else None) or self.region
+        if home is None or _DEP_HINT.fullmatch(name.strip()) or _CODE.fullmatch(name.strip()):
+            return False
+        return not any(p.id == home.id for p in self.ref.parents(found.id))
 
     def _from_context(self, acronym: str, context: str) -> Territory | None:
         """'CAC' in a text naming 'la Communauté d'Agglomération du Cotentin': the phrase whose words spell

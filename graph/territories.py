@@ -45,6 +45,7 @@ _LEVEL_WORDS = {
     "dep": "departement",
 }
 _DEP_CODE_RE = re.compile(r"\d{2}|2[AB]|9[78]\d")
+_DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})  # words of direction, no short name
 _DEP_HINT_RE = re.compile(r"(.*?\S)\s*\((\d{2}|2[ABab]|9[78]\d)\)\s*")
 _Hit = tuple[int, str, str]  # (quality, territory id, case-folded name with accents)
 
@@ -212,8 +213,11 @@ class Referential:
         for key in {canon_epci(place_key(t.name)), canon_epci(place_key(bare))}:
             yield 0, key
             words = key.split()
-            if len(words) > 1 and words[0] in EPCI_TYPE_WORDS:
-                yield 1, " ".join(words[1:])  # "CU Angers Loire Métropole" -> "angers loire metropole"
+            rest = words[1:]
+            # "CU Angers Loire Métropole" -> "angers loire metropole"; not a bare word of direction ("CA du
+            # Sud" is no "le Sud")
+            if rest and words[0] in EPCI_TYPE_WORDS and strip_articles(" ".join(rest)) not in _DIRECTIONS:
+                yield 1, " ".join(rest)
         for acronym in re.findall(r"\(([A-Za-z]{3,})\)", t.name):
             yield 1, place_key(acronym)
 

@@ -140,23 +140,40 @@ def annotate(
                 blocks.append(b)
                 owners.append([])
             owners[k].append(action)
-    for m in extract_mentions(blocks, gazetteer, nlp, select=select):
-        rec = record_of(m)
-        for action in owners[m.block_index]:
-            action.mentions.append(rec)
     contact_lines = {
         n
-        for b, acts in zip(blocks, owners, strict=True)
+        for b in blocks
         if b.kind == "contacts"
         for n in range(b.line_start, b.line_start + b.text.count("\n") + 1)
     }
     contact_lines |= {n for n, line in enumerate(stripped, start=1) if _CONTACT_ROW.match(fold(line))}
+    nouns = default_lexicon().action_nouns
+    for m in extract_mentions(blocks, gazetteer, nlp, select=select):
+        rec = record_of(m)
+        for action in owners[m.block_index]:
+            action.mentions.append(_beside_rows(rec, m, action, contact_lines, nouns))
     for action in parsed.actions:
         written_pilots(action, contact_lines)
     inherit_plan_pilots(parsed, stripped, gazetteer, nlp)
     seconds = time.perf_counter() - t0
     log.debug("%s: mentions of %d blocks in %.2f s", parsed.document.id, len(blocks), seconds)
     return seconds
+
+
+def _beside_rows(
+    rec: MentionRecord, m: Mention, action: ActionRecord, contact_lines: set[int], nouns: frozenset[str]
+) -> MentionRecord:
+    """A labelled pilot row outranks a sentence: beside it, an organisation a sentence pilots is a partner
+    when its cue is about a part of the action (« le comité de suivi, animé par X »), not the action itself
+    (a pronoun, a noun of its title or a noun that names an action: « Il sera animé par X » stays a pilot)."""
+    if rec.role != "pilot" or m.governed is None or rec.block_kind == "contacts":
+        return rec
+    if not any(o.line not in contact_lines for o in action.pilots):
+        return rec
+    title = {w.rstrip("sx") for w in re.findall(r"[a-z]+", fold(action.title))}
+    if m.governed in nouns or m.governed.rstrip("sx") in title:
+        return rec
+    return replace(rec, role="partner")
 
 
 _CONTACT_ROW = re.compile(r"^\s*(?:[-–•*·▪]\s*)?contacts?\s*:")

@@ -33,9 +33,11 @@ def find_candidates(
     lexicon: Lexicon,
     original: str | None,
     cue_starts: frozenset[int] = frozenset(),
+    cue_ends: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """Organisations, places and dispositifs (non-overlapping) plus persons, in text order. `cue_starts`:
-    the tokens where a role cue starts (no organisation phrase runs over one)."""
+    the tokens where a role cue starts (no organisation phrase runs over one); `cue_ends`: where one that
+    governs the organisation after it ends."""
     known = [_from_match(m) for m in gazetteer.match(doc, original)] if gazetteer else []
     known = [k for k in known if not _bare_number(doc, k) or _numbered_place(doc, k)]
     known = _collectivities(doc, _attach_territories(doc, _own_names(doc, known, lexicon)), lexicon)
@@ -45,6 +47,7 @@ def find_candidates(
             [k for k in known if not any(k.overlaps(m) for m in members)] + members, key=lambda c: c.start
         )
     others = _ner(doc, lexicon) + _org_phrases(doc, lexicon, cue_starts)
+    others += _after_cues(doc, cue_ends, known + others)
     persons = _persons(doc, lexicon, known + others)
     titles = {p.function[0] for p in persons if p.function}
     # NER often reads a function ("Sous-Préfet") as a place or an organisation: the person wins
@@ -154,6 +157,26 @@ def _joined_adjectives(doc, entities: list[Candidate]) -> list[Candidate]:
         ):
             c = replace(c, end=e + 2)
         out.append(c)
+    return out
+
+
+def _after_cues(doc, cue_ends: frozenset[int], found: list[Candidate]) -> list[Candidate]:
+    """A name in capitals right after a role cue that no list and no NER reads (« sous la houlette de SNCF
+    Gares et Connexions », « sous l'égide de la SNCF »): an acronym of two letters or more, with the
+    capitalised words that follow it, is an organisation."""
+    taken = {i for c in found for i in range(c.start, c.end)}
+    out = []
+    for k in sorted(cue_ends):
+        if k < len(doc) and doc[k].pos_ == "DET" and fold(doc[k].text) in ("la", "le", "l'", "les"):
+            k += 1
+        if k >= len(doc) or k in taken:
+            continue
+        t = doc[k]
+        if not (t.is_alpha and t.text.isupper() and 2 <= len(t.text) <= ACRONYM_LETTERS + 2):
+            continue
+        end = max(k + 1, proper_name_end(doc, k + 1))
+        end = next((j for j in range(k + 1, end) if j in taken), end)
+        out.append(Candidate(k, end, "org", "parse"))
     return out
 
 
@@ -353,6 +376,8 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             continue
         if len(span) == 2 and span[0].pos_ == "NOUN" and span[1].like_num:
             continue  # "Action 1", "Mesure 2": a unit's label, not a name
+        if kind == "place" and span.start == ent.start + 1 and _name_article(ent[0]):
+            span = ent  # « sur le site de La Plagne »: the capitalised article is the name's
         end = span.end
         if kind == "org" and end < len(doc) and len(span) > 1 and fold(doc[end - 1].text) in _CASE_WORDS:
             # "Maison de l'emploi et de la formation du | Pays d'Aubagne": a name never ends with « du »
@@ -360,6 +385,25 @@ def _ner(doc, lexicon: Lexicon) -> list[Candidate]:
             end = more if more > end else end - 1
         out.append(Candidate(span.start, end, kind, "ner"))
     return out
+
+
+_NAME_ARTICLES = frozenset({"La", "Le", "Les"})
+
+
+def _name_article(token) -> bool:
+    """A capitalised article inside a sentence, before a capitalised word: part of a place's name (« à La
+    Plagne », « au Prêcheur » aside), not the writing's."""
+    return (
+        token.text in _NAME_ARTICLES
+        and not token.is_sent_start
+        and token.i > 0
+        and token.doc[token.i - 1].text not in _SENTENCE_MARKS
+        and token.i + 1 < len(token.doc)
+        and token.doc[token.i + 1].text[:1].isupper()
+    )
+
+
+_SENTENCE_MARKS = frozenset({".", "!", "?", ":", ";", "•", "-", "–", "«", "(", '"'})
 
 
 def _org_phrases(doc, lexicon: Lexicon, cue_starts: frozenset[int] = frozenset()) -> list[Candidate]:

@@ -63,6 +63,7 @@ class Lexicon:
     inserts: frozenset[str] = frozenset()  # adverbs a cue may have inside it ("présidé conjointement par")
     member_heads: tuple[str, ...] = ()  # plural nouns before their members' names ("les bailleurs sociaux")
     plan_markers: tuple[str, ...] = ()  # a plan's pilot of every fiche with none ("sauf mention contraire")
+    action_nouns: frozenset[str] = frozenset()  # nouns naming the action itself ("le projet est piloté")
     public_nouns: frozenset[str] = frozenset()  # "les jeunes de X": X is where the action applies
     branch_heads: frozenset[str] = frozenset()  # a branch before its seat and organisation ("l'antenne de")
     joint_prefixes: tuple[str, ...] = ()  # a joint subject verb ("co-pilotent … avec C": C shares the role)
@@ -119,6 +120,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             branch_heads=frozenset(fold(w) for w in orgs.get("branch_heads", [])),
             public_nouns=frozenset(fold(w) for w in places.get("public_nouns", [])),
             plan_markers=tuple(fold(w) for w in raw.get("plan", {}).get("default_markers", [])),
+            action_nouns=frozenset(fold(w) for w in raw.get("plan", {}).get("action_nouns", [])),
             joint_prefixes=tuple(fold(w) for w in raw.get("joint", {}).get("prefixes", [])),
             joint_words=frozenset(fold(w) for w in raw.get("joint", {}).get("words", [])),
             source=str(path),

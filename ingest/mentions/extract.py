@@ -6,6 +6,7 @@ for each block: candidates (gazetteer, NER, parse), cues, and the role of each m
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import threading
@@ -21,7 +22,7 @@ from ingest.mentions.contacts import contact_candidates
 from ingest.mentions.cues import CueMatcher, Lexicon, load_lexicon
 from ingest.mentions.gazetteer import Gazetteer
 from ingest.mentions.nlp import FrenchNLP
-from ingest.mentions.normalize import prepare, recase
+from ingest.mentions.normalize import fold, prepare, recase
 from ingest.mentions.roles import RoleDecision, assign_role, sentence_of
 from ingest.mentions.select import Selector
 
@@ -67,6 +68,8 @@ class Mention:
     territory: str | None = None  # a place written inside an organisation's name ("CCI Bretagne")
     territory_key: str | None = None
     block_index: int = 0  # the position of its block in the blocks given to extract_mentions
+    governed: str | None = None  # the noun its cue's verb governs (« le comité, animé par X »: "comite"),
+    # None when it governs a pronoun or the clause itself (the action)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -111,7 +114,8 @@ class Reader:
         cues = self.matcher.find(doc)
         # a name never runs over a cue ("la Communauté d'agglomération de X | en lien avec Y")
         cue_starts = frozenset(c.start for c in cues if c.direction == "after" and c.target == "org")
-        candidates = find_candidates(doc, self.gazetteer, lexicon, original, cue_starts)
+        cue_ends = frozenset(c.end for c in cues if c.direction == "after" and c.target == "org")
+        candidates = find_candidates(doc, self.gazetteer, lexicon, original, cue_starts, cue_ends)
         if kind in CONTACT_KINDS:
             pairs = contact_candidates(doc, original, candidates, lexicon)
             n_orgs = sum(1 for c, _ in pairs if c.kind == "org")
@@ -196,8 +200,11 @@ def extract_mentions(
         original, offsets = prepare(text)
         recased = recase(text, lexicon.lower_words, keep_upper)
         for_nlp = original if recased == text else prepare(recased)[0]
-        if not select or block.kind in CONTACT_KINDS:
+        if block.kind in CONTACT_KINDS:
             pieces = [(0, len(for_nlp))]
+        elif not select:
+            cuts = [k for k in segment_starts(block, text, offsets) if 0 < k < len(for_nlp)]
+            pieces = list(zip([0, *cuts], [*cuts, len(for_nlp)], strict=True))
         else:
             pieces = _pieces(read.selector, block, text, for_nlp, original, offsets)
         for s, e in pieces:
@@ -216,20 +223,48 @@ def extract_mentions(
 
 
 def _pieces(selector: Selector, block: Block, text: str, for_nlp: str, original: str, offsets: list[int]):
-    """The pieces to parse; a title line with no final punctuation is a sentence of its own, not the start
-    of the body's first sentence ("Mesure 6 : Des parcours …" then "En lien avec …")."""
+    """The pieces to parse, never across a segment boundary (`segment_starts`)."""
+    cuts = [k for k in segment_starts(block, text, offsets) if 0 < k < len(for_nlp)]
+    out: list[tuple[int, int]] = []
+    for a, b in zip([0, *cuts], [*cuts, len(for_nlp)], strict=True):
+        out += [(s + a, e + a) for s, e in selector.pieces(for_nlp[a:b], original[a:b])]
+    return out
+
+
+# a line that starts with a label and its colon ("Territoire : …", "- Public visé :"): a field of its own
+_LABEL_LINE = re.compile(
+    r"\n[ \t]*(?:[-–•*·▪][ \t]+)?(?=[^\W\d_][^\W_]*(?:['’ -][^\W_]+){0,4}[ \t]*:(?:[ \t]|$))", re.M
+)
+_LABEL_START = re.compile(r"[ \t]*(?:[-–•*·▪][ \t]+)?[^\W\d_][^\W_]*(?:['’ -][^\W_]+){0,4}[ \t]*:(?:[ \t]|$)")
+# a line that ends where a name or a sentence goes on: a comma, a hyphen, a connective or an article
+_GOES_ON = re.compile(
+    r"(?:[,\-–(/]|\b(?:de|du|des|d'|la|le|les|l'|et|ou|à|au|aux|en|par|avec|pour|sur))\s*$", re.I
+)
+
+
+def segment_starts(block: Block, text: str, offsets: list[int]) -> list[int]:
+    """Where a new segment starts, in the prepared text whose `offsets` map to `text`: each line that
+    starts with a label ("Pilote : X" then "Territoire : Y": X's name stops at its line), the capitalised
+    line after a label's line ("Pilote : X" then "Le Département réserve …": no list of pilots runs on),
+    and after a title line with no final punctuation ("Mesure 6 : Des parcours …" then "En lien avec …")."""
+    starts = [m.end() for m in _LABEL_LINE.finditer(text)]
+    pos = 0
+    for line in text.split("\n"):  # after a label's line, a line that starts anew is prose, not its value
+        nxt = pos + len(line) + 1
+        if nxt < len(text) and _LABEL_START.match(line) and not _GOES_ON.search(line):
+            rest = text[nxt:].lstrip(" \t")
+            if rest[:1].isupper():
+                starts.append(nxt)
+        pos = nxt
     first = text.find("\n")
     if (
-        block.kind != "title"
-        or first < 0
-        or text[:first].rstrip()[-1:] in ".!?:;"
-        or not text[first:].strip()
+        block.kind == "title"
+        and first >= 0
+        and text[:first].rstrip()[-1:] not in ".!?:;"
+        and text[first:].strip()
     ):
-        return selector.pieces(for_nlp, original)
-    k = next((i for i, o in enumerate(offsets) if o >= first), len(for_nlp))
-    head = selector.pieces(for_nlp[:k], original[:k])
-    tail = selector.pieces(for_nlp[k:], original[k:])
-    return head + [(s + k, e + k) for s, e in tail]
+        starts.append(first)
+    return sorted({bisect.bisect_left(offsets, k) for k in starts})
 
 
 _LIST_HEAD = re.compile(r":[ \t]*\n")
@@ -328,4 +363,23 @@ def _mention(where: _Where, cand: Candidate, decision: RoleDecision, candidates:
         affiliation=where.text(affiliation),
         territory=where.text(cand.territory),
         territory_key=cand.territory_key,
+        governed=_governed(doc, decision.cue) if decision.cue else None,
     )
+
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass"})
+
+
+def _governed(doc, cue) -> str | None:
+    """The noun a verb cue is about: the noun its participle completes (« le comité de suivi, animé par X »),
+    else its subject; None for a pronoun, no subject, or a cue with no verb."""
+    verb = next((doc[i] for i in range(cue.start, cue.end) if doc[i].pos_ == "VERB"), None)
+    if verb is None:
+        return None
+    if verb.dep_.startswith("acl"):
+        noun = verb.head
+    else:
+        noun = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+    if noun is None or noun.pos_ != "NOUN" or noun.i == verb.i:
+        return None
+    return fold(noun.lemma_ or noun.text)
