@@ -31,6 +31,14 @@ SAME_ACTION_TITLE = 80
 GRAPH_WEIGHT = 4.0
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
+# each kind's weight in the graph overlap: a theme says what the action is about, a public whom it serves, a
+# dispositif only one of its means (two plans solve one problem with different dispositifs, and one dispositif
+# serves many problems). Chosen on the pairs of sets 1, 3, 4 and 5 (bench/search_eval.py, pairs recall@10
+# scope all, sets 1 / 3 / 4 / 5, set 5's strong pairs: all 1: 0.943 / 0.875 / 0.750 / 0.696, 0.762; themes
+# 1.5: 0.943 / 0.896 / 0.750 / 0.750, 0.810; themes 1.5, dispositifs 0.7: 0.955 / 0.896 / 0.750 / 0.750,
+# 0.810; dispositifs 0.6: the same; 0.8: 0.943 / 0.896 / 0.750 / 0.750; themes 2: set 4 0.700; themes 3: set 1
+# 0.920, set 4 0.675; publics 1.5: set 3 0.812); held-out set 6 is reported in bench/SEARCH_EVAL_PAIRS6.md
+KIND_WEIGHT = {"themes": 1.5, "publics": 1.0, "dispositifs": 0.7}
 # scope `all`: at most this share of the k results from the asked action's own document (the others wait
 # for the places left): a plan's own neighbours share its words and places and would fill the list
 # (bench/search_eval.py, pairs recall@10 scope all: tuning set 0.875 -> 0.932, set 3 0.688 -> 0.750, set 4
@@ -97,6 +105,7 @@ class _Facts:
     shared: dict[str, dict[str, str]]  # themes / dispositifs / publics: node -> label
     features: frozenset[str]  # the nodes of `shared`, for the overlap ranking
     strength: dict[str, float]  # feature -> its share in the overlap, (0, 1] (FEATURE_FULL_SCORE)
+    kind: dict[str, str]  # feature -> its explanation key (themes, dispositifs, publics: KIND_WEIGHT)
     places: frozenset[str]  # territories below the région level (communes, EPCI, départements, named places)
     actors: frozenset[str]  # pilots, partners and contacts that are not generic
     retold: bool  # its document is a collection of actions retold from regional plans
@@ -126,6 +135,7 @@ def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
         shared=shared,
         features=frozenset(x for labels in shared.values() for x in labels),
         strength={x: max(v, 1e-3) for x, v in strength.items()},
+        kind={x: key for key, labels in shared.items() for x in labels},
         places=frozenset(places),
         actors=frozenset(actors),
         retold=doc_kind.startswith("recueil"),
@@ -178,7 +188,7 @@ class Similar:
         for i, n in enumerate(self.actions):
             f = self.facts[n]
             for x in f.features:
-                self.weights[i, column[x]] = self.idf[x] * f.strength.get(x, 1.0)
+                self.weights[i, column[x]] = self.idf[x] * f.strength.get(x, 1.0) * KIND_WEIGHT[f.kind[x]]
         # each feature times the share of the documents (with actions) whose actions have it
         if features:
             holders = self.weights > 0
@@ -251,8 +261,8 @@ class Similar:
     def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:
         """Every other action (numbers, best first, and their scores), fused from three rankings: the best
         pair of passages (dense), the action's own words (BM25) and what the graph says they share (themes,
-        dispositifs, publics; Jaccard weighted by each feature's rarity, how much the action is about it and
-        the share of the documents that have it, `GRAPH_WEIGHT` times the others).
+        dispositifs, publics; Jaccard weighted by each feature's rarity, its kind (KIND_WEIGHT), how much the
+        action is about it and the share of the documents that have it, `GRAPH_WEIGHT` times the others).
         The dense and graph rankings are cut after their `DEPTH`-th action in `scope` (the ranks before the
         cut are those of the whole ranking)."""
         r = self.r
