@@ -11,9 +11,9 @@ bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long 
 `--set heldout4` the held-out set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where
 questions, kind `who`); `--set heldout5` the held-out set 5 bench/search_eval_heldout5.json
 (SEARCH_EVAL_HELDOUT5.md: definition questions, pairs marked `strength` strong or medium); `--set pairs6` the
-held-out pairs of set 6 bench/search_eval_pairs6.json (SEARCH_EVAL_PAIRS6.md: pairs only); any other value is a
-path to a file of the same schema. A set without pairs skips the similar-actions part, a set without questions
-(no `queries`, or none) the search part.
+held-out pairs of set 6 bench/search_eval_pairs6.json (SEARCH_EVAL_PAIRS6.md: pairs only); any other value is
+a path to a file of the same schema. A set without pairs skips the similar-actions part, a set without
+questions (no `queries`, or none) the search part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a

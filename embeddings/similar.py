@@ -260,9 +260,10 @@ class Similar:
 
     def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:
         """Every other action (numbers, best first, and their scores), fused from three rankings: the best
-        pair of passages (dense, on vectors centred on their document: `_dense_ranking`), the action's own words (BM25) and what the graph says they share (themes,
-        dispositifs, publics; Jaccard weighted by each feature's rarity, its kind (KIND_WEIGHT), how much the
-        action is about it and the share of the documents that have it, `GRAPH_WEIGHT` times the others).
+        pair of passages (dense, on vectors centred on their document: `_dense_ranking`), the action's own
+        words (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard weighted by
+        each feature's rarity, its kind (KIND_WEIGHT), how much the action is about it and the share of the
+        documents that have it, `GRAPH_WEIGHT` times the others).
         The dense and graph rankings are cut after their `DEPTH`-th action in `scope` (the ranks before the
         cut are those of the whole ranking)."""
         r = self.r

@@ -58,7 +58,9 @@ def test_the_dense_ranking_compares_vectors_centred_on_their_document(service: S
 def test_a_result_is_still_explained_by_the_raw_cosine_of_its_best_pair(service: Service) -> None:
     finder = service.search_engine.similar_finder
     raw = np.asarray(finder.r.dense.vectors, np.float64)
-    node = next(n for n in finder.actions if finder.facts[n].doc == "001_7091df44cd1e8194" and finder.items.get(n))
+    node = next(
+        n for n in finder.actions if finder.facts[n].doc == "001_7091df44cd1e8194" and finder.items.get(n)
+    )
     body = service.similar(node.removeprefix("action:"), k=5, scope="all")
     assert body["results"]
     _, best = _best_pair_ranking(finder, raw, finder.index[node])

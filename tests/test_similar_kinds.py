@@ -1,5 +1,5 @@
-"""Similar actions across plans: in the graph overlap a shared theme (what an action is about) weighs more than a
-shared public (whom it serves), and a public more than a shared dispositif (one of its means)
+"""Similar actions across plans: in the graph overlap a shared theme (what an action is about) weighs more
+than a shared public (whom it serves), and a public more than a shared dispositif (one of its means)
 (embeddings/similar.py, KIND_WEIGHT). Real encoders on two corpus documents (a plan of Pays de la Loire, the
 national booklet)."""
 
@@ -41,7 +41,9 @@ def _overlaps(finder, kind_weight: dict[str, float]) -> np.ndarray:
         raw.append(mine)
     holders = Counter(x for mine in raw for x in mine)
     plans = {finder.facts[n].doc for n in actions}
-    plans_of = {x: {finder.facts[n].doc for n, mine in zip(actions, raw, strict=True) if x in mine} for x in holders}
+    plans_of = {
+        x: {finder.facts[n].doc for n, mine in zip(actions, raw, strict=True) if x in mine} for x in holders
+    }
     weights = [
         {
             x: math.log(len(actions) / holders[x]) * share * kind_weight[kind] * len(plans_of[x]) / len(plans)
