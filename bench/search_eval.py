@@ -3,15 +3,17 @@ fusion configuration is a `Service` with its settings (weights, second encoder),
 `similar` as the API and the CLI ask them.
 
     python bench/search_eval.py [--corpus ../shared/corpus] [--data /tmp/qfq-eval] [--configs all|default]
-        [--set dev|heldout|heldout3|heldout4|heldout5|PATH]
+        [--set dev|heldout|heldout3|heldout4|heldout5|pairs6|PATH]
 
 `--set dev` (the default) is the tuning set bench/search_eval_set.json; `--set heldout` the held-out set
 bench/search_eval_heldout.json (SEARCH_EVAL_HELDOUT.md: never tune on it); `--set heldout3` the held-out set 3
 bench/search_eval_heldout3.json (SEARCH_EVAL_HELDOUT3.md: also keyword and long queries, and its own pairs);
 `--set heldout4` the held-out set 4 bench/search_eval_heldout4.json (SEARCH_EVAL_HELDOUT4.md: also who/where
 questions, kind `who`); `--set heldout5` the held-out set 5 bench/search_eval_heldout5.json
-(SEARCH_EVAL_HELDOUT5.md: definition questions, pairs marked `strength` strong or medium); any other value is
-a path to a file of the same schema. A set without pairs skips the similar-actions part.
+(SEARCH_EVAL_HELDOUT5.md: definition questions, pairs marked `strength` strong or medium); `--set pairs6` the
+held-out pairs of set 6 bench/search_eval_pairs6.json (SEARCH_EVAL_PAIRS6.md: pairs only); any other value is
+a path to a file of the same schema. A set without pairs skips the similar-actions part, a set without
+questions (no `queries`, or none) the search part.
 
 A query is answered when a result in the top 5 (hit@5, "evidence@5") is one of its relevant actions, or —
 for the questions whose answer sits outside every action (kind `outside`) — when a result's span (a
@@ -64,6 +66,7 @@ SETS = {  # --set names, in bench/
     "heldout3": "search_eval_heldout3.json",
     "heldout4": "search_eval_heldout4.json",
     "heldout5": "search_eval_heldout5.json",
+    "pairs6": "search_eval_pairs6.json",
 }
 
 
@@ -135,7 +138,9 @@ def service_for(args, reference: ReferenceData, weights: tuple) -> Service:
 
 def evaluate(args, reference, labelled: dict, names: list[str]) -> tuple[list, list, dict]:
     rows, types = [], {}
-    for name in names:
+    labelled.setdefault("queries", [])
+    labelled.setdefault("pairs", [])
+    for name in names if labelled["queries"] else ():  # a set of pairs only: no search configuration
         svc = service_for(args, reference, CONFIGS[name])
         started = time.perf_counter()
         svc.index()
@@ -241,6 +246,9 @@ def set_path(name: str) -> Path:
 
 
 def print_tables(labelled, rows, pair_rows, types) -> None:
+    if not rows:  # a set of pairs only
+        print(f"\n{len(labelled['pairs'])} pairs, no search question")
+        return print_pairs(pair_rows)
     counts = {k: sum(q["kind"] == k for q in labelled["queries"]) for k in KINDS}
     counts = {k: n for k, n in counts.items() if n or k in KINDS[:5]}  # the first five always, as before
     print(
@@ -257,6 +265,10 @@ def print_tables(labelled, rows, pair_rows, types) -> None:
     print(
         "\nresult types in the top 5 (last configuration): " + ", ".join(f"{k} {v}" for k, v in types.items())
     )
+    print_pairs(pair_rows)
+
+
+def print_pairs(pair_rows) -> None:
     if not pair_rows:
         return
     print(

@@ -31,6 +31,14 @@ SAME_ACTION_TITLE = 80
 GRAPH_WEIGHT = 4.0
 SPECIFIC_ACTOR_DEGREE = 5  # an organisation named by at most this many statements identifies an initiative
 SHARED = {"theme": "themes", "mobilises": "dispositifs", "targets": "publics"}  # edge kind -> explanation key
+# each kind's weight in the graph overlap: a theme says what the action is about, a public whom it serves, a
+# dispositif only one of its means (two plans solve one problem with different dispositifs, and one dispositif
+# serves many problems). Chosen on the pairs of sets 1, 3, 4 and 5 (bench/search_eval.py, pairs recall@10
+# scope all, sets 1 / 3 / 4 / 5, set 5's strong pairs: all 1: 0.943 / 0.875 / 0.750 / 0.696, 0.762; themes
+# 1.5: 0.943 / 0.896 / 0.750 / 0.750, 0.810; themes 1.5, dispositifs 0.7: 0.955 / 0.896 / 0.750 / 0.750,
+# 0.810; dispositifs 0.6: the same; 0.8: 0.943 / 0.896 / 0.750 / 0.750; themes 2: set 4 0.700; themes 3: set 1
+# 0.920, set 4 0.675; publics 1.5: set 3 0.812); held-out set 6 is reported in bench/SEARCH_EVAL_PAIRS6.md
+KIND_WEIGHT = {"themes": 1.5, "publics": 1.0, "dispositifs": 0.7}
 # scope `all`: at most this share of the k results from the asked action's own document (the others wait
 # for the places left): a plan's own neighbours share its words and places and would fill the list
 # (bench/search_eval.py, pairs recall@10 scope all: tuning set 0.875 -> 0.932, set 3 0.688 -> 0.750, set 4
@@ -97,6 +105,7 @@ class _Facts:
     shared: dict[str, dict[str, str]]  # themes / dispositifs / publics: node -> label
     features: frozenset[str]  # the nodes of `shared`, for the overlap ranking
     strength: dict[str, float]  # feature -> its share in the overlap, (0, 1] (FEATURE_FULL_SCORE)
+    kind: dict[str, str]  # feature -> its explanation key (themes, dispositifs, publics: KIND_WEIGHT)
     places: frozenset[str]  # territories below the région level (communes, EPCI, départements, named places)
     actors: frozenset[str]  # pilots, partners and contacts that are not generic
     retold: bool  # its document is a collection of actions retold from regional plans
@@ -126,6 +135,7 @@ def _facts(g: nx.MultiDiGraph, node: str) -> _Facts:
         shared=shared,
         features=frozenset(x for labels in shared.values() for x in labels),
         strength={x: max(v, 1e-3) for x, v in strength.items()},
+        kind={x: key for key, labels in shared.items() for x in labels},
         places=frozenset(places),
         actors=frozenset(actors),
         retold=doc_kind.startswith("recueil"),
@@ -178,7 +188,7 @@ class Similar:
         for i, n in enumerate(self.actions):
             f = self.facts[n]
             for x in f.features:
-                self.weights[i, column[x]] = self.idf[x] * f.strength.get(x, 1.0)
+                self.weights[i, column[x]] = self.idf[x] * f.strength.get(x, 1.0) * KIND_WEIGHT[f.kind[x]]
         # each feature times the share of the documents (with actions) whose actions have it
         if features:
             holders = self.weights > 0
@@ -250,9 +260,10 @@ class Similar:
 
     def ranking(self, node: str, scope: str = "all") -> tuple[np.ndarray, np.ndarray, Pairs]:
         """Every other action (numbers, best first, and their scores), fused from three rankings: the best
-        pair of passages (dense), the action's own words (BM25) and what the graph says they share (themes,
-        dispositifs, publics; Jaccard weighted by each feature's rarity, how much the action is about it and
-        the share of the documents that have it, `GRAPH_WEIGHT` times the others).
+        pair of passages (dense, on vectors centred on their document: `_dense_ranking`), the action's own
+        words (BM25) and what the graph says they share (themes, dispositifs, publics; Jaccard weighted by
+        each feature's rarity, its kind (KIND_WEIGHT), how much the action is about it and the share of the
+        documents that have it, `GRAPH_WEIGHT` times the others).
         The dense and graph rankings are cut after their `DEPTH`-th action in `scope` (the ranks before the
         cut are those of the whole ranking)."""
         r = self.r
@@ -262,13 +273,13 @@ class Similar:
         me = self.index[node]
         in_scope = self._scope_mask(me, scope)
         best_for = self._best_pairs(own, me)
-        order = np.argsort(-best_for.cosine, kind="stable")
-        order = _cut(order, in_scope[best_for.action[order]])
+        dense = self._dense_ranking(own, me)
+        dense = _cut(dense, in_scope[dense])
         words = self._words(own, me)
         allowed = np.delete(self.positions, np.flatnonzero(np.isin(self.positions, own)))
         keyword = [pos for pos, _ in r.keyword_ranking(words, allowed, DEPTH)]
         rankings = [
-            (1.0, best_for.action[order]),
+            (1.0, dense),
             (1.0, self._chunk_action[np.asarray(keyword, np.int64)]),
             (GRAPH_WEIGHT, self._graph_ranking(me, in_scope)),
         ]
@@ -378,6 +389,42 @@ class Similar:
         first, group = first[mask], group[mask]
         own_arr = np.asarray(own, np.int64)
         return Pairs(self.held[group], best[first], own_arr[rows[first]], self.positions[first], self.index)
+
+    def _dense_ranking(self, own: list[int], me: int) -> np.ndarray:
+        """The other actions with chunks (numbers), by their best pair of passages with the action's own, best
+        first, ties in the order of the actions' chunks: cosines of vectors centred on their document (see
+        `_centred_vectors`). The raw cosines of `_best_pairs` tell a retelling and explain a result."""
+        centred, row = self._centred_vectors
+        sims = (centred @ centred[row[np.asarray(own, np.int64)]].T).max(axis=1)
+        top = np.maximum.reduceat(sims, self.starts)
+        order = self.held[np.argsort(-top, kind="stable")]
+        return order[order != me]
+
+    @property
+    def _centred_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The action chunks' vectors (as `positions`) minus the mean vector of all the chunks of their
+        document — its actions and its passages — normalised again, and each chunk position's row there (-1:
+        not an action's chunk). What every passage of a plan shares (its style, its programme, its region's
+        words) then ties no two of its actions, and two plans' actions meet on what they each say
+        (bench/search_eval.py, pairs recall@10 scope all, sets 1 / 3 / 4 / 5, set 5's strong pairs, with the
+        kind weights: raw cosines 0.955 / 0.896 / 0.750 / 0.750, 0.810; centred 0.955 / 0.896 / 0.775 /
+        0.750, 0.833; half the mean: 0.955 / 0.875 / 0.725 / 0.750, 0.810; the mean of the action chunks
+        only: 0.955 / 0.875 / 0.725 / 0.696, 0.810)."""
+        found = self.__dict__.get("_vectors_centred")
+        if found is None:
+            vectors = np.asarray(self.r.dense.vectors, np.float64)
+            docs: dict[str | None, int] = {}
+            code = np.array([docs.setdefault(c.doc, len(docs)) for c in self.r.chunks], np.int64)
+            sums = np.zeros((max(1, len(docs)), vectors.shape[1]))
+            np.add.at(sums, code, vectors)
+            means = sums / np.maximum(np.bincount(code, minlength=len(sums)), 1)[:, None]
+            centred = vectors[self.positions] - means[code[self.positions]]
+            norms = np.linalg.norm(centred, axis=1, keepdims=True)
+            centred = np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 0)
+            row = np.full(len(self.r.chunks), -1, np.int64)
+            row[self.positions] = np.arange(len(self.positions))
+            found = self.__dict__["_vectors_centred"] = (np.ascontiguousarray(centred, np.float32), row)
+        return found
 
     @property
     def _action_vectors(self) -> np.ndarray:

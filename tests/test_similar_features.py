@@ -14,7 +14,7 @@ import pytest
 
 from api.service import Service
 from embeddings.french import tokens
-from embeddings.similar import FEATURE_FULL_SCORE
+from embeddings.similar import FEATURE_FULL_SCORE, KIND_WEIGHT, SHARED
 
 PLAN, BOOKLET = "001_7091df44cd1e8194", "002_60c96a901df60f3b"
 
@@ -40,8 +40,10 @@ def test_a_feature_weighs_by_the_actions_score_and_the_plans_that_have_it(engine
             score = e.get("score")
             share = 1.0 if score is None else min(score, FEATURE_FULL_SCORE) / FEATURE_FULL_SCORE
             weight = finder.weights[i, finder.column[feature]]
-            # the rarer among the actions, the more the action is about it, the more plans have it
-            expected = finder.idf[feature] * share * len(held[feature]) / len(plans)
+            # the rarer among the actions, the more the action is about it, the more plans have it (and
+            # its kind: tests/test_similar_kinds.py)
+            kind = KIND_WEIGHT[SHARED[e["kind"]]]
+            expected = finder.idf[feature] * share * kind * len(held[feature]) / len(plans)
             assert weight == pytest.approx(expected, abs=1e-3), (node, feature)
             checked["one plan" if len(held[feature]) == 1 else "both"] += 1
             checked["in passing" if share < 1 else "in full"] += 1
