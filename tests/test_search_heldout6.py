@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from api.service import Service
-from api.settings import Settings
 from embeddings.expansion import Expander
 from embeddings.french import tokens
 from embeddings.search import asked_words, spells_out
+from tests.test_search_passages import plan_service
 
 
 @pytest.fixture(scope="module")
@@ -106,14 +106,7 @@ def test_a_passage_spells_out_an_acronym_inline(text: str, spelt: bool) -> None:
 
 @pytest.fixture(scope="module")
 def inline(tmp_path_factory: pytest.TempPathFactory, reference, vector_cache: Path) -> Service:
-    root = tmp_path_factory.mktemp("inline")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "plan.md").write_text(INLINE, encoding="utf-8")
-    settings = Settings(
-        data=root / "data", corpus=[root / "corpus"], vector_cache=vector_cache, warm_up=False
-    )
-    svc = Service(settings, reference=reference)
-    assert svc.build().errors == 0
+    svc = plan_service(tmp_path_factory.mktemp("inline"), INLINE, reference, vector_cache)
     yield svc
     svc.close()
 
