@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from api.service import Service
-from api.settings import Settings
 from embeddings.french import tokens
 from embeddings.search import definition_asked
-from tests.test_search_passages import DEFINED
+from tests.test_search_passages import DEFINED, plan_service
 
 
 @pytest.mark.parametrize(
@@ -37,14 +36,7 @@ def test_the_phrases_that_ask_what_a_word_means(query: str, asked: bool) -> None
 
 @pytest.fixture(scope="module")
 def defined(tmp_path_factory: pytest.TempPathFactory, reference, vector_cache: Path) -> Service:
-    root = tmp_path_factory.mktemp("definitions")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "plan.md").write_text(DEFINED, encoding="utf-8")
-    settings = Settings(
-        data=root / "data", corpus=[root / "corpus"], vector_cache=vector_cache, warm_up=False
-    )
-    svc = Service(settings, reference=reference)
-    assert svc.build().errors == 0
+    svc = plan_service(tmp_path_factory.mktemp("definitions"), DEFINED, reference, vector_cache)
     yield svc
     svc.close()
 

@@ -206,6 +206,18 @@ def test_a_changed_document_encodes_only_its_own_chunks(
     svc.close()
 
 
+def plan_service(root: Path, text: str, reference, vector_cache: Path) -> Service:
+    """A built service over one plan written in `root`/corpus/plan.md (the caller closes it)."""
+    (root / "corpus").mkdir()
+    (root / "corpus" / "plan.md").write_text(text, encoding="utf-8")
+    settings = Settings(
+        data=root / "data", corpus=[root / "corpus"], vector_cache=vector_cache, warm_up=False
+    )
+    svc = Service(settings, reference=reference)
+    assert svc.build().errors == 0
+    return svc
+
+
 DEFINED = """# Plan local pour l'emploi 2026-2028
 
 ## Fiche action n° 1 : Accompagnement renforcé des participants du PLIE
