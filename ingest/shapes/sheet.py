@@ -26,7 +26,7 @@ from ingest.places import places_in_field, places_in_title
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
 from ingest.shapes.fiche import REQUIRED
-from ingest.shapes.outline_words import classify
+from ingest.shapes.outline_words import classify, structure
 from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
@@ -294,6 +294,9 @@ class RecordBuilder:
             if len([c for c in row.row.cells if c.strip()]) > 1:
                 self.warnings.append(f"ligne {row.row.number} : aucun titre d'action, ligne ignorée")
             return
+        if _total_row(row, title or sub):
+            self.warnings.append(f"ligne {row.row.number} : ligne de total « {title or sub} », ligne ignorée")
+            return
         key = (levels, fold(title or sub))
         parent = self.by_key.get(key) if title else self._titled_above(levels)
         if parent is None:
@@ -404,6 +407,15 @@ class RecordBuilder:
         end = max(parent.provenance.line_end, line)
         parent.provenance = self.ctx.provenance(start, end)
         parent.fields_missing = _missing(parent)
+
+
+def _total_row(row: _Row, title: str) -> bool:
+    """A row that sums up the rows above it: its title cell a total word (structure.toml ``total_rows``:
+    « Total », « Total du programme », « Sous-total »), no ref, no pilot and no partner."""
+    key = fold(title).strip(" :.")
+    if not any(key == w or key.startswith(w + " ") for w in structure().total_rows):
+        return False
+    return not row.values("ref", "pilots", "partners")
 
 
 def _missing(action: ActionRecord) -> list[str]:
