@@ -41,6 +41,13 @@ def _after_sentence(lines: list[str], i: int, s: Structure) -> bool:
     return h.role == "unit" and bool(h.number) and bool(h.title)
 
 
+def _above_fields(nxt: str, lexicon: Lexicon) -> bool:
+    """The next line is a table row whose first cell is a known label (the line is a fiche table's title
+    row, whatever word names it)."""
+    label = nxt.partition("\t")[0].strip(" *_:")
+    return "\t" in nxt and bool(label) and lexicon.match(label, prefix=False) is not None
+
+
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
     return bool(text) and len(text) <= MAX_HEADING and "\t" not in raw and not s.toc.search(raw)
 
@@ -188,6 +195,8 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
             numbered = (
                 h.role == "numbered" and not nxt and _parts(h.number) == 1 and h.number.endswith((".", ")"))
             )
+            if h.role == "level" and h.number and h.title and _above_fields(nxt, lexicon):
+                h.role, h.kind = "unit", None  # « Engagement 1.1 – … » the title row of its fiche table
             if (h.role in ("unit", "sub", "code") or numbered) and h.title and not text.endswith("."):
                 h.line, h.depth = i + 1, last_hash + 1
                 out.append(h)
