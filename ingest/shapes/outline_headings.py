@@ -42,10 +42,12 @@ def _after_sentence(lines: list[str], i: int, s: Structure) -> bool:
 
 
 def _above_fields(nxt: str, lexicon: Lexicon) -> bool:
-    """The next line is a table row whose first cell is a known label (the line is a fiche table's title
-    row, whatever word names it)."""
-    label = nxt.partition("\t")[0].strip(" *_:")
-    return "\t" in nxt and bool(label) and lexicon.match(label, prefix=False) is not None
+    """The next line is a table row whose first cell is a known label, not a header row of labels (the
+    line is a fiche table's title row, whatever word names it; above a header row, a list of actions)."""
+    cells = [c.strip(" *_:") for c in nxt.split("\t")]
+    if len(cells) < 2 or not cells[0] or lexicon.match(cells[0], prefix=False) is None:
+        return False
+    return not all(c and lexicon.match(c, prefix=False) for c in cells)  # a header row heads a list
 
 
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
