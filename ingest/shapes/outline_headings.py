@@ -287,7 +287,8 @@ def _promote(live: list[Heading], s: Structure) -> None:
 
 
 def _lettered(h: Heading) -> bool:
-    """A heading numbered by its numbered parent's number and a lower-case letter (« A.1.a » under « A.1 »)."""
+    """A heading numbered by its numbered parent's number and a lower-case letter (« A.1.a » under
+    « A.1 »)."""
     if h.parent is None or h.parent.role != "numbered" or not h.parent.number:
         return False
     stem = re.escape(h.parent.number.rstrip(".)"))
