@@ -78,3 +78,13 @@ def test_windows_1252_csv_with_a_title_row_and_a_total_row(parsed) -> None:
     logistique = action_titled(parsed, "emploi.csv", "Réunir les employeurs")
     assert logistique.title.endswith("main-d’œuvre") and logistique.budget == "3 500 €"
     assert any("Total du programme" in w for w in doc.warnings)
+
+
+def test_lettered_grouping_cells_give_their_letters_as_refs(parsed) -> None:
+    """Grouping cells « A – Titre » and « A.1 – Titre »: the letter and the number are the levels' refs,
+    the rest their titles."""
+    barometre = action_titled(parsed, "emploi.csv", "Publier un baromètre")
+    assert [(lv.ref, lv.title) for lv in barometre.levels] == [
+        ("A", "Anticiper les mutations économiques"),
+        ("A.1", "Observer les besoins en compétences"),
+    ]

@@ -33,7 +33,8 @@ PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
 _OPERATOR = "opérateur"  # the role labels.toml notes on operators (pilots when no pilot is named)
 _LEVEL_REF = re.compile(
-    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))(?:\s*[.)\-:–])?\s+(\S.*)$"
+    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Z](?:\.\d+)+(?:\.[a-z])?|[A-Za-z](?=[.)])|[A-Z](?=\s+[\-–—:]\s))"
+    r"(?:\s*[.)\-:–—])?\s+(\S.*)$"
 )
 _CURRENCY = re.compile(r"(k€|m€|€)\s*(ht|ttc)?", re.I)
 _NUMBER = re.compile(r"^-?\d[\d  .,]*$")
@@ -124,8 +125,8 @@ def infer_columns(columns: list[_Column], sheet: Sheet, lexicon: Lexicon) -> lis
 
 
 def _level(column: _Column, value: str) -> Level:
-    """A grouping cell: "1.2 Titre" (its number as the ref), "Objectif 2 – Titre" (its word and number as
-    the ref), else the text as the title."""
+    """A grouping cell: "1.2 Titre", "A.1 – Titre", "A – Titre" (its number or letter as the ref),
+    "Objectif 2 – Titre" (its word and number as the ref), else the text as the title."""
     text = collapse(value)
     m = _LEVEL_REF.match(text)
     if m:
