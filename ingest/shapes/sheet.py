@@ -33,7 +33,8 @@ PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
 _OPERATOR = "opérateur"  # the role labels.toml notes on operators (pilots when no pilot is named)
 _LEVEL_REF = re.compile(
-    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Z](?:\.\d+)+(?:\.[a-z])?|[A-Za-z](?=[.)])|[A-Z](?=\s+[\-–—:]\s))"
+    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Z](?:\.\d+)+(?:\.[a-z])?|[A-Za-z](?=[.)])"
+    r"|[A-Z](?=\s+[\-–—:]\s))"
     r"(?:\s*[.)\-:–—])?\s+(\S.*)$"
 )
 _CURRENCY = re.compile(r"(k€|m€|€)\s*(ht|ttc)?", re.I)
