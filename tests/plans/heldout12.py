@@ -17,7 +17,11 @@ layouts none of the earlier sets has:
 - ``emploi.csv``: a maison de l'emploi's action plan as CSV in Windows-1252 (’ œ € are bytes 0x92 0x9C
   0x80, outside Latin-1), semicolons, a title on row 1, an empty row 2, the header on row 3 (its
   « Libellé de l’action » with a curly apostrophe), lettered grouping columns Chantier / Levier on every
-  row, a « Total » row at the bottom.
+  row, a « Total » row at the bottom;
+- ``jeunes.txt`` (added after the first four were measured and fixed, written before any run of its own): a
+  feuille de route pour l'insertion des jeunes as plain text, « CHANTIER n — » / « Engagement n.m — » /
+  « Levier n.m.p — » where every word names a grouping level and the deepest are the units, fields with
+  synonyms right below the Levier line.
 """
 
 from __future__ import annotations
@@ -196,6 +200,7 @@ SPECS: dict[str, Callable[[Path], object]] = {
     "ess.docx": lambda path: render_merged_nested_docx(plan("ess"), path),
     "cprdfop.html": _copy("cprdfop.html"),
     "emploi.csv": render_emploi_csv,
+    "jeunes.txt": _copy("jeunes.txt"),
 }
 
 
