@@ -13,10 +13,11 @@ sixth (heldout6.toml, written the same way after the fifth was spent, since used
 seventh (heldout7.toml, written the same way after the sixth was spent, since used for fixes), the
 eighth (heldout8.toml, written the same way after the seventh was spent, since used for fixes) and the
 ninth (heldout9.toml, written the same way after the eighth was spent), the tenth (heldout10.toml,
-written in parallel with the ninth, also after the eighth was spent) and the eleventh (heldout11.toml,
-written the same way after the tenth was spent).
+written in parallel with the ninth, also after the eighth was spent), the eleventh (heldout11.toml,
+written the same way after the tenth was spent) and the twelfth (heldout12.toml, written the same way
+after the eleventh was spent).
 
-    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout11|all]
+    PYTHONPATH=$PWD .venv/bin/python bench/structure.py [--out DIR] [--set dev|heldout|...|heldout12|all]
 
 Issue 9's target on real plans: >= 90 % of actions found with the right title, <= 10 % spurious.
 """
@@ -50,6 +51,7 @@ from tests.plans import (  # noqa: E402
     heldout9,
     heldout10,
     heldout11,
+    heldout12,
 )
 from tests.plans.scoring import PR, action_view, score_rows  # noqa: E402
 
@@ -65,6 +67,7 @@ HELD_OUT = {
     "heldout9": ("ninth held-out set", heldout9),
     "heldout10": ("tenth held-out set", heldout10),
     "heldout11": ("eleventh held-out set", heldout11),
+    "heldout12": ("twelfth held-out set", heldout12),
 }
 FIELDS = (
     "pilots",

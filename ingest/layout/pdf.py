@@ -226,6 +226,36 @@ def _same_table(last: Block | None, block: Block) -> bool:
     )
 
 
+def _repeated_head(heads: tuple[Block, ...], last: Block | None, block: Block) -> bool:
+    """The first row of a page that repeats a first row of the table the previous page ended with (its
+    header row, or the title row spanning its columns, drawn again on each page the table runs over): not
+    a row of its own."""
+    return (
+        last is not None
+        and last.kind == TABLE_ROW
+        and block.kind == TABLE_ROW
+        and block.page != last.page
+        and any(h is not last and block.text.strip() == h.text.strip() for h in heads)
+    )
+
+
+def _table_heads(body: list[Block], heads: tuple[Block, ...], last: Block | None) -> tuple[Block, ...]:
+    """The first rows of the table the page's body ends in: the first row of its run of rows, and the last
+    row spanning the columns above wider rows (one table drawn right after another reads as one run); the
+    previous page's when the page's rows go on with it; () when the body ends outside a table."""
+    if last is None or last.kind != TABLE_ROW or not body or body[0].kind != TABLE_ROW:
+        heads = ()
+    for k, block in enumerate(body):
+        before = body[k - 1] if k else last
+        if block.kind != TABLE_ROW:
+            heads = ()
+        elif not heads or before is None or before.kind != TABLE_ROW:
+            heads = (block,)
+        elif len(before.cells) < len(block.cells) and before is not heads[-1]:
+            heads = (heads[0], before)
+    return heads
+
+
 def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
     """The pages' blocks in reading order. A side panel drawn the same on every page is read once. A table
     that goes on over a page break is read in one piece: what ends the page after its rows (side panels,
@@ -234,14 +264,18 @@ def _assemble(pages: list[_Page], style: PageStyle) -> list[Block]:
     last_body: Block | None = None
     carry: list[Block] = []
     panel_texts: set[tuple[str, ...]] = set()
+    table_heads: tuple[Block, ...] = ()  # the first rows of the table the body read last ends in
     for page in pages:
         heads, body, panels, feet = _page_blocks(page, style)
         texts = tuple(p.text for p in panels)
         if panels and texts in panel_texts:
             panels = []  # page furniture: the same panel as on an earlier page
         panel_texts.add(texts)
+        if body and _repeated_head(table_heads, last_body, body[0]):
+            body.pop(0)  # the table's first row drawn again at the top of the page (repeatRows)
         if body and last_body is not None and _continues(last_body, body[0]):
             _merge_row(last_body, body.pop(0), style)
+        table_heads = _table_heads(body, table_heads, last_body)
         body = _merge_continued(body, last_body, style)
         for k, block in enumerate(body):
             block.order = k

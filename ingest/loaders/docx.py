@@ -225,11 +225,33 @@ def _paragraph(paragraph: Paragraph, out: _Blocks) -> None:
 def _cell_text(tc: Any, parent: Any) -> str:
     """A cell's paragraphs (nested tables included) and the lines of each (w:br); several ones are wrapped
     in <p>...</p>."""
-    lines = [line for p in tc.iter(qn("w:p")) for line in Paragraph(p, parent).text.split("\n")]
+    lines: list[str] = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:tbl"):
+            lines += _nested_rows(child, parent)
+        else:
+            lines += [line for p in child.iter(qn("w:p")) for line in Paragraph(p, parent).text.split("\n")]
     texts = [text for text in map(collapse_ascii_spaces, lines) if text]  # a line break parts values
     if len(texts) == 1:
         return texts[0]
     return " ".join(f"<p>{text}</p>" for text in texts)
+
+
+def _nested_rows(tbl: Any, parent: Any) -> list[str]:
+    """A table nested in a cell (« Structure | Rôle », a row per partner), one line per row: its first
+    cell, the others in parentheses (« France Active (expertise financière) »); a first row of short
+    words above other rows is the nested table's header, not a value."""
+    rows = [[_cell_text(tc, parent) for tc in tr.tc_lst] for tr in tbl.tr_lst]
+    rows = [[c for c in row if c] for row in rows]
+    rows = [row for row in rows if row]
+    head = rows[0] if rows else []
+    if (
+        len(rows) >= 2
+        and len(head) >= 2
+        and all(len(c.split()) <= 3 and not any(ch.isdigit() for ch in c) for c in head)
+    ):
+        rows = rows[1:]
+    return [row[0] + (f" ({', '.join(row[1:])})" if len(row) > 1 else "") for row in rows]
 
 
 def _table(tbl: Any, parent: Any) -> list[str]:

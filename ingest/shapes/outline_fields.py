@@ -19,6 +19,18 @@ MIN_HEADER_CELLS = 3  # a table row of this many known labels heads the values o
 _RUN_IN = re.compile(r"^(?:\*\*|__)?\s*([^:*_\t]{1,80}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\S.*)$")
 
 
+def _captioned(cells: list[str], lexicon: Lexicon) -> bool:
+    """A row of three cells: a caption merged down over several rows (empty below its first row), then a
+    known label, then its value: the label and value are the field, the caption none."""
+    return (
+        len(cells) == 3
+        and bool(cells[1] and cells[2])
+        and len(cells[1].split()) <= 4
+        and lexicon.match(cells[1].strip(" *_:"), prefix=False) is not None
+        and len(cells[0].split()) <= 3
+    )
+
+
 @dataclass
 class Body:
     pairs: list[tuple[str, str, int]] = field(default_factory=list)  # (label, value, line)
@@ -151,6 +163,9 @@ class Reader:
             for label, value in zip(header, cells, strict=True):
                 if value:
                     self._pair(body, label, value, n)
+            return True
+        if _captioned(cells, self.lexicon):  # « Moyens | Budget | 75 000 € », « | Calendrier | 2026 »
+            self._pair(body, cells[1], cells[2], n)
             return True
         if not cells[0] and any(cells[1:]):
             body.extend_last(" ".join(c for c in cells[1:] if c))

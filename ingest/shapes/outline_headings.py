@@ -41,6 +41,15 @@ def _after_sentence(lines: list[str], i: int, s: Structure) -> bool:
     return h.role == "unit" and bool(h.number) and bool(h.title)
 
 
+def _above_fields(nxt: str, lexicon: Lexicon) -> bool:
+    """The next line is a table row whose first cell is a known label, not a header row of labels (the
+    line is a fiche table's title row, whatever word names it; above a header row, a list of actions)."""
+    cells = [c.strip(" *_:") for c in nxt.split("\t")]
+    if len(cells) < 2 or not cells[0] or lexicon.match(cells[0], prefix=False) is None:
+        return False
+    return not all(c and lexicon.match(c, prefix=False) for c in cells)  # a header row heads a list
+
+
 def _is_candidate(text: str, raw: str, s: Structure) -> bool:
     return bool(text) and len(text) <= MAX_HEADING and "\t" not in raw and not s.toc.search(raw)
 
@@ -188,6 +197,8 @@ def headings(ctx: Context, lexicon: Lexicon) -> list[Heading]:
             numbered = (
                 h.role == "numbered" and not nxt and _parts(h.number) == 1 and h.number.endswith((".", ")"))
             )
+            if h.role == "level" and h.number and h.title and _above_fields(nxt, lexicon):
+                h.role, h.kind = "unit", None  # « Engagement 1.1 – … » the title row of its fiche table
             if (h.role in ("unit", "sub", "code") or numbered) and h.title and not text.endswith("."):
                 h.line, h.depth = i + 1, last_hash + 1
                 out.append(h)
@@ -254,6 +265,8 @@ def _promote(live: list[Heading], s: Structure) -> None:
     numbered = [h for h in live if h.role == "numbered"]
     leaves = [h for h in numbered if not any(c.role == "numbered" for c in h.children)]
     parts = [_parts(h.number) for h in leaves]
+    if parts and _lettered_steps(numbered, leaves, max(parts), s):
+        return
     if parts and parts.count(max(parts)) >= s.min_bare_units and max(parts) > 1:
         for h in leaves:
             if _parts(h.number) == max(parts):
@@ -271,6 +284,32 @@ def _promote(live: list[Heading], s: Structure) -> None:
     if len(listed) >= s.min_bare_units and len(listed) == len(leaves):
         for h in listed:
             h.role = "unit"
+
+
+def _lettered(h: Heading) -> bool:
+    """A heading numbered by its numbered parent's number and a lower-case letter (« A.1.a » under
+    « A.1 »)."""
+    if h.parent is None or h.parent.role != "numbered" or not h.parent.number:
+        return False
+    stem = re.escape(h.parent.number.rstrip(".)"))
+    return re.fullmatch(rf"{stem}\s*[.\-]?\s*[a-z][.)]?", h.number or "") is not None
+
+
+def _lettered_steps(numbered: list[Heading], leaves: list[Heading], deepest: int, s: Structure) -> bool:
+    """The deepest bare-numbered headings all lettered under their parent (« A.1.a », « A.1.b » under
+    « A.1 »), while headings of the parent's depth with no heading below have text of their own (« A.2 »):
+    the parents' depth is the units', the lettered headings their steps. True when it decided."""
+    lowest = [h for h in leaves if _parts(h.number) == deepest]
+    if deepest < 2 or not all(_lettered(h) for h in lowest):
+        return False
+    units = [h for h in numbered if _parts(h.number) == deepest - 1]
+    if len(units) < s.min_bare_units or not any(h in leaves and h.end > h.line for h in units):
+        return False
+    for h in units:
+        h.role = "unit"
+    for h in lowest:
+        h.role = "sub"
+    return True
 
 
 def promote_bare_levels(found: list[Heading], s: Structure) -> None:

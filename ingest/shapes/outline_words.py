@@ -34,6 +34,7 @@ class Structure:
     breadcrumb: re.Pattern  # the separator of a breadcrumb line ("Engagement 1 > Fiche 1.2")
     table_header_values: frozenset[str]  # folded value cells of a table's header row ("contenu")
     summary_sheets: tuple[str, ...] = ()  # folded names of a workbook's summary sheets ("synthèse")
+    total_rows: tuple[str, ...] = ()  # folded title cells of a spreadsheet's total rows ("total")
 
 
 @functools.cache
@@ -66,6 +67,7 @@ def structure() -> Structure:
         breadcrumb=re.compile(data["layout"]["breadcrumb"]),
         table_header_values=frozenset(fold(w) for w in data["layout"]["table_header_values"]),
         summary_sheets=tuple(fold(w) for w in data["layout"].get("summary_sheets", [])),
+        total_rows=tuple(fold(w) for w in data["layout"].get("total_rows", [])),
     )
 
 

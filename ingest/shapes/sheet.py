@@ -26,14 +26,16 @@ from ingest.places import places_in_field, places_in_title
 from ingest.records import ActionRecord, Level, OrgMention, Person, Sheet, SheetRow, TerritoryMention
 from ingest.shapes.context import Context
 from ingest.shapes.fiche import REQUIRED
-from ingest.shapes.outline_words import classify
+from ingest.shapes.outline_words import classify, structure
 from ingest.text import collapse, fold
 
 PLACE_RECORDS = ("perimeter", "commune", "insee", "epci", "siren")
 SUB_NOTE = "sous-action"
 _OPERATOR = "opérateur"  # the role labels.toml notes on operators (pilots when no pilot is named)
 _LEVEL_REF = re.compile(
-    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Za-z](?=[.)]))(?:\s*[.)\-:–])?\s+(\S.*)$"
+    r"^(\d+(?:[.\-]\d+)*|[IVXLC]+(?=[.)\-: ])|[A-Z](?:\.\d+)+(?:\.[a-z])?|[A-Za-z](?=[.)])"
+    r"|[A-Z](?=\s+[\-–—:]\s))"
+    r"(?:\s*[.)\-:–—])?\s+(\S.*)$"
 )
 _CURRENCY = re.compile(r"(k€|m€|€)\s*(ht|ttc)?", re.I)
 _NUMBER = re.compile(r"^-?\d[\d  .,]*$")
@@ -124,8 +126,8 @@ def infer_columns(columns: list[_Column], sheet: Sheet, lexicon: Lexicon) -> lis
 
 
 def _level(column: _Column, value: str) -> Level:
-    """A grouping cell: "1.2 Titre" (its number as the ref), "Objectif 2 – Titre" (its word and number as
-    the ref), else the text as the title."""
+    """A grouping cell: "1.2 Titre", "A.1 – Titre", "A – Titre" (its number or letter as the ref),
+    "Objectif 2 – Titre" (its word and number as the ref), else the text as the title."""
     text = collapse(value)
     m = _LEVEL_REF.match(text)
     if m:
@@ -294,6 +296,9 @@ class RecordBuilder:
             if len([c for c in row.row.cells if c.strip()]) > 1:
                 self.warnings.append(f"ligne {row.row.number} : aucun titre d'action, ligne ignorée")
             return
+        if _total_row(row, title or sub):
+            self.warnings.append(f"ligne {row.row.number} : ligne de total « {title or sub} », ligne ignorée")
+            return
         key = (levels, fold(title or sub))
         parent = self.by_key.get(key) if title else self._titled_above(levels)
         if parent is None:
@@ -404,6 +409,15 @@ class RecordBuilder:
         end = max(parent.provenance.line_end, line)
         parent.provenance = self.ctx.provenance(start, end)
         parent.fields_missing = _missing(parent)
+
+
+def _total_row(row: _Row, title: str) -> bool:
+    """A row that sums up the rows above it: its title cell a total word (structure.toml ``total_rows``:
+    « Total », « Total du programme », « Sous-total »), no ref, no pilot and no partner."""
+    key = fold(title).strip(" :.")
+    if not any(key == w or key.startswith(w + " ") for w in structure().total_rows):
+        return False
+    return not row.values("ref", "pilots", "partners")
 
 
 def _missing(action: ActionRecord) -> list[str]:
