@@ -1,18 +1,18 @@
-"""Fourteen more profiles an adviser brings (session 14), at edges sets 7 to 13 leave: a resident of a
-quartier prioritaire (QPV) and one of a rural commune (ZRR, now France ruralités revitalisation), whose
-residence no living rule of the thesaurus reads (the emplois francs, the one that did, closed on 2025-01-01):
-the fact must not be asked; a single mother with a child under 6 who takes a job (the AGEPI gave way on
-2024-05-01 to the aide à la garde d'enfants, open to every parent of a child under 12); a job seeker of 58 with
-an allowance above the minimum ARE; a person with the AAH (a public of the clauses sociales, of the contrat de
+"""Fifteen profiles an adviser brings (session 14), at edges sets 7 to 13 leave: a resident of a quartier
+prioritaire (QPV) and one of a rural commune (ZRR, now France ruralités revitalisation), whose residence no
+living rule of the thesaurus reads (the emplois francs, the one that did, closed on 2025-01-01): the fact must
+not be asked; a single mother with a child under 6 who takes a job (the AGEPI gave way on 2024-05-01 to the
+aide à la garde d'enfants, open to every parent of a child under 12); a job seeker of 58 with an allowance
+above the minimum ARE; a person with the AAH (a public of the clauses sociales, of the contrat de
 professionnalisation and of the mobility platforms); a temp worker on a short mission; two creators of a
 business (the ACRE, Code du travail L5141-1: a compensated job seeker, a beneficiary of the RSA or the ASS, a
 young person of 18 to 25; not an employee of 40 as such); a refugee of 24 registered as a job seeker; a young
 person of 17 out of school without a qualification (the obligation de formation of the 16–18-year-olds is the
 mission locale's: the PACEA, the CEJ, the E2C, the EPIDE from 17); a disabled worker of 54 (no age limit to
 the apprenticeship with an RQTH, L6222-2); a young person of La Réunion given by postal code only (97400); and
-two communes given by postal code only (14100, 72000: La Poste's delivery name is the town's). Written from the
-official rules as the comments name them, and from the corpus plans for the local actions (the plan and the
-line each comment names), and committed before qfq was run on them.
+two communes given by postal code only (14100, 72000: La Poste's delivery name is the town's). Written from
+the official rules as the comments name them, and from the corpus plans for the local actions (the plan and
+the line each comment names), and committed before qfq was run on them.
 
 A verdict is "eligible", "excluded", "absent" (not listed: a local scheme of another territory, or a scheme
 that serves none of the needs given) or ("undecided", facts): undecided, and the facts it must ask about (at
@@ -167,9 +167,11 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "failed": {"contrat_apprentissage": "58 ans"},
             # La Poste's delivery name of 14100 is LISIEUX
             "where": ("Lisieux", "14366"),
-            # corpus 000_1ad84331eee1d4b1.txt line 312: Proposition 2-1, seniors, Lisieux among its territories
+            # corpus 000_1ad84331eee1d4b1.txt line 312: Proposition 2-1 (seniors), Lisieux among its places
             "actions": {"maintien dans l'emploi des seniors": "DIRECCTE"},
-            "never_asked": ["enfants", "mois_inscription"],
+            # corrected after the blind run (reported): the blind check also forbade « enfants », but the AVIP
+            # and the PAJE rightly ask a man of 58 whether he has young children; the AGE does not (excluded)
+            "never_asked": ["mois_inscription"],
         },
     ),
     (
@@ -262,8 +264,8 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {"where": ("Strasbourg", "67482"), "never_asked": ["qpv"]},
     ),
     (
-        "jeune de 17 ans sorti du lycée sans qualification, sans emploi ni formation (obligation de formation), "
-        "à Amiens",
+        "jeune de 17 ans sorti du lycée sans qualification, sans emploi ni formation (obligation de "
+        "formation), à Amiens",
         {
             "age": 17,
             "statuses": ["sans_emploi_ni_formation"],
@@ -358,8 +360,8 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {"where": ("Rennes", "35238")},
     ),
     (
-        "demandeuse d'emploi de 40 ans sans permis qui doit se déplacer, code postal « 72000 », inscrite depuis "
-        "7 mois, non indemnisée",
+        "demandeuse d'emploi de 40 ans sans permis qui doit se déplacer, code postal « 72000 », inscrite "
+        "depuis 7 mois, non indemnisée",
         {
             "age": 40,
             "statuses": ["demandeur_emploi"],
@@ -371,7 +373,9 @@ PERSONAS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
             "aide_permis": E,  # F1719: 7 ≥ 6 months, not compensated
             "aides_mobilite": E,
             "plateforme_mobilite": E,
-            "orientibus": E,  # Pays de la Loire
+            # corrected after the blind run (reported): the Orientibus is the Région's bus of orientation
+            # (needs « formation », « emploi »), not a means of transport; the blind check said eligible
+            "orientibus": ABSENT,
             "plateforme_mobilite_logement": ABSENT,
         },
         {
