@@ -17,6 +17,7 @@ from graph.dispositifs import Dispositif
 from graph.match_actions import MatchActions
 from graph.profile import ProfileTerms
 from graph.queries import Queries
+from graph.territory_data import Place
 from graph.vocabularies import Vocabularies
 from ingest.errors import InputError
 from ingest.text import place_key
@@ -88,6 +89,7 @@ class _Where:
 
 _LONGER_SHOWN = 4  # the longer names an ambiguous short name lists, the most populous first
 _DEP_HINT = re.compile(r"(.*?\S)\s*\((\d{2}|2[ABab]|9[78]\d)\)\s*")  # « Évry (91) »: chosen
+_FIVE_DIGITS = re.compile(r"\d[\dAB]\d{3}", re.IGNORECASE)  # a postal or an INSEE code (2A…, 2B…)
 _PLACES_KEPT = 4096  # place names a matcher keeps resolved
 
 
@@ -173,7 +175,13 @@ class Matcher(MatchActions):
         if found is not None:
             return found
         homonyms = self._homonyms(where)
-        place = self.q.place(where)
+        postal = self._postal_reading(where)
+        if postal:
+            commune, coded = postal
+            place = Place(commune, f"territory:{commune.id}")
+            homonyms = [*homonyms, f"{self._shown(coded)}, dont « {coded.code} » est le code INSEE"]
+        else:
+            place = self.q.place(where)
         t = place.territory
         self._check_hint(where, t)
         chain = frozenset({t.id, *(p.id for p in self.q.ref.parents(t.id))})
@@ -181,7 +189,10 @@ class Matcher(MatchActions):
             place,
             {"id": t.id, "name": t.name, "level": t.level, "code": t.code, "homonyms": homonyms},
             chain,
-            tuple((item["id"], item["scope"]) for item in self.q.actions(where=where)),
+            tuple(
+                (item["id"], item["scope"])
+                for item in self.q.actions(where=place.territory.code if postal else where)
+            ),
         )
         if len(self._places) >= _PLACES_KEPT:
             self._places.clear()
@@ -289,6 +300,26 @@ class Matcher(MatchActions):
                 eligible.append({**entry, "reasons": reasons, "to_check": list(decision.to_check)})
         return eligible, excluded, undecided, questions
 
+    def _postal_reading(self, where: str) -> tuple[Any, Any] | None:
+        """A five-digit code that is the postal code of some communes and the INSEE code of another that
+        does not receive its mail under it (« 14100 »: Lisieux's postal code, Bretteville-sur-Laize's INSEE
+        code): the postal code's most populous commune, and the commune the INSEE code names, to be shown
+        among the homonyms. A person gives where their mail goes; the referential reads the INSEE code
+        first. None when the code is not such a code."""
+        code = where.strip()
+        if not _FIVE_DIGITS.fullmatch(code):
+            return None
+        ref = self.q.ref
+        mailed = [t for t in ref.search(code, limit=50) if t.level == "commune"]
+        coded = ref.get(f"commune:{code.upper()}")
+        if not mailed or coded is None or coded in mailed:
+            return None
+        return mailed[0], coded
+
+    def _shown(self, t) -> str:
+        dep = self.q.ref.departement_of(t.id)
+        return f"{t.name} ({dep.code}, {dep.name})" if dep else t.name
+
     def _homonyms(self, where: str) -> list[str]:
         """Communes of the same name: an error listing them when two are places people live in (the second
         at least a tenth of the first's population) or when the name is one commune's and another's short
@@ -309,13 +340,11 @@ class Matcher(MatchActions):
         if not same:
             return []
 
-        def shown(t) -> str:
-            dep = ref.departement_of(t.id)
-            return f"{t.name} ({dep.code}, {dep.name})" if dep else t.name
-
         if short_form or ref.population(same[1].id) >= 0.1 * ref.population(same[0].id):
             choices = "; ".join(
-                f"« {t.name} ({dep.code}) » pour {shown(t)}" if (dep := ref.departement_of(t.id)) else t.code
+                f"« {t.name} ({dep.code}) » pour {self._shown(t)}"
+                if (dep := ref.departement_of(t.id))
+                else t.code
                 for t in same
             )
             raise InputError(
@@ -323,7 +352,7 @@ class Matcher(MatchActions):
                 where="where",
                 valid=f"{choices} ; ou un code postal, ou un code INSEE",
             )
-        return [shown(t) for t in same[1:]]
+        return [self._shown(t) for t in same[1:]]
 
     def _check_hint(self, where: str, t) -> None:
         """« Clermont (63) »: the département said must be the commune's. The referential takes the hint as a

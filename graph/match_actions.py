@@ -36,8 +36,14 @@ class MatchActions:
         """The actions of ``here`` (a resolved place of graph.match) for a profile: those kept, sorted, and
         those whose own text turns the person away."""
         out, turned_away = [], []
+        # no need named: the actions aimed at a public the person belongs to are theirs too
+        publics = (
+            frozenset()
+            if wanted
+            else frozenset(f"public:{p}" for p in self.terms.publics_of(profile.age, profile.statuses))
+        )
         for node, scope in here.actions:
-            reasons, dispositifs = self._reasons(node, wanted, eligible_ids)
+            reasons, dispositifs = self._reasons(node, wanted, eligible_ids, publics)
             if not reasons:
                 continue
             summary = {**self._static(node), "scope": scope, "dispositifs": dispositifs}
@@ -64,14 +70,17 @@ class MatchActions:
         )
         return out, turned_away
 
-    def _reasons(self, node: str, wanted: set[str], eligible_ids: set[str]) -> tuple[list[dict], list[str]]:
-        """Why an action answers this person: a theme of one of their needs, a dispositif they may have."""
+    def _reasons(
+        self, node: str, wanted: set[str], eligible_ids: set[str], publics: frozenset[str] = frozenset()
+    ) -> tuple[list[dict], list[str]]:
+        """Why an action answers this person: a theme of one of their needs, a dispositif they may have, a
+        public they belong to (``publics``: public node ids, given only when no need is named)."""
         why = self._why_of(node)
         keys = self._why_keys.get(node)
         if keys is None:
             keys = self._why_keys[node] = frozenset(key for _kind, key, _reason in why)
-        if keys.isdisjoint(wanted) and keys.isdisjoint(eligible_ids):  # most actions of a place: no reason
-            return [], []
+        if keys.isdisjoint(wanted) and keys.isdisjoint(eligible_ids) and keys.isdisjoint(publics):
+            return [], []  # most actions of a place: no reason
         reasons, dispositifs = [], []
         for kind, key, reason in why:
             if kind == "theme" and key in wanted:
@@ -79,10 +88,13 @@ class MatchActions:
             elif kind == "mobilises" and key in eligible_ids:
                 dispositifs.append(key)
                 reasons.append(reason)
+            elif kind == "targets" and key in publics:
+                reasons.append(reason)
         return reasons, dispositifs
 
     def _why_of(self, node: str) -> list[tuple[str, str, dict[str, Any]]]:
-        """An action's possible reasons, in edge order: ("theme", need, reason), ("mobilises", id, reason)."""
+        """An action's possible reasons, in edge order: ("theme", need, reason), ("mobilises", id, reason),
+        ("targets", public id, reason)."""
         found = self._why.get(node)
         if found is not None:
             return found
@@ -95,6 +107,9 @@ class MatchActions:
                 found.append((kind, need, {"why": why, **where}))
             elif kind == "mobilises":
                 why = f"mobilise {self.g.nodes[dst]['label']}, auquel la personne a droit"
+                found.append((kind, dst, {"why": why, **where}))
+            elif kind == "targets":
+                why = f"public « {self.g.nodes[dst]['label']} », dont la personne fait partie"
                 found.append((kind, dst, {"why": why, **where}))
         self._why[node] = found
         return found

@@ -24,6 +24,8 @@ class ProfileTerms:
     status_questions: dict[str, str] = dataclasses.field(default_factory=dict)
     # statuses a profile may declare beside the publics of vocabularies.ttl (slug -> the form's label)
     extra_statuses: dict[str, str] = dataclasses.field(default_factory=dict)
+    # publics an age proves (slug -> (min, max) years, inclusive)
+    age_publics: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> ProfileTerms:
@@ -48,6 +50,7 @@ class ProfileTerms:
             raw["dispositif_kinds"],
             raw.get("status_questions", {}),
             raw.get("extra_statuses", {}),
+            _age_publics(raw.get("age_publics", {}), path),
         )
 
     def status(self, slug: str) -> str:
@@ -61,9 +64,30 @@ class ProfileTerms:
     def residence(self, slug: str) -> str:
         return self.residence_phrases.get(slug, slug.replace("_", " "))
 
+    def publics_of(self, age: int | None, statuses) -> set[str]:
+        """The publics a person belongs to: the statuses held (with those they entail) and those the age
+        proves."""
+        held = self.with_implied(set(statuses))
+        if age is not None:
+            held |= {slug for slug, (low, high) in self.age_publics.items() if low <= age <= high}
+        return held
+
     def with_implied(self, statuses: set[str]) -> set[str]:
         """The statuses and those they entail."""
         held = set(statuses)
         for status in statuses:
             held |= self.implied_statuses.get(status, frozenset())
         return held
+
+
+def _age_publics(raw: dict, path: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for slug, bounds in raw.items():
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)):
+            raise ConfigError(
+                f"[age_publics] {slug} : bornes d'âge invalides {bounds!r}",
+                where=str(path),
+                valid="deux nombres entiers d'années, [minimum, maximum]",
+            )
+        out[slug] = (bounds[0], bounds[1])
+    return out
