@@ -6,21 +6,14 @@ definition lists and « 1.a » numbers). Each document is built and parsed once 
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.loaders import load
 from ingest.loaders.markdown import markdown_lines
 from tests.plans import heldout10
 from tests.plans.heldout_checks import (
     action_titled,
-    check_document,
-    check_expectations,
-    check_set_fields,
-    parse_all,
 )
+from tests.plans.heldout_suite import suite
 
-EXPECTED = heldout10.expected()
-NAMES = sorted(heldout10.SPECS)
 # the set's fields over its five documents (no gazetteer) after its fixes; the one miss is in
 # ingest/org_names.py, not this set's: « Délégation régionale académique à la jeunesse, à l'engagement et
 # aux sports » cut at its comma
@@ -30,19 +23,7 @@ SET_FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory) -> dict[str, object]:
-    return parse_all(heldout10, tmp_path_factory.mktemp("heldout10"))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_units_hierarchy_and_passages(parsed, name: str) -> None:
-    check_document(EXPECTED, name, parsed[name])
-
-
-def test_expectations_and_set_fields(parsed) -> None:
-    check_expectations(EXPECTED, NAMES)  # every document has expectations, as many titles as units
-    check_set_fields(EXPECTED, parsed, SET_FIELDS)
+parsed, test_units_hierarchy_and_passages, test_expectations_and_set_fields = suite(heldout10, SET_FIELDS)
 
 
 def test_programme_tables(parsed) -> None:

@@ -11,20 +11,13 @@ column for objectives, crte.odt lost every bold label without a colon."""
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.loaders import load
 from tests.plans import heldout11
 from tests.plans.heldout_checks import (
     action_titled,
-    check_document,
-    check_expectations,
-    check_set_fields,
-    parse_all,
 )
+from tests.plans.heldout_suite import suite
 
-EXPECTED = heldout11.expected()
-NAMES = sorted(heldout11.SPECS)
 # the set's fields over its four documents (no gazetteer) after its fixes; the two misses are in
 # ingest/orgs.py, not this set's: « Association Cycles et solidarité » split at its « et », « étudiants
 # volontaires » cut to « étudiants »
@@ -35,19 +28,7 @@ SET_FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory) -> dict[str, object]:
-    return parse_all(heldout11, tmp_path_factory.mktemp("heldout11"))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_units_hierarchy_and_passages(parsed, name: str) -> None:
-    check_document(EXPECTED, name, parsed[name])
-
-
-def test_expectations_and_set_fields(parsed) -> None:
-    check_expectations(EXPECTED, NAMES)  # every document has expectations, as many titles as units
-    check_set_fields(EXPECTED, parsed, SET_FIELDS)
+parsed, test_units_hierarchy_and_passages, test_expectations_and_set_fields = suite(heldout11, SET_FIELDS)
 
 
 def test_bold_labels_without_colon(parsed) -> None:

@@ -15,14 +15,9 @@ from ingest.loaders import load, sniff
 from tests.plans import heldout8
 from tests.plans.heldout_checks import (
     action_titled,
-    check_document,
-    check_expectations,
-    check_set_fields,
-    parse_all,
 )
+from tests.plans.heldout_suite import suite
 
-EXPECTED = heldout8.expected()
-NAMES = sorted(heldout8.SPECS)
 # the set's fields over its five documents (no gazetteer), reached after its fixes; the misses are in
 # ingest/org_names.py and ingest/orgs.py, not this set's: « Coordinatrice de la CPTS » read as the
 # organisation « CPTS », « SNCF Gares et Connexions » cut at « et »
@@ -33,19 +28,7 @@ SET_FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory) -> dict[str, object]:
-    return parse_all(heldout8, tmp_path_factory.mktemp("heldout8"))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_units_hierarchy_and_passages(parsed, name: str) -> None:
-    check_document(EXPECTED, name, parsed[name])
-
-
-def test_expectations_and_set_fields(parsed) -> None:
-    check_expectations(EXPECTED, NAMES)  # every document has expectations, as many titles as units
-    check_set_fields(EXPECTED, parsed, SET_FIELDS)
+parsed, test_units_hierarchy_and_passages, test_expectations_and_set_fields = suite(heldout8, SET_FIELDS)
 
 
 def test_ods_is_read_as_a_workbook(tmp_path) -> None:

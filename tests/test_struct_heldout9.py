@@ -7,8 +7,6 @@ module."""
 
 from __future__ import annotations
 
-import pytest
-
 from ingest.loaders import load
 from ingest.loaders.text import decode_text
 from ingest.pipeline import parse_document
@@ -18,31 +16,14 @@ from ingest.shapes.outline_words import classify
 from tests.plans import heldout9
 from tests.plans.heldout_checks import (
     action_titled,
-    check_document,
-    check_expectations,
-    check_set_fields,
-    parse_all,
 )
+from tests.plans.heldout_suite import suite
 
-EXPECTED = heldout9.expected()
-NAMES = sorted(heldout9.SPECS)
 # the set's fields over its five documents (no gazetteer), reached after its fixes
 SET_FIELDS = dict.fromkeys(("ref", "pilots", "partners", "budget", "calendar", "indicators"), (1.0, 1.0))
 
 
-@pytest.fixture(scope="module")
-def parsed(tmp_path_factory) -> dict[str, object]:
-    return parse_all(heldout9, tmp_path_factory.mktemp("heldout9"))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_units_hierarchy_and_passages(parsed, name: str) -> None:
-    check_document(EXPECTED, name, parsed[name])
-
-
-def test_expectations_and_set_fields(parsed) -> None:
-    check_expectations(EXPECTED, NAMES)  # every document has expectations, as many titles as units
-    check_set_fields(EXPECTED, parsed, SET_FIELDS)
+parsed, test_units_hierarchy_and_passages, test_expectations_and_set_fields = suite(heldout9, SET_FIELDS)
 
 
 def test_numbers_with_letters_and_bis() -> None:
