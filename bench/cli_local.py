@@ -41,7 +41,9 @@ def qfq(data: Path, argv: list[str], corpus: Path | None = None) -> str:
 
 def main() -> None:
     ap = harness.parser(__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, help="data directory already built over the corpus (default: build one)")
+    ap.add_argument(
+        "--data", type=Path, help="data directory already built over the corpus (default: build one)"
+    )
     args = ap.parse_args()
     work = harness.start(args, "cli-local")
     try:
@@ -68,7 +70,9 @@ def main() -> None:
                     call(name),
                     repeats=args.repeat,
                     setup=lambda _item: saved.unlink(missing_ok=True),
-                    describe=lambda _v: f"file {saved.stat().st_size / 2**20:.2f} MiB" if saved.exists() else "",
+                    describe=lambda _v: (
+                        f"file {saved.stat().st_size / 2**20:.2f} MiB" if saved.exists() else ""
+                    ),
                 )
             )
             scenarios.append(harness.Scenario(f"{name} warm (graph loaded)", call(name), repeats=args.repeat))
@@ -78,7 +82,10 @@ def main() -> None:
                 raise SystemExit(f"{name}: the cold and warm runs printed different answers")
         checks = []
         for name in COMMANDS:
-            cold, warm = results[f"{name} cold (graph built, then saved)"], results[f"{name} warm (graph loaded)"]
+            cold, warm = (
+                results[f"{name} cold (graph built, then saved)"],
+                results[f"{name} warm (graph loaded)"],
+            )
             checks.append(harness.check(f"{name} --local warm, median (s)", warm.median, 1.5))
             checks.append(harness.check(f"{name} warm / cold (median)", warm.median / cold.median))
         harness.report(

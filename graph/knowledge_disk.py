@@ -78,7 +78,9 @@ def reference_digest(reference: ReferenceData) -> str:
 
 def enricher_names(enrichers: Sequence[Enricher]) -> tuple[str, ...]:
     """The enrichers' identity: module and qualified name of each, in order (their code is in the digest)."""
-    return tuple(f"{getattr(e, '__module__', '?')}.{getattr(e, '__qualname__', type(e).__name__)}" for e in enrichers)
+    return tuple(
+        f"{getattr(e, '__module__', '?')}.{getattr(e, '__qualname__', type(e).__name__)}" for e in enrichers
+    )
 
 
 def build_key(
@@ -131,10 +133,8 @@ class SavedGraph:
             with self.path.open("rb") as fh:
                 saved_key = pickle.load(fh)
                 if saved_key != key:
-                    changed = sorted(
-                        k for k in key.keys() | (saved_key.keys() if isinstance(saved_key, dict) else set())
-                        if not isinstance(saved_key, dict) or saved_key.get(k) != key.get(k)
-                    )
+                    before = saved_key if isinstance(saved_key, dict) else {}
+                    changed = sorted(k for k in key.keys() | before.keys() if before.get(k) != key.get(k))
                     log.info("saved graph %s is out of date (%s): building it", self.path, ", ".join(changed))
                     return None
                 built = _Unpickler(fh, reference).load()

@@ -135,7 +135,9 @@ def test_changed_enrichers_rebuild(data: Path, reference: ReferenceData, caplog)
     assert not any(d.get("type") == "dispositif" for _, d in kb.graph.nodes(data=True))
 
 
-def test_changed_reference_file_rebuilds(data: Path, tmp_path: Path, reference: ReferenceData, caplog) -> None:
+def test_changed_reference_file_rebuilds(
+    data: Path, tmp_path: Path, reference: ReferenceData, caplog
+) -> None:
     knowledge(data, reference, caplog)
     folder = tmp_path / "reference"
     folder.mkdir()
