@@ -21,6 +21,7 @@ from api.memory import settle_memory
 from api.settings import Settings
 from graph.enrich import enrichers
 from graph.knowledge import KnowledgeBase, KnowledgeCache
+from graph.knowledge_disk import FILE_NAME, SavedGraph
 from graph.reference import ReferenceData
 from graph.store import Store
 from graph.territories import Referential
@@ -82,6 +83,7 @@ class Service(
             enrichers=enrichers(self.reference),
             on_built=settle_memory,
             prepare=self._prepare,
+            saved=SavedGraph(self.settings.data / FILE_NAME),
         )
 
     def _prepare(self, kb: KnowledgeBase) -> None:

@@ -3,6 +3,7 @@ ingest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -14,6 +15,7 @@ import networkx as nx
 from rdflib import Graph
 
 from graph.build import BuiltGraph, Enricher, GraphBuilder
+from graph.knowledge_disk import SavedGraph, build_key
 from graph.queries import Queries
 from graph.rdf import to_rdf
 from graph.reference import ReferenceData
@@ -61,7 +63,11 @@ class KnowledgeCache:
     never waits.
 
     ``on_built`` runs after each build, inside the lock: the serving edge uses it to move the new long-lived
-    objects out of the garbage collector's reach."""
+    objects out of the garbage collector's reach.
+
+    ``saved``: where the built graph is kept between processes (`graph.knowledge_disk`): a build first loads
+    it when it was saved under the same key (store id and generation, code, reference files, enrichers,
+    date), else builds and saves it."""
 
     def __init__(
         self,
@@ -70,12 +76,14 @@ class KnowledgeCache:
         enrichers: list[Enricher] | None = None,
         on_built: Callable[[], None] | None = None,
         prepare: Callable[[KnowledgeBase], None] | None = None,
+        saved: SavedGraph | None = None,
     ):
         self.store = store
         self.reference = reference
         self.enrichers = enrichers or []
         self.on_built = on_built
         self.prepare = prepare
+        self.saved = saved
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
         self._refreshing: threading.Thread | None = None
@@ -107,12 +115,19 @@ class KnowledgeCache:
     def _build(self, store: Store) -> KnowledgeBase:
         started = time.perf_counter()
         generation = store.generation()  # before reading: a write during the build is seen next time
-        built = GraphBuilder(store, self.reference, enrichers=self.enrichers).build()
-        kb = KnowledgeBase(built, self.reference, generation=generation)
-        log.debug(
-            "knowledge graph built in %.2f s (generation %d)", time.perf_counter() - started, generation
-        )
-        return kb
+        today = dt.date.today()  # one date for the key and the build (a plan whose period ended is past)
+        built, key = None, None
+        if self.saved is not None:
+            key = build_key(store.store_id(), generation, self.reference, self.enrichers, today)
+            built = self.saved.load(key, self.reference)
+        if built is None:
+            built = GraphBuilder(store, self.reference, enrichers=self.enrichers, today=today).build()
+            log.debug(
+                "knowledge graph built in %.2f s (generation %d)", time.perf_counter() - started, generation
+            )
+            if self.saved is not None and key is not None:
+                self.saved.save(key, built, self.reference)
+        return KnowledgeBase(built, self.reference, generation=generation)
 
     def _refresh_later(self) -> None:
         with self._lock:
