@@ -1,0 +1,94 @@
+"""Session 14b shapes: organisation names with « et » inside them (a curly apostrophe, a name ending with a
+lower-case word), a group of volunteers, a named association that does the action (no cue: the operator,
+the pilot of a fiche that names none), a neighbourhood after « quartier » (no commune), a generic network
+name in a document that names one branch of it, a DROM fiche with no place (région and département)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.mentions import Gazetteer
+from ingest.mentions.normalize import fold
+from ingest.orgs import split_orgs
+from tests.test_roles import plan_graph
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        ("Chambre de commerce et d’industrie", ["Chambre de commerce et d’industrie"]),
+        (
+            "Chambre de commerce et d’industrie de Bayonne et la CMA",
+            ["Chambre de commerce et d’industrie de Bayonne", "CMA"],
+        ),
+        ("Association Cycles et solidarité", ["Association Cycles et solidarité"]),
+        (
+            "CCI, Association Cycles et solidarité et la Région",
+            ["CCI", "Association Cycles et solidarité", "Région"],
+        ),
+        (
+            "Association Coup de pouce, étudiants volontaires",
+            ["Association Coup de pouce", "étudiants volontaires"],
+        ),
+        ("communes volontaires", ["communes volontaires"]),
+        # still two: a plural, an organisation head after « et »
+        ("Association Emmaüs et région", ["Association Emmaüs", "région"]),
+        ("Pôle emploi et partenaires", ["Pôle emploi", "partenaires"]),
+    ],
+)
+def test_et_inside_one_name_and_volunteers(field: str, names: list[str]) -> None:
+    orgs, _ = split_orgs([field], 1)
+    assert [o.name for o in orgs] == names
+
+
+def test_cfa_volontaires_is_the_cfa_noted() -> None:
+    orgs, _ = split_orgs(["plusieurs CFA volontaires"], 1)
+    assert [(o.name, o.note) for o in orgs] == [("plusieurs CFA", "volontaires")]
+
+
+EXTRA_ROWS = [("Fleurance", "place", "commune:32132")]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(sentence_gazetteer) -> Gazetteer:
+    return sentence_gazetteer(EXTRA_ROWS)
+
+
+def test_a_named_association_doing_the_action_operates_it(gazetteer: Gazetteer, who_of) -> None:
+    text = (
+        "Pour lever le frein de la mobilité, l'association Gers Mobilité Solidaire ouvre un garage solidaire "
+        "à Fleurance et prête des scooters aux demandeurs d'emploi."
+    )
+    got = who_of(gazetteer, text)
+    assert (fold("association Gers Mobilité Solidaire"), "org", "operator") in got, sorted(got)
+    # « être » does nothing: a mention, no role
+    got = who_of(gazetteer, "L'association Gers Mobilité Solidaire est connue des habitants.")
+    assert (fold("association Gers Mobilité Solidaire"), "org", "mentioned") in got, sorted(got)
+
+
+GERS = (
+    "Plan départemental d'insertion du Gers 2027-2031\n\n"
+    "Axe 1 : La mobilité\n\n"
+    "Fiche action 1 : Un garage solidaire\n"
+    "Description : Pour lever le frein de la mobilité, l'association Gers Mobilité Solidaire ouvre un garage "
+    "solidaire à Fleurance et prête des scooters aux demandeurs d'emploi.\n\n"
+    "Fiche action 2 : Des scooters pour l'emploi\n"
+    "Pilote : Département du Gers\n"
+    "Description : L'association Gers Mobilité Solidaire ouvre un atelier de réparation pour les jeunes.\n"
+)
+
+
+def _targets(g, title: str, kind: str) -> set[str]:
+    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and title in d["label"]]
+    return {dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == kind}
+
+
+def test_the_doer_pilots_a_fiche_that_names_no_pilot(reference, tmp_path) -> None:
+    g, store = plan_graph(tmp_path, "pdi-gers.txt", GERS, reference)
+    store.close()
+    assert any("gers-mobilite-solidaire" in a for a in _targets(g, "garage", "piloted_by")), _targets(
+        g, "garage", "piloted_by"
+    )
+    scooters = _targets(g, "scooters", "piloted_by")
+    assert not any("gers-mobilite-solidaire" in a for a in scooters), scooters
+    assert any("gers-mobilite-solidaire" in a for a in _targets(g, "scooters", "operator"))
