@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.names import NAMES
+from ingest.names import NAMES, NEIGHBOURHOOD_BEFORE, NEIGHBOURHOOD_NAME
 from ingest.records import TerritoryMention
 from ingest.text import collapse, fold, html_paragraphs, strip_markup
 
@@ -145,6 +145,12 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
                 continue  # "proposés par Pôle Emploi": an agent, not a place
             if _common_noun_first(name, piece[m.end() :], gazetteer):
                 continue  # "Zone portuaire de Saint-Aubin": the capital of a phrase's first word
+            quarter = NEIGHBOURHOOD_BEFORE.search(before)
+            if quarter or NEIGHBOURHOOD_NAME.match(name):  # « Bayonne (quartier Sainte-Croix) »
+                out.append(
+                    TerritoryMention(collapse(before[quarter.start() :] + name) if quarter else name, line)
+                )
+                continue
             name = re.sub(r"^(?:Dont|Autres?|Exemple|Expérimentation|Déploiement)\s+", "", name)
             name = re.sub(r"\s+(?:Dont|Autres?|Exemple|Chaque)$", "", name)
             name = _ORG_PREFIX.sub("", name)

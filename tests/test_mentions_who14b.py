@@ -92,3 +92,33 @@ def test_the_doer_pilots_a_fiche_that_names_no_pilot(reference, tmp_path) -> Non
     scooters = _targets(g, "scooters", "piloted_by")
     assert not any("gers-mobilite-solidaire" in a for a in scooters), scooters
     assert any("gers-mobilite-solidaire" in a for a in _targets(g, "scooters", "operator"))
+
+
+def test_a_place_after_quartier_is_a_neighbourhood(sentence_gazetteer, reference) -> None:
+    from graph.linking import TerritoryLinker
+    from ingest.mentions import Block, extract_mentions
+    from ingest.mentions.actions import shared_nlp
+    from ingest.places import places_in_field
+
+    known = {"Bayonne", "Anglet", "Sainte-Croix", "Lormont"}
+    field = places_in_field("Bayonne (quartier Sainte-Croix), Anglet", 1, known.__contains__)
+    assert [t.name for t in field] == ["Bayonne", "quartier Sainte-Croix", "Anglet"]
+    lormont = places_in_field("Quartiers prioritaires de Lormont", 1, known.__contains__)
+    assert [t.name for t in lormont] == ["Lormont"]  # the quarters of a commune: the commune
+    linker = TerritoryLinker(
+        reference.territories, region="Nouvelle-Aquitaine", department="Pyrénées-Atlantiques"
+    )
+    quarter = linker.link("quartier Sainte-Croix")
+    assert quarter.id is None and quarter.parent == "departement:64", quarter
+    assert linker.link("QPV Sainte-Croix").id is None
+    assert linker.link("Bayonne").id == "commune:64102"
+    gazetteer = sentence_gazetteer(
+        [("Sainte-Croix", "place", "commune:24393"), ("Bayonne", "place", "commune:64102")]
+    )
+    text = "Les ateliers ont lieu dans le quartier prioritaire Sainte-Croix à Bayonne."
+    places = {
+        (m.surface, m.key)
+        for m in extract_mentions([Block(text, 1)], gazetteer, shared_nlp())
+        if m.kind == "place"
+    }
+    assert places == {("quartier prioritaire Sainte-Croix", None), ("Bayonne", "commune:64102")}, places
