@@ -16,9 +16,9 @@ from ingest.mentions.cues import Lexicon
 from ingest.mentions.gazetteer import NUMBER_ARTICLES, Gazetteer, GazetteerMatch, is_acronym
 from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quoted_name_end
 from ingest.mentions.normalize import fold
-from ingest.names import NEIGHBOURHOOD_BEFORE
 from ingest.mentions.persons import persons as _persons
 from ingest.mentions.persons import title_words as _title_words
+from ingest.names import NEIGHBOURHOOD_BEFORE
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
