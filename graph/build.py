@@ -127,7 +127,9 @@ class GraphBuilder:
             None if regional and linker.region else linker.department,
             {fold(k): v for k, v in linker.glossary.items()},
         )
-        for action in self.store.actions(doc.id):
+        actions = list(self.store.actions(doc.id))
+        self.resolver.note_branches(doc.id, _names_written(actions), base_ctx)
+        for action in actions:
             self._action(action, doc_node, linker, self._context(action, base_ctx), lines)
         self._document_actors(doc_node, doc.id, glossary, base_ctx, lines)
 
@@ -416,3 +418,10 @@ def plan_level(doc: DocumentRecord) -> str | None:
 def _names_department(ref, names: list[tuple[str, bool]]) -> bool:
     """Whether one of the names is a département itself ("dans le Puy-de-Dôme")."""
     return any(hits and hits[0].level == "departement" for hits in (ref.lookup(n) for n, _ in names))
+
+
+def _names_written(actions: list[ActionRecord]) -> list[str]:
+    """The organisations a document's actions write, rows then prose, for the resolver's per-document pass
+    (the one branch of a network the document names: `ActorResolver.note_branches`)."""
+    names = [o.name for a in actions for o in (*a.pilots, *a.partners)]
+    return names + [m.surface for a in actions for m in a.mentions if m.kind == "org"]

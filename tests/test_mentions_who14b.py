@@ -122,3 +122,45 @@ def test_a_place_after_quartier_is_a_neighbourhood(sentence_gazetteer, reference
         if m.kind == "place"
     }
     assert places == {("quartier prioritaire Sainte-Croix", None), ("Bayonne", "commune:64102")}, places
+
+
+BRANCHES = (
+    "Plan départemental d'insertion du Gers 2027-2031\n\n"
+    "Axe 1 : L'accompagnement\n\n"
+    "Fiche action 1 : Un parcours vers l'emploi\n"
+    "Pilote : Département du Gers\n"
+    "Partenaires : Mission locale du Gers, CAF du Gers\n"
+    "Description : Les jeunes sont accompagnés par la Mission locale pendant six mois.\n\n"
+    "Fiche action 2 : Des chantiers du bâtiment\n"
+    "Pilote : Département du Gers\n"
+    "Partenaires : Fédération française du bâtiment\n"
+    "Description : Les chantiers sont suivis avec la FFB Gers.\n"
+)
+
+
+def test_a_bare_network_name_is_the_branch_the_document_names(reference, tmp_path) -> None:
+    g, store = plan_graph(tmp_path, "pdi-gers-branches.txt", BRANCHES, reference)
+    store.close()
+    actors = {n for n, d in g.nodes(data=True) if d.get("type") == "actor"}
+    assert "actor:missions-locales" not in actors, sorted(actors)
+    assert "actor:mission-locale-du-gers" in _targets(g, "parcours", "partner")
+    ffb = {a for a in actors if a.startswith("actor:ffb")}
+    assert ffb == {"actor:ffb--departement-32"}, (
+        ffb
+    )  # « Fédération française du bâtiment » and « FFB Gers »: one
+
+
+def test_the_branch_pass_keeps_plurals_and_other_departements(reference) -> None:
+    from graph.actor_model import DocContext, load_aliases, load_lexicon
+    from graph.actors import ActorResolver
+
+    ref = reference.territories
+    resolver = ActorResolver(ref, load_lexicon(), load_aliases())
+    ctx = DocContext("pdi-gers", ref.get("region:76"), ref.get("departement:32"))
+    resolver.note_branches("pdi-gers", ["Mission locale du Gers", "CAF du Calvados"], ctx)
+    assert resolver.resolve("les missions locales", ctx).id == "actor:missions-locales"  # all of them
+    assert resolver.resolve("la Mission locale", ctx).id == "actor:mission-locale-du-gers"
+    assert resolver.resolve("la CAF", ctx).id == "actor:caf--departement-32"  # not the Calvados's
+    savoie = DocContext("pdie-savoie", ref.get("region:84"))
+    resolver.note_branches("pdie-savoie", ["FFB Savoie"], savoie)
+    assert resolver.resolve("Fédération française du bâtiment", savoie).id == "actor:ffb--departement-73"
