@@ -292,8 +292,9 @@ class GraphBuilder:
             if linked.id and not linked.excluded:
                 row_places.add(linked.id)
         prose = self.roles.places(node, a, linker, ctx, row_places, self._territory_node)
-        issuer = ctx.department or ctx.region
-        if not a.territories and not prose and issuer is not None:
+        if a.territories or prose:
+            return
+        for issuer in self._issuer_territories(ctx):
             target = self._territory_node(linker.linked_to(issuer), a.doc)
             p = a.provenance
             self.edge(
@@ -309,6 +310,16 @@ class GraphBuilder:
                 role="perimeter",
                 evidence_source="issuer",
             )
+
+    def _issuer_territories(self, ctx: DocContext) -> list:
+        """Where a fiche with no place of its own is inherited: the issuer's département, else its région;
+        a région of one département (a DROM) is both, the région and its département."""
+        if ctx.region is not None:
+            deps = self.ref.descendants(ctx.region.id, "departement")
+            if len(deps) == 1 and self.ref.get(deps[0]) is not None:
+                return [ctx.region, self.ref.get(deps[0])]
+        issuer = ctx.department or ctx.region
+        return [issuer] if issuer is not None else []
 
     def _far_title_place(self, t, linked: LinkedTerritory, ctx: DocContext) -> bool:
         """A place read from a title's words (not a perimeter field) that lies outside the document's région:

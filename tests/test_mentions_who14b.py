@@ -164,3 +164,22 @@ def test_the_branch_pass_keeps_plurals_and_other_departements(reference) -> None
     savoie = DocContext("pdie-savoie", ref.get("region:84"))
     resolver.note_branches("pdie-savoie", ["FFB Savoie"], savoie)
     assert resolver.resolve("Fédération française du bâtiment", savoie).id == "actor:ffb--departement-73"
+
+
+MARTINIQUE = (
+    "Pacte territorial d'insertion de la Martinique 2027-2030\n\n"
+    "Axe 1 : La santé\n\n"
+    "Fiche action 1 : Un parcours santé-insertion\n"
+    "Pilote : France Travail\n"
+    "Description : Un bilan de santé est proposé à chaque personne accompagnée.\n"
+)
+
+
+def test_a_drom_fiche_with_no_place_inherits_the_region_and_its_departement(reference, tmp_path) -> None:
+    g, store = plan_graph(tmp_path, "pti-martinique.txt", MARTINIQUE, reference)
+    store.close()
+    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and "santé" in d["label"]]
+    inherited = {
+        dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")
+    }
+    assert inherited == {"territory:region:02", "territory:departement:972"}, inherited
