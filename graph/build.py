@@ -77,6 +77,7 @@ class GraphBuilder:
         self.roles = RoleEdges(self.resolver, self.ref, self.edge)
         self._edge_n = 0
         self.unmatched: set[str] = set()
+        self._departmental = False  # the document being built is a département's plan
 
     def edge(self, src: str, dst: str, kind: str, **attrs: Any) -> None:
         self._edge_n += 1
@@ -121,6 +122,7 @@ class GraphBuilder:
         # a regional plan's département is a guess from its text ("Département de la Somme" in one measure):
         # it is not where its actors belong when the text does not say (the CMA of a regional committee)
         regional = plan_level(doc) == "region"
+        self._departmental = plan_level(doc) == "departement"  # its issuer is a département (a DROM's too)
         base_ctx = DocContext(
             doc.id,
             linker.region,
@@ -313,8 +315,9 @@ class GraphBuilder:
 
     def _issuer_territories(self, ctx: DocContext) -> list:
         """Where a fiche with no place of its own is inherited: the issuer's département, else its région;
-        a région of one département (a DROM) is both, the région and its département."""
-        if ctx.region is not None:
+        a région of one département (a DROM) is both, the région and its département, unless the plan is a
+        département's (the PDI of La Réunion: its département only)."""
+        if ctx.region is not None and not (self._departmental and ctx.department is not None):
             deps = self.ref.descendants(ctx.region.id, "departement")
             if len(deps) == 1 and self.ref.get(deps[0]) is not None:
                 return [ctx.region, self.ref.get(deps[0])]

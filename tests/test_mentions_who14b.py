@@ -183,3 +183,14 @@ def test_a_drom_fiche_with_no_place_inherits_the_region_and_its_departement(refe
         dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")
     }
     assert inherited == {"territory:region:02", "territory:departement:972"}, inherited
+
+
+def test_a_drom_departements_plan_inherits_its_departement_only(reference, tmp_path) -> None:
+    text = MARTINIQUE.replace("Pacte territorial d'insertion", "Plan départemental d'insertion")
+    g, store = plan_graph(tmp_path, "pdi-martinique.txt", text, reference)
+    store.close()
+    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and "santé" in d["label"]]
+    inherited = {
+        dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")
+    }
+    assert inherited == {"territory:departement:972"}, inherited
