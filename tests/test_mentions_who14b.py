@@ -10,6 +10,7 @@ import pytest
 from ingest.mentions import Gazetteer
 from ingest.mentions.normalize import fold
 from ingest.orgs import split_orgs
+from tests.test_mentions_who14 import _targets
 from tests.test_roles import plan_graph
 
 
@@ -76,11 +77,6 @@ GERS = (
     "Pilote : Département du Gers\n"
     "Description : L'association Gers Mobilité Solidaire ouvre un atelier de réparation pour les jeunes.\n"
 )
-
-
-def _targets(g, title: str, kind: str) -> set[str]:
-    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and title in d["label"]]
-    return {dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == kind}
 
 
 def test_the_doer_pilots_a_fiche_that_names_no_pilot(reference, tmp_path) -> None:
@@ -175,13 +171,16 @@ MARTINIQUE = (
 )
 
 
+def _inherited(g, title: str) -> set[str]:
+    """The inherited perimeters of the action whose title holds `title`."""
+    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and title in d["label"]]
+    return {dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")}
+
+
 def test_a_drom_fiche_with_no_place_inherits_the_region_and_its_departement(reference, tmp_path) -> None:
     g, store = plan_graph(tmp_path, "pti-martinique.txt", MARTINIQUE, reference)
     store.close()
-    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and "santé" in d["label"]]
-    inherited = {
-        dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")
-    }
+    inherited = _inherited(g, "santé")
     assert inherited == {"territory:region:02", "territory:departement:972"}, inherited
 
 
@@ -189,8 +188,5 @@ def test_a_drom_departements_plan_inherits_its_departement_only(reference, tmp_p
     text = MARTINIQUE.replace("Pacte territorial d'insertion", "Plan départemental d'insertion")
     g, store = plan_graph(tmp_path, "pdi-martinique.txt", text, reference)
     store.close()
-    (node,) = [n for n, d in g.nodes(data=True) if d.get("type") == "action" and "santé" in d["label"]]
-    inherited = {
-        dst for _, dst, e in g.out_edges(node, data=True) if e["kind"] == "in" and e.get("inherited")
-    }
+    inherited = _inherited(g, "santé")
     assert inherited == {"territory:departement:972"}, inherited
