@@ -150,10 +150,10 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
             if whole:
                 name = piece[m.start() :].strip(" .,")
             before = piece[: m.start()]
-            if re.search(r"\bpar\s+$", before):
-                continue  # "proposés par Pôle Emploi": an agent, not a place
-            if _common_noun_first(name, piece[m.end() :], gazetteer):
-                continue  # "Zone portuaire de Saint-Aubin": the capital of a phrase's first word
+            # "proposés par Pôle Emploi": an agent, not a place; "Zone portuaire de Saint-Aubin": the capital
+            # of a phrase's first word
+            if re.search(r"\bpar\s+$", before) or _common_noun_first(name, piece[m.end() :], gazetteer):
+                continue
             quarter = _neighbourhood(before, name)
             if quarter:  # « Bayonne (quartier Sainte-Croix) »
                 out.append(TerritoryMention(quarter, line))
