@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -76,6 +77,8 @@ class ActorResolver(ActorPlaces):
         self.log: list[Decision] = []
         self._by_name: dict[str, str] = {}  # folded name of a non-lexicon actor -> actor id
         self._by_acronym: dict[str, str] = {}  # folded acronym of a non-lexicon actor -> actor id
+        # per document: lexicon entry key -> (the one branch of it the document names, its territory)
+        self._doc_branches: dict[str, dict[str, tuple[str, Territory]]] = {}
 
     # -- public ---------------------------------------------------------------------------------------------
 
@@ -98,6 +101,56 @@ class ActorResolver(ActorPlaces):
                     return f"{name} {ctx.department.name}"
                 return name
         return None
+
+    def note_branches(self, doc_id: str, names: Iterable[str], ctx: DocContext) -> None:
+        """The per-document pass over the names it writes, before any is resolved: a network or a territorial
+        body written with its territory (« Mission locale du Gers », « FFB Savoie ») is the one branch of it
+        the document names, when it names one only; the bare name then stands for that branch (see
+        `_named_branch`). Creates no actor."""
+        found: dict[str, dict[str, tuple[str, Territory]]] = {}
+        for written in names:
+            name, acronym = _split_acronym(written.strip())
+            name = self._without_article(name, ctx)
+            name = self.merges.get(fold(name), name)
+            base, territory, _ = self._split_territory(name, ctx)
+            if territory is None:
+                continue
+            key, _ = self._lexicon_key(base, ctx)
+            if key is None and acronym:
+                key, _ = self._lexicon_key(acronym, ctx)
+            if key is None:
+                continue
+            entry = self.lexicon[key]
+            if entry.scope == "territorial" or self._member_name(key, base):
+                home = (
+                    self._territory_for(entry, territory, ctx) if entry.scope == "territorial" else territory
+                )
+                if home is not None:
+                    found.setdefault(key, {}).setdefault(home.id, (written, home))
+        self._doc_branches[doc_id] = {k: next(iter(v.values())) for k, v in found.items() if len(v) == 1}
+
+    def _named_branch(
+        self, entry_key: str, base: str, written: str, ctx: DocContext, context: str
+    ) -> Actor | None:
+        """A bare network or territorial name (« la Mission locale », « Fédération française du bâtiment »)
+        in a document that names one branch of it: that branch, when the bare name would be the national
+        network or a territory that holds the branch (never another département's, never a plural: « les
+        missions locales » are all of them)."""
+        branch = self._doc_branches.get(ctx.doc_id, {}).get(entry_key)
+        if branch is None or fold(branch[0]) == fold(written) or fold(base).split()[0].endswith("s"):
+            return None
+        entry = self.lexicon[entry_key]
+        if entry.scope == "territorial":
+            home = self._territory_for(entry, None, ctx)
+            if home is not None and (
+                home.id == branch[1].id or not any(p.id == home.id for p in self.ref.parents(branch[1].id))
+            ):
+                return None
+        elif fold(base) not in _network_heads():
+            return None
+        actor = self.resolve(branch[0], ctx, context)  # written with its territory: no branch again
+        self._decide(written, ctx, actor, "branche nommée dans le document", branch[0])
+        return actor
 
     def resolve(self, written: str, ctx: DocContext, context: str = "") -> Actor:
         """The actor a mention names. `context` (the action's text) can spell out an unknown acronym."""
@@ -123,6 +176,10 @@ class ActorResolver(ActorPlaces):
             entry_key, how = self._lexicon_key(acronym, ctx)
         if entry_key is not None and territory is not None and self._member_name(entry_key, base):
             return self._named_actor(name, acronym, written, ctx, rule or "membre d'un réseau, nom propre")
+        if entry_key is not None and territory is None and not qualifier:
+            branch = self._named_branch(entry_key, base, written, ctx, context)
+            if branch is not None:
+                return branch
         if entry_key is not None:
             actor = self._lexicon_actor(self.lexicon[entry_key], territory, ctx, qualifier)
             self._decide(
@@ -133,6 +190,20 @@ class ActorResolver(ActorPlaces):
                 f"{base!r}" + (f" + territoire {territory.name}" if territory else ""),
             )
             return actor
+        return self._not_listed(name, base, acronym, territory, written, ctx, rule)
+
+    def _not_listed(
+        self,
+        name: str,
+        base: str,
+        acronym: str | None,
+        territory: Territory | None,
+        written: str,
+        ctx: DocContext,
+        rule: str,
+    ) -> Actor:
+        """A name the lexicon does not hold: by the document's glossary, as a collectivity of the
+        referential, else an actor of its own name."""
         expansion = ctx.glossary.get(fold(base))
         if expansion:
             key, how = self._lexicon_key(expansion, ctx)

@@ -77,6 +77,7 @@ class GraphBuilder:
         self.roles = RoleEdges(self.resolver, self.ref, self.edge)
         self._edge_n = 0
         self.unmatched: set[str] = set()
+        self._departmental = False  # the document being built is a département's plan
 
     def edge(self, src: str, dst: str, kind: str, **attrs: Any) -> None:
         self._edge_n += 1
@@ -121,13 +122,16 @@ class GraphBuilder:
         # a regional plan's département is a guess from its text ("Département de la Somme" in one measure):
         # it is not where its actors belong when the text does not say (the CMA of a regional committee)
         regional = plan_level(doc) == "region"
+        self._departmental = plan_level(doc) == "departement"  # its issuer is a département (a DROM's too)
         base_ctx = DocContext(
             doc.id,
             linker.region,
             None if regional and linker.region else linker.department,
             {fold(k): v for k, v in linker.glossary.items()},
         )
-        for action in self.store.actions(doc.id):
+        actions = list(self.store.actions(doc.id))
+        self.resolver.note_branches(doc.id, _names_written(actions), base_ctx)
+        for action in actions:
             self._action(action, doc_node, linker, self._context(action, base_ctx), lines)
         self._document_actors(doc_node, doc.id, glossary, base_ctx, lines)
 
@@ -290,8 +294,9 @@ class GraphBuilder:
             if linked.id and not linked.excluded:
                 row_places.add(linked.id)
         prose = self.roles.places(node, a, linker, ctx, row_places, self._territory_node)
-        issuer = ctx.department or ctx.region
-        if not a.territories and not prose and issuer is not None:
+        if a.territories or prose:
+            return
+        for issuer in self._issuer_territories(ctx):
             target = self._territory_node(linker.linked_to(issuer), a.doc)
             p = a.provenance
             self.edge(
@@ -307,6 +312,17 @@ class GraphBuilder:
                 role="perimeter",
                 evidence_source="issuer",
             )
+
+    def _issuer_territories(self, ctx: DocContext) -> list:
+        """Where a fiche with no place of its own is inherited: the issuer's département, else its région;
+        a région of one département (a DROM) is both, the région and its département, unless the plan is a
+        département's (the PDI of La Réunion: its département only)."""
+        if ctx.region is not None and not (self._departmental and ctx.department is not None):
+            deps = self.ref.descendants(ctx.region.id, "departement")
+            if len(deps) == 1 and self.ref.get(deps[0]) is not None:
+                return [ctx.region, self.ref.get(deps[0])]
+        issuer = ctx.department or ctx.region
+        return [issuer] if issuer is not None else []
 
     def _far_title_place(self, t, linked: LinkedTerritory, ctx: DocContext) -> bool:
         """A place read from a title's words (not a perimeter field) that lies outside the document's région:
@@ -416,3 +432,10 @@ def plan_level(doc: DocumentRecord) -> str | None:
 def _names_department(ref, names: list[tuple[str, bool]]) -> bool:
     """Whether one of the names is a département itself ("dans le Puy-de-Dôme")."""
     return any(hits and hits[0].level == "departement" for hits in (ref.lookup(n) for n, _ in names))
+
+
+def _names_written(actions: list[ActionRecord]) -> list[str]:
+    """The organisations a document's actions write, rows then prose, for the resolver's per-document pass
+    (the one branch of a network the document names: `ActorResolver.note_branches`)."""
+    names = [o.name for a in actions for o in (*a.pilots, *a.partners)]
+    return names + [m.surface for a in actions for m in a.mentions if m.kind == "org"]

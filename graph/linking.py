@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from graph.territories import Referential, Territory
 from ingest.mentions import FrenchNLP, Gazetteer
+from ingest.names import NEIGHBOURHOOD_NAME
 from ingest.orgs import spelled_in
 from ingest.records import DocumentRecord, GlossaryEntry
 from ingest.text import fold, slug
@@ -137,6 +138,11 @@ class TerritoryLinker:
         """Link one mention; `context` (the action's text) can spell out an acronym such as 'CAC'."""
         if _DEPARTMENT_WIDE.match(name.strip()) and self.department:
             return self._linked(name, self.department, excluded)
+        if NEIGHBOURHOOD_NAME.match(name.strip()):  # « quartier Sainte-Croix »: a part of a commune, no code
+            parent = self.department or self.region
+            return LinkedTerritory(
+                name, None, None, None, parent=parent.id if parent else None, excluded=excluded
+            )
         key = re.sub(r"^(?:r[ée]gion|ex-?)\s+", "", fold(name).replace("-", " ")).replace(" ", "-")
         former = self.ref.former_regions.get(key) or self.ref.former_regions.get(fold(name))
         if former:

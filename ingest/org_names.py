@@ -69,7 +69,7 @@ def _depth0_split_seps(text: str, pattern: re.Pattern[str]) -> tuple[list[str], 
     return out, seps
 
 
-_ET = re.compile(r"\s+(?:et|&)\s+(?!(?:de|d'|du|des|à|aux|la\s+formation)\b)", re.I)
+_ET = re.compile(r"\s+(?:et|&)\s+(?!(?:de|d'|d’|du|des|à|aux|la\s+formation)\b)", re.I)
 
 
 _JOINED_BY_ET = tuple(
@@ -187,6 +187,19 @@ def _singular_word(word: str) -> bool:
     return word.isalpha() and word.islower() and not word.endswith(("s", "x")) and word not in _DETERMINERS
 
 
+def _closes_named(before: list[str], after: list[str]) -> bool:
+    """« Association Cycles et solidarité »: an organisation head, a capitalised word of its own name, then
+    « et » and one last lower-case word that is no organisation head (« solidarité », not « région »)."""
+    return (
+        len(before) >= 2
+        and len(after) == 1
+        and fold(before[0]) in organisation_heads()
+        and before[-1][:1].isupper()
+        and not before[-1].isupper()
+        and fold(after[0]) not in _HEADS_FOLDED
+    )
+
+
 def _rejoin_lower_et(parts: list[str]) -> list[str]:
     """« et » between two lower-case words inside one name: a name that starts with a singular head and ends
     with a lower-case word, then one singular lower-case word (with its « de … » complement) after « et », is
@@ -202,7 +215,7 @@ def _rejoin_lower_et(parts: list[str]) -> list[str]:
             and bool(words)
             and before[0][:1].isupper()
             and not before[0].endswith(("s", "x"))
-            and _singular_word(before[-1])
+            and (_singular_word(before[-1]) or _closes_named(before, after))
             and _singular_word(words[0])
             and (len(after) == 1 or words[1:2] and words[1] in _COMPLEMENT)
         )

@@ -53,6 +53,11 @@ _TRAILING_CLAUSE = re.compile(
     r"\s+(?:s'inscrivant|s’inscrivant|désignée?s?|volontaires?|pour\s+la\s+phase|«\s*hébergeur\s*»|hébergeur)\b.*$",
     re.I,
 )
+# A lower-case group then « volontaires »: the volunteers are the actor, no organisation to cut it from
+# (« CFA volontaires » is the CFA, noted « volontaires »).
+_GROUP_OF_VOLUNTEERS = re.compile(
+    r"^(?:(?:les|des)\s+)?[a-zéèêàâîïôûç]+(?:\s+[a-zéèêàâîïôûç]+)?\s+volontaires$"
+)
 _NOISE = re.compile(r"^(?:etc\.?|\.{2,}|…|divers|/|-|néant|autres?|ou\s+autres?|tout\s+autre|op)$", re.I)
 
 
@@ -62,6 +67,8 @@ def _clean(name: str) -> tuple[str, str | None]:
     name = collapse(name.strip(" .:;,-–—«»\"'"))
     name = _GENERIC_LEAD.sub("", name)
     m = _TRAILING_CLAUSE.search(name)
+    if m and _GROUP_OF_VOLUNTEERS.match(name):
+        m = None  # « étudiants volontaires », « communes volontaires »: a group, named whole
     if m:
         note = m.group(0).strip()
         name = name[: m.start()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.names import NAMES
+from ingest.names import NAMES, NEIGHBOURHOOD_BEFORE, NEIGHBOURHOOD_NAME
 from ingest.records import TerritoryMention
 from ingest.text import collapse, fold, html_paragraphs, strip_markup
 
@@ -122,6 +122,15 @@ def _common_noun_first(name: str, after: str, gazetteer: Gazetteer | None) -> bo
     return not re.fullmatch(_CONNECTORS, word) and not _DEMONYM.search(word)
 
 
+def _neighbourhood(before: str, name: str) -> str | None:
+    """A neighbourhood's name with its words (« quartier Sainte-Croix », names.toml `neighbourhood_words`),
+    or None when the place is no neighbourhood."""
+    quarter = NEIGHBOURHOOD_BEFORE.search(before)
+    if quarter:
+        return collapse(before[quarter.start() :] + name)
+    return name if NEIGHBOURHOOD_NAME.match(name) else None
+
+
 def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) -> list[TerritoryMention]:
     """Territories named in a perimeter field ("Normandie", "Vire Argentan, Dieppe, Bernay et Lisieux")."""
     out: list[TerritoryMention] = []
@@ -141,10 +150,14 @@ def places_in_field(text: str, line: int, gazetteer: Gazetteer | None = None) ->
             if whole:
                 name = piece[m.start() :].strip(" .,")
             before = piece[: m.start()]
-            if re.search(r"\bpar\s+$", before):
-                continue  # "proposés par Pôle Emploi": an agent, not a place
-            if _common_noun_first(name, piece[m.end() :], gazetteer):
-                continue  # "Zone portuaire de Saint-Aubin": the capital of a phrase's first word
+            # "proposés par Pôle Emploi": an agent, not a place; "Zone portuaire de Saint-Aubin": the capital
+            # of a phrase's first word
+            if re.search(r"\bpar\s+$", before) or _common_noun_first(name, piece[m.end() :], gazetteer):
+                continue
+            quarter = _neighbourhood(before, name)
+            if quarter:  # « Bayonne (quartier Sainte-Croix) »
+                out.append(TerritoryMention(quarter, line))
+                continue
             name = re.sub(r"^(?:Dont|Autres?|Exemple|Expérimentation|Déploiement)\s+", "", name)
             name = re.sub(r"\s+(?:Dont|Autres?|Exemple|Chaque)$", "", name)
             name = _ORG_PREFIX.sub("", name)

@@ -155,6 +155,8 @@ def annotate(
     for action in parsed.actions:
         written_pilots(action, contact_lines)
     inherit_plan_pilots(parsed, stripped, gazetteer, nlp)
+    for action in parsed.actions:
+        operator_pilots(action)
     seconds = time.perf_counter() - t0
     log.debug("%s: mentions of %d blocks in %.2f s", parsed.document.id, len(blocks), seconds)
     return seconds
@@ -192,6 +194,20 @@ def written_pilots(action: ActionRecord, contact_lines: set[int]) -> bool:
         return False
     action.pilots = []
     return True
+
+
+def operator_pilots(action: ActionRecord) -> int:
+    """A fiche that names no pilot (no row, no sentence, no plan default): the named bodies its prose shows
+    doing the action (an operator by its subject, with no cue: « l'association X ouvre un garage ») pilot it.
+    Returns how many mentions became pilots."""
+    if action.pilots or any(m.role == "pilot" and m.kind in ("org", "person") for m in action.mentions):
+        return 0
+    doers = [
+        k for k, m in enumerate(action.mentions) if m.role == "operator" and m.kind == "org" and not m.cue
+    ]
+    for k in doers:
+        action.mentions[k] = replace(action.mentions[k], role="pilot")
+    return len(doers)
 
 
 PLAN_CONFIDENCE = 0.8  # factor on a plan-level pilot's confidence when an action inherits it

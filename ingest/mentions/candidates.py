@@ -18,6 +18,7 @@ from ingest.mentions.name_ends import capitalised_name_end, proper_name_end, quo
 from ingest.mentions.normalize import fold
 from ingest.mentions.persons import persons as _persons
 from ingest.mentions.persons import title_words as _title_words
+from ingest.names import NEIGHBOURHOOD_BEFORE
 
 _CASE_WORDS = frozenset({"de", "du", "des", "d'", "la", "l'", "le"})
 _ARTICLES = frozenset({"la", "le", "les", "l'", "un", "une"})  # "et la CCI": another organisation
@@ -69,7 +70,24 @@ def find_candidates(
     lone = [p for p in person_spans if _place_in_a_list(doc, p, places)]
     person_spans = [p for p in person_spans if p not in lone]
     entities += [replace(p, kind="place") for p in lone if p not in entities]
+    entities = [_neighbourhood(doc, c) if c.kind == "place" else c for c in entities]
     return sorted(entities + [p for p in person_spans if p not in entities], key=lambda c: c.start)
+
+
+def _neighbourhood(doc, c: Candidate) -> Candidate:
+    """A place right after « quartier », « quartier prioritaire », « QPV » (names.toml `neighbourhood_words`)
+    is a neighbourhood: its name keeps those words and no commune's code (« Bayonne (quartier Sainte-Croix) »
+    is not the Sainte-Croix of another département)."""
+    start = c.start
+    while start > 0 and c.start - start < NEIGHBOURHOOD_SPAN:
+        start -= 1
+        before = doc[start : c.start].text + " "
+        if NEIGHBOURHOOD_BEFORE.search(before) and NEIGHBOURHOOD_BEFORE.search(before).start() == 0:
+            return replace(c, start=start, key=None, other_keys=())
+    return c
+
+
+NEIGHBOURHOOD_SPAN = 8  # tokens: the longest of the words before a neighbourhood's name
 
 
 ACRONYM_LETTERS = 6

@@ -68,6 +68,9 @@ class Lexicon:
     branch_heads: frozenset[str] = frozenset()  # a branch before its seat and organisation ("l'antenne de")
     joint_prefixes: tuple[str, ...] = ()  # a joint subject verb ("co-pilotent … avec C": C shares the role)
     joint_words: frozenset[str] = frozenset()  # the preposition after it ("avec")
+    acting_heads: frozenset[str] = (
+        frozenset()
+    )  # a named body, subject of a verb, operates ("l'association X ouvre")
     source: str = field(default="", compare=False)
 
 
@@ -123,6 +126,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
             action_nouns=frozenset(fold(w) for w in raw.get("plan", {}).get("action_nouns", [])),
             joint_prefixes=tuple(fold(w) for w in raw.get("joint", {}).get("prefixes", [])),
             joint_words=frozenset(fold(w) for w in raw.get("joint", {}).get("words", [])),
+            acting_heads=frozenset(fold(w) for w in orgs.get("acting_heads", [])),
             source=str(path),
         )
     except (KeyError, TypeError) as exc:

@@ -39,6 +39,7 @@ CONFIDENCE = {
     "layout": 0.8,  # the one organisation of a CONTACTS block
     "layout_many": 0.6,  # one of several
     "none": 0.9,
+    "subject": 0.6,  # a named body, subject of an action verb with no cue: the operator
 }
 
 
@@ -95,7 +96,32 @@ def assign_role(
             return RoleDecision(cue.role, "sequence", cue)
     if target == "place":
         return _place_without_cue(doc, cand, mine, lexicon, block_kind)
+    if cand.kind == "org" and not in_function and _acting_subject(doc, cand, lexicon):
+        return RoleDecision("operator", "subject")
     return RoleDecision("mentioned", "none")
+
+
+_NOT_ACTING = frozenset({"etre", "avoir", "pouvoir", "devoir", "vouloir", "sembler", "rester", "devenir"})
+
+
+def _acting_subject(doc, cand: Candidate, lexicon: Lexicon) -> bool:
+    """A named body (a head of `acting_heads` in role_cues.toml, then a capitalised name) that is the subject
+    of a finite action verb written after it, with no cue: « l'association X ouvre un garage … et prête des
+    scooters »: X does the action, it operates it. « être », « avoir » and the modal verbs do nothing."""
+    words = [t for t in doc[cand.start : cand.end] if not t.is_punct and t.pos_ != "DET"]
+    if len(words) < 2 or fold(words[0].text) not in lexicon.acting_heads or not words[1].text[:1].isupper():
+        return False
+    for t in doc[cand.start : cand.end]:  # the parse may hang the subject on any word of the name
+        verb = t.head
+        if (
+            t.dep_ == "nsubj"
+            and verb.i >= cand.end
+            and verb.pos_ == "VERB"
+            and fold(verb.lemma_) not in _NOT_ACTING
+            and "Inf" not in verb.morph.get("VerbForm")
+        ):
+            return True
+    return False
 
 
 JOINT_OBJECT_MAX = 3
