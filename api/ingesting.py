@@ -35,8 +35,8 @@ from ingest.text import fold
 log = logging.getLogger(__name__)
 
 
-# what a stored document depends on besides its bytes: the ingest package (loaders, shapes, lexicons), the graph
-# modules and data that the mentions pass links against (territories, actors, dispositif labels), the NLP model
+# what a stored document depends on besides its bytes: the ingest package (loaders, shapes, lexicons), the
+# graph modules and data the mentions pass links against (territories, actors, dispositifs), the NLP model
 _READER_GRAPH_MODULES = ("linking", "territories", "territory_data", "actors", "actor_model", "dispositifs")
 
 

@@ -4,8 +4,8 @@ Every document is written or replaced in one transaction; a failed write leaves 
 were. The schema carries a version: a store of an older version known here is migrated in place (1 -> 2 adds
 the typed passages, filled when a document is ingested again, and the store generation; 2 -> 3 the version of
 the reader that stored each document, so that a document read by another version of the reader is read again
-even when its bytes did not change); an unknown version is an error. The generation, bumped by every write, lets a process that serves the store see another
-process's writes with one cheap read per request.
+even when its bytes did not change); an unknown version is an error. The generation, bumped by every write,
+lets a process that serves the store see another process's writes with one cheap read per request.
 """
 
 from __future__ import annotations

@@ -31,7 +31,11 @@ CASES = [
     ),
     (
         "Les ateliers ont lieu à Pamiers, Foix et Saint-Girons depuis 2024.",
-        [("Pamiers", "place", "perimeter"), ("Foix", "place", "perimeter"), ("Saint-Girons", "place", "perimeter")],
+        [
+            ("Pamiers", "place", "perimeter"),
+            ("Foix", "place", "perimeter"),
+            ("Saint-Girons", "place", "perimeter"),
+        ],
     ),
     (
         "L'action s'inspire de ce qui se fait à Montauban et Albi.",

@@ -1,5 +1,5 @@
-"""Every passage searchable: typed passages kept by the store (schema 2 and later, migrated from 1), documents cut once
-into chunks that cover every line, passages as results of their own type with filters, the `why` of a
+"""Every passage searchable: typed passages kept by the store (schema 2 and later, migrated from 1), documents
+cut once into chunks that cover every line, passages as results of their own type with filters, the `why` of a
 result, and a changed document re-encoding only its own chunks. Real encoders on two corpus documents."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""A stored document remembers the version of the reader that read it (schema 3): a build reads again a document
-whose bytes did not change when another reader stored it (an upgrade of the parser, its lexicons, the linking
-data or the NLP model), and only that one; a version 2 store is migrated and its documents read again."""
+"""A stored document remembers the version of the reader that read it (schema 3): a build reads again a
+document whose bytes did not change when another reader stored it (an upgrade of the parser, its lexicons, the
+linking data or the NLP model), and only that one; a version 2 store is migrated and its documents read
+again."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def test_a_document_read_by_another_reader_is_read_again(
             cur.execute("UPDATE documents SET reader = 'older' WHERE id = ?", (BOOKLET,))
         assert _statuses(svc) == {BOOKLET: "ingested", OTHER: "unchanged"}
         assert svc.store.document_reader(BOOKLET) == reader
-        assert [a.to_dict() for a in svc.store.actions(BOOKLET)] == actions  # the same reader, the same records
+        # the same reader, the same records
+        assert [a.to_dict() for a in svc.store.actions(BOOKLET)] == actions
         assert _statuses(svc) == {BOOKLET: "unchanged", OTHER: "unchanged"}
     finally:
         svc.close()
