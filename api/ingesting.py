@@ -22,6 +22,7 @@ from api.report import DocumentReport, IngestReport, summarise_hierarchy, summar
 from graph.actions_export import iter_rows
 from graph.build import GraphBuilder
 from graph.errors import NotFound
+from graph.knowledge_disk import files_digest
 from graph.linking import TerritoryLinker, mention_gazetteer
 from graph.reference import ReferenceData
 from graph.store import Store
@@ -44,21 +45,15 @@ _READER_GRAPH_MODULES = ("linking", "territories", "territory_data", "actors", "
 def reader_version() -> str:
     """A digest of everything that turns a document's bytes into stored records, so that a build after an
     upgrade reads again the documents an older reader stored (their bytes alone would call them unchanged)."""
-    ingest_root, graph_root = Path(ingest.__file__).parent, Path(graph.__file__).parent
+    ingest_root, graph_root = (Path(p.__file__).resolve().parent for p in (ingest, graph))
     files = [f for f in ingest_root.rglob("*") if f.suffix in {".py", ".toml", ".json", ".txt"}]
     files += [graph_root / f"{name}.py" for name in _READER_GRAPH_MODULES]
-    files += [f for f in (graph_root / "data").rglob("*") if f.is_file()]
-    h = hashlib.sha256()
-    for f in sorted(files):
-        if "__pycache__" in f.parts:
-            continue
-        root = ingest_root if f.is_relative_to(ingest_root) else graph_root
-        h.update(f.relative_to(root.parent).as_posix().encode() + b"\0" + f.read_bytes())
+    files += list((graph_root / "data").rglob("*"))
     try:
-        h.update(f"{DEFAULT_MODEL} {metadata.version(DEFAULT_MODEL)}".encode())
+        model = f"{DEFAULT_MODEL} {metadata.version(DEFAULT_MODEL)}"
     except metadata.PackageNotFoundError:  # the mentions pass says so itself when it loads the model
-        h.update(b"no nlp model")
-    return h.hexdigest()[:16]
+        model = "no nlp model"
+    return files_digest(files, ingest_root.parent, model.encode())
 
 
 @dataclass(frozen=True)

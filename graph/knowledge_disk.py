@@ -27,7 +27,7 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +49,26 @@ _CODE_SUFFIXES = {".py", ".toml", ".json", ".txt", ".ttl", ".gz", ".md"}
 _code_digest: str | None = None
 
 
+def files_digest(files: Iterable[Path], base: Path, extra: bytes = b"") -> str:
+    """A 16-hex digest of files (each one's path relative to ``base`` and its bytes, in path order; Python's
+    caches skipped), then ``extra``: what a saved result depends on, told apart by one comparison."""
+    h = hashlib.sha256()
+    for f in sorted(files):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    h.update(extra)
+    return h.hexdigest()[:16]
+
+
 def code_digest() -> str:
     """A digest of the code and package data of the build: every file of the ``graph`` and ``ingest``
     packages (the builder imports the records, text helpers and mention glossaries of ``ingest``), computed
     once per process."""
     global _code_digest
     if _code_digest is None:
-        h = hashlib.sha256()
-        for package in (graph, ingest):
-            root = Path(package.__file__).resolve().parent
-            for f in sorted(root.rglob("*")):
-                if f.suffix in _CODE_SUFFIXES and f.is_file() and "__pycache__" not in f.parts:
-                    h.update(f.relative_to(root.parent).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-        _code_digest = h.hexdigest()[:16]
+        roots = [Path(package.__file__).resolve().parent for package in (graph, ingest)]
+        files = [f for root in roots for f in root.rglob("*") if f.suffix in _CODE_SUFFIXES]
+        _code_digest = files_digest(files, roots[0].parent)
     return _code_digest
 
 

@@ -168,11 +168,14 @@ def _place_without_cue(
     return RoleDecision("mentioned", "none")
 
 
+ENUMERATION_MAX = 16  # places coordinated after one preposition, at most
+
+
 def _after_place_preposition(root, lexicon: Lexicon) -> bool:
     """A preposition of place before the place, or before the first of the places it is coordinated with
     ("à Auch, Condom et Mirande": the three)."""
     cur = root
-    for _ in range(PUBLIC_HOPS * 4):  # a long enumeration of places
+    for _ in range(ENUMERATION_MAX):
         if any(ch.dep_ == "case" and fold(ch.text) in lexicon.perimeter_prepositions for ch in cur.lefts):
             return True
         if cur.dep_ != "conj" or cur.head.i == cur.i:
